@@ -1,0 +1,2 @@
+Console.Error.WriteLine("usage: badge canonicalize FILE");
+return 2;

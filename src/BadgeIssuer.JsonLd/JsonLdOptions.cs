@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace BadgeIssuer.JsonLd;
+
+/// <summary>How <c>rdf:dirLangString</c>-style base direction is represented in RDF.</summary>
+public enum RdfDirection
+{
+    /// <summary>Direction is dropped (the JSON-LD default).</summary>
+    None,
+
+    /// <summary><c>https://www.w3.org/ns/i18n#{language}_{direction}</c> datatypes.</summary>
+    I18nDatatype,
+
+    /// <summary>A blank node with <c>rdf:value</c>, <c>rdf:language</c> and <c>rdf:direction</c>.</summary>
+    CompoundLiteral,
+}
+
+/// <summary>Options for expansion and conversion to RDF.</summary>
+public sealed class JsonLdOptions
+{
+    /// <summary>Default for <see cref="MaxContexts"/>.</summary>
+    public const int DefaultMaxContexts = 64;
+
+    /// <summary>Default for <see cref="MaxDepth"/>.</summary>
+    public const int DefaultMaxDepth = 64;
+
+    /// <summary>The base IRI of the document, if any.</summary>
+    public string? Base { get; init; }
+
+    /// <summary>A context to apply before the document's own (<c>expandContext</c>).</summary>
+    public JsonElement? ExpandContext { get; init; }
+
+    /// <summary><c>json-ld-1.1</c> (default) or <c>json-ld-1.0</c>.</summary>
+    public string ProcessingMode { get; init; } = "json-ld-1.1";
+
+    /// <summary>The document loader (<c>documentLoader</c>); defaults to the bundled, network-free loader.</summary>
+    public DocumentLoader DocumentLoader { get; init; } = BundledDocumentLoader.Default.Load;
+
+    /// <summary>
+    /// Fail instead of silently dropping data: undefined terms, relative <c>@type</c>/<c>@id</c> values and
+    /// values expansion would discard raise <c>SafeMode*</c> errors. On for signing and verifying.
+    /// </summary>
+    public bool SafeMode { get; init; }
+
+    /// <summary>How base direction is represented in RDF (<c>rdfDirection</c>).</summary>
+    public RdfDirection RdfDirection { get; init; }
+
+    /// <summary>Whether to emit quads with blank-node predicates (<c>produceGeneralizedRdf</c>).</summary>
+    public bool ProduceGeneralizedRdf { get; init; }
+
+    /// <summary>Upper bound on context documents and context-processing steps one document may cause.</summary>
+    public int MaxContexts { get; init; } = DefaultMaxContexts;
+
+    /// <summary>Upper bound on JSON nesting depth of the input document.</summary>
+    public int MaxDepth { get; init; } = DefaultMaxDepth;
+
+    internal bool IsJsonLd10 => string.Equals(ProcessingMode, "json-ld-1.0", StringComparison.Ordinal);
+
+    /// <summary>Options with safe mode on, as used for signing and verifying Data Integrity proofs.</summary>
+    public static JsonLdOptions Safe { get; } = new() { SafeMode = true };
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using BadgeIssuer.JsonLd.Canonicalization;
+using BadgeIssuer.JsonLd.Processing;
+using BadgeIssuer.JsonLd.Rdf;
+
+namespace BadgeIssuer.JsonLd;
+
+/// <summary>
+/// Entry points: expansion, conversion to RDF and RDFC-1.0 canonicalization of JSON-LD documents given as
+/// <see cref="JsonElement"/>, so the signed bytes are never re-shaped by a serializer.
+/// </summary>
+public static class JsonLdProcessor
+{
+    /// <summary>Expands <paramref name="input"/> (JSON-LD 1.1 <c>expand()</c>) and returns the expanded array.</summary>
+    public static JsonElement Expand(JsonElement input, JsonLdOptions? options = null)
+        => ExpandedJson.ToJsonElement(Expander.Expand(input, options ?? new JsonLdOptions()));
+
+    /// <summary>Converts <paramref name="input"/> to an RDF dataset (JSON-LD 1.1 <c>toRdf()</c>).</summary>
+    public static RdfDataset ToRdf(JsonElement input, JsonLdOptions? options = null)
+    {
+        JsonLdOptions o = options ?? new JsonLdOptions();
+        return RdfConverter.ToRdf(Expander.Expand(input, o), o);
+    }
+
+    /// <summary>Returns the RDFC-1.0 canonical N-Quads of <paramref name="input"/>.</summary>
+    public static string Canonicalize(JsonElement input, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
+        => CanonicalizeDetailed(input, options, rdfcOptions).CanonicalNQuads;
+
+    /// <summary>Canonicalizes <paramref name="input"/> and returns the canonical quads and the issued blank-node identifiers.</summary>
+    public static RdfcResult CanonicalizeDetailed(JsonElement input, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
+        => RdfCanonicalizer.Canonicalize(ToRdf(input, options), rdfcOptions);
+
+    /// <summary>Parses UTF-8 JSON-LD and returns its RDFC-1.0 canonical N-Quads.</summary>
+    public static string Canonicalize(ReadOnlyMemory<byte> utf8Json, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
+    {
+        JsonLdOptions o = options ?? new JsonLdOptions();
+        using JsonDocument doc = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = o.MaxDepth });
+        return Canonicalize(doc.RootElement, o, rdfcOptions);
+    }
+
+    /// <summary>Returns the RDFC-1.0 canonical N-Quads of a dataset.</summary>
+    public static string Canonicalize(RdfDataset dataset, RdfcOptions? rdfcOptions = null)
+        => RdfCanonicalizer.Canonicalize(dataset, rdfcOptions).CanonicalNQuads;
+}
