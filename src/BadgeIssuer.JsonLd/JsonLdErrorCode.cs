@@ -70,6 +70,9 @@ public enum JsonLdErrorCode
     /// <summary>Safe mode: a value, property or object would be silently dropped by expansion.</summary>
     SafeModeDroppedValue,
 
+    /// <summary>Safe mode: a language tag is not well-formed BCP 47.</summary>
+    SafeModeInvalidLanguageTag,
+
     /// <summary>A configured bound (document depth, number of contexts, scoped-context nesting) was exceeded.</summary>
     ResourceLimitExceeded,
 }

@@ -6,5 +6,9 @@ namespace BadgeIssuer.JsonLd.Processing;
 internal static class Expander
 {
     /// <summary>Expands <paramref name="input"/>; the result is the expanded array (in the <see cref="ExpandedJson"/> model).</summary>
-    public static List<object?> Expand(JsonElement input, JsonLdOptions options) => throw new NotImplementedException();
+    public static List<object?> Expand(JsonElement input, JsonLdOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ExpansionRun(options).ExpandDocument(input);
+    }
 }

@@ -1,0 +1,469 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace BadgeIssuer.JsonLd.Processing;
+
+/// <summary>Context Processing (4.1), Create Term Definition (4.2) and IRI Expansion (5.2) for one expansion run.</summary>
+internal sealed partial class ExpansionRun
+{
+    private const int MaxRemoteContextDepth = 32;
+    private const int FlagOverrideProtected = 1;
+    private const int FlagNoPropagate = 2;
+
+    private readonly JsonLdOptions _options;
+    private int _contextsProcessed;
+
+    public ExpansionRun(JsonLdOptions options)
+    {
+        _options = options;
+    }
+
+    private bool IsJsonLd10 => _options.IsJsonLd10;
+
+    /// <summary>Applies the <c>@context</c> value of an input node (expansion step 9).</summary>
+    private ActiveContext ApplyInputContext(ActiveContext active, JsonElement localContext, string? baseUrl)
+    {
+        if (localContext.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in localContext.EnumerateArray())
+            {
+                active = ApplyInputContextItem(active, item, baseUrl);
+            }
+
+            return active;
+        }
+
+        return ApplyInputContextItem(active, localContext, baseUrl);
+    }
+
+    private ActiveContext ApplyInputContextItem(ActiveContext active, JsonElement item, string? baseUrl)
+    {
+        CountContext();
+        if (item.ValueKind == JsonValueKind.String)
+        {
+            string url = Iri.Resolve(baseUrl, item.GetString()!);
+            var key = new DerivationKey(url, 0);
+            if (active.TryGetDerived(key, out ActiveContext? cached))
+            {
+                return cached!;
+            }
+
+            ActiveContext result = ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
+            result.Cacheable = active.Cacheable;
+            active.AddDerived(key, result);
+            return result;
+        }
+
+        ActiveContext inline = ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
+        inline.Cacheable = false;
+        return inline;
+    }
+
+    /// <summary>Applies a term's scoped context (property-, type- or map-scoped), memoised on <paramref name="active"/>.</summary>
+    private ActiveContext ApplyScopedContext(ActiveContext active, TermDefinition term, bool overrideProtected, bool propagate)
+    {
+        int flags = (overrideProtected ? FlagOverrideProtected : 0) | (propagate ? 0 : FlagNoPropagate);
+        var key = new DerivationKey(term, flags);
+        if (active.TryGetDerived(key, out ActiveContext? cached))
+        {
+            return cached!;
+        }
+
+        ActiveContext result = ProcessContext(active, term.Context!.Value, term.ContextBaseUrl, [], overrideProtected, propagate, validateScoped: true);
+        result.Cacheable = active.Cacheable;
+        active.AddDerived(key, result);
+        return result;
+    }
+
+    private void CountContext()
+    {
+        if (++_contextsProcessed > _options.MaxContexts)
+        {
+            throw new JsonLdException(
+                JsonLdErrorCode.ResourceLimitExceeded,
+                string.Create(CultureInfo.InvariantCulture, $"the document uses more than {_options.MaxContexts} contexts"));
+        }
+    }
+
+    /// <summary>Context Processing Algorithm (4.1.2).</summary>
+    internal ActiveContext ProcessContext(
+        ActiveContext active,
+        JsonElement localContext,
+        string? baseUrl,
+        List<string> remoteContexts,
+        bool overrideProtected,
+        bool propagate,
+        bool validateScoped)
+    {
+        ActiveContext result = active.Clone();
+
+        if (localContext.ValueKind == JsonValueKind.Object && localContext.TryGetProperty(Keywords.Propagate, out JsonElement prop))
+        {
+            if (prop.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidPropagateValue, "@propagate must be true or false");
+            }
+
+            propagate = prop.ValueKind == JsonValueKind.True;
+        }
+
+        if (!propagate && result.PreviousContext is null)
+        {
+            result.PreviousContext = active;
+        }
+
+        if (localContext.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in localContext.EnumerateArray())
+            {
+                result = ProcessContextItem(active, result, item, baseUrl, remoteContexts, overrideProtected, propagate, validateScoped);
+            }
+        }
+        else
+        {
+            result = ProcessContextItem(active, result, localContext, baseUrl, remoteContexts, overrideProtected, propagate, validateScoped);
+        }
+
+        return result;
+    }
+
+    private ActiveContext ProcessContextItem(
+        ActiveContext active,
+        ActiveContext result,
+        JsonElement context,
+        string? baseUrl,
+        List<string> remoteContexts,
+        bool overrideProtected,
+        bool propagate,
+        bool validateScoped)
+    {
+        switch (context.ValueKind)
+        {
+            case JsonValueKind.Null:
+            {
+                if (!overrideProtected && result.HasProtectedTerms())
+                {
+                    throw new JsonLdException(JsonLdErrorCode.InvalidContextNullification, "a context with protected terms cannot be nullified");
+                }
+
+                var fresh = new ActiveContext(active.OriginalBaseUrl, result.Cacheable);
+                if (!propagate)
+                {
+                    fresh.PreviousContext = result;
+                }
+
+                return fresh;
+            }
+
+            case JsonValueKind.String:
+            {
+                string url = Iri.Resolve(baseUrl, context.GetString()!);
+                if (!Iri.IsAbsolute(url))
+                {
+                    throw new JsonLdException(JsonLdErrorCode.LoadingDocumentFailed, $"context reference '{url}' is not an absolute IRI");
+                }
+
+                if (!validateScoped && remoteContexts.Contains(url, StringComparer.Ordinal))
+                {
+                    return result;
+                }
+
+                if (remoteContexts.Count >= MaxRemoteContextDepth)
+                {
+                    throw new JsonLdException(JsonLdErrorCode.ContextOverflow, $"too many nested remote contexts at {url}");
+                }
+
+                if (validateScoped && remoteContexts.Contains(url, StringComparer.Ordinal))
+                {
+                    throw new JsonLdException(
+                        IsJsonLd10 ? JsonLdErrorCode.RecursiveContextInclusion : JsonLdErrorCode.ContextOverflow,
+                        $"recursive inclusion of context {url}");
+                }
+
+                CountContext();
+                RemoteDocument document = LoadContextDocument(url);
+                JsonElement root = document.Document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(Keywords.Context, out JsonElement loaded))
+                {
+                    throw new JsonLdException(JsonLdErrorCode.InvalidRemoteContext, $"remote context {url} has no top-level @context");
+                }
+
+                var nested = new List<string>(remoteContexts) { url };
+                return ProcessContext(result, loaded, document.DocumentUrl, nested, overrideProtected, propagate: true, validateScoped);
+            }
+
+            case JsonValueKind.Object:
+                break;
+
+            default:
+                throw new JsonLdException(JsonLdErrorCode.InvalidLocalContext, "a context must be null, a string (IRI) or an object");
+        }
+
+        if (context.TryGetProperty(Keywords.Version, out JsonElement version))
+        {
+            if (version.ValueKind != JsonValueKind.Number || version.GetDouble() != 1.1)
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidVersionValue, "@version must be 1.1");
+            }
+
+            if (IsJsonLd10)
+            {
+                throw new JsonLdException(JsonLdErrorCode.ProcessingModeConflict, "@version 1.1 in json-ld-1.0 processing mode");
+            }
+        }
+
+        JsonElement? importContext = null;
+        if (context.TryGetProperty(Keywords.Import, out JsonElement import))
+        {
+            if (IsJsonLd10)
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidContextEntry, "@import is not allowed in json-ld-1.0");
+            }
+
+            if (import.ValueKind != JsonValueKind.String)
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidImportValue, "@import must be a string");
+            }
+
+            string url = Iri.Resolve(baseUrl, import.GetString()!);
+            RemoteDocument document;
+            try
+            {
+                document = _options.DocumentLoader(url);
+            }
+            catch (JsonLdException ex)
+            {
+                throw new JsonLdException(JsonLdErrorCode.LoadingRemoteContextFailed, ex.Message, ex);
+            }
+
+            JsonElement root = document.Document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(Keywords.Context, out JsonElement imported) || imported.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidRemoteContext, $"imported context {url} must have an object @context");
+            }
+
+            if (imported.TryGetProperty(Keywords.Import, out _))
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidContextEntry, $"imported context {url} must not itself use @import");
+            }
+
+            importContext = imported;
+        }
+
+        var ctx = new ContextDefinition(context, importContext);
+
+        if (ctx.TryGet(Keywords.Base, out JsonElement baseValue) && remoteContexts.Count == 0)
+        {
+            if (baseValue.ValueKind == JsonValueKind.Null)
+            {
+                result.BaseIri = null;
+            }
+            else if (baseValue.ValueKind == JsonValueKind.String)
+            {
+                string b = baseValue.GetString()!;
+                if (Iri.IsAbsolute(b))
+                {
+                    result.BaseIri = b;
+                }
+                else if (result.BaseIri is not null)
+                {
+                    result.BaseIri = Iri.Resolve(result.BaseIri, b);
+                }
+                else
+                {
+                    throw new JsonLdException(JsonLdErrorCode.InvalidBaseIri, $"relative @base '{b}' with no base IRI");
+                }
+            }
+            else
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidBaseIri, "@base must be a string or null");
+            }
+        }
+
+        if (ctx.TryGet(Keywords.Vocab, out JsonElement vocab))
+        {
+            if (vocab.ValueKind == JsonValueKind.Null)
+            {
+                result.Vocab = null;
+            }
+            else if (vocab.ValueKind == JsonValueKind.String)
+            {
+                string v = vocab.GetString()!;
+                if (IsJsonLd10 && !Iri.IsAbsolute(v) && !v.StartsWith("_:", StringComparison.Ordinal))
+                {
+                    throw new JsonLdException(JsonLdErrorCode.InvalidVocabMapping, "@vocab must be an absolute IRI in json-ld-1.0");
+                }
+
+                string? expanded = ExpandIri(result, v, documentRelative: true, vocab: true);
+                if (expanded is null || (!Iri.IsAbsolute(expanded) && !expanded.StartsWith("_:", StringComparison.Ordinal)))
+                {
+                    throw new JsonLdException(JsonLdErrorCode.InvalidVocabMapping, $"@vocab '{v}' is not an IRI or blank node identifier");
+                }
+
+                if (_options.SafeMode && !Iri.IsAbsolute(v) && !v.StartsWith("_:", StringComparison.Ordinal))
+                {
+                    throw new JsonLdException(JsonLdErrorCode.SafeModeRelativeType, $"relative @vocab reference: {v}");
+                }
+
+                result.Vocab = expanded;
+            }
+            else
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidVocabMapping, "@vocab must be a string or null");
+            }
+        }
+
+        if (ctx.TryGet(Keywords.Language, out JsonElement language))
+        {
+            if (language.ValueKind == JsonValueKind.Null)
+            {
+                result.DefaultLanguage = null;
+            }
+            else if (language.ValueKind == JsonValueKind.String)
+            {
+                result.DefaultLanguage = language.GetString()!.ToLowerInvariant();
+            }
+            else
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidDefaultLanguage, "@language must be a string or null");
+            }
+        }
+
+        if (ctx.TryGet(Keywords.Direction, out JsonElement direction))
+        {
+            if (IsJsonLd10)
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidContextEntry, "@direction is not allowed in json-ld-1.0");
+            }
+
+            result.DefaultDirection = direction.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.String when direction.ValueEquals("ltr") => "ltr",
+                JsonValueKind.String when direction.ValueEquals("rtl") => "rtl",
+                _ => throw new JsonLdException(JsonLdErrorCode.InvalidBaseDirection, "@direction must be \"ltr\", \"rtl\" or null"),
+            };
+        }
+
+        if (ctx.TryGet(Keywords.Propagate, out JsonElement propagateValue))
+        {
+            if (IsJsonLd10)
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidContextEntry, "@propagate is not allowed in json-ld-1.0");
+            }
+
+            if (propagateValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidPropagateValue, "@propagate must be true or false");
+            }
+        }
+
+        bool protectedDefault = false;
+        if (ctx.TryGet(Keywords.Protected, out JsonElement protectedValue))
+        {
+            if (protectedValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw new JsonLdException(JsonLdErrorCode.InvalidProtectedValue, "@protected must be true or false");
+            }
+
+            protectedDefault = protectedValue.ValueKind == JsonValueKind.True;
+        }
+
+        var defined = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var state = new TermState(ctx, defined, baseUrl, protectedDefault, overrideProtected, remoteContexts);
+        foreach (string key in ctx.Keys)
+        {
+            switch (key)
+            {
+                case Keywords.Base:
+                case Keywords.Direction:
+                case Keywords.Import:
+                case Keywords.Language:
+                case Keywords.Propagate:
+                case Keywords.Protected:
+                case Keywords.Version:
+                case Keywords.Vocab:
+                    continue;
+                default:
+                    CreateTermDefinition(result, state, key);
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private RemoteDocument LoadContextDocument(string url)
+    {
+        try
+        {
+            return _options.DocumentLoader(url);
+        }
+        catch (JsonLdException ex) when (ex.Code is JsonLdErrorCode.LoadingDocumentFailed or JsonLdErrorCode.LoadingRemoteContextFailed)
+        {
+            throw new JsonLdException(JsonLdErrorCode.LoadingRemoteContextFailed, ex.Message, ex);
+        }
+    }
+
+    /// <summary>The per-context-definition state of Create Term Definition.</summary>
+    private sealed record TermState(
+        ContextDefinition Context,
+        Dictionary<string, bool> Defined,
+        string? BaseUrl,
+        bool Protected,
+        bool OverrideProtected,
+        List<string> RemoteContexts);
+
+    /// <summary>A context definition map, with the entries of an <c>@import</c>ed context underneath its own.</summary>
+    private readonly struct ContextDefinition
+    {
+        private readonly JsonElement _own;
+        private readonly JsonElement? _imported;
+
+        public ContextDefinition(JsonElement own, JsonElement? imported)
+        {
+            _own = own;
+            _imported = imported;
+        }
+
+        public bool TryGet(string key, out JsonElement value)
+        {
+            if (_own.TryGetProperty(key, out value))
+            {
+                return true;
+            }
+
+            if (_imported is JsonElement imp && imp.TryGetProperty(key, out value))
+            {
+                return true;
+            }
+
+            value = default;
+            return false;
+        }
+
+        public bool Contains(string key) => TryGet(key, out _);
+
+        public IEnumerable<string> Keys
+        {
+            get
+            {
+                if (_imported is JsonElement imp)
+                {
+                    foreach (JsonProperty p in imp.EnumerateObject())
+                    {
+                        if (!_own.TryGetProperty(p.Name, out _))
+                        {
+                            yield return p.Name;
+                        }
+                    }
+                }
+
+                foreach (JsonProperty p in _own.EnumerateObject())
+                {
+                    yield return p.Name;
+                }
+            }
+        }
+    }
+}
