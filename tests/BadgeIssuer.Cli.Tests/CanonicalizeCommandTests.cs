@@ -1,0 +1,169 @@
+using BadgeIssuer.Cli;
+using BadgeIssuer.JsonLd;
+
+namespace BadgeIssuer.Cli.Tests;
+
+public sealed class CanonicalizeCommandTests : IDisposable
+{
+    private static readonly string s_samples = Path.Combine(AppContext.BaseDirectory, "samples");
+    private static readonly string s_testData = Path.Combine(AppContext.BaseDirectory, "TestData");
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("badge-cli-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Run_NoArguments_PrintsUsageAndExits2()
+    {
+        CliResult result = CliResult.Run();
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(result.Stdout);
+        Assert.StartsWith("usage: badge", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_UnknownCommand_NamesItAndExits2()
+    {
+        CliResult result = CliResult.Run("sign", "x.json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("unknown command: sign", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("badge canonicalize FILE", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_Help_PrintsUsageToStdoutAndExits0()
+    {
+        CliResult result = CliResult.Run("--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("canonicalize FILE", result.Stdout, StringComparison.Ordinal);
+        Assert.Empty(result.Stderr);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("a.json", "b.json")]
+    public void Canonicalize_WrongOperandCount_PrintsUsageAndExits2(params string[] operands)
+    {
+        CliResult result = CliResult.Run(["canonicalize", .. operands]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("usage: badge canonicalize FILE", result.SingleErrorLine());
+    }
+
+    [Fact]
+    public void Canonicalize_MissingFile_ReportsFileNotFound()
+    {
+        string path = Path.Combine(_dir, "nope.json");
+
+        CliResult result = CliResult.Run("canonicalize", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"file not found: {path}", result.SingleErrorLine());
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public void Canonicalize_InvalidJson_ReportsParseErrorOnOneLine()
+    {
+        string path = Write("broken.json", "{ \"@context\": [ ");
+
+        CliResult result = CliResult.Run("canonicalize", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("invalid JSON: ", result.SingleErrorLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Canonicalize_Sample_PrintsCanonicalNQuads()
+    {
+        string path = Path.Combine(s_samples, "ob-credential.json");
+
+        CliResult result = CliResult.Run("canonicalize", path);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Empty(result.Stderr);
+        Assert.Equal(JsonLdProcessor.Canonicalize(File.ReadAllBytes(path), JsonLdOptions.Safe), result.Stdout);
+    }
+
+    [Fact]
+    public void Canonicalize_NQuadsFile_RelabelsBlankNodes()
+    {
+        string path = Write("data.nq", "_:x <http://example.org/p> \"v\" .\n");
+
+        CliResult result = CliResult.Run("canonicalize", path);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal("_:c14n0 <http://example.org/p> \"v\" .\n", result.Stdout);
+    }
+
+    [Fact]
+    public void Canonicalize_UnknownContext_NamesTheUrl()
+    {
+        string path = Write("unknown-context.json", """{ "@context": "https://contexts.example.org/nope/v1", "name": "x" }""");
+
+        CliResult result = CliResult.Run("canonicalize", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("unknown context: https://contexts.example.org/nope/v1", result.SingleErrorLine(), StringComparison.Ordinal);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public void Canonicalize_UndefinedTerm_ReportsTheTerm()
+    {
+        string path = Write("undefined-term.json", """
+            {
+              "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+              "id": "urn:uuid:7d0e7c3a-64a5-4f0e-8f55-3c0f1f2b9a10",
+              "type": ["VerifiableCredential", "OpenBadgeCredential"],
+              "foo": 1
+            }
+            """);
+
+        CliResult result = CliResult.Run("canonicalize", path);
+
+        Assert.Equal(2, result.ExitCode);
+        string line = result.SingleErrorLine();
+        Assert.StartsWith("undefined term: ", line, StringComparison.Ordinal);
+        Assert.Contains("foo", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Canonicalize_PoisonGraph_ReportsWorkLimit()
+    {
+        CliResult result = CliResult.Run("canonicalize", Path.Combine(s_testData, "poison-clique.nq"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("canonicalization work limit exceeded", result.SingleErrorLine());
+        Assert.Empty(result.Stdout);
+    }
+
+    private string Write(string name, string content)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
+
+/// <summary>One in-process run of the CLI with captured output.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public static CliResult Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exitCode = Program.Run(args, stdout, stderr);
+        return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Asserts stderr is exactly one line and returns it.</summary>
+    public string SingleErrorLine()
+    {
+        string[] lines = Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return Assert.Single(lines).TrimEnd('\r');
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BadgeIssuer.JsonLd.Tests;
+
+/// <summary>
+/// Safe mode turns silent data loss into errors. The VC 2.0 context has no <c>@vocab</c>, so with only VC 2.0 and
+/// OB 3.0.3 contexts an undefined term is dropped by plain expansion — and must be refused in safe mode.
+/// </summary>
+public sealed class SafeModeTests
+{
+    private const string Credential = """
+        {
+          "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+          ],
+          "id": "urn:uuid:0f3c8a52-2b8e-4bd8-9a3a-6a1f1f0c2d11",
+          "type": ["VerifiableCredential", "OpenBadgeCredential"],
+          "issuer": { "id": "https://example.edu/issuers/1", "type": ["Profile"], "name": "Example University" },
+          "validFrom": "2025-01-01T00:00:00Z",
+          "name": "Safe mode badge",
+          "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+              "id": "https://example.edu/achievements/1",
+              "type": ["Achievement"],
+              "name": "Safe mode",
+              "criteria": { "narrative": "Be safe." }
+            }
+          }
+        }
+        """;
+
+    [Fact]
+    public void Expand_WellFormedCredential_SafeModeAccepts()
+    {
+        JsonElement expanded = JsonLdProcessor.Expand(Parse(Credential), JsonLdOptions.Safe);
+
+        Assert.Equal(JsonValueKind.Array, expanded.ValueKind);
+        Assert.Equal(1, expanded.GetArrayLength());
+    }
+
+    [Fact]
+    public void Expand_UndefinedTerm_SafeModeReportsUndefinedTerm()
+    {
+        JsonElement input = Modify(c => c["foo"] = 1);
+
+        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe));
+
+        Assert.Equal(JsonLdErrorCode.SafeModeUndefinedTerm, ex.Code);
+        Assert.Contains("foo", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expand_MisspeltProperty_SafeModeReportsUndefinedTerm()
+    {
+        JsonElement input = Modify(c =>
+        {
+            JsonNode subject = c["credentialSubject"]!;
+            c.Remove("credentialSubject");
+            c["credentialSubjekt"] = subject;
+        });
+
+        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe));
+
+        Assert.Equal(JsonLdErrorCode.SafeModeUndefinedTerm, ex.Code);
+        Assert.Contains("credentialSubjekt", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expand_UnmappedType_SafeModeReportsRelativeType()
+    {
+        JsonElement input = Modify(c => c["type"] = new JsonArray("VerifiableCredential", "NotAType"));
+
+        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe));
+
+        Assert.Equal(JsonLdErrorCode.SafeModeRelativeType, ex.Code);
+        Assert.Contains("NotAType", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expand_UndefinedTerm_WithoutSafeModeDropsIt()
+    {
+        JsonElement expanded = JsonLdProcessor.Expand(Modify(c => c["foo"] = 1));
+        JsonElement plain = JsonLdProcessor.Expand(Parse(Credential));
+
+        Assert.Equal(plain.GetRawText(), expanded.GetRawText());
+        Assert.DoesNotContain("foo", expanded.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expand_MisspeltProperty_WithoutSafeModeDropsTheSubject()
+    {
+        JsonElement expanded = JsonLdProcessor.Expand(Modify(c =>
+        {
+            JsonNode subject = c["credentialSubject"]!;
+            c.Remove("credentialSubject");
+            c["credentialSubjekt"] = subject;
+        }));
+
+        string raw = expanded.GetRawText();
+        Assert.DoesNotContain("credentialSubject", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://example.edu/achievements/1", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expand_UnmappedType_WithoutSafeModeKeepsARelativeType()
+    {
+        JsonElement expanded = JsonLdProcessor.Expand(Modify(c => c["type"] = new JsonArray("VerifiableCredential", "NotAType")));
+
+        JsonElement types = expanded[0].GetProperty("@type");
+        Assert.Equal(2, types.GetArrayLength());
+        Assert.Contains(types.EnumerateArray(), t => string.Equals(t.GetString(), "https://www.w3.org/2018/credentials#VerifiableCredential", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Canonicalize_UnknownRemoteContext_FailsClosedNamingTheUrl()
+    {
+        const string Url = "https://contexts.example.org/unknown/v1";
+        JsonElement input = Modify(c => c["@context"]!.AsArray().Add(Url));
+
+        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Canonicalize(input, JsonLdOptions.Safe));
+
+        Assert.True(
+            ex.Code is JsonLdErrorCode.LoadingDocumentFailed or JsonLdErrorCode.LoadingRemoteContextFailed,
+            $"unexpected code {ex.Code}");
+        Assert.Contains(Url, ex.Message, StringComparison.Ordinal);
+    }
+
+    private static JsonElement Modify(Action<JsonObject> change)
+    {
+        JsonObject credential = JsonNode.Parse(Credential)!.AsObject();
+        change(credential);
+        return Parse(credential.ToJsonString());
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        using JsonDocument doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+}
