@@ -115,8 +115,14 @@ internal static class NumberFormatting
             return ((long)value).ToString(CultureInfo.InvariantCulture);
         }
 
-        // .NET's shortest round-trip representation, e.g. "1.5E-07", "123.456", "1E+21".
+        // .NET's shortest round-trip representation, e.g. "1.5E-07", "123.456", "1E+21". For a few powers of two
+        // (e.g. 2^-25) it is one that does not round-trip; then search the shortest digits directly.
         string shortest = value.ToString("R", CultureInfo.InvariantCulture);
+        if (double.Parse(shortest, NumberStyles.Float, CultureInfo.InvariantCulture) != value)
+        {
+            shortest = ShortestRoundTrip(value);
+        }
+
         ReadOnlySpan<char> s = shortest;
         bool negative = s[0] == '-';
         if (negative)
@@ -192,6 +198,59 @@ internal static class NumberFormatting
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The shortest digits that round-trip to <paramref name="value"/>, preferring the closest candidate:
+    /// for each precision the correctly rounded digits and the next ones up (the wider side of a power of two).
+    /// </summary>
+    private static string ShortestRoundTrip(double value)
+    {
+        for (int precision = 1; precision <= 17; precision++)
+        {
+            string rounded = value.ToString("E" + (precision - 1).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            double parsed = double.Parse(rounded, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (parsed == value)
+            {
+                return rounded;
+            }
+
+            if (Math.Abs(parsed) < Math.Abs(value))
+            {
+                string up = NextUp(rounded);
+                if (double.Parse(up, NumberStyles.Float, CultureInfo.InvariantCulture) == value)
+                {
+                    return up;
+                }
+            }
+        }
+
+        return value.ToString("E16", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Adds one unit in the last mantissa digit of <c>[-]d.dddE±x</c>, e.g. 2.9E-08 → 30E-09.</summary>
+    private static string NextUp(string scientific)
+    {
+        int e = scientific.IndexOf('E', StringComparison.Ordinal);
+        int exponent = int.Parse(scientific.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        bool negative = scientific[0] == '-';
+        var digits = new System.Text.StringBuilder(24);
+        for (int i = negative ? 1 : 0; i < e; i++)
+        {
+            if (scientific[i] != '.')
+            {
+                digits.Append(scientific[i]);
+            }
+        }
+
+        // The mantissa d.ddd (k digits) × 10^exponent = ddd × 10^(exponent - k + 1).
+        int scale = exponent - digits.Length + 1;
+        var next = BigInteger.Parse(digits.ToString(), CultureInfo.InvariantCulture) + BigInteger.One;
+        return string.Concat(
+            negative ? "-" : string.Empty,
+            next.ToString(CultureInfo.InvariantCulture),
+            "E",
+            scale.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Writes the exact decimal expansion of a positive finite double as <paramref name="digits"/> × 10^<paramref name="scale"/>.</summary>
