@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using BadgeIssuer.JsonLd.Rdf;
 
@@ -24,6 +25,12 @@ internal sealed class RdfConverter
     private static readonly RdfTerm s_rdfValue = RdfTerm.Iri(RdfNs + "value");
     private static readonly RdfTerm s_rdfLanguage = RdfTerm.Iri(RdfNs + "language");
     private static readonly RdfTerm s_rdfDirection = RdfTerm.Iri(RdfNs + "direction");
+
+    /// <summary>Characters an IRI cannot contain (controls, space and <c>&lt;&gt;"{}|\^`</c>, as excluded from N-Quads IRIREF).</summary>
+    private static readonly SearchValues<char> s_forbiddenIriChars = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"
+        + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"
+        + " <>\"{}|\\^`");
 
     private readonly RdfDataset _dataset;
     private readonly BlankNodeIdentifierGenerator _issuer;
@@ -116,16 +123,7 @@ internal sealed class RdfConverter
             return false;
         }
 
-        for (i++; i < value.Length; i++)
-        {
-            char c = value[i];
-            if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' || c == '\\' || c == '^' || c == '`')
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return !value.AsSpan(i + 1).ContainsAny(s_forbiddenIriChars);
     }
 
     /// <summary>Whether <paramref name="value"/> is a well-formed BCP 47 tag in the sense of <c>[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*</c>.</summary>
