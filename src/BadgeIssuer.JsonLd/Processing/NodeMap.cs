@@ -1,0 +1,440 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace BadgeIssuer.JsonLd.Processing;
+
+/// <summary>A node in the node map: its <c>@id</c>, <c>@type</c>, <c>@index</c> and property values.</summary>
+internal sealed class NodeMapNode
+{
+    public NodeMapNode(string id)
+    {
+        Id = id;
+        Properties = new Dictionary<string, List<object?>>(4, StringComparer.Ordinal);
+    }
+
+    public string Id { get; }
+
+    /// <summary>The <c>@type</c> entry (IRIs and relabelled blank node identifiers), or null when absent.</summary>
+    public List<string>? Types { get; set; }
+
+    public string? Index { get; set; }
+
+    /// <summary>
+    /// Property IRI → values. A value is a value object (<see cref="Dictionary{TKey,TValue}"/> from the input),
+    /// a <see cref="NodeReference"/> or a <see cref="ListObject"/>.
+    /// </summary>
+    public Dictionary<string, List<object?>> Properties { get; }
+}
+
+/// <summary>A node reference <c>{"@id": id}</c> in the node map.</summary>
+internal sealed class NodeReference(string id)
+{
+    public string Id { get; } = id;
+}
+
+/// <summary>A list object <c>{"@list": [...]}</c> in the node map.</summary>
+internal sealed class ListObject
+{
+    public List<object?> Items { get; } = [];
+}
+
+/// <summary>JSON-LD 1.1 Node Map Generation (section 7.2) over the <see cref="ExpandedJson"/> model.</summary>
+internal sealed class NodeMap
+{
+    public const string DefaultGraphName = "@default";
+
+    private readonly BlankNodeIdentifierGenerator _issuer;
+
+    private NodeMap(BlankNodeIdentifierGenerator issuer)
+    {
+        _issuer = issuer;
+        Graphs = new Dictionary<string, Dictionary<string, NodeMapNode>>(1, StringComparer.Ordinal)
+        {
+            [DefaultGraphName] = new Dictionary<string, NodeMapNode>(8, StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>Graph name (<c>@default</c> for the default graph) → subject → node.</summary>
+    public Dictionary<string, Dictionary<string, NodeMapNode>> Graphs { get; }
+
+    /// <summary>Builds the node map of an expanded document, relabelling blank nodes with <paramref name="issuer"/>.</summary>
+    public static NodeMap Create(List<object?> expanded, BlankNodeIdentifierGenerator issuer)
+    {
+        ArgumentNullException.ThrowIfNull(expanded);
+        ArgumentNullException.ThrowIfNull(issuer);
+        var map = new NodeMap(issuer);
+        map.Generate(expanded, map.Graphs[DefaultGraphName], null, null, null, null);
+        return map;
+    }
+
+    private Dictionary<string, NodeMapNode> GetGraph(string name)
+    {
+        if (!Graphs.TryGetValue(name, out Dictionary<string, NodeMapNode>? graph))
+        {
+            graph = new Dictionary<string, NodeMapNode>(4, StringComparer.Ordinal);
+            Graphs.Add(name, graph);
+        }
+
+        return graph;
+    }
+
+    /// <summary>
+    /// The algorithm's recursion. The active subject is either <paramref name="subjectNode"/> (the node in
+    /// <paramref name="graph"/> named by the active subject) or, for a reverse property, the map
+    /// <paramref name="reverseSubject"/>.
+    /// </summary>
+    private void Generate(
+        object? element,
+        Dictionary<string, NodeMapNode> graph,
+        NodeMapNode? subjectNode,
+        NodeReference? reverseSubject,
+        string? activeProperty,
+        List<object?>? list)
+    {
+        // 1. Arrays: process each item.
+        if (element is List<object?> array)
+        {
+            for (int i = 0; i < array.Count; i++)
+            {
+                Generate(array[i], graph, subjectNode, reverseSubject, activeProperty, list);
+            }
+
+            return;
+        }
+
+        // 2. Otherwise element is a map (anything else cannot occur in expanded form and is ignored).
+        if (element is not Dictionary<string, object?> map)
+        {
+            return;
+        }
+
+        // 3. Relabel blank node @type values.
+        map.TryGetValue("@type", out object? typeValue);
+
+        // 4. Value objects.
+        if (map.ContainsKey("@value"))
+        {
+            Dictionary<string, object?> value = map;
+            if (typeValue is string valueType && BlankNodeIdentifierGenerator.IsBlankNode(valueType))
+            {
+                value = new Dictionary<string, object?>(map, StringComparer.Ordinal)
+                {
+                    ["@type"] = _issuer.Generate(valueType),
+                };
+            }
+
+            if (list is not null)
+            {
+                list.Add(value);
+            }
+            else if (subjectNode is not null && activeProperty is not null)
+            {
+                List<object?> values = GetValues(subjectNode, activeProperty);
+                if (!ContainsValueObject(values, value))
+                {
+                    values.Add(value);
+                }
+            }
+
+            return;
+        }
+
+        List<string>? types = RelabelTypes(typeValue);
+
+        // 5. List objects.
+        if (map.TryGetValue("@list", out object? listValue))
+        {
+            var result = new ListObject();
+            Generate(listValue, graph, subjectNode, reverseSubject, activeProperty, result.Items);
+            if (list is not null)
+            {
+                list.Add(result);
+            }
+            else if (subjectNode is not null && activeProperty is not null)
+            {
+                GetValues(subjectNode, activeProperty).Add(result);
+            }
+
+            return;
+        }
+
+        // 6. Node objects.
+        // 6.1-6.2
+        string id;
+        if (map.TryGetValue("@id", out object? idValue) && idValue is string idString)
+        {
+            id = BlankNodeIdentifierGenerator.IsBlankNode(idString) ? _issuer.Generate(idString) : idString;
+        }
+        else
+        {
+            id = _issuer.Generate(null);
+        }
+
+        // 6.3-6.4
+        if (!graph.TryGetValue(id, out NodeMapNode? node))
+        {
+            node = new NodeMapNode(id);
+            graph.Add(id, node);
+        }
+
+        // 6.5 Reverse property relationship.
+        if (reverseSubject is not null)
+        {
+            if (activeProperty is not null)
+            {
+                AddReference(GetValues(node, activeProperty), reverseSubject);
+            }
+        }
+        else if (activeProperty is not null)
+        {
+            // 6.6
+            var reference = new NodeReference(id);
+            if (list is not null)
+            {
+                list.Add(reference);
+            }
+            else if (subjectNode is not null)
+            {
+                AddReference(GetValues(subjectNode, activeProperty), reference);
+            }
+        }
+
+        // 6.7
+        if (types is not null)
+        {
+            List<string> nodeTypes = node.Types ??= new List<string>(types.Count);
+            for (int i = 0; i < types.Count; i++)
+            {
+                if (!ContainsString(nodeTypes, types[i]))
+                {
+                    nodeTypes.Add(types[i]);
+                }
+            }
+        }
+
+        // 6.8
+        if (map.TryGetValue("@index", out object? indexValue) && indexValue is string index)
+        {
+            if (node.Index is not null && !string.Equals(node.Index, index, StringComparison.Ordinal))
+            {
+                throw new JsonLdException(
+                    JsonLdErrorCode.ConflictingIndexes,
+                    string.Create(CultureInfo.InvariantCulture, $"Conflicting @index values \"{node.Index}\" and \"{index}\" for node {id}."));
+            }
+
+            node.Index = index;
+        }
+
+        // 6.9
+        if (map.TryGetValue("@reverse", out object? reverseValue) && reverseValue is Dictionary<string, object?> reverseMap)
+        {
+            var referencedNode = new NodeReference(id);
+            foreach (KeyValuePair<string, object?> entry in reverseMap)
+            {
+                Generate(entry.Value, graph, null, referencedNode, entry.Key, null);
+            }
+        }
+
+        // 6.10
+        if (map.TryGetValue("@graph", out object? graphValue))
+        {
+            Generate(graphValue, GetGraph(id), null, null, null, null);
+        }
+
+        // 6.11
+        if (map.TryGetValue("@included", out object? includedValue))
+        {
+            Generate(includedValue, graph, null, null, null, null);
+        }
+
+        // 6.12 Remaining properties, ordered by property.
+        GenerateProperties(map, graph, node);
+    }
+
+    private void GenerateProperties(Dictionary<string, object?> map, Dictionary<string, NodeMapNode> graph, NodeMapNode node)
+    {
+        int count = 0;
+        foreach (string key in map.Keys)
+        {
+            if (!IsKeywordLike(key))
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        string[] properties = ArrayPool<string>.Shared.Rent(count);
+        try
+        {
+            int n = 0;
+            foreach (string key in map.Keys)
+            {
+                if (!IsKeywordLike(key))
+                {
+                    properties[n++] = key;
+                }
+            }
+
+            if (n > 1)
+            {
+                Array.Sort(properties, 0, n, StringComparer.Ordinal);
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                string property = properties[i];
+                object? value = map[property];
+
+                // 6.12.1
+                if (BlankNodeIdentifierGenerator.IsBlankNode(property))
+                {
+                    property = _issuer.Generate(property);
+                }
+
+                // 6.12.2
+                GetValues(node, property);
+
+                // 6.12.3
+                Generate(value, graph, node, null, property, null);
+            }
+        }
+        finally
+        {
+            ArrayPool<string>.Shared.Return(properties, clearArray: true);
+        }
+    }
+
+    private List<string>? RelabelTypes(object? typeValue)
+    {
+        switch (typeValue)
+        {
+            case List<object?> typeList:
+                var types = new List<string>(typeList.Count);
+                for (int i = 0; i < typeList.Count; i++)
+                {
+                    if (typeList[i] is string type)
+                    {
+                        types.Add(BlankNodeIdentifierGenerator.IsBlankNode(type) ? _issuer.Generate(type) : type);
+                    }
+                }
+
+                return types;
+            case string single:
+                return [BlankNodeIdentifierGenerator.IsBlankNode(single) ? _issuer.Generate(single) : single];
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsKeywordLike(string key) => key.Length > 0 && key[0] == '@';
+
+    private static List<object?> GetValues(NodeMapNode node, string property)
+    {
+        if (!node.Properties.TryGetValue(property, out List<object?>? values))
+        {
+            values = new List<object?>(1);
+            node.Properties.Add(property, values);
+        }
+
+        return values;
+    }
+
+    private static void AddReference(List<object?> values, NodeReference reference)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (values[i] is NodeReference existing && string.Equals(existing.Id, reference.Id, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        values.Add(reference);
+    }
+
+    private static bool ContainsString(List<string> values, string value)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContainsValueObject(List<object?> values, Dictionary<string, object?> value)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (values[i] is Dictionary<string, object?> existing && JsonEquals(existing, value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Deep equality of two values of the <see cref="ExpandedJson"/> model ("equivalent map entries").</summary>
+    internal static bool JsonEquals(object? a, object? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        switch (a)
+        {
+            case null:
+                return false;
+            case string sa:
+                return b is string sb && string.Equals(sa, sb, StringComparison.Ordinal);
+            case double da:
+                return b is double db && da == db;
+            case bool ba:
+                return b is bool bb && ba == bb;
+            case JsonElement ea:
+                return b is JsonElement eb && JsonElement.DeepEquals(ea, eb);
+            case Dictionary<string, object?> ma:
+                if (b is not Dictionary<string, object?> mb || ma.Count != mb.Count)
+                {
+                    return false;
+                }
+
+                foreach (KeyValuePair<string, object?> entry in ma)
+                {
+                    if (!mb.TryGetValue(entry.Key, out object? other) || !JsonEquals(entry.Value, other))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case List<object?> la:
+                if (b is not List<object?> lb || la.Count != lb.Count)
+                {
+                    return false;
+                }
+
+                for (int i = 0; i < la.Count; i++)
+                {
+                    if (!JsonEquals(la[i], lb[i]))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return a.Equals(b);
+        }
+    }
+}
