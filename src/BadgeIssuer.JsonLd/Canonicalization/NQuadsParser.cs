@@ -71,9 +71,9 @@ internal sealed class NQuadsParser
         };
         SkipSpace();
         RdfTerm graph = RdfTerm.DefaultGraph;
-        if (Peek() != '.')
+        if (Peek() is '<' or '_')
         {
-            graph = ParseSubjectOrGraph("graph label or '.'");
+            graph = ParseSubjectOrGraph("graph label");
             SkipSpace();
         }
 
