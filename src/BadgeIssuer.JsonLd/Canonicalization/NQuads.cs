@@ -120,17 +120,19 @@ public static class NQuads
     /// <summary>Appends a literal's lexical form with the canonical N-Quads escapes.</summary>
     internal static void AppendEscapedLiteral(StringBuilder builder, string value)
     {
-        int start = 0;
-        for (int i = 0; i < value.Length; i++)
+        ReadOnlySpan<char> rest = value;
+        while (true)
         {
-            char c = value[i];
-            if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F)
+            int i = rest.IndexOfAny(CanonicalTermWriter.s_literalEscapes);
+            if (i < 0)
             {
-                continue;
+                builder.Append(rest);
+                return;
             }
 
-            builder.Append(value, start, i - start);
-            start = i + 1;
+            builder.Append(rest[..i]);
+            char c = rest[i];
+            rest = rest[(i + 1)..];
             switch (c)
             {
                 case '"':
@@ -159,7 +161,5 @@ public static class NQuads
                     break;
             }
         }
-
-        builder.Append(value, start, value.Length - start);
     }
 }

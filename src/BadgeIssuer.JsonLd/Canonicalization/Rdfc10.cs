@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using BadgeIssuer.JsonLd.Rdf;
@@ -16,8 +17,8 @@ internal sealed class Rdfc10 : IDisposable
 {
     private const string CanonicalPrefix = "c14n";
 
-    private readonly IReadOnlyList<RdfQuad> _quads;
-    private readonly QuadPieces[] _pieces;
+    private readonly RdfQuad[] _quads;
+    private readonly QuadNodes[] _nodes;
     private readonly List<string> _labels = [];
     private readonly int[][] _nodeQuads;
     private readonly string?[] _firstDegreeHashes;
@@ -31,29 +32,22 @@ internal sealed class Rdfc10 : IDisposable
 
     public Rdfc10(IReadOnlyList<RdfQuad> quads, RdfcOptions options)
     {
-        _quads = quads;
+        _quads = new RdfQuad[quads.Count];
         _algorithm = options.HashAlgorithm;
         _maxNDegreeCalls = options.MaxHashNDegreeCalls;
-        _pieces = new QuadPieces[quads.Count];
+        _nodes = new QuadNodes[quads.Count];
 
         // Step 2: blank node to quads map (each quad listed once per blank node, however often the node occurs in it).
         var nodeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var nodeQuads = new List<List<int>>();
-        var builder = new StringBuilder(64);
         for (int q = 0; q < quads.Count; q++)
         {
             RdfQuad quad = quads[q];
-            int s = Node(quad.Subject, nodeIndex, nodeQuads, q);
-            int o = Node(quad.Object, nodeIndex, nodeQuads, q);
-            int g = Node(quad.Graph, nodeIndex, nodeQuads, q);
-            _pieces[q] = new QuadPieces(
-                s < 0 ? Serialize(builder, quad.Subject) : null,
-                Serialize(builder, quad.Predicate),
-                o < 0 ? Serialize(builder, quad.Object) : null,
-                g < 0 ? Serialize(builder, quad.Graph) : null,
-                s,
-                o,
-                g);
+            _quads[q] = quad;
+            _nodes[q] = new QuadNodes(
+                Node(quad.Subject, nodeIndex, nodeQuads, q),
+                Node(quad.Object, nodeIndex, nodeQuads, q),
+                Node(quad.Graph, nodeIndex, nodeQuads, q));
         }
 
         _nodeQuads = new int[nodeQuads.Count][];
@@ -184,13 +178,6 @@ internal sealed class Rdfc10 : IDisposable
         return index;
     }
 
-    private static string Serialize(StringBuilder builder, RdfTerm term)
-    {
-        builder.Clear();
-        NQuads.AppendTerm(builder, term);
-        return builder.ToString();
-    }
-
     /// <summary>RDFC-1.0 4.6 Hash First Degree Quads (cached per node).</summary>
     private string HashFirstDegreeQuads(int node)
     {
@@ -207,16 +194,18 @@ internal sealed class Rdfc10 : IDisposable
         for (int i = 0; i < quads.Length; i++)
         {
             starts[i] = buffer.Length;
-            ref readonly QuadPieces p = ref _pieces[quads[i]];
-            AppendFirstDegree(buffer, p.Subject, p.SubjectNode, node);
+            int q = quads[i];
+            ref readonly RdfQuad quad = ref _quads[q];
+            ref readonly QuadNodes nodes = ref _nodes[q];
+            AppendFirstDegree(buffer, quad.Subject, nodes.Subject, node);
             buffer.Append(' ');
-            buffer.Append(p.Predicate);
+            CanonicalTermWriter.Append(buffer, quad.Predicate);
             buffer.Append(' ');
-            AppendFirstDegree(buffer, p.Object, p.ObjectNode, node);
-            if (p.GraphNode >= 0 || p.Graph!.Length > 0)
+            AppendFirstDegree(buffer, quad.Object, nodes.Object, node);
+            if (!quad.Graph.IsDefaultGraph)
             {
                 buffer.Append(' ');
-                AppendFirstDegree(buffer, p.Graph, p.GraphNode, node);
+                AppendFirstDegree(buffer, quad.Graph, nodes.Graph, node);
             }
 
             buffer.Append(" .\n");
@@ -251,11 +240,11 @@ internal sealed class Rdfc10 : IDisposable
         return hash;
     }
 
-    private static void AppendFirstDegree(CharBuffer buffer, string? text, int termNode, int referenceNode)
+    private static void AppendFirstDegree(CharBuffer buffer, RdfTerm term, int termNode, int referenceNode)
     {
         if (termNode < 0)
         {
-            buffer.Append(text!);
+            CanonicalTermWriter.Append(buffer, term);
         }
         else
         {
@@ -264,7 +253,7 @@ internal sealed class Rdfc10 : IDisposable
     }
 
     /// <summary>RDFC-1.0 4.7 Hash Related Blank Node.</summary>
-    private string HashRelatedBlankNode(int related, in QuadPieces quad, IdentifierIssuer issuer, char position)
+    private string HashRelatedBlankNode(int related, in RdfQuad quad, IdentifierIssuer issuer, char position)
     {
         // Resolve the identifier first: HashFirstDegreeQuads may use the scratch buffer.
         int canonical = _canonical.Get(related);
@@ -278,7 +267,7 @@ internal sealed class Rdfc10 : IDisposable
         buffer.Append(position);
         if (position != 'g')
         {
-            buffer.Append(quad.Predicate);
+            CanonicalTermWriter.Append(buffer, quad.Predicate);
         }
 
         buffer.Append(identifier);
@@ -288,7 +277,8 @@ internal sealed class Rdfc10 : IDisposable
     /// <summary>RDFC-1.0 4.8 Hash N-Degree Quads.</summary>
     private (string Hash, IdentifierIssuer Issuer) HashNDegreeQuads(int node, IdentifierIssuer issuer)
     {
-        if (++_nDegreeCalls > _maxNDegreeCalls)
+        // The recursion is as deep as the chain of blank nodes it explores: refuse rather than overflow the stack.
+        if (++_nDegreeCalls > _maxNDegreeCalls || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new RdfcWorkLimitExceededException();
         }
@@ -297,10 +287,11 @@ internal sealed class Rdfc10 : IDisposable
         var hashToRelated = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (int q in _nodeQuads[node])
         {
-            ref readonly QuadPieces p = ref _pieces[q];
-            AddRelated(hashToRelated, p.SubjectNode, node, in p, issuer, 's');
-            AddRelated(hashToRelated, p.ObjectNode, node, in p, issuer, 'o');
-            AddRelated(hashToRelated, p.GraphNode, node, in p, issuer, 'g');
+            ref readonly RdfQuad quad = ref _quads[q];
+            ref readonly QuadNodes nodes = ref _nodes[q];
+            AddRelated(hashToRelated, nodes.Subject, node, in quad, issuer, 's');
+            AddRelated(hashToRelated, nodes.Object, node, in quad, issuer, 'o');
+            AddRelated(hashToRelated, nodes.Graph, node, in quad, issuer, 'g');
         }
 
         string[] relatedHashes = new string[hashToRelated.Count];
@@ -391,7 +382,7 @@ internal sealed class Rdfc10 : IDisposable
     private static bool IsWorse(ReadOnlySpan<char> path, string? chosenPath)
         => chosenPath is not null && chosenPath.Length > 0 && path.Length >= chosenPath.Length && path.SequenceCompareTo(chosenPath) > 0;
 
-    private void AddRelated(Dictionary<string, List<int>> map, int related, int node, in QuadPieces quad, IdentifierIssuer issuer, char position)
+    private void AddRelated(Dictionary<string, List<int>> map, int related, int node, in RdfQuad quad, IdentifierIssuer issuer, char position)
     {
         if (related < 0 || related == node)
         {
@@ -410,11 +401,15 @@ internal sealed class Rdfc10 : IDisposable
 
     private RdfcResult BuildResult()
     {
-        int count = _quads.Count;
-        var labels = new Dictionary<string, string>(_labels.Count, StringComparer.Ordinal);
+        int count = _quads.Length;
+        int nodeCount = _labels.Count;
+        var labels = new Dictionary<string, string>(nodeCount, StringComparer.Ordinal);
+        var canonicalTerms = new RdfTerm[nodeCount];
         foreach (int node in _canonical.IssuedNodes)
         {
-            labels.Add(_labels[node], CanonicalPrefix + _canonical.Get(node).ToString(CultureInfo.InvariantCulture));
+            string label = CanonicalPrefix + _canonical.Get(node).ToString(CultureInfo.InvariantCulture);
+            labels.Add(_labels[node], label);
+            canonicalTerms[node] = RdfTerm.BlankNode(label);
         }
 
         CharBuffer buffer = _scratch;
@@ -423,16 +418,17 @@ internal sealed class Rdfc10 : IDisposable
         for (int q = 0; q < count; q++)
         {
             starts[q] = buffer.Length;
-            ref readonly QuadPieces p = ref _pieces[q];
-            AppendCanonical(buffer, p.Subject, p.SubjectNode);
+            ref readonly RdfQuad quad = ref _quads[q];
+            ref readonly QuadNodes nodes = ref _nodes[q];
+            AppendCanonical(buffer, quad.Subject, nodes.Subject);
             buffer.Append(' ');
-            buffer.Append(p.Predicate);
+            CanonicalTermWriter.Append(buffer, quad.Predicate);
             buffer.Append(' ');
-            AppendCanonical(buffer, p.Object, p.ObjectNode);
-            if (p.GraphNode >= 0 || p.Graph!.Length > 0)
+            AppendCanonical(buffer, quad.Object, nodes.Object);
+            if (!quad.Graph.IsDefaultGraph)
             {
                 buffer.Append(' ');
-                AppendCanonical(buffer, p.Graph, p.GraphNode);
+                AppendCanonical(buffer, quad.Graph, nodes.Graph);
             }
 
             buffer.Append(" .\n");
@@ -447,39 +443,58 @@ internal sealed class Rdfc10 : IDisposable
 
         order.AsSpan().Sort(new LineComparer(buffer.RawChars, starts));
 
-        var text = new StringBuilder(buffer.Length);
+        // Drop duplicate lines (an RdfDataset is already a set, so this is defensive) and build the outputs.
         var canonicalQuads = new List<RdfQuad>(count);
+        int kept = 0;
+        int length = 0;
         ReadOnlySpan<char> chars = buffer.AsSpan();
-        ReadOnlySpan<char> previous = default;
         for (int i = 0; i < count; i++)
         {
             int q = order[i];
-            ReadOnlySpan<char> line = chars[starts[q]..starts[q + 1]];
-            if (i > 0 && line.SequenceEqual(previous))
+            if (kept > 0 && chars[starts[q]..starts[q + 1]].SequenceEqual(chars[starts[order[kept - 1]]..starts[order[kept - 1] + 1]]))
             {
                 continue;
             }
 
-            previous = line;
-            text.Append(line);
-            canonicalQuads.Add(Relabel(_quads[q], labels));
+            order[kept++] = q;
+            length += starts[q + 1] - starts[q];
+            ref readonly RdfQuad quad = ref _quads[q];
+            ref readonly QuadNodes nodes = ref _nodes[q];
+            canonicalQuads.Add(nodes.Subject < 0 && nodes.Object < 0 && nodes.Graph < 0
+                ? quad
+                : new RdfQuad(
+                    nodes.Subject < 0 ? quad.Subject : canonicalTerms[nodes.Subject],
+                    quad.Predicate,
+                    nodes.Object < 0 ? quad.Object : canonicalTerms[nodes.Object],
+                    nodes.Graph < 0 ? quad.Graph : canonicalTerms[nodes.Graph]));
         }
 
-        return new RdfcResult(text.ToString(), canonicalQuads, labels);
+        string text = string.Create(length, (buffer.RawChars, starts, order, kept), static (span, state) =>
+        {
+            int position = 0;
+            for (int i = 0; i < state.kept; i++)
+            {
+                int q = state.order[i];
+                int lineLength = state.starts[q + 1] - state.starts[q];
+                state.RawChars.AsSpan(state.starts[q], lineLength).CopyTo(span[position..]);
+                position += lineLength;
+            }
+        });
+
+        return new RdfcResult(text, canonicalQuads, labels);
     }
 
-    private void AppendCanonical(CharBuffer buffer, string? text, int termNode)
+    private void AppendCanonical(CharBuffer buffer, RdfTerm term, int termNode)
     {
-        buffer.Append(termNode < 0 ? text! : CanonicalId(_canonical.Get(termNode)));
+        if (termNode < 0)
+        {
+            CanonicalTermWriter.Append(buffer, term);
+        }
+        else
+        {
+            buffer.Append(CanonicalId(_canonical.Get(termNode)));
+        }
     }
-
-    private static RdfQuad Relabel(RdfQuad quad, Dictionary<string, string> labels)
-    {
-        return new RdfQuad(Relabel(quad.Subject, labels), quad.Predicate, Relabel(quad.Object, labels), Relabel(quad.Graph, labels));
-    }
-
-    private static RdfTerm Relabel(RdfTerm term, Dictionary<string, string> labels)
-        => term.IsBlankNode ? RdfTerm.BlankNode(labels[term.Value]) : term;
 
     private string TempId(int number) => Id(_tempIds, "_:b", number);
 
@@ -539,15 +554,8 @@ internal sealed class Rdfc10 : IDisposable
         return Convert.ToHexStringLower(digest[..length]);
     }
 
-    /// <summary>A quad's serialized non-blank terms and its blank node indices (-1 when not a blank node).</summary>
-    private readonly record struct QuadPieces(
-        string? Subject,
-        string Predicate,
-        string? Object,
-        string? Graph,
-        int SubjectNode,
-        int ObjectNode,
-        int GraphNode);
+    /// <summary>A quad's blank node indices (-1 when the position is not a blank node).</summary>
+    private readonly record struct QuadNodes(int Subject, int Object, int Graph);
 
     private readonly struct LineComparer : IComparer<int>
     {

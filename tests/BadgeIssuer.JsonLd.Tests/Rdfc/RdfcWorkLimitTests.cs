@@ -70,6 +70,37 @@ public sealed class RdfcWorkLimitTests
     }
 
     [Fact]
+    public void Deep_recursion_is_refused_instead_of_overflowing_the_stack()
+    {
+        // A long cycle of indistinguishable blank nodes makes Hash N-Degree Quads recurse once per node.
+        var text = new System.Text.StringBuilder();
+        const int Nodes = 20_000;
+        for (int i = 0; i < Nodes; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"_:n{i} <urn:ex:next> _:n{(i + 1) % Nodes} .\n");
+        }
+
+        RdfDataset cycle = NQuads.Parse(text.ToString());
+        Exception? caught = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    RdfCanonicalizer.Canonicalize(cycle, new RdfcOptions { MaxHashNDegreeCalls = int.MaxValue });
+                }
+                catch (Exception ex)
+                {
+                    caught = ex;
+                }
+            },
+            maxStackSize: 256 * 1024);
+        thread.Start();
+        thread.Join();
+        Assert.IsType<RdfcWorkLimitExceededException>(caught);
+    }
+
+    [Fact]
     public void Poison_clique_fails_fast_with_the_default_limit()
     {
         RdfDataset clique = RdfCanonManifest.LoadInput(RdfCanonManifest.Get("test074c"));
