@@ -28,6 +28,12 @@ internal sealed class Rdfc10 : IDisposable
     private readonly CharBuffer _scratch = new(1024);
     private readonly List<string> _tempIds = [];
     private readonly List<string> _canonicalIds = [];
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha384;
+
     private int _nDegreeCalls;
 
     public Rdfc10(IReadOnlyList<RdfQuad> quads, RdfcOptions options)
@@ -547,10 +553,14 @@ internal sealed class Rdfc10 : IDisposable
 
     private string HashBytes(ReadOnlySpan<byte> bytes)
     {
+        // One IncrementalHash per thread and algorithm: reusing the native context is cheaper than one-shot hashing
+        // for the many short inputs RDFC hashes. AppendData + GetHashAndReset leave it clean for the next use.
+        IncrementalHash hasher = _algorithm == RdfcHashAlgorithm.Sha384
+            ? t_sha384 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA384)
+            : t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> digest = stackalloc byte[SHA384.HashSizeInBytes];
-        int length = _algorithm == RdfcHashAlgorithm.Sha384
-            ? SHA384.HashData(bytes, digest)
-            : SHA256.HashData(bytes, digest);
+        hasher.AppendData(bytes);
+        int length = hasher.GetHashAndReset(digest);
         return Convert.ToHexStringLower(digest[..length]);
     }
 
