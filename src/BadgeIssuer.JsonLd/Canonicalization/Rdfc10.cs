@@ -10,12 +10,18 @@ namespace BadgeIssuer.JsonLd.Canonicalization;
 /// <summary>
 /// One run of the RDFC-1.0 canonicalization algorithm (W3C Recommendation, 21 May 2024, section 4).
 /// Blank nodes are mapped to dense indices in order of first appearance (subject, object, graph of each quad in
-/// input order), which is the iteration order of the spec's blank node to quads map. Every non-blank term is
-/// serialized once up front; hashing works on those pieces.
+/// input order), which is the iteration order of the spec's blank node to quads map. Quads are serialized straight
+/// into one pooled char buffer (no per-term strings); hashes are SHA-256/384 over its UTF-8 encoding.
 /// </summary>
 internal sealed class Rdfc10 : IDisposable
 {
     private const string CanonicalPrefix = "c14n";
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha384;
 
     private readonly RdfQuad[] _quads;
     private readonly QuadNodes[] _nodes;
@@ -28,12 +34,6 @@ internal sealed class Rdfc10 : IDisposable
     private readonly CharBuffer _scratch = new(1024);
     private readonly List<string> _tempIds = [];
     private readonly List<string> _canonicalIds = [];
-    [ThreadStatic]
-    private static IncrementalHash? t_sha256;
-
-    [ThreadStatic]
-    private static IncrementalHash? t_sha384;
-
     private int _nDegreeCalls;
 
     public Rdfc10(IReadOnlyList<RdfQuad> quads, RdfcOptions options)
