@@ -69,7 +69,33 @@ public sealed class RdfcWorkLimitExceededException : Exception
 public static class RdfCanonicalizer
 {
     /// <summary>Canonicalizes <paramref name="dataset"/>.</summary>
-    public static RdfcResult Canonicalize(RdfDataset dataset, RdfcOptions? options = null) => throw new NotImplementedException();
+    /// <exception cref="RdfcWorkLimitExceededException">
+    /// Hash N-Degree Quads ran more than <see cref="RdfcOptions.MaxHashNDegreeCalls"/> times.
+    /// </exception>
+    public static RdfcResult Canonicalize(RdfDataset dataset, RdfcOptions? options = null)
+        => Canonicalize(dataset, options, out _);
+
+    /// <summary>Canonicalizes <paramref name="dataset"/>, reporting how often Hash N-Degree Quads ran.</summary>
+    internal static RdfcResult Canonicalize(RdfDataset dataset, RdfcOptions? options, out int hashNDegreeCalls)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= RdfcOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxHashNDegreeCalls, nameof(options));
+        if (options.HashAlgorithm is not (RdfcHashAlgorithm.Sha256 or RdfcHashAlgorithm.Sha384))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.HashAlgorithm, "Unsupported RDFC-1.0 hash algorithm.");
+        }
+
+        using var run = new Rdfc10(dataset.Quads, options);
+        try
+        {
+            return run.Run();
+        }
+        finally
+        {
+            hashNDegreeCalls = run.HashNDegreeCalls;
+        }
+    }
 
     /// <summary>Canonicalizes the dataset and returns the canonical N-Quads.</summary>
     public static string CanonicalizeToNQuads(RdfDataset dataset, RdfcOptions? options = null)

@@ -1,0 +1,80 @@
+using BadgeIssuer.JsonLd.Canonicalization;
+using BadgeIssuer.JsonLd.Rdf;
+
+namespace BadgeIssuer.JsonLd.Tests.Rdfc;
+
+public sealed class RdfCanonicalizerTests
+{
+    [Fact]
+    public void Sha384_is_selectable_and_changes_the_result()
+    {
+        // test075 is test020 (a diamond) canonicalized with SHA-384; the two hashes order the nodes differently.
+        RdfDataset input = RdfCanonManifest.LoadInput(RdfCanonManifest.Get("test075c"));
+        RdfcResult sha256 = RdfCanonicalizer.Canonicalize(input);
+        RdfcResult sha384 = RdfCanonicalizer.Canonicalize(input, new RdfcOptions { HashAlgorithm = RdfcHashAlgorithm.Sha384 });
+
+        Assert.Equal(RdfcHashAlgorithm.Sha256, RdfcOptions.Default.HashAlgorithm);
+        Assert.Equal("c14n2", sha256.IssuedIdentifiers["e0"]);
+        Assert.Equal("c14n0", sha384.IssuedIdentifiers["e0"]);
+        Assert.NotEqual(sha256.CanonicalNQuads, sha384.CanonicalNQuads);
+        Assert.Equal(
+            System.Text.Encoding.UTF8.GetString(RdfCanonManifest.LoadResultBytes(RdfCanonManifest.Get("test075c"))),
+            sha384.CanonicalNQuads);
+    }
+
+    [Fact]
+    public void Lines_are_sorted_in_code_point_order_not_utf16_order()
+    {
+        // U+FFFD (one UTF-16 unit, 0xFFFD) precedes U+1F303 (surrogates 0xD83C...) in code point order.
+        RdfDataset dataset = NQuads.Parse(
+            "<urn:ex:s> <urn:ex:p> \"\\U0001F303\" .\n" +
+            "<urn:ex:s> <urn:ex:p> \"\\uFFFD\" .\n");
+        Assert.Equal(
+            "<urn:ex:s> <urn:ex:p> \"\uFFFD\" .\n<urn:ex:s> <urn:ex:p> \"\U0001F303\" .\n",
+            RdfCanonicalizer.CanonicalizeToNQuads(dataset));
+    }
+
+    [Fact]
+    public void Result_has_relabelled_quads_in_canonical_order()
+    {
+        RdfDataset dataset = NQuads.Parse(
+            "_:x <urn:ex:name> \"z\" _:g .\n" +
+            "_:y <urn:ex:name> \"a\" .\n" +
+            "_:x <urn:ex:knows> _:y .\n");
+        RdfcResult result = RdfCanonicalizer.Canonicalize(dataset);
+
+        Assert.Equal(NQuads.Serialize(result.Quads), result.CanonicalNQuads);
+        Assert.Equal(3, result.IssuedIdentifiers.Count);
+        foreach (RdfQuad quad in result.Quads)
+        {
+            foreach (RdfTerm term in new[] { quad.Subject, quad.Object, quad.Graph })
+            {
+                Assert.True(!term.IsBlankNode || term.Value.StartsWith("c14n", StringComparison.Ordinal), term.Value);
+            }
+        }
+
+        // Relabelling is stable under renaming the input blank nodes and shuffling the quads.
+        RdfDataset renamed = NQuads.Parse(
+            "_:q <urn:ex:knows> _:p .\n" +
+            "_:p <urn:ex:name> \"a\" .\n" +
+            "_:q <urn:ex:name> \"z\" _:h .\n");
+        Assert.Equal(result.CanonicalNQuads, RdfCanonicalizer.CanonicalizeToNQuads(renamed));
+    }
+
+    [Fact]
+    public void Empty_and_ground_datasets()
+    {
+        Assert.Equal(string.Empty, RdfCanonicalizer.CanonicalizeToNQuads(new RdfDataset()));
+        RdfcResult ground = RdfCanonicalizer.Canonicalize(NQuads.Parse("<urn:b> <urn:p> <urn:o> .\n<urn:a> <urn:p> \"x\"@en .\n"));
+        Assert.Equal("<urn:a> <urn:p> \"x\"@en .\n<urn:b> <urn:p> <urn:o> .\n", ground.CanonicalNQuads);
+        Assert.Empty(ground.IssuedIdentifiers);
+    }
+
+    [Fact]
+    public void Null_arguments_are_rejected()
+    {
+        Assert.Throws<ArgumentNullException>(() => RdfCanonicalizer.Canonicalize(null!));
+        Assert.Throws<ArgumentNullException>(() => NQuads.Parse(null!));
+        Assert.Throws<ArgumentNullException>(() => NQuads.Serialize(null!));
+    }
+}
