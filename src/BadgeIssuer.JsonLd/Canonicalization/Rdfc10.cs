@@ -49,6 +49,7 @@ internal sealed class Rdfc10 : IDisposable
         for (int q = 0; q < quads.Count; q++)
         {
             RdfQuad quad = quads[q];
+            Validate(quad);
             _quads[q] = quad;
             _nodes[q] = new QuadNodes(
                 Node(quad.Subject, nodeIndex, nodeQuads, q),
@@ -159,6 +160,18 @@ internal sealed class Rdfc10 : IDisposable
     }
 
     public void Dispose() => _scratch.Dispose();
+
+    /// <summary>RDFC-1.0 takes an RDF dataset: generalized quads (say, a blank node predicate) have no canonical form.</summary>
+    private static void Validate(in RdfQuad quad)
+    {
+        if (quad.Subject.Kind is not (RdfTermKind.Iri or RdfTermKind.BlankNode)
+            || quad.Predicate.Kind is not RdfTermKind.Iri
+            || quad.Object.Kind is RdfTermKind.DefaultGraph
+            || quad.Graph.Kind is RdfTermKind.Literal)
+        {
+            throw new ArgumentException($"Not an RDF quad (RDFC-1.0 does not canonicalize generalized RDF): {quad.Subject.Kind} {quad.Predicate.Kind} {quad.Object.Kind} {quad.Graph.Kind}.", nameof(quad));
+        }
+    }
 
     private int Node(RdfTerm term, Dictionary<string, int> nodeIndex, List<List<int>> nodeQuads, int quad)
     {

@@ -71,6 +71,16 @@ public sealed class RdfCanonicalizerTests
     }
 
     [Fact]
+    public void Generalized_quads_are_rejected()
+    {
+        RdfTerm iri = RdfTerm.Iri("urn:ex:i");
+        var blankPredicate = new RdfDataset([new RdfQuad(iri, RdfTerm.BlankNode("p"), iri)]);
+        var literalSubject = new RdfDataset([new RdfQuad(RdfTerm.Literal("s"), iri, iri)]);
+        Assert.Throws<ArgumentException>(() => RdfCanonicalizer.Canonicalize(blankPredicate));
+        Assert.Throws<ArgumentException>(() => RdfCanonicalizer.Canonicalize(literalSubject));
+    }
+
+    [Fact]
     public void Null_arguments_are_rejected()
     {
         Assert.Throws<ArgumentNullException>(() => RdfCanonicalizer.Canonicalize(null!));
