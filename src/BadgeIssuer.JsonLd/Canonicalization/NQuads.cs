@@ -67,11 +67,14 @@ public static class NQuads
     }
 
     /// <summary>Parses an N-Quads document; throws <see cref="FormatException"/> naming the line on a syntax error.</summary>
-    public static RdfDataset Parse(string text)
+    public static RdfDataset Parse(string text) => Parse(text, allowBlankNodePredicates: false);
+
+    /// <summary>Parses N-Quads; with <paramref name="allowBlankNodePredicates"/>, also generalized RDF (blank-node predicates).</summary>
+    public static RdfDataset Parse(string text, bool allowBlankNodePredicates)
     {
         ArgumentNullException.ThrowIfNull(text);
         var dataset = new RdfDataset();
-        new NQuadsParser(text).ParseInto(dataset);
+        new NQuadsParser(text, allowBlankNodePredicates).ParseInto(dataset);
         return dataset;
     }
 

@@ -16,9 +16,12 @@ internal sealed class NQuadsParser
     private int _line = 1;
     private int _lineStart;
 
-    public NQuadsParser(string text)
+    private readonly bool _generalized;
+
+    public NQuadsParser(string text, bool allowBlankNodePredicates = false)
     {
         _text = text;
+        _generalized = allowBlankNodePredicates;
     }
 
     public void ParseInto(RdfDataset dataset)
@@ -55,12 +58,19 @@ internal sealed class NQuadsParser
     {
         RdfTerm subject = ParseSubjectOrGraph("subject");
         SkipSpace();
-        if (Peek() != '<')
+        RdfTerm predicate;
+        if (Peek() == '<')
+        {
+            predicate = RdfTerm.Iri(ParseIri());
+        }
+        else if (_generalized && Peek() == '_')
+        {
+            predicate = RdfTerm.BlankNode(ParseBlankNodeLabel());
+        }
+        else
         {
             throw Error("expected an IRI as predicate");
         }
-
-        RdfTerm predicate = RdfTerm.Iri(ParseIri());
         SkipSpace();
         RdfTerm obj = Peek() switch
         {

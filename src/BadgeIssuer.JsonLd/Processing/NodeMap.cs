@@ -162,7 +162,13 @@ internal sealed class NodeMap
         // 6. Node objects.
         // 6.1-6.2
         string id;
-        if (map.TryGetValue("@id", out object? idValue) && idValue is string idString)
+        if (map.TryGetValue("@id", out object? idValue) && idValue is null)
+        {
+            // An @id that expansion could not map (a keyword-like value) names nothing: the node and references to it are ignored.
+            return;
+        }
+
+        if (idValue is string idString)
         {
             id = BlankNodeIdentifierGenerator.IsBlankNode(idString) ? _issuer.Generate(idString) : idString;
         }

@@ -123,7 +123,15 @@ internal sealed class RdfConverter
             return false;
         }
 
-        return !value.AsSpan(i + 1).ContainsAny(s_forbiddenIriChars);
+        ReadOnlySpan<char> rest = value.AsSpan(i + 1);
+        if (rest.ContainsAny(s_forbiddenIriChars))
+        {
+            return false;
+        }
+
+        // RFC 3987: a fragment cannot contain '#', so an IRI has at most one.
+        int hash = rest.IndexOf('#');
+        return hash < 0 || rest[(hash + 1)..].IndexOf('#') < 0;
     }
 
     /// <summary>Whether <paramref name="value"/> is a well-formed BCP 47 tag in the sense of <c>[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*</c>.</summary>

@@ -55,7 +55,13 @@ public sealed class JsonLdApiSuite
             return;
         }
 
-        RdfDataset expected = NQuads.Parse(File.ReadAllText(SuiteManifest.LocalPath(test.Expect!)));
+        RdfDataset expected = NQuads.Parse(File.ReadAllText(SuiteManifest.LocalPath(test.Expect!)), options.ProduceGeneralizedRdf);
+        if (options.ProduceGeneralizedRdf)
+        {
+            Assert.True(CanonicalDataset.AreIsomorphic(expected, actual), "the generalized datasets are not isomorphic");
+            return;
+        }
+
         Assert.Equal(CanonicalDataset.Of(expected), CanonicalDataset.Of(actual));
     }
 
