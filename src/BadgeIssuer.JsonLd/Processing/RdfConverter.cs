@@ -36,6 +36,7 @@ internal sealed class RdfConverter
     private readonly BlankNodeIdentifierGenerator _issuer;
     private readonly RdfDirection _rdfDirection;
     private readonly bool _produceGeneralizedRdf;
+    private readonly bool _safeMode;
     private RdfTerm _graph;
 
     private RdfConverter(BlankNodeIdentifierGenerator issuer, JsonLdOptions options)
@@ -44,6 +45,7 @@ internal sealed class RdfConverter
         _issuer = issuer;
         _rdfDirection = options.RdfDirection;
         _produceGeneralizedRdf = options.ProduceGeneralizedRdf;
+        _safeMode = options.SafeMode;
         _graph = RdfTerm.DefaultGraph;
     }
 
@@ -84,6 +86,7 @@ internal sealed class RdfConverter
             }
             else
             {
+                converter.Dropped(JsonLdErrorCode.SafeModeRelativeId, $"relative graph reference: {graphName}");
                 continue;
             }
 
@@ -168,6 +171,15 @@ internal sealed class RdfConverter
         return subtagLength > 0;
     }
 
+    /// <summary>Records that data is being dropped: an error in safe mode, otherwise nothing (the spec drops silently).</summary>
+    private void Dropped(JsonLdErrorCode code, string message)
+    {
+        if (_safeMode)
+        {
+            throw new JsonLdException(code, message);
+        }
+    }
+
     private static string[] SortedKeys<TValue>(Dictionary<string, TValue> map)
     {
         var keys = new string[map.Count];
@@ -216,6 +228,7 @@ internal sealed class RdfConverter
             // 2.3.1
             if (NodeTerm(subjectId) is not RdfTerm subject)
             {
+                Dropped(JsonLdErrorCode.SafeModeRelativeId, $"relative subject reference: {subjectId}");
                 continue;
             }
 
@@ -256,6 +269,10 @@ internal sealed class RdfConverter
                         {
                             Add(subject, s_rdfType, type);
                         }
+                        else
+                        {
+                            Dropped(JsonLdErrorCode.SafeModeRelativeType, $"relative type reference: {types[i]}");
+                        }
                     }
 
                     continue;
@@ -271,6 +288,7 @@ internal sealed class RdfConverter
                 {
                     if (!_produceGeneralizedRdf)
                     {
+                        Dropped(JsonLdErrorCode.SafeModeDroppedValue, $"blank node predicate: {property}");
                         continue;
                     }
 
@@ -282,6 +300,7 @@ internal sealed class RdfConverter
                 }
                 else
                 {
+                    Dropped(JsonLdErrorCode.SafeModeUndefinedTerm, $"relative predicate reference: {property}");
                     continue;
                 }
 
@@ -310,7 +329,13 @@ internal sealed class RdfConverter
         {
             case NodeReference reference:
                 // 1-2
-                return NodeTerm(reference.Id);
+                RdfTerm? term = NodeTerm(reference.Id);
+                if (term is null)
+                {
+                    Dropped(JsonLdErrorCode.SafeModeRelativeId, $"relative object reference: {reference.Id}");
+                }
+
+                return term;
             case ListObject list:
                 // 3
                 return ListToRdf(list.Items, ref listTriples);
@@ -332,6 +357,7 @@ internal sealed class RdfConverter
         bool isJson = string.Equals(datatype, "@json", StringComparison.Ordinal);
         if (datatype is not null && !isJson && !IsWellFormedIri(datatype))
         {
+            Dropped(JsonLdErrorCode.SafeModeRelativeType, $"invalid datatype IRI: {datatype}");
             return null;
         }
 
@@ -339,6 +365,7 @@ internal sealed class RdfConverter
         string? language = item.TryGetValue("@language", out object? languageValue) ? languageValue as string : null;
         if (language is not null && !IsWellFormedLanguageTag(language))
         {
+            Dropped(JsonLdErrorCode.SafeModeInvalidLanguageTag, $"invalid language tag: {language}");
             return null;
         }
 
@@ -382,6 +409,11 @@ internal sealed class RdfConverter
         }
 
         // 13
+        if (_rdfDirection == RdfDirection.None && _safeMode && item.ContainsKey("@direction"))
+        {
+            Dropped(JsonLdErrorCode.SafeModeDroppedValue, "@direction would be dropped (rdfDirection not set)");
+        }
+
         if (_rdfDirection != RdfDirection.None
             && item.TryGetValue("@direction", out object? directionValue)
             && directionValue is string direction)
