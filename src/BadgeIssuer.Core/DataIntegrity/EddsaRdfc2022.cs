@@ -20,6 +20,9 @@ public static partial class EddsaRdfc2022
     public const string Ed25519Signature2020 = "Ed25519Signature2020";
 
     private const int SignatureLength = 64;
+
+    /// <summary>Copied members keep their original bytes; names and new strings are written without needless escaping.</summary>
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private const int HashLength = 32;
 
     /// <summary>Adds a proof to <paramref name="unsecuredDocument"/> and returns the secured document as UTF-8 JSON.</summary>
@@ -52,21 +55,21 @@ public static partial class EddsaRdfc2022
         string proofValue = "z" + SimpleBase.Base58.Bitcoin.Encode(signature);
 
         var buffer = new ArrayBufferWriter<byte>(unsecuredDocument.GetRawText().Length + 512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             foreach (JsonProperty p in unsecuredDocument.EnumerateObject())
             {
                 if (!p.NameEquals("proof"))
                 {
-                    p.WriteTo(writer);
+                    WriteVerbatim(writer, p);
                 }
             }
 
             writer.WriteStartArray("proof");
             foreach (JsonElement e in existing)
             {
-                e.WriteTo(writer);
+                writer.WriteRawValue(e.GetRawText(), skipInputValidation: true);
             }
 
             writer.WriteStartObject();
@@ -397,28 +400,28 @@ public static partial class EddsaRdfc2022
     private static byte[] WriteDocument(JsonElement document, List<JsonElement> previousProofs)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             foreach (JsonProperty p in document.EnumerateObject())
             {
                 if (!p.NameEquals("proof"))
                 {
-                    p.WriteTo(writer);
+                    WriteVerbatim(writer, p);
                 }
             }
 
             if (previousProofs.Count == 1)
             {
                 writer.WritePropertyName("proof");
-                previousProofs[0].WriteTo(writer);
+                writer.WriteRawValue(previousProofs[0].GetRawText(), skipInputValidation: true);
             }
             else if (previousProofs.Count > 1)
             {
                 writer.WriteStartArray("proof");
                 foreach (JsonElement p in previousProofs)
                 {
-                    p.WriteTo(writer);
+                    writer.WriteRawValue(p.GetRawText(), skipInputValidation: true);
                 }
 
                 writer.WriteEndArray();
@@ -433,11 +436,11 @@ public static partial class EddsaRdfc2022
     private static byte[] WriteProofConfig(ProofOptions options, JsonElement context)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("@context");
-            context.WriteTo(writer);
+            writer.WriteRawValue(context.GetRawText(), skipInputValidation: true);
             WriteProofOptionMembers(writer, options);
             writer.WriteEndObject();
         }
@@ -448,16 +451,16 @@ public static partial class EddsaRdfc2022
     private static byte[] WriteProofConfigFromProof(JsonElement proof, JsonElement context)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("@context");
-            context.WriteTo(writer);
+            writer.WriteRawValue(context.GetRawText(), skipInputValidation: true);
             foreach (JsonProperty p in proof.EnumerateObject())
             {
                 if (!p.NameEquals("proofValue") && !p.NameEquals("@context"))
                 {
-                    p.WriteTo(writer);
+                    WriteVerbatim(writer, p);
                 }
             }
 
@@ -465,6 +468,12 @@ public static partial class EddsaRdfc2022
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteVerbatim(Utf8JsonWriter writer, JsonProperty property)
+    {
+        writer.WritePropertyName(property.Name);
+        writer.WriteRawValue(property.Value.GetRawText(), skipInputValidation: true);
     }
 
     private static void WriteProofOptionMembers(Utf8JsonWriter writer, ProofOptions options)
