@@ -41,7 +41,7 @@ internal sealed class RdfConverter
 
     private RdfConverter(BlankNodeIdentifierGenerator issuer, JsonLdOptions options)
     {
-        _dataset = new RdfDataset();
+        _dataset = new RdfDataset(32);
         _issuer = issuer;
         _rdfDirection = options.RdfDirection;
         _produceGeneralizedRdf = options.ProduceGeneralizedRdf;

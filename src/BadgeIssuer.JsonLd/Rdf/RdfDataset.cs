@@ -9,9 +9,16 @@ public sealed class RdfDataset
     private readonly HashSet<RdfQuad> _seen;
 
     public RdfDataset()
+        : this(0)
     {
-        _quads = [];
-        _seen = [];
+    }
+
+    /// <summary>Creates an empty dataset with room for <paramref name="capacity"/> quads.</summary>
+    public RdfDataset(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _quads = new List<RdfQuad>(capacity);
+        _seen = new HashSet<RdfQuad>(capacity, QuadComparer.Instance);
     }
 
     public RdfDataset(IEnumerable<RdfQuad> quads)
@@ -39,5 +46,29 @@ public sealed class RdfDataset
 
         _quads.Add(quad);
         return true;
+    }
+
+    /// <summary>
+    /// Quad equality by value. The hash mixes only the values of subject, predicate and object (the parts that
+    /// differ between quads of one dataset); equality still compares every member of every term.
+    /// </summary>
+    private sealed class QuadComparer : IEqualityComparer<RdfQuad>
+    {
+        public static readonly QuadComparer Instance = new();
+
+        public bool Equals(RdfQuad x, RdfQuad y)
+            => TermEquals(x.Object, y.Object) && TermEquals(x.Predicate, y.Predicate) && TermEquals(x.Subject, y.Subject) && TermEquals(x.Graph, y.Graph);
+
+        public int GetHashCode(RdfQuad obj)
+            => HashCode.Combine(
+                string.GetHashCode(obj.Subject.Value, StringComparison.Ordinal),
+                string.GetHashCode(obj.Predicate.Value, StringComparison.Ordinal),
+                string.GetHashCode(obj.Object.Value, StringComparison.Ordinal));
+
+        private static bool TermEquals(RdfTerm a, RdfTerm b)
+            => a.Kind == b.Kind
+                && string.Equals(a.Value, b.Value, StringComparison.Ordinal)
+                && string.Equals(a.Datatype, b.Datatype, StringComparison.Ordinal)
+                && string.Equals(a.Language, b.Language, StringComparison.Ordinal);
     }
 }
