@@ -30,6 +30,17 @@ public static class JsonLdProcessor
     public static RdfcResult CanonicalizeDetailed(JsonElement input, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
         => RdfCanonicalizer.Canonicalize(ToRdf(input, options), rdfcOptions);
 
+    /// <summary>
+    /// Canonicalizes <paramref name="input"/> as if its top-level member <paramref name="excludedMember"/> were absent
+    /// (Data Integrity canonicalizes a credential without its <c>proof</c>), without copying the document.
+    /// </summary>
+    public static string CanonicalizeWithout(JsonElement input, string excludedMember, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(excludedMember);
+        JsonLdOptions o = options ?? new JsonLdOptions();
+        return RdfCanonicalizer.Canonicalize(RdfConverter.ToRdf(Expander.Expand(input, o, excludedMember), o), rdfcOptions).CanonicalNQuads;
+    }
+
     /// <summary>Parses UTF-8 JSON-LD and returns its RDFC-1.0 canonical N-Quads.</summary>
     public static string Canonicalize(ReadOnlyMemory<byte> utf8Json, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
     {

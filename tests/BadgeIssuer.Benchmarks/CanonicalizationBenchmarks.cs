@@ -22,26 +22,11 @@ public class CanonicalizationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string samples = FindSamples();
+        string samples = Samples.Directory;
         _credential = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(samples, "ob-credential.json")));
         _proofConfig = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(samples, "ob-proof-config.json")));
         _dataset = JsonLdProcessor.ToRdf(_credential.RootElement, JsonLdOptions.Safe);
         _expanded = Expander.Expand(_credential.RootElement, JsonLdOptions.Safe);
-    }
-
-    // BenchmarkDotNet runs a generated host from a sub-folder of this project's output, so look upwards.
-    private static string FindSamples()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "samples");
-            if (File.Exists(Path.Combine(candidate, "ob-credential.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("samples/ob-credential.json not found above " + AppContext.BaseDirectory);
     }
 
     [GlobalCleanup]

@@ -45,16 +45,47 @@ public static partial class EddsaRdfc2022
         List<JsonElement> existing = ReadProofs(unsecuredDocument);
         List<JsonElement> chained = options.PreviousProof is null ? [] : MatchPreviousProofs(existing, [options.PreviousProof], out _);
 
-        byte[] proofConfig = WriteProofConfig(options, context);
-        byte[] document = WriteDocument(unsecuredDocument, chained);
         Span<byte> hashData = stackalloc byte[2 * HashLength];
-        HashData(proofConfig, document, o, hashData);
+        HashCanonical(WriteProofConfig(options, context), o, hashData[..HashLength]);
+        if (chained.Count == 0)
+        {
+            HashCanonicalWithoutProof(unsecuredDocument, o, hashData[HashLength..]);
+        }
+        else
+        {
+            HashCanonical(WriteDocument(unsecuredDocument, chained), o, hashData[HashLength..]);
+        }
 
         Span<byte> signature = stackalloc byte[SignatureLength];
         signer(hashData, signature);
         string proofValue = "z" + SimpleBase.Base58.Bitcoin.Encode(signature);
 
-        var buffer = new ArrayBufferWriter<byte>(unsecuredDocument.GetRawText().Length + 512);
+        ReadOnlySpan<byte> raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(unsecuredDocument);
+        if (existing.Count == 0 && !unsecuredDocument.TryGetProperty("proof", out _))
+        {
+            // Fast path: keep the document's bytes exactly and append the proof before the final '}'.
+            var proofBuffer = new ArrayBufferWriter<byte>(512);
+            using (var proofWriter = new Utf8JsonWriter(proofBuffer, s_writerOptions))
+            {
+                proofWriter.WriteStartArray();
+                proofWriter.WriteStartObject();
+                WriteProofOptionMembers(proofWriter, options);
+                proofWriter.WriteString("proofValue", proofValue);
+                proofWriter.WriteEndObject();
+                proofWriter.WriteEndArray();
+            }
+
+            int close = raw.LastIndexOf((byte)'}');
+            ReadOnlySpan<byte> separator = ",\"proof\":"u8;
+            var output = new byte[close + separator.Length + proofBuffer.WrittenCount + 1];
+            raw[..close].CopyTo(output);
+            separator.CopyTo(output.AsSpan(close));
+            proofBuffer.WrittenSpan.CopyTo(output.AsSpan(close + separator.Length));
+            output[^1] = (byte)'}';
+            return output;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(raw.Length + 512);
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
@@ -93,8 +124,10 @@ public static partial class EddsaRdfc2022
     /// <summary>Computes the 64 bytes that are signed: SHA-256 of the canonical proof configuration, then of the canonical document.</summary>
     public static byte[] ComputeHashData(JsonElement document, JsonElement proofConfig, DataIntegrityOptions? diOptions = null)
     {
+        DataIntegrityOptions o = diOptions ?? DataIntegrityOptions.Default;
         var result = new byte[2 * HashLength];
-        HashData(Encoding.UTF8.GetBytes(proofConfig.GetRawText()), Encoding.UTF8.GetBytes(document.GetRawText()), diOptions ?? DataIntegrityOptions.Default, result);
+        HashString(JsonLdProcessor.Canonicalize(proofConfig, o.JsonLd, o.Rdfc), result.AsSpan(0, HashLength));
+        HashCanonicalWithoutProof(document, o, result.AsSpan(HashLength));
         return result;
     }
 
@@ -211,7 +244,7 @@ public static partial class EddsaRdfc2022
                 if (sharedDocumentHash is null)
                 {
                     sharedDocumentHash = new byte[HashLength];
-                    HashCanonical(WriteDocument(document, []), o, sharedDocumentHash);
+                    HashCanonicalWithoutProof(document, o, sharedDocumentHash);
                 }
 
                 sharedDocumentHash.CopyTo(hashData[HashLength..]);
@@ -261,15 +294,14 @@ public static partial class EddsaRdfc2022
             : ProofVerificationResult.Fail(ProofFailure.SignatureInvalid, "the signature does not match the credential", d) with { Controller = key.Controller };
     }
 
-    private static void HashData(byte[] proofConfig, byte[] document, DataIntegrityOptions o, Span<byte> hashData)
-    {
-        HashCanonical(proofConfig, o, hashData[..HashLength]);
-        HashCanonical(document, o, hashData[HashLength..]);
-    }
-
     private static void HashCanonical(byte[] json, DataIntegrityOptions o, Span<byte> destination)
+        => HashString(JsonLdProcessor.Canonicalize(json, o.JsonLd, o.Rdfc), destination);
+
+    private static void HashCanonicalWithoutProof(JsonElement document, DataIntegrityOptions o, Span<byte> destination)
+        => HashString(JsonLdProcessor.CanonicalizeWithout(document, "proof", o.JsonLd, o.Rdfc), destination);
+
+    private static void HashString(string canonical, Span<byte> destination)
     {
-        string canonical = JsonLdProcessor.Canonicalize(json, o.JsonLd, o.Rdfc);
         int max = Encoding.UTF8.GetMaxByteCount(canonical.Length);
         byte[] rented = ArrayPool<byte>.Shared.Rent(max);
         try

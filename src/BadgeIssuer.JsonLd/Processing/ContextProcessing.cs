@@ -11,11 +11,13 @@ internal sealed partial class ExpansionRun
     private const int FlagNoPropagate = 2;
 
     private readonly JsonLdOptions _options;
+    private readonly string? _excludedTopLevelMember;
     private int _contextsProcessed;
 
-    public ExpansionRun(JsonLdOptions options)
+    public ExpansionRun(JsonLdOptions options, string? excludedTopLevelMember = null)
     {
         _options = options;
+        _excludedTopLevelMember = excludedTopLevelMember;
     }
 
     private bool IsJsonLd10 => _options.IsJsonLd10;

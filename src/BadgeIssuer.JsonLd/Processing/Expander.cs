@@ -6,9 +6,9 @@ namespace BadgeIssuer.JsonLd.Processing;
 internal static class Expander
 {
     /// <summary>Expands <paramref name="input"/>; the result is the expanded array (in the <see cref="ExpandedJson"/> model).</summary>
-    public static List<object?> Expand(JsonElement input, JsonLdOptions options)
+    public static List<object?> Expand(JsonElement input, JsonLdOptions options, string? excludedTopLevelMember = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ExpansionRun(options).ExpandDocument(input);
+        return new ExpansionRun(options, excludedTopLevelMember).ExpandDocument(input);
     }
 }

@@ -103,7 +103,7 @@ internal sealed partial class ExpansionRun
 
     private object? ExpandObject(ActiveContext active, string? activeProperty, TermDefinition? activeTerm, JsonElement element, string? baseUrl, bool fromMap, int depth)
     {
-        Entry[] entries = SortedEntries(element);
+        Entry[] entries = SortedEntries(element, depth == 0 ? _excludedTopLevelMember : null);
 
         // Step 7: a non-propagated (type-scoped) context reverts for new node objects.
         if (active.PreviousContext is not null && !fromMap)
@@ -969,19 +969,25 @@ internal sealed partial class ExpansionRun
         }
     }
 
-    private static Entry[] SortedEntries(JsonElement element)
+    private static Entry[] SortedEntries(JsonElement element, string? excluded = null)
     {
         int count = 0;
-        foreach (JsonProperty unused in element.EnumerateObject())
+        foreach (JsonProperty p in element.EnumerateObject())
         {
-            count++;
+            if (excluded is null || !p.NameEquals(excluded))
+            {
+                count++;
+            }
         }
 
         var entries = new Entry[count];
         int i = 0;
         foreach (JsonProperty p in element.EnumerateObject())
         {
-            entries[i++] = new Entry(p.Name, p.Value);
+            if (excluded is null || !p.NameEquals(excluded))
+            {
+                entries[i++] = new Entry(p.Name, p.Value);
+            }
         }
 
         if (count > 1)

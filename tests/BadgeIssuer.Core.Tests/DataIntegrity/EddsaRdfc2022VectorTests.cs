@@ -213,6 +213,10 @@ public class EddsaRdfc2022VectorTests
         Assert.Equal("2026-01-01T00:00:00Z", signed.RootElement.GetProperty("proof")[0].GetProperty("created").GetString());
         Assert.True(Assert.Single(EddsaRdfc2022.VerifyAll(signed.RootElement, s_resolver)).Verified);
         Assert.Contains("🎓", Encoding.UTF8.GetString(signedBytes), StringComparison.Ordinal);
+
+        // The credential's own bytes are kept exactly; the proof is appended.
+        string original = json.TrimEnd();
+        Assert.StartsWith(original[..original.LastIndexOf('}')], Encoding.UTF8.GetString(signedBytes), StringComparison.Ordinal);
     }
 
     private static Key W3cKey()
