@@ -182,7 +182,6 @@ internal sealed partial class ExpansionRun
                         $"recursive inclusion of context {url}");
                 }
 
-                CountContext();
                 RemoteDocument document = LoadContextDocument(url);
                 JsonElement root = document.Document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(Keywords.Context, out JsonElement loaded))

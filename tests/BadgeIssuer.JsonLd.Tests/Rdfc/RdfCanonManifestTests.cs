@@ -69,13 +69,9 @@ public sealed class RdfCanonManifestTests
 
             case RdfCanonManifest.NegativeEvalTest:
             {
-                var stopwatch = Stopwatch.StartNew();
+                // The work limit (a count of Hash N-Degree Quads calls, not a clock) must stop the poison graph.
                 var ex = Assert.Throws<RdfcWorkLimitExceededException>(() => RdfCanonicalizer.Canonicalize(input, options));
-                stopwatch.Stop();
                 Assert.Equal("canonicalization work limit exceeded", ex.Message);
-
-                // Typically a few milliseconds; the bound is loose because CI machines are shared.
-                Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"poison graph took {stopwatch.Elapsed}");
                 break;
             }
 
