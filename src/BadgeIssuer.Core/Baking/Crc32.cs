@@ -1,8 +1,8 @@
 namespace BadgeIssuer.Core.Baking;
 
 // CRC-32 (ISO-HDLC / PNG, reflected polynomial 0xEDB88320), PNG spec §5.5 and Annex D.
-// Table-driven, one byte at a time: PNG chunks here are bounded by the 16 MiB image cap, and this
-// keeps the Core project free of a package for 20 lines of code.
+// Table-driven, one byte at a time: inputs are bounded by the 16 MiB caps (PNG images, gzip status
+// lists), and this keeps the Core project free of a package for 20 lines of code.
 internal static class Crc32
 {
     private static readonly uint[] s_table = CreateTable();

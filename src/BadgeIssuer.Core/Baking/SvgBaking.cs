@@ -62,8 +62,13 @@ internal static class SvgBaking
             throw new BakingException(BakingErrorReason.CredentialAlreadyPresent, "The SVG already carries an openbadges:credential element.", scan.Credentials[0].Start);
         }
 
+        if (scan.PrefixBinding is string bound && bound != OpenBadgesNamespace)
+        {
+            throw new BakingException(BakingErrorReason.NamespacePrefixConflict, $"The prefix '{Prefix}' is bound to '{bound}' on the root element.", scan.RootTagClose);
+        }
+
         string element = BuildElement(payload, kind);
-        string namespaceDeclaration = scan.PrefixDeclared ? string.Empty : " xmlns:" + Prefix + "=\"" + OpenBadgesNamespace + "\"";
+        string namespaceDeclaration = scan.PrefixBinding is not null ? string.Empty : " xmlns:" + Prefix + "=\"" + OpenBadgesNamespace + "\"";
 
         var result = new StringBuilder(text.Length + element.Length + 64);
         int copied = 0;
@@ -152,7 +157,8 @@ internal static class SvgBaking
 
         public bool RootSelfClosing { get; set; }
 
-        public bool PrefixDeclared { get; set; }
+        // What the root binds the prefix "openbadges" to, if anything.
+        public string? PrefixBinding { get; set; }
 
         public List<(int Start, int End)> Credentials { get; } = [];
 
@@ -220,13 +226,7 @@ internal static class SvgBaking
             throw new BakingException(BakingErrorReason.MissingSvgRoot, $"The root element is '{reader.Name}' in namespace '{reader.NamespaceURI}', not svg.");
         }
 
-        string? bound = reader.LookupNamespace(Prefix);
-        if (bound is not null && bound != OpenBadgesNamespace)
-        {
-            throw new BakingException(BakingErrorReason.NamespacePrefixConflict, $"The prefix '{Prefix}' is bound to '{bound}' on the root element.");
-        }
-
-        scan.PrefixDeclared = bound is not null;
+        scan.PrefixBinding = reader.LookupNamespace(Prefix);
         scan.RootName = reader.Name;
         int open = StartTagOffset(reader, info, text, lines);
         int close = FindTagClose(text, open);

@@ -14,6 +14,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.IO.Compression;
+using BadgeIssuer.Core.Baking;
 
 namespace BadgeIssuer.Core.StatusList;
 
@@ -268,7 +269,7 @@ public sealed class BitstringStatusList
 
     private int CheckIndex(long index)
     {
-        if ((ulong)index >= (ulong)Length)
+        if (index < 0 || index >= Length)
         {
             throw new StatusListException(StatusListErrorCode.RangeError, $"statusListIndex {index} is outside the list of {Length} entries.");
         }
@@ -336,6 +337,14 @@ public sealed class BitstringStatusList
                 {
                     throw Malformed($"encodedList decompresses to more than {MaxBitstringBytes} bytes.");
                 }
+            }
+
+            // RFC 1952 §2.3.1 trailer: zlib tolerates a truncated stream, so CRC32 and ISIZE are checked here.
+            // This also refuses multi-member streams, which no status list needs.
+            uint storedCrc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(gzip[^8..]);
+            if (sizeHint != (uint)total || storedCrc != Crc32.Compute(buffer.AsSpan(0, total)))
+            {
+                throw Malformed("encodedList GZIP stream is truncated or its CRC-32/ISIZE trailer does not match.");
             }
 
             return buffer.AsSpan(0, total).ToArray();
