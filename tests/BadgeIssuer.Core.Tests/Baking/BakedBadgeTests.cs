@@ -349,6 +349,18 @@ public sealed class BakedBadgeTests
     }
 
     [Fact]
+    public void Bake_SvgWithCrLfAndLoneCrLines_ReplacesExistingElementInPlace()
+    {
+        const string Svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"\r\n xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\">\r\n\r<g>\u00E9\uD83C\uDF93</g>\r\n  <openbadges:credential verify=\"a.b.c\"/>\r\n<rect/></svg>";
+
+        string baked = Encoding.UTF8.GetString(BakedBadge.Bake(Encoding.UTF8.GetBytes(Svg), "{\"n\":2}"));
+
+        Assert.Equal(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"\r\n xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\"><openbadges:credential><![CDATA[{\"n\":2}]]></openbadges:credential>\r\n\r<g>\u00E9\uD83C\uDF93</g>\r\n  \r\n<rect/></svg>",
+            baked);
+    }
+
+    [Fact]
     public void Unbake_SvgOb2Namespace_IsNotACredential()
     {
         byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"x\"/></svg>"u8.ToArray();
