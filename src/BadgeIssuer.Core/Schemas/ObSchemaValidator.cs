@@ -144,6 +144,7 @@ public sealed class ObSchemaValidator
     /// </summary>
     public ObSchemaValidationResult Validate(JsonElement credential)
     {
+        ThrowIfUndefined(credential);
         ObSchemaBuild build = DetectBuild(credential);
         List<ObSchema> applied = [GetSchema(DetectKind(credential), build)];
         List<DeclaredSchema> declared = CollectDeclared(credential, build);
@@ -167,10 +168,19 @@ public sealed class ObSchemaValidator
     /// <summary>Validates a document against one bundled schema (no <c>credentialSchema</c> processing).</summary>
     public ObSchemaValidationResult Validate(JsonElement document, ObSchemaKind kind, ObSchemaBuild build)
     {
+        ThrowIfUndefined(document);
         ObSchema schema = GetSchema(kind, build);
         List<SchemaViolation> violations = [];
         EvaluateCore(schema, document, violations);
         return new ObSchemaValidationResult(violations, [schema], []);
+    }
+
+    private static void ThrowIfUndefined(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new ArgumentException("The JSON element is undefined (default(JsonElement)).", nameof(element));
+        }
     }
 
     private static List<DeclaredSchema> CollectDeclared(JsonElement credential, ObSchemaBuild build)

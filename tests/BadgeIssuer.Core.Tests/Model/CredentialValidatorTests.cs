@@ -138,6 +138,34 @@ public class CredentialValidatorTests
     }
 
     [Fact]
+    public void Validate_CredentialStatusArray_ReportsSchemaViolation()
+    {
+        // T-8: W3C allows an array, the OB schema wants one object with id.
+        JsonObject credential = ObSchemaValidatorTests.Mutable(Sample);
+        credential["credentialStatus"] = new JsonArray(new JsonObject
+        {
+            ["id"] = "https://example.edu/status/3#94567",
+            ["type"] = "BitstringStatusListEntry",
+            ["statusPurpose"] = "revocation",
+            ["statusListIndex"] = "94567",
+            ["statusListCredential"] = "https://example.edu/status/3",
+        });
+
+        CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
+
+        CredentialViolation violation = Assert.Single(result.Violations);
+        Assert.Equal(CredentialViolationKind.Schema, violation.Kind);
+        Assert.Equal("$.credentialStatus", violation.Path);
+        Assert.Equal("type", violation.Code);
+    }
+
+    [Fact]
+    public void Validate_UndefinedElement_IsReportedNotThrown()
+    {
+        Assert.False(CredentialValidator.Default.Validate(default(JsonElement)).IsValid);
+    }
+
+    [Fact]
     public void Validate_Vcdm11Fixture_UsesIssuanceDate()
     {
         CredentialValidationResult result = CredentialValidator.Default.Validate(TestVectors.Json("1edtech-validator-fixtures/simple_v1.json"));
