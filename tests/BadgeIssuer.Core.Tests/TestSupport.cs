@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BadgeIssuer.Core.Tests;
 
 /// <summary>Reads files copied to the output folder under TestData/ (never from outside the repo).</summary>
-internal static class TestFiles
+internal static class TestDataFiles
 {
     public static string PathOf(string relative) => Path.Combine(AppContext.BaseDirectory, "TestData", relative);
 

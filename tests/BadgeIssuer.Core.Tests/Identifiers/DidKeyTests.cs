@@ -11,7 +11,7 @@ public class DidKeyTests
     [Fact]
     public void CreateDocument_SpecExample_MatchesPublishedShape()
     {
-        using JsonDocument expected = TestFiles.Json("vectors/did-key/did-key-ed25519-z6MkhaXg.did-document.example.json");
+        using JsonDocument expected = TestDataFiles.Json("vectors/did-key/did-key-ed25519-z6MkhaXg.did-document.example.json");
         using JsonDocument actual = JsonDocument.Parse(DidKey.CreateDocument(SpecDid));
         JsonElement e = expected.RootElement;
         JsonElement a = actual.RootElement;

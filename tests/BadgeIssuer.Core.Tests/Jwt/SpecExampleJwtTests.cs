@@ -35,9 +35,9 @@ public class SpecExampleJwtTests
     [MemberData(nameof(Examples))]
     public void SpecExample_TolerantMode_VerifiesSignatureAndClaims(string name)
     {
-        string jws = TestFiles.Text(Folder + name + ".jwt");
-        using JsonDocument expectedPayload = TestFiles.Json(Folder + name + ".jwt-payload.json");
-        using JsonDocument expectedHeader = TestFiles.Json(Folder + name + ".jwt-header.json");
+        string jws = TestDataFiles.Text(Folder + name + ".jwt");
+        using JsonDocument expectedPayload = TestDataFiles.Json(Folder + name + ".jwt-payload.json");
+        using JsonDocument expectedHeader = TestDataFiles.Json(Folder + name + ".jwt-header.json");
 
         using VcJwtVerificationResult result = Tolerant(s_now).Verify(jws);
 
@@ -57,7 +57,7 @@ public class SpecExampleJwtTests
     {
         var verifier = new VcJwtVerifier(new VcJwtVerifierOptions { TimeProvider = new FixedTimeProvider(s_now) });
 
-        using VcJwtVerificationResult result = verifier.Verify(TestFiles.Text(Folder + name + ".jwt"));
+        using VcJwtVerificationResult result = verifier.Verify(TestDataFiles.Text(Folder + name + ".jwt"));
 
         Assert.True(result.SignatureVerified);
         Assert.Equal(VcJwtFailure.MissingNotBefore, result.Failure);
@@ -67,7 +67,7 @@ public class SpecExampleJwtTests
     public void SpecExample_WithValidUntilPassed_IsExpired()
     {
         // complete-openbadgecredential has validUntil 2030-01-01 and no exp: validUntil still counts.
-        using VcJwtVerificationResult result = Tolerant(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero)).Verify(TestFiles.Text(Folder + "complete-openbadgecredential.jwt"));
+        using VcJwtVerificationResult result = Tolerant(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero)).Verify(TestDataFiles.Text(Folder + "complete-openbadgecredential.jwt"));
 
         Assert.Equal(VcJwtFailure.Expired, result.Failure);
     }
@@ -75,7 +75,7 @@ public class SpecExampleJwtTests
     [Fact]
     public void SpecExample_BeforeValidFrom_IsNotYetValid()
     {
-        using VcJwtVerificationResult result = Tolerant(new DateTimeOffset(2009, 12, 31, 0, 0, 0, TimeSpan.Zero)).Verify(TestFiles.Text(Folder + "sample-openbadgecredential.jwt"));
+        using VcJwtVerificationResult result = Tolerant(new DateTimeOffset(2009, 12, 31, 0, 0, 0, TimeSpan.Zero)).Verify(TestDataFiles.Text(Folder + "sample-openbadgecredential.jwt"));
 
         Assert.Equal(VcJwtFailure.NotYetValid, result.Failure);
     }
@@ -85,7 +85,7 @@ public class SpecExampleJwtTests
     {
         using RsaKeyPair other = RsaKeyPair.Generate();
 
-        using VcJwtVerificationResult result = Tolerant(s_now).Verify(TestFiles.Text(Folder + "sample-openbadgecredential.jwt"), other.PublicKey);
+        using VcJwtVerificationResult result = Tolerant(s_now).Verify(TestDataFiles.Text(Folder + "sample-openbadgecredential.jwt"), other.PublicKey);
 
         Assert.Equal(VcJwtFailure.KeyMismatch, result.Failure);
     }
@@ -93,7 +93,7 @@ public class SpecExampleJwtTests
     [Fact]
     public void SpecExample_OneChangedPayloadByte_IsInvalidSignature()
     {
-        string jws = TestFiles.Text(Folder + "sample-openbadgecredential.jwt");
+        string jws = TestDataFiles.Text(Folder + "sample-openbadgecredential.jwt");
         string[] parts = jws.Split('.');
         string payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])).Replace("Teamwork Badge", "Teamwork Badgf", StringComparison.Ordinal);
         string tampered = parts[0] + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload)) + "." + parts[2];
@@ -108,7 +108,7 @@ public class SpecExampleJwtTests
     public void VcClaimFixture_HasNoKey_IsMissingKey()
     {
         // 1EdTech simple.jwt: header {"alg":"RS256","typ":"JWT"} with neither kid nor jwk.
-        using VcJwtVerificationResult result = Tolerant(s_now).Verify(TestFiles.Text("vectors/1edtech-validator-fixtures/simple-vc-data-model-1.1-vc-claim.jwt"));
+        using VcJwtVerificationResult result = Tolerant(s_now).Verify(TestDataFiles.Text("vectors/1edtech-validator-fixtures/simple-vc-data-model-1.1-vc-claim.jwt"));
 
         Assert.Equal(VcJwtFailure.MissingKey, result.Failure);
         Assert.Equal(JsonValueKind.Undefined, result.Payload.ValueKind);
@@ -119,7 +119,7 @@ public class SpecExampleJwtTests
     {
         // The fixture cannot be verified (no key); its exact payload bytes, re-signed with a header jwk,
         // exercise the vc-claim path: credential = vc, nbf vs issuanceDate, iss/jti/sub vs vc.
-        string fixture = TestFiles.Text("vectors/1edtech-validator-fixtures/simple-vc-data-model-1.1-vc-claim.jwt");
+        string fixture = TestDataFiles.Text("vectors/1edtech-validator-fixtures/simple-vc-data-model-1.1-vc-claim.jwt");
         byte[] payload = Base64Url.DecodeFromChars(fixture.Split('.')[1]);
         using RsaKeyPair key = RsaKeyPair.Generate();
         string jws = JwsTestHelper.SignRaw(key, """{"alg":"RS256","typ":"JWT","jwk":""" + Encoding.UTF8.GetString(key.PublicKey.ExportJwk()) + "}", payload);

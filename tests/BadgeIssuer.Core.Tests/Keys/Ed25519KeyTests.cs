@@ -16,7 +16,7 @@ public class Ed25519KeyTests
     [Fact]
     public void W3cKeyPair_SecretKeyMultibase_DecodesToPublishedSeedAndPublicKey()
     {
-        using JsonDocument doc = TestFiles.Json("vectors/w3c-vc-di-eddsa/keyPair.json");
+        using JsonDocument doc = TestDataFiles.Json("vectors/w3c-vc-di-eddsa/keyPair.json");
         string publicMultibase = doc.RootElement.GetProperty("publicKeyMultibase").GetString()!;
         string secretMultibase = doc.RootElement.GetProperty("privateKeyMultibase").GetString()!;
 
@@ -32,7 +32,7 @@ public class Ed25519KeyTests
     [Fact]
     public void ObImplGuideKey_64ByteSecretKeyMultibase_YieldsPublishedDidKey()
     {
-        using JsonDocument doc = TestFiles.Json("vectors/ob-v3p0-impl-guide-eddsa-rdfc-2022/key.json");
+        using JsonDocument doc = TestDataFiles.Json("vectors/ob-v3p0-impl-guide-eddsa-rdfc-2022/key.json");
         JsonElement root = doc.RootElement;
         string secret = root.GetProperty("secretKeyMultibase").GetString()!;
 

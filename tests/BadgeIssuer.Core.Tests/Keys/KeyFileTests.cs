@@ -10,7 +10,7 @@ public class KeyFileTests
     public static TheoryData<string> ExampleKeyFiles()
     {
         var data = new TheoryData<string>();
-        foreach (string file in Directory.EnumerateFiles(TestFiles.PathOf("keys.example"), "*.key.json").Order(StringComparer.Ordinal))
+        foreach (string file in Directory.EnumerateFiles(TestDataFiles.PathOf("keys.example"), "*.key.json").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }
@@ -51,7 +51,7 @@ public class KeyFileTests
     [Fact]
     public void Parse_SecretKeyMultibaseOnly_IsAccepted()
     {
-        using JsonDocument w3c = TestFiles.Json("vectors/w3c-vc-di-eddsa/keyPair.json");
+        using JsonDocument w3c = TestDataFiles.Json("vectors/w3c-vc-di-eddsa/keyPair.json");
         string json = $$"""{"type":"Ed25519","secretKeyMultibase":"{{w3c.RootElement.GetProperty("privateKeyMultibase").GetString()}}","publicKeyMultibase":"{{w3c.RootElement.GetProperty("publicKeyMultibase").GetString()}}"}""";
 
         using KeyFile loaded = KeyFile.Parse(Encoding.UTF8.GetBytes(json));
@@ -100,7 +100,7 @@ public class KeyFileTests
     [MemberData(nameof(ExampleKeyFiles))]
     public async Task ExampleKeyFiles_LoadAndAreMarkedThrowaway(string fileName)
     {
-        using KeyFile file = await KeyFile.LoadAsync(TestFiles.PathOf("keys.example/" + fileName), cancellationToken: TestContext.Current.CancellationToken);
+        using KeyFile file = await KeyFile.LoadAsync(TestDataFiles.PathOf("keys.example/" + fileName), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Contains("THROWAWAY EXAMPLE", file.Comment, StringComparison.Ordinal);
         byte[] data = Encoding.UTF8.GetBytes("example");
@@ -110,10 +110,10 @@ public class KeyFileTests
     [Fact]
     public void ExamplePem_IsImportableByNSec()
     {
-        string pem = File.ReadAllText(TestFiles.PathOf("keys.example/ed25519.example.pem"));
+        string pem = File.ReadAllText(TestDataFiles.PathOf("keys.example/ed25519.example.pem"));
 
         using SigningKey key = KeyPem.ImportPrivateKey(pem);
-        using KeyFile file = KeyFile.Load(TestFiles.PathOf("keys.example/ed25519.example.key.json"));
+        using KeyFile file = KeyFile.Load(TestDataFiles.PathOf("keys.example/ed25519.example.key.json"));
         Assert.True(key.PublicKey.HasSameKey(file.Key.PublicKey));
     }
 }
