@@ -140,7 +140,7 @@ public sealed class VcJwtVerifier
         {
             if (!token.Load(compactJws))
             {
-                result.Fail(VcJwtFailure.MalformedCompactSerialization, "A compact JWS is three non-empty base64url parts separated by '.'.");
+                result.Fail(VcJwtFailure.MalformedCompactSerialization, "A compact JWS is three base64url parts separated by '.' (header and payload non-empty).");
                 token.Dispose();
                 return null;
             }
@@ -486,7 +486,7 @@ public sealed class VcJwtVerifier
 
         if (exp is null)
         {
-            if (strictClaims && validUntil is not null)
+            if (strictClaims && validUntil is not null && !_options.AllowMissingExpiration)
             {
                 return result.Fail(VcJwtFailure.MissingExpiration, "validUntil is present but the payload has no exp claim (JWT-3).");
             }
@@ -694,7 +694,9 @@ public sealed class VcJwtVerifier
             }
 
             _length = jws.Length;
-            return dots == 2 && _dot1 > 0 && _dot2 > _dot1 + 1 && _length > _dot2 + 1;
+
+            // An empty signature part is let through so that "alg":"none" tokens are reported as such.
+            return dots == 2 && _dot1 > 0 && _dot2 > _dot1 + 1;
         }
 
         public void Dispose()

@@ -21,6 +21,12 @@ public sealed class VcJwtVerifierOptions
     /// <summary>Accept a payload without <c>nbf</c> (the OB spec's own signed examples omit it; JWT-7).</summary>
     public bool AllowMissingNotBefore { get; init; }
 
+    /// <summary>
+    /// Accept a payload without <c>exp</c> although the credential has validUntil (two OB spec examples);
+    /// validUntil is still enforced.
+    /// </summary>
+    public bool AllowMissingExpiration { get; init; }
+
     /// <summary>Accept a payload without <c>sub</c> although credentialSubject has an id (1EdTech fixtures use <c>aud</c>).</summary>
     public bool AllowMissingSubject { get; init; }
 

@@ -15,6 +15,7 @@
 
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace BadgeIssuer.Core.Keys;
@@ -26,6 +27,9 @@ public sealed class KeyFile : IDisposable
     public const int MaxFileSize = 64 * 1024;
 
     private static readonly JsonDocumentOptions s_options = new() { MaxDepth = 8, AllowDuplicateProperties = false };
+
+    // A key file is a UTF-8 file, not HTML: keep non-ASCII comments readable.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private KeyFile(SigningKey key, string? id, string? controller, string? comment)
     {
@@ -111,7 +115,7 @@ public sealed class KeyFile : IDisposable
         var buffer = new ArrayBufferWriter<byte>(1024);
         try
         {
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
             {
                 writer.WriteStartObject();
                 if (comment is not null)
@@ -136,7 +140,11 @@ public sealed class KeyFile : IDisposable
                 }
 
                 writer.WritePropertyName("publicKeyJwk"u8);
-                key.PublicKey.WriteJwk(writer);
+                using (JsonDocument publicJwk = JsonDocument.Parse(key.PublicKey.ExportJwk()))
+                {
+                    publicJwk.RootElement.WriteTo(writer);
+                }
+
                 writer.WritePropertyName("privateKeyJwk"u8);
                 key.WritePrivateJwk(writer);
                 writer.WriteEndObject();
