@@ -121,6 +121,18 @@ public static partial class EddsaRdfc2022
         return Sign(unsecuredDocument, options, (data, sig) => SignatureAlgorithm.Ed25519.Sign(ed25519Key, data, sig), diOptions);
     }
 
+    /// <summary>Convenience: signs with an Ed25519 <see cref="Keys.SigningKey"/> (for example one loaded from a key file).</summary>
+    public static byte[] Sign(JsonElement unsecuredDocument, ProofOptions options, Keys.SigningKey key, DataIntegrityOptions? diOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.KeyType != Keys.KeyType.Ed25519)
+        {
+            throw new ArgumentException($"eddsa-rdfc-2022 needs an Ed25519 key, not {key.KeyType}.", nameof(key));
+        }
+
+        return Sign(unsecuredDocument, options, (data, sig) => key.Sign(data, sig), diOptions);
+    }
+
     /// <summary>Computes the 64 bytes that are signed: SHA-256 of the canonical proof configuration, then of the canonical document.</summary>
     public static byte[] ComputeHashData(JsonElement document, JsonElement proofConfig, DataIntegrityOptions? diOptions = null)
     {

@@ -1,0 +1,185 @@
+using System.Text;
+using System.Text.Json;
+using BadgeIssuer.Core.Verification;
+
+namespace BadgeIssuer.Core.Tests.Verification;
+
+public class CredentialVerifierTests
+{
+    private static readonly DateTimeOffset s_now = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<string> VerifiableInputs => new(
+        "ob-v3p0-spec-examples/sample-openbadgecredential.signed-di.json",
+        "ob-v3p0-spec-examples/complete-openbadgecredential.signed-di.json",
+        "ob-v3p0-spec-examples/sample-endorsementcredential.signed-di.json",
+        "ob-v3p0-spec-examples/skill-assertion-case.signed-di.json",
+        "ob-v3p0-spec-examples/sample-openbadgecredential.jwt",
+        "ob-v3p0-spec-examples/complete-openbadgecredential.jwt",
+        "ob-v3p0-spec-examples/achievement-alignment-case.jwt",
+        "1edtech-validator-fixtures/simple.json",
+        "1edtech-validator-fixtures/baked/simple-json.png",
+        "1edtech-validator-fixtures/baked/simple-json.svg",
+        "1edtech-validator-fixtures/baked/simple-jwt.png",
+        "1edtech-validator-fixtures/baked/simple-jwt.svg");
+
+    [Theory]
+    [MemberData(nameof(VerifiableInputs))]
+    public async Task Published_credentials_verify_and_every_step_is_reported(string file)
+    {
+        VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes(file), TestContext.Current.CancellationToken);
+        Assert.True(report.Verified, Describe(report));
+        foreach (string step in new[] { CheckNames.Format, CheckNames.Context, CheckNames.Type, CheckNames.Schema, CheckNames.JsonLd, CheckNames.IssuerKey, CheckNames.Validity, CheckNames.Status })
+        {
+            Assert.Contains(report.Checks, c => c.Name == step);
+        }
+
+        Assert.Contains(report.Checks, c => c.Name.StartsWith(CheckNames.Proof, StringComparison.Ordinal) && c.Status == CheckStatus.Passed);
+    }
+
+    [Fact]
+    public async Task Did_key_issuer_is_authenticated_but_https_fragment_keys_are_a_warning()
+    {
+        using BadgeIssuer.Core.Keys.Ed25519KeyPair key = BadgeIssuer.Core.Keys.Ed25519KeyPair.Generate();
+        string did = BadgeIssuer.Core.Identifiers.DidKey.Create(key.Ed25519PublicKey);
+        string json = $$$"""
+            {
+              "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+              "id": "urn:uuid:1b9d7c6e-3f0a-4d2b-8c55-2a1e0f9b7d31",
+              "type": ["VerifiableCredential", "OpenBadgeCredential"],
+              "issuer": {"id": "{{{did}}}", "type": ["Profile"], "name": "Self-certifying issuer"},
+              "validFrom": "2026-01-01T00:00:00Z",
+              "credentialSubject": {
+                "type": ["AchievementSubject"], "id": "did:example:learner",
+                "achievement": {"id": "urn:uuid:0c2f4a7b-9d1e-4f3a-8b6c-5e7d9a1b3c2f", "type": ["Achievement"], "name": "A", "description": "B", "criteria": {"narrative": "C"}}
+              }
+            }
+            """;
+        using JsonDocument doc = JsonDocument.Parse(json);
+        byte[] signed = BadgeIssuer.Core.DataIntegrity.EddsaRdfc2022.Sign(
+            doc.RootElement,
+            new BadgeIssuer.Core.DataIntegrity.ProofOptions { Created = s_now.AddDays(-30), VerificationMethod = BadgeIssuer.Core.Identifiers.DidKey.GetVerificationMethodId(key.Ed25519PublicKey) },
+            key);
+
+        VerificationReport didKey = await Verifier().VerifyAsync(signed, TestContext.Current.CancellationToken);
+        Assert.True(didKey.Verified, Describe(didKey));
+        Assert.Equal(CheckStatus.Passed, Single(didKey, CheckNames.IssuerKey).Status);
+
+        VerificationReport https = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Passed, Single(https, CheckNames.Schema).Status);
+        Assert.Equal(CheckStatus.Warning, Single(https, CheckNames.IssuerKey).Status);
+    }
+
+    [Fact]
+    public async Task Key_controlled_by_someone_other_than_the_issuer_fails_the_binding_step()
+    {
+        // The 1EdTech fixture is signed with a did:key while its issuer is a urn:uuid (DIGEST DI-10, VER-7).
+        VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple-did-key-method.json"), TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.IssuerKey).Status);
+        Assert.False(report.Verified);
+    }
+
+    [Fact]
+    public async Task Revoked_credential_fails_the_status_step_with_a_verified_list()
+    {
+        const string dir = "1edtech-validator-fixtures/bitstring-status-list/";
+        using JsonDocument credential = JsonDocument.Parse(TestVectors.Bytes(dir + "credential-status-revoked.json"));
+        string listUrl = credential.RootElement.GetProperty("credentialStatus").GetProperty("statusListCredential").GetString()!;
+        var source = new InMemoryStatusListSource().Add(listUrl, TestVectors.Bytes(dir + "testlist.json"));
+
+        VerificationReport report = await Verifier(source).VerifyAsync(TestVectors.Bytes(dir + "credential-status-revoked.json"), TestContext.Current.CancellationToken);
+        VerificationCheck status = Single(report, CheckNames.Status);
+        Assert.Equal(CheckStatus.Failed, status.Status);
+        Assert.Contains("revoked", status.Message, StringComparison.Ordinal);
+        Assert.False(report.Verified);
+        Assert.Contains(report.Checks, c => c.Name == CheckNames.Proof && c.Status == CheckStatus.Passed);
+    }
+
+    [Fact]
+    public async Task Status_list_unavailable_is_a_warning_not_a_pass()
+    {
+        VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/bitstring-status-list/credential-status-revoked.json"), TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Warning, Single(report, CheckNames.Status).Status);
+    }
+
+    [Fact]
+    public async Task Tampered_proof_fails()
+    {
+        VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple-err-proof-value.json"), TestContext.Current.CancellationToken);
+        Assert.False(report.Verified);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Proof).Status);
+    }
+
+    [Fact]
+    public async Task Expired_and_not_yet_valid_credentials_fail_the_validity_step()
+    {
+        byte[] input = TestVectors.Bytes("ob-v3p0-spec-examples/sample-openbadgecredential.signed-di.json");
+        using JsonDocument doc = JsonDocument.Parse(input);
+        DateTimeOffset validFrom = DateTimeOffset.Parse(doc.RootElement.GetProperty("validFrom").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        VerificationReport early = await Verifier(now: validFrom.AddDays(-1)).VerifyAsync(input, TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Failed, Single(early, CheckNames.Validity).Status);
+        Assert.False(early.Verified);
+
+        if (doc.RootElement.TryGetProperty("validUntil", out JsonElement until))
+        {
+            DateTimeOffset validUntil = DateTimeOffset.Parse(until.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            VerificationReport late = await Verifier(now: validUntil.AddDays(1)).VerifyAsync(input, TestContext.Current.CancellationToken);
+            Assert.Equal(CheckStatus.Failed, Single(late, CheckNames.Validity).Status);
+        }
+    }
+
+    [Fact]
+    public async Task Unsupported_proof_next_to_a_valid_one_is_a_warning()
+    {
+        VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple-multiple-proofs.json"), TestContext.Current.CancellationToken);
+        Assert.Contains(report.Checks, c => c.Name.StartsWith("proof[", StringComparison.Ordinal) && c.Status == CheckStatus.Passed);
+        Assert.Contains(report.Checks, c => c.Name.StartsWith("proof[", StringComparison.Ordinal) && c.Status == CheckStatus.Warning);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a credential")]
+    [InlineData("{\"a\": ")]
+    [InlineData("[1, 2]")]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJ9.")]
+    public async Task Garbage_is_reported_not_thrown(string input)
+    {
+        VerificationReport report = await Verifier().VerifyAsync(Encoding.UTF8.GetBytes(input), TestContext.Current.CancellationToken);
+        Assert.False(report.Verified);
+        Assert.Contains(report.Checks, c => c.Status == CheckStatus.Failed);
+    }
+
+    [Fact]
+    public async Task Recipient_check_compares_the_hashed_identifier()
+    {
+        // The complete example's subject carries a hashed email identifier; a wrong recipient fails the step.
+        byte[] input = TestVectors.Bytes("ob-v3p0-spec-examples/complete-openbadgecredential.signed-di.json");
+        var wrong = new CredentialVerifier(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(s_now), ExpectedRecipient = "someone.else@example.com" });
+        VerificationReport report = await wrong.VerifyAsync(input, TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Recipient).Status);
+    }
+
+    [Fact]
+    public async Task Report_serializes_as_json()
+    {
+        VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), TestContext.Current.CancellationToken);
+        using var ms = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(ms))
+        {
+            report.WriteTo(writer);
+        }
+
+        using JsonDocument json = JsonDocument.Parse(ms.ToArray());
+        Assert.True(json.RootElement.GetProperty("verified").GetBoolean());
+        Assert.Equal(report.Checks.Count, json.RootElement.GetProperty("checks").GetArrayLength());
+    }
+
+    private static CredentialVerifier Verifier(IStatusListCredentialSource? statusLists = null, DateTimeOffset? now = null)
+        => new(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(now ?? s_now), StatusLists = statusLists });
+
+    private static VerificationCheck Single(VerificationReport report, string name) => Assert.Single(report.Checks, c => c.Name == name);
+
+    private static string Describe(VerificationReport report)
+        => string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status}: {c.Message}"));
+}
