@@ -5,7 +5,8 @@ using BadgeIssuer.JsonLd.Canonicalization;
 namespace BadgeIssuer.Cli;
 
 /// <summary>
-/// <c>badge</c>: offline tools over the linked-data core. Exit codes: 0 success, 2 any error (one line on stderr).
+/// <c>badge</c>: offline tools over the linked-data and credential cores. Exit codes: 0 success, 2 any error (one
+/// line on stderr); <c>verify</c> exits 1 when the credential does not verify.
 /// Verbs live in <see cref="s_commands"/>; a new verb is one more entry there.
 /// </summary>
 public static class Program
@@ -15,7 +16,13 @@ public static class Program
 
     private static readonly Dictionary<string, Command> s_commands = new(StringComparer.Ordinal)
     {
-        ["canonicalize"] = new Command("canonicalize FILE", "print the RDFC-1.0 canonical N-Quads of a JSON-LD file (safe mode) or an .nq file", 1, Canonicalize),
+        ["canonicalize"] = new Command("canonicalize FILE", "print the RDFC-1.0 canonical N-Quads of a JSON-LD file (safe mode) or an .nq file", 1, 1, [], Canonicalize),
+        ["keygen"] = new Command("keygen [--type Ed25519|RSA|P-256] [--out FILE] [--id URL] [--controller ID]", "write a key file; print the public key (and did:key)", 0, 0, ["type", "out", "id", "controller"], Commands.KeyGen),
+        ["sign"] = new Command("sign FILE --key KEYFILE [--format di|jwt] [--alg EdDSA|RS256|ES256] [--proof-options FILE]", "print the signed credential (Data Integrity JSON or compact JWT)", 1, 1, ["key", "format", "alg", "proof-options", "validate"], Commands.Sign),
+        ["verify"] = new Command("verify FILE [--status-list URL=FILE]... [--recipient EMAIL|ID]", "verify JSON, JWT, PNG or SVG; print a JSON report; exit 0 verified, 1 not", 1, 1, ["status-list", "recipient"], Commands.Verify),
+        ["bake"] = new Command("bake --credential FILE --image IMAGE --out OUT", "bake a credential (JSON or JWT) into a PNG or SVG", 0, 0, ["credential", "image", "out"], Commands.Bake),
+        ["unbake"] = new Command("unbake FILE", "print the credential baked into a PNG or SVG", 1, 1, [], Commands.Unbake),
+        ["bench"] = new Command("bench [FILE] [--seconds N]", "operations per second: canonicalize, sign-di, verify-di, sign-jwt, verify-jwt", 0, 1, ["seconds"], Commands.Bench),
     };
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -44,8 +51,18 @@ public static class Program
             return Failure;
         }
 
-        string[] operands = args[1..];
-        if (operands.Length != command.Operands)
+        CommandLine line;
+        try
+        {
+            line = CommandLine.Parse(args[1..], command.Options);
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"{ex.Message}; usage: badge {command.Synopsis}");
+            return Failure;
+        }
+
+        if (line.Operands.Count < command.MinOperands || line.Operands.Count > command.MaxOperands)
         {
             stderr.WriteLine($"usage: badge {command.Synopsis}");
             return Failure;
@@ -53,7 +70,12 @@ public static class Program
 
         try
         {
-            return command.Handler(operands, stdout);
+            return command.Handler(line, stdout);
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"{ex.Message}; usage: badge {command.Synopsis}");
+            return Failure;
         }
         catch (Exception ex)
         {
@@ -63,9 +85,9 @@ public static class Program
         }
     }
 
-    private static int Canonicalize(string[] operands, TextWriter stdout)
+    private static int Canonicalize(CommandLine line, TextWriter stdout)
     {
-        string path = operands[0];
+        string path = line.Operands[0];
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"file not found: {path}", path);
@@ -106,6 +128,9 @@ public static class Program
         JsonLdException j => $"json-ld error ({j.SpecCode}): {j.Message}",
         RdfcWorkLimitExceededException => "canonicalization work limit exceeded",
         JsonException j => $"invalid JSON: {j.Message}",
+        BadgeIssuer.Core.Keys.KeyFormatException k => $"invalid key: {k.Message}",
+        BadgeIssuer.Core.Baking.BakingException b => $"baking failed: {b.Message}",
+        CredentialRejectedException r => r.Message,
         FileNotFoundException or DirectoryNotFoundException => ex.Message.StartsWith("file not found", StringComparison.Ordinal) ? ex.Message : $"file not found: {ex.Message}",
         UnauthorizedAccessException or IOException => $"cannot read file: {ex.Message}",
         FormatException => $"invalid N-Quads: {ex.Message}",
@@ -138,9 +163,10 @@ public static class Program
         writer.WriteLine("usage: badge COMMAND [ARGS]");
         foreach (Command command in s_commands.Values)
         {
-            writer.WriteLine($"  badge {command.Synopsis,-24} {command.Description}");
+            writer.WriteLine($"  badge {command.Synopsis}");
+            writer.WriteLine($"      {command.Description}");
         }
     }
 
-    private sealed record Command(string Synopsis, string Description, int Operands, Func<string[], TextWriter, int> Handler);
+    private sealed record Command(string Synopsis, string Description, int MinOperands, int MaxOperands, string[] Options, Func<CommandLine, TextWriter, int> Handler);
 }

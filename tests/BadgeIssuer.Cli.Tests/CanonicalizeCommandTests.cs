@@ -25,10 +25,10 @@ public sealed class CanonicalizeCommandTests : IDisposable
     [Fact]
     public void Run_UnknownCommand_NamesItAndExits2()
     {
-        CliResult result = CliResult.Run("sign", "x.json");
+        CliResult result = CliResult.Run("frobnicate", "x.json");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("unknown command: sign", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("unknown command: frobnicate", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("badge canonicalize FILE", result.Stderr, StringComparison.Ordinal);
     }
 

@@ -221,7 +221,7 @@ public sealed class CredentialVerifier
         ObSchemaValidationResult schema = ObSchemaValidator.Shared.Validate(credential);
         if (schema.IsValid)
         {
-            string applied = string.Join(", ", schema.AppliedSchemas.Select(s => s.ToString()));
+            string applied = string.Join(", ", schema.AppliedSchemas.Select(s => $"{s.Kind} schema ({s.Build} build, {s.OfficialUrl})"));
             checks.Add(new(CheckNames.Schema, CheckStatus.Passed, $"valid against {applied}"));
         }
         else

@@ -1,0 +1,146 @@
+using System.Text.Json;
+
+namespace BadgeIssuer.Cli.Tests;
+
+/// <summary>keygen, sign, verify, bake, unbake and bench, run in-process.</summary>
+public sealed class CredentialCommandTests : IDisposable
+{
+    private static readonly string s_vectors = Path.Combine(AppContext.BaseDirectory, "TestData", "vectors");
+    private static readonly string s_keys = Path.Combine(AppContext.BaseDirectory, "keys.example");
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("badge-cli-cred-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Sign_with_proof_options_reproduces_the_w3c_vector()
+    {
+        CliResult result = CliResult.Run(
+            "sign", Path.Combine(s_vectors, "w3c-vc-di-eddsa", "unsigned.json"),
+            "--key", Path.Combine(s_keys, "w3c-vc-di-eddsa-test-key.key.json"),
+            "--proof-options", Path.Combine(s_vectors, "w3c-vc-di-eddsa", "eddsa-rdfc-2022", "proofConfigDataInt.json"),
+            "--validate", "false");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using JsonDocument signed = JsonDocument.Parse(result.Stdout);
+        string expected = File.ReadAllText(Path.Combine(s_vectors, "w3c-vc-di-eddsa", "eddsa-rdfc-2022", "sigBTC58DataInt.txt")).Trim();
+        Assert.Equal(expected, signed.RootElement.GetProperty("proof")[0].GetProperty("proofValue").GetString());
+    }
+
+    [Fact]
+    public void Keygen_sign_verify_bake_unbake_round_trip()
+    {
+        string key = Path.Combine(_dir, "issuer.key.json");
+        CliResult keygen = CliResult.Run("keygen", "--out", key);
+        Assert.Equal(0, keygen.ExitCode);
+        string did = keygen.Stdout.Split('\n').Single(l => l.StartsWith("did:key: ", StringComparison.Ordinal))["did:key: ".Length..].Trim();
+
+        string credential = Path.Combine(_dir, "credential.json");
+        File.WriteAllText(credential, Credential(did));
+
+        foreach (string format in new[] { "di", "jwt" })
+        {
+            CliResult sign = CliResult.Run("sign", credential, "--key", key, "--format", format);
+            Assert.True(sign.ExitCode == 0, sign.Stderr);
+            string signed = Path.Combine(_dir, "signed." + format);
+            File.WriteAllText(signed, sign.Stdout);
+
+            CliResult verify = CliResult.Run("verify", signed);
+            Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+            using (JsonDocument report = JsonDocument.Parse(verify.Stdout))
+            {
+                Assert.True(report.RootElement.GetProperty("verified").GetBoolean());
+            }
+
+            foreach (string image in new[] { "simple-json.png", "simple-json.svg" })
+            {
+                string baked = Path.Combine(_dir, format + "-" + image);
+                CliResult bake = CliResult.Run("bake", "--credential", signed, "--image", Path.Combine(s_vectors, "1edtech-validator-fixtures", "baked", image), "--out", baked);
+                Assert.True(bake.ExitCode == 0, bake.Stderr);
+
+                CliResult unbake = CliResult.Run("unbake", baked);
+                Assert.Equal(0, unbake.ExitCode);
+                Assert.Equal(File.ReadAllText(signed).Trim(), unbake.Stdout.Trim());
+
+                Assert.Equal(0, CliResult.Run("verify", baked).ExitCode);
+            }
+        }
+    }
+
+    [Fact]
+    public void Verify_exits_1_for_a_credential_that_does_not_verify_and_2_for_unreadable_input()
+    {
+        CliResult tampered = CliResult.Run("verify", Path.Combine(s_vectors, "1edtech-validator-fixtures", "simple-err-proof-value.json"));
+        Assert.Equal(1, tampered.ExitCode);
+        using (JsonDocument report = JsonDocument.Parse(tampered.Stdout))
+        {
+            Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
+        }
+
+        CliResult missing = CliResult.Run("verify", Path.Combine(_dir, "nope.json"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.StartsWith("file not found", missing.SingleErrorLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sign_rejects_an_invalid_credential_and_a_mismatched_algorithm()
+    {
+        string credential = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(credential, """{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}""");
+        CliResult rejected = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "ed25519.example.key.json"));
+        Assert.Equal(2, rejected.ExitCode);
+        Assert.StartsWith("credential rejected", rejected.SingleErrorLine(), StringComparison.Ordinal);
+
+        File.WriteAllText(credential, Credential("did:example:issuer"));
+        CliResult wrongAlg = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "ed25519.example.key.json"), "--format", "jwt", "--alg", "RS256");
+        Assert.Equal(2, wrongAlg.ExitCode);
+        Assert.Contains("does not match", wrongAlg.Stderr, StringComparison.Ordinal);
+
+        CliResult rsaDi = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "rsa.example.key.json"), "--format", "di");
+        Assert.Equal(2, rsaDi.ExitCode);
+    }
+
+    [Fact]
+    public void Unbake_rejects_an_image_without_a_credential()
+    {
+        string png = Path.Combine(_dir, "plain.png");
+        File.WriteAllBytes(png, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]);
+        CliResult result = CliResult.Run("unbake", png);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("baking failed", result.SingleErrorLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_prints_ops_per_second_for_each_operation()
+    {
+        CliResult result = CliResult.Run("bench", "--seconds", "0.05");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        foreach (string op in new[] { "canonicalize", "sign-di", "verify-di", "sign-jwt", "verify-jwt" })
+        {
+            Assert.Contains(result.Stdout.Split('\n'), l => l.StartsWith(op + " ", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Unknown_option_is_a_usage_error()
+    {
+        CliResult result = CliResult.Run("verify", "x.json", "--frobnicate", "1");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("unknown option: --frobnicate", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static string Credential(string issuer) => $$$"""
+        {
+          "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+          "id": "urn:uuid:5d0f3b9e-2c4a-4e1b-9f7d-8a6c2e1b0d43",
+          "type": ["VerifiableCredential", "OpenBadgeCredential"],
+          "issuer": {"id": "{{{issuer}}}", "type": ["Profile"], "name": "Ünïversität ® “Badges” 🎓"},
+          "validFrom": "2026-01-01T00:00:00Z",
+          "name": "Teamwork — עברית",
+          "credentialSubject": {
+            "type": ["AchievementSubject"], "id": "did:example:learner",
+            "achievement": {"id": "urn:uuid:8e4b2d1c-7f3a-4c6e-b9d2-1a0f5e3c7b84", "type": ["Achievement"], "name": "Teamwork", "description": "Works well with others.", "criteria": {"narrative": "Peer-reviewed group project."}}
+          }
+        }
+        """;
+}
