@@ -37,6 +37,7 @@ internal sealed class RdfConverter
     private readonly RdfDirection _rdfDirection;
     private readonly bool _produceGeneralizedRdf;
     private readonly bool _safeMode;
+    private readonly List<RdfTerm> _emitted = new(8);
     private RdfTerm _graph;
 
     private RdfConverter(BlankNodeIdentifierGenerator issuer, JsonLdOptions options)
@@ -202,8 +203,24 @@ internal sealed class RdfConverter
         return IsWellFormedIri(id) ? RdfTerm.Iri(id) : null;
     }
 
+    /// <summary>
+    /// Emits a triple of the current graph. Triples with different subject or predicate are distinct by construction
+    /// (node ids are unique per graph; list and compound-literal nodes are fresh), so duplicates can only repeat an
+    /// object of the same subject and predicate: <see cref="_emitted"/> holds the objects emitted for the current pair.
+    /// </summary>
     private void Add(RdfTerm subject, RdfTerm predicate, RdfTerm @object)
-        => _dataset.Add(new RdfQuad(subject, predicate, @object, _graph));
+    {
+        foreach (RdfTerm seen in _emitted)
+        {
+            if (seen.Equals(@object))
+            {
+                return;
+            }
+        }
+
+        _emitted.Add(@object);
+        _dataset.AddDistinct(new RdfQuad(subject, predicate, @object, _graph));
+    }
 
     private void AddAll(List<RdfQuad>? triples)
     {
@@ -214,7 +231,7 @@ internal sealed class RdfConverter
 
         for (int i = 0; i < triples.Count; i++)
         {
-            _dataset.Add(triples[i]);
+            _dataset.AddDistinct(triples[i]);
         }
     }
 
@@ -260,6 +277,7 @@ internal sealed class RdfConverter
                 string property = propertyBuffer[p];
 
                 // 2.3.2.1 @type → rdf:type
+                _emitted.Clear();
                 if (string.Equals(property, "@type", StringComparison.Ordinal))
                 {
                     List<string> types = node.Types!;

@@ -6,7 +6,9 @@ namespace BadgeIssuer.JsonLd.Rdf;
 public sealed class RdfDataset
 {
     private readonly List<RdfQuad> _quads;
-    private readonly HashSet<RdfQuad> _seen;
+
+    // Built on the first Add: producers that guarantee distinct quads (toRdf) append without hashing.
+    private HashSet<RdfQuad>? _seen;
 
     public RdfDataset()
         : this(0)
@@ -18,7 +20,6 @@ public sealed class RdfDataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _quads = new List<RdfQuad>(capacity);
-        _seen = new HashSet<RdfQuad>(capacity, QuadComparer.Instance);
     }
 
     public RdfDataset(IEnumerable<RdfQuad> quads)
@@ -39,6 +40,15 @@ public sealed class RdfDataset
     /// <summary>Adds a quad unless the dataset already holds it; returns whether it was added.</summary>
     public bool Add(RdfQuad quad)
     {
+        if (_seen is null)
+        {
+            _seen = new HashSet<RdfQuad>(Math.Max(_quads.Count * 2, 16), QuadComparer.Instance);
+            foreach (RdfQuad q in _quads)
+            {
+                _seen.Add(q);
+            }
+        }
+
         if (!_seen.Add(quad))
         {
             return false;
@@ -46,6 +56,14 @@ public sealed class RdfDataset
 
         _quads.Add(quad);
         return true;
+    }
+
+    /// <summary>Appends a quad the caller knows is not yet in the dataset (no hashing).</summary>
+    internal void AddDistinct(RdfQuad quad)
+    {
+        System.Diagnostics.Debug.Assert(!_quads.Contains(quad), "AddDistinct was given a duplicate quad");
+        _seen?.Add(quad);
+        _quads.Add(quad);
     }
 
     /// <summary>
