@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
@@ -10,6 +12,8 @@ namespace BadgeIssuer.Benchmarks;
 public class JwtBenchmarks
 {
     private JsonDocument? _credential;
+    private JsonDocument? _compact;
+    private string? _edJwtCompact;
     private Ed25519KeyPair? _ed25519;
     private RsaKeyPair? _rsa;
     private VcJwtSigner? _edSigner;
@@ -17,6 +21,10 @@ public class JwtBenchmarks
     private VcJwtVerifier? _verifier;
     private string? _edJwt;
     private string? _rsaJwt;
+    private byte[] _hashData = new byte[64];
+    private byte[] _signature = new byte[64];
+    private byte[] _jwsSigningInput = [];
+    private byte[] _jwsSignature = new byte[64];
 
     [GlobalSetup]
     public void Setup()
@@ -29,12 +37,44 @@ public class JwtBenchmarks
         _verifier = new VcJwtVerifier(new VcJwtVerifierOptions { ValidateLifetime = false, AllowMissingSubject = true });
         _edJwt = _edSigner.Sign(_credential.RootElement);
         _rsaJwt = _rsaSigner.Sign(_credential.RootElement);
+
+        // The service writes credentials without insignificant whitespace; samples/ is indented for people.
+        using (var ms = new MemoryStream())
+        {
+            using (var writer = new Utf8JsonWriter(ms))
+            {
+                _credential.RootElement.WriteTo(writer);
+            }
+
+            _compact = JsonDocument.Parse(ms.ToArray());
+        }
+
+        _edJwtCompact = _edSigner.Sign(_compact.RootElement);
+        RandomNumberGenerator.Fill(_hashData);
+        _ed25519.Sign(_hashData, _signature);
+        _jwsSigningInput = Encoding.ASCII.GetBytes(_edJwt[.._edJwt.LastIndexOf('.')]);
+        _ed25519.Sign(_jwsSigningInput, _jwsSignature);
     }
+
+    /// <summary>Baseline: Ed25519 (NSec) over the 64 bytes a Data Integrity proof signs.</summary>
+    [Benchmark(Baseline = true)]
+    public int RawEd25519Sign64() => _ed25519!.Sign(_hashData, _signature);
+
+    [Benchmark]
+    public bool RawEd25519Verify64() => _ed25519!.PublicKey.Verify(_hashData, _signature);
+
+    /// <summary>Baseline: Ed25519 over the JWS signing input of the sample (header.payload, base64url).</summary>
+    [Benchmark]
+    public int RawEd25519SignJwsInput() => _ed25519!.Sign(_jwsSigningInput, _jwsSignature);
+
+    [Benchmark]
+    public bool RawEd25519VerifyJwsInput() => _ed25519!.PublicKey.Verify(_jwsSigningInput, _jwsSignature);
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _credential?.Dispose();
+        _compact?.Dispose();
         _ed25519?.Dispose();
         _rsa?.Dispose();
     }
@@ -46,6 +86,17 @@ public class JwtBenchmarks
     public bool VerifyJwtEdDsa()
     {
         using VcJwtVerificationResult r = _verifier!.Verify(_edJwt!, _ed25519!.PublicKey);
+        return r.IsValid;
+    }
+
+    /// <summary>The same credential without insignificant whitespace, as the service emits it.</summary>
+    [Benchmark]
+    public string SignJwtEdDsaCompact() => _edSigner!.Sign(_compact!.RootElement);
+
+    [Benchmark]
+    public bool VerifyJwtEdDsaCompact()
+    {
+        using VcJwtVerificationResult r = _verifier!.Verify(_edJwtCompact!, _ed25519!.PublicKey);
         return r.IsValid;
     }
 

@@ -20,7 +20,9 @@ public class CredentialVerifierTests
         "1edtech-validator-fixtures/baked/simple-json.png",
         "1edtech-validator-fixtures/baked/simple-json.svg",
         "1edtech-validator-fixtures/baked/simple-jwt.png",
-        "1edtech-validator-fixtures/baked/simple-jwt.svg");
+        "1edtech-validator-fixtures/baked/simple-jwt.svg",
+        "1edtech-validator-fixtures/baked/simple-jwt_v1.png",
+        "1edtech-validator-fixtures/baked/simple-jwt_v1.svg");
 
     [Theory]
     [MemberData(nameof(VerifiableInputs))]
