@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BadgeIssuer.Core;
 using BadgeIssuer.Core.Baking;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
@@ -253,17 +254,14 @@ internal static class Commands
         JsonElement o = doc.RootElement;
         return new ProofOptions
         {
-            Type = Str(o, "type") ?? ProofOptions.DataIntegrityProofType,
-            Cryptosuite = Str(o, "cryptosuite") ?? ProofOptions.EddsaRdfc2022,
-            CreatedLexical = Str(o, "created"),
-            Created = Str(o, "created") is null ? TimeProvider.System.GetUtcNow() : null,
-            VerificationMethod = Str(o, "verificationMethod") ?? keyFile.Id ?? throw new UsageException("no verificationMethod in --proof-options or the key file"),
-            ProofPurpose = Str(o, "proofPurpose") ?? ProofOptions.AssertionMethod,
+            Type = CredentialJson.StringMember(o, "type") ?? ProofOptions.DataIntegrityProofType,
+            Cryptosuite = CredentialJson.StringMember(o, "cryptosuite") ?? ProofOptions.EddsaRdfc2022,
+            CreatedLexical = CredentialJson.StringMember(o, "created"),
+            Created = CredentialJson.StringMember(o, "created") is null ? TimeProvider.System.GetUtcNow() : null,
+            VerificationMethod = CredentialJson.StringMember(o, "verificationMethod") ?? keyFile.Id ?? throw new UsageException("no verificationMethod in --proof-options or the key file"),
+            ProofPurpose = CredentialJson.StringMember(o, "proofPurpose") ?? ProofOptions.AssertionMethod,
         };
     }
-
-    private static string? Str(JsonElement e, string name)
-        => e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static byte[] ReadFile(string path)
     {

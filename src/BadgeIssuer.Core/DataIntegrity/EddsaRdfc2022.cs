@@ -359,15 +359,13 @@ public static partial class EddsaRdfc2022
         }
 
         return new ProofDescription(
-            Str(proof, "type"),
-            Str(proof, "cryptosuite"),
-            Str(proof, "verificationMethod"),
-            Str(proof, "proofPurpose"),
-            Str(proof, "id"),
+            CredentialJson.StringMember(proof, "type"),
+            CredentialJson.StringMember(proof, "cryptosuite"),
+            CredentialJson.StringMember(proof, "verificationMethod"),
+            CredentialJson.StringMember(proof, "proofPurpose"),
+            CredentialJson.StringMember(proof, "id"),
             proof.TryGetProperty("previousProof", out JsonElement pp) ? (pp.ValueKind == JsonValueKind.String ? pp.GetString() : pp.GetRawText()) : null);
 
-        static string? Str(JsonElement e, string name)
-            => e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
     private static List<JsonElement> ReadProofs(JsonElement document)

@@ -399,7 +399,7 @@ public sealed class VcJwtVerifier
         bool vcdm11 = result.Format == VcJwtFormat.VcClaim;
 
         // iss = issuer id
-        string? issuer = IssuerId(credential);
+        string? issuer = CredentialJson.IssuerId(credential);
         string? iss = StringClaim(payload, "iss"u8, out bool issInvalid);
         if (issInvalid)
         {
@@ -421,7 +421,7 @@ public sealed class VcJwtVerifier
         issuer ??= iss;
 
         // jti = id
-        string? id = StringMember(credential, "id"u8);
+        string? id = CredentialJson.StringMember(credential, "id"u8);
         string? jti = StringClaim(payload, "jti"u8, out bool jtiInvalid);
         if (jtiInvalid)
         {
@@ -532,28 +532,15 @@ public sealed class VcJwtVerifier
         return result;
     }
 
-    private static string? IssuerId(JsonElement credential)
-    {
-        if (!credential.TryGetProperty("issuer"u8, out JsonElement issuer))
-        {
-            return null;
-        }
-
-        return issuer.ValueKind == JsonValueKind.String ? issuer.GetString() : StringMember(issuer, "id"u8);
-    }
-
     private static string? SubjectId(JsonElement subject)
     {
         if (subject.ValueKind == JsonValueKind.Array)
         {
-            return subject.GetArrayLength() == 1 ? StringMember(subject[0], "id"u8) : null;
+            return subject.GetArrayLength() == 1 ? CredentialJson.StringMember(subject[0], "id"u8) : null;
         }
 
-        return StringMember(subject, "id"u8);
+        return CredentialJson.StringMember(subject, "id"u8);
     }
-
-    private static string? StringMember(JsonElement obj, ReadOnlySpan<byte> name)
-        => obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
 
     private static string? StringClaim(JsonElement payload, ReadOnlySpan<byte> name, out bool invalid)
     {

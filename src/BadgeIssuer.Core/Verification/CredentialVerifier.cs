@@ -135,7 +135,7 @@ public sealed class CredentialVerifier
             CheckValidity(credential, checks);
             await CheckStatusAsync(credential, checks, cancellationToken).ConfigureAwait(false);
             CheckRefreshAndRecipient(credential, checks);
-            return new VerificationReport(format, checks, Str(credential, "id"), IssuerId(credential));
+            return new VerificationReport(format, checks, CredentialJson.StringMember(credential, "id"), CredentialJson.IssuerId(credential));
         }
     }
 
@@ -153,7 +153,7 @@ public sealed class CredentialVerifier
         CheckDocument(credential, checks);
         checks.Add(new(CheckNames.Proof, CheckStatus.Passed, $"VC-JWT {result.Algorithm} signature verified (key from {result.KeySource})"));
 
-        string? issuer = IssuerId(credential);
+        string? issuer = CredentialJson.IssuerId(credential);
         if (result.VerificationMethod is ResolvedVerificationMethod vm)
         {
             AddKeyBindingCheck(checks, vm.Controller, issuer, vm.Provenance);
@@ -166,7 +166,7 @@ public sealed class CredentialVerifier
         CheckValidity(credential, checks);
         await CheckStatusAsync(credential, checks, cancellationToken).ConfigureAwait(false);
         CheckRefreshAndRecipient(credential, checks);
-        return new VerificationReport(format, checks, Str(credential, "id"), issuer);
+        return new VerificationReport(format, checks, CredentialJson.StringMember(credential, "id"), issuer);
     }
 
     /// <summary>Context, type, JSON Schema and JSON-LD safe mode.</summary>
@@ -253,7 +253,7 @@ public sealed class CredentialVerifier
 
     private async ValueTask CheckDataIntegrityAsync(JsonElement credential, List<VerificationCheck> checks, CancellationToken cancellationToken)
     {
-        string? issuer = IssuerId(credential);
+        string? issuer = CredentialJson.IssuerId(credential);
         var resolver = new PrefetchedKeyResolver();
         if (credential.TryGetProperty("proof", out JsonElement proofs))
         {
@@ -377,14 +377,14 @@ public sealed class CredentialVerifier
 
         if (entries.Count == 0)
         {
-            string? kind = status.ValueKind == JsonValueKind.Object ? Str(status, "type") : null;
+            string? kind = status.ValueKind == JsonValueKind.Object ? CredentialJson.StringMember(status, "type") : null;
             checks.Add(new(CheckNames.Status, CheckStatus.Skipped, $"status method '{kind ?? "unknown"}' is not checked offline (only Bitstring Status List / StatusList2021 entries are)"));
             return;
         }
 
         foreach (BitstringStatusListEntry entry in entries)
         {
-            await CheckStatusEntryAsync(entry, IssuerId(credential), checks, cancellationToken).ConfigureAwait(false);
+            await CheckStatusEntryAsync(entry, CredentialJson.IssuerId(credential), checks, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -408,7 +408,7 @@ public sealed class CredentialVerifier
                 resolver.Add(vm, await _options.Resolver.ResolveVerificationMethodAsync(vm, cancellationToken).ConfigureAwait(false));
             }
 
-            var diOptions = new DataIntegrityOptions { ExpectedController = IssuerId(list) };
+            var diOptions = new DataIntegrityOptions { ExpectedController = CredentialJson.IssuerId(list) };
             if (!EddsaRdfc2022.VerifyAll(list, resolver, diOptions).Any(r => r.Verified))
             {
                 checks.Add(new(CheckNames.Status, CheckStatus.Failed, $"STATUS_VERIFICATION_ERROR: the status list credential's proof does not verify ({where})"));
@@ -447,7 +447,7 @@ public sealed class CredentialVerifier
     {
         if (credential.TryGetProperty("refreshService", out JsonElement refresh))
         {
-            string? id = refresh.ValueKind == JsonValueKind.Object ? Str(refresh, "id") : null;
+            string? id = refresh.ValueKind == JsonValueKind.Object ? CredentialJson.StringMember(refresh, "id") : null;
             checks.Add(new(CheckNames.Refresh, CheckStatus.Skipped, $"refresh not attempted (offline); the issuer offers {id ?? "a refresh service"}"));
         }
 
@@ -503,24 +503,6 @@ public sealed class CredentialVerifier
     private static IEnumerable<JsonElement> Enumerate(JsonElement single)
     {
         yield return single;
-    }
-
-    private static string? Str(JsonElement e, string name)
-        => e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static string? IssuerId(JsonElement credential)
-    {
-        if (!credential.TryGetProperty("issuer", out JsonElement issuer))
-        {
-            return null;
-        }
-
-        return issuer.ValueKind switch
-        {
-            JsonValueKind.String => issuer.GetString(),
-            JsonValueKind.Object => Str(issuer, "id"),
-            _ => null,
-        };
     }
 
     private static bool TryDecodeUtf8(ReadOnlySpan<byte> bytes, out string text)

@@ -1,4 +1,5 @@
 using BadgeIssuer.Core.DataIntegrity;
+using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Core.Tests.DataIntegrity;
 
@@ -22,12 +23,7 @@ internal sealed class FragmentKeyResolver : IProofKeyResolver
 
     public static byte[]? DecodeEd25519Multikey(string multibase)
     {
-        if (!multibase.StartsWith("z6Mk", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        byte[] bytes = SimpleBase.Base58.Bitcoin.Decode(multibase.AsSpan(1));
-        return bytes.Length == 34 && bytes[0] == 0xed && bytes[1] == 0x01 ? bytes[2..] : null;
+        var key = new byte[32];
+        return Multikey.TryDecodeEd25519PublicKey(multibase, key) == KeyFormatError.None ? key : null;
     }
 }

@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace BadgeIssuer.Core;
+
+/// <summary>Small readers for credential JSON shared by the proof suites, the JWT verifier and the verifier pipeline.</summary>
+public static class CredentialJson
+{
+    /// <summary>The issuer id: <c>issuer</c> when it is a string, else <c>issuer.id</c>; null when absent or malformed.</summary>
+    public static string? IssuerId(JsonElement credential)
+    {
+        if (credential.ValueKind != JsonValueKind.Object || !credential.TryGetProperty("issuer"u8, out JsonElement issuer))
+        {
+            return null;
+        }
+
+        return issuer.ValueKind == JsonValueKind.String ? issuer.GetString() : StringMember(issuer, "id"u8);
+    }
+
+    /// <summary>The string value of member <paramref name="name"/> of an object, or null.</summary>
+    public static string? StringMember(JsonElement obj, ReadOnlySpan<byte> name)
+        => obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+
+    /// <inheritdoc cref="StringMember(JsonElement, ReadOnlySpan{byte})"/>
+    public static string? StringMember(JsonElement obj, string name)
+        => obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+}
