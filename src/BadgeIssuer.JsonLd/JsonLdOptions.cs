@@ -21,6 +21,9 @@ public sealed class JsonLdOptions
     /// <summary>Default for <see cref="MaxContexts"/>.</summary>
     public const int DefaultMaxContexts = 64;
 
+    /// <summary>Default for <see cref="MaxTermDefinitions"/>.</summary>
+    public const int DefaultMaxTermDefinitions = 20_000;
+
     /// <summary>Default for <see cref="MaxDepth"/>.</summary>
     public const int DefaultMaxDepth = 64;
 
@@ -50,6 +53,13 @@ public sealed class JsonLdOptions
 
     /// <summary>Upper bound on context documents and context-processing steps one document may cause.</summary>
     public int MaxContexts { get; init; } = DefaultMaxContexts;
+
+    /// <summary>
+    /// Upper bound on term definitions one document may cause to be created (context processing work not served
+    /// from the context cache), so a document cannot make the processor re-process large contexts thousands of
+    /// times. Processing the OB 3.0 and VC 2.0 contexts from cold takes about 700 (an OB credential with a proof).
+    /// </summary>
+    public int MaxTermDefinitions { get; init; } = DefaultMaxTermDefinitions;
 
     /// <summary>Upper bound on JSON nesting depth of the input document.</summary>
     public int MaxDepth { get; init; } = DefaultMaxDepth;

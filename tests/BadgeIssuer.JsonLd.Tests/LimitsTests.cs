@@ -67,3 +67,74 @@ public class LimitsTests
         Assert.Equal(4, JsonLdProcessor.ToRdf(doc.RootElement).Count);
     }
 }
+
+public class ContextWorkLimitTests
+{
+    [Fact]
+    public void Many_scoped_contexts_that_each_reprocess_large_contexts_hit_the_term_definition_budget()
+    {
+        // Each term carries its own scoped context naming VC v2 + OB 3.0.3; applying it re-processes them.
+        const int terms = 400;
+        var context = new System.Text.StringBuilder("{\"@vocab\": \"http://example.org/\"");
+        var body = new System.Text.StringBuilder();
+        for (int i = 0; i < terms; i++)
+        {
+            context.Append(System.Globalization.CultureInfo.InvariantCulture, $",\"t{i}\": {{\"@id\": \"http://example.org/t{i}\", \"@context\": [\"https://www.w3.org/ns/credentials/v2\", \"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json\"]}}");
+            body.Append(System.Globalization.CultureInfo.InvariantCulture, $",\"t{i}\": {{\"name\": \"x\"}}");
+        }
+
+        context.Append('}');
+        using JsonDocument doc = JsonDocument.Parse("{\"@context\": " + context + body + "}");
+        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
+        Assert.Equal(JsonLdErrorCode.ResourceLimitExceeded, ex.Code);
+        Assert.Contains("term definitions", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_large_flat_context_within_the_budget_is_processed()
+    {
+        var context = new System.Text.StringBuilder("{");
+        for (int i = 0; i < 5000; i++)
+        {
+            context.Append(System.Globalization.CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}\"t{i}\": \"http://example.org/t{i}\"");
+        }
+
+        context.Append('}');
+        using JsonDocument doc = JsonDocument.Parse("{\"@context\": " + context + ", \"t4999\": \"x\"}");
+        Assert.Equal(1, JsonLdProcessor.ToRdf(doc.RootElement).Count);
+        Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxTermDefinitions = 4000 }));
+    }
+
+    [Fact]
+    public void Concurrent_canonicalization_shares_the_context_cache_safely()
+    {
+        string[] files = ["ob-credential.json", "ob-proof-config.json"];
+        string samples = Path.Combine(AppContext.BaseDirectory, "samples");
+        var docs = files.Select(f => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(samples, f)))).ToArray();
+        try
+        {
+            // A fresh loader gives fresh (cold) roots, so the threads race to build and publish the same contexts.
+            var loader = new BundledDocumentLoader();
+            var options = new JsonLdOptions { SafeMode = true, DocumentLoader = loader.Load };
+            string[] expected = docs.Select(d => JsonLdProcessor.Canonicalize(d.RootElement, JsonLdOptions.Safe)).ToArray();
+            var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+            Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            {
+                int k = i % docs.Length;
+                string actual = JsonLdProcessor.Canonicalize(docs[k].RootElement, options);
+                if (!string.Equals(actual, expected[k], StringComparison.Ordinal))
+                {
+                    failures.Add(files[k]);
+                }
+            });
+            Assert.Empty(failures);
+        }
+        finally
+        {
+            foreach (JsonDocument d in docs)
+            {
+                d.Dispose();
+            }
+        }
+    }
+}

@@ -4,9 +4,10 @@ using System.Runtime.CompilerServices;
 namespace BadgeIssuer.JsonLd.Processing;
 
 /// <summary>
-/// An active context (JSON-LD 1.1 Processing Algorithms 4.1). Immutable once built. Contexts derived from
-/// long-lived inputs (documents served by the loader and the scoped contexts inside them) are marked
-/// <see cref="Cacheable"/> and memoised on their parent, so an OB credential's contexts are processed once.
+/// An active context (JSON-LD 1.1 Processing Algorithms 4.1). Immutable once built. Derivations keyed by a
+/// loaded context URL or by a term definition's scoped context are memoised on their parent; the roots are
+/// shared per document loader (<see cref="RootContexts"/>), so an OB credential's contexts are processed once.
+/// Contexts derived from inline (document) contexts are never reachable from a shared root.
 /// </summary>
 internal sealed class ActiveContext
 {
@@ -14,12 +15,11 @@ internal sealed class ActiveContext
 
     private ConcurrentDictionary<DerivationKey, ActiveContext>? _derived;
 
-    public ActiveContext(string? baseIri, bool cacheable)
+    public ActiveContext(string? baseIri)
     {
         Terms = new Dictionary<string, TermDefinition>(StringComparer.Ordinal);
         BaseIri = baseIri;
         OriginalBaseUrl = baseIri;
-        Cacheable = cacheable;
     }
 
     private ActiveContext(ActiveContext source)
@@ -31,7 +31,6 @@ internal sealed class ActiveContext
         DefaultLanguage = source.DefaultLanguage;
         DefaultDirection = source.DefaultDirection;
         PreviousContext = source.PreviousContext;
-        Cacheable = source.Cacheable;
     }
 
     public Dictionary<string, TermDefinition> Terms { get; }
@@ -47,9 +46,6 @@ internal sealed class ActiveContext
     public string? DefaultDirection { get; set; }
 
     public ActiveContext? PreviousContext { get; set; }
-
-    /// <summary>Whether this context depends only on long-lived inputs and may be memoised.</summary>
-    public bool Cacheable { get; set; }
 
     public ActiveContext Clone() => new(this);
 
@@ -106,16 +102,7 @@ internal static class RootContexts
             return root;
         }
 
-        root = new ActiveContext(options.Base, cacheable: true);
-        if (map.Count < MaxRootsPerLoader)
-        {
-            root = map.GetOrAdd(key, root);
-        }
-        else
-        {
-            root.Cacheable = false;
-        }
-
-        return root;
+        root = new ActiveContext(options.Base);
+        return map.Count < MaxRootsPerLoader ? map.GetOrAdd(key, root) : root;
     }
 }

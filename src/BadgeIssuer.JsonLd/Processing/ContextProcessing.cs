@@ -13,6 +13,7 @@ internal sealed partial class ExpansionRun
     private readonly JsonLdOptions _options;
     private readonly string? _excludedTopLevelMember;
     private int _contextsProcessed;
+    private int _termDefinitions;
 
     public ExpansionRun(JsonLdOptions options, string? excludedTopLevelMember = null)
     {
@@ -51,14 +52,11 @@ internal sealed partial class ExpansionRun
             }
 
             ActiveContext result = ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
-            result.Cacheable = active.Cacheable;
             active.AddDerived(key, result);
             return result;
         }
 
-        ActiveContext inline = ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
-        inline.Cacheable = false;
-        return inline;
+        return ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
     }
 
     /// <summary>Applies a term's scoped context (property-, type- or map-scoped), memoised on <paramref name="active"/>.</summary>
@@ -72,9 +70,19 @@ internal sealed partial class ExpansionRun
         }
 
         ActiveContext result = ProcessContext(active, term.Context!.Value, term.ContextBaseUrl, [], overrideProtected, propagate, validateScoped: true);
-        result.Cacheable = active.Cacheable;
         active.AddDerived(key, result);
         return result;
+    }
+
+    /// <summary>Counts one term definition against <see cref="JsonLdOptions.MaxTermDefinitions"/> (work not served from the cache).</summary>
+    private void CountTermDefinition()
+    {
+        if (++_termDefinitions > _options.MaxTermDefinitions)
+        {
+            throw new JsonLdException(
+                JsonLdErrorCode.ResourceLimitExceeded,
+                string.Create(CultureInfo.InvariantCulture, $"context processing needs more than {_options.MaxTermDefinitions} term definitions"));
+        }
     }
 
     private void CountContext()
@@ -148,7 +156,7 @@ internal sealed partial class ExpansionRun
                     throw new JsonLdException(JsonLdErrorCode.InvalidContextNullification, "a context with protected terms cannot be nullified");
                 }
 
-                var fresh = new ActiveContext(active.OriginalBaseUrl, result.Cacheable);
+                var fresh = new ActiveContext(active.OriginalBaseUrl);
                 if (!propagate)
                 {
                     fresh.PreviousContext = result;
@@ -415,56 +423,54 @@ internal sealed partial class ExpansionRun
         bool OverrideProtected,
         List<string> RemoteContexts);
 
-    /// <summary>A context definition map, with the entries of an <c>@import</c>ed context underneath its own.</summary>
+    /// <summary>
+    /// A context definition map, with the entries of an <c>@import</c>ed context underneath its own, indexed once
+    /// (JsonElement member lookup is a linear scan; Create Term Definition looks members up per term).
+    /// </summary>
     private readonly struct ContextDefinition
     {
-        private readonly JsonElement _own;
-        private readonly JsonElement? _imported;
+        private readonly Dictionary<string, JsonElement> _members;
+        private readonly List<string> _keys;
 
         public ContextDefinition(JsonElement own, JsonElement? imported)
         {
-            _own = own;
-            _imported = imported;
-        }
-
-        public bool TryGet(string key, out JsonElement value)
-        {
-            if (_own.TryGetProperty(key, out value))
+            _members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            _keys = [];
+            if (imported is JsonElement imp)
             {
-                return true;
-            }
-
-            if (_imported is JsonElement imp && imp.TryGetProperty(key, out value))
-            {
-                return true;
-            }
-
-            value = default;
-            return false;
-        }
-
-        public bool Contains(string key) => TryGet(key, out _);
-
-        public IEnumerable<string> Keys
-        {
-            get
-            {
-                if (_imported is JsonElement imp)
+                foreach (JsonProperty p in imp.EnumerateObject())
                 {
-                    foreach (JsonProperty p in imp.EnumerateObject())
+                    _members[p.Name] = p.Value;
+                }
+            }
+
+            foreach (JsonProperty p in own.EnumerateObject())
+            {
+                _members[p.Name] = p.Value;
+            }
+
+            // Imported-only keys first, then the context's own, as the merged map would list them.
+            if (imported is JsonElement imported2)
+            {
+                foreach (JsonProperty p in imported2.EnumerateObject())
+                {
+                    if (!own.TryGetProperty(p.Name, out _))
                     {
-                        if (!_own.TryGetProperty(p.Name, out _))
-                        {
-                            yield return p.Name;
-                        }
+                        _keys.Add(p.Name);
                     }
                 }
+            }
 
-                foreach (JsonProperty p in _own.EnumerateObject())
-                {
-                    yield return p.Name;
-                }
+            foreach (JsonProperty p in own.EnumerateObject())
+            {
+                _keys.Add(p.Name);
             }
         }
+
+        public bool TryGet(string key, out JsonElement value) => _members.TryGetValue(key, out value);
+
+        public bool Contains(string key) => _members.ContainsKey(key);
+
+        public IReadOnlyList<string> Keys => _keys;
     }
 }

@@ -15,7 +15,6 @@ internal sealed partial class ExpansionRun
                 ? inner
                 : expandContext;
             active = ProcessContext(active, ctx, _options.Base, [], overrideProtected: false, propagate: true, validateScoped: true);
-            active.Cacheable = false;
         }
 
         object? result = Expand(active, null, input, _options.Base, fromMap: false, depth: 0);

@@ -23,6 +23,7 @@ internal sealed partial class ExpansionRun
         }
 
         state.Defined[term] = false;
+        CountTermDefinition();
         state.Context.TryGet(term, out JsonElement value);
 
         if (string.Equals(term, Keywords.Type, StringComparison.Ordinal))
