@@ -4,6 +4,7 @@ namespace BadgeIssuer.Cli;
 internal sealed class CommandLine
 {
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
     private CommandLine(List<string> operands)
     {
@@ -12,8 +13,8 @@ internal sealed class CommandLine
 
     public IReadOnlyList<string> Operands { get; }
 
-    /// <summary>Parses <paramref name="args"/>; options named in <paramref name="known"/> take one value each.</summary>
-    public static CommandLine Parse(string[] args, IReadOnlyCollection<string> known)
+    /// <summary>Parses <paramref name="args"/>; options named in <paramref name="known"/> take one value each, <paramref name="flags"/> none.</summary>
+    public static CommandLine Parse(string[] args, IReadOnlyCollection<string> known, IReadOnlyCollection<string>? flags = null)
     {
         var operands = new List<string>();
         var line = new CommandLine(operands);
@@ -23,6 +24,12 @@ internal sealed class CommandLine
             if (a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
             {
                 string name = a[2..];
+                if (flags is not null && flags.Contains(name))
+                {
+                    line._flags.Add(name);
+                    continue;
+                }
+
                 if (!known.Contains(name))
                 {
                     throw new UsageException($"unknown option: {a}");
@@ -49,6 +56,8 @@ internal sealed class CommandLine
 
         return line;
     }
+
+    public bool Flag(string name) => _flags.Contains(name);
 
     public string? Option(string name) => _options.TryGetValue(name, out List<string>? v) ? v[^1] : null;
 

@@ -19,7 +19,7 @@ public static class Program
         ["canonicalize"] = new Command("canonicalize FILE", "print the RDFC-1.0 canonical N-Quads of a JSON-LD file (safe mode) or an .nq file", 1, 1, [], Canonicalize),
         ["keygen"] = new Command("keygen [--type Ed25519|RSA|P-256] [--out FILE] [--id URL] [--controller ID]", "write a key file; print the public key (and did:key)", 0, 0, ["type", "out", "id", "controller"], Commands.KeyGen),
         ["sign"] = new Command("sign FILE --key KEYFILE [--format di|jwt] [--alg EdDSA|RS256|ES256] [--proof-options FILE]", "print the signed credential (Data Integrity JSON or compact JWT)", 1, 1, ["key", "format", "alg", "proof-options", "validate"], Commands.Sign),
-        ["verify"] = new Command("verify FILE [--status-list URL=FILE]... [--recipient EMAIL|ID]", "verify JSON, JWT, PNG or SVG; print a JSON report; exit 0 verified, 1 not", 1, 1, ["status-list", "recipient"], Commands.Verify),
+        ["verify"] = new Command("verify FILE [--status-list URL=FILE]... [--recipient EMAIL|ID] [--allow-unauthenticated-keys]", "verify JSON, JWT, PNG or SVG; print a JSON report; exit 0 verified, 1 not, 2 unreadable", 1, 1, ["status-list", "recipient"], Commands.Verify, ["allow-unauthenticated-keys"]),
         ["bake"] = new Command("bake --credential FILE --image IMAGE --out OUT", "bake a credential (JSON or JWT) into a PNG or SVG", 0, 0, ["credential", "image", "out"], Commands.Bake),
         ["unbake"] = new Command("unbake FILE", "print the credential baked into a PNG or SVG", 1, 1, [], Commands.Unbake),
         ["bench"] = new Command("bench [FILE] [--seconds N]", "operations per second: canonicalize, sign-di, verify-di, sign-jwt, verify-jwt", 0, 1, ["seconds"], Commands.Bench),
@@ -54,7 +54,7 @@ public static class Program
         CommandLine line;
         try
         {
-            line = CommandLine.Parse(args[1..], command.Options);
+            line = CommandLine.Parse(args[1..], command.Options, command.Flags);
         }
         catch (UsageException ex)
         {
@@ -168,5 +168,5 @@ public static class Program
         }
     }
 
-    private sealed record Command(string Synopsis, string Description, int MinOperands, int MaxOperands, string[] Options, Func<CommandLine, TextWriter, int> Handler);
+    private sealed record Command(string Synopsis, string Description, int MinOperands, int MaxOperands, string[] Options, Func<CommandLine, TextWriter, int> Handler, string[]? Flags = null);
 }

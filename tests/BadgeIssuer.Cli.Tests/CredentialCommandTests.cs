@@ -144,3 +144,32 @@ public sealed class CredentialCommandTests : IDisposable
         }
         """;
 }
+
+public sealed class VerifyExitCodeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("badge-cli-exit-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("hello")]
+    [InlineData("")]
+    [InlineData("{\"a\": ")]
+    public void Unreadable_input_exits_2_with_a_report(string content)
+    {
+        string path = Path.Combine(_dir, "input.txt");
+        File.WriteAllText(path, content);
+        CliResult result = CliResult.Run("verify", path);
+        Assert.Equal(2, result.ExitCode);
+        using JsonDocument report = JsonDocument.Parse(result.Stdout);
+        Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
+    }
+
+    [Fact]
+    public void Fragment_keys_need_the_explicit_flag()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "TestData", "vectors", "1edtech-validator-fixtures", "baked", "simple-json.png");
+        Assert.Equal(1, CliResult.Run("verify", path).ExitCode);
+        Assert.Equal(0, CliResult.Run("verify", path, "--allow-unauthenticated-keys").ExitCode);
+    }
+}

@@ -24,6 +24,9 @@ public enum BakingErrorReason
     /// <summary>The image holds no <c>openbadgecredential</c> iTXt chunk / <c>openbadges:credential</c> element.</summary>
     CredentialNotFound,
 
+    /// <summary>The image carries more than one credential (BAKE-3, BAKE-6: at most one).</summary>
+    DuplicateCredential,
+
     /// <summary>Re-baking was asked to fail when a credential is present (BAKE-3, BAKE-6).</summary>
     CredentialAlreadyPresent,
 

@@ -6,7 +6,7 @@
 // just before IEND, after removing any chunk with the same keyword (or failing, on request).
 //
 // Unbaking validates every chunk (length, type, CRC), requires IHDR first and IEND last with nothing
-// after it, and returns the first openbadgecredential iTXt. Decision where the spec is silent: a
+// after it, and returns the one openbadgecredential iTXt (two are refused: BAKE-3 allows at most one). Decision where the spec is silent: a
 // compressed chunk (flag 1, method 0) is not conformant but is still read, inflating zlib with the
 // same 2 MiB cap as uncompressed text, so a credential baked by a sloppy tool is not lost.
 using System.Buffers;
@@ -103,15 +103,24 @@ internal static class PngBaking
 
     public static string Unbake(ReadOnlySpan<byte> png)
     {
+        Chunk? found = null;
         foreach (Chunk chunk in ReadChunks(png))
         {
             if (chunk.Type == TypeItxt && HasOurKeyword(png.Slice(chunk.DataOffset, chunk.DataLength)))
             {
-                return ReadText(png.Slice(chunk.DataOffset, chunk.DataLength), chunk.Offset);
+                if (found is not null)
+                {
+                    // BAKE-3: at most one; two credentials in one image is ambiguous, so neither is trusted.
+                    throw new BakingException(BakingErrorReason.DuplicateCredential, "The PNG carries more than one 'openbadgecredential' iTXt chunk.", chunk.Offset);
+                }
+
+                found = chunk;
             }
         }
 
-        throw new BakingException(BakingErrorReason.CredentialNotFound, "The PNG has no iTXt chunk with keyword 'openbadgecredential'.");
+        return found is Chunk c
+            ? ReadText(png.Slice(c.DataOffset, c.DataLength), c.Offset)
+            : throw new BakingException(BakingErrorReason.CredentialNotFound, "The PNG has no iTXt chunk with keyword 'openbadgecredential'.");
     }
 
     public static void Bake(ReadOnlySpan<byte> png, string payload, ExistingCredentialHandling existing, IBufferWriter<byte> destination)

@@ -82,8 +82,21 @@ public sealed class CredentialVerifier
             }
 
             payload = payload.Trim();
-            format = payload.StartsWith('{') ? "json" : "jwt";
-            checks.Add(new(CheckNames.Format, CheckStatus.Passed, format == "json" ? "credential JSON" : "compact JWS (VC-JWT)"));
+            if (payload.StartsWith('{'))
+            {
+                format = "json";
+                checks.Add(new(CheckNames.Format, CheckStatus.Passed, "credential JSON"));
+            }
+            else if (LooksLikeCompactJws(payload))
+            {
+                format = "jwt";
+                checks.Add(new(CheckNames.Format, CheckStatus.Passed, "compact JWS (VC-JWT)"));
+            }
+            else
+            {
+                checks.Add(new(CheckNames.Format, CheckStatus.Failed, "input is not credential JSON, a compact JWS, a PNG or an SVG"));
+                return new VerificationReport("unknown", checks, null, null);
+            }
         }
 
         if (payload.StartsWith('{'))
@@ -160,7 +173,10 @@ public sealed class CredentialVerifier
         }
         else
         {
-            checks.Add(new(CheckNames.IssuerKey, CheckStatus.Warning, "the key is embedded in the token header (jwk); it proves who signed, not that the signer is the issuer — check the issuer's published keys"));
+            checks.Add(new(
+                CheckNames.IssuerKey,
+                _options.AllowUnauthenticatedIssuerKeys ? CheckStatus.Warning : CheckStatus.Failed,
+                "issuer not authenticated: the key is embedded in the token header (jwk); it proves who signed, not that the signer is the issuer, and no published key of the issuer is known here"));
         }
 
         CheckValidity(credential, checks);
@@ -307,7 +323,7 @@ public sealed class CredentialVerifier
         }
     }
 
-    private static void AddKeyBindingCheck(List<VerificationCheck> checks, string? controller, string? issuer, KeyProvenance provenance)
+    private void AddKeyBindingCheck(List<VerificationCheck> checks, string? controller, string? issuer, KeyProvenance provenance)
     {
         if (issuer is null)
         {
@@ -319,7 +335,10 @@ public sealed class CredentialVerifier
         }
         else if (provenance == KeyProvenance.FragmentDerived)
         {
-            checks.Add(new(CheckNames.IssuerKey, CheckStatus.Warning, $"the key was taken from the verification method's fragment; its controller is the issuer '{issuer}' by name only — the issuer's key document was not consulted (offline), so the issuer is not authenticated"));
+            checks.Add(new(
+                CheckNames.IssuerKey,
+                _options.AllowUnauthenticatedIssuerKeys ? CheckStatus.Warning : CheckStatus.Failed,
+                $"issuer not authenticated: the key was taken from the verification method's fragment and names the issuer '{issuer}' only by its URL; no key document for that issuer is known here, so anyone could have signed"));
         }
         else
         {
@@ -493,6 +512,25 @@ public sealed class CredentialVerifier
 
         bad = true;
         return null;
+    }
+
+    /// <summary>Three base64url segments separated by dots (the signature may be empty only to be refused later).</summary>
+    private static bool LooksLikeCompactJws(string s)
+    {
+        int dots = 0;
+        foreach (char c in s)
+        {
+            if (c == '.')
+            {
+                dots++;
+            }
+            else if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return dots == 2 && s[0] != '.';
     }
 
     private static bool HasZone(string s)

@@ -47,6 +47,14 @@ public sealed class CredentialVerifierOptions
     /// </summary>
     public IVerificationMethodResolver Resolver { get; init; } = CompositeVerificationMethodResolver.CreateDefault(allowUnverifiedFragmentKeys: true);
 
+    /// <summary>
+    /// Accept a signature whose key only names the issuer — a key taken from a <c>z6Mk…</c> fragment of an https
+    /// verification method, or a VC-JWT's embedded <c>jwk</c> — as a warning. Off by default: such a key proves
+    /// that someone signed, not that the issuer did (DIGEST KEY-5, T-12), so the <c>issuer-key</c> step fails and
+    /// the credential is not verified. Authenticated keys are did:key/did:jwk and locally registered key documents.
+    /// </summary>
+    public bool AllowUnauthenticatedIssuerKeys { get; init; }
+
     /// <summary>Source of status list credentials; null reports the status step as skipped.</summary>
     public IStatusListCredentialSource? StatusLists { get; init; }
 

@@ -28,14 +28,20 @@ public sealed class VerificationReport
         IssuerId = issuerId;
         bool anyProof = false;
         bool failed = false;
+        bool readable = true;
         foreach (VerificationCheck c in checks)
         {
             failed |= c.Status == CheckStatus.Failed;
+            readable &= !(c.Status == CheckStatus.Failed && c.Name is CheckNames.Format or CheckNames.Parse);
             anyProof |= c.Status == CheckStatus.Passed && c.Name.StartsWith(CheckNames.Proof, StringComparison.Ordinal);
         }
 
         Verified = !failed && anyProof;
+        InputReadable = readable;
     }
+
+    /// <summary>False when the input could not be read as a credential at all (format or parse step failed).</summary>
+    public bool InputReadable { get; }
 
     /// <summary>True when no step failed and at least one proof verified.</summary>
     public bool Verified { get; }

@@ -215,17 +215,19 @@ public sealed class BakedBadgeTests
     }
 
     [Fact]
-    public void Unbake_PngFirstOfTwoCredentialChunks_Wins()
+    public void Unbake_PngTwoCredentialChunks_AreRefused_AndRebakingLeavesOne()
     {
         byte[] image = PngTestImages.Minimal(
             PngTestImages.ITxt("openbadges", 0, 0, "{\"ob2\":true}"u8.ToArray()),
             PngTestImages.ITxt("openbadgecredential", 0, 0, "{\"n\":1}"u8.ToArray()),
             PngTestImages.ITxt("openbadgecredential", 0, 0, "{\"n\":2}"u8.ToArray()));
 
-        Assert.Equal("{\"n\":1}", BakedBadge.Unbake(image).Payload);
+        // BAKE-3: at most one credential per image; which of two is meant is not knowable, so neither is read.
+        Assert.Equal(BakingErrorReason.DuplicateCredential, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
         byte[] rebaked = BakedBadge.Bake(image, "{\"n\":3}");
         Assert.Single(PngTestImages.Chunks(rebaked), c => c.Keyword == "openbadgecredential");
         Assert.Single(PngTestImages.Chunks(rebaked), c => c.Keyword == "openbadges");
+        Assert.Equal("{\"n\":3}", BakedBadge.Unbake(rebaked).Payload);
     }
 
     [Fact]

@@ -241,24 +241,13 @@ public class ObSchemaValidatorTests
     }
 
     [Fact]
-    public void Validate_IsConcurrentSafe_AndFast()
+    public void Validate_IsConcurrentSafe()
     {
+        // Timing belongs in benchmarks, not unit tests: this only checks that a fresh validator built by racing
+        // threads gives the same answer everywhere.
         JsonElement credential = TestVectors.Json("ob-v3p0-spec-examples/sample-openbadgecredential.unsigned.json");
         ObSchemaValidator validator = new();
         Parallel.For(0, 64, _ => Assert.True(validator.Validate(credential).IsValid));
-
-        const int iterations = 2000;
-        Stopwatch stopwatch = Stopwatch.StartNew();
-        for (int i = 0; i < iterations; i++)
-        {
-            validator.Validate(credential);
-        }
-
-        double perCall = stopwatch.Elapsed.TotalMilliseconds / iterations;
-        TestContext.Current.SendDiagnosticMessage($"schema validation of a {credential.GetRawText().Length}-byte credential: {perCall:F4} ms");
-
-        // Generous bound for shared CI machines; locally this is well under 0.2 ms.
-        Assert.True(perCall < 5, $"{perCall} ms per validation");
     }
 
     internal static JsonObject Mutable(string file) => JsonNode.Parse(TestVectors.Bytes(file))!.AsObject();

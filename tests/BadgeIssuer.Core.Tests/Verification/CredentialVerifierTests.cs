@@ -28,7 +28,9 @@ public class CredentialVerifierTests
     [MemberData(nameof(VerifiableInputs))]
     public async Task Published_credentials_verify_and_every_step_is_reported(string file)
     {
-        VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes(file), TestContext.Current.CancellationToken);
+        // The published examples have no key documents: their keys are taken from the verification method
+        // fragment, which only verifies when the caller accepts unauthenticated issuer keys.
+        VerificationReport report = await Verifier(allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes(file), TestContext.Current.CancellationToken);
         Assert.True(report.Verified, Describe(report));
         foreach (string step in new[] { CheckNames.Format, CheckNames.Context, CheckNames.Type, CheckNames.Schema, CheckNames.JsonLd, CheckNames.IssuerKey, CheckNames.Validity, CheckNames.Status })
         {
@@ -66,9 +68,67 @@ public class CredentialVerifierTests
         Assert.True(didKey.Verified, Describe(didKey));
         Assert.Equal(CheckStatus.Passed, Single(didKey, CheckNames.IssuerKey).Status);
 
-        VerificationReport https = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), TestContext.Current.CancellationToken);
+        VerificationReport https = await Verifier(allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), TestContext.Current.CancellationToken);
         Assert.Equal(CheckStatus.Passed, Single(https, CheckNames.Schema).Status);
         Assert.Equal(CheckStatus.Warning, Single(https, CheckNames.IssuerKey).Status);
+    }
+
+    [Fact]
+    public async Task A_forged_credential_signed_with_a_fragment_key_or_an_embedded_jwk_is_not_verified_by_default()
+    {
+        // Anyone can sign an edited credential with their own key and name it "https://issuer#<their z6Mk>",
+        // or embed their own jwk in a VC-JWT: the signature is valid, the issuer is not authenticated.
+        using BadgeIssuer.Core.Keys.Ed25519KeyPair attacker = BadgeIssuer.Core.Keys.Ed25519KeyPair.Generate();
+        byte[] original = TestVectors.Bytes("1edtech-validator-fixtures/simple.json");
+        using JsonDocument doc = JsonDocument.Parse(original);
+        string issuer = doc.RootElement.GetProperty("issuer").GetProperty("id").GetString()!;
+        using JsonDocument unsigned = JsonDocument.Parse(StripProof(doc.RootElement));
+        byte[] forged = BadgeIssuer.Core.DataIntegrity.EddsaRdfc2022.Sign(
+            unsigned.RootElement,
+            new BadgeIssuer.Core.DataIntegrity.ProofOptions { Created = s_now.AddDays(-1), VerificationMethod = issuer + "#" + attacker.Ed25519PublicKey.PublicKeyMultibase },
+            attacker);
+
+        VerificationReport report = await Verifier().VerifyAsync(forged, TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.IssuerKey).Status);
+        Assert.Contains("not authenticated", Single(report, CheckNames.IssuerKey).Message, StringComparison.Ordinal);
+        Assert.False(report.Verified);
+
+        string jwt = new BadgeIssuer.Core.Jwt.VcJwtSigner(attacker).Sign(unsigned.RootElement);
+        VerificationReport jwtReport = await Verifier().VerifyAsync(Encoding.ASCII.GetBytes(jwt), TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Failed, Single(jwtReport, CheckNames.IssuerKey).Status);
+        Assert.False(jwtReport.Verified);
+    }
+
+    [Theory]
+    [InlineData("hello")]
+    [InlineData("")]
+    [InlineData("a.b")]
+    public async Task Input_that_is_no_credential_format_is_unreadable(string input)
+    {
+        VerificationReport report = await Verifier().VerifyAsync(Encoding.UTF8.GetBytes(input), TestContext.Current.CancellationToken);
+        Assert.False(report.InputReadable);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Format).Status);
+    }
+
+    private static byte[] StripProof(JsonElement document)
+    {
+        using var ms = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(ms))
+        {
+            writer.WriteStartObject();
+            foreach (JsonProperty p in document.EnumerateObject())
+            {
+                if (!p.NameEquals("proof"))
+                {
+                    p.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return ms.ToArray();
     }
 
     [Fact]
@@ -89,7 +149,7 @@ public class CredentialVerifierTests
         string listUrl = credential.RootElement.GetProperty("credentialStatus").GetProperty("statusListCredential").GetString()!;
         var source = new InMemoryStatusListSource().Add(listUrl, TestVectors.Bytes(dir + "testlist.json"));
 
-        VerificationReport report = await Verifier(source).VerifyAsync(TestVectors.Bytes(dir + "credential-status-revoked.json"), TestContext.Current.CancellationToken);
+        VerificationReport report = await Verifier(source, allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes(dir + "credential-status-revoked.json"), TestContext.Current.CancellationToken);
         VerificationCheck status = Single(report, CheckNames.Status);
         Assert.Equal(CheckStatus.Failed, status.Status);
         Assert.Contains("revoked", status.Message, StringComparison.Ordinal);
@@ -165,7 +225,7 @@ public class CredentialVerifierTests
     [Fact]
     public async Task Report_serializes_as_json()
     {
-        VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), TestContext.Current.CancellationToken);
+        VerificationReport report = await Verifier(allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), TestContext.Current.CancellationToken);
         using var ms = new MemoryStream();
         using (var writer = new Utf8JsonWriter(ms))
         {
@@ -177,8 +237,8 @@ public class CredentialVerifierTests
         Assert.Equal(report.Checks.Count, json.RootElement.GetProperty("checks").GetArrayLength());
     }
 
-    private static CredentialVerifier Verifier(IStatusListCredentialSource? statusLists = null, DateTimeOffset? now = null)
-        => new(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(now ?? s_now), StatusLists = statusLists });
+    private static CredentialVerifier Verifier(IStatusListCredentialSource? statusLists = null, DateTimeOffset? now = null, bool allowUnauthenticated = false)
+        => new(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(now ?? s_now), StatusLists = statusLists, AllowUnauthenticatedIssuerKeys = allowUnauthenticated });
 
     private static VerificationCheck Single(VerificationReport report, string name) => Assert.Single(report.Checks, c => c.Name == name);
 
