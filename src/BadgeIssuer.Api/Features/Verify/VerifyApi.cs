@@ -1,0 +1,309 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.Verification;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
+
+namespace BadgeIssuer.Api.Features.Verify;
+
+/// <summary>
+/// Public verification: <c>POST /credentials/verify</c> takes a VC-API request, a raw credential (JSON or VC-JWT)
+/// or a baked PNG/SVG badge and answers 200 with the step-by-step report, verified or not. Only input that is not a
+/// credential at all (wrong media type, unreadable body, too large) is a problem response.
+/// </summary>
+internal static class VerifyApi
+{
+    private const int MaxRequestDepth = 64;
+
+    private static readonly SearchValues<char> s_jwsChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static IServiceCollection AddVerify(this IServiceCollection services)
+    {
+        services.AddOptions<VerifyOptions>().BindConfiguration(VerifyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VerifyOptions>, VerifyOptionsValidator>();
+        services.AddSingleton<VerifierFactory>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapVerify(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/credentials").WithTags("Verify");
+
+        group.MapPost("/verify", VerifyCredential)
+            .WithName("VerifyCredential")
+            .WithSummary("Verify an Open Badges 3.0 credential")
+            .WithDescription(
+                "Accepts a VC-API request (application/json), a credential (application/vc+ld+json, application/ld+json), "
+                + "a compact VC-JWT (application/vc+jwt, application/jwt, text/plain) or a baked badge (image/png, image/svg+xml). "
+                + "Answers 200 with every verification step whether or not the credential verifies.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AddOpenApiOperationTransformer(DescribeRequestBodyAsync);
+
+        return routes;
+    }
+
+    internal static async Task<Results<VerificationReportResult, ProblemHttpResult>> VerifyCredential(
+        HttpRequest request,
+        [AsParameters] VerifyServices services,
+        CancellationToken cancellationToken)
+    {
+        if (Classify(request.ContentType) is not BodyKind kind)
+        {
+            return ApiProblems.UnsupportedMediaType.Result(
+                request.ContentType is null
+                    ? "Send a Content-Type: " + string.Join(", ", s_mediaTypes.Keys) + "."
+                    : "Content-Type '" + request.ContentType + "' is not accepted; use one of " + string.Join(", ", s_mediaTypes.Keys) + ".");
+        }
+
+        VerifyOptions options = services.Options.Value;
+        int maxBytes = kind == BodyKind.Image ? options.MaxImageBytes : options.MaxJsonBytes;
+        byte[]? body = await RequestBody.ReadBoundedAsync(request, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            return ApiProblems.BodyTooLarge.Result($"The body exceeds {maxBytes} bytes, the limit for {request.ContentType}.");
+        }
+
+        if (body.Length == 0)
+        {
+            return ApiProblems.MalformedBody.Result("The request body is empty.");
+        }
+
+        string? recipient = null;
+        byte[] credential;
+        switch (kind)
+        {
+            case BodyKind.VcApi:
+                ProblemHttpResult? problem = ReadVcApiRequest(body, out credential, out recipient);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                break;
+            case BodyKind.Credential:
+                if (!IsJsonObject(body, out string? error))
+                {
+                    return ApiProblems.MalformedBody.Result("The body is not a JSON object: " + error);
+                }
+
+                credential = body;
+                break;
+            case BodyKind.Jwt:
+                if (!TryReadCompactJws(body, out string? jws))
+                {
+                    return ApiProblems.MalformedBody.Result("The body is not a compact JWS (three base64url segments separated by '.').");
+                }
+
+                credential = Encoding.UTF8.GetBytes(jws);
+                break;
+            default:
+                BadgeImageFormat expected = MediaTypeHeaderValue.Parse(request.ContentType).MediaType.Equals("image/png", StringComparison.OrdinalIgnoreCase)
+                    ? BadgeImageFormat.Png
+                    : BadgeImageFormat.Svg;
+                if (BakedBadge.DetectFormat(body) != expected)
+                {
+                    return ApiProblems.MalformedBody.Result(expected == BadgeImageFormat.Png ? "The body is not a PNG image." : "The body is not an SVG image.");
+                }
+
+                credential = body;
+                break;
+        }
+
+        VerificationReport report = await services.Verifiers.Create(recipient).VerifyAsync(credential, cancellationToken);
+        return new VerificationReportResult(report);
+    }
+
+    private static readonly Dictionary<string, BodyKind> s_mediaTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["application/json"] = BodyKind.VcApi,
+        ["application/vc+ld+json"] = BodyKind.Credential,
+        ["application/ld+json"] = BodyKind.Credential,
+        ["application/vc+jwt"] = BodyKind.Jwt,
+        ["application/jwt"] = BodyKind.Jwt,
+        ["text/plain"] = BodyKind.Jwt,
+        ["image/png"] = BodyKind.Image,
+        ["image/svg+xml"] = BodyKind.Image,
+    };
+
+    private static BodyKind? Classify(string? contentType)
+        => MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed)
+            && parsed.MediaType.Value is string mediaType
+            && s_mediaTypes.TryGetValue(mediaType, out BodyKind kind)
+                ? kind
+                : null;
+
+    // VC-API: {"verifiableCredential": <object | compact JWT>, "options"?: {"recipient"?: string}}.
+    private static ProblemHttpResult? ReadVcApiRequest(byte[] body, out byte[] credential, out string? recipient)
+    {
+        credential = [];
+        recipient = null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxRequestDepth });
+        }
+        catch (JsonException ex)
+        {
+            return ApiProblems.MalformedBody.Result("The body is not valid JSON: " + ex.Message);
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return ApiProblems.UnsupportedRequest.Result("A VC-API verify request is a JSON object with a 'verifiableCredential' member.");
+            }
+
+            if (!root.TryGetProperty("verifiableCredential", out JsonElement vc))
+            {
+                return ApiProblems.UnsupportedRequest.Result("The request has no 'verifiableCredential' member.");
+            }
+
+            switch (vc.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    // The credential's own bytes, exactly as sent: a Data Integrity proof covers them.
+                    credential = Encoding.UTF8.GetBytes(vc.GetRawText());
+                    break;
+                case JsonValueKind.String when IsCompactJws(vc.GetString().AsSpan().Trim()):
+                    credential = Encoding.UTF8.GetBytes(vc.GetString()!.Trim());
+                    break;
+                default:
+                    return ApiProblems.UnsupportedRequest.Result("'verifiableCredential' must be a credential object or a compact VC-JWT string.");
+            }
+
+            if (root.TryGetProperty("options", out JsonElement options) && options.ValueKind != JsonValueKind.Null)
+            {
+                if (options.ValueKind != JsonValueKind.Object)
+                {
+                    return ApiProblems.UnsupportedRequest.Result("'options' must be an object.");
+                }
+
+                if (options.TryGetProperty("recipient", out JsonElement value) && value.ValueKind != JsonValueKind.Null)
+                {
+                    if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+                    {
+                        return ApiProblems.UnsupportedRequest.Result("'options.recipient' must be a non-empty string (an email address or identifier).");
+                    }
+
+                    recipient = value.GetString();
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsJsonObject(byte[] body, out string? error)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxRequestDepth });
+            error = document.RootElement.ValueKind == JsonValueKind.Object ? null : "the top-level value is " + document.RootElement.ValueKind + ".";
+            return error is null;
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+    }
+
+    private static bool TryReadCompactJws(byte[] body, out string jws)
+    {
+        try
+        {
+            jws = s_strictUtf8.GetString(body).Trim();
+        }
+        catch (DecoderFallbackException)
+        {
+            jws = string.Empty;
+            return false;
+        }
+
+        return IsCompactJws(jws);
+    }
+
+    // Three base64url segments separated by two dots; header and signature not empty (as Core's baking check).
+    private static bool IsCompactJws(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty || value.ContainsAnyExcept(s_jwsChars) || value.Count('.') != 2)
+        {
+            return false;
+        }
+
+        return value.IndexOf('.') > 0 && value.LastIndexOf('.') < value.Length - 1;
+    }
+
+    // The body is read by hand (one endpoint, eight media types), so OpenAPI learns its shapes here.
+    private static async Task DescribeRequestBodyAsync(OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        OpenApiSchema request = await context.GetOrCreateSchemaAsync(typeof(VerifyCredentialRequest), null, cancellationToken);
+        OpenApiSchema credential = new() { Type = JsonSchemaType.Object, Description = "An OpenBadgeCredential secured with a Data Integrity proof." };
+        OpenApiSchema jwt = new() { Type = JsonSchemaType.String, Description = "A compact VC-JWT." };
+        OpenApiSchema image = new() { Type = JsonSchemaType.String, Format = "binary", Description = "A baked badge image." };
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+            {
+                ["application/json"] = new() { Schema = request },
+                ["application/vc+ld+json"] = new() { Schema = credential },
+                ["application/ld+json"] = new() { Schema = credential },
+                ["application/vc+jwt"] = new() { Schema = jwt },
+                ["application/jwt"] = new() { Schema = jwt },
+                ["text/plain"] = new() { Schema = jwt },
+                ["image/png"] = new() { Schema = image },
+                ["image/svg+xml"] = new() { Schema = image },
+            },
+        };
+    }
+
+    private enum BodyKind
+    {
+        VcApi,
+        Credential,
+        Jwt,
+        Image,
+    }
+}
+
+/// <summary>What the verify handler needs from DI.</summary>
+internal sealed record VerifyServices(IOptions<VerifyOptions> Options, VerifierFactory Verifiers);
+
+/// <summary>Builds <see cref="CredentialVerifier"/>s from configuration and the DI clock; one shared instance when no recipient is asked for.</summary>
+internal sealed class VerifierFactory
+{
+    private readonly TimeProvider _timeProvider;
+    private readonly VerifyOptions _options;
+    private readonly CredentialVerifier _default;
+
+    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options)
+    {
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        _default = new CredentialVerifier(CreateOptions(null));
+    }
+
+    public CredentialVerifier Create(string? expectedRecipient)
+        => expectedRecipient is null ? _default : new CredentialVerifier(CreateOptions(expectedRecipient));
+
+    private CredentialVerifierOptions CreateOptions(string? expectedRecipient) => new()
+    {
+        TimeProvider = _timeProvider,
+        ClockSkew = TimeSpan.FromSeconds(_options.ClockSkewSeconds),
+        MaxInputBytes = _options.MaxImageBytes,
+        MaxCredentialBytes = _options.MaxJsonBytes,
+        ExpectedRecipient = expectedRecipient,
+    };
+}

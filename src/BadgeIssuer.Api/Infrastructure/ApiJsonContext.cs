@@ -1,0 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BadgeIssuer.Api.Features.Verify;
+
+namespace BadgeIssuer.Api.Infrastructure;
+
+/// <summary>Source-generated JSON metadata for the API's own DTOs. Credentials themselves stay raw UTF-8.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(VerifyCredentialRequest))]
+[JsonSerializable(typeof(VerificationReportDocument))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;
