@@ -7,6 +7,12 @@ namespace BadgeIssuer.Core.Internal;
 
 internal static class Base64UrlStrict
 {
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    // Vectorized alphabet checks: a JWS payload is kilobytes, checked on every verification.
+    private static readonly System.Buffers.SearchValues<byte> s_alphabetBytes = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"u8);
+    private static readonly System.Buffers.SearchValues<char> s_alphabetChars = System.Buffers.SearchValues.Create(Alphabet);
+
     /// <summary>Checks the alphabet, the length and the unused trailing bits; returns the decoded length.</summary>
     public static bool IsValid(ReadOnlySpan<byte> utf8, out int decodedLength)
     {
@@ -17,15 +23,12 @@ internal static class Base64UrlStrict
             return false;
         }
 
-        int last = -1;
-        foreach (byte b in utf8)
+        if (utf8.IndexOfAnyExcept(s_alphabetBytes) >= 0)
         {
-            last = Value(b);
-            if (last < 0)
-            {
-                return false;
-            }
+            return false;
         }
+
+        int last = utf8.IsEmpty ? -1 : Value(utf8[^1]);
 
         // 2 trailing chars carry 1 byte (4 unused bits); 3 chars carry 2 bytes (2 unused bits).
         if ((remainder == 2 && (last & 0x0F) != 0) || (remainder == 3 && (last & 0x03) != 0))
@@ -46,15 +49,12 @@ internal static class Base64UrlStrict
             return false;
         }
 
-        int last = -1;
-        foreach (char c in chars)
+        if (chars.IndexOfAnyExcept(s_alphabetChars) >= 0)
         {
-            last = c > 0x7F ? -1 : Value((byte)c);
-            if (last < 0)
-            {
-                return false;
-            }
+            return false;
         }
+
+        int last = chars.IsEmpty ? -1 : Value((byte)chars[^1]);
 
         if ((remainder == 2 && (last & 0x0F) != 0) || (remainder == 3 && (last & 0x03) != 0))
         {
