@@ -145,6 +145,13 @@ public static partial class EddsaRdfc2022
 
     /// <summary>Verifies every proof of <paramref name="securedDocument"/> that this suite understands, one result per proof.</summary>
     public static IReadOnlyList<ProofVerificationResult> VerifyAll(JsonElement securedDocument, IProofKeyResolver resolver, DataIntegrityOptions? diOptions = null)
+        => VerifyAll(securedDocument, resolver, diOptions, canonicalDocumentWithoutProof: null);
+
+    /// <summary>
+    /// As <see cref="VerifyAll(JsonElement, IProofKeyResolver, DataIntegrityOptions?)"/>, reusing the RDFC-1.0 canonical
+    /// N-Quads of the document without <c>proof</c> when the caller already has them (computed with the same options).
+    /// </summary>
+    internal static IReadOnlyList<ProofVerificationResult> VerifyAll(JsonElement securedDocument, IProofKeyResolver resolver, DataIntegrityOptions? diOptions, string? canonicalDocumentWithoutProof)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         DataIntegrityOptions o = diOptions ?? DataIntegrityOptions.Default;
@@ -160,6 +167,12 @@ public static partial class EddsaRdfc2022
         }
 
         byte[]? documentHash = null;
+        if (canonicalDocumentWithoutProof is not null)
+        {
+            documentHash = new byte[HashLength];
+            HashString(canonicalDocumentWithoutProof, documentHash);
+        }
+
         var results = new List<ProofVerificationResult>(proofs.Count);
         foreach (JsonElement proof in proofs)
         {

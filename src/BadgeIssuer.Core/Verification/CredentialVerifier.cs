@@ -143,15 +143,15 @@ public sealed class CredentialVerifier
                 return await VerifyJwtAsync(enveloped, format + "+enveloped", checks, cancellationToken).ConfigureAwait(false);
             }
 
-            CheckDocument(credential, checks);
-            if (checks.Exists(c => c.Name == CheckNames.JsonLd && c.Status == CheckStatus.Failed))
+            string? canonical = CheckDocument(credential, checks);
+            if (canonical is null)
             {
                 // The proof hashes the canonical form; without one there is nothing to check (and no work to repeat).
                 checks.Add(new(CheckNames.Proof, CheckStatus.Failed, "not checked: the credential cannot be canonicalized in safe mode (see jsonld-safe-mode)"));
             }
             else
             {
-                await CheckDataIntegrityAsync(credential, checks, cancellationToken).ConfigureAwait(false);
+                await CheckDataIntegrityAsync(credential, canonical, checks, cancellationToken).ConfigureAwait(false);
             }
 
             CheckValidity(credential, checks);
@@ -194,8 +194,8 @@ public sealed class CredentialVerifier
         return new VerificationReport(format, checks, CredentialJson.StringMember(credential, "id"), issuer);
     }
 
-    /// <summary>Context, type, JSON Schema and JSON-LD safe mode.</summary>
-    private static void CheckDocument(JsonElement credential, List<VerificationCheck> checks)
+    /// <summary>Context, type, JSON Schema and JSON-LD safe mode; returns the canonical N-Quads of the credential without its proofs, or null when safe mode failed.</summary>
+    private static string? CheckDocument(JsonElement credential, List<VerificationCheck> checks)
     {
         // @context
         if (!credential.TryGetProperty("@context", out JsonElement context) || context.ValueKind != JsonValueKind.Array || context.GetArrayLength() == 0)
@@ -268,8 +268,9 @@ public sealed class CredentialVerifier
         // own when it is checked, so an unknown proof type next to a valid one does not sink the credential.
         try
         {
-            JsonLdProcessor.CanonicalizeWithout(credential, "proof", JsonLdOptions.Safe);
+            string canonical = JsonLdProcessor.CanonicalizeWithout(credential, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
             checks.Add(new(CheckNames.JsonLd, CheckStatus.Passed, "every term is defined by the credential's contexts (remote ones only from the bundled set); nothing is dropped"));
+            return canonical;
         }
         catch (JsonLdException ex)
         {
@@ -279,9 +280,11 @@ public sealed class CredentialVerifier
         {
             checks.Add(new(CheckNames.JsonLd, CheckStatus.Failed, ex.Message));
         }
+
+        return null;
     }
 
-    private async ValueTask CheckDataIntegrityAsync(JsonElement credential, List<VerificationCheck> checks, CancellationToken cancellationToken)
+    private async ValueTask CheckDataIntegrityAsync(JsonElement credential, string canonicalWithoutProof, List<VerificationCheck> checks, CancellationToken cancellationToken)
     {
         string? issuer = CredentialJson.IssuerId(credential);
         var resolver = new PrefetchedKeyResolver();
@@ -301,7 +304,8 @@ public sealed class CredentialVerifier
             }
         }
 
-        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(credential, resolver);
+        // The safe-mode step already canonicalized the document without its proofs: its hash is reused.
+        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
         for (int i = 0; i < results.Count; i++)
         {
             ProofVerificationResult r = results[i];
