@@ -1,0 +1,90 @@
+namespace BadgeIssuer.Storage;
+
+/// <summary>All stores of one backend (SQLite, PostgreSQL). Callers depend on these interfaces only.</summary>
+public interface IBadgeStorage
+{
+    IIssuerStore Issuers { get; }
+    IAchievementStore Achievements { get; }
+    ICredentialStore Credentials { get; }
+    IStatusListStore StatusLists { get; }
+}
+
+/// <summary>Issuers and their signing keys.</summary>
+public interface IIssuerStore
+{
+    /// <summary>Adds an issuer; throws <see cref="StorageConflictException"/> when the id or slug exists.</summary>
+    Task CreateAsync(IssuerRecord issuer, CancellationToken cancellationToken = default);
+    Task<IssuerRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
+    Task<IssuerRecord?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default);
+    /// <summary>Replaces the profile JSON; false when the issuer does not exist.</summary>
+    Task<bool> UpdateProfileAsync(string id, string profileJson, CancellationToken cancellationToken = default);
+    Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds a key. When <see cref="IssuerKeyRecord.IsCurrent"/> is set, the issuer's other keys of the same
+    /// <see cref="IssuerKeyRecord.KeyType"/> stop being current in the same transaction (rotation keeps them).
+    /// </summary>
+    Task AddKeyAsync(IssuerKeyRecord key, CancellationToken cancellationToken = default);
+    /// <summary>All keys of the issuer, oldest first (the DID document lists them all).</summary>
+    Task<IReadOnlyList<IssuerKeyRecord>> ListKeysAsync(string issuerId, CancellationToken cancellationToken = default);
+    Task<IssuerKeyRecord?> GetCurrentKeyAsync(string issuerId, string keyType, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Achievements (badge templates).</summary>
+public interface IAchievementStore
+{
+    /// <summary>Adds an achievement; throws <see cref="StorageConflictException"/> when the id exists.</summary>
+    Task CreateAsync(AchievementRecord achievement, CancellationToken cancellationToken = default);
+    Task<AchievementRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
+    /// <summary>Replaces the JSON; false when the achievement does not exist.</summary>
+    Task<bool> UpdateAsync(string id, string json, DateTimeOffset updatedAt, CancellationToken cancellationToken = default);
+    /// <summary>The issuer's achievements, oldest first.</summary>
+    Task<IReadOnlyList<AchievementRecord>> ListAsync(string issuerId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Issued credentials.</summary>
+public interface ICredentialStore
+{
+    /// <summary>
+    /// Stores a credential and links the status indexes allocated for it. When the issuer already has a credential
+    /// with the same idempotency key, nothing is written and that credential is returned with Created = false.
+    /// </summary>
+    Task<CredentialAddResult> AddAsync(
+        CredentialRecord credential,
+        IReadOnlyList<StatusListIndex> statusIndexes,
+        CancellationToken cancellationToken = default);
+    Task<CredentialRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
+    Task<CredentialRecord?> GetByIdempotencyKeyAsync(string issuerId, string idempotencyKey, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Bitstring status lists with atomic index allocation.</summary>
+public interface IStatusListStore
+{
+    /// <summary>
+    /// Hands out a random unused index in one of the issuer's lists for the purpose, creating a list when all are
+    /// full. No index is ever handed out twice.
+    /// </summary>
+    Task<StatusListIndex> AllocateIndexAsync(StatusAllocationRequest request, CancellationToken cancellationToken = default);
+    Task<StatusListRecord?> GetAsync(string listId, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<StatusListRecord>> ListAsync(string issuerId, CancellationToken cancellationToken = default);
+    /// <summary>Sets one entry; the version increases when the value changes.</summary>
+    Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, CancellationToken cancellationToken = default);
+    /// <summary>Sets the entry a credential holds for <paramref name="purpose"/> (e.g. revocation).</summary>
+    Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A unique key (id, slug) already exists.</summary>
+public sealed class StorageConflictException : Exception
+{
+    public StorageConflictException()
+    {
+    }
+
+    public StorageConflictException(string message) : base(message)
+    {
+    }
+
+    public StorageConflictException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

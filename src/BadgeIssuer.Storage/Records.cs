@@ -1,0 +1,97 @@
+namespace BadgeIssuer.Storage;
+
+/// <summary>An issuer (tenant). <see cref="ProfileJson"/> is the OB <c>Profile</c> document, stored as given.</summary>
+public sealed record IssuerRecord(string Id, string Slug, string ProfileJson, string DidMethod, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// One signing key of an issuer. <see cref="ProtectedPrivateKey"/> is an encrypted/opaque blob: the store keeps
+/// the bytes and never interprets them. Rotation adds a key and moves the current flag; old keys stay.
+/// </summary>
+public sealed record IssuerKeyRecord(
+    string IssuerId,
+    string KeyId,
+    string KeyType,
+    string PublicJwk,
+    ReadOnlyMemory<byte> ProtectedPrivateKey,
+    bool IsCurrent,
+    DateTimeOffset CreatedAt);
+
+/// <summary>An achievement (badge template); <see cref="Json"/> is the OB <c>Achievement</c> document.</summary>
+public sealed record AchievementRecord(string Id, string IssuerId, string Json, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// An issued credential as signed: <see cref="SignedJson"/> (Data Integrity) and/or <see cref="Jwt"/>.
+/// <see cref="IdempotencyKey"/> is unique per issuer.
+/// </summary>
+public sealed record CredentialRecord(
+    string Id,
+    string IssuerId,
+    string? AchievementId,
+    string Recipient,
+    string? SignedJson,
+    string? Jwt,
+    string? StatusEntriesJson,
+    DateTimeOffset IssuedAt,
+    string? IdempotencyKey);
+
+/// <summary>The outcome of <see cref="ICredentialStore.AddAsync"/>: the stored credential and whether this call created it.</summary>
+public sealed record CredentialAddResult(CredentialRecord Credential, bool Created);
+
+/// <summary>A position in a status list handed out by <see cref="IStatusListStore.AllocateIndexAsync"/>.</summary>
+public sealed record StatusListIndex(string ListId, int Index);
+
+/// <summary>Where to allocate: the issuer's lists for <paramref name="Purpose"/>; a new list gets <paramref name="NewListLength"/> entries.</summary>
+public sealed record StatusAllocationRequest(string IssuerId, string Purpose, int StatusSize = 1, int NewListLength = StatusAllocationRequest.MinimumListLength)
+{
+    /// <summary>The Bitstring Status List minimum (16 KiB of one-bit entries) for herd privacy.</summary>
+    public const int MinimumListLength = 131_072;
+}
+
+/// <summary>
+/// A Bitstring Status List as stored: <see cref="Length"/> entries of <see cref="StatusSize"/> bits each,
+/// entry 0 in the most significant bit of byte 0 (W3C Bitstring Status List §4.1).
+/// <see cref="Version"/> increases on every change, for ETags and re-signing.
+/// </summary>
+public sealed record StatusListRecord(
+    string ListId,
+    string IssuerId,
+    string Purpose,
+    int StatusSize,
+    int Length,
+    ReadOnlyMemory<byte> Bitstring,
+    long Version,
+    int AllocatedCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Reads the status value at <paramref name="index"/>.</summary>
+    public int GetStatus(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Length);
+        return StatusBits.Read(Bitstring.Span, index, StatusSize);
+    }
+}
+
+/// <summary>Why a status update did or did not change a list.</summary>
+public enum StatusUpdateOutcome
+{
+    /// <summary>The value changed and the list version was bumped.</summary>
+    Updated,
+    /// <summary>The entry already had the value; the version is unchanged.</summary>
+    Unchanged,
+    /// <summary>No credential with that id.</summary>
+    CredentialNotFound,
+    /// <summary>The credential has no status entry for that purpose.</summary>
+    NoStatusEntry,
+    /// <summary>No list with that id.</summary>
+    ListNotFound,
+    /// <summary>The index (or value) does not fit the list.</summary>
+    OutOfRange,
+}
+
+/// <summary>The result of a status update; <see cref="Version"/> is the list version after the call.</summary>
+public sealed record StatusUpdateResult(StatusUpdateOutcome Outcome, string? ListId = null, int? Index = null, long? Version = null)
+{
+    public bool Succeeded => Outcome is StatusUpdateOutcome.Updated or StatusUpdateOutcome.Unchanged;
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace BadgeIssuer.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite backend: one database file in WAL mode with foreign keys on; migrations run at open.
+/// Writes take <c>BEGIN IMMEDIATE</c> so concurrent writers queue on the busy timeout instead of failing.
+/// </summary>
+public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
+{
+    private readonly string _connectionString;
+
+    private SqliteBadgeStorage(string connectionString, TimeProvider timeProvider)
+    {
+        _connectionString = connectionString;
+        Issuers = new SqliteIssuerStore(this);
+        Achievements = new SqliteAchievementStore(this);
+        Credentials = new SqliteCredentialStore(this);
+        StatusLists = new SqliteStatusListStore(this, timeProvider);
+    }
+
+    public IIssuerStore Issuers { get; }
+    public IAchievementStore Achievements { get; }
+    public ICredentialStore Credentials { get; }
+    public IStatusListStore StatusLists { get; }
+
+    /// <summary>The schema version after open (the highest migration applied).</summary>
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>Opens (creating if missing) the database file at <paramref name="path"/> and applies pending migrations.</summary>
+    public static async Task<SqliteBadgeStorage> OpenAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        string connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            ForeignKeys = true,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        var storage = new SqliteBadgeStorage(connectionString, timeProvider);
+        storage.SchemaVersion = await storage.MigrateAsync(timeProvider, cancellationToken).ConfigureAwait(false);
+        return storage;
+    }
+
+    internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<int> MigrateAsync(TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // WAL is a property of the file, so setting it once here covers every later connection.
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, """
+            CREATE TABLE IF NOT EXISTS schema_version (
+                version     INTEGER PRIMARY KEY,
+                applied_at  INTEGER NOT NULL
+            ) STRICT;
+            """, cancellationToken).ConfigureAwait(false);
+
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        int current;
+        using (SqliteCommand command = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"))
+        {
+            current = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        foreach ((int version, string sql) in SqliteMigrations.All)
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+            using SqliteCommand record = Command(connection, transaction, "INSERT INTO schema_version (version, applied_at) VALUES ($v, $t);");
+            record.Parameters.AddWithValue("$v", version);
+            record.Parameters.AddWithValue("$t", SqliteTime.Ticks(timeProvider.GetUtcNow()));
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            current = version;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return current;
+    }
+
+    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    internal static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        using SqliteCommand command = Command(connection, transaction, sql);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static bool IsUniqueViolation(SqliteException e) =>
+        e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */ && e.SqliteExtendedErrorCode is 2067 /* UNIQUE */ or 1555 /* PRIMARY KEY */;
+
+    /// <summary>Releases pooled connections so the database file can be moved or deleted.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+}
+
+/// <summary>Timestamps as UTC ticks: exact round trips, ordered comparisons in SQL.</summary>
+internal static class SqliteTime
+{
+    public static long Ticks(DateTimeOffset value) => value.UtcTicks;
+
+    public static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
+}

@@ -1,0 +1,78 @@
+namespace BadgeIssuer.Storage.Sqlite;
+
+/// <summary>
+/// Numbered schema migrations, applied in order at open and recorded in <c>schema_version</c>.
+/// Never edit a shipped migration; add the next number. Timestamps are UTC ticks (INTEGER).
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static readonly IReadOnlyList<(int Version, string Sql)> All =
+    [
+        (1, """
+            CREATE TABLE issuers (
+                id          TEXT PRIMARY KEY,
+                slug        TEXT NOT NULL UNIQUE,
+                profile     TEXT NOT NULL,
+                did_method  TEXT NOT NULL,
+                created_at  INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE issuer_keys (
+                issuer_id    TEXT NOT NULL REFERENCES issuers(id),
+                key_id       TEXT NOT NULL,
+                key_type     TEXT NOT NULL,
+                public_jwk   TEXT NOT NULL,
+                private_key  BLOB NOT NULL,
+                is_current   INTEGER NOT NULL,
+                created_at   INTEGER NOT NULL,
+                seq          INTEGER NOT NULL,
+                PRIMARY KEY (issuer_id, key_id)
+            ) STRICT;
+
+            CREATE TABLE achievements (
+                id          TEXT PRIMARY KEY,
+                issuer_id   TEXT NOT NULL REFERENCES issuers(id),
+                json        TEXT NOT NULL,
+                created_at  INTEGER NOT NULL,
+                updated_at  INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX ix_achievements_issuer ON achievements(issuer_id, created_at);
+
+            CREATE TABLE credentials (
+                id               TEXT PRIMARY KEY,
+                issuer_id        TEXT NOT NULL REFERENCES issuers(id),
+                achievement_id   TEXT REFERENCES achievements(id),
+                recipient        TEXT NOT NULL,
+                signed_json      TEXT,
+                jwt              TEXT,
+                status_entries   TEXT,
+                issued_at        INTEGER NOT NULL,
+                idempotency_key  TEXT
+            ) STRICT;
+            -- NULLs are distinct in a SQLite unique index: credentials without a key never collide.
+            CREATE UNIQUE INDEX ux_credentials_idempotency ON credentials(issuer_id, idempotency_key);
+
+            CREATE TABLE status_lists (
+                list_id      TEXT PRIMARY KEY,
+                issuer_id    TEXT NOT NULL REFERENCES issuers(id),
+                purpose      TEXT NOT NULL,
+                status_size  INTEGER NOT NULL,
+                length       INTEGER NOT NULL,
+                bitstring    BLOB NOT NULL,
+                version      INTEGER NOT NULL,
+                allocated    INTEGER NOT NULL,
+                created_at   INTEGER NOT NULL,
+                updated_at   INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX ix_status_lists_open ON status_lists(issuer_id, purpose, status_size, created_at);
+
+            CREATE TABLE status_allocations (
+                list_id        TEXT NOT NULL REFERENCES status_lists(list_id),
+                idx            INTEGER NOT NULL,
+                credential_id  TEXT REFERENCES credentials(id),
+                PRIMARY KEY (list_id, idx)
+            ) STRICT;
+            CREATE INDEX ix_status_allocations_credential ON status_allocations(credential_id);
+            """),
+    ];
+}

@@ -1,0 +1,288 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using static BadgeIssuer.Storage.Sqlite.SqliteBadgeStorage;
+
+namespace BadgeIssuer.Storage.Sqlite;
+
+/// <summary>
+/// Index allocation: inside one transaction, pick the oldest list with room (or create one), try a random index
+/// against the (list_id, idx) primary key, count it. A unique violation means another writer took the index
+/// first (possible on backends without SQLite's single writer), so the whole transaction retries.
+/// </summary>
+internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProvider timeProvider) : IStatusListStore
+{
+    private const string Columns = "list_id, issuer_id, purpose, status_size, length, bitstring, version, allocated, created_at, updated_at";
+    private const int RandomProbes = 32;
+    private const int MaxAttempts = 16;
+
+    public async Task<StatusListIndex> AllocateIndexAsync(StatusAllocationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.StatusSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.StatusSize, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.NewListLength, 8);
+        if (request.NewListLength % 8 != 0)
+        {
+            throw new ArgumentException("A status list length must be a multiple of 8.", nameof(request));
+        }
+
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryAllocateAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (IsUniqueViolation(e) && attempt < MaxAttempts)
+            {
+                // Lost a race for the index; start over with fresh state.
+            }
+        }
+    }
+
+    private async Task<StatusListIndex> TryAllocateAsync(StatusAllocationRequest request, CancellationToken cancellationToken)
+    {
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+
+        string? listId = null;
+        int length = 0;
+        using (SqliteCommand open = Command(connection, transaction, """
+            SELECT list_id, length FROM status_lists
+            WHERE issuer_id = $issuer AND purpose = $purpose AND status_size = $size AND allocated < length
+            ORDER BY created_at, list_id LIMIT 1;
+            """))
+        {
+            open.Parameters.AddWithValue("$issuer", request.IssuerId);
+            open.Parameters.AddWithValue("$purpose", request.Purpose);
+            open.Parameters.AddWithValue("$size", request.StatusSize);
+            using SqliteDataReader reader = await open.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                listId = reader.GetString(0);
+                length = reader.GetInt32(1);
+            }
+        }
+
+        if (listId is null)
+        {
+            listId = Guid.NewGuid().ToString("N");
+            length = request.NewListLength;
+            long now = SqliteTime.Ticks(timeProvider.GetUtcNow());
+            using SqliteCommand create = Command(connection, transaction, $"""
+                INSERT INTO status_lists ({Columns})
+                VALUES ($list, $issuer, $purpose, $size, $length, zeroblob($bytes), 1, 0, $now, $now);
+                """);
+            create.Parameters.AddWithValue("$list", listId);
+            create.Parameters.AddWithValue("$issuer", request.IssuerId);
+            create.Parameters.AddWithValue("$purpose", request.Purpose);
+            create.Parameters.AddWithValue("$size", request.StatusSize);
+            create.Parameters.AddWithValue("$length", length);
+            create.Parameters.AddWithValue("$bytes", checked(length * request.StatusSize / 8));
+            create.Parameters.AddWithValue("$now", now);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int index = await ClaimIndexAsync(connection, transaction, listId, length, cancellationToken).ConfigureAwait(false);
+
+        using (SqliteCommand count = Command(connection, transaction, "UPDATE status_lists SET allocated = allocated + 1 WHERE list_id = $list;"))
+        {
+            count.Parameters.AddWithValue("$list", listId);
+            await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new StatusListIndex(listId, index);
+    }
+
+    private static async Task<int> ClaimIndexAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string listId, int length, CancellationToken cancellationToken)
+    {
+        using SqliteCommand insert = Command(connection, transaction,
+            "INSERT INTO status_allocations (list_id, idx) VALUES ($list, $idx) ON CONFLICT (list_id, idx) DO NOTHING;");
+        insert.Parameters.AddWithValue("$list", listId);
+        SqliteParameter idx = insert.Parameters.Add("$idx", SqliteType.Integer);
+
+        // Random probes succeed quickly while the list has room to spare.
+        for (int probe = 0; probe < RandomProbes; probe++)
+        {
+            int candidate = RandomNumberGenerator.GetInt32(length);
+            idx.Value = candidate;
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                return candidate;
+            }
+        }
+
+        // Nearly full: pick uniformly among the free indexes instead of probing blindly.
+        var taken = new bool[length];
+        using (SqliteCommand read = Command(connection, transaction, "SELECT idx FROM status_allocations WHERE list_id = $list;"))
+        {
+            read.Parameters.AddWithValue("$list", listId);
+            using SqliteDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                taken[reader.GetInt32(0)] = true;
+            }
+        }
+
+        var free = new List<int>();
+        for (int i = 0; i < length; i++)
+        {
+            if (!taken[i])
+            {
+                free.Add(i);
+            }
+        }
+
+        if (free.Count == 0)
+        {
+            throw new InvalidOperationException($"Status list '{listId}' is full although its allocation count says otherwise.");
+        }
+
+        int chosen = free[RandomNumberGenerator.GetInt32(free.Count)];
+        idx.Value = chosen;
+        if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        {
+            throw new InvalidOperationException($"Status index {chosen} of list '{listId}' was taken inside the allocating transaction.");
+        }
+
+        return chosen;
+    }
+
+    public async Task<StatusListRecord?> GetAsync(string listId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listId);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, $"SELECT {Columns} FROM status_lists WHERE list_id = $list;");
+        command.Parameters.AddWithValue("$list", listId);
+        IReadOnlyList<StatusListRecord> rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<StatusListRecord>> ListAsync(string issuerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(issuerId);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null,
+            $"SELECT {Columns} FROM status_lists WHERE issuer_id = $issuer ORDER BY created_at, list_id;");
+        command.Parameters.AddWithValue("$issuer", issuerId);
+        return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listId);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    public async Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentialId);
+        ArgumentNullException.ThrowIfNull(purpose);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+
+        using (SqliteCommand exists = Command(connection, transaction, "SELECT 1 FROM credentials WHERE id = $id;"))
+        {
+            exists.Parameters.AddWithValue("$id", credentialId);
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                return new StatusUpdateResult(StatusUpdateOutcome.CredentialNotFound);
+            }
+        }
+
+        string listId;
+        int index;
+        using (SqliteCommand find = Command(connection, transaction, """
+            SELECT a.list_id, a.idx FROM status_allocations a JOIN status_lists l ON l.list_id = a.list_id
+            WHERE a.credential_id = $id AND l.purpose = $purpose LIMIT 1;
+            """))
+        {
+            find.Parameters.AddWithValue("$id", credentialId);
+            find.Parameters.AddWithValue("$purpose", purpose);
+            using SqliteDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new StatusUpdateResult(StatusUpdateOutcome.NoStatusEntry);
+            }
+
+            listId = reader.GetString(0);
+            index = reader.GetInt32(1);
+        }
+
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<StatusUpdateResult> SetStatusAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string listId, int index, int value, CancellationToken cancellationToken)
+    {
+        byte[] bits;
+        int statusSize;
+        int length;
+        long version;
+        using (SqliteCommand read = Command(connection, transaction, "SELECT bitstring, status_size, length, version FROM status_lists WHERE list_id = $list;"))
+        {
+            read.Parameters.AddWithValue("$list", listId);
+            using SqliteDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new StatusUpdateResult(StatusUpdateOutcome.ListNotFound, listId, index);
+            }
+
+            bits = (byte[])reader.GetValue(0);
+            statusSize = reader.GetInt32(1);
+            length = reader.GetInt32(2);
+            version = reader.GetInt64(3);
+        }
+
+        if (index < 0 || index >= length || value < 0 || value >= 1 << statusSize)
+        {
+            return new StatusUpdateResult(StatusUpdateOutcome.OutOfRange, listId, index, version);
+        }
+
+        if (StatusBits.Read(bits, index, statusSize) == value)
+        {
+            return new StatusUpdateResult(StatusUpdateOutcome.Unchanged, listId, index, version);
+        }
+
+        StatusBits.Write(bits, index, statusSize, value);
+        using (SqliteCommand write = Command(connection, transaction,
+            "UPDATE status_lists SET bitstring = $bits, version = version + 1, updated_at = $now WHERE list_id = $list RETURNING version;"))
+        {
+            write.Parameters.Add("$bits", SqliteType.Blob).Value = bits;
+            write.Parameters.AddWithValue("$now", SqliteTime.Ticks(timeProvider.GetUtcNow()));
+            write.Parameters.AddWithValue("$list", listId);
+            version = (long)(await write.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        return new StatusUpdateResult(StatusUpdateOutcome.Updated, listId, index, version);
+    }
+
+    private static async Task<IReadOnlyList<StatusListRecord>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<StatusListRecord>();
+        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new StatusListRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetInt32(3),
+                reader.GetInt32(4),
+                (byte[])reader.GetValue(5),
+                reader.GetInt64(6),
+                reader.GetInt32(7),
+                SqliteTime.FromTicks(reader.GetInt64(8)),
+                SqliteTime.FromTicks(reader.GetInt64(9))));
+        }
+
+        return rows;
+    }
+}

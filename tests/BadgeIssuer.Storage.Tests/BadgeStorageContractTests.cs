@@ -1,0 +1,289 @@
+using System.Collections.Concurrent;
+using BadgeIssuer.Storage;
+
+namespace BadgeIssuer.Storage.Tests;
+
+/// <summary>
+/// Every behaviour callers rely on, whatever the backend. A subclass per backend supplies <see cref="Storage"/>;
+/// the database is shared by a test class, so each test works on its own fresh issuer.
+/// </summary>
+public abstract class BadgeStorageContractTests
+{
+    protected static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    protected abstract IBadgeStorage Storage { get; }
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected async Task<IssuerRecord> NewIssuerAsync()
+    {
+        string id = "urn:uuid:" + Guid.NewGuid().ToString("D");
+        var issuer = new IssuerRecord(id, "slug-" + Guid.NewGuid().ToString("N"), """{"type":"Profile","name":"Test"}""", "web", T0);
+        await Storage.Issuers.CreateAsync(issuer, Ct);
+        return issuer;
+    }
+
+    protected static CredentialRecord NewCredential(IssuerRecord issuer, string? idempotencyKey = null, string? achievementId = null) =>
+        new("urn:uuid:" + Guid.NewGuid().ToString("D"), issuer.Id, achievementId, "mailto:learner@example.org",
+            """{"type":["VerifiableCredential"]}""", null, null, T0.AddMinutes(1), idempotencyKey);
+
+    [Fact]
+    public async Task Issuer_CreateThenGet_RoundTripsByIdAndSlug()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+
+        Assert.Equal(issuer, await Storage.Issuers.GetAsync(issuer.Id, Ct));
+        Assert.Equal(issuer, await Storage.Issuers.GetBySlugAsync(issuer.Slug, Ct));
+        Assert.True(await Storage.Issuers.CountAsync(Ct) >= 1);
+    }
+
+    [Fact]
+    public async Task Issuer_UpdateProfile_ReplacesJson()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+
+        Assert.True(await Storage.Issuers.UpdateProfileAsync(issuer.Id, """{"name":"Renamed"}""", Ct));
+
+        Assert.Equal("""{"name":"Renamed"}""", (await Storage.Issuers.GetAsync(issuer.Id, Ct))!.ProfileJson);
+    }
+
+    [Fact]
+    public async Task Issuer_Unknown_GetReturnsNullAndUpdateReturnsFalse()
+    {
+        Assert.Null(await Storage.Issuers.GetAsync("urn:uuid:unknown", Ct));
+        Assert.Null(await Storage.Issuers.GetBySlugAsync("no-such-slug", Ct));
+        Assert.False(await Storage.Issuers.UpdateProfileAsync("urn:uuid:unknown", "{}", Ct));
+    }
+
+    [Fact]
+    public async Task Issuer_DuplicateSlug_ThrowsConflict()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+
+        await Assert.ThrowsAsync<StorageConflictException>(() =>
+            Storage.Issuers.CreateAsync(issuer with { Id = "urn:uuid:" + Guid.NewGuid().ToString("D") }, Ct));
+    }
+
+    [Fact]
+    public async Task IssuerKeys_Rotation_KeepsOldKeyAndMovesCurrentFlag()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        byte[] blob1 = [0x00, 0x01, 0xFF, 0x80];
+        byte[] blob2 = [0x42];
+        var first = new IssuerKeyRecord(issuer.Id, issuer.Id + "#key-1", "Ed25519", """{"kty":"OKP","x":"a"}""", blob1, true, T0);
+        var rsa = new IssuerKeyRecord(issuer.Id, issuer.Id + "#rsa-1", "RSA", """{"kty":"RSA"}""", blob2, true, T0);
+        var second = new IssuerKeyRecord(issuer.Id, issuer.Id + "#key-2", "Ed25519", """{"kty":"OKP","x":"b"}""", blob2, true, T0.AddDays(1));
+
+        await Storage.Issuers.AddKeyAsync(first, Ct);
+        await Storage.Issuers.AddKeyAsync(rsa, Ct);
+        await Storage.Issuers.AddKeyAsync(second, Ct);
+
+        IReadOnlyList<IssuerKeyRecord> keys = await Storage.Issuers.ListKeysAsync(issuer.Id, Ct);
+        Assert.Equal([first.KeyId, rsa.KeyId, second.KeyId], keys.Select(k => k.KeyId));
+        Assert.Equal([false, true, true], keys.Select(k => k.IsCurrent));
+        Assert.Equal(blob1, keys[0].ProtectedPrivateKey.ToArray());
+        Assert.Equal(first.PublicJwk, keys[0].PublicJwk);
+        Assert.Equal(T0, keys[0].CreatedAt);
+
+        IssuerKeyRecord? current = await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "Ed25519", Ct);
+        Assert.Equal(second.KeyId, current!.KeyId);
+        Assert.Equal(blob2, current.ProtectedPrivateKey.ToArray());
+        Assert.Equal(rsa.KeyId, (await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "RSA", Ct))!.KeyId);
+        Assert.Null(await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "P-256", Ct));
+    }
+
+    [Fact]
+    public async Task Achievement_CreateUpdateList_RoundTrips()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var a1 = new AchievementRecord("https://example.org/achievements/" + Guid.NewGuid().ToString("N"), issuer.Id, """{"name":"One"}""", T0, T0);
+        var a2 = new AchievementRecord("https://example.org/achievements/" + Guid.NewGuid().ToString("N"), issuer.Id, """{"name":"Two"}""", T0.AddHours(1), T0.AddHours(1));
+        await Storage.Achievements.CreateAsync(a1, Ct);
+        await Storage.Achievements.CreateAsync(a2, Ct);
+
+        Assert.Equal(a1, await Storage.Achievements.GetAsync(a1.Id, Ct));
+        Assert.True(await Storage.Achievements.UpdateAsync(a1.Id, """{"name":"One v2"}""", T0.AddDays(2), Ct));
+        Assert.False(await Storage.Achievements.UpdateAsync("https://example.org/none", "{}", T0, Ct));
+        Assert.Null(await Storage.Achievements.GetAsync("https://example.org/none", Ct));
+
+        IReadOnlyList<AchievementRecord> list = await Storage.Achievements.ListAsync(issuer.Id, Ct);
+        Assert.Equal([a1 with { Json = """{"name":"One v2"}""", UpdatedAt = T0.AddDays(2) }, a2], list);
+        await Assert.ThrowsAsync<StorageConflictException>(() => Storage.Achievements.CreateAsync(a2, Ct));
+    }
+
+    [Fact]
+    public async Task Credential_AddThenGet_RoundTrips()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var achievement = new AchievementRecord("https://example.org/achievements/" + Guid.NewGuid().ToString("N"), issuer.Id, "{}", T0, T0);
+        await Storage.Achievements.CreateAsync(achievement, Ct);
+        CredentialRecord credential = NewCredential(issuer, achievementId: achievement.Id) with
+        {
+            Jwt = "eyJhbGciOiJSUzI1NiJ9.e30.sig",
+            StatusEntriesJson = """[{"type":"BitstringStatusListEntry"}]""",
+        };
+
+        CredentialAddResult result = await Storage.Credentials.AddAsync(credential, [], Ct);
+
+        Assert.True(result.Created);
+        Assert.Equal(credential, await Storage.Credentials.GetAsync(credential.Id, Ct));
+        Assert.Null(await Storage.Credentials.GetAsync("urn:uuid:unknown", Ct));
+    }
+
+    [Fact]
+    public async Task Credential_SameIdempotencyKey_ReturnsExistingCredential()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        IssuerRecord other = await NewIssuerAsync();
+        CredentialRecord first = NewCredential(issuer, "key-1");
+
+        CredentialAddResult created = await Storage.Credentials.AddAsync(first, [], Ct);
+        CredentialAddResult retry = await Storage.Credentials.AddAsync(NewCredential(issuer, "key-1"), [], Ct);
+        CredentialAddResult otherIssuer = await Storage.Credentials.AddAsync(NewCredential(other, "key-1"), [], Ct);
+
+        Assert.True(created.Created);
+        Assert.False(retry.Created);
+        Assert.Equal(first, retry.Credential);
+        Assert.True(otherIssuer.Created);
+        Assert.Equal(first, await Storage.Credentials.GetByIdempotencyKeyAsync(issuer.Id, "key-1", Ct));
+    }
+
+    [Fact]
+    public async Task Credential_ConcurrentRetriesWithOneKey_StoreOneCredential()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+
+        CredentialAddResult[] results = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(_ => Task.Run(() => Storage.Credentials.AddAsync(NewCredential(issuer, "same"), [], Ct), Ct)));
+
+        Assert.Single(results, r => r.Created);
+        Assert.Single(results.Select(r => r.Credential.Id).Distinct(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AllocateIndex_500Concurrent_AllDistinct()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var request = new StatusAllocationRequest(issuer.Id, "revocation");
+
+        StatusListIndex[] indexes = await Task.WhenAll(Enumerable.Range(0, 500)
+            .Select(_ => Task.Run(() => Storage.StatusLists.AllocateIndexAsync(request, Ct), Ct)));
+
+        Assert.Equal(500, indexes.Distinct().Count());
+        Assert.Single(indexes.Select(i => i.ListId).Distinct(StringComparer.Ordinal));
+        StatusListRecord list = (await Storage.StatusLists.GetAsync(indexes[0].ListId, Ct))!;
+        Assert.Equal(500, list.AllocatedCount);
+        Assert.Equal(StatusAllocationRequest.MinimumListLength, list.Length);
+        Assert.Equal(StatusAllocationRequest.MinimumListLength / 8, list.Bitstring.Length);
+        Assert.All(indexes, i => Assert.InRange(i.Index, 0, list.Length - 1));
+    }
+
+    [Fact]
+    public async Task AllocateIndex_ListFull_StartsNewList()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var request = new StatusAllocationRequest(issuer.Id, "revocation", NewListLength: 16);
+
+        var indexes = new List<StatusListIndex>();
+        for (int i = 0; i < 40; i++)
+        {
+            indexes.Add(await Storage.StatusLists.AllocateIndexAsync(request, Ct));
+        }
+
+        Assert.Equal(40, indexes.Distinct().Count());
+        IReadOnlyList<StatusListRecord> lists = await Storage.StatusLists.ListAsync(issuer.Id, Ct);
+        Assert.Equal(3, lists.Count);
+        Assert.Equal([16, 16, 8], lists.Select(l => l.AllocatedCount));
+        // Full lists hand out every index exactly once.
+        Assert.Equal(Enumerable.Range(0, 16), indexes.Where(i => i.ListId == lists[0].ListId).Select(i => i.Index).Order());
+        Assert.Equal(Enumerable.Range(0, 16), indexes.Where(i => i.ListId == lists[1].ListId).Select(i => i.Index).Order());
+    }
+
+    [Fact]
+    public async Task AllocateIndex_OtherPurpose_UsesSeparateList()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+
+        StatusListIndex revocation = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
+        StatusListIndex suspension = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "suspension", NewListLength: 16), Ct);
+
+        Assert.NotEqual(revocation.ListId, suspension.ListId);
+        Assert.Equal("suspension", (await Storage.StatusLists.GetAsync(suspension.ListId, Ct))!.Purpose);
+    }
+
+    [Fact]
+    public async Task SetStatus_SetThenClear_BumpsVersionOnlyOnChange()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "suspension", NewListLength: 16), Ct);
+        long v0 = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!.Version;
+
+        StatusUpdateResult set = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, Ct);
+        StatusListRecord afterSet = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
+        StatusUpdateResult again = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, Ct);
+        StatusUpdateResult clear = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 0, Ct);
+        StatusListRecord afterClear = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
+
+        Assert.Equal(new StatusUpdateResult(StatusUpdateOutcome.Updated, at.ListId, at.Index, v0 + 1), set);
+        Assert.Equal(1, afterSet.GetStatus(at.Index));
+        Assert.Equal(v0 + 1, afterSet.Version);
+        // Entry 0 is the most significant bit of byte 0.
+        Assert.Equal((byte)(0x80 >> (at.Index % 8)), afterSet.Bitstring.Span[at.Index / 8]);
+        Assert.Equal(StatusUpdateOutcome.Unchanged, again.Outcome);
+        Assert.Equal(v0 + 1, again.Version);
+        Assert.Equal(new StatusUpdateResult(StatusUpdateOutcome.Updated, at.ListId, at.Index, v0 + 2), clear);
+        Assert.Equal(0, afterClear.GetStatus(at.Index));
+        Assert.All(afterClear.Bitstring.ToArray(), b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public async Task SetStatus_UnknownListOrIndexOutOfRange_ReportsWhy()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
+
+        Assert.Equal(StatusUpdateOutcome.ListNotFound, (await Storage.StatusLists.SetStatusAsync("no-such-list", 0, 1, Ct)).Outcome);
+        Assert.Equal(StatusUpdateOutcome.OutOfRange, (await Storage.StatusLists.SetStatusAsync(at.ListId, 16, 1, Ct)).Outcome);
+        Assert.Equal(StatusUpdateOutcome.OutOfRange, (await Storage.StatusLists.SetStatusAsync(at.ListId, 0, 2, Ct)).Outcome);
+        Assert.Null(await Storage.StatusLists.GetAsync("no-such-list", Ct));
+    }
+
+    [Fact]
+    public async Task SetCredentialStatus_Revoke_SetsTheCredentialsBit()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
+        CredentialRecord credential = NewCredential(issuer);
+        await Storage.Credentials.AddAsync(credential, [at], Ct);
+
+        StatusUpdateResult revoked = await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "revocation", 1, Ct);
+        StatusUpdateResult suspended = await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 1, Ct);
+
+        Assert.Equal(StatusUpdateOutcome.Updated, revoked.Outcome);
+        Assert.Equal((at.ListId, at.Index), (revoked.ListId, revoked.Index!.Value));
+        Assert.Equal(1, (await Storage.StatusLists.GetAsync(at.ListId, Ct))!.GetStatus(at.Index));
+        Assert.Equal(StatusUpdateOutcome.NoStatusEntry, suspended.Outcome);
+    }
+
+    [Fact]
+    public async Task SetCredentialStatus_UnknownCredential_ReturnsNotFound()
+    {
+        StatusUpdateResult result = await Storage.StatusLists.SetCredentialStatusAsync("urn:uuid:" + Guid.NewGuid().ToString("D"), "revocation", 1, Ct);
+
+        Assert.Equal(StatusUpdateOutcome.CredentialNotFound, result.Outcome);
+        Assert.False(result.Succeeded);
+    }
+
+    [Fact]
+    public async Task Credential_StatusIndexAlreadyLinked_ThrowsAndStoresNothing()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
+        await Storage.Credentials.AddAsync(NewCredential(issuer), [at], Ct);
+        CredentialRecord second = NewCredential(issuer);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Storage.Credentials.AddAsync(second, [at], Ct));
+
+        Assert.Null(await Storage.Credentials.GetAsync(second.Id, Ct));
+    }
+}

@@ -1,0 +1,85 @@
+using BadgeIssuer.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace BadgeIssuer.Storage.Tests;
+
+/// <summary>One temporary database file per test class, deleted (with its WAL files) afterwards.</summary>
+public sealed class SqliteDatabaseFixture : IAsyncLifetime
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"badgeissuer-storage-{Guid.NewGuid():N}.db");
+
+    public FixedTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+
+    public SqliteBadgeStorage Storage { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() =>
+        Storage = await SqliteBadgeStorage.OpenAsync(Path, Time, TestContext.Current.CancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        Storage.Dispose();
+        foreach (string suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(Path + suffix);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+public sealed class SqliteBadgeStorageTests(SqliteDatabaseFixture fixture) : BadgeStorageContractTests, IClassFixture<SqliteDatabaseFixture>
+{
+    protected override IBadgeStorage Storage => fixture.Storage;
+
+    [Fact]
+    public async Task Open_Reopen_AppliesMigrationsOnceAndKeepsData()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+
+        using SqliteBadgeStorage reopened = await SqliteBadgeStorage.OpenAsync(fixture.Path, fixture.Time, Ct);
+        using SqliteBadgeStorage again = await SqliteBadgeStorage.OpenAsync(fixture.Path, fixture.Time, Ct);
+
+        Assert.Equal(fixture.Storage.SchemaVersion, again.SchemaVersion);
+        Assert.Equal(issuer, await again.Issuers.GetAsync(issuer.Id, Ct));
+        using var connection = new SqliteConnection($"Data Source={fixture.Path}");
+        await connection.OpenAsync(Ct);
+        using SqliteCommand count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*), MAX(version) FROM schema_version;";
+        using SqliteDataReader reader = await count.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
+        Assert.Equal(again.SchemaVersion, reader.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task Open_NewFile_UsesWalAndEnforcesForeignKeys()
+    {
+        using var connection = new SqliteConnection($"Data Source={fixture.Path}");
+        await connection.OpenAsync(Ct);
+        using SqliteCommand mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync(Ct));
+
+        var orphan = new AchievementRecord("https://example.org/orphan/" + Guid.NewGuid().ToString("N"), "urn:uuid:no-issuer", "{}", T0, T0);
+        SqliteException e = await Assert.ThrowsAsync<SqliteException>(() => Storage.Achievements.CreateAsync(orphan, Ct));
+        Assert.Equal(787, e.SqliteExtendedErrorCode); // SQLITE_CONSTRAINT_FOREIGNKEY
+    }
+
+    [Fact]
+    public async Task AllocateIndex_UsesStoreClock()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+
+        StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 8), Ct);
+
+        StatusListRecord list = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
+        Assert.Equal(fixture.Time.GetUtcNow(), list.CreatedAt);
+        Assert.Equal(1, list.Version);
+    }
+}
+
+/// <summary>A clock that stays where the test put it.</summary>
+public sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
