@@ -61,16 +61,22 @@ public interface ICredentialStore
 public interface IStatusListStore
 {
     /// <summary>
-    /// Hands out a random unused index in one of the issuer's lists for the purpose, creating a list when all are
-    /// full. No index is ever handed out twice.
+    /// Hands out a random unused index in the issuer's oldest list with room for the purpose (and status size),
+    /// creating a list when all are full. No index is ever handed out twice.
     /// </summary>
     Task<StatusListIndex> AllocateIndexAsync(StatusAllocationRequest request, CancellationToken cancellationToken = default);
     Task<StatusListRecord?> GetAsync(string listId, CancellationToken cancellationToken = default);
+    /// <summary>The issuer's lists in creation order (ties in <c>CreatedAt</c> keep insertion order).</summary>
     Task<IReadOnlyList<StatusListRecord>> ListAsync(string issuerId, CancellationToken cancellationToken = default);
-    /// <summary>Sets one entry; the version increases when the value changes.</summary>
-    Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, CancellationToken cancellationToken = default);
-    /// <summary>Sets the entry a credential holds for <paramref name="purpose"/> (e.g. revocation).</summary>
-    Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sets one entry; when the value changes the version increases and the change is recorded with
+    /// <paramref name="actor"/> in the same transaction.
+    /// </summary>
+    Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, CancellationToken cancellationToken = default);
+    /// <summary>Sets the entry a credential holds for <paramref name="purpose"/> (e.g. revocation), as <see cref="SetStatusAsync"/>.</summary>
+    Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, CancellationToken cancellationToken = default);
+    /// <summary>The recorded changes of a list, oldest first.</summary>
+    Task<IReadOnlyList<StatusChangeRecord>> ListChangesAsync(string listId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A unique key (id, slug) already exists.</summary>

@@ -95,3 +95,14 @@ public sealed record StatusUpdateResult(StatusUpdateOutcome Outcome, string? Lis
 {
     public bool Succeeded => Outcome is StatusUpdateOutcome.Updated or StatusUpdateOutcome.Unchanged;
 }
+
+/// <summary>One recorded status change: who set which entry from what to what, and the list version it produced.</summary>
+public sealed record StatusChangeRecord(
+    string ListId,
+    int Index,
+    string? CredentialId,
+    int OldValue,
+    int NewValue,
+    string Actor,
+    DateTimeOffset ChangedAt,
+    long Version);

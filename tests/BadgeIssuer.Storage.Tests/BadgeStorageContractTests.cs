@@ -218,10 +218,10 @@ public abstract class BadgeStorageContractTests
         StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "suspension", NewListLength: 16), Ct);
         long v0 = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!.Version;
 
-        StatusUpdateResult set = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, Ct);
+        StatusUpdateResult set = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, "admin", Ct);
         StatusListRecord afterSet = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
-        StatusUpdateResult again = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, Ct);
-        StatusUpdateResult clear = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 0, Ct);
+        StatusUpdateResult again = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, "admin", Ct);
+        StatusUpdateResult clear = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 0, "admin", Ct);
         StatusListRecord afterClear = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
 
         Assert.Equal(new StatusUpdateResult(StatusUpdateOutcome.Updated, at.ListId, at.Index, v0 + 1), set);
@@ -234,6 +234,10 @@ public abstract class BadgeStorageContractTests
         Assert.Equal(new StatusUpdateResult(StatusUpdateOutcome.Updated, at.ListId, at.Index, v0 + 2), clear);
         Assert.Equal(0, afterClear.GetStatus(at.Index));
         Assert.All(afterClear.Bitstring.ToArray(), b => Assert.Equal(0, b));
+        // Only real changes are recorded.
+        IReadOnlyList<StatusChangeRecord> changes = await Storage.StatusLists.ListChangesAsync(at.ListId, Ct);
+        Assert.Equal([(0, 1, v0 + 1), (1, 0, v0 + 2)], changes.Select(c => (c.OldValue, c.NewValue, c.Version)));
+        Assert.All(changes, c => Assert.Null(c.CredentialId));
     }
 
     [Fact]
@@ -242,9 +246,9 @@ public abstract class BadgeStorageContractTests
         IssuerRecord issuer = await NewIssuerAsync();
         StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
 
-        Assert.Equal(StatusUpdateOutcome.ListNotFound, (await Storage.StatusLists.SetStatusAsync("no-such-list", 0, 1, Ct)).Outcome);
-        Assert.Equal(StatusUpdateOutcome.OutOfRange, (await Storage.StatusLists.SetStatusAsync(at.ListId, 16, 1, Ct)).Outcome);
-        Assert.Equal(StatusUpdateOutcome.OutOfRange, (await Storage.StatusLists.SetStatusAsync(at.ListId, 0, 2, Ct)).Outcome);
+        Assert.Equal(StatusUpdateOutcome.ListNotFound, (await Storage.StatusLists.SetStatusAsync("no-such-list", 0, 1, "admin", Ct)).Outcome);
+        Assert.Equal(StatusUpdateOutcome.OutOfRange, (await Storage.StatusLists.SetStatusAsync(at.ListId, 16, 1, "admin", Ct)).Outcome);
+        Assert.Equal(StatusUpdateOutcome.OutOfRange, (await Storage.StatusLists.SetStatusAsync(at.ListId, 0, 2, "admin", Ct)).Outcome);
         Assert.Null(await Storage.StatusLists.GetAsync("no-such-list", Ct));
     }
 
@@ -256,19 +260,21 @@ public abstract class BadgeStorageContractTests
         CredentialRecord credential = NewCredential(issuer);
         await Storage.Credentials.AddAsync(credential, [at], Ct);
 
-        StatusUpdateResult revoked = await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "revocation", 1, Ct);
-        StatusUpdateResult suspended = await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 1, Ct);
+        StatusUpdateResult revoked = await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "revocation", 1, "admin", Ct);
+        StatusUpdateResult suspended = await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 1, "admin", Ct);
 
         Assert.Equal(StatusUpdateOutcome.Updated, revoked.Outcome);
         Assert.Equal((at.ListId, at.Index), (revoked.ListId, revoked.Index!.Value));
         Assert.Equal(1, (await Storage.StatusLists.GetAsync(at.ListId, Ct))!.GetStatus(at.Index));
         Assert.Equal(StatusUpdateOutcome.NoStatusEntry, suspended.Outcome);
+        StatusChangeRecord change = Assert.Single(await Storage.StatusLists.ListChangesAsync(at.ListId, Ct));
+        Assert.Equal((at.Index, credential.Id, 0, 1, "admin", revoked.Version!.Value), (change.Index, change.CredentialId, change.OldValue, change.NewValue, change.Actor, change.Version));
     }
 
     [Fact]
     public async Task SetCredentialStatus_UnknownCredential_ReturnsNotFound()
     {
-        StatusUpdateResult result = await Storage.StatusLists.SetCredentialStatusAsync("urn:uuid:" + Guid.NewGuid().ToString("D"), "revocation", 1, Ct);
+        StatusUpdateResult result = await Storage.StatusLists.SetCredentialStatusAsync("urn:uuid:" + Guid.NewGuid().ToString("D"), "revocation", 1, "admin", Ct);
 
         Assert.Equal(StatusUpdateOutcome.CredentialNotFound, result.Outcome);
         Assert.False(result.Succeeded);

@@ -52,6 +52,36 @@ public sealed class SqliteBadgeStorageTests(SqliteDatabaseFixture fixture) : Bad
     }
 
     [Fact]
+    public async Task Open_OlderSchema_AppliesOnlyTheNewerMigrations()
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"badgeissuer-storage-{Guid.NewGuid():N}.db");
+        try
+        {
+            var issuer = new IssuerRecord("urn:uuid:" + Guid.NewGuid().ToString("D"), "old", "{}", "key", T0);
+            using (SqliteBadgeStorage v1 = await SqliteBadgeStorage.OpenAsync(path, fixture.Time, [SqliteMigrations.All[0]], Ct))
+            {
+                Assert.Equal(1, v1.SchemaVersion);
+                await v1.Issuers.CreateAsync(issuer, Ct);
+            }
+
+            using SqliteBadgeStorage latest = await SqliteBadgeStorage.OpenAsync(path, fixture.Time, Ct);
+
+            Assert.Equal(SqliteMigrations.All[^1].Version, latest.SchemaVersion);
+            Assert.Equal(issuer, await latest.Issuers.GetAsync(issuer.Id, Ct));
+            StatusListIndex at = await latest.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 8), Ct);
+            Assert.Equal(StatusUpdateOutcome.Updated, (await latest.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, "admin", Ct)).Outcome);
+            Assert.Single(await latest.StatusLists.ListChangesAsync(at.ListId, Ct));
+        }
+        finally
+        {
+            foreach (string suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Open_NewFile_UsesWalAndEnforcesForeignKeys()
     {
         using var connection = new SqliteConnection($"Data Source={fixture.Path}");

@@ -29,7 +29,12 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
     public int SchemaVersion { get; private set; }
 
     /// <summary>Opens (creating if missing) the database file at <paramref name="path"/> and applies pending migrations.</summary>
-    public static async Task<SqliteBadgeStorage> OpenAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    public static Task<SqliteBadgeStorage> OpenAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
+        OpenAsync(path, timeProvider, SqliteMigrations.All, cancellationToken);
+
+    /// <summary>Opens with a given migration list (tests start from an older schema).</summary>
+    internal static async Task<SqliteBadgeStorage> OpenAsync(
+        string path, TimeProvider timeProvider, IReadOnlyList<(int Version, string Sql)> migrations, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -42,7 +47,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         var storage = new SqliteBadgeStorage(connectionString, timeProvider);
-        storage.SchemaVersion = await storage.MigrateAsync(timeProvider, cancellationToken).ConfigureAwait(false);
+        storage.SchemaVersion = await storage.MigrateAsync(migrations, timeProvider, cancellationToken).ConfigureAwait(false);
         return storage;
     }
 
@@ -61,7 +66,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
         }
     }
 
-    private async Task<int> MigrateAsync(TimeProvider timeProvider, CancellationToken cancellationToken)
+    private async Task<int> MigrateAsync(IReadOnlyList<(int Version, string Sql)> migrations, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // WAL is a property of the file, so setting it once here covers every later connection.
@@ -80,7 +85,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
             current = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
 
-        foreach ((int version, string sql) in SqliteMigrations.All)
+        foreach ((int version, string sql) in migrations)
         {
             if (version <= current)
             {

@@ -2,7 +2,8 @@ namespace BadgeIssuer.Storage.Sqlite;
 
 /// <summary>
 /// Numbered schema migrations, applied in order at open and recorded in <c>schema_version</c>.
-/// Never edit a shipped migration; add the next number. Timestamps are UTC ticks (INTEGER).
+/// Never edit a shipped migration; add the next number. Timestamps are UTC ticks (INTEGER);
+/// rowid breaks ties in creation order.
 /// </summary>
 internal static class SqliteMigrations
 {
@@ -73,6 +74,21 @@ internal static class SqliteMigrations
                 PRIMARY KEY (list_id, idx)
             ) STRICT;
             CREATE INDEX ix_status_allocations_credential ON status_allocations(credential_id);
+            """),
+        (2, """
+            -- Every status change: who, when, what (issue 4, revocation and suspension).
+            CREATE TABLE status_changes (
+                seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+                list_id        TEXT NOT NULL REFERENCES status_lists(list_id),
+                idx            INTEGER NOT NULL,
+                credential_id  TEXT,
+                old_value      INTEGER NOT NULL,
+                new_value      INTEGER NOT NULL,
+                actor          TEXT NOT NULL,
+                changed_at     INTEGER NOT NULL,
+                version        INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX ix_status_changes_list ON status_changes(list_id, seq);
             """),
     ];
 }

@@ -49,7 +49,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         using (SqliteCommand open = Command(connection, transaction, """
             SELECT list_id, length FROM status_lists
             WHERE issuer_id = $issuer AND purpose = $purpose AND status_size = $size AND allocated < length
-            ORDER BY created_at, list_id LIMIT 1;
+            ORDER BY created_at, rowid LIMIT 1;
             """))
         {
             open.Parameters.AddWithValue("$issuer", request.IssuerId);
@@ -164,25 +164,27 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         ArgumentNullException.ThrowIfNull(issuerId);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null,
-            $"SELECT {Columns} FROM status_lists WHERE issuer_id = $issuer ORDER BY created_at, list_id;");
+            $"SELECT {Columns} FROM status_lists WHERE issuer_id = $issuer ORDER BY created_at, rowid;");
         command.Parameters.AddWithValue("$issuer", issuerId);
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, CancellationToken cancellationToken = default)
+    public async Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listId);
+        ArgumentNullException.ThrowIfNull(actor);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, cancellationToken).ConfigureAwait(false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, null, actor, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    public async Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, CancellationToken cancellationToken = default)
+    public async Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credentialId);
         ArgumentNullException.ThrowIfNull(purpose);
+        ArgumentNullException.ThrowIfNull(actor);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
 
@@ -214,13 +216,20 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             index = reader.GetInt32(1);
         }
 
-        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, cancellationToken).ConfigureAwait(false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, credentialId, actor, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     private async Task<StatusUpdateResult> SetStatusAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string listId, int index, int value, CancellationToken cancellationToken)
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        string listId,
+        int index,
+        int value,
+        string? credentialId,
+        string actor,
+        CancellationToken cancellationToken)
     {
         byte[] bits;
         int statusSize;
@@ -246,22 +255,67 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             return new StatusUpdateResult(StatusUpdateOutcome.OutOfRange, listId, index, version);
         }
 
-        if (StatusBits.Read(bits, index, statusSize) == value)
+        int oldValue = StatusBits.Read(bits, index, statusSize);
+        if (oldValue == value)
         {
             return new StatusUpdateResult(StatusUpdateOutcome.Unchanged, listId, index, version);
         }
 
         StatusBits.Write(bits, index, statusSize, value);
+        long now = SqliteTime.Ticks(timeProvider.GetUtcNow());
         using (SqliteCommand write = Command(connection, transaction,
             "UPDATE status_lists SET bitstring = $bits, version = version + 1, updated_at = $now WHERE list_id = $list RETURNING version;"))
         {
             write.Parameters.Add("$bits", SqliteType.Blob).Value = bits;
-            write.Parameters.AddWithValue("$now", SqliteTime.Ticks(timeProvider.GetUtcNow()));
+            write.Parameters.AddWithValue("$now", now);
             write.Parameters.AddWithValue("$list", listId);
             version = (long)(await write.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
+        using (SqliteCommand audit = Command(connection, transaction, """
+            INSERT INTO status_changes (list_id, idx, credential_id, old_value, new_value, actor, changed_at, version)
+            VALUES ($list, $idx, $credential, $old, $new, $actor, $now, $version);
+            """))
+        {
+            audit.Parameters.AddWithValue("$list", listId);
+            audit.Parameters.AddWithValue("$idx", index);
+            audit.Parameters.AddWithValue("$credential", (object?)credentialId ?? DBNull.Value);
+            audit.Parameters.AddWithValue("$old", oldValue);
+            audit.Parameters.AddWithValue("$new", value);
+            audit.Parameters.AddWithValue("$actor", actor);
+            audit.Parameters.AddWithValue("$now", now);
+            audit.Parameters.AddWithValue("$version", version);
+            await audit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return new StatusUpdateResult(StatusUpdateOutcome.Updated, listId, index, version);
+    }
+
+    public async Task<IReadOnlyList<StatusChangeRecord>> ListChangesAsync(string listId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listId);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, """
+            SELECT list_id, idx, credential_id, old_value, new_value, actor, changed_at, version
+            FROM status_changes WHERE list_id = $list ORDER BY seq;
+            """);
+        command.Parameters.AddWithValue("$list", listId);
+        var rows = new List<StatusChangeRecord>();
+        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new StatusChangeRecord(
+                reader.GetString(0),
+                reader.GetInt32(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt32(3),
+                reader.GetInt32(4),
+                reader.GetString(5),
+                SqliteTime.FromTicks(reader.GetInt64(6)),
+                reader.GetInt64(7)));
+        }
+
+        return rows;
     }
 
     private static async Task<IReadOnlyList<StatusListRecord>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
