@@ -190,21 +190,17 @@ public sealed class CompositeVerificationMethodResolver : IVerificationMethodRes
         foreach (IVerificationMethodResolver resolver in _resolvers)
         {
             VerificationMethodResolution result = await resolver.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken).ConfigureAwait(false);
-            switch (result.Error)
+            switch (Classify(result.Error))
             {
-                case ResolutionError.None:
+                case Outcome.Final:
                     return result;
-                case ResolutionError.MethodNotSupported:
-                    continue;
-                case ResolutionError.NotFound:
+                case Outcome.NotFound:
                     notFound ??= result;
-                    continue;
-                default:
-                    return result;
+                    break;
             }
         }
 
-        return notFound ?? VerificationMethodResolution.Failure(ResolutionError.MethodNotSupported, "No resolver handles this identifier (remote resolution is not available offline).");
+        return notFound ?? VerificationMethodResolution.Failure(ResolutionError.MethodNotSupported, NobodyHandles);
     }
 
     public async ValueTask<DidResolution> ResolveDidAsync(string did, CancellationToken cancellationToken = default)
@@ -219,20 +215,38 @@ public sealed class CompositeVerificationMethodResolver : IVerificationMethodRes
             }
 
             DidResolution result = await didResolver.ResolveDidAsync(did, cancellationToken).ConfigureAwait(false);
-            switch (result.Error)
+            switch (Classify(result.Error))
             {
-                case ResolutionError.None:
+                case Outcome.Final:
                     return result;
-                case ResolutionError.MethodNotSupported:
-                    continue;
-                case ResolutionError.NotFound:
+                case Outcome.NotFound:
                     notFound ??= result;
-                    continue;
-                default:
-                    return result;
+                    break;
             }
         }
 
-        return notFound ?? DidResolution.Failure(ResolutionError.MethodNotSupported, "No resolver handles this identifier (remote resolution is not available offline).");
+        return notFound ?? DidResolution.Failure(ResolutionError.MethodNotSupported, NobodyHandles);
     }
+
+    private const string NobodyHandles = "No resolver handles this identifier (remote resolution is not available offline).";
+
+    /// <summary>What one resolver's answer means for the chain (shared by verification-method and DID resolution).</summary>
+    private enum Outcome
+    {
+        /// <summary>A success or a definite error: the chain answers with it.</summary>
+        Final,
+
+        /// <summary>Not this resolver's method: ask the next one.</summary>
+        Next,
+
+        /// <summary>This resolver's method but unknown here: remembered, the next resolvers are still asked.</summary>
+        NotFound,
+    }
+
+    private static Outcome Classify(ResolutionError error) => error switch
+    {
+        ResolutionError.MethodNotSupported => Outcome.Next,
+        ResolutionError.NotFound => Outcome.NotFound,
+        _ => Outcome.Final,
+    };
 }
