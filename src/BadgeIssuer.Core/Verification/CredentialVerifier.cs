@@ -287,22 +287,7 @@ public sealed class CredentialVerifier
     private async ValueTask CheckDataIntegrityAsync(JsonElement credential, string canonicalWithoutProof, List<VerificationCheck> checks, CancellationToken cancellationToken)
     {
         string? issuer = CredentialJson.IssuerId(credential);
-        var resolver = new PrefetchedKeyResolver();
-        if (credential.TryGetProperty("proof", out JsonElement proofs))
-        {
-            foreach (JsonElement proof in proofs.ValueKind == JsonValueKind.Array ? proofs.EnumerateArray() : Enumerate(proofs))
-            {
-                if (proof.ValueKind == JsonValueKind.Object && proof.TryGetProperty("verificationMethod", out JsonElement vmElement) && vmElement.ValueKind == JsonValueKind.String)
-                {
-                    string vm = vmElement.GetString()!;
-                    if (!resolver.Contains(vm))
-                    {
-                        VerificationMethodResolution resolution = await _options.Resolver.ResolveVerificationMethodAsync(vm, cancellationToken).ConfigureAwait(false);
-                        resolver.Add(vm, resolution);
-                    }
-                }
-            }
-        }
+        PrefetchedKeyResolver resolver = await PrefetchKeysAsync(credential, cancellationToken).ConfigureAwait(false);
 
         // The safe-mode step already canonicalized the document without its proofs: its hash is reused.
         IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
@@ -439,11 +424,7 @@ public sealed class CredentialVerifier
         {
             using JsonDocument listDocument = JsonDocument.Parse(listJson.Value, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth });
             JsonElement list = listDocument.RootElement;
-            var resolver = new PrefetchedKeyResolver();
-            foreach (string vm in ProofMethods(list))
-            {
-                resolver.Add(vm, await _options.Resolver.ResolveVerificationMethodAsync(vm, cancellationToken).ConfigureAwait(false));
-            }
+            PrefetchedKeyResolver resolver = await PrefetchKeysAsync(list, cancellationToken).ConfigureAwait(false);
 
             var diOptions = new DataIntegrityOptions { ExpectedController = CredentialJson.IssuerId(list) };
             if (!EddsaRdfc2022.VerifyAll(list, resolver, diOptions).Any(r => r.Verified))
@@ -497,6 +478,21 @@ public sealed class CredentialVerifier
                 ? new(CheckNames.Recipient, CheckStatus.Passed, "the credential was issued to the expected recipient")
                 : new(CheckNames.Recipient, CheckStatus.Failed, "the credential subject does not match the expected recipient"));
         }
+    }
+
+    /// <summary>Resolves each distinct verification method named by the document's proofs, ahead of the synchronous proof check.</summary>
+    private async ValueTask<PrefetchedKeyResolver> PrefetchKeysAsync(JsonElement document, CancellationToken cancellationToken)
+    {
+        var resolver = new PrefetchedKeyResolver();
+        foreach (string vm in ProofMethods(document))
+        {
+            if (!resolver.Contains(vm))
+            {
+                resolver.Add(vm, await _options.Resolver.ResolveVerificationMethodAsync(vm, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return resolver;
     }
 
     private static IEnumerable<string> ProofMethods(JsonElement document)
