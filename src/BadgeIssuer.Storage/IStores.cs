@@ -7,6 +7,22 @@ public interface IBadgeStorage
     IAchievementStore Achievements { get; }
     ICredentialStore Credentials { get; }
     IStatusListStore StatusLists { get; }
+    IApiKeyStore ApiKeys { get; }
+
+    /// <summary>True when the database answers a trivial query (readiness).</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>API keys: only a hash of each key is stored.</summary>
+public interface IApiKeyStore
+{
+    /// <summary>Adds a key; throws <see cref="StorageConflictException"/> when the id or hash exists.</summary>
+    Task CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
+    /// <summary>The key whose SHA-256 hash is <paramref name="keyHash"/>, revoked or not.</summary>
+    Task<ApiKeyRecord?> FindByHashAsync(ReadOnlyMemory<byte> keyHash, CancellationToken cancellationToken = default);
+    /// <summary>Keys bound to the issuer (or admin keys when null), oldest first.</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string? issuerId, CancellationToken cancellationToken = default);
+    Task<int> CountAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Issuers and their signing keys.</summary>
@@ -55,6 +71,8 @@ public interface ICredentialStore
         CancellationToken cancellationToken = default);
     Task<CredentialRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
     Task<CredentialRecord?> GetByIdempotencyKeyAsync(string issuerId, string idempotencyKey, CancellationToken cancellationToken = default);
+    /// <summary>The issuer's credentials, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<CredentialRecord>> ListAsync(string issuerId, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Bitstring status lists with atomic index allocation.</summary>
@@ -65,6 +83,14 @@ public interface IStatusListStore
     /// creating a list when all are full. No index is ever handed out twice.
     /// </summary>
     Task<StatusListIndex> AllocateIndexAsync(StatusAllocationRequest request, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Hands out <paramref name="count"/> random unused indexes in one transaction (as <see cref="AllocateIndexAsync"/>,
+    /// spilling into a new list when the open one fills). Callers reserve blocks so issuance does not write once per index;
+    /// an index reserved and never used stays unused, which costs nothing but a slot.
+    /// </summary>
+    Task<IReadOnlyList<StatusListIndex>> AllocateIndexesAsync(StatusAllocationRequest request, int count, CancellationToken cancellationToken = default);
+    /// <summary>The list's current version, or null when there is no such list (a cheap freshness check for publishers).</summary>
+    Task<long?> GetVersionAsync(string listId, CancellationToken cancellationToken = default);
     Task<StatusListRecord?> GetAsync(string listId, CancellationToken cancellationToken = default);
     /// <summary>The issuer's lists in creation order (ties in <c>CreatedAt</c> keep insertion order).</summary>
     Task<IReadOnlyList<StatusListRecord>> ListAsync(string issuerId, CancellationToken cancellationToken = default);

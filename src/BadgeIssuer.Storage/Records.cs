@@ -106,3 +106,18 @@ public sealed record StatusChangeRecord(
     string Actor,
     DateTimeOffset ChangedAt,
     long Version);
+
+/// <summary>
+/// An API key as stored: the SHA-256 of the key, a short visible prefix to recognise it, the issuer it acts for
+/// (null for a key bound to no issuer), its scopes (space-separated) and optional expiry/revocation.
+/// </summary>
+public sealed record ApiKeyRecord(
+    string KeyId,
+    string Prefix,
+    ReadOnlyMemory<byte> KeyHash,
+    string? IssuerId,
+    string Scopes,
+    string Description,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt);

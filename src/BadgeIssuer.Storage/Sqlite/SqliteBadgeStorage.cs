@@ -18,12 +18,28 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
         Achievements = new SqliteAchievementStore(this);
         Credentials = new SqliteCredentialStore(this);
         StatusLists = new SqliteStatusListStore(this, timeProvider);
+        ApiKeys = new SqliteApiKeyStore(this);
     }
 
     public IIssuerStore Issuers { get; }
     public IAchievementStore Achievements { get; }
     public ICredentialStore Credentials { get; }
     public IStatusListStore StatusLists { get; }
+    public IApiKeyStore ApiKeys { get; }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using SqliteCommand command = Command(connection, null, "SELECT version FROM schema_version ORDER BY version DESC LIMIT 1;");
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The schema version after open (the highest migration applied).</summary>
     public int SchemaVersion { get; private set; }
@@ -124,6 +140,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
     /// <summary>Releases pooled connections so the database file can be moved or deleted.</summary>
     public void Dispose()
     {
+        ((SqliteCredentialStore)Credentials).Dispose();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }

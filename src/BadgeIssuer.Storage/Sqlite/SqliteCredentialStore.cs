@@ -1,22 +1,122 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using static BadgeIssuer.Storage.Sqlite.SqliteBadgeStorage;
 
 namespace BadgeIssuer.Storage.Sqlite;
 
-internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICredentialStore
+/// <summary>
+/// Credentials. Writes go through a group-commit queue: one writer drains every pending add into one
+/// <c>BEGIN IMMEDIATE</c> transaction (each add in its own savepoint, so one failure does not undo the others) and
+/// commits once, so a burst of issuance costs one durable commit (one fsync) instead of one per credential.
+/// A caller's task completes only after the commit that holds its row.
+/// </summary>
+internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICredentialStore, IDisposable
 {
     private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key";
+    private const int MaxGroup = 256;
 
-    public async Task<CredentialAddResult> AddAsync(
+    private readonly Channel<PendingAdd> _queue = Channel.CreateUnbounded<PendingAdd>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _writer;
+
+    public Task<CredentialAddResult> AddAsync(
         CredentialRecord credential,
         IReadOnlyList<StatusListIndex> statusIndexes,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(statusIndexes);
-        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // IMMEDIATE: the idempotency check and the insert see the same database; a racing retry waits its turn.
-        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        cancellationToken.ThrowIfCancellationRequested();
+        EnsureWriter();
+        var pending = new PendingAdd(credential, statusIndexes);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+
+        // Once queued the write happens; cancelling only stops the wait (an idempotency key makes the retry safe).
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private void EnsureWriter()
+    {
+        if (_writer is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            _writer ??= Task.Run(WriteLoopAsync);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var group = new List<PendingAdd>(MaxGroup);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out PendingAdd? next))
+            {
+                group.Add(next);
+            }
+
+            if (group.Count > 0)
+            {
+                await WriteGroupAsync(group).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WriteGroupAsync(List<PendingAdd> group)
+    {
+        var results = new (CredentialAddResult? Result, Exception? Error)[group.Count];
+        try
+        {
+            using SqliteConnection connection = await storage.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+            for (int i = 0; i < group.Count; i++)
+            {
+                await ExecuteAsync(connection, transaction, "SAVEPOINT add_one;", CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    results[i] = (await AddOneAsync(connection, transaction, group[i].Credential, group[i].StatusIndexes).ConfigureAwait(false), null);
+                    await ExecuteAsync(connection, transaction, "RELEASE add_one;", CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SqliteException or StorageConflictException or InvalidOperationException)
+                {
+                    await ExecuteAsync(connection, transaction, "ROLLBACK TO add_one; RELEASE add_one;", CancellationToken.None).ConfigureAwait(false);
+                    results[i] = (null, e);
+                }
+            }
+
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
+        {
+            foreach (PendingAdd pending in group)
+            {
+                pending.Completion.TrySetException(e);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < group.Count; i++)
+        {
+            if (results[i].Error is { } error)
+            {
+                group[i].Completion.TrySetException(error);
+            }
+            else
+            {
+                group[i].Completion.TrySetResult(results[i].Result!);
+            }
+        }
+    }
+
+    private static async Task<CredentialAddResult> AddOneAsync(
+        SqliteConnection connection, SqliteTransaction transaction, CredentialRecord credential, IReadOnlyList<StatusListIndex> statusIndexes)
+    {
+        CancellationToken cancellationToken = CancellationToken.None;
         if (credential.IdempotencyKey is not null)
         {
             CredentialRecord? existing = await GetByIdempotencyKeyAsync(connection, transaction, credential.IssuerId, credential.IdempotencyKey, cancellationToken)
@@ -58,13 +158,44 @@ internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICrede
             link.Parameters.AddWithValue("$idx", index.Index);
             if (await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
-                // Rolls back with the transaction: an index not allocated, or held by another credential, is a caller bug.
+                // Rolls back with the savepoint: an index not allocated, or held by another credential, is a caller bug.
                 throw new InvalidOperationException($"Status index {index.Index} of list '{index.ListId}' is not an unused allocation.");
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CredentialAddResult(credential, Created: true);
+    }
+
+    public async Task<IReadOnlyList<CredentialRecord>> ListAsync(string issuerId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(issuerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null,
+            $"SELECT {Columns} FROM credentials WHERE issuer_id = $issuer ORDER BY issued_at DESC, rowid DESC LIMIT $limit;");
+        command.Parameters.AddWithValue("$issuer", issuerId);
+        command.Parameters.AddWithValue("$limit", limit);
+        var rows = new List<CredentialRecord>();
+        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer?.Wait(TimeSpan.FromSeconds(30));
+    }
+
+    private sealed class PendingAdd(CredentialRecord credential, IReadOnlyList<StatusListIndex> statusIndexes)
+    {
+        public CredentialRecord Credential { get; } = credential;
+        public IReadOnlyList<StatusListIndex> StatusIndexes { get; } = statusIndexes;
+        public TaskCompletionSource<CredentialAddResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public async Task<CredentialRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -102,6 +233,11 @@ internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICrede
             return null;
         }
 
+        return Read(reader);
+    }
+
+    private static CredentialRecord Read(SqliteDataReader reader)
+    {
         return new CredentialRecord(
             reader.GetString(0),
             reader.GetString(1),

@@ -90,5 +90,21 @@ internal static class SqliteMigrations
             ) STRICT;
             CREATE INDEX ix_status_changes_list ON status_changes(list_id, seq);
             """),
+        (3, """
+            -- API keys: only the SHA-256 of a key is kept (issue 4 bootstrap key; issue 6 per-issuer keys).
+            CREATE TABLE api_keys (
+                key_id       TEXT PRIMARY KEY,
+                prefix       TEXT NOT NULL,
+                key_hash     BLOB NOT NULL UNIQUE,
+                issuer_id    TEXT REFERENCES issuers(id),
+                scopes       TEXT NOT NULL,
+                description  TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                expires_at   INTEGER,
+                revoked_at   INTEGER
+            ) STRICT;
+            CREATE INDEX ix_api_keys_issuer ON api_keys(issuer_id, created_at);
+            CREATE INDEX ix_credentials_issuer ON credentials(issuer_id, issued_at);
+            """),
     ];
 }

@@ -18,14 +18,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
     public async Task<StatusListIndex> AllocateIndexAsync(StatusAllocationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentOutOfRangeException.ThrowIfLessThan(request.StatusSize, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.StatusSize, 8);
-        ArgumentOutOfRangeException.ThrowIfLessThan(request.NewListLength, 8);
-        if (request.NewListLength % 8 != 0)
-        {
-            throw new ArgumentException("A status list length must be a multiple of 8.", nameof(request));
-        }
-
+        ValidateRequest(request);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -39,15 +32,79 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         }
     }
 
+    public async Task<IReadOnlyList<StatusListIndex>> AllocateIndexesAsync(StatusAllocationRequest request, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 4096);
+        ValidateRequest(request);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryAllocateAsync(request, count, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (IsUniqueViolation(e) && attempt < MaxAttempts)
+            {
+                // Lost a race for an index; start over with fresh state.
+            }
+        }
+    }
+
+    public async Task<long?> GetVersionAsync(string listId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listId);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, "SELECT version FROM status_lists WHERE list_id = $list;");
+        command.Parameters.AddWithValue("$list", listId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : null;
+    }
+
+    private static void ValidateRequest(StatusAllocationRequest request)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.StatusSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.StatusSize, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.NewListLength, 8);
+        if (request.NewListLength % 8 != 0)
+        {
+            throw new ArgumentException("A status list length must be a multiple of 8.", nameof(request));
+        }
+    }
+
     private async Task<StatusListIndex> TryAllocateAsync(StatusAllocationRequest request, CancellationToken cancellationToken)
+        => (await TryAllocateAsync(request, 1, cancellationToken).ConfigureAwait(false))[0];
+
+    private async Task<IReadOnlyList<StatusListIndex>> TryAllocateAsync(StatusAllocationRequest request, int count, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        var result = new List<StatusListIndex>(count);
+        while (result.Count < count)
+        {
+            (string listId, int length, int room) = await OpenListAsync(connection, transaction, request, cancellationToken).ConfigureAwait(false);
+            int take = Math.Min(room, count - result.Count);
+            for (int i = 0; i < take; i++)
+            {
+                int index = await ClaimIndexAsync(connection, transaction, listId, length, cancellationToken).ConfigureAwait(false);
+                result.Add(new StatusListIndex(listId, index));
+            }
 
-        string? listId = null;
-        int length = 0;
+            using SqliteCommand counter = Command(connection, transaction, "UPDATE status_lists SET allocated = allocated + $n WHERE list_id = $list;");
+            counter.Parameters.AddWithValue("$n", take);
+            counter.Parameters.AddWithValue("$list", listId);
+            await counter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    // The oldest list with room for the purpose, or a new one.
+    private async Task<(string ListId, int Length, int Room)> OpenListAsync(
+        SqliteConnection connection, SqliteTransaction transaction, StatusAllocationRequest request, CancellationToken cancellationToken)
+    {
         using (SqliteCommand open = Command(connection, transaction, """
-            SELECT list_id, length FROM status_lists
+            SELECT list_id, length, length - allocated FROM status_lists
             WHERE issuer_id = $issuer AND purpose = $purpose AND status_size = $size AND allocated < length
             ORDER BY created_at, rowid LIMIT 1;
             """))
@@ -58,40 +115,26 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             using SqliteDataReader reader = await open.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                listId = reader.GetString(0);
-                length = reader.GetInt32(1);
+                return (reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2));
             }
         }
 
-        if (listId is null)
-        {
-            listId = Guid.NewGuid().ToString("N");
-            length = request.NewListLength;
-            long now = SqliteTime.Ticks(timeProvider.GetUtcNow());
-            using SqliteCommand create = Command(connection, transaction, $"""
-                INSERT INTO status_lists ({Columns})
-                VALUES ($list, $issuer, $purpose, $size, $length, zeroblob($bytes), 1, 0, $now, $now);
-                """);
-            create.Parameters.AddWithValue("$list", listId);
-            create.Parameters.AddWithValue("$issuer", request.IssuerId);
-            create.Parameters.AddWithValue("$purpose", request.Purpose);
-            create.Parameters.AddWithValue("$size", request.StatusSize);
-            create.Parameters.AddWithValue("$length", length);
-            create.Parameters.AddWithValue("$bytes", checked(length * request.StatusSize / 8));
-            create.Parameters.AddWithValue("$now", now);
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        int index = await ClaimIndexAsync(connection, transaction, listId, length, cancellationToken).ConfigureAwait(false);
-
-        using (SqliteCommand count = Command(connection, transaction, "UPDATE status_lists SET allocated = allocated + 1 WHERE list_id = $list;"))
-        {
-            count.Parameters.AddWithValue("$list", listId);
-            await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new StatusListIndex(listId, index);
+        string listId = Guid.NewGuid().ToString("N");
+        int length = request.NewListLength;
+        long now = SqliteTime.Ticks(timeProvider.GetUtcNow());
+        using SqliteCommand create = Command(connection, transaction, $"""
+            INSERT INTO status_lists ({Columns})
+            VALUES ($list, $issuer, $purpose, $size, $length, zeroblob($bytes), 1, 0, $now, $now);
+            """);
+        create.Parameters.AddWithValue("$list", listId);
+        create.Parameters.AddWithValue("$issuer", request.IssuerId);
+        create.Parameters.AddWithValue("$purpose", request.Purpose);
+        create.Parameters.AddWithValue("$size", request.StatusSize);
+        create.Parameters.AddWithValue("$length", length);
+        create.Parameters.AddWithValue("$bytes", checked(length * request.StatusSize / 8));
+        create.Parameters.AddWithValue("$now", now);
+        await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return (listId, length, length);
     }
 
     private static async Task<int> ClaimIndexAsync(

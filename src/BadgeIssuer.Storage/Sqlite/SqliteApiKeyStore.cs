@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+using static BadgeIssuer.Storage.Sqlite.SqliteBadgeStorage;
+
+namespace BadgeIssuer.Storage.Sqlite;
+
+internal sealed class SqliteApiKeyStore(SqliteBadgeStorage storage) : IApiKeyStore
+{
+    private const string Columns = "key_id, prefix, key_hash, issuer_id, scopes, description, created_at, expires_at, revoked_at";
+
+    public async Task CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null,
+            $"INSERT INTO api_keys ({Columns}) VALUES ($id, $prefix, $hash, $issuer, $scopes, $description, $created, $expires, $revoked);");
+        command.Parameters.AddWithValue("$id", key.KeyId);
+        command.Parameters.AddWithValue("$prefix", key.Prefix);
+        command.Parameters.AddWithValue("$hash", key.KeyHash.ToArray());
+        command.Parameters.AddWithValue("$issuer", (object?)key.IssuerId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$scopes", key.Scopes);
+        command.Parameters.AddWithValue("$description", key.Description);
+        command.Parameters.AddWithValue("$created", SqliteTime.Ticks(key.CreatedAt));
+        command.Parameters.AddWithValue("$expires", key.ExpiresAt is { } expires ? SqliteTime.Ticks(expires) : DBNull.Value);
+        command.Parameters.AddWithValue("$revoked", key.RevokedAt is { } revoked ? SqliteTime.Ticks(revoked) : DBNull.Value);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (IsUniqueViolation(e))
+        {
+            throw new StorageConflictException("An API key with this id or hash already exists.", e);
+        }
+    }
+
+    public async Task<ApiKeyRecord?> FindByHashAsync(ReadOnlyMemory<byte> keyHash, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, $"SELECT {Columns} FROM api_keys WHERE key_hash = $hash;");
+        command.Parameters.AddWithValue("$hash", keyHash.ToArray());
+        IReadOnlyList<ApiKeyRecord> rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string? issuerId, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, issuerId is null
+            ? $"SELECT {Columns} FROM api_keys WHERE issuer_id IS NULL ORDER BY created_at, rowid;"
+            : $"SELECT {Columns} FROM api_keys WHERE issuer_id = $issuer ORDER BY created_at, rowid;");
+        command.Parameters.AddWithValue("$issuer", (object?)issuerId ?? DBNull.Value);
+        return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> CountAsync(CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, "SELECT COUNT(*) FROM api_keys;");
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<IReadOnlyList<ApiKeyRecord>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<ApiKeyRecord>();
+        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new ApiKeyRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                (byte[])reader.GetValue(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                SqliteTime.FromTicks(reader.GetInt64(6)),
+                reader.IsDBNull(7) ? null : SqliteTime.FromTicks(reader.GetInt64(7)),
+                reader.IsDBNull(8) ? null : SqliteTime.FromTicks(reader.GetInt64(8))));
+        }
+
+        return rows;
+    }
+}
