@@ -32,7 +32,13 @@ import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as didKey from '@digitalbazaar/did-method-key';
 import {checkStatus as checkBitstringStatus} from '@digitalbazaar/vc-bitstring-status-list';
-import {contexts as jsCredentialsContexts} from '@digitalbazaar/credentials-context';
+import {contexts as credentialsContexts} from '@digitalbazaar/credentials-context';
+import {contexts as dataIntegrityContexts} from '@digitalbazaar/data-integrity-context';
+import {contexts as multikeyContexts} from '@digitalbazaar/multikey-context';
+import {contexts as bitstringStatusListContexts} from '@digitalbazaar/vc-bitstring-status-list-context';
+import {contexts as statusList2021Contexts} from '@digitalbazaar/vc-status-list-context';
+import {contexts as didContexts} from 'did-context';
+import {contexts as ed25519Signature2020Contexts} from 'ed25519-signature-2020-context';
 import * as jose from 'jose';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -417,23 +423,38 @@ async function verifyJwt(item, ctx) {
 }
 
 // Our bundled copy of a context must equal the JS stack's copy of the same URL, or the two sides would be
-// canonicalizing with different definitions (a verifier elsewhere uses the real one).
+// canonicalizing with different definitions (a verifier elsewhere uses the published one).
+const JS_CONTEXT_PACKAGES = [
+  ['@digitalbazaar/credentials-context', credentialsContexts],
+  ['@digitalbazaar/data-integrity-context', dataIntegrityContexts],
+  ['@digitalbazaar/multikey-context', multikeyContexts],
+  ['@digitalbazaar/vc-bitstring-status-list-context', bitstringStatusListContexts],
+  ['@digitalbazaar/vc-status-list-context', statusList2021Contexts],
+  ['did-context', didContexts],
+  ['ed25519-signature-2020-context', ed25519Signature2020Contexts]
+];
+
 async function compareContexts(item, ctx) {
   const errors = [];
   const compared = [];
-  for(const [url, theirs] of jsCredentialsContexts) {
-    if(!ctx.contexts.has(url)) {
-      continue;
-    }
-    compared.push(url);
-    if(!isDeepStrictEqual(ctx.contexts.get(url), theirs)) {
-      errors.push(`bundled context ${url} differs from @digitalbazaar/credentials-context's copy`);
+  const notBundled = [];
+  for(const [name, map] of JS_CONTEXT_PACKAGES) {
+    for(const [url, theirs] of map) {
+      if(!ctx.contexts.has(url)) {
+        notBundled.push(`${url} (${name})`);
+        continue;
+      }
+      compared.push(`${url} (${name})`);
+      if(!isDeepStrictEqual(ctx.contexts.get(url), theirs)) {
+        errors.push(`bundled context ${url} differs from ${name}'s copy`);
+      }
     }
   }
   if(compared.length === 0) {
-    errors.push('no context URL is shared with @digitalbazaar/credentials-context');
+    errors.push('no context URL is shared with the JS context packages');
   }
-  return {verified: errors.length === 0, errors, statusChecked: false, statuses: [], revoked: null, suspended: null, details: {compared}};
+  return {verified: errors.length === 0, errors, statusChecked: false, statuses: [], revoked: null, suspended: null,
+    details: {compared, notBundled}};
 }
 
 const KINDS = {di: verifyDataIntegrity, jwt: verifyJwt, contexts: compareContexts};

@@ -223,7 +223,14 @@ public sealed class JsInteropTests
         InteropResult result = await NodeInterop.VerifyOneAsync(new InteropJob().AddContextsCheck(), TestContext.Current.CancellationToken);
 
         AssertVerified(result);
-        Assert.Contains("https://www.w3.org/ns/credentials/v2", result.Json, StringComparison.Ordinal);
+        using JsonDocument json = JsonDocument.Parse(result.Json);
+        string compared = json.RootElement.GetProperty("details").GetProperty("compared").GetRawText();
+        foreach (string url in (string[])[
+            "https://www.w3.org/ns/credentials/v2", "https://w3id.org/security/data-integrity/v2", "https://w3id.org/security/multikey/v1",
+            "https://www.w3.org/ns/did/v1", "https://www.w3.org/ns/credentials/status/v1"])
+        {
+            Assert.Contains(url + " (", compared, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>An OpenBadgeCredential with most of the model filled in, so the JS canonicalization sees every term we write.</summary>
