@@ -405,7 +405,7 @@ async function verifyJwt(item, ctx) {
   }
 
   let status = null;
-  if(credential && statusEntries(credential).length > 0) {
+  if(credential?.credentialStatus) {
     status = await checkStatuses({credential, suite: newSuite(), documentLoader, documents: ctx.documents});
     errors.push(...status.errors);
   }

@@ -28,6 +28,13 @@ public sealed class InteropJob
         return this;
     }
 
+    /// <inheritdoc cref="AddDataIntegrity(ReadOnlySpan{byte})"/>
+    public InteropJob AddDataIntegrity(string credentialJson)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(credentialJson);
+        return AddDataIntegrity(Encoding.UTF8.GetBytes(credentialJson));
+    }
+
     /// <summary>
     /// A compact VC-JWT. With <paramref name="publicJwk"/> (UTF-8 JSON object) jose verifies with that key; without it
     /// the header <c>kid</c> is resolved through the loader (did:key, or a VM in a document given to <see cref="AddDocument"/>).
