@@ -1,5 +1,12 @@
+using BadgeIssuer.Api.Features.Achievements;
+using BadgeIssuer.Api.Features.Credentials;
+using BadgeIssuer.Api.Features.Issue;
+using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Features.Status;
 using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Storage;
+using Scalar.AspNetCore;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
@@ -10,27 +17,54 @@ builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.T
 // The clock is a service so tests can fix it; nothing reads DateTime.UtcNow.
 builder.Services.AddSingleton(TimeProvider.System);
 
-// Small bodies by default; an endpoint that needs more (baked images) raises the limit for its own requests.
+// Small bodies by default; an endpoint that needs more (baked images, batches) raises the limit for its own requests.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.DefaultMaxBytes);
 
-builder.Services.AddHealthChecks();
+// Configuration, data directory, key vault, SQLite storage and the first-start bootstrap.
+builder.Services.AddBadgeIssuerCore();
+builder.Services.AddApiKeyAuthentication();
+
+builder.Services.AddIssuers();
+builder.Services.AddIssue();
+builder.Services.AddStatus();
 builder.Services.AddVerify();
 
-builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+builder.Services.AddOpenApi("v1", options =>
 {
-    document.Info.Title = "BadgeIssuer";
-    document.Info.Description = "Open Badges 3.0 issuing and verification service.";
-    return Task.CompletedTask;
-}));
+    options.AddDocumentTransformer((document, _, _) =>
+    {
+        document.Info.Title = "BadgeIssuer";
+        document.Info.Description = "Open Badges 3.0 issuing and verification service.";
+        return Task.CompletedTask;
+    });
+    options.AddDocumentTransformer<BearerSecurityTransformer>();
+});
 
 WebApplication app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapHealthChecks("/health");
+app.MapScalarApiReference("/docs", options => options.WithTitle("BadgeIssuer API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+// Liveness: the process answers. Readiness: bootstrap finished and the database answers.
+app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithName("Liveness").ExcludeFromDescription();
+app.MapGet("/readyz", async (Bootstrap bootstrap, IBadgeStorage storage, CancellationToken ct) =>
+        bootstrap.Completed && await storage.PingAsync(ct)
+            ? Results.Text("ready")
+            : ApiProblems.NotReady.Result("Starting up or the database does not answer."))
+    .WithTags("Health").WithName("Readiness").ExcludeFromDescription();
+
+app.MapIssuers();
+app.MapAchievements();
+app.MapIssue();
+app.MapAwards();
+app.MapStatus();
 app.MapVerify();
+app.MapCredentialDownloads();
 
 app.Run();
 

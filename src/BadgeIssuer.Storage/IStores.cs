@@ -56,6 +56,10 @@ public interface IAchievementStore
     Task<bool> UpdateAsync(string id, string json, DateTimeOffset updatedAt, CancellationToken cancellationToken = default);
     /// <summary>The issuer's achievements, oldest first.</summary>
     Task<IReadOnlyList<AchievementRecord>> ListAsync(string issuerId, CancellationToken cancellationToken = default);
+    /// <summary>Stores (replaces) the achievement's own image, baked into downloads; false when the achievement does not exist.</summary>
+    Task<bool> SetImageAsync(string achievementId, string mediaType, ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default);
+    /// <summary>The stored image, or null.</summary>
+    Task<(string MediaType, byte[] Bytes)?> GetImageAsync(string achievementId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Issued credentials.</summary>

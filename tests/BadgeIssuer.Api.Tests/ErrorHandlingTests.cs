@@ -17,6 +17,7 @@ public sealed class ErrorHandlingTests
         using var credentials = new TestCredentials();
         using var app = new BrokenClockApplication(environment);
         using HttpClient client = app.CreateClient();
+        app.Clock.Broken = true;
         using var content = new ByteArrayContent(credentials.DataIntegrity);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/vc+ld+json");
 
@@ -32,17 +33,38 @@ public sealed class ErrorHandlingTests
     // A clock that throws stands in for any bug below the endpoint.
     private sealed class BrokenClockApplication(string environment) : WebApplicationFactory<Program>
     {
+        private readonly string _data = Directory.CreateTempSubdirectory("badgeissuer-test-").FullName;
+
+        public BrokenClock Clock { get; } = new();
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment(environment);
-            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new BrokenClock())));
+            builder.UseSetting("BadgeIssuer:DataDirectory", _data);
+            builder.UseSetting("BadgeIssuer:PublicBaseUrl", "http://localhost");
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            try
+            {
+                Directory.Delete(_data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 
+    // Works while the service starts (bootstrap stamps its rows), then breaks.
     private sealed class BrokenClock : TimeProvider
     {
         public const string Secret = "internal detail that must not leak";
 
-        public override DateTimeOffset GetUtcNow() => throw new InvalidOperationException(Secret);
+        public bool Broken { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Broken ? throw new InvalidOperationException(Secret) : TimeProvider.System.GetUtcNow();
     }
 }

@@ -202,13 +202,13 @@ public sealed class VerifyApiTests : IDisposable
     }
 
     [Fact]
-    public async Task Health_ReturnsHealthy()
+    public async Task HealthAndReadiness_AfterStart_AnswerOk()
     {
         using var app = new BadgeIssuerApplication();
         using HttpClient client = app.CreateClient();
-        string body = await client.GetStringAsync("/health", TestContext.Current.CancellationToken);
 
-        Assert.Equal("Healthy", body);
+        Assert.Equal("ok", await client.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
+        Assert.Equal("ready", await client.GetStringAsync("/readyz", TestContext.Current.CancellationToken));
     }
 
     private static ByteArrayContent Body(byte[] body, string mediaType)

@@ -8,4 +8,6 @@ namespace BadgeIssuer.Api.Infrastructure;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(VerifyCredentialRequest))]
 [JsonSerializable(typeof(VerificationReportDocument))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Status.StatusChangeResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

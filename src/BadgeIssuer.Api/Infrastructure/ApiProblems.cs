@@ -12,18 +12,41 @@ internal static class ApiProblems
 
     public static readonly ApiProblem MalformedBody = new("malformed-body", StatusCodes.Status400BadRequest, "The request body is malformed.");
     public static readonly ApiProblem UnsupportedRequest = new("unsupported-request", StatusCodes.Status400BadRequest, "The request is well-formed but not a supported shape.");
+    public static readonly ApiProblem InvalidRequest = new("invalid-request", StatusCodes.Status400BadRequest, "The request has invalid fields.");
+    public static readonly ApiProblem InvalidCredential = new("invalid-credential", StatusCodes.Status422UnprocessableEntity, "The credential is not valid.");
+    public static readonly ApiProblem InvalidAchievement = new("invalid-achievement", StatusCodes.Status422UnprocessableEntity, "The achievement is not valid.");
+    public static readonly ApiProblem JsonLdError = new("jsonld-error", StatusCodes.Status422UnprocessableEntity, "The document cannot be processed as JSON-LD.");
     public static readonly ApiProblem BodyTooLarge = new("body-too-large", StatusCodes.Status413PayloadTooLarge, "The request body is too large.");
     public static readonly ApiProblem UnsupportedMediaType = new("unsupported-media-type", StatusCodes.Status415UnsupportedMediaType, "The request's Content-Type is not accepted here.");
+    public static readonly ApiProblem NotAcceptable = new("not-acceptable", StatusCodes.Status406NotAcceptable, "No representation matches the Accept header.");
+    public static readonly ApiProblem Unauthorized = new("unauthorized", StatusCodes.Status401Unauthorized, "Authentication is required.");
+    public static readonly ApiProblem Forbidden = new("forbidden", StatusCodes.Status403Forbidden, "The caller may not do this.");
+    public static readonly ApiProblem NotFound = new("not-found", StatusCodes.Status404NotFound, "Not found.");
+    public static readonly ApiProblem IssuerNotFound = new("issuer-not-found", StatusCodes.Status404NotFound, "No such issuer.");
+    public static readonly ApiProblem AchievementNotFound = new("achievement-not-found", StatusCodes.Status404NotFound, "No such achievement.");
+    public static readonly ApiProblem CredentialNotFound = new("credential-not-found", StatusCodes.Status404NotFound, "No such credential.");
+    public static readonly ApiProblem Conflict = new("conflict", StatusCodes.Status409Conflict, "The request conflicts with the current state.");
+    public static readonly ApiProblem StatusNotSupported = new("status-not-supported", StatusCodes.Status409Conflict, "The credential has no status entry for this purpose.");
+    public static readonly ApiProblem RevocationIsPermanent = new("revocation-permanent", StatusCodes.Status409Conflict, "A revoked credential cannot be reinstated.");
+    public static readonly ApiProblem NotReady = new("not-ready", StatusCodes.Status503ServiceUnavailable, "The service is not ready.");
+    public static readonly ApiProblem IdempotencyKeyInvalid = new("idempotency-key-invalid", StatusCodes.Status400BadRequest, "The Idempotency-Key header is not valid.");
 
     internal sealed record ApiProblem(string Code, int Status, string Title)
     {
         public string Type => TypeBase + Code;
 
-        public ProblemHttpResult Result(string detail) => TypedResults.Problem(
-            detail: detail,
-            statusCode: Status,
-            title: Title,
-            type: Type,
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = Code });
+        public ProblemHttpResult Result(string detail, IDictionary<string, object?>? extra = null)
+        {
+            var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = Code };
+            if (extra is not null)
+            {
+                foreach (KeyValuePair<string, object?> pair in extra)
+                {
+                    extensions[pair.Key] = pair.Value;
+                }
+            }
+
+            return TypedResults.Problem(detail: detail, statusCode: Status, title: Title, type: Type, extensions: extensions);
+        }
     }
 }

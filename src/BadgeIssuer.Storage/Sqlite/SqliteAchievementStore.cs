@@ -76,4 +76,30 @@ internal sealed class SqliteAchievementStore(SqliteBadgeStorage storage) : IAchi
 
         return rows;
     }
+
+    public async Task<bool> SetImageAsync(string achievementId, string mediaType, ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(achievementId);
+        ArgumentNullException.ThrowIfNull(mediaType);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, """
+            INSERT INTO achievement_images (achievement_id, media_type, bytes)
+            SELECT $id, $type, $bytes WHERE EXISTS (SELECT 1 FROM achievements WHERE id = $id)
+            ON CONFLICT (achievement_id) DO UPDATE SET media_type = excluded.media_type, bytes = excluded.bytes;
+            """);
+        command.Parameters.AddWithValue("$id", achievementId);
+        command.Parameters.AddWithValue("$type", mediaType);
+        command.Parameters.AddWithValue("$bytes", image.ToArray());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<(string MediaType, byte[] Bytes)?> GetImageAsync(string achievementId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(achievementId);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, "SELECT media_type, bytes FROM achievement_images WHERE achievement_id = $id;");
+        command.Parameters.AddWithValue("$id", achievementId);
+        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), (byte[])reader.GetValue(1)) : null;
+    }
 }

@@ -105,6 +105,13 @@ internal static class SqliteMigrations
             ) STRICT;
             CREATE INDEX ix_api_keys_issuer ON api_keys(issuer_id, created_at);
             CREATE INDEX ix_credentials_issuer ON credentials(issuer_id, issued_at);
+
+            -- An achievement's own PNG/SVG image (uploaded as a data: URI), baked into badge downloads.
+            CREATE TABLE achievement_images (
+                achievement_id  TEXT PRIMARY KEY REFERENCES achievements(id),
+                media_type      TEXT NOT NULL,
+                bytes           BLOB NOT NULL
+            ) STRICT;
             """),
     ];
 }

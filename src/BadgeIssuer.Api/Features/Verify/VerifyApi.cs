@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -28,6 +29,8 @@ internal static class VerifyApi
     {
         services.AddOptions<VerifyOptions>().BindConfiguration(VerifyOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VerifyOptions>, VerifyOptionsValidator>();
+        services.AddSingleton<HostedIssuerResolver>();
+        services.AddSingleton<LocalStatusListSource>();
         services.AddSingleton<VerifierFactory>();
         return services;
     }
@@ -286,12 +289,17 @@ internal sealed class VerifierFactory
 {
     private readonly TimeProvider _timeProvider;
     private readonly VerifyOptions _options;
+    private readonly IVerificationMethodResolver _resolver;
+    private readonly IStatusListCredentialSource _statusLists;
     private readonly CredentialVerifier _default;
 
-    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options)
+    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists)
     {
         _timeProvider = timeProvider;
         _options = options.Value;
+        // Issuers hosted here first, then the self-certifying methods; fragment-derived keys only as an unauthenticated last resort.
+        _resolver = new CompositeVerificationMethodResolver([hostedIssuers, DidKeyResolver.Instance, DidJwkResolver.Instance, UnverifiedFragmentKeyResolver.Instance]);
+        _statusLists = statusLists;
         _default = new CredentialVerifier(CreateOptions(null));
     }
 
@@ -305,5 +313,7 @@ internal sealed class VerifierFactory
         MaxInputBytes = _options.MaxImageBytes,
         MaxCredentialBytes = _options.MaxJsonBytes,
         ExpectedRecipient = expectedRecipient,
+        Resolver = _resolver,
+        StatusLists = _statusLists,
     };
 }

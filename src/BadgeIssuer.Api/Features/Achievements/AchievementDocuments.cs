@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using BadgeIssuer.Api.Features.Issue;
+using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.Schemas;
+using BadgeIssuer.JsonLd;
+
+namespace BadgeIssuer.Api.Features.Achievements;
+
+/// <summary>The result of turning a request body into a stored OB <c>Achievement</c> document.</summary>
+internal sealed record PreparedAchievement(string Json, string? ImageMediaType, byte[]? ImageBytes);
+
+/// <summary>
+/// Builds the stored OB <c>Achievement</c> (JSON-LD, with <c>@context</c>) from a request body shaped as an
+/// Achievement: assigns <c>id</c>, defaults <c>type</c> and <c>creator</c>, takes a PNG/SVG <c>data:</c> image out
+/// of the document (served at <c>…/image</c> and baked into downloads), then validates the result against the OB
+/// JSON Schema (inside a probe credential, as OB defines Achievement only there) and JSON-LD safe mode.
+/// </summary>
+internal static class AchievementDocuments
+{
+    private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private const string SubjectPointer = "/credentialSubject/achievement";
+
+    public static PreparedAchievement? Prepare(JsonElement body, string achievementUrl, IssuerSigning issuer, int maxImageBytes, List<InputViolation> violations)
+    {
+        string? imageMediaType = null;
+        byte[]? imageBytes = null;
+        if (body.TryGetProperty("id", out JsonElement givenId) && !(givenId.ValueKind == JsonValueKind.String && givenId.GetString() == achievementUrl))
+        {
+            violations.Add(new("/id", "The service assigns an achievement's id; leave it out (or send the achievement's own id when replacing it)."));
+        }
+
+        JsonElement image = default;
+        bool hasImage = body.TryGetProperty("image", out image) && image.ValueKind != JsonValueKind.Null;
+        string? imageId = null;
+        if (hasImage)
+        {
+            imageId = image.ValueKind switch
+            {
+                JsonValueKind.String => image.GetString(),
+                JsonValueKind.Object when image.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String => id.GetString(),
+                _ => null,
+            };
+            if (imageId is null)
+            {
+                violations.Add(new("/image", "image must be a URL, a data: URI, or an object {id, type: \"Image\", caption?}."));
+            }
+            else if (imageId.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!DataUri.TryDecode(imageId, maxImageBytes, out imageMediaType, out imageBytes, out string? error))
+                {
+                    violations.Add(new("/image", error));
+                }
+                else if (BakedBadge.DetectFormat(imageBytes) is not { } detected
+                    || (detected == BadgeImageFormat.Png) != string.Equals(imageMediaType, "image/png", StringComparison.Ordinal))
+                {
+                    violations.Add(new("/image", "A data: image must be image/png or image/svg+xml and its bytes must be that format."));
+                }
+            }
+            else if (!RequestJson.IsAbsoluteUri(imageId))
+            {
+                violations.Add(new("/image", "image must be an absolute URL or a data: URI."));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var w = new Utf8JsonWriter(buffer, s_writer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("@context");
+            w.WriteStringValue("https://www.w3.org/ns/credentials/v2");
+            w.WriteStringValue("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json");
+            w.WriteEndArray();
+            w.WriteString("id", achievementUrl);
+            if (!body.TryGetProperty("type", out _))
+            {
+                w.WriteStartArray("type");
+                w.WriteStringValue("Achievement");
+                w.WriteEndArray();
+            }
+
+            foreach (JsonProperty p in body.EnumerateObject())
+            {
+                if (p.NameEquals("@context") || p.NameEquals("id") || p.NameEquals("issuerId"))
+                {
+                    continue;
+                }
+
+                if (p.NameEquals("image"))
+                {
+                    w.WriteStartObject("image");
+                    w.WriteString("id", imageBytes is null ? imageId : achievementUrl + "/image");
+                    w.WriteString("type", "Image");
+                    if (p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("caption", out JsonElement caption))
+                    {
+                        w.WritePropertyName("caption");
+                        caption.WriteTo(w);
+                    }
+
+                    w.WriteEndObject();
+                    continue;
+                }
+
+                p.WriteTo(w);
+            }
+
+            if (!body.TryGetProperty("creator", out _))
+            {
+                w.WritePropertyName("creator");
+                using JsonDocument creator = JsonDocument.Parse(issuer.EmbeddedProfile);
+                creator.RootElement.WriteTo(w);
+            }
+
+            w.WriteEndObject();
+        }
+
+        string json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        Validate(json, issuer, violations);
+        return violations.Count > 0 ? null : new PreparedAchievement(json, imageMediaType, imageBytes);
+    }
+
+    /// <summary>The achievement as embedded in a credential: the stored document without <c>@context</c>.</summary>
+    public static byte[] Embedded(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return IssuerService.WithoutContext(document.RootElement);
+    }
+
+    private static void Validate(string achievementJson, IssuerSigning issuer, List<InputViolation> violations)
+    {
+        using JsonDocument achievement = JsonDocument.Parse(achievementJson);
+        var buffer = new ArrayBufferWriter<byte>(achievementJson.Length + 1024);
+        using (var w = new Utf8JsonWriter(buffer, s_writer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("@context");
+            w.WriteStringValue("https://www.w3.org/ns/credentials/v2");
+            w.WriteStringValue("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json");
+            w.WriteEndArray();
+            w.WriteString("id", "urn:uuid:00000000-0000-4000-8000-000000000000");
+            w.WriteStartArray("type");
+            w.WriteStringValue("VerifiableCredential");
+            w.WriteStringValue("OpenBadgeCredential");
+            w.WriteEndArray();
+            w.WritePropertyName("issuer");
+            using (JsonDocument profile = JsonDocument.Parse(issuer.EmbeddedProfile))
+            {
+                profile.RootElement.WriteTo(w);
+            }
+
+            w.WriteString("validFrom", "2024-01-01T00:00:00Z");
+            w.WriteStartObject("credentialSubject");
+            w.WriteString("id", "urn:example:probe");
+            w.WriteStartArray("type");
+            w.WriteStringValue("AchievementSubject");
+            w.WriteEndArray();
+            w.WritePropertyName("achievement");
+            WithoutContext(achievement.RootElement, w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        using JsonDocument probe = JsonDocument.Parse(buffer.WrittenMemory);
+        ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(probe.RootElement);
+        foreach (SchemaViolation v in result.Violations)
+        {
+            string path = v.InstanceLocation.StartsWith(SubjectPointer, StringComparison.Ordinal) ? v.InstanceLocation[SubjectPointer.Length..] : v.InstanceLocation;
+            violations.Add(new(path.Length == 0 ? "/" : path, v.Message));
+        }
+
+        if (violations.Count > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            JsonLdProcessor.ToRdf(probe.RootElement, JsonLdOptions.Safe);
+        }
+        catch (JsonLdException e)
+        {
+            violations.Add(new("/", "JSON-LD (" + e.SpecCode + "): " + e.Message));
+        }
+    }
+
+    private static void WithoutContext(JsonElement document, Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        foreach (JsonProperty p in document.EnumerateObject())
+        {
+            if (!p.NameEquals("@context"))
+            {
+                p.WriteTo(w);
+            }
+        }
+
+        w.WriteEndObject();
+    }
+}
+
+/// <summary>RFC 2397 data: URIs for images.</summary>
+internal static class DataUri
+{
+    public static bool TryDecode(string uri, int maxBytes, out string? mediaType, out byte[]? bytes, out string error)
+    {
+        mediaType = null;
+        bytes = null;
+        int comma = uri.IndexOf(',', StringComparison.Ordinal);
+        if (comma < 0)
+        {
+            error = "The data: URI has no ','.";
+            return false;
+        }
+
+        string header = uri[5..comma];
+        string[] parts = header.Split(';');
+        mediaType = parts[0].Trim().ToLowerInvariant();
+        bool base64 = parts.Skip(1).Any(p => p.Trim().Equals("base64", StringComparison.OrdinalIgnoreCase));
+        if (mediaType is not ("image/png" or "image/svg+xml"))
+        {
+            error = "A data: image must be image/png or image/svg+xml.";
+            return false;
+        }
+
+        string payload = uri[(comma + 1)..];
+        if ((long)payload.Length * 3 / 4 > maxBytes)
+        {
+            error = $"The image is larger than {maxBytes} bytes.";
+            return false;
+        }
+
+        try
+        {
+            bytes = base64 ? Convert.FromBase64String(payload) : Encoding.UTF8.GetBytes(Uri.UnescapeDataString(payload));
+        }
+        catch (FormatException)
+        {
+            error = "The data: URI's base64 is malformed.";
+            return false;
+        }
+
+        if (bytes.Length > maxBytes)
+        {
+            error = $"The image is larger than {maxBytes} bytes.";
+            return false;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text;
+using System.Text.Json;
+using BadgeIssuer.Api.Features.Issue;
+using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace BadgeIssuer.Api.Features.Achievements;
+
+/// <summary>The wire shape of an achievement for OpenAPI: an OB 3.0 <c>Achievement</c> (JSON-LD).</summary>
+public sealed record AchievementDocument(
+    [property: System.Text.Json.Serialization.JsonPropertyName("@context")] IReadOnlyList<string> Context,
+    string Id,
+    IReadOnlyList<string> Type,
+    string Name,
+    string Description,
+    JsonElement Criteria,
+    JsonElement? Image = null,
+    string? AchievementType = null,
+    JsonElement? Alignment = null,
+    IReadOnlyList<string>? Tag = null,
+    JsonElement? Creator = null);
+
+/// <summary>A list of the caller's achievements.</summary>
+public sealed record AchievementList(IReadOnlyList<AchievementDocument> Achievements);
+
+/// <summary>
+/// Achievements (badge templates): create/update/list for callers with the <c>manage</c> scope; public
+/// <c>GET /achievements/{id}</c> as JSON-LD at the achievement's id URL and <c>GET /achievements/{id}/image</c>.
+/// </summary>
+internal static class AchievementsApi
+{
+    public static IEndpointRouteBuilder MapAchievements(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/achievements").WithTags("Achievements");
+
+        group.MapPost("/", Create)
+            .WithName("CreateAchievement")
+            .WithSummary("Create an achievement")
+            .WithDescription("The body is an OB 3.0 Achievement without id (name, description, criteria{id|narrative}, image, achievementType, alignment, tag, …), plus an optional issuerId for admin keys. An image may be a PNG/SVG data: URI; it is served at …/image and baked into badge downloads.")
+            .AcceptsJson<AchievementDocument>()
+            .RequireAuthorization(ApiScopes.Manage)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapGet("/", List)
+            .WithName("ListAchievements")
+            .WithSummary("List the issuer's achievements")
+            .RequireAuthorization(ApiScopes.Manage)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id}", Get)
+            .WithName("GetAchievement")
+            .WithSummary("An achievement as JSON-LD (public)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPut("/{id}", Update)
+            .WithName("UpdateAchievement")
+            .WithSummary("Replace an achievement")
+            .WithDescription("Credentials already issued keep the achievement as it was when they were signed.")
+            .AcceptsJson<AchievementDocument>()
+            .RequireAuthorization(ApiScopes.Manage)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapGet("/{id}/image", GetImage)
+            .WithName("GetAchievementImage")
+            .WithSummary("The achievement's own image (public)")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png", additionalContentTypes: ["image/svg+xml"])
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return routes;
+    }
+
+    internal static async Task<Results<CreatedJsonResult<AchievementDocument>, ProblemHttpResult>> Create(
+        HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, IOptions<BadgeIssuerOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, options.Value.MaxRequestBytes + options.Value.MaxImageBytes * 4 / 3, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            JsonElement body = document!.RootElement;
+            var violations = new List<InputViolation>();
+            string? requestedIssuer = RequestJson.OptionalString(body, "issuerId", string.Empty, violations);
+            Caller caller = Caller.From(request.HttpContext.User);
+            string? issuerId = requestedIssuer ?? caller.IssuerId;
+            if (issuerId is null)
+            {
+                violations.Add(new("/issuerId", "This API key is bound to no issuer: name one with issuerId."));
+            }
+
+            if (violations.Count > 0)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The achievement request is not valid.", violations);
+            }
+
+            IssuerSigning? issuer = caller.CanActFor(issuerId!) ? await issuers.GetSigningAsync(issuerId!, cancellationToken) : null;
+            if (issuer is null)
+            {
+                return ApiProblems.IssuerNotFound.Result($"No issuer '{issuerId}' that this API key may manage.");
+            }
+
+            string id = NewId();
+            string url = urls.Achievement(id);
+            PreparedAchievement? prepared = AchievementDocuments.Prepare(body, url, issuer, options.Value.MaxImageBytes, violations);
+            if (prepared is null)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidAchievement, "The achievement is not a valid Open Badges 3.0 Achievement.", violations);
+            }
+
+            DateTimeOffset now = timeProvider.GetUtcNow();
+            await storage.Achievements.CreateAsync(new AchievementRecord(url, issuer.Record.Id, prepared.Json, now, now), cancellationToken);
+            if (prepared.ImageBytes is not null)
+            {
+                await storage.Achievements.SetImageAsync(url, prepared.ImageMediaType!, prepared.ImageBytes, cancellationToken);
+            }
+
+            return new CreatedJsonResult<AchievementDocument>(Encoding.UTF8.GetBytes(prepared.Json), url);
+        }
+    }
+
+    internal static async Task<Results<RawJsonResult<AchievementDocument>, ProblemHttpResult>> Update(
+        string id, HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, IOptions<BadgeIssuerOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        string url = urls.Achievement(id);
+        AchievementRecord? existing = await storage.Achievements.GetAsync(url, cancellationToken);
+        Caller caller = Caller.From(request.HttpContext.User);
+        if (existing is null || !caller.CanActFor(existing.IssuerId))
+        {
+            return ApiProblems.AchievementNotFound.Result($"No achievement '{url}' that this API key may manage.");
+        }
+
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, options.Value.MaxRequestBytes + options.Value.MaxImageBytes * 4 / 3, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            JsonElement body = document!.RootElement;
+            IssuerSigning issuer = await issuers.GetSigningAsync(existing.IssuerId, cancellationToken) ?? throw new InvalidOperationException("The achievement's issuer is gone.");
+            var violations = new List<InputViolation>();
+            PreparedAchievement? prepared = AchievementDocuments.Prepare(body, url, issuer, options.Value.MaxImageBytes, violations);
+            if (prepared is null)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidAchievement, "The achievement is not a valid Open Badges 3.0 Achievement.", violations);
+            }
+
+            await storage.Achievements.UpdateAsync(url, prepared.Json, timeProvider.GetUtcNow(), cancellationToken);
+            if (prepared.ImageBytes is not null)
+            {
+                await storage.Achievements.SetImageAsync(url, prepared.ImageMediaType!, prepared.ImageBytes, cancellationToken);
+            }
+
+            return new RawJsonResult<AchievementDocument>(StatusCodes.Status200OK, Encoding.UTF8.GetBytes(prepared.Json));
+        }
+    }
+
+    internal static async Task<Results<RawJsonResult<AchievementList>, ProblemHttpResult>> List(
+        HttpRequest request, IBadgeStorage storage, string? issuerId, CancellationToken cancellationToken)
+    {
+        Caller caller = Caller.From(request.HttpContext.User);
+        string? target = issuerId ?? caller.IssuerId;
+        if (target is null || !caller.CanActFor(target))
+        {
+            return ApiProblems.IssuerNotFound.Result("Name an issuer this API key may manage (issuerId).");
+        }
+
+        IReadOnlyList<AchievementRecord> records = await storage.Achievements.ListAsync(target, cancellationToken);
+        byte[] body = IssuerService.WriteJson(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("achievements");
+            foreach (AchievementRecord record in records)
+            {
+                w.WriteRawValue(record.Json, skipInputValidation: true);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        return new RawJsonResult<AchievementList>(StatusCodes.Status200OK, body);
+    }
+
+    internal static async Task<Results<RawJsonResult<AchievementDocument>, ProblemHttpResult>> Get(string id, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        AchievementRecord? record = await storage.Achievements.GetAsync(urls.Achievement(id), cancellationToken);
+        return record is null
+            ? ApiProblems.AchievementNotFound.Result("No such achievement.")
+            : new RawJsonResult<AchievementDocument>(StatusCodes.Status200OK, Encoding.UTF8.GetBytes(record.Json), "application/ld+json") { CacheControl = "public, max-age=60" };
+    }
+
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetImage(string id, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        (string MediaType, byte[] Bytes)? image = await storage.Achievements.GetImageAsync(urls.Achievement(id), cancellationToken);
+        return image is { } found
+            ? TypedResults.File(found.Bytes, found.MediaType)
+            : ApiProblems.NotFound.Result("This achievement has no stored image.");
+    }
+
+    private static string NewId() =>
+        Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)).Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,523 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using BadgeIssuer.Api.Features.Achievements;
+using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Model;
+using BadgeIssuer.Core.Schemas;
+using BadgeIssuer.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace BadgeIssuer.Api.Features.Issue;
+
+/// <summary>
+/// The Open Badges way to issue: <c>POST /awards</c> names an achievement and a recipient; the service writes the
+/// OpenBadgeCredential (issuer profile, achievement, hashed recipient, status entry), signs and stores it and answers
+/// with the credential and its download links. <c>POST /awards/batch</c> does the same for many, one result each.
+/// </summary>
+internal static class AwardsApi
+{
+    private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IEndpointRouteBuilder MapAwards(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/awards").WithTags("Awards").RequireAuthorization(ApiScopes.Issue);
+
+        group.MapPost("/", Award)
+            .WithName("Award")
+            .WithSummary("Award an achievement to a learner")
+            .WithDescription("Writes, signs and stores an OpenBadgeCredential. The recipient's email is stored in the credential only as a salted SHA-256 (unless hashed is false). Honours the Idempotency-Key header: a retry returns the same credential (200) instead of a second one.")
+            .AcceptsJson<AwardRequest>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapPost("/batch", AwardBatch)
+            .WithName("AwardBatch")
+            .WithSummary("Award achievements in bulk")
+            .WithDescription("Up to BadgeIssuer:MaxBatchSize awards; each gets its own result (one bad item does not fail the others). With an Idempotency-Key header, item i uses '<key>#i' unless it has its own idempotencyKey.")
+            .AcceptsJson<AwardBatchRequest>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        return routes;
+    }
+
+    internal static async Task<Results<CreatedJsonResult<AwardResponse>, RawJsonResult<AwardResponse>, ProblemHttpResult>> Award(
+        HttpRequest request, [AsParameters] AwardServices services, CancellationToken cancellationToken)
+    {
+        if (!RequestJson.TryReadIdempotencyKey(request, out string? idempotencyKey))
+        {
+            return ApiProblems.IdempotencyKeyInvalid.Result("Idempotency-Key must be one header of 1 to 255 visible ASCII characters.");
+        }
+
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            Caller caller = Caller.From(request.HttpContext.User);
+            (byte[]? body, ProblemHttpResult? failure, bool created, string? location) =
+                await AwardOneAsync(document!.RootElement, string.Empty, idempotencyKey, caller, services, cancellationToken);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            return created
+                ? new CreatedJsonResult<AwardResponse>(body!, location!)
+                : new RawJsonResult<AwardResponse>(StatusCodes.Status200OK, body!) { Location = location };
+        }
+    }
+
+    internal static async Task<Results<RawJsonResult<AwardBatchResponse>, ProblemHttpResult>> AwardBatch(
+        HttpRequest request, [AsParameters] AwardServices services, CancellationToken cancellationToken)
+    {
+        if (!RequestJson.TryReadIdempotencyKey(request, out string? idempotencyKey))
+        {
+            return ApiProblems.IdempotencyKeyInvalid.Result("Idempotency-Key must be one header of 1 to 255 visible ASCII characters.");
+        }
+
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxBatchRequestBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            if (!document!.RootElement.TryGetProperty("awards", out JsonElement awards) || awards.ValueKind != JsonValueKind.Array)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The request needs an 'awards' array.", [new("/awards", "required: an array of awards")]);
+            }
+
+            int count = awards.GetArrayLength();
+            int max = services.Options.Value.MaxBatchSize;
+            if (count == 0 || count > max)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, $"A batch holds 1 to {max} awards.", [new("/awards", $"has {count} items; allowed 1 to {max}")]);
+            }
+
+            Caller caller = Caller.From(request.HttpContext.User);
+            var results = new (byte[]? Body, ProblemHttpResult? Problem, bool Created)[count];
+            // Items run concurrently (signing is CPU-bound; storage groups the commits); order is kept in the answer.
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, count),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    JsonElement item = awards[i];
+                    string? key = idempotencyKey is null ? null : idempotencyKey + "#" + i.ToString(CultureInfo.InvariantCulture);
+                    (byte[]? body, ProblemHttpResult? failure, bool created, _) = item.ValueKind == JsonValueKind.Object
+                        ? await AwardOneAsync(item, $"/awards/{i}", key, caller, services, ct)
+                        : (null, RequestJson.Violations(ApiProblems.InvalidRequest, "An award must be an object.", [new($"/awards/{i}", "must be an object")]), false, null);
+                    results[i] = (body, failure, created);
+                });
+
+            int succeeded = results.Count(r => r.Body is not null);
+            byte[] response = IssuerService.WriteJson(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("succeeded", succeeded);
+                w.WriteNumber("failed", count - succeeded);
+                w.WriteStartArray("results");
+                for (int i = 0; i < count; i++)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("index", i);
+                    if (results[i].Body is { } body)
+                    {
+                        w.WriteNumber("status", results[i].Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+                        w.WritePropertyName("award");
+                        w.WriteRawValue(body, skipInputValidation: true);
+                    }
+                    else
+                    {
+                        ProblemHttpResult p = results[i].Problem!;
+                        w.WriteNumber("status", p.StatusCode);
+                        w.WritePropertyName("problem");
+                        JsonSerializer.Serialize(w, p.ProblemDetails, JsonSerializerOptions.Web);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+            return new RawJsonResult<AwardBatchResponse>(StatusCodes.Status200OK, response);
+        }
+    }
+
+    private static async Task<(byte[]? Body, ProblemHttpResult? Problem, bool Created, string? Location)> AwardOneAsync(
+        JsonElement award, string path, string? idempotencyKey, Caller caller, AwardServices services, CancellationToken cancellationToken)
+    {
+        var violations = new List<InputViolation>();
+        string? achievementId = RequestJson.OptionalString(award, "achievementId", path, violations);
+        if (achievementId is null && violations.Count == 0)
+        {
+            violations.Add(new(path + "/achievementId", "required: the achievement's id"));
+        }
+
+        string? itemKey = RequestJson.OptionalString(award, "idempotencyKey", path, violations, 255);
+        idempotencyKey = itemKey ?? idempotencyKey;
+        SecuringFormat format = IssueApi.ReadFormat(RequestJson.OptionalString(award, "format", path, violations), path + "/format", violations);
+        DateTimeOffset now = services.TimeProvider.GetUtcNow();
+        DateTimeOffset validFrom = ReadDate(award, "validFrom", path, violations) ?? now;
+        DateTimeOffset? validUntil = ReadDate(award, "validUntil", path, violations);
+        if (validUntil is { } until && until <= validFrom)
+        {
+            violations.Add(new(path + "/validUntil", "validUntil must be after validFrom."));
+        }
+
+        List<string> purposes = ReadStatus(award, path, violations);
+        Recipient? recipient = ReadRecipient(award, path, violations, out string recipientLabel, out string? recipientName);
+        JsonElement? evidence = ReadArray(award, "evidence", path, violations);
+        JsonElement? results = ReadArray(award, "results", path, violations);
+        if (violations.Count > 0)
+        {
+            return (null, RequestJson.Violations(ApiProblems.InvalidRequest, "The award is not valid.", violations), false, null);
+        }
+
+        AchievementRecord? achievement = await services.Storage.Achievements.GetAsync(achievementId!, cancellationToken);
+        if (achievement is null || !caller.CanActFor(achievement.IssuerId))
+        {
+            return (null, ApiProblems.AchievementNotFound.Result($"No achievement '{achievementId}' that this API key may award."), false, null);
+        }
+
+        IssuerSigning issuer = await services.Issuers.GetSigningAsync(achievement.IssuerId, cancellationToken)
+            ?? throw new InvalidOperationException("The achievement's issuer is gone.");
+        byte[] embeddedAchievement = AchievementDocuments.Embedded(achievement.Json);
+        string achievementName = ReadName(achievement.Json);
+
+        IssueOutcome outcome = await services.Issuance.IssueAsync(
+            issuer,
+            services.Issuance.NewCredentialId(),
+            new IssueParameters(format, null, purposes, idempotencyKey, achievement.Id, recipientLabel),
+            (id, status) => WriteCredential(id, issuer, embeddedAchievement, achievementName, recipient!, recipientName, validFrom, validUntil, evidence, results, status),
+            cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return (null, IssueProblems.From(outcome), false, null);
+        }
+
+        CredentialRecord record = outcome.Credential!;
+        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created), null, outcome.Created, record.Id);
+    }
+
+    private static string ReadName(string achievementJson)
+    {
+        using JsonDocument document = JsonDocument.Parse(achievementJson);
+        return document.RootElement.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String ? name.GetString()! : "Achievement";
+    }
+
+    private static DateTimeOffset? ReadDate(JsonElement award, string name, string path, List<InputViolation> violations)
+    {
+        string? value = RequestJson.OptionalString(award, name, path, violations, 64);
+        if (value is null)
+        {
+            return null;
+        }
+
+        // xsd:dateTime with a time zone (T-13).
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset parsed)
+            && value.IndexOf('T', StringComparison.Ordinal) is > 0 and int t
+            && (value.EndsWith('Z') || value.LastIndexOfAny(['+', '-']) > t))
+        {
+            return parsed;
+        }
+
+        violations.Add(new(path + "/" + name, $"'{name}' must be a date-time with a time zone, e.g. 2026-01-31T09:00:00Z."));
+        return null;
+    }
+
+    private static List<string> ReadStatus(JsonElement award, string path, List<InputViolation> violations)
+    {
+        if (!award.TryGetProperty("status", out JsonElement status) || status.ValueKind == JsonValueKind.Null)
+        {
+            return ["revocation"];
+        }
+
+        var purposes = new List<string>();
+        if (status.ValueKind != JsonValueKind.Array)
+        {
+            violations.Add(new(path + "/status", "status must be an array: [\"revocation\"], [\"suspension\"] or []."));
+            return purposes;
+        }
+
+        foreach (JsonElement item in status.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String && item.GetString() is "revocation" or "suspension" && !purposes.Contains(item.GetString()!))
+            {
+                purposes.Add(item.GetString()!);
+            }
+            else
+            {
+                violations.Add(new(path + "/status", "status items are 'revocation' or 'suspension', each at most once."));
+            }
+        }
+
+        if (purposes.Count > 1)
+        {
+            violations.Add(new(path + "/status", "An Open Badges 3.0 credential carries one credentialStatus object (its JSON Schema allows no array): choose revocation or suspension."));
+        }
+
+        return purposes;
+    }
+
+    private static Recipient? ReadRecipient(JsonElement award, string path, List<InputViolation> violations, out string label, out string? name)
+    {
+        label = string.Empty;
+        name = null;
+        if (!award.TryGetProperty("recipient", out JsonElement r) || r.ValueKind != JsonValueKind.Object)
+        {
+            violations.Add(new(path + "/recipient", "required: an object with email or id (and optionally name)"));
+            return null;
+        }
+
+        string p = path + "/recipient";
+        string? email = RequestJson.OptionalString(r, "email", p, violations, 320);
+        string? id = RequestJson.OptionalString(r, "id", p, violations);
+        name = RequestJson.OptionalString(r, "name", p, violations, 256);
+        bool hashed = true;
+        if (r.TryGetProperty("hashed", out JsonElement h) && h.ValueKind != JsonValueKind.Null)
+        {
+            if (h.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                violations.Add(new(p + "/hashed", "hashed must be true or false."));
+            }
+            else
+            {
+                hashed = h.GetBoolean();
+            }
+        }
+
+        if (email is null && id is null)
+        {
+            if (!violations.Any(v => v.Path.StartsWith(p, StringComparison.Ordinal)))
+            {
+                violations.Add(new(p, "A recipient needs an email or an id."));
+            }
+
+            return null;
+        }
+
+        if (email is not null && (email.IndexOf('@', StringComparison.Ordinal) is < 1 || email.EndsWith('@') || email.Any(char.IsWhiteSpace)))
+        {
+            violations.Add(new(p + "/email", "email is not an email address."));
+            return null;
+        }
+
+        if (id is not null && !RequestJson.IsAbsoluteUri(id))
+        {
+            violations.Add(new(p + "/id", "id must be an absolute URI (a DID or URL)."));
+            return null;
+        }
+
+        // Emails are compared case-insensitively in practice: hash the trimmed, lower-cased address.
+        string? normalized = email?.Trim().ToLowerInvariant();
+        label = id ?? normalized!;
+        var identifiers = new List<IdentityObject>();
+        if (normalized is not null)
+        {
+            identifiers.Add(hashed
+                ? Recipient.FromEmail(normalized).Identifiers[0]
+                : new IdentityObject(IdentityObject.EmailAddress, false, normalized));
+        }
+
+        if (name is not null)
+        {
+            identifiers.Add(new IdentityObject("name", false, name));
+        }
+
+        return Recipient.Create(id, identifiers);
+    }
+
+    private static JsonElement? ReadArray(JsonElement award, string name, string path, List<InputViolation> violations)
+    {
+        if (!award.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Object))
+        {
+            violations.Add(new(path + "/" + name, $"'{name}' must be an array of objects."));
+            return null;
+        }
+
+        return value.GetArrayLength() == 0 ? null : value;
+    }
+
+    // The OpenBadgeCredential in the form the credential core writes (T-7 arrays, UTC dates, credentialSchema + extensions context).
+    private static byte[] WriteCredential(
+        string id, IssuerSigning issuer, byte[] achievement, string achievementName, Recipient recipient, string? recipientName,
+        DateTimeOffset validFrom, DateTimeOffset? validUntil, JsonElement? evidence, JsonElement? results, byte[]? status)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, s_writer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("@context");
+            w.WriteStringValue(OpenBadgeCredentialBuilder.CredentialsV2Context);
+            w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesContext);
+            w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesExtensionsContext);
+            w.WriteEndArray();
+            w.WriteString("id", id);
+            w.WriteStartArray("type");
+            w.WriteStringValue("VerifiableCredential");
+            w.WriteStringValue("OpenBadgeCredential");
+            w.WriteEndArray();
+            w.WritePropertyName("issuer");
+            w.WriteRawValue(issuer.EmbeddedProfile, skipInputValidation: true);
+            w.WriteString("validFrom", FormatDate(validFrom));
+            if (validUntil is { } until)
+            {
+                w.WriteString("validUntil", FormatDate(until));
+            }
+
+            w.WriteString("name", achievementName);
+            w.WriteStartObject("credentialSubject");
+            if (recipient.Id is not null)
+            {
+                w.WriteString("id", recipient.Id);
+            }
+
+            w.WriteStartArray("type");
+            w.WriteStringValue("AchievementSubject");
+            w.WriteEndArray();
+            if (recipient.Identifiers.Count > 0)
+            {
+                w.WriteStartArray("identifier");
+                foreach (IdentityObject identity in recipient.Identifiers)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("type", "IdentityObject");
+                    w.WriteString("identityHash", identity.IdentityHash);
+                    w.WriteString("identityType", identity.IdentityType);
+                    w.WriteBoolean("hashed", identity.Hashed);
+                    if (identity.Salt is not null)
+                    {
+                        w.WriteString("salt", identity.Salt);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WritePropertyName("achievement");
+            w.WriteRawValue(achievement, skipInputValidation: true);
+            if (results is { } r)
+            {
+                w.WritePropertyName("result");
+                r.WriteTo(w);
+            }
+
+            w.WriteEndObject();
+            if (evidence is { } e)
+            {
+                w.WritePropertyName("evidence");
+                e.WriteTo(w);
+            }
+
+            w.WriteStartArray("credentialSchema");
+            w.WriteStartObject();
+            w.WriteString("id", ObSchemaValidator.GetSchema(ObSchemaKind.AchievementCredential, ObSchemaBuild.Current).OfficialUrl);
+            w.WriteString("type", ObSchemaValidator.SchemaValidatorType);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            if (status is not null)
+            {
+                w.WritePropertyName("credentialStatus");
+                w.WriteRawValue(status, skipInputValidation: true);
+            }
+
+            w.WriteEndObject();
+        }
+
+        _ = recipientName;
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static string FormatDate(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    internal static byte[] WriteAwardResponse(CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created)
+    {
+        var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + 1024);
+        using (var w = new Utf8JsonWriter(buffer, s_writer))
+        {
+            w.WriteStartObject();
+            w.WriteString("credentialId", record.Id);
+            if (record.SignedJson is not null)
+            {
+                w.WritePropertyName("credential");
+                w.WriteRawValue(record.SignedJson, skipInputValidation: true);
+            }
+
+            if (record.Jwt is not null)
+            {
+                w.WriteString("jwt", record.Jwt);
+            }
+
+            w.WriteStartObject("links");
+            w.WriteString("credential", record.Id);
+            if (record.SignedJson is not null)
+            {
+                w.WriteString("json", record.Id + ".json");
+            }
+
+            if (record.Jwt is not null)
+            {
+                w.WriteString("jwt", record.Id + ".jwt");
+            }
+
+            w.WriteString("png", record.Id + ".png");
+            w.WriteString("svg", record.Id + ".svg");
+            w.WriteString("linkedIn", LinkedIn.AddToProfileUrl(achievementName, issuerName, record.IssuedAt, record.Id, urls.LocalId(record.Id, "/credentials/") ?? record.Id));
+            w.WriteEndObject();
+            w.WriteBoolean("created", created);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>What the award handlers need from DI.</summary>
+internal sealed record AwardServices(
+    IBadgeStorage Storage,
+    IssuerService Issuers,
+    IssuanceService Issuance,
+    PublicUrls Urls,
+    IOptions<BadgeIssuerOptions> Options,
+    TimeProvider TimeProvider);
+
+/// <summary>LinkedIn's "Add to profile" link for a certification (documented query parameters).</summary>
+internal static class LinkedIn
+{
+    public static string AddToProfileUrl(string name, string organization, DateTimeOffset issued, string certUrl, string certId) =>
+        "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME"
+        + "&name=" + Uri.EscapeDataString(name)
+        + "&organizationName=" + Uri.EscapeDataString(organization)
+        + "&issueYear=" + issued.UtcDateTime.Year.ToString(CultureInfo.InvariantCulture)
+        + "&issueMonth=" + issued.UtcDateTime.Month.ToString(CultureInfo.InvariantCulture)
+        + "&certUrl=" + Uri.EscapeDataString(certUrl)
+        + "&certId=" + Uri.EscapeDataString(certId);
+}

@@ -1,0 +1,392 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace BadgeIssuer.Api.Features.Issue;
+
+/// <summary>
+/// <c>POST /credentials/issue</c> (W3C VC-API): the caller sends an unsigned credential whose issuer is one it may
+/// issue for; the service adds status entries, validates (OB schema for OB credentials, JSON-LD safe mode always),
+/// signs, stores and answers 201 with the secured credential.
+/// </summary>
+internal static class IssueApi
+{
+    private const string CredentialsV1 = "https://www.w3.org/2018/credentials/v1";
+    private const string CredentialsV2 = "https://www.w3.org/ns/credentials/v2";
+    private const string DataIntegrityV2 = "https://w3id.org/security/data-integrity/v2";
+    private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IServiceCollection AddIssue(this IServiceCollection services)
+    {
+        services.AddSingleton<StatusIndexPool>();
+        services.AddSingleton<IssuanceService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIssue(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/credentials/issue", IssueCredential)
+            .WithTags("Issue")
+            .WithName("IssueCredential")
+            .WithSummary("Issue a credential (W3C VC-API)")
+            .WithDescription("Signs the credential with the issuer's keys (Data Integrity eddsa-rdfc-2022 by default, or VC-JWT), adds the requested status entries and stores it. Honours the Idempotency-Key header.")
+            .AcceptsJson<IssueCredentialRequest>()
+            .RequireAuthorization(ApiScopes.Issue)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return routes;
+    }
+
+    internal static async Task<Results<CreatedJsonResult<IssueCredentialResponse>, RawJsonResult<IssueCredentialResponse>, ProblemHttpResult>> IssueCredential(
+        HttpRequest request,
+        IssuerService issuers,
+        IssuanceService issuance,
+        PublicUrls urls,
+        IOptions<BadgeIssuerOptions> options,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        if (!RequestJson.TryReadIdempotencyKey(request, out string? idempotencyKey))
+        {
+            return ApiProblems.IdempotencyKeyInvalid.Result("Idempotency-Key must be one header of 1 to 255 visible ASCII characters.");
+        }
+
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            JsonElement root = document!.RootElement;
+            var violations = new List<InputViolation>();
+            if (!root.TryGetProperty("credential", out JsonElement credential) || credential.ValueKind != JsonValueKind.Object)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The request needs a 'credential' object.", [new("/credential", "required: an unsigned credential object")]);
+            }
+
+            SecuringFormat format = SecuringFormat.DataIntegrity;
+            string? alg = null;
+            IReadOnlyList<string> purposes = [];
+            if (root.TryGetProperty("options", out JsonElement o) && o.ValueKind != JsonValueKind.Null)
+            {
+                if (o.ValueKind != JsonValueKind.Object)
+                {
+                    return RequestJson.Violations(ApiProblems.InvalidRequest, "'options' must be an object.", [new("/options", "must be an object")]);
+                }
+
+                format = ReadFormat(RequestJson.OptionalString(o, "format", "/options", violations), "/options/format", violations);
+                alg = RequestJson.OptionalString(o, "alg", "/options", violations);
+                if (alg is not (null or "RS256" or "EdDSA"))
+                {
+                    violations.Add(new("/options/alg", "alg must be RS256 or EdDSA."));
+                }
+
+                purposes = ReadPurposes(o, violations);
+            }
+
+            CheckCredentialShape(credential, purposes, violations, out string? issuerId, out bool isV1);
+            if (violations.Count > 0)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The issue request is not valid.", violations);
+            }
+
+            Caller caller = Caller.From(request.HttpContext.User);
+            IssuerSigning? issuer = caller.CanActFor(issuerId!) ? await issuers.GetSigningAsync(issuerId!, cancellationToken) : null;
+            if (issuer is null)
+            {
+                return ApiProblems.IssuerNotFound.Result($"No issuer '{issuerId}' that this API key may issue for.");
+            }
+
+            string credentialId = credential.TryGetProperty("id", out JsonElement idElement) && idElement.ValueKind == JsonValueKind.String
+                ? idElement.GetString()!
+                : issuance.NewCredentialId();
+            bool addId = !credential.TryGetProperty("id", out _);
+            DateTimeOffset now = timeProvider.GetUtcNow();
+
+            IssueOutcome outcome;
+            try
+            {
+                outcome = await issuance.IssueAsync(
+                    issuer,
+                    credentialId,
+                    new IssueParameters(format, alg, purposes, idempotencyKey, null, RecipientLabel(credential)),
+                    (id, status) => Rewrite(credential, addId ? id : null, status, isV1, format, now),
+                    cancellationToken);
+            }
+            catch (StorageConflictException)
+            {
+                return ApiProblems.Conflict.Result($"A credential with id '{credentialId}' was already issued.");
+            }
+
+            if (!outcome.Succeeded)
+            {
+                return IssueProblems.From(outcome);
+            }
+
+            byte[] body = WriteResponse(outcome.Credential!);
+            string location = urls.LocalId(outcome.Credential!.Id, "/credentials/") is not null ? outcome.Credential.Id : urls.Base + "/credentials";
+            return outcome.Created
+                ? new CreatedJsonResult<IssueCredentialResponse>(body, location)
+                : new RawJsonResult<IssueCredentialResponse>(StatusCodes.Status200OK, body) { Location = location };
+        }
+    }
+
+    internal static SecuringFormat ReadFormat(string? value, string path, List<InputViolation> violations)
+    {
+        switch (value)
+        {
+            case null or "di" or "ldp" or "ldp_vc":
+                return SecuringFormat.DataIntegrity;
+            case "jwt" or "jwt_vc" or "vc+jwt":
+                return SecuringFormat.Jwt;
+            case "both":
+                return SecuringFormat.Both;
+            default:
+                violations.Add(new(path, "format must be di, jwt or both."));
+                return SecuringFormat.DataIntegrity;
+        }
+    }
+
+    // options.credentialStatus: "revocation" | ["revocation", ...] | {statusPurpose} | [{type, statusPurpose}, ...].
+    private static List<string> ReadPurposes(JsonElement options, List<InputViolation> violations)
+    {
+        var purposes = new List<string>();
+        if (!options.TryGetProperty("credentialStatus", out JsonElement status) || status.ValueKind == JsonValueKind.Null)
+        {
+            return purposes;
+        }
+
+        IEnumerable<JsonElement> items = status.ValueKind == JsonValueKind.Array ? status.EnumerateArray() : [status];
+        int i = 0;
+        foreach (JsonElement item in items)
+        {
+            string path = status.ValueKind == JsonValueKind.Array ? $"/options/credentialStatus/{i}" : "/options/credentialStatus";
+            string? purpose = item.ValueKind switch
+            {
+                JsonValueKind.String => item.GetString(),
+                JsonValueKind.Object when item.TryGetProperty("statusPurpose", out JsonElement p) && p.ValueKind == JsonValueKind.String => p.GetString(),
+                JsonValueKind.Object => "revocation",
+                _ => null,
+            };
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("type", out JsonElement t)
+                && !(t.ValueKind == JsonValueKind.String && t.GetString() == "BitstringStatusListEntry"))
+            {
+                violations.Add(new(path + "/type", "Only BitstringStatusListEntry status entries are issued."));
+            }
+
+            if (purpose is not ("revocation" or "suspension"))
+            {
+                violations.Add(new(path, "A status purpose is revocation or suspension."));
+            }
+            else if (purposes.Contains(purpose))
+            {
+                violations.Add(new(path, $"'{purpose}' is asked for twice."));
+            }
+            else
+            {
+                purposes.Add(purpose);
+            }
+
+            i++;
+        }
+
+        return purposes;
+    }
+
+    private static void CheckCredentialShape(JsonElement credential, IReadOnlyList<string> purposes, List<InputViolation> violations, out string? issuerId, out bool isV1)
+    {
+        issuerId = null;
+        isV1 = false;
+        if (!credential.TryGetProperty("@context", out JsonElement context) || context.ValueKind != JsonValueKind.Array || context.GetArrayLength() == 0
+            || context[0].ValueKind != JsonValueKind.String)
+        {
+            violations.Add(new("/credential/@context", "@context must be an array whose first item is the VC 2.0 (or 1.1) context URL."));
+        }
+        else if (context[0].GetString() is string first)
+        {
+            isV1 = first == CredentialsV1;
+            if (first is not (CredentialsV1 or CredentialsV2))
+            {
+                violations.Add(new("/credential/@context/0", $"The first context must be {CredentialsV2} (or {CredentialsV1})."));
+            }
+        }
+
+        if (!credential.TryGetProperty("type", out JsonElement type)
+            || !(type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.String && t.GetString() == "VerifiableCredential") : type.ValueKind == JsonValueKind.String && type.GetString() == "VerifiableCredential"))
+        {
+            violations.Add(new("/credential/type", "type must include VerifiableCredential."));
+        }
+
+        if (credential.TryGetProperty("issuer", out JsonElement issuer))
+        {
+            issuerId = issuer.ValueKind switch
+            {
+                JsonValueKind.String => issuer.GetString(),
+                JsonValueKind.Object when issuer.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String => id.GetString(),
+                _ => null,
+            };
+        }
+
+        if (string.IsNullOrEmpty(issuerId))
+        {
+            violations.Add(new("/credential/issuer", "issuer is required: the id (or an object with the id) of an issuer hosted here."));
+        }
+
+        if (credential.TryGetProperty("id", out JsonElement credentialId)
+            && (credentialId.ValueKind != JsonValueKind.String || !RequestJson.IsAbsoluteUri(credentialId.GetString()!)))
+        {
+            violations.Add(new("/credential/id", "id must be an absolute URI (or be left out: the service assigns one)."));
+        }
+
+        if (credential.TryGetProperty("proof", out _))
+        {
+            violations.Add(new("/credential/proof", "The credential must be unsigned."));
+        }
+
+        if (purposes.Count > 0 && credential.TryGetProperty("credentialStatus", out _))
+        {
+            violations.Add(new("/credential/credentialStatus", "Either send credentialStatus or ask for it in options.credentialStatus, not both."));
+        }
+
+        if (purposes.Count > 1 && IssuanceService.IsOpenBadge(credential))
+        {
+            violations.Add(new("/options/credentialStatus", "An Open Badges 3.0 credential carries one credentialStatus object (its JSON Schema allows no array): ask for revocation or suspension."));
+        }
+
+        if (!credential.TryGetProperty("credentialSubject", out JsonElement subject) || subject.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        {
+            violations.Add(new("/credential/credentialSubject", "credentialSubject is required."));
+        }
+    }
+
+    private static string RecipientLabel(JsonElement credential)
+    {
+        if (credential.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object)
+        {
+            if (subject.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String)
+            {
+                return id.GetString()!;
+            }
+
+            if (subject.TryGetProperty("identifier", out JsonElement identifiers) && identifiers.ValueKind == JsonValueKind.Array
+                && identifiers.GetArrayLength() > 0 && identifiers[0].ValueKind == JsonValueKind.Object
+                && identifiers[0].TryGetProperty("identityHash", out JsonElement hash) && hash.ValueKind == JsonValueKind.String)
+            {
+                return hash.GetString()!;
+            }
+        }
+
+        return string.Empty;
+    }
+
+    // The credential as sent, plus: the data-integrity context for VC 1.1 + DI, an id and a validity start when absent,
+    // and the status entries. Every other member is copied byte for byte.
+    private static byte[] Rewrite(JsonElement credential, string? newId, byte[]? status, bool isV1, SecuringFormat format, DateTimeOffset now)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, s_writer))
+        {
+            w.WriteStartObject();
+            foreach (JsonProperty p in credential.EnumerateObject())
+            {
+                if (p.NameEquals("@context") && isV1 && format != SecuringFormat.Jwt
+                    && !p.Value.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String && c.GetString() == DataIntegrityV2))
+                {
+                    w.WriteStartArray("@context");
+                    foreach (JsonElement c in p.Value.EnumerateArray())
+                    {
+                        c.WriteTo(w);
+                    }
+
+                    w.WriteStringValue(DataIntegrityV2);
+                    w.WriteEndArray();
+                }
+                else
+                {
+                    p.WriteTo(w);
+                }
+
+                if (p.NameEquals("@context") && newId is not null)
+                {
+                    w.WriteString("id", newId);
+                }
+            }
+
+            string dateMember = isV1 ? "issuanceDate" : "validFrom";
+            if (!credential.TryGetProperty(dateMember, out _))
+            {
+                w.WriteString(dateMember, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (status is not null)
+            {
+                w.WritePropertyName("credentialStatus");
+                w.WriteRawValue(status, skipInputValidation: true);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    // {"verifiableCredential": <DI JSON> | {EnvelopedVerifiableCredential with the JWT}}
+    private static byte[] WriteResponse(CredentialRecord record)
+    {
+        var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + 256);
+        using (var w = new Utf8JsonWriter(buffer, s_writer))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("verifiableCredential");
+            if (record.SignedJson is not null)
+            {
+                w.WriteRawValue(record.SignedJson, skipInputValidation: true);
+            }
+            else
+            {
+                WriteEnveloped(w, record.Jwt!);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A VC 2.0 EnvelopedVerifiableCredential carrying a VC-JWT.</summary>
+    internal static void WriteEnveloped(Utf8JsonWriter w, string jwt)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("@context");
+        w.WriteStringValue(CredentialsV2);
+        w.WriteEndArray();
+        w.WriteString("id", "data:application/vc+jwt," + jwt);
+        w.WriteString("type", "EnvelopedVerifiableCredential");
+        w.WriteEndObject();
+    }
+}
+
+/// <summary>Maps an unsuccessful <see cref="IssueOutcome"/> to its problem.</summary>
+internal static class IssueProblems
+{
+    public static ProblemHttpResult From(IssueOutcome outcome) => outcome.Problem switch
+    {
+        ProblemKind.JsonLd => ApiProblems.JsonLdError.Result(outcome.Detail!),
+        ProblemKind.InvalidRequest => RequestJson.Violations(ApiProblems.InvalidRequest, outcome.Detail!, outcome.Violations ?? []),
+        _ => RequestJson.Violations(ApiProblems.InvalidCredential, outcome.Detail!, outcome.Violations ?? []),
+    };
+}

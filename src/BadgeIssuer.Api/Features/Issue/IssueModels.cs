@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using System.Text.Json;
+
+namespace BadgeIssuer.Api.Features.Issue;
+
+// Wire shapes for OpenAPI. Handlers read requests with JsonDocument and write signed credentials as raw bytes.
+
+/// <summary>W3C VC-API "Issue Credential" request.</summary>
+public sealed record IssueCredentialRequest(
+    [property: Description("The unsigned credential (VC 2.0 or 1.1). Its issuer (string or object with id) must be an issuer the caller may issue for.")]
+    JsonElement Credential,
+    IssueCredentialOptions? Options = null);
+
+/// <summary>Options of an issue request.</summary>
+public sealed record IssueCredentialOptions(
+    [property: Description("di (Data Integrity eddsa-rdfc-2022, default), jwt (VC-JWT) or both.")]
+    string? Format = null,
+    [property: Description("JWT algorithm: RS256 (default for did:web issuers) or EdDSA.")]
+    string? Alg = null,
+    [property: Description("Status entries to add: revocation and/or suspension (strings, or objects with statusPurpose). An Open Badges credential takes one.")]
+    JsonElement? CredentialStatus = null);
+
+/// <summary>W3C VC-API "Issue Credential" response.</summary>
+public sealed record IssueCredentialResponse(
+    [property: Description("The secured credential: a Data Integrity JSON object, or an EnvelopedVerifiableCredential whose id is a data:application/vc+jwt URL.")]
+    JsonElement VerifiableCredential);
+
+/// <summary>An award: one learner receives one achievement.</summary>
+public sealed record AwardRequest(
+    [property: Description("The achievement's id (its URL).")] string AchievementId,
+    AwardRecipient Recipient,
+    [property: Description("OB Evidence objects.")] JsonElement? Evidence = null,
+    [property: Description("OB Result objects (credentialSubject.result).")] JsonElement? Results = null,
+    [property: Description("Start of validity (default: now).")] DateTimeOffset? ValidFrom = null,
+    DateTimeOffset? ValidUntil = null,
+    [property: Description("di (default), jwt or both.")] string? Format = null,
+    [property: Description("Status purposes: [\"revocation\"] (default), [\"suspension\"] or [] for none.")] IReadOnlyList<string>? Status = null,
+    [property: Description("Per-item idempotency key (batch only; single awards use the Idempotency-Key header).")] string? IdempotencyKey = null);
+
+/// <summary>Who receives the award: an email (stored only as a salted SHA-256 unless hashed is false) or an id (DID/URL).</summary>
+public sealed record AwardRecipient(string? Email = null, string? Id = null, string? Name = null, bool? Hashed = null);
+
+/// <summary>The issued award: the signed credential and where to download it.</summary>
+public sealed record AwardResponse(
+    string CredentialId,
+    [property: Description("The signed credential (Data Integrity JSON) when issued in that format.")] JsonElement? Credential,
+    [property: Description("The VC-JWT when issued in that format.")] string? Jwt,
+    AwardLinks Links,
+    [property: Description("False when an earlier request with the same idempotency key produced this credential.")] bool Created);
+
+public sealed record AwardLinks(string Credential, string? Json, string? Jwt, string Png, string Svg, string LinkedIn);
+
+/// <summary>Up to the configured maximum of awards.</summary>
+public sealed record AwardBatchRequest(IReadOnlyList<AwardRequest> Awards);
+
+/// <summary>One result per submitted award, in order.</summary>
+public sealed record AwardBatchResponse(int Succeeded, int Failed, IReadOnlyList<AwardBatchItem> Results);
+
+/// <summary>Either the award or the problem of that item.</summary>
+public sealed record AwardBatchItem(int Index, int Status, AwardResponse? Award = null, JsonElement? Problem = null);

@@ -1,0 +1,265 @@
+using System.Text;
+using System.Text.Json;
+using BadgeIssuer.Api.Features.Issue;
+using BadgeIssuer.Api.Features.Verify;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BadgeIssuer.Api.Features.Issuers;
+
+/// <summary>An issuer's OB Profile as published (JSON-LD).</summary>
+public sealed record ProfileDocument(
+    [property: System.Text.Json.Serialization.JsonPropertyName("@context")] IReadOnlyList<string> Context,
+    string Id, IReadOnlyList<string> Type, string Name, string? Url = null, string? Email = null, string? Description = null, JsonElement? Image = null);
+
+/// <summary>Create or update an issuer profile.</summary>
+public sealed record IssuerRequest(string Name, string? Url = null, string? Email = null, string? Description = null, string? Image = null, string? Slug = null, string? DidMethod = null);
+
+/// <summary>A public key of an issuer (private keys never leave the service).</summary>
+public sealed record IssuerKeyDocument(string Id, string Type, bool Current, DateTimeOffset CreatedAt, JsonElement PublicKeyJwk);
+
+public sealed record IssuerKeyList(IReadOnlyList<IssuerKeyDocument> Keys);
+
+/// <summary>
+/// Issuers (tenants): admins create them; each issuer's keys are created here and never returned. Public: the OB
+/// Profile at <c>/issuers/{slug}</c> and the did:web DID document at <c>/issuers/{slug}/did.json</c>.
+/// </summary>
+internal static class IssuersApi
+{
+    public static IServiceCollection AddIssuers(this IServiceCollection services)
+    {
+        services.AddSingleton<IssuerService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIssuers(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/issuers").WithTags("Issuers");
+        group.MapPost("/", Create).WithName("CreateIssuer").WithSummary("Create an issuer (admin)")
+            .WithDescription("Creates the issuer's Ed25519 (Data Integrity) and, for did:web, RSA (RS256 JWT) keys. didMethod: web (default; DID document served here) or key.")
+            .AcceptsJson<IssuerRequest>()
+            .RequireAuthorization(ApiScopes.Admin)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{slug}", GetProfile).WithName("GetIssuerProfile").WithSummary("The issuer's OB Profile (public, JSON-LD)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{slug}", Update).WithName("UpdateIssuerProfile").WithSummary("Replace the issuer's profile")
+            .WithDescription("Credentials already issued keep the profile they were signed with.")
+            .AcceptsJson<IssuerRequest>()
+            .RequireAuthorization(ApiScopes.Manage)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{slug}/did.json", GetDidDocument).WithName("GetIssuerDidDocument").WithSummary("The issuer's did:web DID document (public)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{slug}/keys", ListKeys).WithName("ListIssuerKeys").WithSummary("The issuer's public keys, current and retired")
+            .RequireAuthorization(ApiScopes.Manage)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{slug}/keys/rotate", Rotate).WithName("RotateIssuerKeys").WithSummary("Rotate the issuer's signing keys")
+            .WithDescription("New keys become current; old public keys stay in the DID document so credentials already issued keep verifying. did:key issuers cannot rotate (the identifier is the key).")
+            .RequireAuthorization(ApiScopes.Manage)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        return routes;
+    }
+
+    internal static async Task<Results<CreatedJsonResult<ProfileDocument>, ProblemHttpResult>> Create(
+        HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            JsonElement body = document!.RootElement;
+            var violations = new List<InputViolation>();
+            IssuerProfileInput? profile = ReadProfile(body, violations);
+            string? slug = RequestJson.OptionalString(body, "slug", string.Empty, violations, 64);
+            string didMethod = RequestJson.OptionalString(body, "didMethod", string.Empty, violations, 8) ?? "web";
+            if (slug is not null && !Slugs.IsValid(slug))
+            {
+                violations.Add(new("/slug", "slug must be 1-64 of a-z, 0-9 and '-' (not starting with '-')."));
+            }
+
+            if (didMethod is not ("web" or "key"))
+            {
+                violations.Add(new("/didMethod", "didMethod must be web or key."));
+            }
+
+            if (violations.Count > 0)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The issuer request is not valid.", violations);
+            }
+
+            slug ??= Slugify(profile!.Name!);
+            if (await storage.Issuers.GetBySlugAsync(slug, cancellationToken) is not null)
+            {
+                return ApiProblems.Conflict.Result($"An issuer with slug '{slug}' exists; choose another slug.");
+            }
+
+            IssuerRecord record;
+            try
+            {
+                record = await issuers.CreateAsync(slug, didMethod, profile!, cancellationToken);
+            }
+            catch (StorageConflictException)
+            {
+                return ApiProblems.Conflict.Result($"An issuer with slug '{slug}' exists; choose another slug.");
+            }
+
+            return new CreatedJsonResult<ProfileDocument>(Encoding.UTF8.GetBytes(record.ProfileJson), urls.IssuerProfile(slug));
+        }
+    }
+
+    internal static async Task<Results<RawJsonResult<ProfileDocument>, ProblemHttpResult>> Update(
+        string slug, HttpRequest request, IssuerService issuers, IBadgeStorage storage, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await storage.Issuers.GetBySlugAsync(slug, cancellationToken);
+        if (issuer is null || !Caller.From(request.HttpContext.User).CanActFor(issuer.Id))
+        {
+            return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
+        }
+
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var violations = new List<InputViolation>();
+            IssuerProfileInput? profile = ReadProfile(document!.RootElement, violations);
+            if (violations.Count > 0)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The profile is not valid.", violations);
+            }
+
+            await issuers.UpdateProfileAsync(issuer, profile!, cancellationToken);
+            return new RawJsonResult<ProfileDocument>(StatusCodes.Status200OK, Encoding.UTF8.GetBytes(IssuerService.BuildProfile(issuer.Id, profile!)), "application/ld+json");
+        }
+    }
+
+    internal static async Task<Results<RawJsonResult<ProfileDocument>, ProblemHttpResult>> GetProfile(string slug, IBadgeStorage storage, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await storage.Issuers.GetBySlugAsync(slug, cancellationToken);
+        return issuer is null
+            ? ApiProblems.IssuerNotFound.Result("No such issuer.")
+            : new RawJsonResult<ProfileDocument>(StatusCodes.Status200OK, Encoding.UTF8.GetBytes(issuer.ProfileJson), "application/ld+json") { CacheControl = "public, max-age=60" };
+    }
+
+    internal static async Task<Results<RawJsonResult<object>, ProblemHttpResult>> GetDidDocument(string slug, IBadgeStorage storage, IssuerService issuers, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await storage.Issuers.GetBySlugAsync(slug, cancellationToken);
+        byte[]? document = issuer is null ? null : await issuers.BuildDidDocumentAsync(issuer, cancellationToken);
+        return document is null
+            ? ApiProblems.NotFound.Result("No did:web issuer with this slug.")
+            : new RawJsonResult<object>(StatusCodes.Status200OK, document, "application/did+json") { CacheControl = "public, max-age=300" };
+    }
+
+    internal static async Task<Results<RawJsonResult<IssuerKeyList>, ProblemHttpResult>> ListKeys(string slug, HttpRequest request, IBadgeStorage storage, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await storage.Issuers.GetBySlugAsync(slug, cancellationToken);
+        if (issuer is null || !Caller.From(request.HttpContext.User).CanActFor(issuer.Id))
+        {
+            return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
+        }
+
+        return new RawJsonResult<IssuerKeyList>(StatusCodes.Status200OK, WriteKeys(await storage.Issuers.ListKeysAsync(issuer.Id, cancellationToken)));
+    }
+
+    internal static async Task<Results<RawJsonResult<IssuerKeyList>, ProblemHttpResult>> Rotate(
+        string slug, HttpRequest request, IBadgeStorage storage, IssuerService issuers, HostedIssuerResolver resolver, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await storage.Issuers.GetBySlugAsync(slug, cancellationToken);
+        if (issuer is null || !Caller.From(request.HttpContext.User).CanActFor(issuer.Id))
+        {
+            return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
+        }
+
+        if (issuer.DidMethod != "web")
+        {
+            return ApiProblems.Conflict.Result("A did:key issuer's identifier is its key: it cannot rotate. Create a did:web issuer for rotation.");
+        }
+
+        IReadOnlyList<IssuerKeyRecord> keys = await issuers.RotateAsync(issuer, cancellationToken);
+        resolver.Invalidate(issuer.Id);
+        return new RawJsonResult<IssuerKeyList>(StatusCodes.Status200OK, WriteKeys(keys));
+    }
+
+    private static byte[] WriteKeys(IReadOnlyList<IssuerKeyRecord> keys) => IssuerService.WriteJson(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("keys");
+        foreach (IssuerKeyRecord key in keys)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", key.KeyId);
+            w.WriteString("type", key.KeyType);
+            w.WriteBoolean("current", key.IsCurrent);
+            w.WriteString("createdAt", key.CreatedAt);
+            w.WritePropertyName("publicKeyJwk");
+            w.WriteRawValue(key.PublicJwk);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static IssuerProfileInput? ReadProfile(JsonElement body, List<InputViolation> violations)
+    {
+        string? name = RequestJson.OptionalString(body, "name", string.Empty, violations, 256);
+        string? url = RequestJson.OptionalString(body, "url", string.Empty, violations);
+        string? email = RequestJson.OptionalString(body, "email", string.Empty, violations, 320);
+        string? description = RequestJson.OptionalString(body, "description", string.Empty, violations, 8192);
+        string? image = RequestJson.OptionalString(body, "image", string.Empty, violations);
+        if (name is null && !violations.Any(v => v.Path == "/name"))
+        {
+            violations.Add(new("/name", "required"));
+        }
+
+        if (url is not null && !(RequestJson.IsAbsoluteUri(url) && url.StartsWith("http", StringComparison.OrdinalIgnoreCase)))
+        {
+            violations.Add(new("/url", "url must be an absolute http(s) URL."));
+        }
+
+        if (image is not null && !RequestJson.IsAbsoluteUri(image))
+        {
+            violations.Add(new("/image", "image must be an absolute URL."));
+        }
+
+        if (email is not null && (email.IndexOf('@', StringComparison.Ordinal) < 1 || email.Any(char.IsWhiteSpace)))
+        {
+            violations.Add(new("/email", "email is not an email address."));
+        }
+
+        return violations.Count > 0 ? null : new IssuerProfileInput(name, url, email, description, image);
+    }
+
+    internal static string Slugify(string name)
+    {
+        var sb = new StringBuilder();
+        foreach (char c in name.ToLowerInvariant())
+        {
+            if (c is >= 'a' and <= 'z' or >= '0' and <= '9')
+            {
+                sb.Append(c);
+            }
+            else if (sb.Length > 0 && sb[^1] != '-')
+            {
+                sb.Append('-');
+            }
+
+            if (sb.Length >= 48)
+            {
+                break;
+            }
+        }
+
+        string slug = sb.ToString().Trim('-');
+        return slug.Length == 0 ? "issuer-" + Guid.NewGuid().ToString("N")[..8] : slug;
+    }
+}

@@ -1,0 +1,229 @@
+using System.Text.Json;
+using BadgeIssuer.Api.Features.Issue;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace BadgeIssuer.Api.Features.Status;
+
+/// <summary>The outcome of a status change.</summary>
+public sealed record StatusChangeResponse(string CredentialId, string StatusPurpose, bool Set, string StatusListCredential, long Version, bool Changed);
+
+/// <summary>VC-API "Update Status" request.</summary>
+public sealed record UpdateStatusRequest(string CredentialId, IReadOnlyList<UpdateStatusItem> CredentialStatus);
+
+/// <summary>One status change: the purpose (revocation or suspension) and the new value.</summary>
+public sealed record UpdateStatusItem(string? Type = null, string? StatusPurpose = null, JsonElement? Status = null);
+
+/// <summary>
+/// Revocation and suspension: <c>POST /credentials/status</c> (VC-API shape) and <c>POST /credentials/{id}/revoke|suspend|reinstate</c>
+/// change one bit (revocation is permanent; reinstate clears a suspension); every change is recorded with the caller
+/// as actor. <c>GET /status-lists/{listId}</c> publishes the issuer-signed list, with ETag and Cache-Control.
+/// </summary>
+internal static class StatusApi
+{
+    public static IServiceCollection AddStatus(this IServiceCollection services)
+    {
+        services.AddSingleton<StatusListPublisher>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder manage = routes.MapGroup("/credentials").WithTags("Status").RequireAuthorization(ApiScopes.Revoke);
+        manage.MapPost("/status", UpdateStatus)
+            .WithName("UpdateCredentialStatus")
+            .WithSummary("Change a credential's status (W3C VC-API)")
+            .WithDescription("Body: {credentialId, credentialStatus: [{type: BitstringStatusListEntry, statusPurpose: revocation|suspension, status: true|false}]}. Revocation cannot be undone.")
+            .AcceptsJson<UpdateStatusRequest>()
+            .Produces<StatusChangeResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        foreach ((string verb, string purpose, bool set, string summary) in new[]
+        {
+            ("revoke", "revocation", true, "Revoke a credential (permanent)"),
+            ("suspend", "suspension", true, "Suspend a credential"),
+            ("reinstate", "suspension", false, "Lift a credential's suspension"),
+        })
+        {
+            manage.MapPost("/{id}/" + verb, (string id, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken ct) =>
+                    ChangeAsync(urls.Credential(id), purpose, set, request, storage, urls, ct))
+                .WithName(char.ToUpperInvariant(verb[0]) + verb[1..] + "Credential")
+                .WithSummary(summary)
+                .Produces<StatusChangeResponse>()
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status409Conflict);
+        }
+
+        routes.MapGet("/status-lists/{listId}", GetStatusList)
+            .WithTags("Status")
+            .WithName("GetStatusList")
+            .WithSummary("A Bitstring Status List credential, signed by its issuer (public)")
+            .WithDescription("application/vc+ld+json (Data Integrity, default) or, by Accept, application/vc+jwt. ETag/If-None-Match; Cache-Control max-age matches the list's ttl.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/vc+ld+json", additionalContentTypes: ["application/vc+jwt"])
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    internal static async Task<Results<Ok<StatusChangeResponse>, ProblemHttpResult>> UpdateStatus(HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            JsonElement root = document!.RootElement;
+            var violations = new List<InputViolation>();
+            string? credentialId = RequestJson.OptionalString(root, "credentialId", string.Empty, violations);
+            if (credentialId is null && violations.Count == 0)
+            {
+                violations.Add(new("/credentialId", "required"));
+            }
+
+            if (!root.TryGetProperty("credentialStatus", out JsonElement items) || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() != 1
+                || items[0].ValueKind != JsonValueKind.Object)
+            {
+                violations.Add(new("/credentialStatus", "credentialStatus must be an array with one object {statusPurpose, status}."));
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The status request is not valid.", violations);
+            }
+
+            JsonElement item = items[0];
+            string? purpose = RequestJson.OptionalString(item, "statusPurpose", "/credentialStatus/0", violations);
+            bool? set = null;
+            if (item.TryGetProperty("status", out JsonElement status))
+            {
+                set = status.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    JsonValueKind.Number when status.TryGetInt32(out int n) && n is 0 or 1 => n == 1,
+                    JsonValueKind.String => status.GetString() switch
+                    {
+                        "1" or "true" or "revoked" or "suspended" => true,
+                        "0" or "false" or "active" or "reinstated" => false,
+                        _ => null,
+                    },
+                    _ => null,
+                };
+                if (purpose is null && status.ValueKind == JsonValueKind.String)
+                {
+                    purpose = status.GetString() switch { "revoked" => "revocation", "suspended" => "suspension", _ => null };
+                }
+            }
+
+            if (set is null)
+            {
+                violations.Add(new("/credentialStatus/0/status", "status must be true/false (or \"revoked\", \"suspended\", \"active\")."));
+            }
+
+            if (purpose is not ("revocation" or "suspension"))
+            {
+                violations.Add(new("/credentialStatus/0/statusPurpose", "statusPurpose must be revocation or suspension."));
+            }
+
+            if (violations.Count > 0)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The status request is not valid.", violations);
+            }
+
+            return await ChangeAsync(credentialId!, purpose!, set!.Value, request, storage, urls, cancellationToken);
+        }
+    }
+
+    private static async Task<Results<Ok<StatusChangeResponse>, ProblemHttpResult>> ChangeAsync(
+        string credentialId, string purpose, bool set, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        Caller caller = Caller.From(request.HttpContext.User);
+        CredentialRecord? credential = await storage.Credentials.GetAsync(credentialId, cancellationToken);
+        if (credential is null || !caller.CanActFor(credential.IssuerId))
+        {
+            return ApiProblems.CredentialNotFound.Result($"No credential '{credentialId}' that this API key may change.");
+        }
+
+        if (purpose == "revocation" && !set)
+        {
+            return ApiProblems.RevocationIsPermanent.Result("Revocation is permanent (W3C Bitstring Status List §2.1); suspend credentials that may come back.");
+        }
+
+        StatusUpdateResult result = await storage.StatusLists.SetCredentialStatusAsync(credentialId, purpose, set ? 1 : 0, caller.Actor, cancellationToken);
+        return result.Outcome switch
+        {
+            StatusUpdateOutcome.Updated or StatusUpdateOutcome.Unchanged => TypedResults.Ok(new StatusChangeResponse(
+                credentialId, purpose, set, urls.StatusList(result.ListId!), result.Version ?? 0, result.Outcome == StatusUpdateOutcome.Updated)),
+            StatusUpdateOutcome.NoStatusEntry => ApiProblems.StatusNotSupported.Result($"The credential was issued without a {purpose} status entry."),
+            _ => ApiProblems.CredentialNotFound.Result($"No credential '{credentialId}' that this API key may change."),
+        };
+    }
+
+    internal static async Task<IResult> GetStatusList(string listId, HttpRequest request, StatusListPublisher publisher, Microsoft.Extensions.Options.IOptions<BadgeIssuerOptions> options, CancellationToken cancellationToken)
+    {
+        if (listId.Length > 64)
+        {
+            return ApiProblems.NotFound.Result("No such status list.");
+        }
+
+        bool jwt = PrefersJwt(request);
+        PublishedStatusList? list = await publisher.GetAsync(listId, jwt, cancellationToken);
+        if (list is null)
+        {
+            return TypedResults.Problem(
+                detail: "No such status list.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Status list not found.",
+                type: Core.StatusList.StatusListErrors.ProblemTypeBase + "STATUS_RETRIEVAL_ERROR",
+                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = "status-list-not-found" });
+        }
+
+        HttpResponse response = request.HttpContext.Response;
+        response.Headers.Vary = "Accept";
+        string cacheControl = "public, max-age=" + options.Value.StatusListTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == list.ETag || t.Trim() == "*")))
+        {
+            response.Headers.ETag = list.ETag;
+            response.Headers.CacheControl = cacheControl;
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return new RawJsonResult<object>(StatusCodes.Status200OK, list.Body, jwt ? "application/vc+jwt" : "application/vc+ld+json")
+        {
+            ETag = list.ETag,
+            CacheControl = cacheControl,
+        };
+    }
+
+    private static bool PrefersJwt(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out IList<MediaTypeHeaderValue>? accepts))
+        {
+            return false;
+        }
+
+        double jwt = 0, json = 0;
+        foreach (MediaTypeHeaderValue a in accepts)
+        {
+            double q = a.Quality ?? 1;
+            string type = a.MediaType.Value ?? string.Empty;
+            if (type is "application/vc+jwt" or "application/jwt")
+            {
+                jwt = Math.Max(jwt, q);
+            }
+            else if (type is "application/vc+ld+json" or "application/ld+json" or "application/json" or "*/*" or "application/*")
+            {
+                json = Math.Max(json, q);
+            }
+        }
+
+        return jwt > json;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.DataIntegrity;
+using BadgeIssuer.Core.StatusList;
+using BadgeIssuer.Storage;
+using Microsoft.Extensions.Options;
+
+namespace BadgeIssuer.Api.Features.Status;
+
+/// <summary>A signed status list as published: the body and its validator.</summary>
+internal sealed record PublishedStatusList(byte[] Body, string ETag, long Version);
+
+/// <summary>
+/// Publishes an issuer's Bitstring Status Lists as issuer-signed <c>BitstringStatusListCredential</c>s (SL-3): Data
+/// Integrity JSON or VC-JWT. A list is re-signed only when its version changed: every request asks the database for
+/// the version (one indexed read) and serves the signed copy cached for it, so no reader ever gets a list older than
+/// a change that was acknowledged, on this instance or another.
+/// </summary>
+internal sealed class StatusListPublisher(IBadgeStorage storage, IssuerService issuers, PublicUrls urls, IOptions<BadgeIssuerOptions> options)
+{
+    private readonly ConcurrentDictionary<(string ListId, bool Jwt), PublishedStatusList> _cache = new();
+
+    public async Task<PublishedStatusList?> GetAsync(string listId, bool jwt, CancellationToken cancellationToken)
+    {
+        long? version = await storage.StatusLists.GetVersionAsync(listId, cancellationToken);
+        if (version is null)
+        {
+            return null;
+        }
+
+        if (_cache.TryGetValue((listId, jwt), out PublishedStatusList? cached) && cached.Version >= version)
+        {
+            return cached;
+        }
+
+        StatusListRecord? record = await storage.StatusLists.GetAsync(listId, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        IssuerSigning issuer = await issuers.GetSigningAsync(record.IssuerId, cancellationToken)
+            ?? throw new InvalidOperationException("The status list's issuer is gone.");
+        PublishedStatusList published = Sign(record, issuer, jwt);
+        _cache.AddOrUpdate((listId, jwt), published, (_, existing) => existing.Version >= published.Version ? existing : published);
+        return published;
+    }
+
+    private PublishedStatusList Sign(StatusListRecord record, IssuerSigning issuer, bool jwt)
+    {
+        string url = urls.StatusList(record.ListId);
+        if (!StatusPurposes.TryParse(record.Purpose, out StatusPurpose purpose))
+        {
+            throw new InvalidOperationException($"Status list '{record.ListId}' has an unknown purpose.");
+        }
+
+        BitstringStatusList list = BitstringStatusList.FromBits(record.Bitstring.Span, record.StatusSize);
+        // validFrom is the time of the last change: a verifier can tell how fresh the list is.
+        DateTimeOffset validFrom = new(record.UpdatedAt.Ticks - record.UpdatedAt.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var credential = new BitstringStatusListCredential(url, issuer.Record.Id, [purpose.ToSpecString()], list.Encode())
+        {
+            ValidFrom = validFrom,
+            StatusSize = record.StatusSize == 1 ? null : record.StatusSize,
+            Ttl = options.Value.StatusListTtlSeconds * 1000L,
+        };
+
+        byte[] unsigned = credential.ToUtf8Json();
+        byte[] body;
+        if (jwt)
+        {
+            body = Encoding.ASCII.GetBytes((issuer.Rs256Jwt ?? issuer.EdDsaJwt).Sign(unsigned));
+        }
+        else
+        {
+            using JsonDocument document = JsonDocument.Parse(unsigned);
+            body = EddsaRdfc2022.Sign(document.RootElement, new ProofOptions { VerificationMethod = issuer.Ed25519MethodId, Created = validFrom }, issuer.Ed25519);
+        }
+
+        string etag = "\"" + record.ListId + "-" + record.Version.ToString(CultureInfo.InvariantCulture) + (jwt ? "-jwt" : "-di") + "\"";
+        return new PublishedStatusList(body, etag, record.Version);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Features.Status;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Identifiers;
+using BadgeIssuer.Core.Verification;
+using BadgeIssuer.Storage;
+
+namespace BadgeIssuer.Api.Features.Verify;
+
+/// <summary>
+/// Resolves the DIDs and verification methods of issuers hosted here from the database (no network): the DID
+/// document is the one served at <c>/issuers/{slug}/did.json</c>, with every key the issuer ever had.
+/// </summary>
+internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService issuers, TimeProvider timeProvider) : IVerificationMethodResolver, IDidResolver
+{
+    private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(60);
+    private readonly ConcurrentDictionary<string, (LocalControllerRegistry? Registry, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    public async ValueTask<VerificationMethodResolution> ResolveVerificationMethodAsync(string verificationMethodUrl, CancellationToken cancellationToken = default)
+    {
+        int hash = verificationMethodUrl.IndexOf('#', StringComparison.Ordinal);
+        LocalControllerRegistry? registry = hash > 0 ? await RegistryAsync(verificationMethodUrl[..hash], cancellationToken) : null;
+        return registry is null
+            ? VerificationMethodResolution.Failure(ResolutionError.MethodNotSupported, "not an issuer hosted here")
+            : await registry.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
+    }
+
+    public async ValueTask<DidResolution> ResolveDidAsync(string did, CancellationToken cancellationToken = default)
+    {
+        LocalControllerRegistry? registry = await RegistryAsync(did, cancellationToken);
+        return registry is null
+            ? DidResolution.Failure(ResolutionError.MethodNotSupported, "not an issuer hosted here")
+            : await registry.ResolveDidAsync(did, cancellationToken);
+    }
+
+    private async ValueTask<LocalControllerRegistry?> RegistryAsync(string did, CancellationToken cancellationToken)
+    {
+        if (!did.StartsWith(DidWeb.Prefix, StringComparison.Ordinal) || did.Length > 512)
+        {
+            return null;
+        }
+
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        if (_cache.TryGetValue(did, out var cached) && cached.Until > now)
+        {
+            return cached.Registry;
+        }
+
+        LocalControllerRegistry? registry = null;
+        if (await storage.Issuers.GetAsync(did, cancellationToken) is { } issuer
+            && await issuers.BuildDidDocumentAsync(issuer, cancellationToken) is { } document)
+        {
+            registry = new LocalControllerRegistry();
+            registry.Register(document);
+        }
+
+        if (_cache.Count > 10_000)
+        {
+            _cache.Clear();
+        }
+
+        _cache[did] = (registry, now + s_cacheFor);
+        return registry;
+    }
+
+    /// <summary>Forgets an issuer's cached document (after a key rotation on this instance).</summary>
+    public void Invalidate(string did) => _cache.TryRemove(did, out _);
+}
+
+/// <summary>Status lists published by this service, read locally (the same signed bytes GET /status-lists serves).</summary>
+internal sealed class LocalStatusListSource(StatusListPublisher publisher, PublicUrls urls) : IStatusListCredentialSource
+{
+    public async ValueTask<ReadOnlyMemory<byte>?> GetAsync(string url, CancellationToken cancellationToken = default)
+    {
+        string? listId = urls.LocalId(url, "/status-lists/");
+        if (listId is null)
+        {
+            return null;
+        }
+
+        PublishedStatusList? list = await publisher.GetAsync(listId, jwt: false, cancellationToken);
+        return list?.Body;
+    }
+}

@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Options;
+
+namespace BadgeIssuer.Api.Infrastructure;
+
+/// <summary>Service configuration (section <c>BadgeIssuer</c>; environment <c>BadgeIssuer__…</c>). Defaults run a dev service with no set-up.</summary>
+internal sealed class BadgeIssuerOptions
+{
+    public const string Section = "BadgeIssuer";
+
+    /// <summary>The origin credentials, DID documents and status lists are published under; default: the first listening URL.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Holds the SQLite database, the dev key-encryption key and <c>bootstrap.json</c>; created if missing.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Base64 of a 32-byte AES key that wraps issuer private keys; overrides <see cref="KeyEncryptionKeyFile"/>.</summary>
+    public string? KeyEncryptionKey { get; set; }
+
+    /// <summary>File holding the base64 key-encryption key; default <c>&lt;DataDirectory&gt;/kek.key</c>, generated on first start.</summary>
+    public string? KeyEncryptionKeyFile { get; set; }
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+
+    /// <summary>Most awards in one <c>POST /awards/batch</c>.</summary>
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Largest body of the issue, award and management endpoints.</summary>
+    public int MaxRequestBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Largest body of <c>POST /awards/batch</c>.</summary>
+    public int MaxBatchRequestBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest achievement image accepted as a data: URI (PNG or SVG, baked into downloads).</summary>
+    public int MaxImageBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Published status lists carry this <c>ttl</c> and the same <c>Cache-Control</c> max-age.</summary>
+    public int StatusListTtlSeconds { get; set; } = 300;
+
+    /// <summary>Entries per new status list (≥ 131,072, a multiple of 8).</summary>
+    public int StatusListLength { get; set; } = 131_072;
+
+    /// <summary>Status indexes reserved per database round trip (unused ones stay unused).</summary>
+    public int StatusIndexBlock { get; set; } = 64;
+}
+
+internal sealed class BootstrapOptions
+{
+    /// <summary>The first admin API key (for automation); generated and printed once when not set.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary><c>web</c> (did:web hosted here, default) or <c>key</c>.</summary>
+    public string IssuerDidMethod { get; set; } = "web";
+
+    public string IssuerName { get; set; } = "BadgeIssuer Development Issuer";
+
+    public string IssuerSlug { get; set; } = "default";
+}
+
+internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BadgeIssuerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.PublicBaseUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0))
+        {
+            failures.Add("BadgeIssuer:PublicBaseUrl must be an absolute http(s) URL without user info, query or fragment.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            failures.Add("BadgeIssuer:DataDirectory must not be empty.");
+        }
+
+        if (options.Bootstrap.ApiKey is { } key && (key.Length < 24 || key.Length > 256 || key.Any(char.IsWhiteSpace)))
+        {
+            failures.Add("BadgeIssuer:Bootstrap:ApiKey must be 24 to 256 characters without whitespace.");
+        }
+
+        if (options.Bootstrap.IssuerDidMethod is not ("web" or "key"))
+        {
+            failures.Add("BadgeIssuer:Bootstrap:IssuerDidMethod must be 'web' or 'key'.");
+        }
+
+        if (!Slugs.IsValid(options.Bootstrap.IssuerSlug))
+        {
+            failures.Add("BadgeIssuer:Bootstrap:IssuerSlug must be 1-64 of a-z, 0-9 and '-'.");
+        }
+
+        if (options.MaxBatchSize is < 1 or > 10_000)
+        {
+            failures.Add("BadgeIssuer:MaxBatchSize must be between 1 and 10000.");
+        }
+
+        if (options.MaxRequestBytes is < 4096 || options.MaxBatchRequestBytes < options.MaxRequestBytes)
+        {
+            failures.Add("BadgeIssuer:MaxRequestBytes must be at least 4096 and at most MaxBatchRequestBytes.");
+        }
+
+        if (options.StatusListTtlSeconds is < 0 or > 86_400 * 30)
+        {
+            failures.Add("BadgeIssuer:StatusListTtlSeconds must be between 0 and 2592000.");
+        }
+
+        if (options.StatusListLength < 131_072 || options.StatusListLength % 8 != 0 || options.StatusListLength > 8 * 16 * 1024 * 1024)
+        {
+            failures.Add("BadgeIssuer:StatusListLength must be a multiple of 8 between 131072 and 134217728 (W3C minimum for herd privacy).");
+        }
+
+        if (options.StatusIndexBlock is < 1 or > 4096)
+        {
+            failures.Add("BadgeIssuer:StatusIndexBlock must be between 1 and 4096.");
+        }
+
+        if (options.KeyEncryptionKey is { } kek && !KeyVault.TryDecodeKek(kek, out _))
+        {
+            failures.Add("BadgeIssuer:KeyEncryptionKey must be the base64 of 32 bytes.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Issuer slugs: lower-case URL path segments.</summary>
+internal static class Slugs
+{
+    private static readonly System.Buffers.SearchValues<char> s_allowed = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+
+    public static bool IsValid(string? slug) =>
+        slug is { Length: >= 1 and <= 64 } && slug.AsSpan().IndexOfAnyExcept(s_allowed) < 0 && slug[0] != '-';
+}

@@ -1,0 +1,20 @@
+namespace BadgeIssuer.Api.Infrastructure;
+
+/// <summary>Structured log messages (source-generated). None carries key material or whole credentials.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "PublicBaseUrl {BaseUrl} is not https: did:web identifiers of issuers hosted here resolve only in this service's own verifier. Set BadgeIssuer__PublicBaseUrl to the public https origin in production.")]
+    public static partial void BaseUrlNotHttps(ILogger logger, string baseUrl);
+
+    [LoggerMessage(2, LogLevel.Information, "Created issuer {IssuerId} and an admin API key; details in {Path}.")]
+    public static partial void Bootstrapped(ILogger logger, string issuerId, string path);
+
+    [LoggerMessage(3, LogLevel.Information, "Registered the configured bootstrap API key.")]
+    public static partial void ConfiguredKeyRegistered(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Warning, "Generated a development key-encryption key at {Path}. For production set BadgeIssuer__KeyEncryptionKey or BadgeIssuer__KeyEncryptionKeyFile to a key kept outside the data directory.")]
+    public static partial void GeneratedDevKek(ILogger logger, string path);
+
+    [LoggerMessage(5, LogLevel.Warning, "Using the development key-encryption key in {Path}; keep production keys outside the data directory.")]
+    public static partial void UsingDevKek(ILogger logger, string path);
+}

@@ -1,0 +1,21 @@
+using Microsoft.OpenApi;
+
+namespace BadgeIssuer.Api.Infrastructure;
+
+internal static class OpenApiExtensions
+{
+    /// <summary>
+    /// Documents a JSON request body of <typeparamref name="T"/> without adding routing metadata: the handler reads the
+    /// body itself, so a wrong Content-Type gets our 415 problem instead of a bare routing rejection.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            OpenApiSchema schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new() { Schema = schema } },
+            };
+        });
+}

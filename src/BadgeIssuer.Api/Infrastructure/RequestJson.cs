@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace BadgeIssuer.Api.Infrastructure;
+
+/// <summary>Reads a bounded JSON body into a <see cref="JsonDocument"/>, with one problem for each way it can be wrong.</summary>
+internal static class RequestJson
+{
+    public const int MaxDepth = 64;
+
+    public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (!IsJson(request.ContentType))
+        {
+            return (null, ApiProblems.UnsupportedMediaType.Result("Send Content-Type: application/json."));
+        }
+
+        byte[]? body = await RequestBody.ReadBoundedAsync(request, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            return (null, ApiProblems.BodyTooLarge.Result($"The body exceeds {maxBytes} bytes."));
+        }
+
+        if (body.Length == 0)
+        {
+            return (null, ApiProblems.MalformedBody.Result("The request body is empty."));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiProblems.MalformedBody.Result("The body is not valid JSON: " + e.Message));
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            return (null, ApiProblems.UnsupportedRequest.Result("The body must be a JSON object."));
+        }
+
+        return (document, null);
+    }
+
+    public static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed)
+        && parsed.MediaType.Value is string mediaType
+        && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/ld+json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/vc+ld+json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A string member, or null when absent/null; a violation when present with another type or empty.</summary>
+    public static string? OptionalString(JsonElement obj, string name, string path, List<Features.Issue.InputViolation> violations, int maxLength = 2048)
+    {
+        if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            violations.Add(new(path + "/" + name, $"'{name}' must be a string."));
+            return null;
+        }
+
+        string s = value.GetString()!;
+        if (string.IsNullOrWhiteSpace(s))
+        {
+            violations.Add(new(path + "/" + name, $"'{name}' must not be empty."));
+            return null;
+        }
+
+        if (s.Length > maxLength)
+        {
+            violations.Add(new(path + "/" + name, $"'{name}' is longer than {maxLength} characters."));
+            return null;
+        }
+
+        return s;
+    }
+
+    public static ProblemHttpResult Violations(ApiProblems.ApiProblem problem, string detail, IReadOnlyList<Features.Issue.InputViolation> violations) =>
+        problem.Result(detail, new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["errors"] = violations.Select(v => new Dictionary<string, string>(StringComparer.Ordinal) { ["path"] = v.Path, ["message"] = v.Message }).ToList(),
+        });
+
+    /// <summary>The Idempotency-Key header: 1–255 visible ASCII characters, or absent.</summary>
+    public static bool TryReadIdempotencyKey(HttpRequest request, out string? key)
+    {
+        key = null;
+        if (!request.Headers.TryGetValue("Idempotency-Key", out Microsoft.Extensions.Primitives.StringValues values))
+        {
+            return true;
+        }
+
+        if (values.Count != 1 || values[0] is not { Length: >= 1 and <= 255 } value || value.AsSpan().ContainsAnyExceptInRange((char)0x21, (char)0x7E))
+        {
+            return false;
+        }
+
+        key = value;
+        return true;
+    }
+
+    public static bool IsAbsoluteUri(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && uri.Scheme.Length > 0 && !value.Any(char.IsWhiteSpace);
+}

@@ -1,0 +1,508 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.StatusList;
+
+namespace BadgeIssuer.Api.Tests;
+
+/// <summary>The issuing service end to end: bootstrap, issuers, achievements, awards, VC-API issue, downloads, status.</summary>
+public sealed class IssuingApiTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    internal static async Task<string> CreateAchievementAsync(HttpClient client, object? body = null)
+    {
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/achievements", body ?? new
+        {
+            name = "Intro to Welding",
+            description = "Safe MIG welding basics.",
+            criteria = new { narrative = "Pass the practical assessment." },
+            achievementType = "Certificate",
+            tag = new[] { "welding" },
+            alignment = new[] { new { type = new[] { "Alignment" }, targetName = "Welding 101", targetUrl = "https://example.org/frameworks/welding/101" } },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        JsonNode node = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        return (string)node["id"]!;
+    }
+
+    internal static async Task<JsonNode> AwardAsync(HttpClient client, string achievementId, string email = "learner@example.org", string? idempotencyKey = null, object? extra = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/awards")
+        {
+            Content = JsonContent.Create(extra ?? new { achievementId, recipient = new { email, name = "Ada Learner" } }),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using HttpResponseMessage response = await client.SendAsync(request, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!;
+    }
+
+    private static async Task<JsonNode> VerifyAsync(HttpClient client, byte[] body, string mediaType)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        using HttpResponseMessage response = await client.PostAsync("/credentials/verify", content, Ct);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+    }
+
+    private static string Check(JsonNode report, string name) =>
+        (string)report["checks"]!.AsArray().First(c => (string)c!["name"]! == name)!["status"]!;
+
+    private static async Task<JsonNode> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(status == response.StatusCode, $"{response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        JsonNode problem = JsonNode.Parse(text)!;
+        Assert.Equal("urn:badgeissuer:problem:" + code, (string)problem["type"]!);
+        return problem;
+    }
+
+    [Fact]
+    public async Task FirstStart_WritesBootstrapFileAndServesIssuerDocuments()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateClient();
+        Assert.Equal("ready", await client.GetStringAsync("/readyz", Ct));
+
+        JsonNode bootstrap = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "bootstrap.json"), Ct))!;
+        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)bootstrap["issuerId"]!);
+        Assert.Equal(BadgeIssuerApplication.ApiKey, (string)bootstrap["apiKey"]!);
+        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "kek.key")));
+
+        JsonNode profile = JsonNode.Parse(await client.GetStringAsync("/issuers/default", Ct))!;
+        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)profile["id"]!);
+        Assert.Equal("Profile", (string)profile["type"]![0]!);
+
+        JsonNode did = JsonNode.Parse(await client.GetStringAsync("/issuers/default/did.json", Ct))!;
+        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)did["id"]!);
+        Assert.Equal(2, did["verificationMethod"]!.AsArray().Count);
+        Assert.Equal(2, did["assertionMethod"]!.AsArray().Count);
+        Assert.DoesNotContain("\"d\"", did.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProtectedEndpoint_WithoutOrWithWrongKey_Returns401Problem()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient anonymous = app.CreateClient();
+        using HttpResponseMessage none = await anonymous.PostAsJsonAsync("/awards", new { achievementId = "x" }, Ct);
+        await ProblemAsync(none, HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bik_wrong-key-0000000000000000000000");
+        using HttpResponseMessage wrong = await anonymous.PostAsJsonAsync("/awards", new { achievementId = "x" }, Ct);
+        await ProblemAsync(wrong, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Award_VerifiesDownloadsInEveryFormatAndUnbakesToStoredCredential()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await CreateAchievementAsync(client);
+        JsonNode award = await AwardAsync(client, achievementId, extra: new { achievementId, recipient = new { email = "Learner@Example.org" }, format = "both" });
+        string credentialId = (string)award["credentialId"]!;
+        Assert.StartsWith(BadgeIssuerApplication.BaseUrl + "/credentials/", credentialId, StringComparison.Ordinal);
+        Assert.StartsWith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME", (string)award["links"]!["linkedIn"]!, StringComparison.Ordinal);
+        JsonNode credential = award["credential"]!;
+        JsonNode identifier = credential["credentialSubject"]!["identifier"]![0]!;
+        Assert.True((bool)identifier["hashed"]!);
+        Assert.DoesNotContain("learner@example.org", credential.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("revocation", (string)credential["credentialStatus"]!["statusPurpose"]!);
+
+        byte[] json = await client.GetByteArrayAsync(credentialId + ".json", Ct);
+        JsonNode report = await VerifyAsync(client, json, "application/vc+ld+json");
+        Assert.True((bool)report["verified"]!, report.ToJsonString());
+        Assert.Equal("passed", Check(report, "issuer-key"));
+        Assert.Equal("passed", Check(report, "status"));
+
+        // Recipient check with the address as given (case-insensitive: emails are normalised before hashing).
+        JsonNode withRecipient = await VerifyAsync(client, Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["verifiableCredential"] = JsonNode.Parse(json),
+            ["options"] = new JsonObject { ["recipient"] = "learner@example.org" },
+        }.ToJsonString()), "application/json");
+        Assert.Equal("passed", Check(withRecipient, "recipient"));
+
+        string jwt = await client.GetStringAsync(credentialId + ".jwt", Ct);
+        Assert.True((bool)(await VerifyAsync(client, Encoding.ASCII.GetBytes(jwt), "application/vc+jwt"))["verified"]!);
+
+        foreach ((string ext, BadgeImageFormat format) in new[] { (".png", BadgeImageFormat.Png), (".svg", BadgeImageFormat.Svg) })
+        {
+            using HttpResponseMessage image = await client.GetAsync(credentialId + ext, Ct);
+            Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+            Assert.Equal("attachment", image.Content.Headers.ContentDisposition?.DispositionType);
+            Assert.EndsWith(ext, image.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+            byte[] bytes = await image.Content.ReadAsByteArrayAsync(Ct);
+            UnbakedBadge unbaked = BakedBadge.Unbake(bytes);
+            Assert.Equal(format, unbaked.Format);
+            Assert.Equal(Encoding.UTF8.GetString(json), unbaked.Payload);
+            Assert.True((bool)(await VerifyAsync(client, bytes, format == BadgeImageFormat.Png ? "image/png" : "image/svg+xml"))["verified"]!);
+        }
+
+        // Content negotiation on the bare id.
+        foreach ((string accept, string expected) in new[]
+        {
+            ("application/vc+jwt", "application/vc+jwt"),
+            ("image/svg+xml", "image/svg+xml"),
+            ("image/png;q=0.9, application/ld+json", "application/ld+json"),
+            ("*/*", "application/vc+ld+json"),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, credentialId);
+            request.Headers.Accept.ParseAdd(accept);
+            using HttpResponseMessage response = await client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(expected, response.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var unacceptable = new HttpRequestMessage(HttpMethod.Get, credentialId);
+        unacceptable.Headers.Accept.ParseAdd("text/html");
+        await ProblemAsync(await client.SendAsync(unacceptable, Ct), HttpStatusCode.NotAcceptable, "not-acceptable");
+        await ProblemAsync(await client.GetAsync(BadgeIssuerApplication.BaseUrl + "/credentials/AAAAAAAAAAAAAAAAAAAAAA.json", Ct), HttpStatusCode.NotFound, "credential-not-found");
+    }
+
+    [Fact]
+    public async Task Award_UnknownAchievementOrBadRecipient_ReturnsProblems()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        using HttpResponseMessage unknown = await client.PostAsJsonAsync("/awards", new { achievementId = "http://localhost/achievements/nope", recipient = new { email = "a@example.org" } }, Ct);
+        await ProblemAsync(unknown, HttpStatusCode.NotFound, "achievement-not-found");
+
+        string achievementId = await CreateAchievementAsync(client);
+        using HttpResponseMessage bad = await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = "not-an-email" }, validFrom = "2026-01-01" }, Ct);
+        JsonNode problem = await ProblemAsync(bad, HttpStatusCode.BadRequest, "invalid-request");
+        string[] paths = problem["errors"]!.AsArray().Select(e => (string)e!["path"]!).ToArray();
+        Assert.Contains("/recipient/email", paths);
+        Assert.Contains("/validFrom", paths);
+
+        using var notJson = new StringContent("{", Encoding.UTF8, "application/json");
+        await ProblemAsync(await client.PostAsync("/awards", notJson, Ct), HttpStatusCode.BadRequest, "malformed-body");
+        using var wrongType = new StringContent("x", Encoding.UTF8, "text/plain");
+        await ProblemAsync(await client.PostAsync("/awards", wrongType, Ct), HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+    }
+
+    [Fact]
+    public async Task Award_SameIdempotencyKey_ReturnsSameCredential()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await CreateAchievementAsync(client);
+        JsonNode first = await AwardAsync(client, achievementId, idempotencyKey: "lms-award-42");
+        JsonNode again = await AwardAsync(client, achievementId, idempotencyKey: "lms-award-42");
+        JsonNode other = await AwardAsync(client, achievementId, idempotencyKey: "lms-award-43");
+
+        Assert.True((bool)first["created"]!);
+        Assert.False((bool)again["created"]!);
+        Assert.Equal((string)first["credentialId"]!, (string)again["credentialId"]!);
+        Assert.Equal(first["credential"]!.ToJsonString(), again["credential"]!.ToJsonString());
+        Assert.NotEqual((string)first["credentialId"]!, (string)other["credentialId"]!);
+    }
+
+    [Fact]
+    public async Task AwardBatch_OneBadItem_OthersSucceed()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await CreateAchievementAsync(client);
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/awards/batch", new
+        {
+            awards = new object[]
+            {
+                new { achievementId, recipient = new { email = "one@example.org" } },
+                new { achievementId, recipient = new { } },
+                new { achievementId, recipient = new { id = "did:example:learner3" } },
+            },
+        }, Ct);
+        JsonNode body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (int)body["succeeded"]!);
+        Assert.Equal(1, (int)body["failed"]!);
+        JsonArray results = body["results"]!.AsArray();
+        Assert.Equal(201, (int)results[0]!["status"]!);
+        Assert.Equal(400, (int)results[1]!["status"]!);
+        Assert.Equal("urn:badgeissuer:problem:invalid-request", (string)results[1]!["problem"]!["type"]!);
+        Assert.Equal("did:example:learner3", (string)results[2]!["award"]!["credential"]!["credentialSubject"]!["id"]!);
+    }
+
+    [Fact]
+    public async Task Revoke_SetsBitInPublishedListAndVerificationFails()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await CreateAchievementAsync(client);
+        JsonNode award = await AwardAsync(client, achievementId);
+        string credentialId = (string)award["credentialId"]!;
+        JsonNode status = award["credential"]!["credentialStatus"]!;
+        string listUrl = (string)status["statusListCredential"]!;
+        long index = long.Parse((string)status["statusListIndex"]!, System.Globalization.CultureInfo.InvariantCulture);
+
+        using HttpResponseMessage before = await client.GetAsync(listUrl, Ct);
+        Assert.Equal("application/vc+ld+json", before.Content.Headers.ContentType?.MediaType);
+        string etag = before.Headers.ETag!.Tag;
+        Assert.Contains("max-age=300", before.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        JsonNode list = JsonNode.Parse(await before.Content.ReadAsStringAsync(Ct))!;
+        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)list["issuer"]!);
+        Assert.Equal(300_000, (long)list["credentialSubject"]!["ttl"]!);
+        Assert.False(BitstringStatusList.Decode((string)list["credentialSubject"]!["encodedList"]!).IsSet(index));
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, listUrl);
+        conditional.Headers.IfNoneMatch.ParseAdd(etag);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional, Ct)).StatusCode);
+
+        using HttpResponseMessage revoke = await client.PostAsync(credentialId + "/revoke", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+
+        using HttpResponseMessage after = await client.GetAsync(listUrl, Ct);
+        Assert.NotEqual(etag, after.Headers.ETag!.Tag);
+        JsonNode revokedList = JsonNode.Parse(await after.Content.ReadAsStringAsync(Ct))!;
+        Assert.True(BitstringStatusList.Decode((string)revokedList["credentialSubject"]!["encodedList"]!).IsSet(index));
+
+        JsonNode report = await VerifyAsync(client, await client.GetByteArrayAsync(credentialId + ".json", Ct), "application/vc+ld+json");
+        Assert.False((bool)report["verified"]!);
+        Assert.Equal("failed", Check(report, "status"));
+
+        using var jwtRequest = new HttpRequestMessage(HttpMethod.Get, listUrl);
+        jwtRequest.Headers.Accept.ParseAdd("application/vc+jwt");
+        using HttpResponseMessage jwtList = await client.SendAsync(jwtRequest, Ct);
+        Assert.Equal("application/vc+jwt", jwtList.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(3, (await jwtList.Content.ReadAsStringAsync(Ct)).Split('.').Length);
+
+        await ProblemAsync(await client.PostAsync(credentialId + "/reinstate", null, Ct), HttpStatusCode.Conflict, "status-not-supported");
+        using HttpResponseMessage unrevoke = await client.PostAsJsonAsync("/credentials/status", new { credentialId, credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "revocation", status = false } } }, Ct);
+        await ProblemAsync(unrevoke, HttpStatusCode.Conflict, "revocation-permanent");
+    }
+
+    [Fact]
+    public async Task SuspendAndReinstate_ThroughVcApiStatusEndpoint_TogglesTheBit()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await CreateAchievementAsync(client);
+        JsonNode award = await AwardAsync(client, achievementId, extra: new { achievementId, recipient = new { email = "s@example.org" }, status = new[] { "suspension" } });
+        string credentialId = (string)award["credentialId"]!;
+        JsonNode status = award["credential"]!["credentialStatus"]!;
+        Assert.Equal("suspension", (string)status["statusPurpose"]!);
+        long index = long.Parse((string)status["statusListIndex"]!, System.Globalization.CultureInfo.InvariantCulture);
+
+        using HttpResponseMessage suspend = await client.PostAsJsonAsync("/credentials/status", new { credentialId, credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "suspension", status = true } } }, Ct);
+        Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+        Assert.True(await IsSetAsync());
+        using HttpResponseMessage reinstate = await client.PostAsync(credentialId + "/reinstate", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, reinstate.StatusCode);
+        Assert.False(await IsSetAsync());
+        await ProblemAsync(await client.PostAsync(credentialId + "/revoke", null, Ct), HttpStatusCode.Conflict, "status-not-supported");
+
+        async Task<bool> IsSetAsync()
+        {
+            JsonNode list = JsonNode.Parse(await client.GetStringAsync((string)status["statusListCredential"]!, Ct))!;
+            return BitstringStatusList.Decode((string)list["credentialSubject"]!["encodedList"]!).IsSet(index);
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentAwards_GetDistinctStatusIndexes()
+    {
+        const int Count = 2000;
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await CreateAchievementAsync(client);
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Ct }, async (i, ct) =>
+        {
+            using HttpResponseMessage response = await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = $"l{i}@example.org" } }, ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            JsonNode status = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["credential"]!["credentialStatus"]!;
+            seen.Add((string)status["id"]!);
+        });
+
+        Assert.Equal(Count, seen.Count);
+        Assert.Equal(Count, seen.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task Achievement_InvalidOrUndefinedTerm_Returns422WithPaths()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        using HttpResponseMessage missing = await client.PostAsJsonAsync("/achievements", new { name = "No criteria", description = "d" }, Ct);
+        JsonNode problem = await ProblemAsync(missing, HttpStatusCode.UnprocessableEntity, "invalid-achievement");
+        Assert.Contains(problem["errors"]!.AsArray(), e => ((string)e!["message"]!).Contains("criteria", StringComparison.Ordinal));
+
+        using HttpResponseMessage undefined = await client.PostAsJsonAsync("/achievements", new { name = "n", description = "d", criteria = new { narrative = "x" }, favouriteColour = "blue" }, Ct);
+        JsonNode jsonLd = await ProblemAsync(undefined, HttpStatusCode.UnprocessableEntity, "invalid-achievement");
+        Assert.Contains("favouriteColour", jsonLd.ToJsonString(), StringComparison.Ordinal);
+
+        string id = await CreateAchievementAsync(client);
+        JsonNode achievement = JsonNode.Parse(await app.CreateClient().GetStringAsync(id, Ct))!;
+        Assert.Equal("Intro to Welding", (string)achievement["name"]!);
+        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)achievement["creator"]!["id"]!);
+    }
+
+    [Fact]
+    public async Task Achievement_WithPngDataUri_IsBakedIntoPngDownload()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        byte[] png = BadgePngRenderer.Render(new BadgeSvgContent("Own", "Image"));
+        string id = await CreateAchievementAsync(client, new
+        {
+            name = "Own image",
+            description = "d",
+            criteria = new { narrative = "x" },
+            image = new { id = "data:image/png;base64," + Convert.ToBase64String(png), type = "Image", caption = "Our badge" },
+        });
+        JsonNode achievement = JsonNode.Parse(await client.GetStringAsync(id, Ct))!;
+        Assert.Equal(id + "/image", (string)achievement["image"]!["id"]!);
+        Assert.Equal(png, await client.GetByteArrayAsync(id + "/image", Ct));
+
+        JsonNode award = await AwardAsync(client, id);
+        byte[] baked = await client.GetByteArrayAsync((string)award["links"]!["png"]!, Ct);
+        Assert.True(baked.Length > png.Length);
+        Assert.Equal(png.AsSpan(0, 33).ToArray(), baked.AsSpan(0, 33).ToArray());
+    }
+
+    [Fact]
+    public async Task VcApiIssue_SampleCredential_SignsAndVerifies()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        JsonObject credential = SampleCredential();
+
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/credentials/issue", new { credential, options = new { credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "revocation" } } } }, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        JsonNode vc = JsonNode.Parse(text)!["verifiableCredential"]!;
+        Assert.Equal("eddsa-rdfc-2022", (string)vc["proof"]![0]!["cryptosuite"]!);
+        Assert.NotNull(vc["credentialStatus"]);
+        JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(vc.ToJsonString()), "application/vc+ld+json");
+        Assert.True((bool)report["verified"]!, report.ToJsonString());
+
+        using HttpResponseMessage jwtResponse = await client.PostAsJsonAsync("/credentials/issue", new { credential = SampleCredential(), options = new { format = "jwt" } }, Ct);
+        Assert.Equal(HttpStatusCode.Created, jwtResponse.StatusCode);
+        JsonNode enveloped = JsonNode.Parse(await jwtResponse.Content.ReadAsStringAsync(Ct))!["verifiableCredential"]!;
+        Assert.Equal("EnvelopedVerifiableCredential", (string)enveloped["type"]!);
+        string jwt = ((string)enveloped["id"]!)["data:application/vc+jwt,".Length..];
+        Assert.True((bool)(await VerifyAsync(client, Encoding.ASCII.GetBytes(jwt), "application/vc+jwt"))["verified"]!);
+    }
+
+    [Fact]
+    public async Task VcApiIssue_BadCredentials_ReturnProblemsAndStoreNothing()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+
+        JsonObject foreign = SampleCredential();
+        foreign["issuer"]!["id"] = "did:web:elsewhere.example";
+        await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential = foreign }, Ct), HttpStatusCode.NotFound, "issuer-not-found");
+
+        JsonObject schema = SampleCredential();
+        schema["credentialSubject"]!.AsObject().Remove("achievement");
+        JsonNode schemaProblem = await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential = schema }, Ct), HttpStatusCode.UnprocessableEntity, "invalid-credential");
+        Assert.NotEmpty(schemaProblem["errors"]!.AsArray());
+
+        JsonObject undefined = SampleCredential();
+        undefined["credentialSubject"]!["favouriteColour"] = "blue";
+        JsonNode term = await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential = undefined }, Ct), HttpStatusCode.UnprocessableEntity, "jsonld-error");
+        Assert.Contains("favouriteColour", (string)term["detail"]!, StringComparison.Ordinal);
+
+        JsonObject remote = SampleCredential();
+        remote["@context"]!.AsArray().Add("https://example.org/unknown-context.jsonld");
+        JsonNode context = await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential = remote }, Ct), HttpStatusCode.UnprocessableEntity, "jsonld-error");
+        Assert.Contains("unknown-context", (string)context["detail"]!, StringComparison.Ordinal);
+
+        JsonObject signed = SampleCredential();
+        signed["proof"] = new JsonObject { ["type"] = "DataIntegrityProof" };
+        await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential = signed }, Ct), HttpStatusCode.BadRequest, "invalid-request");
+    }
+
+    [Fact]
+    public async Task VcApiIssue_Vc11Credential_GetsDataIntegrityContextAndVerifies()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        var credential = new JsonObject
+        {
+            ["@context"] = new JsonArray("https://www.w3.org/2018/credentials/v1"),
+            ["type"] = new JsonArray("VerifiableCredential"),
+            ["issuer"] = BadgeIssuerApplication.IssuerId,
+            ["credentialSubject"] = new JsonObject { ["id"] = "did:example:ebfeb1f712ebc6f1c276e12ec21" },
+        };
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/credentials/issue", new { credential }, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        JsonNode vc = JsonNode.Parse(text)!["verifiableCredential"]!;
+        Assert.Contains("https://w3id.org/security/data-integrity/v2", vc["@context"]!.AsArray().Select(c => (string)c!));
+        Assert.Equal("2026-11-01T00:00:00Z", (string)vc["issuanceDate"]!);
+        JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(vc.ToJsonString()), "application/vc+ld+json");
+        Assert.Equal("passed", Check(report, "proof"));
+        Assert.Equal("passed", Check(report, "issuer-key"));
+    }
+
+    [Fact]
+    public async Task Issuers_CreateDidKeyIssuerAndRotateKeys_OldCredentialsStillVerify()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        using HttpResponseMessage created = await client.PostAsJsonAsync("/issuers", new { name = "Key College", didMethod = "key", url = "https://key.example" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        JsonNode keyIssuer = JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!;
+        Assert.StartsWith("did:key:z6Mk", (string)keyIssuer["id"]!, StringComparison.Ordinal);
+        await ProblemAsync(await client.PostAsync("/issuers/key-college/keys/rotate", null, Ct), HttpStatusCode.Conflict, "conflict");
+        await ProblemAsync(await client.PostAsJsonAsync("/issuers", new { name = "Key College" }, Ct), HttpStatusCode.Conflict, "conflict");
+
+        string achievementId = await CreateAchievementAsync(client);
+        JsonNode award = await AwardAsync(client, achievementId);
+        using HttpResponseMessage rotated = await client.PostAsync("/issuers/default/keys/rotate", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        JsonNode keys = JsonNode.Parse(await rotated.Content.ReadAsStringAsync(Ct))!;
+        Assert.Equal(4, keys["keys"]!.AsArray().Count);
+        Assert.Equal(2, keys["keys"]!.AsArray().Count(k => (bool)k!["current"]!));
+        Assert.DoesNotContain("\"d\"", keys.ToJsonString(), StringComparison.Ordinal);
+
+        JsonNode did = JsonNode.Parse(await client.GetStringAsync("/issuers/default/did.json", Ct))!;
+        Assert.Equal(4, did["assertionMethod"]!.AsArray().Count);
+        JsonNode newAward = await AwardAsync(client, achievementId);
+        Assert.NotEqual((string)award["credential"]!["proof"]![0]!["verificationMethod"]!, (string)newAward["credential"]!["proof"]![0]!["verificationMethod"]!);
+        foreach (JsonNode a in new[] { award, newAward })
+        {
+            JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(a["credential"]!.ToJsonString()), "application/vc+ld+json");
+            Assert.True((bool)report["verified"]!, report.ToJsonString());
+        }
+    }
+
+    internal static JsonObject SampleCredential() => new()
+    {
+        ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"),
+        ["type"] = new JsonArray("VerifiableCredential", "OpenBadgeCredential"),
+        ["issuer"] = new JsonObject { ["id"] = BadgeIssuerApplication.IssuerId, ["type"] = new JsonArray("Profile"), ["name"] = "BadgeIssuer Development Issuer" },
+        ["validFrom"] = "2026-10-01T00:00:00Z",
+        ["name"] = "Teamwork",
+        ["credentialSubject"] = new JsonObject
+        {
+            ["id"] = "did:example:learner",
+            ["type"] = new JsonArray("AchievementSubject"),
+            ["achievement"] = new JsonObject
+            {
+                ["id"] = "https://example.org/achievements/teamwork",
+                ["type"] = new JsonArray("Achievement"),
+                ["name"] = "Teamwork",
+                ["description"] = "Works well with others.",
+                ["criteria"] = new JsonObject { ["narrative"] = "Completed the group project." },
+            },
+        },
+    };
+}
