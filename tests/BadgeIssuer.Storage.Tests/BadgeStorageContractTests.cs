@@ -292,4 +292,102 @@ public abstract class BadgeStorageContractTests
 
         Assert.Null(await Storage.Credentials.GetAsync(second.Id, Ct));
     }
+
+    [Fact]
+    public async Task AllocateIndexes_BlockSpillsIntoNewList_AllDistinctAndCounted()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var request = new StatusAllocationRequest(issuer.Id, "revocation", 1, NewListLength: 64);
+
+        IReadOnlyList<StatusListIndex> first = await Storage.StatusLists.AllocateIndexesAsync(request, 40, Ct);
+        IReadOnlyList<StatusListIndex> second = await Storage.StatusLists.AllocateIndexesAsync(request, 40, Ct);
+        StatusListIndex[] all = [.. first, .. second];
+
+        Assert.Equal(80, all.Distinct().Count());
+        IReadOnlyList<StatusListRecord> lists = await Storage.StatusLists.ListAsync(issuer.Id, Ct);
+        Assert.Equal(2, lists.Count);
+        Assert.Equal(64, lists[0].AllocatedCount);
+        Assert.Equal(16, lists[1].AllocatedCount);
+        Assert.All(all, i => Assert.InRange(i.Index, 0, 63));
+    }
+
+    [Fact]
+    public async Task GetVersion_FollowsStatusChanges_NullForUnknownList()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        StatusListIndex index = await Storage.StatusLists.AllocateIndexAsync(new StatusAllocationRequest(issuer.Id, "revocation", 1, 64), Ct);
+        long? before = await Storage.StatusLists.GetVersionAsync(index.ListId, Ct);
+        await Storage.StatusLists.SetStatusAsync(index.ListId, index.Index, 1, "test", Ct);
+
+        Assert.NotNull(before);
+        Assert.Equal(before + 1, await Storage.StatusLists.GetVersionAsync(index.ListId, Ct));
+        Assert.Null(await Storage.StatusLists.GetVersionAsync("no-such-list", Ct));
+    }
+
+    [Fact]
+    public async Task Credential_500ConcurrentAdds_AllStoredAndListed()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        CredentialRecord[] credentials = [.. Enumerable.Range(0, 500).Select(_ => NewCredential(issuer))];
+        CredentialAddResult[] results = await Task.WhenAll(credentials.Select(c => Storage.Credentials.AddAsync(c, [], Ct)));
+
+        Assert.All(results, r => Assert.True(r.Created));
+        foreach (CredentialRecord c in credentials)
+        {
+            Assert.Equal(c, await Storage.Credentials.GetAsync(c.Id, Ct));
+        }
+
+        Assert.Equal(500, (await Storage.Credentials.ListAsync(issuer.Id, 1000, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Credential_DuplicateIdInOneGroup_OnlyThatAddFails()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        CredentialRecord a = NewCredential(issuer);
+        CredentialRecord b = NewCredential(issuer);
+        Task<CredentialAddResult>[] adds = [Storage.Credentials.AddAsync(a, [], Ct), Storage.Credentials.AddAsync(a, [], Ct), Storage.Credentials.AddAsync(b, [], Ct)];
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Task.WhenAll(adds));
+        Assert.Equal(1, adds.Count(t => t.IsFaulted));
+        Assert.IsType<StorageConflictException>(adds.Single(t => t.IsFaulted).Exception!.InnerException);
+        Assert.Equal(b, await Storage.Credentials.GetAsync(b.Id, Ct));
+    }
+
+    [Fact]
+    public async Task ApiKey_CreateFindList_ByHashOnly()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray());
+        var key = new ApiKeyRecord("key-" + Guid.NewGuid().ToString("N"), "bik_abcdefgh", hash, issuer.Id, "issue revoke", "test", T0, T0.AddDays(30), null);
+        await Storage.ApiKeys.CreateAsync(key, Ct);
+
+        ApiKeyRecord? found = await Storage.ApiKeys.FindByHashAsync(hash, Ct);
+        Assert.NotNull(found);
+        Assert.Equal(key.KeyId, found.KeyId);
+        Assert.Equal(hash, found.KeyHash.ToArray());
+        Assert.Equal(T0.AddDays(30), found.ExpiresAt);
+        Assert.Null(await Storage.ApiKeys.FindByHashAsync(new byte[32], Ct));
+        Assert.Single(await Storage.ApiKeys.ListAsync(issuer.Id, Ct));
+        await Assert.ThrowsAsync<StorageConflictException>(() => Storage.ApiKeys.CreateAsync(key with { KeyId = "other" }, Ct));
+    }
+
+    [Fact]
+    public async Task AchievementImage_SetGetReplace_UnknownAchievementRefused()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var achievement = new AchievementRecord("https://example.org/achievements/" + Guid.NewGuid().ToString("N"), issuer.Id, """{"name":"A"}""", T0, T0);
+        await Storage.Achievements.CreateAsync(achievement, Ct);
+
+        Assert.True(await Storage.Achievements.SetImageAsync(achievement.Id, "image/png", new byte[] { 1, 2, 3 }, Ct));
+        Assert.True(await Storage.Achievements.SetImageAsync(achievement.Id, "image/svg+xml", new byte[] { 4 }, Ct));
+        (string MediaType, byte[] Bytes)? image = await Storage.Achievements.GetImageAsync(achievement.Id, Ct);
+        Assert.Equal("image/svg+xml", image?.MediaType);
+        Assert.Equal(new byte[] { 4 }, image?.Bytes);
+        Assert.False(await Storage.Achievements.SetImageAsync("https://example.org/achievements/none", "image/png", new byte[] { 1 }, Ct));
+        Assert.Null(await Storage.Achievements.GetImageAsync("https://example.org/achievements/none", Ct));
+    }
+
+    [Fact]
+    public async Task Ping_OpenDatabase_ReturnsTrue() => Assert.True(await Storage.PingAsync(Ct));
 }
