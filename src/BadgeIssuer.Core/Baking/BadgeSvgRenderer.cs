@@ -206,7 +206,7 @@ public static class BadgeSvgRenderer
         }
     }
 
-    private static string ParseColor(string color)
+    internal static string ParseColor(string color)
     {
         if (color.Length != 7 || color[0] != '#' || !color.Skip(1).All(char.IsAsciiHexDigit))
         {
@@ -217,7 +217,7 @@ public static class BadgeSvgRenderer
     }
 
     // FNV-1a over the cleaned name's UTF-16 units: stable across processes, unlike string.GetHashCode.
-    private static string DefaultAccent(string name)
+    internal static string DefaultAccent(string name)
     {
         uint hash = 2166136261;
         foreach (char c in name)
