@@ -1,0 +1,291 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using System.Xml.Linq;
+using BadgeIssuer.Core.Baking;
+
+namespace BadgeIssuer.Core.Tests.Baking;
+
+public sealed class BadgePngRendererTests
+{
+    private const string Jws = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZToxIn0.c2lnbmF0dXJl";
+    private const string Json = "{\"type\":[\"VerifiableCredential\",\"OpenBadgeCredential\"],\"name\":\"x]]>y \uD83C\uDF93\",\"proof\":{\"type\":\"DataIntegrityProof\"}}";
+    private const int Size = BadgePngRenderer.Size;
+
+    private static readonly Rgba Transparent = new(0, 0, 0, 0);
+    private static readonly Rgba White = new(0xFF, 0xFF, 0xFF, 0xFF);
+    private static readonly Rgba Accent = new(0x33, 0x66, 0x99, 0xFF); // #336699
+    private static readonly Rgba NameColor = new(0x11, 0x18, 0x27, 0xFF);
+    private static readonly BadgeSvgContent Sample = new("Data Literacy", "Example University", "Certificate", "#336699");
+
+    [Fact]
+    public void Render_SimpleContent_IsValidRgbaPng()
+    {
+        byte[] png = BadgePngRenderer.Render(Sample);
+
+        Assert.Equal(PngTestImages.Signature, png[..8]);
+        List<(string Type, byte[] Data)> chunks = ReadChunks(png); // checks every CRC
+        Assert.Equal(["IHDR", "sRGB", "IDAT", "IEND"], chunks.Select(c => c.Type));
+        byte[] ihdr = chunks[0].Data;
+        Assert.Equal(13, ihdr.Length);
+        Assert.Equal((uint)Size, BinaryPrimitives.ReadUInt32BigEndian(ihdr));
+        Assert.Equal((uint)Size, BinaryPrimitives.ReadUInt32BigEndian(ihdr.AsSpan(4)));
+        Assert.Equal([8, 6, 0, 0, 0], ihdr[8..]); // 8-bit RGBA, deflate, adaptive filtering, no interlace
+        Assert.Empty(chunks[^1].Data);
+
+        byte[] scanlines = Inflate(chunks);
+        Assert.Equal(Size * (1 + (Size * 4)), scanlines.Length);
+        Assert.All(Enumerable.Range(0, Size), y => Assert.InRange(scanlines[y * (1 + (Size * 4))], 0, 4));
+        Assert.InRange(png.Length, 1, 100 * 1024);
+        PngBaking.ReadChunks(png); // the baker's own validation accepts it
+    }
+
+    [Fact]
+    public void Render_KnownPixels_HaveTheDesignColours()
+    {
+        Func<int, int, Rgba> pixel = Decode(BadgePngRenderer.Render(new BadgeSvgContent("I", "Issuer", AccentColor: "#336699")));
+
+        Assert.Equal(Transparent, pixel(0, 0));           // corner, outside the disc
+        Assert.Equal(Transparent, pixel(200, 7));         // just outside the disc (r = 192)
+        Assert.Equal(Accent, pixel(200, 8));              // disc edge, fully covered
+        Assert.Equal(Accent, pixel(200, 12));             // accent border
+        Assert.Equal(Accent, pixel(200, 37));             // accent ring on the face (r = 163)
+        Assert.Equal(White, pixel(200, 40));              // white face
+        Assert.Equal(Accent, pixel(200, 80));             // star
+        Assert.Equal(White, pixel(200, 150));             // face between type and name
+        Assert.Equal(NameColor, pixel(200, 200));         // centre: the stem of the 'I'
+        Assert.Equal(Accent, pixel(200, 265));            // rule under the name
+        Assert.Equal(White, pixel(200, 264));
+        Assert.Equal(Accent, pixel(383, 205));            // gap in the dashed ring
+
+        Rgba dash = pixel(383, 200);                      // a dash: white at 70 % over the accent
+        Assert.Equal(0xFF, dash.A);
+        Assert.InRange(dash.R, Accent.R + 100, 0xFE);
+        Assert.InRange(dash.B, Accent.B + 50, 0xFE);
+
+        Rgba edge = pixel(64, 64);                        // anti-aliased disc edge on the diagonal
+        Assert.InRange(edge.A, 1, 0xFE);
+        Assert.Equal(Accent with { A = edge.A }, edge);
+    }
+
+    [Fact]
+    public void Render_Text_IsDrawnInItsColours()
+    {
+        Func<int, int, Rgba> pixel = Decode(BadgePngRenderer.Render(Sample));
+
+        Assert.Equal(0, Count(pixel, 100, 130, NameColor));
+        Assert.InRange(Count(pixel, 110, 127, new Rgba(0x4B, 0x55, 0x63, 0xFF)), 200, 5000); // type
+        Assert.InRange(Count(pixel, 150, 255, NameColor), 1000, 40000);                   // name
+        Assert.InRange(Count(pixel, 284, 306, new Rgba(0x37, 0x41, 0x51, 0xFF)), 200, 5000); // issuer
+    }
+
+    [Fact]
+    public void Render_SameInput_IsDeterministic()
+    {
+        BadgeSvgContent content = Sample;
+
+        Assert.Equal(BadgePngRenderer.Render(content), BadgePngRenderer.Render(content with { }));
+        Assert.NotEqual(BadgePngRenderer.Render(content), BadgePngRenderer.Render(content with { AccentColor = "#abcdef" }));
+    }
+
+    [Theory]
+    [InlineData("Team Leadership")]
+    [InlineData("Data Literacy")]
+    [InlineData("\uD83C\uDF93")]
+    public void Render_DefaultAccent_MatchesTheSvgRenderer(string name)
+    {
+        var content = new BadgeSvgContent(name, "Acme Academy");
+
+        Rgba border = Decode(BadgePngRenderer.Render(content))(200, 12);
+
+        XNamespace svg = "http://www.w3.org/2000/svg";
+        string fill = (string)XDocument.Parse(Encoding.UTF8.GetString(BadgeSvgRenderer.Render(content))).Root!.Element(svg + "circle")!.Attribute("fill")!;
+        Assert.Contains(fill, BadgeSvgRenderer.Palette);
+        Assert.Equal(fill, $"#{border.R:x2}{border.G:x2}{border.B:x2}");
+    }
+
+    [Theory]
+    [InlineData(Json)]
+    [InlineData(Jws)]
+    public void Render_ThenBakeAndUnbake_ReturnsPayload(string payload)
+    {
+        byte[] image = BadgePngRenderer.Render(new BadgeSvgContent("]]> & <Badge>", "Issuer 'Q'", "Badge", "#336699"));
+
+        byte[] baked = BakedBadge.Bake(image, payload, BadgeImageFormat.Png);
+        UnbakedBadge badge = BakedBadge.Unbake(baked);
+
+        Assert.Equal(payload, badge.Payload);
+        Assert.Equal(BadgeImageFormat.Png, badge.Format);
+        Assert.Equal(payload == Jws, badge.IsCompactJws);
+        Assert.Equal(
+            [("IHDR", null), ("sRGB", null), ("IDAT", null), ("iTXt", BakedBadge.PngKeyword), ("IEND", null)],
+            PngTestImages.Chunks(baked));
+        Assert.Equal(Inflate(ReadChunks(image)), Inflate(ReadChunks(baked)));
+    }
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67 \uD83C\uDDFA\uD83C\uDDE6 \uD83C\uDF93\uD83C\uDF93\uD83C\uDF93\uD83C\uDF93\uD83C\uDF93\uD83C\uDF93\uD83C\uDF93")]
+    [InlineData("\u65E5\u672C\u8A9E\u306E\u30D0\u30C3\u30B8 \u0627\u0644\u0639\u0631\u0628\u064A\u0629 \u05E2\u05D1\u05E8\u05D9\u05EA")]
+    [InlineData("a\uD800b\uDC00 \u202Eevil\u202C \u200B\u200D e\u0301\u0301\u0301\u0301")]
+    [InlineData("a\u0000b\u001Fc\u007Fd\uFFFEe\uFFFF \t\r\n")]
+    [InlineData("Pneumonoultramicroscopicsilicovolcanoconiosis-Pneumonoultramicroscopicsilicovolcanoconiosis")]
+    public void Render_HostileName_ProducesValidPng(string name)
+    {
+        byte[] png = BadgePngRenderer.Render(new BadgeSvgContent(name, name, name));
+
+        Assert.Equal(Size * (1 + (Size * 4)), Inflate(ReadChunks(png)).Length);
+        Assert.InRange(png.Length, 1, 100 * 1024);
+    }
+
+    [Fact]
+    public void Render_VeryLongNames_StayWithinLimits()
+    {
+        string name = string.Concat(Enumerable.Repeat("Advanced Certificate \u00E9\u00DF\uD83C\uDF93 ", 5000));
+
+        byte[] png = BadgePngRenderer.Render(new BadgeSvgContent(name, name, name));
+
+        Assert.InRange(png.Length, 1, 100 * 1024);
+        Assert.Equal(Jws, BakedBadge.Unbake(BakedBadge.Bake(png, Jws)).Payload);
+    }
+
+    [Theory]
+    [InlineData("Data Literacy", "Data Literacy")]
+    [InlineData("Caf\u00E9 Stra\u00DFe \u00C6r\u00F8 \u00DEorn", "Cafe Strasse AEro Thorn")]
+    [InlineData("Cafe\u0301 n\u0303", "Cafe n")]
+    [InlineData("Women\u2019s \u2013 \u201CBest\u201D\u2026", "Women's - \"Best\"\u2026")]
+    [InlineData("\uD83C\uDF93 \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67 \uD83C\uDDFA\uD83C\uDDE6", "? ? ?")]
+    [InlineData("\u65E5\u672C \u0416 \u00A9 \uFFFD", "?? ? ? ?")]
+    public void ToGlyphs_Cluster_BecomesOneFontCharacterOrAsciiFold(string text, string expected)
+    {
+        Assert.Equal(expected, BadgePngRenderer.ToGlyphs(text));
+    }
+
+    [Theory]
+    [InlineData("I", 4, new[] { "I" })]
+    [InlineData("Data Literacy", 4, new[] { "Data", "Literacy" })]
+    [InlineData("Team Leadership", 4, new[] { "Team", "Leadership" })]
+    [InlineData("Communication Skills", 3, new[] { "Communication", "Skills" })]
+    [InlineData("Introduction to Structural Engineering", 3, new[] { "Introduction to", "Structural", "Engineering" })]
+    [InlineData("Advanced Certificate in Applied Machine Learning for Data", 3, new[] { "Advanced", "Certificate in", "Applied Machine\u2026" })]
+    public void LayoutName_Length_PicksScaleAndLines(string name, int scale, string[] lines)
+    {
+        (List<string> actual, int actualScale) = BadgePngRenderer.LayoutName(name);
+
+        Assert.Equal(scale, actualScale);
+        Assert.Equal(lines, actual);
+        Assert.InRange(actual.Count, 1, BadgePngRenderer.MaxNameLines);
+    }
+
+    [Theory]
+    [InlineData("red")]
+    [InlineData("#fff")]
+    [InlineData("#12345g")]
+    public void Render_InvalidAccentColor_ThrowsArgumentException(string color)
+    {
+        Assert.Throws<ArgumentException>(() => BadgePngRenderer.Render(new BadgeSvgContent("Name", "Issuer", AccentColor: color)));
+    }
+
+    [Theory]
+    [InlineData("", "Issuer")]
+    [InlineData("Name", "  ")]
+    [InlineData("\u0001", "Issuer")]
+    public void Render_MissingName_ThrowsArgumentException(string name, string issuer)
+    {
+        Assert.Throws<ArgumentException>(() => BadgePngRenderer.Render(new BadgeSvgContent(name, issuer)));
+    }
+
+    private readonly record struct Rgba(byte R, byte G, byte B, byte A)
+    {
+        public Rgba(int r, int g, int b, int a)
+            : this((byte)r, (byte)g, (byte)b, (byte)a)
+        {
+        }
+    }
+
+    private static int Count(Func<int, int, Rgba> pixel, int fromY, int toY, Rgba color)
+    {
+        int count = 0;
+        for (int y = fromY; y <= toY; y++)
+        {
+            for (int x = 0; x < Size; x++)
+            {
+                count += pixel(x, y) == color ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
+    // Every chunk as (type, data), checking lengths and CRCs; stops after IEND.
+    private static List<(string Type, byte[] Data)> ReadChunks(byte[] png)
+    {
+        var chunks = new List<(string, byte[])>();
+        int pos = 8;
+        while (pos < png.Length)
+        {
+            int length = checked((int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos)));
+            Assert.InRange(length, 0, png.Length - pos - 12);
+            string type = Encoding.ASCII.GetString(png, pos + 4, 4);
+            uint crc = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos + 8 + length));
+            Assert.Equal(Crc32.Compute(png.AsSpan(pos + 4, length + 4)), crc);
+            chunks.Add((type, png[(pos + 8)..(pos + 8 + length)]));
+            pos += length + 12;
+        }
+
+        Assert.Equal(png.Length, pos);
+        return chunks;
+    }
+
+    private static byte[] Inflate(List<(string Type, byte[] Data)> chunks)
+    {
+        byte[] idat = [.. chunks.Where(c => c.Type == "IDAT").SelectMany(c => c.Data)];
+        using var zlib = new ZLibStream(new MemoryStream(idat), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        zlib.CopyTo(output);
+        return output.ToArray();
+    }
+
+    // Unfilters the scanlines (all five PNG filter types) and returns a pixel reader.
+    private static Func<int, int, Rgba> Decode(byte[] png)
+    {
+        byte[] scanlines = Inflate(ReadChunks(png));
+        const int Stride = Size * 4;
+        byte[] pixels = new byte[Size * Stride];
+        for (int y = 0; y < Size; y++)
+        {
+            byte filter = scanlines[y * (Stride + 1)];
+            for (int i = 0; i < Stride; i++)
+            {
+                int a = i >= 4 ? pixels[(y * Stride) + i - 4] : 0;
+                int b = y > 0 ? pixels[((y - 1) * Stride) + i] : 0;
+                int c = i >= 4 && y > 0 ? pixels[((y - 1) * Stride) + i - 4] : 0;
+                int predictor = filter switch
+                {
+                    0 => 0,
+                    1 => a,
+                    2 => b,
+                    3 => (a + b) / 2,
+                    4 => Paeth(a, b, c),
+                    _ => throw new InvalidDataException($"Filter type {filter}."),
+                };
+                pixels[(y * Stride) + i] = unchecked((byte)(scanlines[(y * (Stride + 1)) + 1 + i] + predictor));
+            }
+        }
+
+        return (x, y) =>
+        {
+            int index = (y * Stride) + (x * 4);
+            return new Rgba(pixels[index], pixels[index + 1], pixels[index + 2], pixels[index + 3]);
+        };
+    }
+
+    private static int Paeth(int a, int b, int c)
+    {
+        int p = a + b - c;
+        int pa = Math.Abs(p - a);
+        int pb = Math.Abs(p - b);
+        int pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+}
