@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Baking;
 using BadgeIssuer.Storage;
@@ -37,7 +36,7 @@ internal static class CredentialsApi
         return routes;
     }
 
-    internal static async Task<IResult> Download(string file, HttpRequest request, IBadgeStorage storage, IssuerService issuers, PublicUrls urls, CancellationToken cancellationToken)
+    internal static async Task<IResult> Download(string file, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
     {
         string id = file;
         Representation? explicitFormat = null;
@@ -91,7 +90,7 @@ internal static class CredentialsApi
                 return TypedResults.Bytes(Encoding.ASCII.GetBytes(credential.Jwt!), contentType);
             default:
                 bool png = format == Representation.Png;
-                byte[] image = await BaseImageAsync(credential, png, storage, issuers, cancellationToken);
+                byte[] image = await BaseImageAsync(credential, png, storage, cancellationToken);
                 byte[] baked = BakedBadge.Bake(image, credential.SignedJson ?? credential.Jwt!, png ? BadgeImageFormat.Png : BadgeImageFormat.Svg);
                 SetDisposition(response, true, baseName + (png ? ".png" : ".svg"));
                 return TypedResults.Bytes(baked, contentType);
@@ -106,7 +105,7 @@ internal static class CredentialsApi
         }
     }
 
-    private static async Task<byte[]> BaseImageAsync(CredentialRecord credential, bool png, IBadgeStorage storage, IssuerService issuers, CancellationToken cancellationToken)
+    private static async Task<byte[]> BaseImageAsync(CredentialRecord credential, bool png, IBadgeStorage storage, CancellationToken cancellationToken)
     {
         string achievementName = "Achievement";
         string? achievementType = null;
@@ -149,7 +148,6 @@ internal static class CredentialsApi
             }
         }
 
-        _ = issuers;
         var content = new BadgeSvgContent(achievementName, issuerName, achievementType);
         return png ? BadgePngRenderer.Render(content) : BadgeSvgRenderer.Render(content);
     }

@@ -185,7 +185,7 @@ internal static class AwardsApi
         }
 
         List<string> purposes = ReadStatus(award, path, violations);
-        Recipient? recipient = ReadRecipient(award, path, violations, out string recipientLabel, out string? recipientName);
+        Recipient? recipient = ReadRecipient(award, path, violations, out string recipientLabel);
         JsonElement? evidence = ReadArray(award, "evidence", path, violations);
         JsonElement? results = ReadArray(award, "results", path, violations);
         if (violations.Count > 0)
@@ -208,7 +208,7 @@ internal static class AwardsApi
             issuer,
             services.Issuance.NewCredentialId(),
             new IssueParameters(format, null, purposes, idempotencyKey, achievement.Id, recipientLabel),
-            (id, status) => WriteCredential(id, issuer, embeddedAchievement, achievementName, recipient!, recipientName, validFrom, validUntil, evidence, results, status),
+            (id, status) => WriteCredential(id, issuer, embeddedAchievement, achievementName, recipient!, validFrom, validUntil, evidence, results, status),
             cancellationToken);
         if (!outcome.Succeeded)
         {
@@ -279,10 +279,9 @@ internal static class AwardsApi
         return purposes;
     }
 
-    private static Recipient? ReadRecipient(JsonElement award, string path, List<InputViolation> violations, out string label, out string? name)
+    private static Recipient? ReadRecipient(JsonElement award, string path, List<InputViolation> violations, out string label)
     {
         label = string.Empty;
-        name = null;
         if (!award.TryGetProperty("recipient", out JsonElement r) || r.ValueKind != JsonValueKind.Object)
         {
             violations.Add(new(path + "/recipient", "required: an object with email or id (and optionally name)"));
@@ -292,7 +291,7 @@ internal static class AwardsApi
         string p = path + "/recipient";
         string? email = RequestJson.OptionalString(r, "email", p, violations, 320);
         string? id = RequestJson.OptionalString(r, "id", p, violations);
-        name = RequestJson.OptionalString(r, "name", p, violations, 256);
+        string? name = RequestJson.OptionalString(r, "name", p, violations, 256);
         bool hashed = true;
         if (r.TryGetProperty("hashed", out JsonElement h) && h.ValueKind != JsonValueKind.Null)
         {
@@ -365,7 +364,7 @@ internal static class AwardsApi
 
     // The OpenBadgeCredential in the form the credential core writes (T-7 arrays, UTC dates, credentialSchema + extensions context).
     private static byte[] WriteCredential(
-        string id, IssuerSigning issuer, byte[] achievement, string achievementName, Recipient recipient, string? recipientName,
+        string id, IssuerSigning issuer, byte[] achievement, string achievementName, Recipient recipient,
         DateTimeOffset validFrom, DateTimeOffset? validUntil, JsonElement? evidence, JsonElement? results, byte[]? status)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
@@ -451,7 +450,6 @@ internal static class AwardsApi
             w.WriteEndObject();
         }
 
-        _ = recipientName;
         return buffer.WrittenSpan.ToArray();
     }
 
