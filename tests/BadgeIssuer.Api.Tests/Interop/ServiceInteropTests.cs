@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace BadgeIssuer.Api.Tests.Interop;
+
+/// <summary>
+/// Credentials the HTTP service issues (awards in both formats, VC-API issue) verify with the JavaScript reference
+/// stack, offline: the issuer's DID document and the status list credential are fetched from the in-memory service
+/// and handed to the JS loader by DID / URL. The JS status-list library checks the list credential against the real
+/// clock; the service's fixed clock (<see cref="BadgeIssuerApplication.Now"/>) dates the list in the real past.
+/// </summary>
+public sealed class ServiceInteropTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AwardInBothFormats_VerifiesInJsThenRevokedAfterRevokeApi()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+        JsonNode award = await IssuingApiTests.AwardAsync(client, achievementId, extra: new { achievementId, recipient = new { email = "learner@example.org" }, format = "both" });
+        string credentialId = (string)award["credentialId"]!;
+        string credential = award["credential"]!.ToJsonString();
+        string jwt = (string)award["jwt"]!;
+        string listUrl = (string)award["credential"]!["credentialStatus"]!["statusListCredential"]!;
+        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)award["credential"]!["issuer"]!["id"]!);
+
+        // As downloaded, byte for byte.
+        Assert.Equal(credential, JsonNode.Parse(await client.GetStringAsync(credentialId + ".json", Ct))!.ToJsonString());
+        Assert.Equal(jwt, await client.GetStringAsync(credentialId + ".jwt", Ct));
+
+        byte[] didDocument = await client.GetByteArrayAsync("/issuers/default/did.json", Ct);
+        IReadOnlyList<InteropResult> before = await NodeInterop.VerifyAsync(
+            Job(app, didDocument, listUrl, await client.GetByteArrayAsync(listUrl, Ct)).AddDataIntegrity(credential).AddJwt(jwt), Ct);
+
+        AssertVerifiedWithStatus(before[0], revoked: false);
+        AssertVerifiedWithStatus(before[1], revoked: false);
+        Assert.Contains("\"keySource\": \"kid " + BadgeIssuerApplication.IssuerId + "#", before[1].Json, StringComparison.Ordinal);
+
+        using HttpResponseMessage revoke = await client.PostAsync(credentialId + "/revoke", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+
+        IReadOnlyList<InteropResult> after = await NodeInterop.VerifyAsync(
+            Job(app, didDocument, listUrl, await client.GetByteArrayAsync(listUrl, Ct)).AddDataIntegrity(credential).AddJwt(jwt), Ct);
+
+        AssertVerifiedWithStatus(after[0], revoked: true);
+        AssertVerifiedWithStatus(after[1], revoked: true);
+    }
+
+    [Fact]
+    public async Task VcApiIssueDataIntegrity_VerifiesInJsWithStatus()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/credentials/issue", new
+        {
+            credential = IssuingApiTests.SampleCredential(),
+            options = new { credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "revocation" } } },
+        }, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        JsonNode vc = JsonNode.Parse(text)!["verifiableCredential"]!;
+        string listUrl = (string)vc["credentialStatus"]!["statusListCredential"]!;
+
+        InteropResult result = await NodeInterop.VerifyOneAsync(
+            Job(app, await client.GetByteArrayAsync("/issuers/default/did.json", Ct), listUrl, await client.GetByteArrayAsync(listUrl, Ct))
+                .AddDataIntegrity(vc.ToJsonString()),
+            Ct);
+
+        AssertVerifiedWithStatus(result, revoked: false);
+    }
+
+    private static InteropJob Job(BadgeIssuerApplication app, byte[] didDocument, string listUrl, byte[] list) =>
+        new InteropJob { Now = app.Clock.Now }
+            .AddDocument(BadgeIssuerApplication.IssuerId, didDocument)
+            .AddDocument(listUrl, list);
+
+    private static void AssertVerifiedWithStatus(InteropResult result, bool revoked)
+    {
+        Assert.True(result.Verified, $"JS did not verify item {result.Index} ({result.Kind}):\n{result.Json}");
+        Assert.Empty(result.Errors);
+        Assert.True(result.StatusChecked, result.Json);
+        Assert.Equal(revoked, result.Revoked);
+    }
+}
