@@ -506,3 +506,33 @@ public sealed class IssuingApiTests
         },
     };
 }
+
+public sealed class PublicUrlTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", "http://localhost:5080", "did:web:localhost%3A5080:issuers:x")]
+    [InlineData("http://*:8080;https://0.0.0.0:8443", "http://localhost:8080", "did:web:localhost%3A8080:issuers:x")]
+    [InlineData("https://badges.example.edu", "https://badges.example.edu", "did:web:badges.example.edu:issuers:x")]
+    public void PublicUrls_FromListeningUrl_UsesHostNameForDidWeb(string urls, string expectedBase, string expectedDid)
+    {
+        var configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(),
+                new Dictionary<string, string?>(StringComparer.Ordinal) { ["urls"] = urls })
+            .Build();
+        var publicUrls = new Infrastructure.PublicUrls(Microsoft.Extensions.Options.Options.Create(new Infrastructure.BadgeIssuerOptions()), configuration);
+
+        Assert.Equal(expectedBase, publicUrls.Base);
+        Assert.Equal(expectedDid, publicUrls.DidWeb("x"));
+        Assert.True(publicUrls.HasDnsHost);
+    }
+
+    [Fact]
+    public async Task CreateIssuer_DidWebUnderIpBaseUrl_Returns409()
+    {
+        using var app = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", "http://127.0.0.1:5080"), ("BadgeIssuer:Bootstrap:IssuerDidMethod", "key"));
+        using HttpClient client = app.CreateAuthorizedClient();
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/issuers", new { name = "IP College", didMethod = "web" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("DNS host", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+}

@@ -30,6 +30,12 @@ internal sealed class Bootstrap(
 
         if (await storage.Issuers.CountAsync(cancellationToken) == 0)
         {
+            if (o.Bootstrap.IssuerDidMethod == "web" && !urls.HasDnsHost)
+            {
+                throw new InvalidOperationException(
+                    $"did:web needs a DNS host name, but the public base URL {urls.Base} has an IP address. Set BadgeIssuer__PublicBaseUrl (e.g. http://localhost:5080) or BadgeIssuer__Bootstrap__IssuerDidMethod=key.");
+            }
+
             IssuerRecord issuer = await issuers.CreateAsync(
                 o.Bootstrap.IssuerSlug, o.Bootstrap.IssuerDidMethod, new IssuerProfileInput(o.Bootstrap.IssuerName, null, null, "Created on first start.", null), cancellationToken);
             string key = o.Bootstrap.ApiKey ?? ApiKeys.Generate();
@@ -87,7 +93,12 @@ internal static class StorageRegistration
             return SqliteBadgeStorage.OpenAsync(path, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
         });
         services.AddSingleton<Bootstrap>();
-        services.AddHostedService(sp => sp.GetRequiredService<Bootstrap>());
+        // The build runs the app to write openapi/badgeissuer.json (GetDocument.Insider): no database, keys or data directory then.
+        if (!string.Equals(System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name, "GetDocument.Insider", StringComparison.Ordinal))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<Bootstrap>());
+        }
+
         return services;
     }
 }

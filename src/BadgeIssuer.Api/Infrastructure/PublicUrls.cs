@@ -16,16 +16,20 @@ internal sealed class PublicUrls
         {
             // The first listening URL, with wildcard hosts made concrete.
             string first = (configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+            // Wildcard and loopback hosts become "localhost": did:web ids need a DNS name, not an IP address.
             configured = first.Replace("://*", "://localhost", StringComparison.Ordinal)
                 .Replace("://+", "://localhost", StringComparison.Ordinal)
                 .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-                .Replace("://[::]", "://localhost", StringComparison.Ordinal);
+                .Replace("://[::]", "://localhost", StringComparison.Ordinal)
+                .Replace("://127.0.0.1", "://localhost", StringComparison.Ordinal)
+                .Replace("://[::1]", "://localhost", StringComparison.Ordinal);
         }
 
         var uri = new Uri(configured, UriKind.Absolute);
         Base = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
         BaseUri = new Uri(Base + "/", UriKind.Absolute);
         IsHttps = string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal);
+        HasDnsHost = uri.HostNameType == UriHostNameType.Dns;
         string didHost = uri.IdnHost.ToLowerInvariant();
         if (!uri.IsDefaultPort)
         {
@@ -44,6 +48,9 @@ internal sealed class PublicUrls
     public Uri BaseUri { get; }
 
     public bool IsHttps { get; }
+
+    /// <summary>False when the base URL's host is an IP address: did:web (a DNS-name method) is then unavailable.</summary>
+    public bool HasDnsHost { get; }
 
     public string Credential(string id) => Base + "/credentials/" + id;
 

@@ -27,7 +27,6 @@ public sealed class WalkthroughTests
 
         int port = FreePort();
         string baseUrl = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
-        // did:web names a DNS host, never an IP address: publish under localhost, listen on 127.0.0.1.
         string publicUrl = "http://localhost:" + port.ToString(CultureInfo.InvariantCulture);
         DirectoryInfo data = Directory.CreateTempSubdirectory("badgeissuer-walkthrough-data-");
         DirectoryInfo output = Directory.CreateTempSubdirectory("badgeissuer-walkthrough-out-");
@@ -37,8 +36,8 @@ public sealed class WalkthroughTests
             ["ASPNETCORE_URLS"] = baseUrl,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["BadgeIssuer__DataDirectory"] = data.FullName,
-            ["BadgeIssuer__PublicBaseUrl"] = publicUrl,
-            ["BadgeIssuer__Bootstrap__ApiKey"] = "bik_walkthrough-test-key-0123456789abcdef",
+            // As the README's run command: no PublicBaseUrl (ids are minted under http://localhost:<port>, since
+            // did:web needs a host name) and no configured key (the script reads the generated one from bootstrap.json).
         });
         try
         {

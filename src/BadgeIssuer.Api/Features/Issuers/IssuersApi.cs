@@ -93,6 +93,11 @@ internal static class IssuersApi
                 return RequestJson.Violations(ApiProblems.InvalidRequest, "The issuer request is not valid.", violations);
             }
 
+            if (didMethod == "web" && !urls.HasDnsHost)
+            {
+                return ApiProblems.Conflict.Result($"did:web needs a DNS host name; this service publishes under {urls.Base}. Set BadgeIssuer__PublicBaseUrl or create a did:key issuer.");
+            }
+
             slug ??= Slugify(profile!.Name!);
             if (await storage.Issuers.GetBySlugAsync(slug, cancellationToken) is not null)
             {
