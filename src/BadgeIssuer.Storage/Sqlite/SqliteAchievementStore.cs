@@ -10,6 +10,7 @@ internal sealed class SqliteAchievementStore(SqliteBadgeStorage storage) : IAchi
     public async Task CreateAsync(AchievementRecord achievement, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(achievement);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null,
             $"INSERT INTO achievements ({Columns}) VALUES ($id, $issuer, $json, $created, $updated);");
@@ -42,6 +43,7 @@ internal sealed class SqliteAchievementStore(SqliteBadgeStorage storage) : IAchi
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(json);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null, "UPDATE achievements SET json = $json, updated_at = $updated WHERE id = $id;");
         command.Parameters.AddWithValue("$id", id);
@@ -81,6 +83,7 @@ internal sealed class SqliteAchievementStore(SqliteBadgeStorage storage) : IAchi
     {
         ArgumentNullException.ThrowIfNull(achievementId);
         ArgumentNullException.ThrowIfNull(mediaType);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null, """
             INSERT INTO achievement_images (achievement_id, media_type, bytes)

@@ -10,6 +10,7 @@ internal sealed class SqliteApiKeyStore(SqliteBadgeStorage storage) : IApiKeySto
     public async Task CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null,
             $"INSERT INTO api_keys ({Columns}) VALUES ($id, $prefix, $hash, $issuer, $scopes, $description, $created, $expires, $revoked);");

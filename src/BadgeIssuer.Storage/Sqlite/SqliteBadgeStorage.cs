@@ -67,6 +67,16 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
         return storage;
     }
 
+    // One writer at a time inside this process: SQLite allows one anyway, and queueing here instead of in SQLite's
+    // busy handler (which sleeps in steps of up to 100 ms) keeps write latency to the transaction's own time.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    internal async Task<WriteLease> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteLease(_writeGate);
+    }
+
     internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -144,6 +154,14 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
+}
+
+/// <summary>Holds the in-process write gate until disposed.</summary>
+internal sealed class WriteLease(SemaphoreSlim gate) : IDisposable
+{
+    private SemaphoreSlim? _gate = gate;
+
+    public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
 }
 
 /// <summary>Timestamps as UTC ticks: exact round trips, ordered comparisons in SQL.</summary>

@@ -71,6 +71,7 @@ internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICrede
         var results = new (CredentialAddResult? Result, Exception? Error)[group.Count];
         try
         {
+            using WriteLease writeLease = await storage.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
             using SqliteConnection connection = await storage.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
             for (int i = 0; i < group.Count; i++)

@@ -11,6 +11,7 @@ internal sealed class SqliteIssuerStore(SqliteBadgeStorage storage) : IIssuerSto
     public async Task CreateAsync(IssuerRecord issuer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(issuer);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null,
             "INSERT INTO issuers (id, slug, profile, did_method, created_at) VALUES ($id, $slug, $profile, $did, $created);");
@@ -54,6 +55,7 @@ internal sealed class SqliteIssuerStore(SqliteBadgeStorage storage) : IIssuerSto
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(profileJson);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null, "UPDATE issuers SET profile = $profile WHERE id = $id;");
         command.Parameters.AddWithValue("$id", id);
@@ -71,6 +73,7 @@ internal sealed class SqliteIssuerStore(SqliteBadgeStorage storage) : IIssuerSto
     public async Task AddKeyAsync(IssuerKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         if (key.IsCurrent)

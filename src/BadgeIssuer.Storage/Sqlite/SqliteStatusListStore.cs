@@ -76,6 +76,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
 
     private async Task<IReadOnlyList<StatusListIndex>> TryAllocateAsync(StatusAllocationRequest request, int count, CancellationToken cancellationToken)
     {
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         var result = new List<StatusListIndex>(count);
@@ -216,6 +217,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
     {
         ArgumentNullException.ThrowIfNull(listId);
         ArgumentNullException.ThrowIfNull(actor);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, null, actor, cancellationToken).ConfigureAwait(false);
@@ -228,6 +230,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         ArgumentNullException.ThrowIfNull(credentialId);
         ArgumentNullException.ThrowIfNull(purpose);
         ArgumentNullException.ThrowIfNull(actor);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
 
