@@ -281,6 +281,15 @@ public sealed class IssuingApiTests
         Assert.Equal("application/vc+jwt", jwtList.Content.Headers.ContentType?.MediaType);
         Assert.Equal(3, (await jwtList.Content.ReadAsStringAsync(Ct)).Split('.').Length);
 
+        JsonNode changes = JsonNode.Parse(await client.GetStringAsync(listUrl + "/changes", Ct))!;
+        JsonNode change = changes["changes"]!.AsArray().Single()!;
+        Assert.Equal(credentialId, (string)change["credentialId"]!);
+        Assert.Equal(index, (long)change["index"]!);
+        Assert.Equal(0, (int)change["oldValue"]!);
+        Assert.Equal(1, (int)change["newValue"]!);
+        Assert.StartsWith("api-key:", (string)change["actor"]!, StringComparison.Ordinal);
+        await ProblemAsync(await app.CreateClient().GetAsync(listUrl + "/changes", Ct), HttpStatusCode.Unauthorized, "unauthorized");
+
         await ProblemAsync(await client.PostAsync(credentialId + "/reinstate", null, Ct), HttpStatusCode.Conflict, "status-not-supported");
         using HttpResponseMessage unrevoke = await client.PostAsJsonAsync("/credentials/status", new { credentialId, credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "revocation", status = false } } }, Ct);
         await ProblemAsync(unrevoke, HttpStatusCode.Conflict, "revocation-permanent");

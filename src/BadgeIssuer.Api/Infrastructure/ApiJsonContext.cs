@@ -10,4 +10,5 @@ namespace BadgeIssuer.Api.Infrastructure;
 [JsonSerializable(typeof(VerificationReportDocument))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Status.StatusChangeResponse))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Status.StatusChangeList))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

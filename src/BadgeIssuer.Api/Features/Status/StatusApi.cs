@@ -10,6 +10,12 @@ namespace BadgeIssuer.Api.Features.Status;
 /// <summary>The outcome of a status change.</summary>
 public sealed record StatusChangeResponse(string CredentialId, string StatusPurpose, bool Set, string StatusListCredential, long Version, bool Changed);
 
+/// <summary>The recorded changes of one status list, oldest first.</summary>
+public sealed record StatusChangeList(string StatusListCredential, string StatusPurpose, IReadOnlyList<StatusChangeItem> Changes);
+
+/// <summary>One change: the entry, the credential holding it, old and new value, who and when, and the list version it produced.</summary>
+public sealed record StatusChangeItem(int Index, string? CredentialId, int OldValue, int NewValue, string Actor, DateTimeOffset ChangedAt, long Version);
+
 /// <summary>VC-API "Update Status" request.</summary>
 public sealed record UpdateStatusRequest(string CredentialId, IReadOnlyList<UpdateStatusItem> CredentialStatus);
 
@@ -61,6 +67,14 @@ internal static class StatusApi
                 .ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status409Conflict);
         }
+
+        routes.MapGet("/status-lists/{listId}/changes", ListChanges)
+            .WithTags("Status")
+            .WithName("ListStatusChanges")
+            .WithSummary("Every recorded change of a status list: who, when, which entry, from what to what")
+            .RequireAuthorization(ApiScopes.Revoke)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         routes.MapGet("/status-lists/{listId}", GetStatusList)
             .WithTags("Status")
@@ -164,6 +178,21 @@ internal static class StatusApi
             StatusUpdateOutcome.NoStatusEntry => ApiProblems.StatusNotSupported.Result($"The credential was issued without a {purpose} status entry."),
             _ => ApiProblems.CredentialNotFound.Result($"No credential '{credentialId}' that this API key may change."),
         };
+    }
+
+    internal static async Task<Results<Ok<StatusChangeList>, ProblemHttpResult>> ListChanges(string listId, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        StatusListRecord? list = listId.Length <= 64 ? await storage.StatusLists.GetAsync(listId, cancellationToken) : null;
+        if (list is null || !Caller.From(request.HttpContext.User).CanActFor(list.IssuerId))
+        {
+            return ApiProblems.NotFound.Result("No status list that this API key may read.");
+        }
+
+        IReadOnlyList<StatusChangeRecord> changes = await storage.StatusLists.ListChangesAsync(listId, cancellationToken);
+        return TypedResults.Ok(new StatusChangeList(
+            urls.StatusList(listId),
+            list.Purpose,
+            changes.Select(c => new StatusChangeItem(c.Index, c.CredentialId, c.OldValue, c.NewValue, c.Actor, c.ChangedAt, c.Version)).ToList()));
     }
 
     internal static async Task<IResult> GetStatusList(string listId, HttpRequest request, StatusListPublisher publisher, Microsoft.Extensions.Options.IOptions<BadgeIssuerOptions> options, CancellationToken cancellationToken)
