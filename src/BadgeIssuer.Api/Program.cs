@@ -3,6 +3,7 @@ using BadgeIssuer.Api.Features.Credentials;
 using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Features.Status;
+using BadgeIssuer.Api.Features.Tenancy;
 using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
@@ -25,6 +26,7 @@ builder.Services.AddBadgeIssuerCore();
 builder.Services.AddApiKeyAuthentication();
 
 builder.Services.AddIssuers();
+builder.Services.AddTenancy();
 builder.Services.AddIssue();
 builder.Services.AddStatus();
 builder.Services.AddVerify();
@@ -59,6 +61,7 @@ app.MapGet("/readyz", async (Bootstrap bootstrap, IBadgeStorage storage, Cancell
     .WithTags("Health").WithName("Readiness").ExcludeFromDescription();
 
 app.MapIssuers();
+app.MapTenancy();
 app.MapAchievements();
 app.MapIssue();
 app.MapAwards();

@@ -8,6 +8,7 @@ public interface IBadgeStorage
     ICredentialStore Credentials { get; }
     IStatusListStore StatusLists { get; }
     IApiKeyStore ApiKeys { get; }
+    IAuditStore Audit { get; }
 
     /// <summary>True when the database answers a trivial query (readiness).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken = default);
@@ -23,6 +24,17 @@ public interface IApiKeyStore
     /// <summary>Keys bound to the issuer (or admin keys when null), oldest first.</summary>
     Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string? issuerId, CancellationToken cancellationToken = default);
     Task<int> CountAsync(CancellationToken cancellationToken = default);
+    Task<ApiKeyRecord?> GetAsync(string keyId, CancellationToken cancellationToken = default);
+    /// <summary>Marks the key revoked (idempotent); false when there is no such key.</summary>
+    Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The append-only audit log: nothing here is ever updated or deleted.</summary>
+public interface IAuditStore
+{
+    Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default);
+    /// <summary>The issuer's entries, newest first: at most <paramref name="limit"/>, older than <paramref name="beforeSeq"/> when given.</summary>
+    Task<IReadOnlyList<AuditRecord>> ListAsync(string issuerId, int limit, long? beforeSeq = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Issuers and their signing keys.</summary>

@@ -32,7 +32,25 @@ public sealed record CredentialRecord(
     string? Jwt,
     string? StatusEntriesJson,
     DateTimeOffset IssuedAt,
-    string? IdempotencyKey);
+    string? IdempotencyKey)
+{
+    /// <summary>Who issued it (an actor as in the audit log); when set, the store appends a <c>credential.issue</c> audit entry in the same transaction.</summary>
+    public string? IssuedBy { get; init; }
+}
+
+/// <summary>
+/// One audit entry: who (<see cref="Actor"/>) did what (<see cref="Action"/>, e.g. <c>credential.issue</c>) to which
+/// target, when, in which request. <see cref="Seq"/> is assigned by the store (0 when appending).
+/// </summary>
+public sealed record AuditRecord(
+    long Seq,
+    string? IssuerId,
+    string Actor,
+    string Action,
+    string Target,
+    DateTimeOffset At,
+    string? RequestId,
+    string? Details);
 
 /// <summary>The outcome of <see cref="ICredentialStore.AddAsync"/>: the stored credential and whether this call created it.</summary>
 public sealed record CredentialAddResult(CredentialRecord Credential, bool Created);

@@ -11,4 +11,7 @@ namespace BadgeIssuer.Api.Infrastructure;
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Status.StatusChangeResponse))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Status.StatusChangeList))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.CreatedApiKey))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.ApiKeyList))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.AuditPage))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -59,6 +59,27 @@ internal sealed class SqliteApiKeyStore(SqliteBadgeStorage storage) : IApiKeySto
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public async Task<ApiKeyRecord?> GetAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, $"SELECT {Columns} FROM api_keys WHERE key_id = $id;");
+        command.Parameters.AddWithValue("$id", keyId);
+        IReadOnlyList<ApiKeyRecord> rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $at) WHERE key_id = $id;");
+        command.Parameters.AddWithValue("$id", keyId);
+        command.Parameters.AddWithValue("$at", SqliteTime.Ticks(revokedAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     private static async Task<IReadOnlyList<ApiKeyRecord>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<ApiKeyRecord>();

@@ -19,6 +19,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
         Credentials = new SqliteCredentialStore(this);
         StatusLists = new SqliteStatusListStore(this, timeProvider);
         ApiKeys = new SqliteApiKeyStore(this);
+        Audit = new SqliteAuditStore(this);
     }
 
     public IIssuerStore Issuers { get; }
@@ -26,6 +27,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
     public ICredentialStore Credentials { get; }
     public IStatusListStore StatusLists { get; }
     public IApiKeyStore ApiKeys { get; }
+    public IAuditStore Audit { get; }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
     {

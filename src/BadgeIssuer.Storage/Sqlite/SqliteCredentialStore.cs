@@ -164,6 +164,12 @@ internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICrede
             }
         }
 
+        if (credential.IssuedBy is { } actor)
+        {
+            await SqliteAuditStore.AppendAsync(connection, transaction,
+                new AuditRecord(0, credential.IssuerId, actor, "credential.issue", credential.Id, credential.IssuedAt, null, credential.AchievementId), cancellationToken).ConfigureAwait(false);
+        }
+
         return new CredentialAddResult(credential, Created: true);
     }
 

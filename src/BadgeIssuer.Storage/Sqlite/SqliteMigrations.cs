@@ -113,5 +113,21 @@ internal static class SqliteMigrations
                 bytes           BLOB NOT NULL
             ) STRICT;
             """),
+        (4, """
+            -- Append-only audit log (issue 6): issuer, key, client and achievement changes, issuance, status changes.
+            CREATE TABLE audit_log (
+                seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                issuer_id   TEXT,
+                actor       TEXT NOT NULL,
+                action      TEXT NOT NULL,
+                target      TEXT NOT NULL,
+                at          INTEGER NOT NULL,
+                request_id  TEXT,
+                details     TEXT
+            ) STRICT;
+            CREATE INDEX ix_audit_issuer ON audit_log(issuer_id, seq);
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+            """),
     ];
 }

@@ -281,7 +281,9 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         int statusSize;
         int length;
         long version;
-        using (SqliteCommand read = Command(connection, transaction, "SELECT bitstring, status_size, length, version FROM status_lists WHERE list_id = $list;"))
+        string issuerId;
+        string purpose;
+        using (SqliteCommand read = Command(connection, transaction, "SELECT bitstring, status_size, length, version, issuer_id, purpose FROM status_lists WHERE list_id = $list;"))
         {
             read.Parameters.AddWithValue("$list", listId);
             using SqliteDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -294,6 +296,8 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             statusSize = reader.GetInt32(1);
             length = reader.GetInt32(2);
             version = reader.GetInt64(3);
+            issuerId = reader.GetString(4);
+            purpose = reader.GetString(5);
         }
 
         if (index < 0 || index >= length || value < 0 || value >= 1 << statusSize)
@@ -334,6 +338,9 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             await audit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await SqliteAuditStore.AppendAsync(connection, transaction, new AuditRecord(
+            0, issuerId, actor, "status." + purpose, credentialId ?? listId + "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            SqliteTime.FromTicks(now), null, $$"""{"list":"{{listId}}","index":{{index}},"old":{{oldValue}},"new":{{value}},"version":{{version}}}"""), cancellationToken).ConfigureAwait(false);
         return new StatusUpdateResult(StatusUpdateOutcome.Updated, listId, index, version);
     }
 

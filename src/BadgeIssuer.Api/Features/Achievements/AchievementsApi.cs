@@ -84,7 +84,7 @@ internal static class AchievementsApi
     }
 
     internal static async Task<Results<CreatedJsonResult<AchievementDocument>, ProblemHttpResult>> Create(
-        HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, IOptions<BadgeIssuerOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
+        HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, IOptions<BadgeIssuerOptions> options, TimeProvider timeProvider, AuditLog audit, CancellationToken cancellationToken)
     {
         (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, options.Value.MaxRequestBytes + options.Value.MaxImageBytes * 4 / 3, cancellationToken);
         if (problem is not null)
@@ -130,12 +130,13 @@ internal static class AchievementsApi
                 await storage.Achievements.SetImageAsync(url, prepared.ImageMediaType!, prepared.ImageBytes, cancellationToken);
             }
 
+            await audit.AppendAsync(request.HttpContext, issuer.Record.Id, "achievement.create", url);
             return new CreatedJsonResult<AchievementDocument>(Encoding.UTF8.GetBytes(prepared.Json), url);
         }
     }
 
     internal static async Task<Results<RawJsonResult<AchievementDocument>, ProblemHttpResult>> Update(
-        string id, HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, IOptions<BadgeIssuerOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string id, HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, IOptions<BadgeIssuerOptions> options, TimeProvider timeProvider, AuditLog audit, CancellationToken cancellationToken)
     {
         string url = urls.Achievement(id);
         AchievementRecord? existing = await storage.Achievements.GetAsync(url, cancellationToken);
@@ -168,6 +169,7 @@ internal static class AchievementsApi
                 await storage.Achievements.SetImageAsync(url, prepared.ImageMediaType!, prepared.ImageBytes, cancellationToken);
             }
 
+            await audit.AppendAsync(request.HttpContext, existing.IssuerId, "achievement.update", url);
             return new RawJsonResult<AchievementDocument>(StatusCodes.Status200OK, Encoding.UTF8.GetBytes(prepared.Json));
         }
     }

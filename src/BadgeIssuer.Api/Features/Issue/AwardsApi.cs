@@ -207,7 +207,7 @@ internal static class AwardsApi
         IssueOutcome outcome = await services.Issuance.IssueAsync(
             issuer,
             services.Issuance.NewCredentialId(),
-            new IssueParameters(format, null, purposes, idempotencyKey, achievement.Id, recipientLabel),
+            new IssueParameters(format, null, purposes, idempotencyKey, achievement.Id, recipientLabel, caller.Actor),
             (id, status) => WriteCredential(id, issuer, embeddedAchievement, achievementName, recipient!, validFrom, validUntil, evidence, results, status),
             cancellationToken);
         if (!outcome.Succeeded)

@@ -31,7 +31,8 @@ internal sealed record IssueParameters(
     IReadOnlyList<string> StatusPurposes,
     string? IdempotencyKey,
     string? AchievementId,
-    string RecipientLabel);
+    string RecipientLabel,
+    string Actor);
 
 /// <summary>A violation of the input, with where it is (JSON pointer into the request).</summary>
 internal sealed record InputViolation(string Path, string Message);
@@ -160,7 +161,10 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             jwt,
             statusJson is null ? null : Encoding.UTF8.GetString(statusJson),
             now,
-            parameters.IdempotencyKey);
+            parameters.IdempotencyKey)
+        {
+            IssuedBy = parameters.Actor,
+        };
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);
         return new IssueOutcome(stored.Credential, stored.Created);
     }

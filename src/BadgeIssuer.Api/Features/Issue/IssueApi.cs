@@ -123,7 +123,7 @@ internal static class IssueApi
                 outcome = await issuance.IssueAsync(
                     issuer,
                     credentialId,
-                    new IssueParameters(format, alg, purposes, idempotencyKey, null, RecipientLabel(credential)),
+                    new IssueParameters(format, alg, purposes, idempotencyKey, null, RecipientLabel(credential), caller.Actor),
                     (id, status) => Rewrite(credential, addId ? id : null, status, isV1, format, now),
                     cancellationToken);
             }

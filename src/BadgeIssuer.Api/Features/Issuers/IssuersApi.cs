@@ -63,7 +63,7 @@ internal static class IssuersApi
     }
 
     internal static async Task<Results<CreatedJsonResult<ProfileDocument>, ProblemHttpResult>> Create(
-        HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
+        HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, AuditLog audit, CancellationToken cancellationToken)
     {
         (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
         if (problem is not null)
@@ -114,12 +114,13 @@ internal static class IssuersApi
                 return ApiProblems.Conflict.Result($"An issuer with slug '{slug}' exists; choose another slug.");
             }
 
+            await audit.AppendAsync(request.HttpContext, record.Id, "issuer.create", record.Id, $"{{\"slug\":\"{slug}\",\"didMethod\":\"{didMethod}\"}}");
             return new CreatedJsonResult<ProfileDocument>(Encoding.UTF8.GetBytes(record.ProfileJson), urls.IssuerProfile(slug));
         }
     }
 
     internal static async Task<Results<RawJsonResult<ProfileDocument>, ProblemHttpResult>> Update(
-        string slug, HttpRequest request, IssuerService issuers, IBadgeStorage storage, CancellationToken cancellationToken)
+        string slug, HttpRequest request, IssuerService issuers, IBadgeStorage storage, AuditLog audit, CancellationToken cancellationToken)
     {
         IssuerRecord? issuer = await storage.Issuers.GetBySlugAsync(slug, cancellationToken);
         if (issuer is null || !Caller.From(request.HttpContext.User).CanActFor(issuer.Id))
@@ -143,6 +144,7 @@ internal static class IssuersApi
             }
 
             await issuers.UpdateProfileAsync(issuer, profile!, cancellationToken);
+            await audit.AppendAsync(request.HttpContext, issuer.Id, "issuer.update", issuer.Id);
             return new RawJsonResult<ProfileDocument>(StatusCodes.Status200OK, Encoding.UTF8.GetBytes(IssuerService.BuildProfile(issuer.Id, profile!)), "application/ld+json");
         }
     }
@@ -176,7 +178,7 @@ internal static class IssuersApi
     }
 
     internal static async Task<Results<RawJsonResult<IssuerKeyList>, ProblemHttpResult>> Rotate(
-        string slug, HttpRequest request, IBadgeStorage storage, IssuerService issuers, HostedIssuerResolver resolver, CancellationToken cancellationToken)
+        string slug, HttpRequest request, IBadgeStorage storage, IssuerService issuers, HostedIssuerResolver resolver, AuditLog audit, CancellationToken cancellationToken)
     {
         IssuerRecord? issuer = await storage.Issuers.GetBySlugAsync(slug, cancellationToken);
         if (issuer is null || !Caller.From(request.HttpContext.User).CanActFor(issuer.Id))
@@ -191,6 +193,7 @@ internal static class IssuersApi
 
         IReadOnlyList<IssuerKeyRecord> keys = await issuers.RotateAsync(issuer, cancellationToken);
         resolver.Invalidate(issuer.Id);
+        await audit.AppendAsync(request.HttpContext, issuer.Id, "issuer.keys.rotate", issuer.Id, $"{{\"current\":[{string.Join(',', keys.Where(k => k.IsCurrent).Select(k => JsonSerializer.Serialize(k.KeyId, JsonSerializerOptions.Web)))}]}}");
         return new RawJsonResult<IssuerKeyList>(StatusCodes.Status200OK, WriteKeys(keys));
     }
 

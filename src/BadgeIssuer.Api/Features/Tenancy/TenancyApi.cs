@@ -1,0 +1,184 @@
+using System.Text.Json;
+using BadgeIssuer.Api.Features.Issue;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BadgeIssuer.Api.Features.Tenancy;
+
+/// <summary>Create an API key for an issuer.</summary>
+public sealed record CreateApiKeyRequest(string? Description = null, IReadOnlyList<string>? Scopes = null, DateTimeOffset? ExpiresAt = null);
+
+/// <summary>A new API key. <see cref="ApiKey"/> is shown this once; only its hash is kept.</summary>
+public sealed record CreatedApiKey(string KeyId, string ApiKey, string Prefix, string IssuerId, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);
+
+/// <summary>An API key as listed: never the key itself.</summary>
+public sealed record ApiKeyInfo(string KeyId, string Prefix, string? IssuerId, IReadOnlyList<string> Scopes, string Description, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
+
+public sealed record ApiKeyList(IReadOnlyList<ApiKeyInfo> Keys);
+
+/// <summary>One audit entry.</summary>
+public sealed record AuditEntry(long Seq, string Actor, string Action, string Target, DateTimeOffset At, string? RequestId, string? Details);
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next);
+
+/// <summary>
+/// Per-issuer API keys (shown once, stored as SHA-256, scoped, optionally expiring, revocable) and the issuer's
+/// audit log. Callers need the <c>manage</c> scope for the issuer; others get 404, never a hint that it exists.
+/// </summary>
+internal static class TenancyApi
+{
+    private static readonly string[] s_grantable = [ApiScopes.Issue, ApiScopes.Revoke, ApiScopes.Manage, ApiScopes.Admin];
+
+    public static IServiceCollection AddTenancy(this IServiceCollection services)
+    {
+        services.AddSingleton<AuditLog>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTenancy(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/issuers/{slug}").WithTags("Issuers").RequireAuthorization(ApiScopes.Manage);
+        group.MapPost("/api-keys", CreateKey).WithName("CreateApiKey").WithSummary("Create an API key for the issuer (shown once)")
+            .AcceptsJson<CreateApiKeyRequest>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("/api-keys", ListKeys).WithName("ListApiKeys").WithSummary("The issuer's API keys (prefixes, scopes, expiry, revocation; never the keys)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/api-keys/{keyId}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revoke an API key")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/audit", ReadAudit).WithName("ReadAuditLog").WithSummary("The issuer's audit log, newest first")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static async Task<IssuerRecord?> IssuerForAsync(string slug, HttpRequest request, IBadgeStorage storage, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = Slugs.IsValid(slug) ? await storage.Issuers.GetBySlugAsync(slug, cancellationToken) : null;
+        return issuer is not null && Caller.From(request.HttpContext.User).CanActFor(issuer.Id) ? issuer : null;
+    }
+
+    internal static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateKey(
+        string slug, HttpRequest request, IBadgeStorage storage, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await IssuerForAsync(slug, request, storage, cancellationToken);
+        if (issuer is null)
+        {
+            return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
+        }
+
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 16 * 1024, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        Caller caller = Caller.From(request.HttpContext.User);
+        var violations = new List<InputViolation>();
+        string description;
+        List<string> scopes = [ApiScopes.Issue, ApiScopes.Revoke];
+        DateTimeOffset? expiresAt = null;
+        using (document)
+        {
+            JsonElement body = document!.RootElement;
+            description = RequestJson.OptionalString(body, "description", string.Empty, violations, 256) ?? string.Empty;
+            if (body.TryGetProperty("scopes", out JsonElement s) && s.ValueKind != JsonValueKind.Null)
+            {
+                if (s.ValueKind != JsonValueKind.Array || s.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                {
+                    violations.Add(new("/scopes", "scopes must be an array of strings."));
+                }
+                else
+                {
+                    scopes = s.EnumerateArray().Select(e => e.GetString()!).Distinct(StringComparer.Ordinal).ToList();
+                    foreach (string scope in scopes)
+                    {
+                        if (!s_grantable.Contains(scope, StringComparer.Ordinal))
+                        {
+                            violations.Add(new("/scopes", $"Unknown scope '{scope}'; scopes are issue, revoke, manage and admin."));
+                        }
+                        else if (!caller.Has(scope) || (scope == ApiScopes.Admin && !caller.IsAdmin))
+                        {
+                            violations.Add(new("/scopes", $"This API key cannot grant '{scope}', which it does not hold."));
+                        }
+                    }
+
+                    if (scopes.Count == 0)
+                    {
+                        violations.Add(new("/scopes", "A key needs at least one scope."));
+                    }
+                }
+            }
+
+            if (RequestJson.OptionalString(body, "expiresAt", string.Empty, violations, 64) is { } expires)
+            {
+                if (!DateTimeOffset.TryParse(expires, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out DateTimeOffset at)
+                    || at <= timeProvider.GetUtcNow())
+                {
+                    violations.Add(new("/expiresAt", "expiresAt must be a future date-time with a time zone."));
+                }
+                else
+                {
+                    expiresAt = at;
+                }
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            return RequestJson.Violations(ApiProblems.InvalidRequest, "The API key request is not valid.", violations);
+        }
+
+        string key = ApiKeys.Generate();
+        var record = new ApiKeyRecord(Guid.NewGuid().ToString("N"), ApiKeys.VisiblePrefix(key), ApiKeys.Hash(key), issuer.Id, string.Join(' ', scopes), description,
+            timeProvider.GetUtcNow(), expiresAt, null);
+        await storage.ApiKeys.CreateAsync(record, cancellationToken);
+        await audit.AppendAsync(request.HttpContext, issuer.Id, "apikey.create", record.KeyId, $"{{\"scopes\":\"{record.Scopes}\",\"prefix\":\"{record.Prefix}\"}}");
+        return TypedResults.Created((string?)null, new CreatedApiKey(record.KeyId, key, record.Prefix, issuer.Id, scopes, expiresAt));
+    }
+
+    internal static async Task<Results<Ok<ApiKeyList>, ProblemHttpResult>> ListKeys(string slug, HttpRequest request, IBadgeStorage storage, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await IssuerForAsync(slug, request, storage, cancellationToken);
+        if (issuer is null)
+        {
+            return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
+        }
+
+        IReadOnlyList<ApiKeyRecord> keys = await storage.ApiKeys.ListAsync(issuer.Id, cancellationToken);
+        return TypedResults.Ok(new ApiKeyList(keys.Select(k => new ApiKeyInfo(
+            k.KeyId, k.Prefix, k.IssuerId, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.Description, k.CreatedAt, k.ExpiresAt, k.RevokedAt)).ToList()));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(
+        string slug, string keyId, HttpRequest request, IBadgeStorage storage, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await IssuerForAsync(slug, request, storage, cancellationToken);
+        ApiKeyRecord? key = issuer is null ? null : await storage.ApiKeys.GetAsync(keyId, cancellationToken);
+        if (issuer is null || key is null || !string.Equals(key.IssuerId, issuer.Id, StringComparison.Ordinal))
+        {
+            return ApiProblems.NotFound.Result("No such API key for an issuer this API key may manage.");
+        }
+
+        await storage.ApiKeys.RevokeAsync(keyId, timeProvider.GetUtcNow(), cancellationToken);
+        ApiKeyAuthenticationHandler.ClearCache();
+        await audit.AppendAsync(request.HttpContext, issuer.Id, "apikey.revoke", keyId);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ReadAudit(
+        string slug, HttpRequest request, IBadgeStorage storage, int? limit, long? before, CancellationToken cancellationToken)
+    {
+        IssuerRecord? issuer = await IssuerForAsync(slug, request, storage, cancellationToken);
+        if (issuer is null)
+        {
+            return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
+        }
+
+        int take = Math.Clamp(limit ?? 100, 1, 1000);
+        IReadOnlyList<AuditRecord> rows = await storage.Audit.ListAsync(issuer.Id, take, before, cancellationToken);
+        return TypedResults.Ok(new AuditPage(
+            rows.Select(r => new AuditEntry(r.Seq, r.Actor, r.Action, r.Target, r.At, r.RequestId, r.Details)).ToList(),
+            rows.Count == take ? rows[^1].Seq : null));
+    }
+}

@@ -1,0 +1,12 @@
+using BadgeIssuer.Storage;
+
+namespace BadgeIssuer.Api.Infrastructure;
+
+/// <summary>Appends audit entries with the caller and the request id (<c>HttpContext.TraceIdentifier</c>).</summary>
+internal sealed class AuditLog(IBadgeStorage storage, TimeProvider timeProvider)
+{
+    public Task AppendAsync(HttpContext context, string? issuerId, string action, string target, string? details = null) =>
+        storage.Audit.AppendAsync(
+            new AuditRecord(0, issuerId, Caller.From(context.User).Actor, action, target, timeProvider.GetUtcNow(), context.TraceIdentifier, details),
+            context.RequestAborted);
+}

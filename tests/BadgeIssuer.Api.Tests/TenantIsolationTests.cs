@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace BadgeIssuer.Api.Tests;
+
+/// <summary>Per-issuer API keys: scopes, expiry, revocation, the audit log, and that issuer B's key can touch nothing of issuer A's.</summary>
+public sealed class TenantIsolationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<string> CreateKeyAsync(HttpClient admin, string slug, object? body = null)
+    {
+        using HttpResponseMessage response = await admin.PostAsJsonAsync($"/issuers/{slug}/api-keys", body ?? new { description = "lms", scopes = new[] { "issue", "revoke", "manage" } }, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        JsonNode node = JsonNode.Parse(text)!;
+        Assert.StartsWith("bik_", (string)node["apiKey"]!, StringComparison.Ordinal);
+        return (string)node["apiKey"]!;
+    }
+
+    private static HttpClient ClientWith(BadgeIssuerApplication app, string key)
+    {
+        HttpClient client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    [Fact]
+    public async Task ForeignTenantKey_EveryProtectedEndpointOfAnotherIssuer_Returns404()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpResponseMessage other = await admin.PostAsJsonAsync("/issuers", new { name = "Other College", slug = "other" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        using HttpClient a = ClientWith(app, await CreateKeyAsync(admin, "default"));
+        using HttpClient b = ClientWith(app, await CreateKeyAsync(admin, "other"));
+
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(a);
+        JsonNode award = await IssuingApiTests.AwardAsync(a, achievementId);
+        string credentialId = (string)award["credentialId"]!;
+        string listUrl = (string)award["credential"]!["credentialStatus"]!["statusListCredential"]!;
+        string local = credentialId[(credentialId.LastIndexOf('/') + 1)..];
+
+        var attempts = new List<(string Name, Func<Task<HttpResponseMessage>> Send)>
+        {
+            ("award", () => b.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = "x@example.org" } }, Ct)),
+            ("update achievement", () => b.PutAsJsonAsync(achievementId, new { name = "n", description = "d", criteria = new { narrative = "x" } }, Ct)),
+            ("list achievements", () => b.GetAsync("/achievements?issuerId=" + Uri.EscapeDataString(BadgeIssuerApplication.IssuerId), Ct)),
+            ("create achievement", () => b.PostAsJsonAsync("/achievements", new { issuerId = BadgeIssuerApplication.IssuerId, name = "n", description = "d", criteria = new { narrative = "x" } }, Ct)),
+            ("issue", () => b.PostAsJsonAsync("/credentials/issue", new { credential = IssuingApiTests.SampleCredential() }, Ct)),
+            ("revoke", () => b.PostAsync($"/credentials/{local}/revoke", null, Ct)),
+            ("suspend", () => b.PostAsync($"/credentials/{local}/suspend", null, Ct)),
+            ("status", () => b.PostAsJsonAsync("/credentials/status", new { credentialId, credentialStatus = new[] { new { statusPurpose = "revocation", status = true } } }, Ct)),
+            ("status changes", () => b.GetAsync(listUrl + "/changes", Ct)),
+            ("update profile", () => b.PutAsJsonAsync("/issuers/default", new { name = "Hijacked" }, Ct)),
+            ("list keys", () => b.GetAsync("/issuers/default/keys", Ct)),
+            ("rotate", () => b.PostAsync("/issuers/default/keys/rotate", null, Ct)),
+            ("create api key", () => b.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "issue" } }, Ct)),
+            ("list api keys", () => b.GetAsync("/issuers/default/api-keys", Ct)),
+            ("audit", () => b.GetAsync("/issuers/default/audit", Ct)),
+        };
+        foreach ((string name, Func<Task<HttpResponseMessage>> send) in attempts)
+        {
+            using HttpResponseMessage response = await send();
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        // A batch answers per item: the foreign item is a 404 problem.
+        using HttpResponseMessage batch = await b.PostAsJsonAsync("/awards/batch", new { awards = new[] { new { achievementId, recipient = new { email = "x@example.org" } } } }, Ct);
+        JsonNode batchBody = JsonNode.Parse(await batch.Content.ReadAsStringAsync(Ct))!;
+        Assert.Equal(0, (int)batchBody["succeeded"]!);
+        Assert.Equal(404, (int)batchBody["results"]![0]!["status"]!);
+
+        using HttpResponseMessage createIssuer = await b.PostAsJsonAsync("/issuers", new { name = "Sneaky" }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, createIssuer.StatusCode);
+
+        // Nothing changed: the credential still verifies and the profile kept its name.
+        JsonNode profile = JsonNode.Parse(await a.GetStringAsync("/issuers/default", Ct))!;
+        Assert.NotEqual("Hijacked", (string)profile["name"]!);
+        using var content = new ByteArrayContent(await a.GetByteArrayAsync(credentialId + ".json", Ct));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/vc+ld+json");
+        using HttpResponseMessage verify = await a.PostAsync("/credentials/verify", content, Ct);
+        Assert.True((bool)JsonNode.Parse(await verify.Content.ReadAsStringAsync(Ct))!["verified"]!);
+    }
+
+    [Fact]
+    public async Task TenantKey_ScopesRevocationExpiry_AreEnforced()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        string issueOnly = await CreateKeyAsync(admin, "default", new { scopes = new[] { "issue" }, expiresAt = "2026-11-02T00:00:00Z" });
+        using HttpClient client = ClientWith(app, issueOnly);
+
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(admin);
+        JsonNode award = await IssuingApiTests.AwardAsync(client, achievementId);
+        using HttpResponseMessage revoke = await client.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+        using HttpResponseMessage grant = await client.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "admin" } }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, grant.StatusCode);
+
+        string manager = await CreateKeyAsync(admin, "default");
+        using HttpClient managing = ClientWith(app, manager);
+        using HttpResponseMessage escalate = await managing.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "admin" } }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, escalate.StatusCode);
+
+        // Expiry follows the service clock.
+        app.Clock.Now = BadgeIssuerApplication.Now.AddDays(2);
+        Infrastructure.ApiKeyAuthenticationHandler.ClearCache();
+        using HttpResponseMessage expired = await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = "a@example.org" } }, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+
+        // Revocation takes effect at once.
+        JsonNode keys = JsonNode.Parse(await managing.GetStringAsync("/issuers/default/api-keys", Ct))!;
+        Assert.DoesNotContain("bik_", keys.ToJsonString().Replace("\"prefix\":\"bik_", "\"prefix\":\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        string managerId = (string)keys["keys"]!.AsArray().Last()!["keyId"]!;
+        using HttpResponseMessage deleted = await admin.DeleteAsync("/issuers/default/api-keys/" + managerId, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using HttpResponseMessage afterRevoke = await managing.GetAsync("/issuers/default/api-keys", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+    }
+
+    [Fact]
+    public async Task AuditLog_RecordsIssuanceKeysAndStatusChanges_WithActorAndRequestId()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpClient tenant = ClientWith(app, await CreateKeyAsync(admin, "default"));
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(tenant);
+        JsonNode award = await IssuingApiTests.AwardAsync(tenant, achievementId);
+        using HttpResponseMessage revoked = await tenant.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+
+        JsonArray entries = JsonNode.Parse(await tenant.GetStringAsync("/issuers/default/audit", Ct))!["entries"]!.AsArray();
+        string[] actions = entries.Select(e => (string)e!["action"]!).ToArray();
+        Assert.Equal(["status.revocation", "credential.issue", "achievement.create", "apikey.create"], actions);
+        Assert.Equal((string)award["credentialId"]!, (string)entries[1]!["target"]!);
+        Assert.All(entries, e => Assert.StartsWith("api-key:", (string)e!["actor"]!, StringComparison.Ordinal));
+        Assert.NotNull(entries[0]!["requestId"] ?? entries[2]!["requestId"]);
+    }
+}
