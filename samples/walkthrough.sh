@@ -127,8 +127,8 @@ echo "revoked: $(json "$OUT_DIR/revoke.json" .credentialId) (status list version
 call 200 "$OUT_DIR/status-list.json" "$STATUS_LIST"
 echo "status list: $STATUS_LIST ($(json "$OUT_DIR/status-list.json" .credentialSubject.statusPurpose), signed by $(json "$OUT_DIR/status-list.json" .issuer))"
 
-# 7. Verify the same PNG again: the signature still holds, the status check now fails.
-call 200 "$OUT_DIR/verify-after.json" -H 'Content-Type: image/png' -X POST "$BASE_URL/credentials/verify" --data-binary "@$OUT_DIR/badge.png"
+# 7. Verify the same PNG again: the signature still holds, the status check now fails (422, with the report).
+call 422 "$OUT_DIR/verify-after.json" -H 'Content-Type: image/png' -X POST "$BASE_URL/credentials/verify" --data-binary "@$OUT_DIR/badge.png"
 VERIFIED="$(json "$OUT_DIR/verify-after.json" .verified)"
 STATUS_CHECK="$(check "$OUT_DIR/verify-after.json" status)"
 echo "re-verified after revocation (badge.png): verified: $VERIFIED, status check: $STATUS_CHECK"

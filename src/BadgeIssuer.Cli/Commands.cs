@@ -131,11 +131,27 @@ internal static class Commands
             lists.Add(mapping[..eq], ReadFile(mapping[(eq + 1)..]));
         }
 
+        KnownIssuers? known = null;
+        if (line.Option("known-issuers") is string knownIssuersFile)
+        {
+            try
+            {
+                known = KnownIssuers.Parse(ReadFile(knownIssuersFile));
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException($"--known-issuers {knownIssuersFile}: {ex.Message}", ex);
+            }
+        }
+
         var verifier = new CredentialVerifier(new CredentialVerifierOptions
         {
             StatusLists = lists,
+            KnownIssuers = known,
             ExpectedRecipient = line.Option("recipient"),
-            AllowUnauthenticatedIssuerKeys = line.Flag("allow-unauthenticated-keys"),
+
+            // --allow-unauthenticated-keys is the flag's former name.
+            TrustVerificationMethodFragment = line.Flag("trust-fragment-keys") || line.Flag("allow-unauthenticated-keys"),
         });
         VerificationReport report = verifier.VerifyAsync(input).AsTask().GetAwaiter().GetResult();
         using (var output = new MemoryStream())

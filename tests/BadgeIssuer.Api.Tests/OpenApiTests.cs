@@ -14,7 +14,7 @@ public sealed class OpenApiTests
         JsonNode document = JsonNode.Parse(text)!;
         JsonNode verify = document["paths"]!["/credentials/verify"]!["post"]!;
         Assert.Equal("VerifyCredential", verify["operationId"]!.GetValue<string>());
-        foreach (string status in new[] { "200", "400", "413", "415" })
+        foreach (string status in new[] { "200", "400", "413", "415", "422" })
         {
             Assert.NotNull(verify["responses"]![status]);
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using BadgeIssuer.Api.Tests.Interop;
 
 namespace BadgeIssuer.Api.Tests;
 
@@ -87,26 +88,95 @@ public sealed class VerifyApiTests : IDisposable
     }
 
     [Fact]
-    public async Task Verify_TamperedCredential_ReportsNotVerifiedWithFailedProof()
+    public async Task Verify_TamperedCredential_Returns422WithFailedProof()
     {
         using var app = new BadgeIssuerApplication();
-        using JsonDocument report = await PostReportAsync(app, Body(_credentials.Tampered, "application/vc+ld+json"));
+        using JsonDocument report = await PostReportAsync(app, Body(_credentials.Tampered, "application/vc+ld+json"), HttpStatusCode.UnprocessableEntity);
 
         Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
         Assert.Contains(Checks(report), c => c.Name.StartsWith("proof", StringComparison.Ordinal) && c.Status == "failed");
+        Assert.Contains(report.RootElement.GetProperty("errors").EnumerateArray(), e => e.GetString()!.Contains("SignatureInvalid", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData(TestCredentials.LearnerId, "passed")]
-    [InlineData("someone.else@example.org", "failed")]
-    public async Task Verify_VcApiRecipientOption_ChecksTheSubject(string recipient, string expected)
+    [InlineData(TestCredentials.LearnerId, "passed", HttpStatusCode.OK)]
+    [InlineData("someone.else@example.org", "failed", HttpStatusCode.UnprocessableEntity)]
+    public async Task Verify_VcApiRecipientOption_ChecksTheSubject(string recipient, string expected, HttpStatusCode status)
     {
         using var app = new BadgeIssuerApplication();
         string request = $$$"""{"verifiableCredential": {{{_credentials.DataIntegrityText}}}, "options": {"recipient": "{{{recipient}}}"}}""";
-        using JsonDocument report = await PostReportAsync(app, Body(request, "application/json"));
+        using JsonDocument report = await PostReportAsync(app, Body(request, "application/json"), status);
 
         Assert.Equal(expected == "passed", report.RootElement.GetProperty("verified").GetBoolean());
         Assert.Contains(Checks(report), c => c.Name == "recipient" && c.Status == expected);
+    }
+
+    [Fact]
+    public async Task Verify_VerifiedCredential_ReportHasWarningsErrorsAndDisplaySummary()
+    {
+        using var app = new BadgeIssuerApplication();
+        using JsonDocument report = await PostReportAsync(app, Body(_credentials.DataIntegrity, "application/vc+ld+json"));
+        JsonElement root = report.RootElement;
+
+        Assert.Empty(root.GetProperty("errors").EnumerateArray());
+        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("not on this verifier's list of known issuers", StringComparison.Ordinal));
+        JsonElement credential = root.GetProperty("credential");
+        Assert.Equal("Test issuer", credential.GetProperty("issuer").GetProperty("name").GetString());
+        Assert.Equal(TestCredentials.AchievementName, credential.GetProperty("achievement").GetProperty("name").GetString());
+        Assert.Equal("2026-01-01T00:00:00Z", credential.GetProperty("validFrom").GetString());
+        Assert.Equal("none", credential.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Verify_SpecExampleWithFragmentKey_Returns422UnlessTheServerTrustsFragmentKeys()
+    {
+        byte[] example = await File.ReadAllBytesAsync(Path.Combine(NodeInterop.RepoRoot, "tests", "BadgeIssuer.Core.Tests", "TestData", "vectors", "1edtech-validator-fixtures", "simple.json"), TestContext.Current.CancellationToken);
+
+        using (var strict = new BadgeIssuerApplication())
+        {
+            using JsonDocument report = await PostReportAsync(strict, Body(example, "application/vc+ld+json"), HttpStatusCode.UnprocessableEntity);
+            Assert.Contains(Checks(report), c => c.Name == "issuer-key" && c.Status == "warning" && c.Message.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
+            Assert.Empty(report.RootElement.GetProperty("errors").EnumerateArray());
+        }
+
+        using var trusting = new BadgeIssuerApplication(("Verify:TrustVerificationMethodFragment", "true"));
+        using JsonDocument trusted = await PostReportAsync(trusting, Body(example, "application/vc+ld+json"));
+        Assert.True(trusted.RootElement.GetProperty("verified").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Verify_KnownIssuersFile_AuthenticatesTheExampleIssuer()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "known-issuers-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(file, """
+            [{"id": "https://example.com/issuers/876543", "name": "Example Corp",
+              "verificationMethod": "#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+              "publicKeyMultibase": "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"}]
+            """, TestContext.Current.CancellationToken);
+        try
+        {
+            byte[] example = await File.ReadAllBytesAsync(Path.Combine(NodeInterop.RepoRoot, "tests", "BadgeIssuer.Core.Tests", "TestData", "vectors", "1edtech-validator-fixtures", "simple.json"), TestContext.Current.CancellationToken);
+            using var app = new BadgeIssuerApplication(("Verify:KnownIssuersFile", file));
+            using JsonDocument report = await PostReportAsync(app, Body(example, "application/vc+ld+json"));
+
+            Assert.Contains(Checks(report), c => c.Name == "issuer-key" && c.Status == "passed");
+            Assert.Contains(Checks(report), c => c.Name == "known-issuer" && c.Status == "passed" && c.Message.Contains("Example Corp", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_PngWithoutCredential_Returns400WithTheReport()
+    {
+        using var app = new BadgeIssuerApplication();
+        using JsonDocument report = await PostReportAsync(app, Body(TestCredentials.Png, "image/png"), HttpStatusCode.BadRequest);
+
+        Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
+        Assert.Contains(Checks(report), c => c.Name == "format" && c.Status == "failed");
+        Assert.False(report.RootElement.TryGetProperty("credential", out _));
     }
 
     public static TheoryData<string, string?, int, string> BadInputs => new()
@@ -182,12 +252,11 @@ public sealed class VerifyApiTests : IDisposable
         using HttpClient client = app.CreateClient();
         byte[] baked = _credentials.BakedPng();
 
-        // A PNG may carry trailing bytes after IEND; the credential is still found and the body is over 1 MiB.
-        byte[] image = new byte[baked.Length + (1024 * 1024)];
-        baked.CopyTo(image, 0);
+        // A 1 MiB tEXt chunk before IEND: a valid PNG, still carrying the credential, with a body over the JSON limit.
+        byte[] image = WithTextChunk(baked, 1024 * 1024);
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(image, "image/png"), TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -220,14 +289,14 @@ public sealed class VerifyApiTests : IDisposable
 
     private static ByteArrayContent Body(string body, string mediaType) => Body(Encoding.UTF8.GetBytes(body), mediaType);
 
-    private static async Task<JsonDocument> PostReportAsync(BadgeIssuerApplication app, HttpContent content)
+    private static async Task<JsonDocument> PostReportAsync(BadgeIssuerApplication app, HttpContent content, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using HttpClient client = app.CreateClient();
         using (content)
         {
             using HttpResponseMessage response = await client.PostAsync(VerifyPath, content, TestContext.Current.CancellationToken);
             string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+            Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {text}");
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             return JsonDocument.Parse(text);
         }
@@ -254,6 +323,40 @@ public sealed class VerifyApiTests : IDisposable
         Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
         Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
+
+    // Inserts a tEXt chunk ("Comment", padding bytes) just before IEND (the last 12 bytes of the PNG).
+    private static byte[] WithTextChunk(byte[] png, int size)
+    {
+        byte[] data = new byte[8 + size];
+        Encoding.ASCII.GetBytes("Comment\0").CopyTo(data, 0);
+        data.AsSpan(8).Fill((byte)'a');
+        byte[] typeAndData = [.. "tEXt"u8, .. data];
+        using var output = new MemoryStream();
+        output.Write(png, 0, png.Length - 12);
+        Span<byte> number = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(number, data.Length);
+        output.Write(number);
+        output.Write(typeAndData);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(number, Crc32(typeAndData));
+        output.Write(number);
+        output.Write(png, png.Length - 12, 12);
+        return output.ToArray();
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
     }
 
     // Hides its length so HttpClient sends the body chunked.

@@ -168,8 +168,59 @@ public sealed class VerifyExitCodeTests : IDisposable
     [Fact]
     public void Fragment_keys_need_the_explicit_flag()
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "TestData", "vectors", "1edtech-validator-fixtures", "baked", "simple-json.png");
-        Assert.Equal(1, CliResult.Run("verify", path).ExitCode);
-        Assert.Equal(0, CliResult.Run("verify", path, "--allow-unauthenticated-keys").ExitCode);
+        Assert.Equal(1, CliResult.Run("verify", BakedPng).ExitCode);
+        Assert.Equal(0, CliResult.Run("verify", BakedPng, "--trust-fragment-keys").ExitCode);
+
+        // The flag's former name still works.
+        Assert.Equal(0, CliResult.Run("verify", BakedPng, "--allow-unauthenticated-keys").ExitCode);
     }
+
+    [Fact]
+    public void Verify_FragmentKeyWithoutTrust_ReportsIssuerKeyWarningAndSummary()
+    {
+        CliResult result = CliResult.Run("verify", BakedPng);
+
+        Assert.Equal(1, result.ExitCode);
+        using JsonDocument report = JsonDocument.Parse(result.Stdout);
+        JsonElement root = report.RootElement;
+        Assert.False(root.GetProperty("verified").GetBoolean());
+        Assert.Empty(root.GetProperty("errors").EnumerateArray());
+        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
+        Assert.Equal("https://example.com/issuers/876543", root.GetProperty("credential").GetProperty("issuer").GetProperty("id").GetString());
+        Assert.Equal("none", root.GetProperty("credential").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void Verify_KnownIssuersFile_AuthenticatesTheIssuerKey()
+    {
+        // The baked fixture's key, listed for its issuer (derived from the verification method's fragment).
+        string known = Path.Combine(_dir, "known-issuers.json");
+        File.WriteAllText(known, """
+            [{"id": "https://example.com/issuers/876543", "name": "Example Corp",
+              "verificationMethod": "#z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x",
+              "publicKeyMultibase": "z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x"}]
+            """);
+
+        CliResult result = CliResult.Run("verify", BakedPng, "--known-issuers", known);
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        using JsonDocument report = JsonDocument.Parse(result.Stdout);
+        JsonElement[] checks = [.. report.RootElement.GetProperty("checks").EnumerateArray()];
+        Assert.Contains(checks, c => c.GetProperty("name").GetString() == "issuer-key" && c.GetProperty("status").GetString() == "passed");
+        Assert.Contains(checks, c => c.GetProperty("name").GetString() == "known-issuer" && c.GetProperty("status").GetString() == "passed");
+    }
+
+    [Fact]
+    public void Verify_MalformedKnownIssuersFile_ExitsTwoNamingTheEntry()
+    {
+        string known = Path.Combine(_dir, "known-issuers.json");
+        File.WriteAllText(known, """[{"name": "no id"}]""");
+
+        CliResult result = CliResult.Run("verify", BakedPng, "--known-issuers", known);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("known issuer [0]: 'id'", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static string BakedPng => Path.Combine(AppContext.BaseDirectory, "TestData", "vectors", "1edtech-validator-fixtures", "baked", "simple-json.png");
 }

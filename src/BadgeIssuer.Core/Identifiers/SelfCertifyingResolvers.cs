@@ -115,9 +115,10 @@ public sealed class DidJwkResolver : IVerificationMethodResolver, IDidResolver
 }
 
 /// <summary>
-/// KEY-5, opt-in: for <c>https://host/path#z6Mk…</c> takes the Ed25519 key from the fragment without
-/// any document, as the 1EdTech validator does. Results carry <see cref="KeyProvenance.FragmentDerived"/>:
-/// the signature is checkable but the issuer is NOT authenticated. Add it last to a composite.
+/// KEY-5, opt-in: for <c>https://host/path#z6Mk…</c> (or <c>did:web:…#z6Mk…</c>, whose document cannot be
+/// fetched offline) takes the Ed25519 key from the fragment without any document, as the 1EdTech validator
+/// does. Results carry <see cref="KeyProvenance.FragmentDerived"/>: the signature is checkable but the issuer
+/// is NOT authenticated. Add it last to a composite.
 /// </summary>
 public sealed class UnverifiedFragmentKeyResolver : IVerificationMethodResolver
 {
@@ -128,7 +129,8 @@ public sealed class UnverifiedFragmentKeyResolver : IVerificationMethodResolver
         ArgumentNullException.ThrowIfNull(verificationMethodUrl);
         DidDocumentWriter.Split(verificationMethodUrl, out string controller, out string? fragment);
         if (!Uri.TryCreate(controller, UriKind.Absolute, out Uri? uri)
-            || !(string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal) || string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal))
+            || !(string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal) || string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal)
+                || controller.StartsWith(DidWeb.Prefix, StringComparison.Ordinal))
             || fragment is null || !fragment.StartsWith(Multikey.Ed25519PublicKeyPrefix, StringComparison.Ordinal))
         {
             return ValueTask.FromResult(VerificationMethodResolution.Failure(ResolutionError.MethodNotSupported));

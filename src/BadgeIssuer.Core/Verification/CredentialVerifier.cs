@@ -8,29 +8,50 @@ using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.Model;
 using BadgeIssuer.Core.Schemas;
-using BadgeIssuer.Core.StatusList;
 using BadgeIssuer.JsonLd;
 
 namespace BadgeIssuer.Core.Verification;
 
 /// <summary>
-/// The Open Badges 3.0 verification algorithm over one input (credential JSON, compact JWS, or a baked PNG/SVG),
-/// reporting every step: format and unbaking, parsing within limits, context and type, OB JSON Schema, JSON-LD
-/// safe mode, each proof (Data Integrity eddsa-rdfc-2022 / eddsa-2022 / Ed25519Signature2020, or VC-JWT),
-/// issuer ↔ key binding, validity window, status (Bitstring Status List), refresh and, when asked, the recipient.
-/// Bad input never throws; it becomes a failed step.
+/// The Open Badges 3.0 verification algorithm (DIGEST VER-1..9) over one input (credential JSON, compact JWS, or a
+/// baked PNG/SVG), reporting every step: format and unbaking, parsing within limits, context and type, OB JSON
+/// Schema, JSON-LD safe mode, each proof (Data Integrity eddsa-rdfc-2022 / eddsa-2022 / Ed25519Signature2020, or
+/// VC-JWT), issuer ↔ key binding and trust, known issuer, validity window, status (Bitstring Status List,
+/// StatusList2021, 1EdTech Revocation List), refresh, the recipient when asked, and embedded endorsements (verified
+/// recursively by the same pipeline). Bad input never throws; it becomes a failed step. Thread-safe; one instance
+/// is meant to be shared (it caches verified status lists).
 /// </summary>
-public sealed class CredentialVerifier
+/// <remarks>
+/// Verdict: a failed step fails the credential; warnings do not, except the trust policy for keys that only name the
+/// issuer (<see cref="CredentialVerifierOptions.TrustVerificationMethodFragment"/>). Endorsements are third-party
+/// statements about the credential, its achievement or its issuer: one that does not verify is a warning on the
+/// endorsed credential, never a failure (its own report explains why).
+/// </remarks>
+public sealed partial class CredentialVerifier
 {
     private const string CredentialsV2 = "https://www.w3.org/ns/credentials/v2";
     private const string CredentialsV1 = "https://www.w3.org/2018/credentials/v1";
 
     private readonly CredentialVerifierOptions _options;
     private readonly VcJwtVerifier _jwtVerifier;
+    private readonly IVerificationMethodResolver _resolver;
+    private readonly StatusListCache _statusListCache;
+    private readonly string? _expectedRecipient;
+    private readonly bool _trustFragment;
 
     public CredentialVerifier(CredentialVerifierOptions? options = null)
     {
         _options = options ?? new CredentialVerifierOptions();
+        ArgumentNullException.ThrowIfNull(_options.Resolver, nameof(options));
+        ArgumentNullException.ThrowIfNull(_options.TimeProvider, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxEndorsementDepth, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxEndorsements, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxStatusEntries, nameof(options));
+
+        // Known issuers first: their documents authenticate keys the fragment fallback would only name.
+        _resolver = _options.KnownIssuers is { Count: > 0 } known
+            ? new CompositeVerificationMethodResolver([known, _options.Resolver])
+            : _options.Resolver;
         _jwtVerifier = new VcJwtVerifier(
             new VcJwtVerifierOptions
             {
@@ -41,18 +62,42 @@ public sealed class CredentialVerifier
                 AllowMissingExpiration = true,
                 AllowMissingSubject = true,
                 AllowVcJoseCose = true,
+
+                // The binding is a step of its own here (issuer-key), reported next to a passed signature.
+                RequireControllerMatchesIssuer = false,
+                RequireAssertionMethod = false,
             },
-            _options.Resolver);
+            _resolver);
+        _statusListCache = new StatusListCache();
+        _expectedRecipient = _options.ExpectedRecipient;
+        _trustFragment = _options.TrustVerificationMethodFragment;
     }
+
+    private CredentialVerifier(CredentialVerifier shared, string? expectedRecipient, bool trustFragment)
+    {
+        _options = shared._options;
+        _jwtVerifier = shared._jwtVerifier;
+        _resolver = shared._resolver;
+        _statusListCache = shared._statusListCache;
+        _expectedRecipient = expectedRecipient;
+        _trustFragment = trustFragment;
+    }
+
+    /// <summary>
+    /// A verifier for one request: the same options and caches, with its own recipient check and, when given, its own
+    /// trust policy for fragment keys. Cheap (no parsing, no new caches).
+    /// </summary>
+    public CredentialVerifier ForRequest(string? expectedRecipient, bool? trustVerificationMethodFragment = null)
+        => new(this, expectedRecipient ?? _expectedRecipient, trustVerificationMethodFragment ?? _trustFragment);
 
     /// <summary>Verifies <paramref name="input"/> (JSON, compact JWS, PNG or SVG bytes).</summary>
     public async ValueTask<VerificationReport> VerifyAsync(ReadOnlyMemory<byte> input, CancellationToken cancellationToken = default)
     {
-        var checks = new List<VerificationCheck>();
+        var run = new Run(0, new EndorsementBudget(_options.MaxEndorsements));
         if (input.Length > _options.MaxInputBytes)
         {
-            checks.Add(new(CheckNames.Format, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture, $"input is {input.Length} bytes; the limit is {_options.MaxInputBytes}")));
-            return new VerificationReport("unknown", checks, null, null);
+            run.Add(CheckNames.Format, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture, $"input is {input.Length} bytes; the limit is {_options.MaxInputBytes}"));
+            return Unread("unknown", run);
         }
 
         string format;
@@ -65,54 +110,54 @@ public sealed class CredentialVerifier
                 UnbakedBadge unbaked = BakedBadge.Unbake(input.Span);
                 payload = unbaked.Payload;
                 format = (imageFormat == BadgeImageFormat.Png ? "png" : "svg") + (unbaked.IsCompactJws ? "+jwt" : "+json");
-                checks.Add(new(CheckNames.Format, CheckStatus.Passed, $"baked {format[..3].ToUpperInvariant()} badge; credential extracted ({(unbaked.IsCompactJws ? "VC-JWT" : "JSON")})"));
+                run.Add(CheckNames.Format, CheckStatus.Passed, $"baked {format[..3].ToUpperInvariant()} badge; credential extracted ({(unbaked.IsCompactJws ? "VC-JWT" : "JSON")})");
             }
             catch (BakingException ex)
             {
-                checks.Add(new(CheckNames.Format, CheckStatus.Failed, $"could not extract a credential from the image: {ex.Message}"));
-                return new VerificationReport(imageFormat == BadgeImageFormat.Png ? "png" : "svg", checks, null, null);
+                run.Add(CheckNames.Format, CheckStatus.Failed, $"could not extract a credential from the image: {ex.Message}");
+                return Unread(imageFormat == BadgeImageFormat.Png ? "png" : "svg", run);
             }
         }
         else
         {
             if (!TryDecodeUtf8(input.Span, out payload))
             {
-                checks.Add(new(CheckNames.Format, CheckStatus.Failed, "input is not a PNG, an SVG or UTF-8 text"));
-                return new VerificationReport("unknown", checks, null, null);
+                run.Add(CheckNames.Format, CheckStatus.Failed, "input is not a PNG, an SVG or UTF-8 text");
+                return Unread("unknown", run);
             }
 
             payload = payload.Trim();
             if (payload.StartsWith('{'))
             {
                 format = "json";
-                checks.Add(new(CheckNames.Format, CheckStatus.Passed, "credential JSON"));
+                run.Add(CheckNames.Format, CheckStatus.Passed, "credential JSON");
             }
             else if (LooksLikeCompactJws(payload))
             {
                 format = "jwt";
-                checks.Add(new(CheckNames.Format, CheckStatus.Passed, "compact JWS (VC-JWT)"));
+                run.Add(CheckNames.Format, CheckStatus.Passed, "compact JWS (VC-JWT)");
             }
             else
             {
-                checks.Add(new(CheckNames.Format, CheckStatus.Failed, "input is not credential JSON, a compact JWS, a PNG or an SVG"));
-                return new VerificationReport("unknown", checks, null, null);
+                run.Add(CheckNames.Format, CheckStatus.Failed, "input is not credential JSON, a compact JWS, a PNG or an SVG");
+                return Unread("unknown", run);
             }
         }
 
         if (payload.StartsWith('{'))
         {
-            return await VerifyJsonAsync(Encoding.UTF8.GetBytes(payload), format, checks, cancellationToken).ConfigureAwait(false);
+            return await VerifyJsonAsync(Encoding.UTF8.GetBytes(payload), format, run, cancellationToken).ConfigureAwait(false);
         }
 
-        return await VerifyJwtAsync(payload, format, checks, cancellationToken).ConfigureAwait(false);
+        return await VerifyJwtAsync(payload, format, run, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<VerificationReport> VerifyJsonAsync(byte[] json, string format, List<VerificationCheck> checks, CancellationToken cancellationToken)
+    private async ValueTask<VerificationReport> VerifyJsonAsync(byte[] json, string format, Run run, CancellationToken cancellationToken)
     {
         if (json.Length > _options.MaxCredentialBytes)
         {
-            checks.Add(new(CheckNames.Parse, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture, $"credential is {json.Length} bytes; the limit is {_options.MaxCredentialBytes}")));
-            return new VerificationReport(format, checks, null, null);
+            run.Add(CheckNames.Parse, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture, $"credential is {json.Length} bytes; the limit is {_options.MaxCredentialBytes}"));
+            return Unread(format, run);
         }
 
         JsonDocument document;
@@ -122,8 +167,8 @@ public sealed class CredentialVerifier
         }
         catch (JsonException ex)
         {
-            checks.Add(new(CheckNames.Parse, CheckStatus.Failed, $"not valid JSON: {ex.Message}"));
-            return new VerificationReport(format, checks, null, null);
+            run.Add(CheckNames.Parse, CheckStatus.Failed, $"not valid JSON: {ex.Message}");
+            return Unread(format, run);
         }
 
         using (document)
@@ -131,76 +176,111 @@ public sealed class CredentialVerifier
             JsonElement credential = document.RootElement;
             if (credential.ValueKind != JsonValueKind.Object)
             {
-                checks.Add(new(CheckNames.Parse, CheckStatus.Failed, "the credential is not a JSON object"));
-                return new VerificationReport(format, checks, null, null);
+                run.Add(CheckNames.Parse, CheckStatus.Failed, "the credential is not a JSON object");
+                return Unread(format, run);
             }
 
-            checks.Add(new(CheckNames.Parse, CheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"{json.Length} bytes of JSON within the size and depth limits")));
-
-            // An EnvelopedVerifiableCredential carries a VC-JWT in a data: URL.
-            if (VcJwtVerifier.TryGetEnvelopedJws(credential, out string? enveloped))
-            {
-                return await VerifyJwtAsync(enveloped, format + "+enveloped", checks, cancellationToken).ConfigureAwait(false);
-            }
-
-            string? canonical = CheckDocument(credential, checks);
-            if (canonical is null)
-            {
-                // The proof hashes the canonical form; without one there is nothing to check (and no work to repeat).
-                checks.Add(new(CheckNames.Proof, CheckStatus.Failed, "not checked: the credential cannot be canonicalized in safe mode (see jsonld-safe-mode)"));
-            }
-            else
-            {
-                await CheckDataIntegrityAsync(credential, canonical, checks, cancellationToken).ConfigureAwait(false);
-            }
-
-            CheckValidity(credential, checks);
-            await CheckStatusAsync(credential, checks, cancellationToken).ConfigureAwait(false);
-            CheckRefreshAndRecipient(credential, checks);
-            return new VerificationReport(format, checks, CredentialJson.StringMember(credential, "id"), CredentialJson.IssuerId(credential));
+            run.Add(CheckNames.Parse, CheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"{json.Length} bytes of JSON within the size and depth limits"));
+            return await VerifyCredentialAsync(credential, format, run, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask<VerificationReport> VerifyJwtAsync(string jws, string format, List<VerificationCheck> checks, CancellationToken cancellationToken)
+    /// <summary>The pipeline after parsing, for a top-level credential or an embedded endorsement.</summary>
+    private async ValueTask<VerificationReport> VerifyCredentialAsync(JsonElement credential, string format, Run run, CancellationToken cancellationToken)
+    {
+        // An EnvelopedVerifiableCredential carries a VC-JWT in a data: URL.
+        if (VcJwtVerifier.TryGetEnvelopedJws(credential, out string? enveloped))
+        {
+            return await VerifyJwtAsync(enveloped, format + "+enveloped", run, cancellationToken).ConfigureAwait(false);
+        }
+
+        string? canonical = CheckDocument(credential, run);
+        if (canonical is null)
+        {
+            // The proof hashes the canonical form; without one there is nothing to check (and no work to repeat).
+            run.Add(CheckNames.Proof, CheckStatus.Failed, "not checked: the credential cannot be canonicalized in safe mode (see jsonld-safe-mode)");
+        }
+        else
+        {
+            await CheckDataIntegrityAsync(credential, canonical, run, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await FinishAsync(credential, format, run, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<VerificationReport> VerifyJwtAsync(string jws, string format, Run run, CancellationToken cancellationToken)
     {
         using VcJwtVerificationResult result = await _jwtVerifier.VerifyAsync(jws, cancellationToken).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            checks.Add(new(CheckNames.Proof, CheckStatus.Failed, $"VC-JWT: {result.Failure}{(result.Detail is null ? string.Empty : ": " + result.Detail)}"));
-            return new VerificationReport(format, checks, null, null);
+            run.Add(CheckNames.Proof, CheckStatus.Failed, $"VC-JWT: {result.Failure}{(result.Detail is null ? string.Empty : ": " + result.Detail)}");
+            return Unread(format, run);
         }
 
         JsonElement credential = result.Credential;
-        checks.Add(new(CheckNames.Parse, CheckStatus.Passed, $"JWT payload decoded ({result.Format})"));
-        CheckDocument(credential, checks);
-        checks.Add(new(CheckNames.Proof, CheckStatus.Passed, $"VC-JWT {result.Algorithm} signature verified (key from {result.KeySource})"));
+        run.Add(CheckNames.Parse, CheckStatus.Passed, $"JWT payload decoded ({result.Format})");
+        CheckDocument(credential, run);
+        run.Add(CheckNames.Proof, CheckStatus.Passed, $"VC-JWT {result.Algorithm} signature verified (key from {result.KeySource})");
 
         string? issuer = CredentialJson.IssuerId(credential);
+        IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
         if (result.VerificationMethod is ResolvedVerificationMethod vm)
         {
-            AddKeyBindingCheck(checks, vm.Controller, issuer, vm.Provenance);
+            AddKeyBindingCheck(run, vm.Controller, issuer, vm.Provenance, vm.IsAuthorizedFor(VerificationRelationships.AssertionMethod), standing);
+        }
+        else if (result.Key is VerificationKey headerKey && _options.KnownIssuers?.FindAssertionKey(issuer, headerKey) is ResolvedVerificationMethod listed)
+        {
+            run.AuthenticatedKeys++;
+            run.Add(CheckNames.IssuerKey, CheckStatus.Passed, $"the token's jwk is the key {listed.Id} of the known issuer '{issuer}'");
+        }
+        else if (standing.KeysKnown)
+        {
+            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, $"the token's jwk is not a key of the issuer '{issuer}', whose keys are known here");
         }
         else
         {
-            checks.Add(new(
-                CheckNames.IssuerKey,
-                _options.AllowUnauthenticatedIssuerKeys ? CheckStatus.Warning : CheckStatus.Failed,
-                "issuer not authenticated: the key is embedded in the token header (jwk); it proves who signed, not that the signer is the issuer, and no published key of the issuer is known here"));
+            AddUnauthenticatedKeyCheck(run, issuer, "the key is embedded in the token header (jwk)");
         }
 
-        CheckValidity(credential, checks);
-        await CheckStatusAsync(credential, checks, cancellationToken).ConfigureAwait(false);
-        CheckRefreshAndRecipient(credential, checks);
-        return new VerificationReport(format, checks, CredentialJson.StringMember(credential, "id"), issuer);
+        return await FinishAsync(credential, format, run, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The steps after the proof: known issuer, validity, status, refresh, recipient, endorsements.</summary>
+    private async ValueTask<VerificationReport> FinishAsync(JsonElement credential, string format, Run run, CancellationToken cancellationToken)
+    {
+        string? issuer = CredentialJson.IssuerId(credential);
+        IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
+        CheckKnownIssuer(issuer, standing, run);
+        CheckValidity(credential, run);
+        await CheckStatusAsync(credential, run, cancellationToken).ConfigureAwait(false);
+        CheckRefresh(credential, run);
+        if (run.Depth == 0)
+        {
+            CheckRecipient(credential, run);
+        }
+
+        await CheckEndorsementsAsync(credential, run, cancellationToken).ConfigureAwait(false);
+        return new VerificationReport(
+            format,
+            run.Checks,
+            CredentialJson.StringMember(credential, "id"),
+            issuer,
+            issuerKeyUntrusted: run.AuthenticatedKeys == 0 && run.UnauthenticatedKeys > 0 && !_trustFragment,
+            CredentialSummary.Read(credential, run.StatusState))
+        {
+            Endorsements = run.Endorsements ?? [],
+        };
+    }
+
+    private static VerificationReport Unread(string format, Run run) => new(format, run.Checks, null, null);
+
     /// <summary>Context, type, JSON Schema and JSON-LD safe mode; returns the canonical N-Quads of the credential without its proofs, or null when safe mode failed.</summary>
-    private static string? CheckDocument(JsonElement credential, List<VerificationCheck> checks)
+    private static string? CheckDocument(JsonElement credential, Run run)
     {
         // @context
         if (!credential.TryGetProperty("@context", out JsonElement context) || context.ValueKind != JsonValueKind.Array || context.GetArrayLength() == 0)
         {
-            checks.Add(new(CheckNames.Context, CheckStatus.Failed, "@context must be an array starting with the VC base context"));
+            run.Add(CheckNames.Context, CheckStatus.Failed, "@context must be an array starting with the VC base context");
         }
         else
         {
@@ -213,19 +293,19 @@ public sealed class CredentialVerifier
 
             if (first is not (CredentialsV2 or CredentialsV1))
             {
-                checks.Add(new(CheckNames.Context, CheckStatus.Failed, "@context[0] is not the VC 2.0 or VC 1.1 base context"));
+                run.Add(CheckNames.Context, CheckStatus.Failed, "@context[0] is not the VC 2.0 or VC 1.1 base context");
             }
             else if (!hasOb)
             {
-                checks.Add(new(CheckNames.Context, CheckStatus.Failed, "the Open Badges 3.0 context is missing"));
+                run.Add(CheckNames.Context, CheckStatus.Failed, "the Open Badges 3.0 context is missing");
             }
             else
             {
-                checks.Add(new(CheckNames.Context, CheckStatus.Passed, first == CredentialsV2 ? "VC 2.0 and Open Badges 3.0 contexts" : "VC 1.1 and Open Badges 3.0 contexts (legacy)"));
+                run.Add(CheckNames.Context, CheckStatus.Passed, first == CredentialsV2 ? "VC 2.0 and Open Badges 3.0 contexts" : "VC 1.1 and Open Badges 3.0 contexts (legacy)");
             }
         }
 
-        // type
+        // type: an embedded endorsement must be an EndorsementCredential (VER-8, OB-DM-40).
         bool vc = false;
         string? obType = null;
         if (credential.TryGetProperty("type", out JsonElement type))
@@ -238,22 +318,31 @@ public sealed class CredentialVerifier
             }
         }
 
-        checks.Add(vc && obType is not null
-            ? new(CheckNames.Type, CheckStatus.Passed, $"VerifiableCredential, {obType}")
-            : new(CheckNames.Type, CheckStatus.Failed, "type must contain VerifiableCredential and OpenBadgeCredential, AchievementCredential or EndorsementCredential"));
+        if (run.Depth > 0)
+        {
+            run.Add(vc && obType == "EndorsementCredential"
+                ? new(CheckNames.Type, CheckStatus.Passed, "VerifiableCredential, EndorsementCredential")
+                : new(CheckNames.Type, CheckStatus.Failed, "an endorsement must have type VerifiableCredential and EndorsementCredential"));
+        }
+        else
+        {
+            run.Add(vc && obType is not null
+                ? new(CheckNames.Type, CheckStatus.Passed, $"VerifiableCredential, {obType}")
+                : new(CheckNames.Type, CheckStatus.Failed, "type must contain VerifiableCredential and OpenBadgeCredential, AchievementCredential or EndorsementCredential"));
+        }
 
         // JSON Schema (VER-2)
         ObSchemaValidationResult schema = ObSchemaValidator.Shared.Validate(credential);
         if (schema.IsValid)
         {
             string applied = string.Join(", ", schema.AppliedSchemas.Select(s => $"{s.Kind} schema ({s.Build} build, {s.OfficialUrl})"));
-            checks.Add(new(CheckNames.Schema, CheckStatus.Passed, $"valid against {applied}"));
+            run.Add(CheckNames.Schema, CheckStatus.Passed, $"valid against {applied}");
         }
         else
         {
             IEnumerable<string> first = schema.Violations.Take(5).Select(v => $"{v.Path}: {v.Message}");
             string more = schema.Violations.Count > 5 ? string.Create(CultureInfo.InvariantCulture, $" (and {schema.Violations.Count - 5} more)") : string.Empty;
-            checks.Add(new(CheckNames.Schema, CheckStatus.Failed, string.Join("; ", first) + more));
+            run.Add(CheckNames.Schema, CheckStatus.Failed, string.Join("; ", first) + more);
         }
 
         // credentialSubject has id or identifier (VER-2, OB-DM-20)
@@ -261,7 +350,7 @@ public sealed class CredentialVerifier
             && credential.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object
             && !subject.TryGetProperty("id", out _) && !subject.TryGetProperty("identifier", out _))
         {
-            checks.Add(new(CheckNames.Schema, CheckStatus.Failed, "credentialSubject has neither id nor identifier"));
+            run.Add(CheckNames.Schema, CheckStatus.Failed, "credentialSubject has neither id nor identifier");
         }
 
         // JSON-LD safe mode (DI-13, T-6), on the credential without its proofs: each proof is canonicalized on its
@@ -269,28 +358,30 @@ public sealed class CredentialVerifier
         try
         {
             string canonical = JsonLdProcessor.CanonicalizeWithout(credential, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
-            checks.Add(new(CheckNames.JsonLd, CheckStatus.Passed, "every term is defined by the credential's contexts (remote ones only from the bundled set); nothing is dropped"));
+            run.Add(CheckNames.JsonLd, CheckStatus.Passed, "every term is defined by the credential's contexts (remote ones only from the bundled set); nothing is dropped");
             return canonical;
         }
         catch (JsonLdException ex)
         {
-            checks.Add(new(CheckNames.JsonLd, CheckStatus.Failed, $"{ex.SpecCode}: {ex.Message}"));
+            run.Add(CheckNames.JsonLd, CheckStatus.Failed, $"{ex.SpecCode}: {ex.Message}");
         }
         catch (JsonLd.Canonicalization.RdfcWorkLimitExceededException ex)
         {
-            checks.Add(new(CheckNames.JsonLd, CheckStatus.Failed, ex.Message));
+            run.Add(CheckNames.JsonLd, CheckStatus.Failed, ex.Message);
         }
 
         return null;
     }
 
-    private async ValueTask CheckDataIntegrityAsync(JsonElement credential, string canonicalWithoutProof, List<VerificationCheck> checks, CancellationToken cancellationToken)
+    private async ValueTask CheckDataIntegrityAsync(JsonElement credential, string canonicalWithoutProof, Run run, CancellationToken cancellationToken)
     {
         string? issuer = CredentialJson.IssuerId(credential);
         PrefetchedKeyResolver resolver = await PrefetchKeysAsync(credential, cancellationToken).ConfigureAwait(false);
+        IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
 
         // The safe-mode step already canonicalized the document without its proofs: its hash is reused.
         IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
+        int firstProofCheck = run.Checks.Count;
         for (int i = 0; i < results.Count; i++)
         {
             ProofVerificationResult r = results[i];
@@ -298,24 +389,26 @@ public sealed class CredentialVerifier
             string suite = r.Cryptosuite ?? r.ProofType ?? "unknown";
             if (r.Verified)
             {
-                checks.Add(new(name, CheckStatus.Passed, $"{suite}: signature verified with {r.VerificationMethod}"));
+                run.Add(name, CheckStatus.Passed, $"{suite}: signature verified with {r.VerificationMethod}");
                 ResolvedVerificationMethod? vm = resolver.Method(r.VerificationMethod!);
-                AddKeyBindingCheck(checks, r.Controller, issuer, vm?.Provenance ?? KeyProvenance.SelfCertifying);
+
+                // Proof purpose authorization was part of the proof check (DI-7).
+                AddKeyBindingCheck(run, r.Controller, issuer, vm?.Provenance ?? KeyProvenance.SelfCertifying, authorized: true, standing);
             }
             else
             {
                 string detail = r.Failure == ProofFailure.VerificationMethodNotFound && r.VerificationMethod is not null
                     ? $"{r.Message} ({resolver.Error(r.VerificationMethod)})"
                     : r.Message ?? r.Failure.ToString();
-                checks.Add(new(name, CheckStatus.Failed, $"{suite}: {r.Failure}: {detail}"));
+                run.Add(name, CheckStatus.Failed, $"{suite}: {r.Failure}: {detail}");
             }
         }
 
         // OB: any one valid proof suffices; an unsupported extra proof is a warning when another proof verified.
-        bool anyVerified = results.Any(r => r.Verified);
-        if (anyVerified)
+        if (results.Any(r => r.Verified))
         {
-            for (int i = 0; i < checks.Count; i++)
+            List<VerificationCheck> checks = run.Checks;
+            for (int i = firstProofCheck; i < checks.Count; i++)
             {
                 VerificationCheck c = checks[i];
                 if (c.Status == CheckStatus.Failed && c.Name.StartsWith(CheckNames.Proof + "[", StringComparison.Ordinal))
@@ -326,30 +419,85 @@ public sealed class CredentialVerifier
         }
     }
 
-    private void AddKeyBindingCheck(List<VerificationCheck> checks, string? controller, string? issuer, KeyProvenance provenance)
+    /// <summary>Issuer ↔ key binding (VER-7, DI-10) and key trust (KEY-5, T-12).</summary>
+    private void AddKeyBindingCheck(Run run, string? controller, string? issuer, KeyProvenance provenance, bool authorized, IssuerStanding standing)
     {
         if (issuer is null)
         {
-            checks.Add(new(CheckNames.IssuerKey, CheckStatus.Failed, "the credential has no issuer id"));
+            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, "the credential has no issuer id");
         }
         else if (!string.Equals(controller, issuer, StringComparison.Ordinal))
         {
-            checks.Add(new(CheckNames.IssuerKey, CheckStatus.Failed, $"the signing key is controlled by '{controller}', not by the issuer '{issuer}'"));
+            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, $"the signing key is controlled by '{controller}', not by the issuer '{issuer}'");
+        }
+        else if (!authorized)
+        {
+            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, $"the issuer '{issuer}' does not list the signing key under assertionMethod");
+        }
+        else if (provenance == KeyProvenance.FragmentDerived && standing.KeysKnown)
+        {
+            // The issuer's own document is known here and does not list this key: someone else signed in its name.
+            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, $"the signing key is not one of the keys of the issuer '{issuer}', whose key document is known here");
         }
         else if (provenance == KeyProvenance.FragmentDerived)
         {
-            checks.Add(new(
-                CheckNames.IssuerKey,
-                _options.AllowUnauthenticatedIssuerKeys ? CheckStatus.Warning : CheckStatus.Failed,
-                $"issuer not authenticated: the key was taken from the verification method's fragment and names the issuer '{issuer}' only by its URL; no key document for that issuer is known here, so anyone could have signed"));
+            AddUnauthenticatedKeyCheck(run, issuer, "the key was taken from the verification method's fragment and names the issuer only by its identifier");
         }
         else
         {
-            checks.Add(new(CheckNames.IssuerKey, CheckStatus.Passed, $"the key is controlled by the issuer '{issuer}' ({(provenance == KeyProvenance.SelfCertifying ? "self-certifying DID" : "locally registered key")})"));
+            run.AuthenticatedKeys++;
+            run.Add(CheckNames.IssuerKey, CheckStatus.Passed, $"the key is controlled by the issuer '{issuer}' ({(provenance == KeyProvenance.SelfCertifying ? "self-certifying DID" : "locally registered key")})");
         }
     }
 
-    private void CheckValidity(JsonElement credential, List<VerificationCheck> checks)
+    private void AddUnauthenticatedKeyCheck(Run run, string? issuer, string why)
+    {
+        run.UnauthenticatedKeys++;
+        string verdict = _trustFragment
+            ? "accepted under the trustVerificationMethodFragment policy"
+            : "so the credential is not verified (the trustVerificationMethodFragment policy is off)";
+        run.Add(CheckNames.IssuerKey, CheckStatus.Warning, $"issuer key not authenticated: {why}; no key document of '{issuer}' is known here, so the signature proves that someone signed, not that the issuer did; {verdict}");
+    }
+
+    /// <summary>Whether the issuer is on the known-issuers list or hosted here (asked once per credential).</summary>
+    private async ValueTask<IssuerStanding> StandingAsync(string? issuer, Run run, CancellationToken cancellationToken)
+    {
+        if (run.Standing is IssuerStanding cached && string.Equals(cached.Issuer, issuer, StringComparison.Ordinal))
+        {
+            return cached;
+        }
+
+        KnownIssuer? known = _options.KnownIssuers?.Find(issuer);
+        bool hosted = known is null && issuer is not null && _options.IsHostedIssuer is { } isHosted
+            && await isHosted(issuer, cancellationToken).ConfigureAwait(false);
+        run.Standing = new IssuerStanding(issuer, known, hosted);
+        return run.Standing;
+    }
+
+    private static void CheckKnownIssuer(string? issuer, IssuerStanding standing, Run run)
+    {
+        if (issuer is null)
+        {
+            run.Add(CheckNames.KnownIssuer, CheckStatus.Skipped, "the credential names no issuer");
+            return;
+        }
+
+        string who = standing.Known?.Name is string name ? $"'{name}' ({issuer})" : $"'{issuer}'";
+        if (!standing.IsKnown)
+        {
+            run.Add(CheckNames.KnownIssuer, CheckStatus.Warning, $"the issuer '{issuer}' is not on this verifier's list of known issuers");
+        }
+        else if (run.AuthenticatedKeys == 0)
+        {
+            run.Add(CheckNames.KnownIssuer, CheckStatus.Warning, $"the issuer {who} is known here, but no proof verified with a key authenticated as its own");
+        }
+        else
+        {
+            run.Add(CheckNames.KnownIssuer, CheckStatus.Passed, standing.Hosted ? $"the issuer {who} is hosted by this service" : $"the issuer {who} is on the list of known issuers");
+        }
+    }
+
+    private void CheckValidity(JsonElement credential, Run run)
     {
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
         string fromName = credential.TryGetProperty("validFrom", out _) ? "validFrom" : "issuanceDate";
@@ -358,126 +506,51 @@ public sealed class CredentialVerifier
         DateTimeOffset? until = ReadDate(credential, untilName, out bool untilBad);
         if (fromBad || untilBad)
         {
-            checks.Add(new(CheckNames.Validity, CheckStatus.Failed, $"{(fromBad ? fromName : untilName)} is not a date-time with a time zone"));
+            run.Add(CheckNames.Validity, CheckStatus.Failed, $"{(fromBad ? fromName : untilName)} is not a date-time with a time zone");
         }
         else if (from is null)
         {
-            checks.Add(new(CheckNames.Validity, CheckStatus.Failed, "validFrom (or, for VC 1.1, issuanceDate) is missing"));
+            run.Add(CheckNames.Validity, CheckStatus.Failed, "validFrom (or, for VC 1.1, issuanceDate) is missing");
         }
         else if (from > now + _options.ClockSkew)
         {
-            checks.Add(new(CheckNames.Validity, CheckStatus.Failed, $"not yet valid: {fromName} is {Format(from.Value)}"));
+            run.Add(CheckNames.Validity, CheckStatus.Failed, $"not yet valid: {fromName} is {Format(from.Value)}");
         }
         else if (until is not null && until < now - _options.ClockSkew)
         {
-            checks.Add(new(CheckNames.Validity, CheckStatus.Failed, $"expired: {untilName} was {Format(until.Value)}"));
+            run.Add(CheckNames.Validity, CheckStatus.Failed, $"expired: {untilName} was {Format(until.Value)}");
         }
         else
         {
-            checks.Add(new(CheckNames.Validity, CheckStatus.Passed, until is null ? $"valid from {Format(from.Value)}" : $"valid from {Format(from.Value)} until {Format(until.Value)}"));
+            run.Add(CheckNames.Validity, CheckStatus.Passed, until is null ? $"valid from {Format(from.Value)} ({fromName})" : $"valid from {Format(from.Value)} until {Format(until.Value)} ({fromName}, {untilName})");
         }
     }
 
-    private async ValueTask CheckStatusAsync(JsonElement credential, List<VerificationCheck> checks, CancellationToken cancellationToken)
-    {
-        if (!credential.TryGetProperty("credentialStatus", out JsonElement status))
-        {
-            checks.Add(new(CheckNames.Status, CheckStatus.Skipped, "the credential has no credentialStatus"));
-            return;
-        }
-
-        IReadOnlyList<BitstringStatusListEntry> entries;
-        try
-        {
-            entries = BitstringStatusListEntry.ParseCredentialStatus(status);
-        }
-        catch (StatusListException ex)
-        {
-            checks.Add(new(CheckNames.Status, CheckStatus.Failed, $"credentialStatus is malformed: {ex.Message}"));
-            return;
-        }
-
-        if (entries.Count == 0)
-        {
-            string? kind = status.ValueKind == JsonValueKind.Object ? CredentialJson.StringMember(status, "type") : null;
-            checks.Add(new(CheckNames.Status, CheckStatus.Skipped, $"status method '{kind ?? "unknown"}' is not checked offline (only Bitstring Status List / StatusList2021 entries are)"));
-            return;
-        }
-
-        foreach (BitstringStatusListEntry entry in entries)
-        {
-            await CheckStatusEntryAsync(entry, CredentialJson.IssuerId(credential), checks, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask CheckStatusEntryAsync(BitstringStatusListEntry entry, string? issuer, List<VerificationCheck> checks, CancellationToken cancellationToken)
-    {
-        string where = string.Create(CultureInfo.InvariantCulture, $"{entry.StatusPurpose} entry {entry.StatusListIndex} of {entry.StatusListCredential}");
-        ReadOnlyMemory<byte>? listJson = _options.StatusLists is null ? null : await _options.StatusLists.GetAsync(entry.StatusListCredential, cancellationToken).ConfigureAwait(false);
-        if (listJson is null)
-        {
-            checks.Add(new(CheckNames.Status, CheckStatus.Warning, $"STATUS_RETRIEVAL_ERROR: the status list is not available here ({where})"));
-            return;
-        }
-
-        try
-        {
-            using JsonDocument listDocument = JsonDocument.Parse(listJson.Value, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth });
-            JsonElement list = listDocument.RootElement;
-            PrefetchedKeyResolver resolver = await PrefetchKeysAsync(list, cancellationToken).ConfigureAwait(false);
-
-            var diOptions = new DataIntegrityOptions { ExpectedController = CredentialJson.IssuerId(list) };
-            if (!EddsaRdfc2022.VerifyAll(list, resolver, diOptions).Any(r => r.Verified))
-            {
-                checks.Add(new(CheckNames.Status, CheckStatus.Failed, $"STATUS_VERIFICATION_ERROR: the status list credential's proof does not verify ({where})"));
-                return;
-            }
-
-            BitstringStatusListCredential parsed = BitstringStatusListCredential.Parse(list);
-            if (issuer is not null && !string.Equals(parsed.Issuer, issuer, StringComparison.Ordinal))
-            {
-                checks.Add(new(CheckNames.Status, CheckStatus.Failed, $"STATUS_VERIFICATION_ERROR: the status list is issued by '{parsed.Issuer}', not by the credential's issuer ({where})"));
-                return;
-            }
-
-            uint value = parsed.GetStatus(entry);
-            bool isSet = value != 0;
-            CheckStatus outcome = isSet && entry.StatusPurpose is "revocation" or "suspension" ? CheckStatus.Failed : CheckStatus.Passed;
-            string state = entry.StatusPurpose switch
-            {
-                "revocation" => isSet ? "revoked" : "not revoked",
-                "suspension" => isSet ? "suspended" : "not suspended",
-                _ => string.Create(CultureInfo.InvariantCulture, $"status value {value}"),
-            };
-            checks.Add(new(CheckNames.Status, outcome, $"{state} ({where})"));
-        }
-        catch (JsonException ex)
-        {
-            checks.Add(new(CheckNames.Status, CheckStatus.Failed, $"STATUS_VERIFICATION_ERROR: the status list is not valid JSON: {ex.Message}"));
-        }
-        catch (StatusListException ex)
-        {
-            checks.Add(new(CheckNames.Status, CheckStatus.Failed, $"{ex.Message} ({where})"));
-        }
-    }
-
-    private void CheckRefreshAndRecipient(JsonElement credential, List<VerificationCheck> checks)
+    private static void CheckRefresh(JsonElement credential, Run run)
     {
         if (credential.TryGetProperty("refreshService", out JsonElement refresh))
         {
             string? id = refresh.ValueKind == JsonValueKind.Object ? CredentialJson.StringMember(refresh, "id") : null;
-            checks.Add(new(CheckNames.Refresh, CheckStatus.Skipped, $"refresh not attempted (offline); the issuer offers {id ?? "a refresh service"}"));
+            run.Add(CheckNames.Refresh, CheckStatus.Skipped, $"refresh not attempted (offline); the issuer offers {id ?? "a refresh service"}");
+        }
+    }
+
+    private void CheckRecipient(JsonElement credential, Run run)
+    {
+        if (_expectedRecipient is not string given)
+        {
+            return;
         }
 
-        if (_options.ExpectedRecipient is string expected)
-        {
-            bool matched = credential.TryGetProperty("credentialSubject", out JsonElement subject)
-                && subject.ValueKind == JsonValueKind.Object
-                && (RecipientMatcher.MatchesId(subject, expected) || RecipientMatcher.MatchesEmail(subject, expected));
-            checks.Add(matched
-                ? new(CheckNames.Recipient, CheckStatus.Passed, "the credential was issued to the expected recipient")
-                : new(CheckNames.Recipient, CheckStatus.Failed, "the credential subject does not match the expected recipient"));
-        }
+        // The issuing service trims and lower-cases an email before hashing it; MatchesEmail tries the value as given,
+        // then normalised the same way.
+        string expected = given.Trim();
+        bool matched = credential.TryGetProperty("credentialSubject", out JsonElement subject)
+            && subject.ValueKind is JsonValueKind.Object or JsonValueKind.Array
+            && (RecipientMatcher.MatchesId(subject, expected) || RecipientMatcher.MatchesEmail(subject, given));
+        run.Add(matched
+            ? new(CheckNames.Recipient, CheckStatus.Passed, "the credential was issued to the expected recipient")
+            : new(CheckNames.Recipient, CheckStatus.Failed, "the credential subject does not match the expected recipient (neither its id nor a hashed or plain identifier)"));
     }
 
     /// <summary>Resolves each distinct verification method named by the document's proofs, ahead of the synchronous proof check.</summary>
@@ -488,11 +561,50 @@ public sealed class CredentialVerifier
         {
             if (!resolver.Contains(vm))
             {
-                resolver.Add(vm, await _options.Resolver.ResolveVerificationMethodAsync(vm, cancellationToken).ConfigureAwait(false));
+                resolver.Add(vm, await _resolver.ResolveVerificationMethodAsync(vm, cancellationToken).ConfigureAwait(false));
             }
         }
 
         return resolver;
+    }
+
+    /// <summary>The state of one credential's verification (the top-level one or an endorsement).</summary>
+    private sealed class Run(int depth, EndorsementBudget budget)
+    {
+        public List<VerificationCheck> Checks { get; } = [];
+
+        /// <summary>0 for the input, 1 for its endorsements, and so on.</summary>
+        public int Depth => depth;
+
+        public EndorsementBudget Budget => budget;
+
+        public int AuthenticatedKeys { get; set; }
+
+        public int UnauthenticatedKeys { get; set; }
+
+        public IssuerStanding? Standing { get; set; }
+
+        public CredentialStatusState StatusState { get; set; } = CredentialStatusState.None;
+
+        public List<EndorsementReport>? Endorsements { get; set; }
+
+        public void Add(string name, CheckStatus status, string message) => Checks.Add(new VerificationCheck(name, status, message));
+
+        public void Add(VerificationCheck check) => Checks.Add(check);
+    }
+
+    /// <summary>Endorsements left to verify for one input (shared by every level).</summary>
+    private sealed class EndorsementBudget(int remaining)
+    {
+        public int Remaining { get; set; } = remaining;
+    }
+
+    private sealed record IssuerStanding(string? Issuer, KnownIssuer? Known, bool Hosted)
+    {
+        public bool IsKnown => Known is not null || Hosted;
+
+        /// <summary>The issuer's key document is known here: a key it does not list is not the issuer's.</summary>
+        public bool KeysKnown => Hosted || Known?.VerificationMethods.Count > 0;
     }
 
     private static IEnumerable<string> ProofMethods(JsonElement document)

@@ -2,7 +2,10 @@ using BadgeIssuer.Core.Identifiers;
 
 namespace BadgeIssuer.Core.Verification;
 
-/// <summary>Supplies status list credentials (signed <c>BitstringStatusListCredential</c> JSON) by URL.</summary>
+/// <summary>
+/// Supplies status documents by URL: signed <c>BitstringStatusListCredential</c> / <c>StatusList2021Credential</c> JSON
+/// (or a compact VC-JWT of one), and 1EdTech revocation lists (VCRL 1.0 JSON). Nothing is fetched by the verifier itself.
+/// </summary>
 public interface IStatusListCredentialSource
 {
     /// <summary>Returns the UTF-8 JSON of the list credential at <paramref name="url"/>, or null when unavailable.</summary>
@@ -38,25 +41,59 @@ public sealed class CredentialVerifierOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Tolerance for validFrom/validUntil and JWT nbf/exp.</summary>
+    /// <summary>Tolerance for validFrom/validUntil (issuanceDate/expirationDate) and JWT nbf/exp.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Finds verification methods. Default: did:key and did:jwk (self-certifying), plus keys taken from a
-    /// <c>z6Mk…</c> fragment of an https method, reported as "issuer not authenticated" (DIGEST KEY-5).
+    /// <c>z6Mk…</c> fragment of an https or did:web method, reported as "issuer key not authenticated" (DIGEST KEY-5).
+    /// <see cref="KnownIssuers"/> are asked first.
     /// </summary>
     public IVerificationMethodResolver Resolver { get; init; } = CompositeVerificationMethodResolver.CreateDefault(allowUnverifiedFragmentKeys: true);
 
     /// <summary>
-    /// Accept a signature whose key only names the issuer — a key taken from a <c>z6Mk…</c> fragment of an https
-    /// verification method, or a VC-JWT's embedded <c>jwk</c> — as a warning. Off by default: such a key proves
-    /// that someone signed, not that the issuer did (DIGEST KEY-5, T-12), so the <c>issuer-key</c> step fails and
-    /// the credential is not verified. Authenticated keys are did:key/did:jwk and locally registered key documents.
+    /// Trust policy for keys that only <em>name</em> the issuer: a key taken from a <c>#z6Mk…</c> fragment of the
+    /// issuer's URL (<see cref="KeyProvenance.FragmentDerived"/>, as the OB spec examples and 1EdTech fixtures use)
+    /// or a VC-JWT header <c>jwk</c> that no known document lists. Such a key proves that someone signed, not that the
+    /// issuer did (DIGEST KEY-5, T-12): the <c>issuer-key</c> step is always a warning ("issuer key not
+    /// authenticated"); with this policy off (the default) the credential is not verified, with it on it is.
+    /// A key the issuer's known or hosted document does not list, or a key controlled by someone else, always fails.
     /// </summary>
-    public bool AllowUnauthenticatedIssuerKeys { get; init; }
+    public bool TrustVerificationMethodFragment { get; init; }
 
-    /// <summary>Source of status list credentials; null reports the status step as skipped.</summary>
+    /// <summary>The former name of <see cref="TrustVerificationMethodFragment"/> (same setting).</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public bool AllowUnauthenticatedIssuerKeys
+    {
+        get => TrustVerificationMethodFragment;
+        init => TrustVerificationMethodFragment = value;
+    }
+
+    /// <summary>
+    /// Issuers known here (partners, test issuers): their keys resolve as locally registered, and the
+    /// <c>known-issuer</c> step passes for them. Null: no list (every issuer not hosted here is unknown).
+    /// </summary>
+    public KnownIssuers? KnownIssuers { get; init; }
+
+    /// <summary>
+    /// Says whether an issuer id is hosted by this service (its issuers count as known). Null: none is.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask<bool>>? IsHostedIssuer { get; init; }
+
+    /// <summary>Source of status list credentials and revocation lists; null reports status as not checkable.</summary>
     public IStatusListCredentialSource? StatusLists { get; init; }
+
+    /// <summary>How long a verified status list credential is reused while its bytes are unchanged.</summary>
+    public TimeSpan StatusListCacheDuration { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most <c>credentialStatus</c> entries checked per credential (the rest are reported, not checked).</summary>
+    public int MaxStatusEntries { get; init; } = 8;
+
+    /// <summary>How deep endorsements of endorsements are verified (1 = only the credential's own endorsements).</summary>
+    public int MaxEndorsementDepth { get; init; } = 3;
+
+    /// <summary>Most endorsements verified for one input, across every level (the rest are reported as skipped).</summary>
+    public int MaxEndorsements { get; init; } = 16;
 
     /// <summary>Optional recipient check: an email address or id expected to be the credential subject.</summary>
     public string? ExpectedRecipient { get; init; }

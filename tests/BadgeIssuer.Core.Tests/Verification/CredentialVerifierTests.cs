@@ -90,14 +90,22 @@ public class CredentialVerifierTests
 
         VerificationReport report = await Verifier().VerifyAsync(forged, TestContext.Current.CancellationToken);
         Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.IssuerKey).Status);
-        Assert.Contains("not authenticated", Single(report, CheckNames.IssuerKey).Message, StringComparison.Ordinal);
+        Assert.Equal(CheckStatus.Warning, Single(report, CheckNames.IssuerKey).Status);
+        Assert.Contains("issuer key not authenticated", Single(report, CheckNames.IssuerKey).Message, StringComparison.Ordinal);
+        Assert.True(report.IssuerKeyUntrusted);
         Assert.False(report.Verified);
 
         string jwt = new BadgeIssuer.Core.Jwt.VcJwtSigner(attacker).Sign(unsigned.RootElement);
         VerificationReport jwtReport = await Verifier().VerifyAsync(Encoding.ASCII.GetBytes(jwt), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Failed, Single(jwtReport, CheckNames.IssuerKey).Status);
+        Assert.Equal(CheckStatus.Warning, Single(jwtReport, CheckNames.IssuerKey).Status);
         Assert.False(jwtReport.Verified);
+
+        // The same forgery against an issuer whose key document is known here fails the binding outright.
+        VerificationReport known = await ReportAssert.Verifier(knownIssuers: ReportAssert.SpecExampleIssuers, trustFragment: true).VerifyAsync(forged, TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Failed, Single(known, CheckNames.IssuerKey).Status);
+        Assert.False(known.Verified);
+        VerificationReport knownJwt = await ReportAssert.Verifier(knownIssuers: ReportAssert.SpecExampleIssuers, trustFragment: true).VerifyAsync(Encoding.ASCII.GetBytes(jwt), TestContext.Current.CancellationToken);
+        Assert.Equal(CheckStatus.Failed, Single(knownJwt, CheckNames.IssuerKey).Status);
     }
 
     [Theory]
@@ -256,7 +264,7 @@ public class CredentialVerifierTests
     }
 
     private static CredentialVerifier Verifier(IStatusListCredentialSource? statusLists = null, DateTimeOffset? now = null, bool allowUnauthenticated = false)
-        => new(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(now ?? s_now), StatusLists = statusLists, AllowUnauthenticatedIssuerKeys = allowUnauthenticated });
+        => new(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(now ?? s_now), StatusLists = statusLists, TrustVerificationMethodFragment = allowUnauthenticated });
 
     private static VerificationCheck Single(VerificationReport report, string name) => Assert.Single(report.Checks, c => c.Name == name);
 

@@ -6,7 +6,11 @@ using Microsoft.AspNetCore.Http.Metadata;
 
 namespace BadgeIssuer.Api.Features.Verify;
 
-/// <summary>200 with the report written by <see cref="VerificationReport.WriteTo"/>, the same JSON the CLI prints.</summary>
+/// <summary>
+/// The report written by <see cref="VerificationReport.WriteTo"/>, the same JSON the CLI prints, with the VC-API status:
+/// 200 when the credential verified, 422 when it was read but does not verify, 400 when the input held no readable
+/// credential (e.g. an image without one). Requests that are not a credential at all never get here (problem responses).
+/// </summary>
 internal sealed class VerificationReportResult(VerificationReport report) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
     // JSON, not HTML: '+' in "png+json" and quotes in messages stay readable (the CLI writes the same way).
@@ -14,12 +18,14 @@ internal sealed class VerificationReportResult(VerificationReport report) : IRes
 
     public VerificationReport Report { get; } = report;
 
-    public int? StatusCode => StatusCodes.Status200OK;
+    public int? StatusCode => Report.Verified
+        ? StatusCodes.Status200OK
+        : Report.InputReadable ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.StatusCode = StatusCode!.Value;
         httpContext.Response.ContentType = "application/json; charset=utf-8";
         await using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, s_writerOptions))
         {
@@ -33,5 +39,7 @@ internal sealed class VerificationReportResult(VerificationReport report) : IRes
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(VerificationReportDocument), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(VerificationReportDocument), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status422UnprocessableEntity, typeof(VerificationReportDocument), ["application/json"]));
     }
 }

@@ -284,36 +284,42 @@ internal static class VerifyApi
 /// <summary>What the verify handler needs from DI.</summary>
 internal sealed record VerifyServices(IOptions<VerifyOptions> Options, VerifierFactory Verifiers);
 
-/// <summary>Builds <see cref="CredentialVerifier"/>s from configuration and the DI clock; one shared instance when no recipient is asked for.</summary>
+/// <summary>
+/// Builds the one shared <see cref="CredentialVerifier"/> from configuration and the DI clock (its status-list cache
+/// is shared too); a request with a recipient or its own trust policy gets a cheap per-request view of it.
+/// </summary>
 internal sealed class VerifierFactory
 {
-    private readonly TimeProvider _timeProvider;
-    private readonly VerifyOptions _options;
-    private readonly IVerificationMethodResolver _resolver;
-    private readonly IStatusListCredentialSource _statusLists;
     private readonly CredentialVerifier _default;
 
-    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists)
+    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists, IHostEnvironment environment)
     {
-        _timeProvider = timeProvider;
-        _options = options.Value;
-        // Issuers hosted here first, then the self-certifying methods; fragment-derived keys only as an unauthenticated last resort.
-        _resolver = new CompositeVerificationMethodResolver([hostedIssuers, DidKeyResolver.Instance, DidJwkResolver.Instance, UnverifiedFragmentKeyResolver.Instance]);
-        _statusLists = statusLists;
-        _default = new CredentialVerifier(CreateOptions(null));
+        VerifyOptions o = options.Value;
+        KnownIssuers? known = string.IsNullOrWhiteSpace(o.KnownIssuersFile)
+            ? null
+            : KnownIssuers.Load(VerifyOptionsValidator.ResolvePath(o.KnownIssuersFile, environment.ContentRootPath));
+        _default = new CredentialVerifier(new CredentialVerifierOptions
+        {
+            TimeProvider = timeProvider,
+            ClockSkew = TimeSpan.FromSeconds(o.ClockSkewSeconds),
+            MaxInputBytes = o.MaxImageBytes,
+            MaxCredentialBytes = o.MaxJsonBytes,
+
+            // Issuers hosted here first, then the self-certifying methods; fragment-derived keys only as an unauthenticated
+            // last resort (the verifier asks the known-issuers list before all of them).
+            Resolver = new CompositeVerificationMethodResolver([hostedIssuers, DidKeyResolver.Instance, DidJwkResolver.Instance, UnverifiedFragmentKeyResolver.Instance]),
+            KnownIssuers = known,
+            IsHostedIssuer = async (issuer, cancellationToken) => (await hostedIssuers.ResolveDidAsync(issuer, cancellationToken)).Succeeded,
+            TrustVerificationMethodFragment = o.TrustVerificationMethodFragment,
+            MaxEndorsementDepth = o.MaxEndorsementDepth,
+            MaxEndorsements = o.MaxEndorsements,
+            StatusLists = statusLists,
+        });
     }
 
-    public CredentialVerifier Create(string? expectedRecipient)
-        => expectedRecipient is null ? _default : new CredentialVerifier(CreateOptions(expectedRecipient));
-
-    private CredentialVerifierOptions CreateOptions(string? expectedRecipient) => new()
-    {
-        TimeProvider = _timeProvider,
-        ClockSkew = TimeSpan.FromSeconds(_options.ClockSkewSeconds),
-        MaxInputBytes = _options.MaxImageBytes,
-        MaxCredentialBytes = _options.MaxJsonBytes,
-        ExpectedRecipient = expectedRecipient,
-        Resolver = _resolver,
-        StatusLists = _statusLists,
-    };
+    /// <summary>The shared verifier, or a per-request view with a recipient check and/or its own fragment-key trust policy.</summary>
+    public CredentialVerifier Create(string? expectedRecipient, bool? trustVerificationMethodFragment = null)
+        => expectedRecipient is null && trustVerificationMethodFragment is null
+            ? _default
+            : _default.ForRequest(expectedRecipient, trustVerificationMethodFragment);
 }

@@ -20,22 +20,74 @@ public sealed record VerifyCredentialOptions(
     [property: Description("An email address or identifier the credential subject must match (OB 3.0 identity hash or id).")]
     string? Recipient = null);
 
-/// <summary>The verification report: every step in order and the verdict.</summary>
+/// <summary>The verification report: the verdict, every step in order, the warning and error messages, and what the credential says.</summary>
 public sealed record VerificationReportDocument(
-    [property: Description("True when no step failed and at least one proof verified.")]
+    [property: Description("True when no step failed, at least one proof verified and the signing key is authenticated as the issuer's (or accepted by the trustVerificationMethodFragment policy). Warnings do not change it.")]
     bool Verified,
-    [property: Description("How the credential arrived: json, jwt, png+json, png+jwt, svg+json, svg+jwt or unknown.")]
+    [property: Description("How the credential arrived: json, jwt, png+json, png+jwt, svg+json, svg+jwt (+enveloped) or unknown.")]
     string Format,
     IReadOnlyList<VerificationCheckDocument> Checks,
+    [property: Description("The messages of the steps with status warning, in order.")]
+    IReadOnlyList<string> Warnings,
+    [property: Description("The messages of the steps with status failed, in order.")]
+    IReadOnlyList<string> Errors,
     [property: Description("The credential's id, when it has one.")]
     string? CredentialId = null,
     [property: Description("The issuer's id, when the credential could be read.")]
-    string? Issuer = null);
+    string? Issuer = null,
+    [property: Description("What the credential claims, for display (present when it could be read; believe it only when verified is true).")]
+    CredentialSummaryDocument? Credential = null);
 
 /// <summary>One verification step.</summary>
 public sealed record VerificationCheckDocument(
-    [property: Description("The step: format, parse, context, type, schema, jsonld-safe-mode, proof, issuer-key, validity, status, refresh, recipient.")]
+    [property: Description("The step: format, parse, context, type, schema, jsonld-safe-mode, proof (proof[i] for a proof set), issuer-key, known-issuer, validity, status, refresh, recipient, endorsement.")]
     string Name,
     [property: Description("passed, failed, warning or skipped.")]
     string Status,
     string Message);
+
+/// <summary>The employer-readable summary of a credential.</summary>
+public sealed record CredentialSummaryDocument(
+    [property: Description("revoked, suspended, active (every status entry checked and clear), unknown (a status could not be checked) or none (the credential has no credentialStatus).")]
+    string Status,
+    [property: Description("OpenBadgeCredential, AchievementCredential or EndorsementCredential.")]
+    string? Type = null,
+    string? Name = null,
+    string? Description = null,
+    ProfileSummaryDocument? Issuer = null,
+    AchievementSummaryDocument? Achievement = null,
+    RecipientSummaryDocument? Recipient = null,
+    [property: Description("For an EndorsementCredential: the endorser's comment.")]
+    string? EndorsementComment = null,
+    [property: Description("validFrom (VC 2.0) or issuanceDate (VC 1.1), as written.")]
+    string? ValidFrom = null,
+    [property: Description("validUntil (VC 2.0) or expirationDate (VC 1.1), as written.")]
+    string? ValidUntil = null,
+    string? AwardedDate = null);
+
+/// <summary>An issuer Profile as the credential presents it.</summary>
+public sealed record ProfileSummaryDocument(string? Id = null, string? Name = null, string? Url = null, [property: Description("Image URL or data: URI.")] string? Image = null);
+
+/// <summary>The achievement as the credential presents it.</summary>
+public sealed record AchievementSummaryDocument(
+    string? Id = null,
+    string? Name = null,
+    string? Description = null,
+    string? AchievementType = null,
+    CriteriaSummaryDocument? Criteria = null,
+    [property: Description("Image URL or data: URI.")]
+    string? Image = null,
+    IReadOnlyList<AlignmentSummaryDocument>? Alignments = null);
+
+/// <summary>How the achievement is earned.</summary>
+public sealed record CriteriaSummaryDocument(
+    [property: Description("URL of a human-readable criteria page.")]
+    string? Id = null,
+    [property: Description("Markdown.")]
+    string? Narrative = null);
+
+/// <summary>An alignment of the achievement to a framework.</summary>
+public sealed record AlignmentSummaryDocument(string? TargetName = null, string? TargetUrl = null, string? TargetFramework = null, string? TargetCode = null);
+
+/// <summary>The recipient, when the credential names them in plain text.</summary>
+public sealed record RecipientSummaryDocument(string? Name = null);

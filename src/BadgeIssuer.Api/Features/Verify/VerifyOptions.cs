@@ -15,10 +15,30 @@ internal sealed class VerifyOptions
 
     /// <summary>Tolerance for validFrom/validUntil and JWT nbf/exp.</summary>
     public int ClockSkewSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Server default of the trust policy for keys that only name the issuer (a <c>#z6Mk…</c> fragment, a VC-JWT header
+    /// <c>jwk</c>): off, such credentials are reported with a warning and not verified; on, they verify (still warned).
+    /// </summary>
+    public bool TrustVerificationMethodFragment { get; set; }
+
+    /// <summary>A known-issuers JSON file (see <c>KnownIssuers</c>); relative paths are under the content root. Empty: none.</summary>
+    public string? KnownIssuersFile { get; set; }
+
+    /// <summary>How deep endorsements of endorsements are verified.</summary>
+    public int MaxEndorsementDepth { get; set; } = 3;
+
+    /// <summary>Most endorsements verified per request.</summary>
+    public int MaxEndorsements { get; set; } = 16;
 }
 
-internal sealed class VerifyOptionsValidator : IValidateOptions<VerifyOptions>
+internal sealed class VerifyOptionsValidator(IHostEnvironment environment) : IValidateOptions<VerifyOptions>
 {
+    /// <summary>A configured path, relative ones under the content root.</summary>
+    public static string ResolvePath(string path, string contentRoot) => Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path);
+
+    private string ResolvePath(string path) => ResolvePath(path, environment.ContentRootPath);
+
     public ValidateOptionsResult Validate(string? name, VerifyOptions options)
     {
         var failures = new List<string>();
@@ -35,6 +55,21 @@ internal sealed class VerifyOptionsValidator : IValidateOptions<VerifyOptions>
         if (options.ClockSkewSeconds is < 0 or > 3600)
         {
             failures.Add("Verify:ClockSkewSeconds must be between 0 and 3600.");
+        }
+
+        if (options.MaxEndorsementDepth is < 0 or > 10)
+        {
+            failures.Add("Verify:MaxEndorsementDepth must be between 0 and 10.");
+        }
+
+        if (options.MaxEndorsements is < 0 or > 256)
+        {
+            failures.Add("Verify:MaxEndorsements must be between 0 and 256.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.KnownIssuersFile) && !File.Exists(ResolvePath(options.KnownIssuersFile)))
+        {
+            failures.Add($"Verify:KnownIssuersFile '{options.KnownIssuersFile}' does not exist.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
