@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BadgeIssuer.Api.Tests;
 
@@ -108,7 +109,7 @@ public sealed class TenantIsolationTests
 
         // Expiry follows the service clock.
         app.Clock.Now = BadgeIssuerApplication.Now.AddDays(2);
-        Infrastructure.ApiKeyAuthenticationHandler.ClearCache();
+        app.Services.GetRequiredService<Infrastructure.ApiKeyCache>().Clear();
         using HttpResponseMessage expired = await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = "a@example.org" } }, Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
 

@@ -69,12 +69,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IBadgeStorage storage,
+    ApiKeyCache cache,
     TimeProvider timeProvider)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(30);
-    private static readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, DateTimeOffset Until)> s_cache = new(StringComparer.Ordinal);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -99,19 +99,19 @@ internal sealed class ApiKeyAuthenticationHandler(
         string cacheKey = Convert.ToHexString(hash);
         DateTimeOffset now = timeProvider.GetUtcNow();
         ApiKeyRecord? record;
-        if (s_cache.TryGetValue(cacheKey, out var cached) && cached.Until > now)
+        if (cache.Entries.TryGetValue(cacheKey, out var cached) && cached.Until > now)
         {
             record = cached.Key;
         }
         else
         {
             record = await storage.ApiKeys.FindByHashAsync(hash, Context.RequestAborted);
-            if (s_cache.Count > 10_000)
+            if (cache.Entries.Count > 10_000)
             {
-                s_cache.Clear();
+                cache.Entries.Clear();
             }
 
-            s_cache[cacheKey] = (record, now + s_cacheFor);
+            cache.Entries[cacheKey] = (record, now + s_cacheFor);
         }
 
         if (record is null || record.RevokedAt is not null || (record.ExpiresAt is { } expires && expires <= now))
@@ -133,8 +133,6 @@ internal sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
-    /// <summary>Drops cached lookups (after a key is created or revoked).</summary>
-    public static void ClearCache() => s_cache.Clear();
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
@@ -146,10 +144,20 @@ internal sealed class ApiKeyAuthenticationHandler(
         => await ApiProblems.Forbidden.Result("The API key lacks the scope this endpoint needs.").ExecuteAsync(Context);
 }
 
+/// <summary>Recent key lookups of this service instance (30 s), so issuance does not read the key table per request.</summary>
+internal sealed class ApiKeyCache
+{
+    public ConcurrentDictionary<string, (ApiKeyRecord? Key, DateTimeOffset Until)> Entries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Drops cached lookups (after a key is revoked) so the change applies at once on this instance.</summary>
+    public void Clear() => Entries.Clear();
+}
+
 internal static class ApiKeyAuthenticationExtensions
 {
     public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
     {
+        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

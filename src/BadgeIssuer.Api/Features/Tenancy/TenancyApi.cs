@@ -151,7 +151,7 @@ internal static class TenancyApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(
-        string slug, string keyId, HttpRequest request, IBadgeStorage storage, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string slug, string keyId, HttpRequest request, IBadgeStorage storage, AuditLog audit, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         IssuerRecord? issuer = await IssuerForAsync(slug, request, storage, cancellationToken);
         ApiKeyRecord? key = issuer is null ? null : await storage.ApiKeys.GetAsync(keyId, cancellationToken);
@@ -161,7 +161,7 @@ internal static class TenancyApi
         }
 
         await storage.ApiKeys.RevokeAsync(keyId, timeProvider.GetUtcNow(), cancellationToken);
-        ApiKeyAuthenticationHandler.ClearCache();
+        keyCache.Clear();
         await audit.AppendAsync(request.HttpContext, issuer.Id, "apikey.revoke", keyId);
         return TypedResults.NoContent();
     }
