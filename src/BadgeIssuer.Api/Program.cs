@@ -28,6 +28,7 @@ builder.Services.AddIssuers();
 builder.Services.AddIssue();
 builder.Services.AddStatus();
 builder.Services.AddVerify();
+builder.Services.AddPresentations();
 
 builder.Services.AddOpenApi("v1", options =>
 {
@@ -64,6 +65,7 @@ app.MapIssue();
 app.MapAwards();
 app.MapStatus();
 app.MapVerify();
+app.MapPresentations();
 app.MapCredentialDownloads();
 
 app.Run();
