@@ -32,6 +32,7 @@ internal static class VerifyApi
         services.AddSingleton<HostedIssuerResolver>();
         services.AddSingleton<LocalStatusListSource>();
         services.AddSingleton<VerifierFactory>();
+        services.AddRemoteResolution();
         return services;
     }
 
