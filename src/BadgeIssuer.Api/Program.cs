@@ -46,6 +46,7 @@ WebApplication app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseRequestTimeouts();
 app.UseAuthorization();
 
 app.MapOpenApi();

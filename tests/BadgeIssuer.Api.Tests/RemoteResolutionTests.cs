@@ -150,6 +150,19 @@ public sealed class RemoteResolutionTests : IDisposable
         Assert.Contains(_network.Requests, u => u.AbsoluteUri == RemoteIssuer.StatusListUrl);
     }
 
+    [Fact]
+    public async Task Verify_SlowRemoteBeyondTheRequestTimeout_Returns504Problem()
+    {
+        _network.Hang(RemoteIssuer.DidDocumentUrl);
+        using BadgeIssuerApplication app = App(("Verify:Remote:TimeoutSeconds", "30"), ("Verify:RequestTimeoutSeconds", "1"));
+        using WebApplicationFactory<Program> remote = Start(app);
+        using HttpClient client = remote.CreateClient();
+
+        using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(_issuer.Credential(), "application/vc+ld+json"), Ct);
+
+        await ProblemAsync(response, HttpStatusCode.GatewayTimeout, "verification-timeout");
+    }
+
     [Theory]
     [InlineData("https://issuer.example")]
     [InlineData("*.example")]

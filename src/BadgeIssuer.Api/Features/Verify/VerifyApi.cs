@@ -33,6 +33,7 @@ internal static class VerifyApi
         services.AddSingleton<LocalStatusListSource>();
         services.AddSingleton<VerifierFactory>();
         services.AddRemoteResolution();
+        services.AddVerifyTimeouts();
         return services;
     }
 
@@ -48,9 +49,11 @@ internal static class VerifyApi
                 + "a compact VC-JWT (application/vc+jwt, application/jwt, text/plain), a baked badge (image/png, image/svg+xml) "
                 + "or a form upload (multipart/form-data with one file: PNG, SVG, JSON or JWT). "
                 + "Answers 200 with every verification step whether or not the credential verifies.")
+            .WithRequestTimeout(VerifyTimeouts.Policy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .AddOpenApiOperationTransformer(DescribeRequestBodyAsync);
 
         return routes;
