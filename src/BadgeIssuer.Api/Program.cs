@@ -30,6 +30,10 @@ builder.Services.AddTenancy();
 builder.Services.AddIssue();
 builder.Services.AddStatus();
 builder.Services.AddVerify();
+builder.Services.AddPresentations();
+
+// Public endpoints per client address, protected ones per API key; 429 with Retry-After beyond the limits.
+builder.Services.AddRateLimits();
 
 builder.Services.AddOpenApi("v1", options =>
 {
@@ -40,6 +44,7 @@ builder.Services.AddOpenApi("v1", options =>
         return Task.CompletedTask;
     });
     options.AddDocumentTransformer<BearerSecurityTransformer>();
+    options.AddRateLimitResponses();
 });
 
 WebApplication app = builder.Build();
@@ -47,18 +52,20 @@ WebApplication app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseRateLimiter();
+app.UseRequestTimeouts();
 app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", options => options.WithTitle("BadgeIssuer API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
 // Liveness: the process answers. Readiness: bootstrap finished and the database answers.
-app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithName("Liveness").ExcludeFromDescription();
+app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithName("Liveness").ExcludeFromDescription().DisableRateLimiting();
 app.MapGet("/readyz", async (Bootstrap bootstrap, IBadgeStorage storage, CancellationToken ct) =>
         bootstrap.Completed && await storage.PingAsync(ct)
             ? Results.Text("ready")
             : ApiProblems.NotReady.Result("Starting up or the database does not answer."))
-    .WithTags("Health").WithName("Readiness").ExcludeFromDescription();
+    .WithTags("Health").WithName("Readiness").ExcludeFromDescription().DisableRateLimiting();
 
 app.MapIssuers();
 app.MapTenancy();
@@ -67,6 +74,7 @@ app.MapIssue();
 app.MapAwards();
 app.MapStatus();
 app.MapVerify();
+app.MapPresentations();
 app.MapCredentialDownloads();
 
 app.Run();

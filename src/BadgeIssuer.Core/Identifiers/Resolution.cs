@@ -31,6 +31,12 @@ public enum KeyProvenance
     /// (what the 1EdTech validator does). Proves only that someone signed, not that the URL's owner did.
     /// </summary>
     FragmentDerived,
+
+    /// <summary>
+    /// From a controller document fetched over https from a host the operator allow-listed (did:web, https
+    /// issuers): the host's TLS certificate vouches for the document.
+    /// </summary>
+    Fetched,
 }
 
 /// <summary>Resolution failures; a resolver reports these instead of throwing.</summary>

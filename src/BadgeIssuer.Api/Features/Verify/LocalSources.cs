@@ -10,9 +10,11 @@ namespace BadgeIssuer.Api.Features.Verify;
 
 /// <summary>
 /// Resolves the DIDs and verification methods of issuers hosted here from the database (no network): the DID
-/// document is the one served at <c>/issuers/{slug}/did.json</c>, with every key the issuer ever had.
+/// document is the one served at <c>/issuers/{slug}/did.json</c>, with every key the issuer ever had. Any other
+/// did:web or https controller goes to <see cref="RemoteResolution"/>, which fetches only from allow-listed hosts
+/// (off by default) and otherwise passes it on to the next resolver.
 /// </summary>
-internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService issuers, TimeProvider timeProvider) : IVerificationMethodResolver, IDidResolver
+internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService issuers, TimeProvider timeProvider, RemoteResolution remote) : IVerificationMethodResolver, IDidResolver
 {
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(60);
     private readonly ConcurrentDictionary<string, (LocalControllerRegistry? Registry, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
@@ -22,7 +24,7 @@ internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService 
         int hash = verificationMethodUrl.IndexOf('#', StringComparison.Ordinal);
         LocalControllerRegistry? registry = hash > 0 ? await RegistryAsync(verificationMethodUrl[..hash], cancellationToken) : null;
         return registry is null
-            ? VerificationMethodResolution.Failure(ResolutionError.MethodNotSupported, "not an issuer hosted here")
+            ? await remote.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken)
             : await registry.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
     }
 
@@ -30,7 +32,7 @@ internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService 
     {
         LocalControllerRegistry? registry = await RegistryAsync(did, cancellationToken);
         return registry is null
-            ? DidResolution.Failure(ResolutionError.MethodNotSupported, "not an issuer hosted here")
+            ? await remote.ResolveDidAsync(did, cancellationToken)
             : await registry.ResolveDidAsync(did, cancellationToken);
     }
 
@@ -68,15 +70,18 @@ internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService 
     public void Invalidate(string did) => _cache.TryRemove(did, out _);
 }
 
-/// <summary>Status lists published by this service, read locally (the same signed bytes GET /status-lists serves).</summary>
-internal sealed class LocalStatusListSource(StatusListPublisher publisher, PublicUrls urls) : IStatusListCredentialSource
+/// <summary>
+/// Status lists published by this service, read locally (the same signed bytes GET /status-lists serves); other lists
+/// only through <see cref="RemoteResolution"/> (allow-listed hosts, off by default).
+/// </summary>
+internal sealed class LocalStatusListSource(StatusListPublisher publisher, PublicUrls urls, RemoteResolution remote) : IStatusListCredentialSource
 {
     public async ValueTask<ReadOnlyMemory<byte>?> GetAsync(string url, CancellationToken cancellationToken = default)
     {
         string? listId = urls.LocalId(url, "/status-lists/");
         if (listId is null)
         {
-            return null;
+            return await remote.GetAsync(url, cancellationToken);
         }
 
         PublishedStatusList? list = await publisher.GetAsync(listId, jwt: false, cancellationToken);

@@ -32,6 +32,8 @@ internal static class VerifyApi
         services.AddSingleton<HostedIssuerResolver>();
         services.AddSingleton<LocalStatusListSource>();
         services.AddSingleton<VerifierFactory>();
+        services.AddRemoteResolution();
+        services.AddVerifyTimeouts();
         return services;
     }
 
@@ -44,11 +46,14 @@ internal static class VerifyApi
             .WithSummary("Verify an Open Badges 3.0 credential")
             .WithDescription(
                 "Accepts a VC-API request (application/json), a credential (application/vc+ld+json, application/ld+json), "
-                + "a compact VC-JWT (application/vc+jwt, application/jwt, text/plain) or a baked badge (image/png, image/svg+xml). "
+                + "a compact VC-JWT (application/vc+jwt, application/jwt, text/plain), a baked badge (image/png, image/svg+xml) "
+                + "or a form upload (multipart/form-data with one file: PNG, SVG, JSON or JWT). "
                 + "Answers 200 with every verification step whether or not the credential verifies.")
+            .WithRequestTimeout(VerifyTimeouts.Policy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .AddOpenApiOperationTransformer(DescribeRequestBodyAsync);
 
         return routes;
@@ -68,7 +73,12 @@ internal static class VerifyApi
         }
 
         VerifyOptions options = services.Options.Value;
-        int maxBytes = kind == BodyKind.Image ? options.MaxImageBytes : options.MaxJsonBytes;
+        int maxBytes = kind switch
+        {
+            BodyKind.Image => options.MaxImageBytes,
+            BodyKind.Upload => BadgeUpload.MaxBodyBytes(options),
+            _ => options.MaxJsonBytes,
+        };
         byte[]? body = await RequestBody.ReadBoundedAsync(request, maxBytes, cancellationToken);
         if (body is null)
         {
@@ -108,6 +118,16 @@ internal static class VerifyApi
 
                 credential = Encoding.UTF8.GetBytes(jws);
                 break;
+            case BodyKind.Upload:
+                BadgeUpload upload = await BadgeUpload.ReadAsync(body, request.ContentType!, options, cancellationToken);
+                if (upload.Problem is not null)
+                {
+                    return upload.Problem;
+                }
+
+                credential = upload.Credential!;
+                recipient = upload.Recipient;
+                break;
             default:
                 BadgeImageFormat expected = MediaTypeHeaderValue.Parse(request.ContentType).MediaType.Equals("image/png", StringComparison.OrdinalIgnoreCase)
                     ? BadgeImageFormat.Png
@@ -135,6 +155,7 @@ internal static class VerifyApi
         ["text/plain"] = BodyKind.Jwt,
         ["image/png"] = BodyKind.Image,
         ["image/svg+xml"] = BodyKind.Image,
+        ["multipart/form-data"] = BodyKind.Upload,
     };
 
     private static BodyKind? Classify(string? contentType)
@@ -174,6 +195,14 @@ internal static class VerifyApi
 
             switch (vc.ValueKind)
             {
+                case JsonValueKind.Object when EnvelopedCredential.IsEnveloped(vc):
+                    ProblemHttpResult? envelope = EnvelopedCredential.Open(vc, MaxRequestDepth, out credential);
+                    if (envelope is not null)
+                    {
+                        return envelope;
+                    }
+
+                    break;
                 case JsonValueKind.Object:
                     // The credential's own bytes, exactly as sent: a Data Integrity proof covers them.
                     credential = Encoding.UTF8.GetBytes(vc.GetRawText());
@@ -268,9 +297,22 @@ internal static class VerifyApi
                 ["text/plain"] = new() { Schema = jwt },
                 ["image/png"] = new() { Schema = image },
                 ["image/svg+xml"] = new() { Schema = image },
+                ["multipart/form-data"] = new() { Schema = BadgeUploadSchema() },
             },
         };
     }
+
+    private static OpenApiSchema BadgeUploadSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = new HashSet<string>(StringComparer.Ordinal) { "file" },
+        Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+        {
+            ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "Exactly one file: a baked PNG or SVG, credential JSON or a compact VC-JWT (any field name)." },
+            ["recipient"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Optional email address or identifier the credential subject must match." },
+        },
+        Description = "A form with one badge file.",
+    };
 
     private enum BodyKind
     {
@@ -278,6 +320,7 @@ internal static class VerifyApi
         Credential,
         Jwt,
         Image,
+        Upload,
     }
 }
 

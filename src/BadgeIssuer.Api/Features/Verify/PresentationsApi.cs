@@ -1,0 +1,177 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Identifiers;
+using BadgeIssuer.Core.Verification;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace BadgeIssuer.Api.Features.Verify;
+
+/// <summary>
+/// Public presentation verification: <c>POST /presentations/verify</c> takes a VC-API request
+/// <c>{verifiablePresentation, options: {challenge?, domain?}}</c> and answers 200 with the report when the presentation
+/// and every credential in it verify, 422 with the same report when not. Only input that is not a request at all is a
+/// problem response.
+/// </summary>
+internal static class PresentationsApi
+{
+    private const int MaxRequestDepth = 64;
+    private const int MaxOptionLength = 1024;
+
+    public static IServiceCollection AddPresentations(this IServiceCollection services)
+    {
+        services.AddSingleton<PresentationVerifiers>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPresentations(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/presentations").WithTags("Verify");
+
+        group.MapPost("/verify", VerifyPresentation)
+            .WithName("VerifyPresentation")
+            .WithSummary("Verify a Verifiable Presentation and every credential in it")
+            .WithDescription(
+                "Accepts a VC-API request (application/json) whose verifiablePresentation is a JSON-LD presentation secured with "
+                + "a Data Integrity proof (eddsa-rdfc-2022, proofPurpose authentication), an EnvelopedVerifiablePresentation or a "
+                + "compact VP-JWT. options.challenge and options.domain must match the proof (VP-JWT: nonce and aud). "
+                + "Answers 200 when everything verifies, 422 with the same report otherwise.")
+            .AcceptsJson<VerifyPresentationRequest>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .WithRequestTimeout(VerifyTimeouts.Policy);
+
+        return routes;
+    }
+
+    internal static async Task<Results<PresentationReportResult, ProblemHttpResult>> VerifyPresentation(
+        HttpRequest request,
+        [AsParameters] PresentationServices services,
+        CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? mediaType)
+            || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiProblems.UnsupportedMediaType.Result("Send the VC-API request as Content-Type: application/json.");
+        }
+
+        int maxBytes = services.Options.Value.MaxJsonBytes;
+        byte[]? body = await RequestBody.ReadBoundedAsync(request, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            return ApiProblems.BodyTooLarge.Result($"The body exceeds {maxBytes} bytes.");
+        }
+
+        if (body.Length == 0)
+        {
+            return ApiProblems.MalformedBody.Result("The request body is empty.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxRequestDepth });
+        }
+        catch (JsonException ex)
+        {
+            return ApiProblems.MalformedBody.Result("The body is not valid JSON: " + ex.Message);
+        }
+
+        byte[] presentation;
+        string? challenge;
+        string? domain;
+        using (document)
+        {
+            ProblemHttpResult? problem = ReadRequest(document.RootElement, out presentation, out challenge, out domain);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        PresentationVerificationReport report = await services.Presentations.Verifier.VerifyAsync(presentation, challenge, domain, cancellationToken);
+        return new PresentationReportResult(report);
+    }
+
+    // {"verifiablePresentation": <object | compact JWS>, "options"?: {"challenge"?: string, "domain"?: string}}.
+    private static ProblemHttpResult? ReadRequest(JsonElement root, out byte[] presentation, out string? challenge, out string? domain)
+    {
+        presentation = [];
+        challenge = null;
+        domain = null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return ApiProblems.UnsupportedRequest.Result("A VC-API verify-presentation request is a JSON object with a 'verifiablePresentation' member.");
+        }
+
+        if (!root.TryGetProperty("verifiablePresentation", out JsonElement vp))
+        {
+            return ApiProblems.UnsupportedRequest.Result("The request has no 'verifiablePresentation' member.");
+        }
+
+        switch (vp.ValueKind)
+        {
+            case JsonValueKind.Object:
+                // The presentation's own bytes, exactly as sent: its Data Integrity proof covers them.
+                presentation = JsonMarshal.GetRawUtf8Value(vp).ToArray();
+                break;
+            case JsonValueKind.String when vp.GetString()!.Trim().Split('.').Length == 3:
+                presentation = Encoding.UTF8.GetBytes(vp.GetString()!.Trim());
+                break;
+            default:
+                return ApiProblems.UnsupportedRequest.Result("'verifiablePresentation' must be a presentation object or a compact VP-JWT string.");
+        }
+
+        if (!root.TryGetProperty("options", out JsonElement options) || options.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (options.ValueKind != JsonValueKind.Object)
+        {
+            return ApiProblems.UnsupportedRequest.Result("'options' must be an object.");
+        }
+
+        return ReadOption(options, "challenge", out challenge) ?? ReadOption(options, "domain", out domain);
+    }
+
+    private static ProblemHttpResult? ReadOption(JsonElement options, string name, out string? value)
+    {
+        value = null;
+        if (!options.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        value = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+        return string.IsNullOrEmpty(value) || value.Length > MaxOptionLength
+            ? ApiProblems.UnsupportedRequest.Result($"'options.{name}' must be a non-empty string of at most {MaxOptionLength} characters.")
+            : null;
+    }
+}
+
+/// <summary>What the verify-presentation handler needs from DI.</summary>
+internal sealed record PresentationServices(IOptions<VerifyOptions> Options, PresentationVerifiers Presentations);
+
+/// <summary>
+/// The shared <see cref="PresentationVerifier"/>: credentials through <see cref="VerifierFactory"/>; the holder's key
+/// through the issuers hosted here (and allow-listed remote documents), did:key and did:jwk. Keys taken from a URL
+/// fragment are not offered for holders: they authenticate no one.
+/// </summary>
+internal sealed class PresentationVerifiers(VerifierFactory credentials, HostedIssuerResolver hosted, TimeProvider timeProvider, IOptions<VerifyOptions> options)
+{
+    public PresentationVerifier Verifier { get; } = new(
+        credentials.Create(null),
+        new PresentationVerifierOptions
+        {
+            Resolver = new CompositeVerificationMethodResolver([hosted, DidKeyResolver.Instance, DidJwkResolver.Instance]),
+            TimeProvider = timeProvider,
+            ClockSkew = TimeSpan.FromSeconds(options.Value.ClockSkewSeconds),
+            MaxInputBytes = options.Value.MaxJsonBytes,
+        });
+}

@@ -1,0 +1,411 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using BadgeIssuer.Core.Identifiers;
+using BadgeIssuer.Core.Verification;
+using Microsoft.Extensions.Options;
+
+namespace BadgeIssuer.Api.Features.Verify;
+
+/// <summary>
+/// Remote resolution for the verifier (configuration section <c>Verify:Remote</c>): off unless
+/// <see cref="AllowedHosts"/> names at least one host.
+/// </summary>
+internal sealed class RemoteResolutionOptions
+{
+    public const string Section = "Verify:Remote";
+
+    /// <summary>Exact host names whose https documents may be fetched; empty turns remote resolution off.</summary>
+    public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>Time allowed for one document, redirects included.</summary>
+    public int TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Largest document accepted (DID document, controller document, status list credential).</summary>
+    public int MaxDocumentBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long a fetched document is reused; failures are remembered for at most 30 seconds.</summary>
+    public int CacheSeconds { get; set; } = 300;
+
+    /// <summary>Upper bound of the cache (sum of document sizes); the cache starts over when it would grow past it.</summary>
+    public int MaxCacheBytes { get; set; } = 16 * 1024 * 1024;
+}
+
+internal sealed class RemoteResolutionOptionsValidator : IValidateOptions<RemoteResolutionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RemoteResolutionOptions options)
+    {
+        var failures = new List<string>();
+        foreach (string host in options.AllowedHosts)
+        {
+            if (string.IsNullOrWhiteSpace(host) || Uri.CheckHostName(host) != UriHostNameType.Dns)
+            {
+                failures.Add($"Verify:Remote:AllowedHosts: '{host}' is not a host name (no scheme, port, path or wildcard).");
+            }
+        }
+
+        if (options.TimeoutSeconds is < 1 or > 60)
+        {
+            failures.Add("Verify:Remote:TimeoutSeconds must be between 1 and 60.");
+        }
+
+        if (options.MaxDocumentBytes is < 1024 or > 4 * 1024 * 1024)
+        {
+            failures.Add("Verify:Remote:MaxDocumentBytes must be between 1 KiB and 4 MiB.");
+        }
+
+        if (options.CacheSeconds is < 0 or > 86_400)
+        {
+            failures.Add("Verify:Remote:CacheSeconds must be between 0 and 86400.");
+        }
+
+        if (options.MaxCacheBytes < options.MaxDocumentBytes)
+        {
+            failures.Add("Verify:Remote:MaxCacheBytes must be at least Verify:Remote:MaxDocumentBytes.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>
+/// Fetches did:web DID documents, https controller documents (KEY-3, KEY-4) and status list credentials from
+/// allow-listed hosts only: https, bounded in size and time, redirects followed by hand and only to allow-listed
+/// hosts, results cached. Anything not allow-listed is "not this resolver's method" (the next resolver is asked);
+/// a failed fetch is a resolution failure with the reason, never an exception.
+/// </summary>
+internal sealed partial class RemoteResolution : IVerificationMethodResolver, IDidResolver, IStatusListCredentialSource
+{
+    /// <summary>The named <see cref="HttpClient"/> (tests replace its primary handler).</summary>
+    public const string ClientName = "BadgeIssuer.Verify.Remote";
+
+    private const int MaxRedirects = 3;
+    private const int MaxCacheEntries = 10_000;
+    private static readonly TimeSpan s_failureCacheFor = TimeSpan.FromSeconds(30);
+    private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 32 };
+
+    private readonly IHttpClientFactory _clients;
+    private readonly RemoteResolutionOptions _options;
+    private readonly HashSet<string> _allowedHosts;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<RemoteResolution> _logger;
+    private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
+    private long _cachedBytes;
+
+    public RemoteResolution(IHttpClientFactory clients, IOptions<RemoteResolutionOptions> options, TimeProvider timeProvider, ILogger<RemoteResolution> logger)
+    {
+        _clients = clients;
+        _options = options.Value;
+        _allowedHosts = new HashSet<string>(_options.AllowedHosts.Select(h => h.Trim()), StringComparer.OrdinalIgnoreCase);
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>False when no host is allow-listed: nothing is ever fetched.</summary>
+    public bool Enabled => _allowedHosts.Count > 0;
+
+    /// <summary>Whether <paramref name="url"/> may be fetched: https on an allow-listed host.</summary>
+    public bool IsAllowed(Uri url)
+        => url.IsAbsoluteUri
+            && string.Equals(url.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal)
+            && _allowedHosts.Contains(url.IdnHost);
+
+    public async ValueTask<VerificationMethodResolution> ResolveVerificationMethodAsync(string verificationMethodUrl, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verificationMethodUrl);
+        int hash = verificationMethodUrl.IndexOf('#', StringComparison.Ordinal);
+        string controller = hash < 0 ? verificationMethodUrl : verificationMethodUrl[..hash];
+        if (!TryGetDocumentUrl(controller, out Uri? url))
+        {
+            return VerificationMethodResolution.Failure(ResolutionError.MethodNotSupported, "remote resolution is off or the host is not allow-listed");
+        }
+
+        RemoteDocument document = await GetDocumentAsync(url, "application/did+json, application/did+ld+json, application/ld+json;q=0.9, application/json;q=0.8", cancellationToken).ConfigureAwait(false);
+        if (document.Error is not null)
+        {
+            return VerificationMethodResolution.Failure(document.ErrorKind, document.Error);
+        }
+
+        ControllerDocument parsed = document.Controller(controller, verificationMethodUrl);
+        if (parsed.Error is not null)
+        {
+            return VerificationMethodResolution.Failure(ResolutionError.InvalidDocument, parsed.Error);
+        }
+
+        VerificationMethodResolution local = await parsed.Registry!.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken).ConfigureAwait(false);
+        if (local.Method is not ResolvedVerificationMethod m)
+        {
+            return VerificationMethodResolution.Failure(local.Error, $"{local.Detail} (document fetched from {url.Host})");
+        }
+
+        return VerificationMethodResolution.Success(new ResolvedVerificationMethod(m.Id, m.Type, m.Controller, m.PublicKey, m.Relationships, KeyProvenance.Fetched));
+    }
+
+    public async ValueTask<DidResolution> ResolveDidAsync(string did, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(did);
+        if (did.Contains('#', StringComparison.Ordinal) || !TryGetDocumentUrl(did, out Uri? url))
+        {
+            return DidResolution.Failure(ResolutionError.MethodNotSupported, "remote resolution is off or the host is not allow-listed");
+        }
+
+        RemoteDocument document = await GetDocumentAsync(url, "application/did+json, application/did+ld+json, application/ld+json;q=0.9, application/json;q=0.8", cancellationToken).ConfigureAwait(false);
+        if (document.Error is not null)
+        {
+            return DidResolution.Failure(document.ErrorKind, document.Error);
+        }
+
+        ControllerDocument parsed = document.Controller(did, verificationMethodUrl: null);
+        return parsed.Error is null ? DidResolution.Success(document.Body!) : DidResolution.Failure(ResolutionError.InvalidDocument, parsed.Error);
+    }
+
+    /// <summary>A status list credential from an allow-listed host; null when not allowed or not fetched (the reason is logged).</summary>
+    public async ValueTask<ReadOnlyMemory<byte>?> GetAsync(string url, CancellationToken cancellationToken = default)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || !IsAllowed(uri))
+        {
+            return null;
+        }
+
+        RemoteDocument document = await GetDocumentAsync(uri, "application/vc+ld+json, application/vc, application/ld+json;q=0.9, application/json;q=0.8", cancellationToken).ConfigureAwait(false);
+        return document.Body;
+    }
+
+    /// <summary>did:web → its DID document URL; https → the URL itself. Only allow-listed https URLs.</summary>
+    private bool TryGetDocumentUrl(string controller, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url)
+    {
+        url = null;
+        if (!Enabled)
+        {
+            return false;
+        }
+
+        if (controller.StartsWith(DidWeb.Prefix, StringComparison.Ordinal))
+        {
+            DidWeb.TryToDocumentUrl(controller, out url);
+        }
+        else if (controller.StartsWith("https://", StringComparison.Ordinal))
+        {
+            Uri.TryCreate(controller, UriKind.Absolute, out url);
+        }
+
+        return url is not null && IsAllowed(url);
+    }
+
+    private async ValueTask<RemoteDocument> GetDocumentAsync(Uri url, string accept, CancellationToken cancellationToken)
+    {
+        string key = url.AbsoluteUri;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        if (_cache.TryGetValue(key, out CacheEntry? cached) && cached.Until > now)
+        {
+            return cached.Document;
+        }
+
+        RemoteDocument document = await FetchAsync(url, accept, cancellationToken).ConfigureAwait(false);
+        TimeSpan keep = document.Error is null ? TimeSpan.FromSeconds(_options.CacheSeconds) : TimeSpan.FromSeconds(Math.Min(_options.CacheSeconds, s_failureCacheFor.TotalSeconds));
+        if (keep > TimeSpan.Zero)
+        {
+            int size = (document.Body?.Length ?? 0) + key.Length;
+            if (_cache.Count >= MaxCacheEntries || Interlocked.Add(ref _cachedBytes, size) > _options.MaxCacheBytes)
+            {
+                _cache.Clear();
+                Interlocked.Exchange(ref _cachedBytes, size);
+            }
+
+            _cache[key] = new CacheEntry(document, now + keep);
+        }
+
+        return document;
+    }
+
+    private async ValueTask<RemoteDocument> FetchAsync(Uri url, string accept, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+        HttpClient client = _clients.CreateClient(ClientName);
+        Uri current = url;
+        try
+        {
+            for (int hop = 0; ; hop++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                request.Headers.Accept.ParseAdd(accept);
+                using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                if (IsRedirect(response.StatusCode))
+                {
+                    Uri? location = response.Headers.Location;
+                    if (location is null || hop >= MaxRedirects)
+                    {
+                        return Failed(url, location is null ? "a redirect without Location" : "too many redirects");
+                    }
+
+                    Uri next = location.IsAbsoluteUri ? location : new Uri(current, location);
+                    if (!IsAllowed(next))
+                    {
+                        // Never follow to a host the operator did not allow (nor to http).
+                        return Failed(url, $"redirected to {next.Scheme}://{next.Host}, which is not allow-listed");
+                    }
+
+                    current = next;
+                    continue;
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    return Failed(url, string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}"), ResolutionError.NotFound);
+                }
+
+                if (response.Content.Headers.ContentLength is long declared && declared > _options.MaxDocumentBytes)
+                {
+                    return Failed(url, string.Create(CultureInfo.InvariantCulture, $"the document is {declared} bytes; the limit is {_options.MaxDocumentBytes}"), ResolutionError.InvalidDocument);
+                }
+
+                Stream body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    byte[]? bytes = await ReadBoundedAsync(body, _options.MaxDocumentBytes, timeout.Token).ConfigureAwait(false);
+                    return bytes is null
+                        ? Failed(url, string.Create(CultureInfo.InvariantCulture, $"the document is larger than the limit of {_options.MaxDocumentBytes} bytes"), ResolutionError.InvalidDocument)
+                        : new RemoteDocument(bytes, null, ResolutionError.None);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failed(url, string.Create(CultureInfo.InvariantCulture, $"no answer within {_options.TimeoutSeconds} s"));
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failed(url, "the request failed: " + ex.Message);
+        }
+        catch (IOException ex)
+        {
+            return Failed(url, "the response could not be read: " + ex.Message);
+        }
+    }
+
+    private RemoteDocument Failed(Uri url, string reason, ResolutionError kind = ResolutionError.NotFound)
+    {
+        string message = $"{url.AbsoluteUri}: {reason}";
+        LogFetchFailed(_logger, url.AbsoluteUri, reason);
+        return new RemoteDocument(null, message, kind);
+    }
+
+    private static bool IsRedirect(HttpStatusCode status)
+        => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private static async ValueTask<byte[]?> ReadBoundedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        while (true)
+        {
+            int read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+
+    [LoggerMessage(101, LogLevel.Warning, "Remote verification document {Url} not used: {Reason}")]
+    private static partial void LogFetchFailed(ILogger logger, string url, string reason);
+
+    private sealed record CacheEntry(RemoteDocument Document, DateTimeOffset Until);
+
+    /// <summary>A fetched body or why there is none; the controller document parsed from it is kept with it.</summary>
+    private sealed class RemoteDocument(byte[]? body, string? error, ResolutionError errorKind)
+    {
+        private ControllerDocument? _controller;
+
+        public byte[]? Body { get; } = body;
+
+        public string? Error { get; } = error;
+
+        public ResolutionError ErrorKind { get; } = errorKind;
+
+        /// <summary>
+        /// The body as the controller document of <paramref name="controllerId"/>: a DID or controller document whose
+        /// id is <paramref name="controllerId"/>, or (KEY-4) a standalone verification method document whose id is
+        /// <paramref name="verificationMethodUrl"/> and whose controller is on the same origin.
+        /// </summary>
+        public ControllerDocument Controller(string controllerId, string? verificationMethodUrl)
+        {
+            ControllerDocument parsed = _controller ??= Parse(Body!);
+            if (parsed.Error is not null)
+            {
+                return parsed;
+            }
+
+            if (string.Equals(parsed.Id, controllerId, StringComparison.Ordinal)
+                || (parsed.IsStandaloneMethod && string.Equals(parsed.Id, verificationMethodUrl, StringComparison.Ordinal) && SameOrigin(parsed.StandaloneController!, controllerId)))
+            {
+                return parsed;
+            }
+
+            return new ControllerDocument(null, null, false, null, $"the document fetched for {controllerId} has the id '{parsed.Id}'");
+        }
+
+        private static ControllerDocument Parse(byte[] body)
+        {
+            var registry = new LocalControllerRegistry();
+            try
+            {
+                using JsonDocument json = JsonDocument.Parse(body, s_jsonOptions);
+                JsonElement root = json.RootElement;
+                if (root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("verificationMethod", out _) && root.TryGetProperty("controller", out JsonElement controller) && controller.ValueKind == JsonValueKind.String)
+                {
+                    // A bare key document states no relationships: it may sign assertions, nothing more.
+                    string id = registry.RegisterVerificationMethod(body, VerificationRelationships.AssertionMethod);
+                    return new ControllerDocument(registry, id, true, controller.GetString(), null);
+                }
+
+                return new ControllerDocument(registry, registry.Register(body), false, null, null);
+            }
+            catch (JsonException ex)
+            {
+                return new ControllerDocument(null, null, false, null, "the document is not valid JSON: " + ex.Message);
+            }
+            catch (ArgumentException ex)
+            {
+                return new ControllerDocument(null, null, false, null, ex.Message);
+            }
+        }
+
+        private static bool SameOrigin(string a, string b)
+            => Uri.TryCreate(a, UriKind.Absolute, out Uri? x) && Uri.TryCreate(b, UriKind.Absolute, out Uri? y)
+                && Uri.Compare(x, y, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) == 0;
+    }
+
+    private sealed record ControllerDocument(LocalControllerRegistry? Registry, string? Id, bool IsStandaloneMethod, string? StandaloneController, string? Error);
+}
+
+internal static class RemoteResolutionExtensions
+{
+    /// <summary>Registers <see cref="RemoteResolution"/>, its options and its named <see cref="HttpClient"/> (no automatic redirects).</summary>
+    public static IServiceCollection AddRemoteResolution(this IServiceCollection services)
+    {
+        services.AddOptions<RemoteResolutionOptions>().BindConfiguration(RemoteResolutionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RemoteResolutionOptions>, RemoteResolutionOptionsValidator>();
+        services.AddHttpClient(RemoteResolution.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                MaxResponseHeadersLength = 64,
+            });
+        services.AddSingleton<RemoteResolution>();
+        return services;
+    }
+}
