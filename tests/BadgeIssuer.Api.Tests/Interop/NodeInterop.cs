@@ -9,14 +9,16 @@ namespace BadgeIssuer.Api.Tests.Interop;
 
 /// <summary>
 /// Runs <c>tests/interop/verify.mjs</c> (the JavaScript reference stack: @digitalbazaar/vc, data-integrity,
-/// eddsa-rdfc-2022, vc-bitstring-status-list, jose) over credentials produced here, offline. The first call
+/// eddsa-rdfc-2022, vc-bitstring-status-list, jose) over credentials produced here, offline, and
+/// <c>tests/interop/sign.mjs</c> (the same stack plus ed25519-signature-2020) to issue credentials that are
+/// verified here. The first call
 /// installs <c>tests/interop/node_modules</c> with <c>npm ci</c> from the committed lockfile (once per process,
 /// guarded across processes by a lock file; skipped when a marker says this lockfile is already installed).
 /// Missing <c>node</c>/<c>npm</c> is an error, never a skip.
 /// </summary>
 public static class NodeInterop
 {
-    /// <summary>Limit for one <c>node verify.mjs</c> run.</summary>
+    /// <summary>Limit for one <c>node verify.mjs</c> or <c>node sign.mjs</c> run.</summary>
     public static readonly TimeSpan VerifyTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>Limit for <c>npm ci</c>.</summary>
@@ -69,6 +71,51 @@ public static class NodeInterop
             }
 
             return results;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                folder.Delete(recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the job to a temp folder and runs <c>node sign.mjs</c>: the JavaScript stack issues each item
+    /// (offline, keys derived from the job's seed) and verifies its own output; returns what it signed.
+    /// </summary>
+    public static async Task<InteropSignOutput> SignAsync(InteropSignJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Items.Count == 0)
+        {
+            throw new ArgumentException("The job has no items.", nameof(job));
+        }
+
+        await EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
+
+        DirectoryInfo folder = Directory.CreateTempSubdirectory("badgeissuer-interop-sign-");
+        bool keep = string.Equals(Environment.GetEnvironmentVariable(KeepFilesVariable), "1", StringComparison.Ordinal);
+        try
+        {
+            string jobPath = job.WriteTo(folder.FullName);
+            ProcessOutcome run = await RunAsync(
+                "node", ["sign.mjs", jobPath], InteropDirectory, VerifyTimeout, cancellationToken).ConfigureAwait(false);
+            if (run.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"node sign.mjs exited with {run.ExitCode.ToString(CultureInfo.InvariantCulture)} (job {jobPath}).\nstderr:\n{run.StandardError}\nstdout:\n{run.StandardOutput}");
+            }
+
+            InteropSignOutput output = InteropSignOutput.Parse(run.StandardOutput);
+            if (output.Items.Count != job.Items.Count)
+            {
+                throw new InvalidOperationException(
+                    $"sign.mjs returned {output.Items.Count.ToString(CultureInfo.InvariantCulture)} credentials for {job.Items.Count.ToString(CultureInfo.InvariantCulture)} items:\n{run.StandardOutput}");
+            }
+
+            return output;
         }
         finally
         {
