@@ -331,12 +331,29 @@ public sealed partial class CredentialVerifier
                 : new(CheckNames.Type, CheckStatus.Failed, "type must contain VerifiableCredential and OpenBadgeCredential, AchievementCredential or EndorsementCredential"));
         }
 
-        // JSON Schema (VER-2)
+        // JSON Schema (VER-2). SER-3: the compacted JSON-LD form (one proof / credentialSchema / termsOfUse / type as a
+        // single value instead of a one-element array) is allowed and is what most VC 2.0 issuers write; 1EdTech
+        // publishes compaction-tolerant schemas for it. So a credential that fails only in that form is validated
+        // again with those members wrapped in arrays.
         ObSchemaValidationResult schema = ObSchemaValidator.Shared.Validate(credential);
+        string compacted = string.Empty;
+        if (!schema.IsValid && CompactedForm.TryExpand(credential, out JsonDocument? expanded, out string wrapped))
+        {
+            using (expanded)
+            {
+                ObSchemaValidationResult retry = ObSchemaValidator.Shared.Validate(expanded.RootElement);
+                if (retry.IsValid)
+                {
+                    schema = retry;
+                    compacted = $" (compacted JSON-LD form accepted, SER-3: single-valued {wrapped})";
+                }
+            }
+        }
+
         if (schema.IsValid)
         {
             string applied = string.Join(", ", schema.AppliedSchemas.Select(s => $"{s.Kind} schema ({s.Build} build, {s.OfficialUrl})"));
-            run.Add(CheckNames.Schema, CheckStatus.Passed, $"valid against {applied}");
+            run.Add(CheckNames.Schema, CheckStatus.Passed, $"valid against {applied}{compacted}");
         }
         else
         {

@@ -34,8 +34,6 @@ public sealed class VectorEndpointTests(VectorEndpointTests.Service service) : I
     {
         ["1edtech-validator-fixtures/simple-err-proof-value.json"] = "the validator's negative fixture: proofValue altered after signing",
         ["w3c-vc-di-eddsa/eddsa-jcs-2022/signedJCS.json"] = "eddsa-jcs-2022 (JCS, not RDFC) is outside the suites OB 3.0 verifiers support",
-        ["1edtech-validator-fixtures/credential-status-revoked.json"] =
-            "its key is a did:web of dc.1edtech.org, not hosted here and not allow-listed: the signature cannot be checked offline",
         ["1edtech-validator-fixtures/simple-vc-data-model-1.1-vc-claim.jwt"] = "the header names no key (neither kid nor jwk): a structure sample only",
         ["w3c-vc-di-eddsa/proof-set-chain/proofChainTempDoc2.json"] =
             "an intermediate document of the spec's proof-chain walk-through: its one proof names a previousProof that is not in it",
