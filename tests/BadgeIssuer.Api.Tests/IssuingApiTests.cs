@@ -195,6 +195,32 @@ public sealed class IssuingApiTests
     }
 
     [Fact]
+    public async Task Award_WithEvidenceAndResults_SchemaCheckedAndVerifies()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await CreateAchievementAsync(client);
+        JsonNode award = await AwardAsync(client, achievementId, extra: new
+        {
+            achievementId,
+            recipient = new { email = "e@example.org" },
+            evidence = new[] { new { id = "https://lms.example.org/submissions/1", type = new[] { "Evidence" }, name = "Final weld" } },
+        });
+        JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(award["credential"]!.ToJsonString()), "application/vc+ld+json");
+        Assert.True((bool)report["verified"]!, report.ToJsonString());
+        Assert.Equal("passed", Check(report, "schema"));
+
+        using HttpResponseMessage bad = await client.PostAsJsonAsync("/awards", new
+        {
+            achievementId,
+            recipient = new { email = "e@example.org" },
+            evidence = new[] { new { id = "https://lms.example.org/submissions/1", type = "Evidence" } },
+        }, Ct);
+        JsonNode problem = await ProblemAsync(bad, HttpStatusCode.UnprocessableEntity, "invalid-credential");
+        Assert.Contains(problem["errors"]!.AsArray(), e => ((string)e!["path"]!).StartsWith("/evidence", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Award_SameIdempotencyKey_ReturnsSameCredential()
     {
         using var app = new BadgeIssuerApplication();

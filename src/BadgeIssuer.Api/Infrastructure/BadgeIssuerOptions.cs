@@ -40,7 +40,7 @@ internal sealed class BadgeIssuerOptions
     public int StatusListLength { get; set; } = 131_072;
 
     /// <summary>Status indexes reserved per database round trip (unused ones stay unused).</summary>
-    public int StatusIndexBlock { get; set; } = 64;
+    public int StatusIndexBlock { get; set; } = 256;
 }
 
 internal sealed class BootstrapOptions

@@ -27,9 +27,9 @@ internal sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
-    public TokenBucketLimit Public { get; set; } = new() { PermitsPerSecond = 5_000, Burst = 10_000 };
+    public TokenBucketLimit Public { get; set; } = new() { PermitsPerSecond = 20_000, Burst = 40_000 };
 
-    public TokenBucketLimit ApiKey { get; set; } = new() { PermitsPerSecond = 2_000, Burst = 4_000 };
+    public TokenBucketLimit ApiKey { get; set; } = new() { PermitsPerSecond = 10_000, Burst = 20_000 };
 }
 
 internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>

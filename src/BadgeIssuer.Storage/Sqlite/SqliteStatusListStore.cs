@@ -84,9 +84,8 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         {
             (string listId, int length, int room) = await OpenListAsync(connection, transaction, request, cancellationToken).ConfigureAwait(false);
             int take = Math.Min(room, count - result.Count);
-            for (int i = 0; i < take; i++)
+            foreach (int index in await ClaimIndexesAsync(connection, transaction, listId, length, room, take, cancellationToken).ConfigureAwait(false))
             {
-                int index = await ClaimIndexAsync(connection, transaction, listId, length, cancellationToken).ConfigureAwait(false);
                 result.Add(new StatusListIndex(listId, index));
             }
 
@@ -138,26 +137,48 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         return (listId, length, length);
     }
 
-    private static async Task<int> ClaimIndexAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string listId, int length, CancellationToken cancellationToken)
+    // Claims `take` random unused indexes of a list that has `room` free. While the list has plenty of room, random
+    // probes against the (list_id, idx) key succeed at once; once it is mostly full (or a probe run misses), the free
+    // indexes are read once and the rest are drawn uniformly from them, so the cost per block stays bounded
+    // instead of growing with the list (a full read per index made issuance collapse near the end of a list).
+    private static async Task<List<int>> ClaimIndexesAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string listId, int length, int room, int take, CancellationToken cancellationToken)
     {
         using SqliteCommand insert = Command(connection, transaction,
             "INSERT INTO status_allocations (list_id, idx) VALUES ($list, $idx) ON CONFLICT (list_id, idx) DO NOTHING;");
         insert.Parameters.AddWithValue("$list", listId);
         SqliteParameter idx = insert.Parameters.Add("$idx", SqliteType.Integer);
+        var claimed = new List<int>(take);
 
-        // Random probes succeed quickly while the list has room to spare.
-        for (int probe = 0; probe < RandomProbes; probe++)
+        if ((long)room * 8 >= length)
         {
-            int candidate = RandomNumberGenerator.GetInt32(length);
-            idx.Value = candidate;
-            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            while (claimed.Count < take)
             {
-                return candidate;
+                bool found = false;
+                for (int probe = 0; probe < RandomProbes && !found; probe++)
+                {
+                    int candidate = RandomNumberGenerator.GetInt32(length);
+                    idx.Value = candidate;
+                    if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                    {
+                        claimed.Add(candidate);
+                        found = true;
+                    }
+                }
+
+                if (!found)
+                {
+                    break;
+                }
             }
         }
 
-        // Nearly full: pick uniformly among the free indexes instead of probing blindly.
+        if (claimed.Count == take)
+        {
+            return claimed;
+        }
+
+        // Dense phase: one read of the taken indexes, then a uniform draw from the free ones.
         var taken = new bool[length];
         using (SqliteCommand read = Command(connection, transaction, "SELECT idx FROM status_allocations WHERE list_id = $list;"))
         {
@@ -169,7 +190,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             }
         }
 
-        var free = new List<int>();
+        var free = new List<int>(room);
         for (int i = 0; i < length; i++)
         {
             if (!taken[i])
@@ -178,19 +199,27 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             }
         }
 
-        if (free.Count == 0)
+        while (claimed.Count < take)
         {
-            throw new InvalidOperationException($"Status list '{listId}' is full although its allocation count says otherwise.");
+            if (free.Count == 0)
+            {
+                throw new InvalidOperationException($"Status list '{listId}' is full although its allocation count says otherwise.");
+            }
+
+            int pick = RandomNumberGenerator.GetInt32(free.Count);
+            int chosen = free[pick];
+            free[pick] = free[^1];
+            free.RemoveAt(free.Count - 1);
+            idx.Value = chosen;
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                throw new InvalidOperationException($"Status index {chosen} of list '{listId}' was taken inside the allocating transaction.");
+            }
+
+            claimed.Add(chosen);
         }
 
-        int chosen = free[RandomNumberGenerator.GetInt32(free.Count)];
-        idx.Value = chosen;
-        if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-        {
-            throw new InvalidOperationException($"Status index {chosen} of list '{listId}' was taken inside the allocating transaction.");
-        }
-
-        return chosen;
+        return claimed;
     }
 
     public async Task<StatusListRecord?> GetAsync(string listId, CancellationToken cancellationToken = default)

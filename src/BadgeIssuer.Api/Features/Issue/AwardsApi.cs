@@ -201,13 +201,16 @@ internal static class AwardsApi
 
         IssuerSigning issuer = await services.Issuers.GetSigningAsync(achievement.IssuerId, cancellationToken)
             ?? throw new InvalidOperationException("The achievement's issuer is gone.");
-        byte[] embeddedAchievement = AchievementDocuments.Embedded(achievement.Json);
-        string achievementName = ReadName(achievement.Json);
+        (byte[] embeddedAchievement, string achievementName) = s_achievements.Get(achievement);
 
         IssueOutcome outcome = await services.Issuance.IssueAsync(
             issuer,
             services.Issuance.NewCredentialId(),
-            new IssueParameters(format, null, purposes, idempotencyKey, achievement.Id, recipientLabel, caller.Actor),
+            new IssueParameters(format, null, purposes, idempotencyKey, achievement.Id, recipientLabel, caller.Actor)
+            {
+                // Caller-supplied evidence and results are checked by the schema; without them nothing new needs it.
+                ValidateSchema = evidence is not null || results is not null,
+            },
             (id, status) => WriteCredential(id, issuer, embeddedAchievement, achievementName, recipient!, validFrom, validUntil, evidence, results, status),
             cancellationToken);
         if (!outcome.Succeeded)
@@ -217,6 +220,31 @@ internal static class AwardsApi
 
         CredentialRecord record = outcome.Credential!;
         return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created), null, outcome.Created, record.Id);
+    }
+
+    private static readonly EmbeddedAchievements s_achievements = new();
+
+    /// <summary>The achievement as embedded in credentials, parsed once per stored version (keyed by id, checked against the stored JSON).</summary>
+    private sealed class EmbeddedAchievements
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Json, byte[] Embedded, string Name)> _cache = new(StringComparer.Ordinal);
+
+        public (byte[] Embedded, string Name) Get(AchievementRecord achievement)
+        {
+            if (_cache.TryGetValue(achievement.Id, out var cached) && string.Equals(cached.Json, achievement.Json, StringComparison.Ordinal))
+            {
+                return (cached.Embedded, cached.Name);
+            }
+
+            var entry = (achievement.Json, AchievementDocuments.Embedded(achievement.Json), ReadName(achievement.Json));
+            if (_cache.Count > 10_000)
+            {
+                _cache.Clear();
+            }
+
+            _cache[achievement.Id] = entry;
+            return (entry.Item2, entry.Item3);
+        }
     }
 
     private static string ReadName(string achievementJson)
