@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Load benchmark: build Release, start the service on a fresh data directory, run the load scenarios with
+# tests/BadgeIssuer.LoadTest (closed loop, same machine), print a summary table, stop the service.
+# Needs only bash, coreutils and the .NET SDK.
+#
+# Environment (all optional):
+#   SCENARIOS="awards issue batch status-list"   scenarios, run in this order (also: verify, health)
+#   REPEAT=2            runs per scenario (the summary shows each run and the median)
+#   CONCURRENCY=32      connections / in-flight requests (BATCH_CONCURRENCY for batch, default 4)
+#   DURATION=20s WARMUP=5s BATCH_SIZE=100
+#   FRESH=0             1: a new service and data directory for every run (default: one service for all runs)
+#   SERVER_CPUS= CLIENT_CPUS=   e.g. SERVER_CPUS=0 CLIENT_CPUS=1 pins each side with taskset (default: no pinning)
+#   PORT=5090  RESULTS_DIR=bench/results/<timestamp>  NO_BUILD=1 (skip the build)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+
+SCENARIOS="${SCENARIOS:-awards issue batch status-list}"
+REPEAT="${REPEAT:-2}"
+CONCURRENCY="${CONCURRENCY:-32}"
+BATCH_CONCURRENCY="${BATCH_CONCURRENCY:-4}"
+DURATION="${DURATION:-20s}"
+WARMUP="${WARMUP:-5s}"
+BATCH_SIZE="${BATCH_SIZE:-100}"
+FRESH="${FRESH:-0}"
+PORT="${PORT:-5090}"
+URL="http://127.0.0.1:${PORT}"
+RESULTS_DIR="${RESULTS_DIR:-bench/results/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$RESULTS_DIR"
+
+API_DLL=src/BadgeIssuer.Api/bin/Release/net10.0/BadgeIssuer.Api.dll
+LOADTEST_DLL=tests/BadgeIssuer.LoadTest/bin/Release/net10.0/BadgeIssuer.LoadTest.dll
+
+if [ "${NO_BUILD:-0}" != 1 ]; then
+    echo "== build (Release)"
+    dotnet build src/BadgeIssuer.Api/BadgeIssuer.Api.csproj -c Release -v quiet -nologo
+    dotnet build tests/BadgeIssuer.LoadTest/BadgeIssuer.LoadTest.csproj -c Release -v quiet -nologo
+fi
+
+pin() { # pin CPUS CMD...: run CMD under taskset when CPUS is set (exec: `pin ... &` leaves $! = the command's pid)
+    local cpus="$1"
+    shift
+    if [ -n "$cpus" ]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi
+}
+
+SERVICE_PID=""
+DATA_DIR=""
+API_KEY=""
+
+start_service() {
+    if dotnet "$LOADTEST_DLL" wait --url "$URL" --timeout 0.5s 2>/dev/null; then
+        echo "something already answers on $URL; stop it or set PORT" >&2
+        exit 1
+    fi
+    DATA_DIR="$(mktemp -d)"
+    API_KEY="load-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    local log="$RESULTS_DIR/service-$(date +%H%M%S).log"
+    BadgeIssuer__DataDirectory="$DATA_DIR" \
+    BadgeIssuer__Bootstrap__ApiKey="$API_KEY" \
+    BadgeIssuer__PublicBaseUrl="$URL" \
+    ASPNETCORE_ENVIRONMENT=Production \
+    Logging__LogLevel__Default=Warning \
+        pin "${SERVER_CPUS:-}" dotnet "$API_DLL" --urls "$URL" >"$log" 2>&1 &
+    SERVICE_PID=$!
+    if ! dotnet "$LOADTEST_DLL" wait --url "$URL" --timeout 60s --pid "$SERVICE_PID"; then
+        echo "service did not become ready; log: $log" >&2
+        tail -20 "$log" >&2
+        exit 1
+    fi
+    echo "== service pid $SERVICE_PID, data $DATA_DIR, log $log"
+}
+
+stop_service() {
+    if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+        kill -TERM "$SERVICE_PID"
+        wait "$SERVICE_PID" 2>/dev/null || true
+    fi
+    SERVICE_PID=""
+    if [ -n "$DATA_DIR" ]; then
+        rm -rf "$DATA_DIR"
+        DATA_DIR=""
+    fi
+}
+trap stop_service EXIT
+
+run_scenario() { # run_scenario NAME RUN
+    local scenario="$1" run="$2" conc="$CONCURRENCY"
+    if [ "$scenario" = batch ]; then conc="$BATCH_CONCURRENCY"; fi
+    echo
+    echo "== $scenario (run $run, concurrency $conc, $WARMUP warm-up, $DURATION measured)"
+    (pin "${CLIENT_CPUS:-}" dotnet "$LOADTEST_DLL" \
+        --url "$URL" --api-key "$API_KEY" --scenario "$scenario" \
+        --concurrency "$conc" --duration "$DURATION" --warmup "$WARMUP" --batch-size "$BATCH_SIZE" \
+        --server-pid "$SERVICE_PID" --json "$RESULTS_DIR/$scenario-$run.json") || echo "($scenario run $run reported errors)"
+}
+
+if [ "$FRESH" != 1 ]; then start_service; fi
+for scenario in $SCENARIOS; do
+    for run in $(seq 1 "$REPEAT"); do
+        if [ "$FRESH" = 1 ]; then start_service; fi
+        run_scenario "$scenario" "$run"
+        if [ "$FRESH" = 1 ]; then stop_service; fi
+    done
+done
+stop_service
+
+echo
+echo "== summary ($(nproc) cores, load generator on the same machine${SERVER_CPUS:+, server on CPUs $SERVER_CPUS}${CLIENT_CPUS:+, client on CPUs $CLIENT_CPUS}; results in $RESULTS_DIR)"
+shopt -s nullglob
+dotnet "$LOADTEST_DLL" report "$RESULTS_DIR"/*.json
