@@ -34,6 +34,9 @@ public sealed class LoadResult
     /// <summary>Credentials issued (awards, issue, batch items) or responses served (GET scenarios).</summary>
     public long Items { get; init; }
 
+    /// <summary>Batch items that a successful (200/207) batch response reported as failed.</summary>
+    public long ItemErrors { get; init; }
+
     public double RequestsPerSecond { get; init; }
 
     public double ItemsPerSecond { get; init; }
@@ -81,7 +84,7 @@ public sealed class LoadResult
         CultureInfo c = CultureInfo.InvariantCulture;
         StringBuilder text = new();
         text.AppendLine(c, $"scenario {Scenario}: {Concurrency} connections, {WarmupSeconds:0.#}s warm-up, {DurationSeconds:0.#}s measured");
-        text.AppendLine(c, $"  requests {Requests}  ok {Ok}  errors {Errors}  no-response {Exceptions}  statuses {string.Join(' ', StatusCodes.Select(kv => kv.Key + "×" + kv.Value))}");
+        text.AppendLine(c, $"  requests {Requests}  ok {Ok}  errors {Errors}  no-response {Exceptions}{(ItemErrors > 0 ? $"  failed batch items {ItemErrors}" : "")}  statuses {string.Join(' ', StatusCodes.Select(kv => kv.Key + "×" + kv.Value))}");
         text.AppendLine(c, $"  throughput {RequestsPerSecond:F1} req/s, {ItemsPerSecond:F1} items/s");
         text.AppendLine(c, $"  latency ms  p50 {LatencyMs.P50:F2}  p90 {LatencyMs.P90:F2}  p99 {LatencyMs.P99:F2}  p99.9 {LatencyMs.P999:F2}  max {LatencyMs.Max:F2}  mean {LatencyMs.Mean:F2}");
         text.AppendLine(c, $"  per second  min {(PerSecond.Length == 0 ? 0 : PerSecond.Min())}  max {(PerSecond.Length == 0 ? 0 : PerSecond.Max())}  [{string.Join(' ', PerSecond)}]");

@@ -174,6 +174,7 @@ public sealed class LoadRunner
             Errors = workers.Sum(w => w.Errors),
             Exceptions = workers.Sum(w => w.Exceptions),
             Items = items,
+            ItemErrors = _scenario.CountItems is null ? 0 : (ok * _scenario.ItemsPerRequest) - items,
             RequestsPerSecond = ok / seconds,
             ItemsPerSecond = items / seconds,
             LatencyMs = new LatencySummary

@@ -101,7 +101,7 @@ public sealed class ScenarioSetup
                 string? etag = null;
                 if (_options.IfNoneMatch)
                 {
-                    using HttpResponseMessage first = await _client.GetAsync(path, cancellationToken);
+                    using HttpResponseMessage first = await _client.GetAsync(new Uri(_options.Url, path), cancellationToken);
                     await EnsureAsync(first, "GET " + path, cancellationToken);
                     etag = first.Headers.ETag?.ToString()
                         ?? throw new SetupException($"GET {path} answered without an ETag; --if-none-match needs one");
