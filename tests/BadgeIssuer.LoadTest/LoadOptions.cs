@@ -21,6 +21,7 @@ public sealed class LoadOptions
           --duration T          measured time, e.g. 20s, 1m, 500ms (default 20s)
           --warmup T            unmeasured load before the measurement (default 5s)
           --batch-size N        awards per POST /awards/batch (default 100)
+          --issue-status        issue: ask for a revocation status entry (options.credentialStatus), as awards get
           --verify-file FILE    body for the verify scenario (default: a signed OB 3.0 spec example)
           --if-none-match       status-list: send the list's ETag, so the answer is 304 (counted as success)
           --server-pid PID      also report the server process's CPU use during the measurement
@@ -45,6 +46,8 @@ public sealed class LoadOptions
     public int BatchSize { get; private set; } = 100;
 
     public string? VerifyFile { get; private set; }
+
+    public bool IssueWithStatus { get; private set; }
 
     public bool IfNoneMatch { get; private set; }
 
@@ -119,6 +122,9 @@ public sealed class LoadOptions
                     break;
                 case "--verify-file":
                     options.VerifyFile = Value();
+                    break;
+                case "--issue-status":
+                    options.IssueWithStatus = true;
                     break;
                 case "--if-none-match":
                     options.IfNoneMatch = true;

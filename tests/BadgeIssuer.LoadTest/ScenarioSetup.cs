@@ -84,12 +84,13 @@ public sealed class ScenarioSetup
                     throw new SetupException("no issuer id: neither bootstrap.json nor the probe award's credential named one");
                 }
 
-                BodyTemplate body = BodyTemplate.Parse(IssueJson(issuerId).ToJsonString());
+                BodyTemplate body = BodyTemplate.Parse(IssueJson(issuerId, _options.IssueWithStatus).ToJsonString());
                 return new Scenario
                 {
                     Name = "issue",
                     CreateRequest = n => Post("credentials/issue", body.Render(n)),
-                    Description = $"POST /credentials/issue, issuer {issuerId}, samples/ob-credential.json with a fresh urn:uuid id",
+                    Description = $"POST /credentials/issue, issuer {issuerId}, samples/ob-credential.json with a fresh urn:uuid id, "
+                        + (_options.IssueWithStatus ? "options.credentialStatus revocation" : "options {} (no status entry)"),
                 };
             }
 
@@ -224,36 +225,47 @@ public sealed class ScenarioSetup
         ["recipient"] = new JsonObject { ["email"] = $"learner{BodyTemplate.Sequence}@example.org" },
     };
 
-    // samples/ob-credential.json with this service's issuer, a fresh id per request, and no credentialStatus (the
-    // service assigns its own status entries; the sample's points at badges.example.edu).
-    private static JsonObject IssueJson(string issuerId)
+    // samples/ob-credential.json with this service's issuer, a fresh id per request, and without the sample's
+    // credentialStatus (it points at badges.example.edu); --issue-status asks the service for a revocation entry.
+    private static JsonObject IssueJson(string issuerId, bool withStatus)
     {
         string file = Path.Combine(AppContext.BaseDirectory, "data", "ob-credential.json");
         JsonObject credential = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
         credential["id"] = $"urn:uuid:{BodyTemplate.Uuid}";
         credential["issuer"]!["id"] = issuerId;
         credential.Remove("credentialStatus");
-        return new JsonObject { ["credential"] = credential, ["options"] = new JsonObject() };
+        JsonObject options = [];
+        if (withStatus)
+        {
+            options["credentialStatus"] = "revocation";
+        }
+
+        return new JsonObject { ["credential"] = credential, ["options"] = options };
     }
 
-    // Per-item results of /awards/batch: an array ("results", "items" or "awards", or the root) whose entries count as
-    // successes unless they carry an error/problem or a non-2xx "status". A 200 without a readable array counts all.
+    // Per-item results of /awards/batch. The service answers {"succeeded": n, "failed": m, "results": [...]}; the
+    // reader stops at "succeeded" (first property) instead of parsing a body that holds every signed credential.
+    // Without it: count the entries of a "results" array that carry no "problem" and a 2xx "status".
     private int CountBatchSuccesses(HttpStatusCode status, byte[] body)
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(body);
-            JsonElement root = document.RootElement;
-            JsonElement? array = root.ValueKind == JsonValueKind.Array ? root : null;
-            foreach (string name in (string[])["results", "items", "awards"])
+            Utf8JsonReader reader = new(body);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
             {
-                if (array is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out JsonElement a) && a.ValueKind == JsonValueKind.Array)
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    array = a;
+                    if (reader.ValueTextEquals("succeeded"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    {
+                        return reader.GetInt32();
+                    }
+
+                    reader.Skip();
                 }
             }
 
-            if (array is not JsonElement items)
+            using JsonDocument document = JsonDocument.Parse(body);
+            if (!document.RootElement.TryGetProperty("results", out JsonElement items) || items.ValueKind != JsonValueKind.Array)
             {
                 return status == HttpStatusCode.OK ? _options.BatchSize : 0;
             }
@@ -262,7 +274,6 @@ public sealed class ScenarioSetup
             foreach (JsonElement item in items.EnumerateArray())
             {
                 bool failed = item.ValueKind != JsonValueKind.Object
-                    || item.TryGetProperty("error", out _)
                     || item.TryGetProperty("problem", out _)
                     || (item.TryGetProperty("status", out JsonElement s) && s.ValueKind == JsonValueKind.Number && s.GetInt32() is < 200 or >= 300);
                 ok += failed ? 0 : 1;
