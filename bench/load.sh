@@ -10,6 +10,8 @@
 #   DURATION=20s WARMUP=5s BATCH_SIZE=100
 #   FRESH=0             1: a new service and data directory for every run (default: one service for all runs)
 #   SERVER_CPUS= CLIENT_CPUS=   e.g. SERVER_CPUS=0 CLIENT_CPUS=1 pins each side with taskset (default: no pinning)
+#   WAIT_IDLE=0         1: before each run wait (up to 10 min) until the machine is idle (<25% of one core busy over 3 s),
+#                       for shared machines; the "other" column shows CPU used by neither side during the run either way
 #   PORT=5090  RESULTS_DIR=bench/results/<timestamp>  NO_BUILD=1 (skip the build)
 set -euo pipefail
 
@@ -86,9 +88,29 @@ stop_service() {
 }
 trap stop_service EXIT
 
+machine_busy() { # % of one core busy over the last 3 s (all processes), from /proc/stat
+    local a b
+    read -r -a a < <(head -1 /proc/stat)
+    sleep 3
+    read -r -a b < <(head -1 /proc/stat)
+    local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+    echo $(( total == 0 ? 0 : 100 * $(nproc) * (total - idle) / total ))
+}
+
+wait_idle() {
+    local busy tries=0
+    while busy="$(machine_busy)"; [ "$busy" -ge 25 ]; do
+        tries=$((tries + 1))
+        if [ "$tries" -ge 200 ]; then echo "(machine still busy: ${busy}% of one core; running anyway)"; return; fi
+        if [ "$tries" = 1 ]; then echo "(machine busy: ${busy}% of one core with the service idle; waiting)"; fi
+    done
+}
+
 run_scenario() { # run_scenario NAME RUN
     local scenario="$1" run="$2" conc="$CONCURRENCY"
     if [ "$scenario" = batch ]; then conc="$BATCH_CONCURRENCY"; fi
+    if [ "${WAIT_IDLE:-0}" = 1 ]; then wait_idle; fi
     echo
     echo "== $scenario (run $run, concurrency $conc, $WARMUP warm-up, $DURATION measured)"
     (pin "${CLIENT_CPUS:-}" dotnet "$LOADTEST_DLL" \
