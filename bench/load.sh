@@ -4,7 +4,8 @@
 # Needs only bash, coreutils and the .NET SDK.
 #
 # Environment (all optional):
-#   SCENARIOS="awards issue batch status-list"   scenarios, run in this order (also: verify, health)
+#   SCENARIOS="awards issue issue+status batch status-list"   scenarios, run in this order (also: verify, health);
+#                       issue sends options {} (no status entry), issue+status asks for a revocation entry like awards
 #   REPEAT=2            runs per scenario (the summary shows each run and the median)
 #   CONCURRENCY=32      connections / in-flight requests (BATCH_CONCURRENCY for batch, default 4)
 #   DURATION=20s WARMUP=5s BATCH_SIZE=100
@@ -12,6 +13,8 @@
 #   SERVER_CPUS= CLIENT_CPUS=   e.g. SERVER_CPUS=0 CLIENT_CPUS=1 pins each side with taskset (default: no pinning)
 #   WAIT_IDLE=0         1: before each run wait (up to 10 min) until the machine is idle (<25% of one core busy over 3 s),
 #                       for shared machines; the "other" column shows CPU used by neither side during the run either way
+#   BadgeIssuer__*      any other service setting exported in the environment reaches the service
+#                       (e.g. BadgeIssuer__StatusIndexBlock=4096)
 #   PORT=5090  RESULTS_DIR=bench/results/<timestamp>  NO_BUILD=1 (skip the build)
 set -euo pipefail
 
@@ -20,7 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
-SCENARIOS="${SCENARIOS:-awards issue batch status-list}"
+SCENARIOS="${SCENARIOS:-awards issue issue+status batch status-list}"
 REPEAT="${REPEAT:-2}"
 CONCURRENCY="${CONCURRENCY:-32}"
 BATCH_CONCURRENCY="${BATCH_CONCURRENCY:-4}"

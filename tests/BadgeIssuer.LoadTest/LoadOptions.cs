@@ -16,12 +16,13 @@ public sealed class LoadOptions
           --url URL             service base URL (default http://127.0.0.1:5090)
           --api-key KEY         bearer key for the protected endpoints
           --bootstrap FILE      read apiKey (and issuerId) from the service's bootstrap.json instead
-          --scenario NAME       awards | issue | batch | status-list | verify | health (default awards)
+          --scenario NAME       awards | issue | issue+status | batch | status-list | verify | health (default awards)
           --concurrency N       in-flight requests = connections (default 32)
           --duration T          measured time, e.g. 20s, 1m, 500ms (default 20s)
           --warmup T            unmeasured load before the measurement (default 5s)
           --batch-size N        awards per POST /awards/batch (default 100)
-          --issue-status        issue: ask for a revocation status entry (options.credentialStatus), as awards get
+          --issue-status        issue: ask for a revocation status entry (options.credentialStatus), as awards get;
+                                same as --scenario issue+status
           --verify-file FILE    body for the verify scenario (default: a signed OB 3.0 spec example)
           --if-none-match       status-list: send the list's ETag, so the answer is 304 (counted as success)
           --server-pid PID      also report the server process's CPU use during the measurement

@@ -77,20 +77,21 @@ public sealed class ScenarioSetup
                 };
             }
 
-            case "issue":
+            case "issue" or "issue+status":
             {
+                bool withStatus = _options.IssueWithStatus || _options.Scenario == "issue+status";
                 if (issuerId is null)
                 {
                     throw new SetupException("no issuer id: neither bootstrap.json nor the probe award's credential named one");
                 }
 
-                BodyTemplate body = BodyTemplate.Parse(IssueJson(issuerId, _options.IssueWithStatus).ToJsonString());
+                BodyTemplate body = BodyTemplate.Parse(IssueJson(issuerId, withStatus).ToJsonString());
                 return new Scenario
                 {
-                    Name = "issue",
+                    Name = withStatus ? "issue+status" : "issue",
                     CreateRequest = n => Post("credentials/issue", body.Render(n)),
                     Description = $"POST /credentials/issue, issuer {issuerId}, samples/ob-credential.json with a fresh urn:uuid id, "
-                        + (_options.IssueWithStatus ? "options.credentialStatus revocation" : "options {} (no status entry)"),
+                        + (withStatus ? "options.credentialStatus revocation" : "options {} (no status entry)"),
                 };
             }
 
@@ -112,7 +113,7 @@ public sealed class ScenarioSetup
             }
 
             default:
-                throw new SetupException($"unknown scenario '{_options.Scenario}' (awards, issue, batch, status-list, verify, health)");
+                throw new SetupException($"unknown scenario '{_options.Scenario}' (awards, issue, issue+status, batch, status-list, verify, health)");
         }
     }
 
