@@ -55,6 +55,8 @@ SERVICE_PID=""
 DATA_DIR=""
 API_KEY=""
 
+# PublicBaseUrl uses localhost, not 127.0.0.1: did:web ids need a DNS host name (the service refuses an IP there).
+# The load still goes to 127.0.0.1; the load generator re-bases the status-list URLs it discovers onto --url.
 start_service() {
     if dotnet "$LOADTEST_DLL" wait --url "$URL" --timeout 0.5s 2>/dev/null; then
         echo "something already answers on $URL; stop it or set PORT" >&2
@@ -65,7 +67,7 @@ start_service() {
     local log="$RESULTS_DIR/service-$(date +%H%M%S).log"
     BadgeIssuer__DataDirectory="$DATA_DIR" \
     BadgeIssuer__Bootstrap__ApiKey="$API_KEY" \
-    BadgeIssuer__PublicBaseUrl="$URL" \
+    BadgeIssuer__PublicBaseUrl="http://localhost:${PORT}" \
     ASPNETCORE_ENVIRONMENT=Production \
     Logging__LogLevel__Default=Warning \
         pin "${SERVER_CPUS:-}" dotnet "$API_DLL" --urls "$URL" >"$log" 2>&1 &
