@@ -9,7 +9,8 @@
 #   REPEAT=2            runs per scenario (the summary shows each run and the median)
 #   CONCURRENCY=32      connections / in-flight requests (BATCH_CONCURRENCY for batch, default 4)
 #   DURATION=20s WARMUP=5s BATCH_SIZE=100
-#   FRESH=0             1: a new service and data directory for every run (default: one service for all runs)
+#   FRESH=1             a new service and data directory for every run (default), so no run starts with the status
+#                       list another run nearly filled; FRESH=0: one service for all runs (a longer, soak-like test)
 #   SERVER_CPUS= CLIENT_CPUS=   e.g. SERVER_CPUS=0 CLIENT_CPUS=1 pins each side with taskset (default: no pinning)
 #   WAIT_IDLE=0         1: before each run wait (up to 10 min) until the machine is idle (<25% of one core busy over 3 s),
 #                       for shared machines; the "other" column shows CPU used by neither side during the run either way
@@ -30,7 +31,7 @@ BATCH_CONCURRENCY="${BATCH_CONCURRENCY:-4}"
 DURATION="${DURATION:-20s}"
 WARMUP="${WARMUP:-5s}"
 BATCH_SIZE="${BATCH_SIZE:-100}"
-FRESH="${FRESH:-0}"
+FRESH="${FRESH:-1}"
 PORT="${PORT:-5090}"
 URL="http://127.0.0.1:${PORT}"
 RESULTS_DIR="${RESULTS_DIR:-bench/results/$(date +%Y%m%d-%H%M%S)}"

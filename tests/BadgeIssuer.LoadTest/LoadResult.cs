@@ -63,6 +63,13 @@ public sealed class LoadResult
     [JsonIgnore]
     public double? OtherCpuPercent => MachineCpuPercent is double m && ServerCpuPercent is double s ? Math.Max(0, m - ClientCpuPercent - s) : null;
 
+    /// <summary>
+    /// Server CPU milliseconds per item (credential or response): less sensitive to other load on the machine than
+    /// throughput; 2 cores' worth (2000 ms/s) divided by it bounds what the server alone could sustain.
+    /// </summary>
+    [JsonIgnore]
+    public double? ServerCpuMsPerItem => ServerCpuPercent is double s && ItemsPerSecond > 0 ? s * 10 / ItemsPerSecond : null;
+
     /// <summary>CPU stolen by the hypervisor over the window, % of one core.</summary>
     public double? MachineStealPercent { get; init; }
 
@@ -71,12 +78,12 @@ public sealed class LoadResult
     public required string[] ErrorSamples { get; init; }
 
     public const string TableHeader =
-        "scenario      conc  batch   requests   errors   req/s    creds/s    p50 ms   p90 ms   p99 ms   max ms  cli cpu  srv cpu  other";
+        "scenario      conc  batch   requests   errors   req/s    creds/s    p50 ms   p90 ms   p99 ms   max ms  cli cpu  srv cpu  other  srv ms/item";
 
     public string TableRow()
     {
         CultureInfo c = CultureInfo.InvariantCulture;
-        return string.Create(c, $"{Scenario,-12} {Concurrency,5} {BatchSize,6} {Requests,10} {Errors + Exceptions,8} {RequestsPerSecond,7:F0} {ItemsPerSecond,10:F0} {LatencyMs.P50,8:F2} {LatencyMs.P90,8:F2} {LatencyMs.P99,8:F2} {LatencyMs.Max,8:F1} {ClientCpuPercent,7:F0}% {(ServerCpuPercent is double s ? s.ToString("F0", c) + "%" : "-"),8} {(OtherCpuPercent is double o ? o.ToString("F0", c) + "%" : "-"),6}");
+        return string.Create(c, $"{Scenario,-12} {Concurrency,5} {BatchSize,6} {Requests,10} {Errors + Exceptions,8} {RequestsPerSecond,7:F0} {ItemsPerSecond,10:F0} {LatencyMs.P50,8:F2} {LatencyMs.P90,8:F2} {LatencyMs.P99,8:F2} {LatencyMs.Max,8:F1} {ClientCpuPercent,7:F0}% {(ServerCpuPercent is double s ? s.ToString("F0", c) + "%" : "-"),8} {(OtherCpuPercent is double o ? o.ToString("F0", c) + "%" : "-"),6} {(ServerCpuMsPerItem is double m ? m.ToString("F3", c) : "-"),12}");
     }
 
     public string Describe()
@@ -88,7 +95,7 @@ public sealed class LoadResult
         text.AppendLine(c, $"  throughput {RequestsPerSecond:F1} req/s, {ItemsPerSecond:F1} items/s");
         text.AppendLine(c, $"  latency ms  p50 {LatencyMs.P50:F2}  p90 {LatencyMs.P90:F2}  p99 {LatencyMs.P99:F2}  p99.9 {LatencyMs.P999:F2}  max {LatencyMs.Max:F2}  mean {LatencyMs.Mean:F2}");
         text.AppendLine(c, $"  per second  min {(PerSecond.Length == 0 ? 0 : PerSecond.Min())}  max {(PerSecond.Length == 0 ? 0 : PerSecond.Max())}  [{string.Join(' ', PerSecond)}]");
-        text.Append(c, $"  cpu (% of one core, {ProcessorCount} cores)  load generator {ClientCpuPercent:F0}%  server {(ServerCpuPercent is double s ? s.ToString("F0", c) + "%" : "n/a (--server-pid)")}  machine {Fmt(MachineCpuPercent)} (steal {Fmt(MachineStealPercent)})  client gen0 GCs {ClientGcCollections}");
+        text.Append(c, $"  cpu (% of one core, {ProcessorCount} cores)  load generator {ClientCpuPercent:F0}%  server {(ServerCpuPercent is double s ? s.ToString("F0", c) + "%" : "n/a (--server-pid)")}  machine {Fmt(MachineCpuPercent)} (steal {Fmt(MachineStealPercent)})  server ms/item {(ServerCpuMsPerItem is double m ? m.ToString("F3", c) : "n/a")}  client gen0 GCs {ClientGcCollections}");
         foreach (string sample in ErrorSamples)
         {
             text.AppendLine().Append("  error: ").Append(sample);
