@@ -1,0 +1,179 @@
+using System.Globalization;
+
+namespace BadgeIssuer.LoadTest;
+
+/// <summary>Command-line options of the load generator.</summary>
+public sealed class LoadOptions
+{
+    public const string Usage = """
+        BadgeIssuer.LoadTest: closed-loop HTTP load generator for the BadgeIssuer service.
+
+        usage: BadgeIssuer.LoadTest [options]            run one scenario
+               BadgeIssuer.LoadTest report FILE.json...  table of runs written with --json, medians per scenario
+               BadgeIssuer.LoadTest wait [--url URL] [--timeout T] [--pid PID]  poll /readyz (or /health) until 200; fail if PID exits
+               BadgeIssuer.LoadTest --self-test          check the percentile rule
+        options:
+          --url URL             service base URL (default http://127.0.0.1:5090)
+          --api-key KEY         bearer key for the protected endpoints
+          --bootstrap FILE      read apiKey (and issuerId) from the service's bootstrap.json instead
+          --scenario NAME       awards | issue | issue+status | batch | status-list | verify | health (default awards)
+          --concurrency N       in-flight requests = connections (default 32)
+          --duration T          measured time, e.g. 20s, 1m, 500ms (default 20s)
+          --warmup T            unmeasured load before the measurement (default 5s)
+          --batch-size N        awards per POST /awards/batch (default 100)
+          --issue-status        issue: ask for a revocation status entry (options.credentialStatus), as awards get;
+                                same as --scenario issue+status
+          --verify-file FILE    body for the verify scenario (default: a signed OB 3.0 spec example)
+          --if-none-match       status-list: send the list's ETag, so the answer is 304 (counted as success)
+          --server-pid PID      also report the server process's CPU use during the measurement
+          --json FILE           write the result as JSON
+          --quiet               only the final summary line
+        """;
+
+    public Uri Url { get; private set; } = new("http://127.0.0.1:5090");
+
+    public string? ApiKey { get; private set; }
+
+    public string? BootstrapFile { get; private set; }
+
+    public string Scenario { get; private set; } = "awards";
+
+    public int Concurrency { get; private set; } = 32;
+
+    public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(5);
+
+    public int BatchSize { get; private set; } = 100;
+
+    public string? VerifyFile { get; private set; }
+
+    public bool IssueWithStatus { get; private set; }
+
+    public bool IfNoneMatch { get; private set; }
+
+    public int? ServerPid { get; private set; }
+
+    public string? JsonFile { get; private set; }
+
+    public bool Quiet { get; private set; }
+
+    public bool Help { get; private set; }
+
+    /// <summary>Parses <c>--name value</c> / <c>--name=value</c> pairs; throws <see cref="FormatException"/> on bad input.</summary>
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        LoadOptions options = new();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string name = arg;
+            string? inline = null;
+            int eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                name = arg[..eq];
+                inline = arg[(eq + 1)..];
+            }
+
+            string Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+
+                if (i + 1 >= args.Count)
+                {
+                    throw new FormatException($"{name} needs a value");
+                }
+
+                return args[++i];
+            }
+
+            switch (name)
+            {
+                case "-h" or "--help":
+                    options.Help = true;
+                    break;
+                case "--url":
+                    options.Url = new Uri(Value().TrimEnd('/') + "/", UriKind.Absolute);
+                    break;
+                case "--api-key":
+                    options.ApiKey = Value();
+                    break;
+                case "--bootstrap":
+                    options.BootstrapFile = Value();
+                    break;
+                case "--scenario":
+                    options.Scenario = Value();
+                    break;
+                case "--concurrency":
+                    options.Concurrency = PositiveInt(name, Value());
+                    break;
+                case "--duration":
+                    options.Duration = ParseDuration(Value());
+                    break;
+                case "--warmup":
+                    options.Warmup = ParseDuration(Value());
+                    break;
+                case "--batch-size":
+                    options.BatchSize = PositiveInt(name, Value());
+                    break;
+                case "--verify-file":
+                    options.VerifyFile = Value();
+                    break;
+                case "--issue-status":
+                    options.IssueWithStatus = true;
+                    break;
+                case "--if-none-match":
+                    options.IfNoneMatch = true;
+                    break;
+                case "--server-pid":
+                    options.ServerPid = PositiveInt(name, Value());
+                    break;
+                case "--json":
+                    options.JsonFile = Value();
+                    break;
+                case "--quiet":
+                    options.Quiet = true;
+                    break;
+                default:
+                    throw new FormatException($"unknown option: {arg}");
+            }
+        }
+
+        if (options.Duration <= TimeSpan.Zero)
+        {
+            throw new FormatException("--duration must be positive");
+        }
+
+        return options;
+    }
+
+    /// <summary><c>20s</c>, <c>1m</c>, <c>1500ms</c>, <c>1h</c>; a bare number is seconds.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        (string digits, double scale) = text switch
+        {
+            _ when text.EndsWith("ms", StringComparison.Ordinal) => (text[..^2], 0.001),
+            _ when text.EndsWith('s') => (text[..^1], 1.0),
+            _ when text.EndsWith('m') => (text[..^1], 60.0),
+            _ when text.EndsWith('h') => (text[..^1], 3600.0),
+            _ => (text, 1.0),
+        };
+        if (!double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0)
+        {
+            throw new FormatException($"not a duration: {text}");
+        }
+
+        return TimeSpan.FromSeconds(value * scale);
+    }
+
+    private static int PositiveInt(string name, string text)
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : throw new FormatException($"{name} needs a positive integer, got '{text}'");
+}

@@ -1,0 +1,346 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BadgeIssuer.LoadTest;
+
+/// <summary>
+/// Prepares a scenario against the running service: reads the key, creates an achievement, awards once to learn the
+/// issuer id and a status-list URL, and pre-renders the request template. Setup requests are not measured.
+/// </summary>
+public sealed class ScenarioSetup
+{
+    private const string JsonMediaType = "application/json";
+
+    private readonly HttpClient _client;
+    private readonly LoadOptions _options;
+    private readonly TextWriter _log;
+
+    public ScenarioSetup(HttpClient client, LoadOptions options, TextWriter log)
+    {
+        _client = client;
+        _options = options;
+        _log = log;
+    }
+
+    public async Task<Scenario> PrepareAsync(CancellationToken cancellationToken)
+    {
+        switch (_options.Scenario)
+        {
+            case "health":
+                return Get("health", "health", etag: null);
+            case "verify":
+                return await VerifyAsync(cancellationToken);
+        }
+
+        (string apiKey, string? issuerId) = ReadKey();
+        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+
+        string achievementId = await CreateAchievementAsync(cancellationToken);
+        AwardProbe probe = await AwardOnceAsync(achievementId, cancellationToken);
+        issuerId ??= probe.IssuerId;
+
+        switch (_options.Scenario)
+        {
+            case "awards":
+            {
+                BodyTemplate body = BodyTemplate.Parse(AwardJson(achievementId).ToJsonString());
+                return new Scenario
+                {
+                    Name = "awards",
+                    CreateRequest = n => Post("awards", body.Render(n)),
+                    Description = $"POST /awards, achievement {achievementId}, recipient learner{{n}}@example.org",
+                };
+            }
+
+            case "batch":
+            {
+                int size = _options.BatchSize;
+                JsonArray awards = [];
+                for (int i = 0; i < size; i++)
+                {
+                    JsonObject award = AwardJson(achievementId);
+                    award["recipient"]!["email"] = $"learner{BodyTemplate.Sequence}-{i}@example.org";
+                    awards.Add(award);
+                }
+
+                BodyTemplate body = BodyTemplate.Parse(new JsonObject { ["awards"] = awards }.ToJsonString());
+                return new Scenario
+                {
+                    Name = "batch",
+                    CreateRequest = n => Post("awards/batch", body.Render(n)),
+                    ItemsPerRequest = size,
+                    CountItems = CountBatchSuccesses,
+                    Description = $"POST /awards/batch, {size} awards per request, achievement {achievementId}",
+                };
+            }
+
+            case "issue" or "issue+status":
+            {
+                bool withStatus = _options.IssueWithStatus || _options.Scenario == "issue+status";
+                if (issuerId is null)
+                {
+                    throw new SetupException("no issuer id: neither bootstrap.json nor the probe award's credential named one");
+                }
+
+                BodyTemplate body = BodyTemplate.Parse(IssueJson(issuerId, withStatus).ToJsonString());
+                return new Scenario
+                {
+                    Name = withStatus ? "issue+status" : "issue",
+                    CreateRequest = n => Post("credentials/issue", body.Render(n)),
+                    Description = $"POST /credentials/issue, issuer {issuerId}, samples/ob-credential.json with a fresh urn:uuid id, "
+                        + (withStatus ? "options.credentialStatus revocation" : "options {} (no status entry)"),
+                };
+            }
+
+            case "status-list":
+            {
+                string url = (probe.StatusListUrls.Count > 0 ? probe.StatusListUrls[0] : null)
+                    ?? throw new SetupException("the probe award's credential has no credentialStatus.statusListCredential");
+                string path = RelativePath(url);
+                string? etag = null;
+                if (_options.IfNoneMatch)
+                {
+                    using HttpResponseMessage first = await _client.GetAsync(new Uri(_options.Url, path), cancellationToken);
+                    await EnsureAsync(first, "GET " + path, cancellationToken);
+                    etag = first.Headers.ETag?.ToString()
+                        ?? throw new SetupException($"GET {path} answered without an ETag; --if-none-match needs one");
+                }
+
+                return Get("status-list", path, etag);
+            }
+
+            default:
+                throw new SetupException($"unknown scenario '{_options.Scenario}' (awards, issue, issue+status, batch, status-list, verify, health)");
+        }
+    }
+
+    private Scenario Get(string name, string path, string? etag)
+    {
+        Uri uri = new(_options.Url, path);
+        return new Scenario
+        {
+            Name = name,
+            CreateRequest = _ =>
+            {
+                HttpRequestMessage request = new(HttpMethod.Get, uri);
+                if (etag is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+                }
+
+                return request;
+            },
+            AlsoSuccess = etag is null ? new HashSet<HttpStatusCode>() : [HttpStatusCode.NotModified],
+            Description = $"GET {uri}" + (etag is null ? "" : $" with If-None-Match: {etag} (304 counts as success)"),
+        };
+    }
+
+    private async Task<Scenario> VerifyAsync(CancellationToken cancellationToken)
+    {
+        string file = _options.VerifyFile ?? Path.Combine(AppContext.BaseDirectory, "data", "sample-openbadgecredential.signed-di.json");
+        byte[] body = await File.ReadAllBytesAsync(file, cancellationToken);
+
+        // One unmeasured call shows what the service makes of the body; a report with verified:false is still a 200.
+        using HttpResponseMessage probe = await _client.SendAsync(Post("credentials/verify", body, "application/vc+ld+json"), cancellationToken);
+        string report = await EnsureAsync(probe, "POST /credentials/verify", cancellationToken);
+        string verified = TryGet(report, "verified") ?? "?";
+
+        return new Scenario
+        {
+            Name = "verify",
+            CreateRequest = _ => Post("credentials/verify", body, "application/vc+ld+json"),
+            Description = $"POST /credentials/verify, {Path.GetFileName(file)} ({body.Length} bytes), report says verified={verified}",
+        };
+    }
+
+    private (string ApiKey, string? IssuerId) ReadKey()
+    {
+        string? issuerId = null;
+        string? apiKey = _options.ApiKey;
+        if (_options.BootstrapFile is string file)
+        {
+            using JsonDocument bootstrap = JsonDocument.Parse(File.ReadAllBytes(file));
+            JsonElement root = bootstrap.RootElement;
+            apiKey ??= root.TryGetProperty("apiKey", out JsonElement key) ? key.GetString() : null;
+            issuerId = root.TryGetProperty("issuerId", out JsonElement issuer) ? issuer.GetString() : null;
+        }
+
+        return apiKey is null
+            ? throw new SetupException($"scenario '{_options.Scenario}' needs --api-key KEY or --bootstrap DATA_DIR/bootstrap.json")
+            : (apiKey, issuerId);
+    }
+
+    private async Task<string> CreateAchievementAsync(CancellationToken cancellationToken)
+    {
+        JsonObject achievement = new()
+        {
+            ["name"] = "Load Test Achievement",
+            ["description"] = "Created by BadgeIssuer.LoadTest.",
+            ["criteria"] = new JsonObject { ["narrative"] = "Send many requests." },
+        };
+        using HttpResponseMessage response = await _client.SendAsync(Post("achievements", Encoding.UTF8.GetBytes(achievement.ToJsonString())), cancellationToken);
+        string body = await EnsureAsync(response, "POST /achievements", cancellationToken);
+        string id = TryGet(body, "id") ?? throw new SetupException("POST /achievements answered without an \"id\": " + Clip(body));
+        _log.WriteLine($"setup: achievement {id}");
+        return id;
+    }
+
+    private async Task<AwardProbe> AwardOnceAsync(string achievementId, CancellationToken cancellationToken)
+    {
+        JsonObject award = AwardJson(achievementId);
+        award["recipient"]!["email"] = "probe@example.org";
+        using HttpResponseMessage response = await _client.SendAsync(Post("awards", Encoding.UTF8.GetBytes(award.ToJsonString())), cancellationToken);
+        string body = await EnsureAsync(response, "POST /awards", cancellationToken);
+
+        using JsonDocument document = JsonDocument.Parse(body);
+        JsonElement credential = document.RootElement.TryGetProperty("credential", out JsonElement c) ? c : document.RootElement;
+        string? issuerId = credential.TryGetProperty("issuer", out JsonElement issuer)
+            ? issuer.ValueKind == JsonValueKind.String ? issuer.GetString() : issuer.TryGetProperty("id", out JsonElement iid) ? iid.GetString() : null
+            : null;
+
+        List<string> lists = [];
+        if (credential.TryGetProperty("credentialStatus", out JsonElement status))
+        {
+            IEnumerable<JsonElement> entries = status.ValueKind == JsonValueKind.Array ? status.EnumerateArray() : [status];
+            foreach (JsonElement entry in entries)
+            {
+                if (entry.ValueKind == JsonValueKind.Object
+                    && entry.TryGetProperty("statusListCredential", out JsonElement url)
+                    && url.GetString() is string s)
+                {
+                    lists.Add(s);
+                }
+            }
+        }
+
+        _log.WriteLine($"setup: probe award issued by {issuerId ?? "?"}; status lists: {(lists.Count == 0 ? "none" : string.Join(", ", lists))}");
+        return new AwardProbe(issuerId, lists);
+    }
+
+    private static JsonObject AwardJson(string achievementId) => new()
+    {
+        ["achievementId"] = achievementId,
+        ["recipient"] = new JsonObject { ["email"] = $"learner{BodyTemplate.Sequence}@example.org" },
+    };
+
+    // samples/ob-credential.json with this service's issuer, a fresh id per request, and without the sample's
+    // credentialStatus (it points at badges.example.edu); --issue-status asks the service for a revocation entry.
+    private static JsonObject IssueJson(string issuerId, bool withStatus)
+    {
+        string file = Path.Combine(AppContext.BaseDirectory, "data", "ob-credential.json");
+        JsonObject credential = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        credential["id"] = $"urn:uuid:{BodyTemplate.Uuid}";
+        credential["issuer"]!["id"] = issuerId;
+        credential.Remove("credentialStatus");
+        JsonObject options = [];
+        if (withStatus)
+        {
+            options["credentialStatus"] = "revocation";
+        }
+
+        return new JsonObject { ["credential"] = credential, ["options"] = options };
+    }
+
+    // Per-item results of /awards/batch. The service answers {"succeeded": n, "failed": m, "results": [...]}; the
+    // reader stops at "succeeded" (first property) instead of parsing a body that holds every signed credential.
+    // Without it: count the entries of a "results" array that carry no "problem" and a 2xx "status".
+    private int CountBatchSuccesses(HttpStatusCode status, byte[] body)
+    {
+        try
+        {
+            Utf8JsonReader reader = new(body);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("succeeded"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    {
+                        return reader.GetInt32();
+                    }
+
+                    reader.Skip();
+                }
+            }
+
+            using JsonDocument document = JsonDocument.Parse(body);
+            if (!document.RootElement.TryGetProperty("results", out JsonElement items) || items.ValueKind != JsonValueKind.Array)
+            {
+                return status == HttpStatusCode.OK ? _options.BatchSize : 0;
+            }
+
+            int ok = 0;
+            foreach (JsonElement item in items.EnumerateArray())
+            {
+                bool failed = item.ValueKind != JsonValueKind.Object
+                    || item.TryGetProperty("problem", out _)
+                    || (item.TryGetProperty("status", out JsonElement s) && s.ValueKind == JsonValueKind.Number && s.GetInt32() is < 200 or >= 300);
+                ok += failed ? 0 : 1;
+            }
+
+            return ok;
+        }
+        catch (JsonException)
+        {
+            return 0;
+        }
+    }
+
+    private HttpRequestMessage Post(string path, byte[] body, string mediaType = JsonMediaType)
+    {
+        ByteArrayContent content = new(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", mediaType);
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(_options.Url, path)) { Content = content };
+    }
+
+    // Status-list URLs carry the service's public base URL; the load goes to --url with the same path.
+    private static string RelativePath(string url)
+        => Uri.TryCreate(url, UriKind.Absolute, out Uri? absolute) ? absolute.PathAndQuery.TrimStart('/') : url.TrimStart('/');
+
+    private static async Task<string> EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        string body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.IsSuccessStatusCode
+            ? body
+            : throw new SetupException($"{what} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Clip(body)}");
+    }
+
+    private static string? TryGet(string json, string property)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(property, out JsonElement value)
+                ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    internal static string Clip(string text) => text.Length <= 600 ? text : text[..600] + "…";
+
+    private sealed record AwardProbe(string? IssuerId, IReadOnlyList<string> StatusListUrls);
+}
+
+/// <summary>Setup could not prepare the scenario (service answer, missing key); the message says why.</summary>
+public sealed class SetupException : Exception
+{
+    public SetupException()
+    {
+    }
+
+    public SetupException(string message)
+        : base(message)
+    {
+    }
+
+    public SetupException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
