@@ -14,6 +14,8 @@
 #   SERVER_CPUS= CLIENT_CPUS=   e.g. SERVER_CPUS=0 CLIENT_CPUS=1 pins each side with taskset (default: no pinning)
 #   WAIT_IDLE=0         1: before each run wait (up to 10 min) until the machine is idle (<25% of one core busy over 3 s),
 #                       for shared machines; the "other" column shows CPU used by neither side during the run either way
+#   RateLimits__*       the service's rate limits are lifted (10^6/s) by default: all load comes from one address and one
+#                       API key, which the production defaults (20,000/s per IP, 10,000/s per key) would throttle
 #   BadgeIssuer__*      any other service setting exported in the environment reaches the service
 #                       (e.g. BadgeIssuer__StatusIndexBlock=4096)
 #   PORT=5090  RESULTS_DIR=bench/results/<timestamp>  NO_BUILD=1 (skip the build)
@@ -71,6 +73,10 @@ start_service() {
     BadgeIssuer__PublicBaseUrl="http://localhost:${PORT}" \
     ASPNETCORE_ENVIRONMENT=Production \
     Logging__LogLevel__Default=Warning \
+    RateLimits__Public__PermitsPerSecond="${RateLimits__Public__PermitsPerSecond:-1000000}" \
+    RateLimits__Public__Burst="${RateLimits__Public__Burst:-2000000}" \
+    RateLimits__ApiKey__PermitsPerSecond="${RateLimits__ApiKey__PermitsPerSecond:-1000000}" \
+    RateLimits__ApiKey__Burst="${RateLimits__ApiKey__Burst:-2000000}" \
         pin "${SERVER_CPUS:-}" dotnet "$API_DLL" --urls "$URL" >"$log" 2>&1 &
     SERVICE_PID=$!
     if ! dotnet "$LOADTEST_DLL" wait --url "$URL" --timeout 60s --pid "$SERVICE_PID"; then

@@ -9,7 +9,9 @@ using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
 using Scalar.AspNetCore;
 
-WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+// Options are validated once at start, so configuration files are not watched: a recursive watch on the content
+// root would also see every write of a data directory placed under it (the default ./data).
+WebApplicationBuilder builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 // Errors leave as RFC 9457 problem details; never a stack trace.
 builder.Services.AddProblemDetails();
