@@ -46,6 +46,7 @@ import {createECDH, createHmac, createPrivateKey, createPublicKey, sign as crypt
 import {readFileSync} from 'node:fs';
 import {dirname, isAbsolute, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {errorMessages, loadBundledContexts, readJson} from './common.mjs';
 
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -62,7 +63,6 @@ import * as jose from 'jose';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
-const contextsDir = join(repoRoot, 'src', 'BadgeIssuer.JsonLd', 'Contexts');
 const defaultCredentialFile = join(repoRoot, 'samples', 'ob-credential.json');
 
 const ED25519_2020_CONTEXT = 'https://w3id.org/security/suites/ed25519-2020/v1';
@@ -70,43 +70,8 @@ const STATUS_LIST_LENGTH = 131072; // the W3C minimum (16 KB uncompressed)
 
 // ---------------------------------------------------------------- helpers
 
-function readJson(path) {
-  const text = readFileSync(path, 'utf8');
-  return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-}
 
-function loadBundledContexts() {
-  const index = readJson(join(contextsDir, 'index.json'));
-  const map = new Map();
-  for(const [url, file] of Object.entries(index)) {
-    map.set(url, readJson(join(contextsDir, file)));
-  }
-  return map;
-}
 
-function errorMessages(error, out = [], depth = 0) {
-  if(!error || depth > 6) {
-    return out;
-  }
-  if(Array.isArray(error)) {
-    for(const e of error) {
-      errorMessages(e, out, depth + 1);
-    }
-    return out;
-  }
-  const message = typeof error === 'string' ? error :
-    (error.name && error.name !== 'Error' ? `${error.name}: ` : '') + (error.message ?? String(error));
-  if(!out.includes(message)) {
-    out.push(message);
-  }
-  if(error.errors) {
-    errorMessages(error.errors, out, depth + 1);
-  }
-  if(error.cause) {
-    errorMessages(error.cause, out, depth + 1);
-  }
-  return out;
-}
 
 const b64u = bytes => Buffer.from(bytes).toString('base64url');
 

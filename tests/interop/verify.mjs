@@ -23,6 +23,7 @@
 import {readFileSync} from 'node:fs';
 import {dirname, isAbsolute, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {errorMessages, loadBundledContexts, readJson} from './common.mjs';
 import {isDeepStrictEqual} from 'node:util';
 import {gunzipSync} from 'node:zlib';
 
@@ -43,7 +44,6 @@ import * as jose from 'jose';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
-const contextsDir = join(repoRoot, 'src', 'BadgeIssuer.JsonLd', 'Contexts');
 
 const JWT_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
 const ACCEPTED_JWT_TYP = ['JWT', 'vc+jwt'];
@@ -51,19 +51,7 @@ const JWT_REGISTERED_CLAIMS = ['iss', 'jti', 'sub', 'nbf', 'exp', 'iat', 'aud'];
 
 // ---------------------------------------------------------------- job loading
 
-function readJson(path) {
-  const text = readFileSync(path, 'utf8');
-  return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-}
 
-function loadBundledContexts() {
-  const index = readJson(join(contextsDir, 'index.json'));
-  const map = new Map();
-  for(const [url, file] of Object.entries(index)) {
-    map.set(url, readJson(join(contextsDir, file)));
-  }
-  return map;
-}
 
 // ---------------------------------------------------------------- offline document loader
 
@@ -133,29 +121,6 @@ function findVerificationMethod(controllerDocument, vmId) {
 
 // ---------------------------------------------------------------- helpers
 
-function errorMessages(error, out = [], depth = 0) {
-  if(!error || depth > 6) {
-    return out;
-  }
-  if(Array.isArray(error)) {
-    for(const e of error) {
-      errorMessages(e, out, depth + 1);
-    }
-    return out;
-  }
-  const message = typeof error === 'string' ? error :
-    (error.name && error.name !== 'Error' ? `${error.name}: ` : '') + (error.message ?? String(error));
-  if(!out.includes(message)) {
-    out.push(message);
-  }
-  if(error.errors) {
-    errorMessages(error.errors, out, depth + 1);
-  }
-  if(error.cause && !(error.cause.message && message.includes(error.cause.message))) {
-    errorMessages(error.cause, out, depth + 1);
-  }
-  return out;
-}
 
 function collectVcErrors(result) {
   const errors = [];
