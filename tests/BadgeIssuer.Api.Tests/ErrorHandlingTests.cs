@@ -68,3 +68,33 @@ public sealed class ErrorHandlingTests
         public override DateTimeOffset GetUtcNow() => Broken ? throw new InvalidOperationException(Secret) : TimeProvider.System.GetUtcNow();
     }
 }
+
+public sealed class SecurityHeaderTests
+{
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/issuers/default")]
+    [InlineData("/no-such-thing")]
+    public async Task AnyResponse_CarriesSecurityHeaders(string path)
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateClient();
+        using HttpResponseMessage response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.StartsWith("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DocsUi_GetsAPolicyThatLetsItsOwnAssetsRun()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateClient();
+        using HttpResponseMessage response = await client.GetAsync("/docs/", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+}
