@@ -130,6 +130,10 @@ public class VerificationPipelineBenchmarks
     [Benchmark]
     public bool StageSchema() => ObSchemaValidator.Shared.Validate(_signedDocument!.RootElement).IsValid;
 
+    /// <summary>The pass/fail answer only (flag output), as the pipeline asks first.</summary>
+    [Benchmark]
+    public bool StageSchemaPassFail() => ObSchemaValidator.Shared.Validate(_signedDocument!.RootElement, collectViolations: false).IsValid;
+
     /// <summary>Safe-mode expansion + toRdf + RDFC-1.0 of the credential without its proof (its hash is reused by the proof step).</summary>
     [Benchmark]
     public string StageCanonicalizeCredential()

@@ -142,7 +142,14 @@ public sealed class ObSchemaValidator
     /// Validates a credential against the schema selected by its <c>type</c> and <c>@context</c>, plus every declared
     /// <c>credentialSchema</c> entry of type <c>1EdTechJsonSchemaValidator2019</c> that maps to a bundled schema.
     /// </summary>
-    public ObSchemaValidationResult Validate(JsonElement credential)
+    public ObSchemaValidationResult Validate(JsonElement credential) => Validate(credential, collectViolations: true);
+
+    /// <summary>
+    /// As <see cref="Validate(JsonElement)"/>; with <paramref name="collectViolations"/> false only the pass/fail
+    /// answer is computed (the flag output, several times cheaper): a failing schema then contributes one violation at
+    /// the root naming the schema, and a caller that needs every violation validates again with details.
+    /// </summary>
+    public ObSchemaValidationResult Validate(JsonElement credential, bool collectViolations)
     {
         ThrowIfUndefined(credential);
         ObSchemaBuild build = DetectBuild(credential);
@@ -159,7 +166,14 @@ public sealed class ObSchemaValidator
         List<SchemaViolation> violations = [];
         foreach (ObSchema schema in applied)
         {
-            EvaluateCore(schema, credential, violations);
+            if (collectViolations)
+            {
+                EvaluateCore(schema, credential, violations);
+            }
+            else if (!_built[schema].Value.IsValid(credential))
+            {
+                violations.Add(new SchemaViolation(string.Empty, "$", "schema", $"not valid against {schema.Id} (details not collected)", schema.Id));
+            }
         }
 
         return new ObSchemaValidationResult(violations, applied, declared);
@@ -173,6 +187,13 @@ public sealed class ObSchemaValidator
         List<SchemaViolation> violations = [];
         EvaluateCore(schema, document, violations);
         return new ObSchemaValidationResult(violations, [schema], []);
+    }
+
+    /// <summary>For the differential test: whether the fast evaluator exists for <paramref name="schema"/>, and both answers.</summary>
+    internal (bool Compiled, bool Fast, bool Reference) CompareEvaluators(ObSchema schema, JsonElement instance)
+    {
+        BuiltSchema built = _built[schema].Value;
+        return (built.Compiled is not null, built.IsValid(instance), built.IsValidByReference(instance));
     }
 
     private static void ThrowIfUndefined(JsonElement element)
@@ -222,7 +243,7 @@ public sealed class ObSchemaValidator
     private void EvaluateCore(ObSchema schema, JsonElement instance, List<SchemaViolation> violations)
     {
         BuiltSchema built = _built[schema].Value;
-        if (built.Schema.Evaluate(instance, s_flag).IsValid)
+        if (built.IsValid(instance))
         {
             return;
         }
@@ -308,11 +329,21 @@ public sealed class ObSchemaValidator
         {
             Document = document;
             Schema = schema;
+            Compiled = CompiledSchema.TryCompile(document);
         }
 
         public JsonElement Document { get; }
 
         public JsonSchema Schema { get; }
+
+        /// <summary>The fast pass/fail evaluator (null when the schema uses a keyword it does not support).</summary>
+        public CompiledSchema? Compiled { get; }
+
+        /// <summary>Pass/fail: the compiled evaluator when there is one, else JsonSchema.Net's flag output.</summary>
+        public bool IsValid(JsonElement instance) => Compiled?.IsValid(instance) ?? Schema.Evaluate(instance, s_flag).IsValid;
+
+        /// <summary>JsonSchema.Net's own pass/fail answer (the reference the compiled evaluator is tested against).</summary>
+        public bool IsValidByReference(JsonElement instance) => Schema.Evaluate(instance, s_flag).IsValid;
 
         public static BuiltSchema Load(ObSchema schema)
         {
