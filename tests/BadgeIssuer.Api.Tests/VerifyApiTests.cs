@@ -145,6 +145,55 @@ public sealed class VerifyApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_PerRequestTrustOption_OverridesTheServerPolicyEitherWay()
+    {
+        byte[] example = await File.ReadAllBytesAsync(Path.Combine(NodeInterop.RepoRoot, "tests", "BadgeIssuer.Core.Tests", "TestData", "vectors", "1edtech-validator-fixtures", "simple.json"), TestContext.Current.CancellationToken);
+        string text = Encoding.UTF8.GetString(example);
+
+        using (var strict = new BadgeIssuerApplication())
+        {
+            // VC-API options, the query string (raw body) and a form field each turn the policy on for one request.
+            using JsonDocument viaOptions = await PostReportAsync(strict, Body($$$"""{"verifiableCredential": {{{text}}}, "options": {"trustVerificationMethodFragment": true}}""", "application/json"));
+            Assert.True(viaOptions.RootElement.GetProperty("verified").GetBoolean());
+            Assert.Contains(Checks(viaOptions), c => c.Name == "issuer-key" && c.Status == "warning");
+
+            using JsonDocument viaQuery = await PostReportAsync(strict, Body(example, "application/vc+ld+json"), HttpStatusCode.OK, "?trustVerificationMethodFragment=true");
+            Assert.True(viaQuery.RootElement.GetProperty("verified").GetBoolean());
+
+            var form = new MultipartFormDataContent();
+            form.Add(Body(example, "application/vc+ld+json"), "file", "badge.json");
+            form.Add(new StringContent("true"), "trustVerificationMethodFragment");
+            using JsonDocument viaForm = await PostReportAsync(strict, form);
+            Assert.True(viaForm.RootElement.GetProperty("verified").GetBoolean());
+
+            // The next request without the option is back to the server policy.
+            using JsonDocument after = await PostReportAsync(strict, Body(example, "application/vc+ld+json"), HttpStatusCode.UnprocessableEntity);
+            Assert.False(after.RootElement.GetProperty("verified").GetBoolean());
+        }
+
+        using var trusting = new BadgeIssuerApplication(("Verify:TrustVerificationMethodFragment", "true"));
+        using JsonDocument refused = await PostReportAsync(trusting, Body($$$"""{"verifiableCredential": {{{text}}}, "options": {"trustVerificationMethodFragment": false}}""", "application/json"), HttpStatusCode.UnprocessableEntity);
+        Assert.False(refused.RootElement.GetProperty("verified").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("application/json", "{\"verifiableCredential\": {}, \"options\": {\"trustVerificationMethodFragment\": \"yes\"}}", "")]
+    [InlineData("application/vc+ld+json", "{}", "?trustVerificationMethodFragment=maybe")]
+    [InlineData("application/vc+ld+json", "{}", "?trustVerificationMethodFragment=true&trustVerificationMethodFragment=false")]
+    [InlineData("application/json", "{\"verifiableCredential\": {}, \"options\": {\"trustVerificationMethodFragment\": true}}", "?trustVerificationMethodFragment=false")]
+    public async Task Verify_BadTrustOption_IsAProblem(string mediaType, string body, string query)
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateClient();
+        using HttpResponseMessage response = await client.PostAsync(VerifyPath + query, Body(body, mediaType), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("trustVerificationMethodFragment", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_KnownIssuersFile_AuthenticatesTheExampleIssuer()
     {
         string file = Path.Combine(Path.GetTempPath(), "known-issuers-" + Guid.NewGuid().ToString("N") + ".json");
@@ -289,12 +338,12 @@ public sealed class VerifyApiTests : IDisposable
 
     private static ByteArrayContent Body(string body, string mediaType) => Body(Encoding.UTF8.GetBytes(body), mediaType);
 
-    private static async Task<JsonDocument> PostReportAsync(BadgeIssuerApplication app, HttpContent content, HttpStatusCode expected = HttpStatusCode.OK)
+    private static async Task<JsonDocument> PostReportAsync(BadgeIssuerApplication app, HttpContent content, HttpStatusCode expected = HttpStatusCode.OK, string query = "")
     {
         using HttpClient client = app.CreateClient();
         using (content)
         {
-            using HttpResponseMessage response = await client.PostAsync(VerifyPath, content, TestContext.Current.CancellationToken);
+            using HttpResponseMessage response = await client.PostAsync(VerifyPath + query, content, TestContext.Current.CancellationToken);
             string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {text}");
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);

@@ -11,10 +11,13 @@ namespace BadgeIssuer.Api.Features.Verify;
 /// <summary>
 /// <c>multipart/form-data</c> for <c>POST /credentials/verify</c> (an HTML form or <c>curl -F file=@badge.png</c>):
 /// exactly one file part — a baked PNG or SVG, credential JSON or a compact VC-JWT, recognised by its bytes and checked
-/// against its declared Content-Type — plus an optional <c>recipient</c> text field.
+/// against its declared Content-Type — plus optional <c>recipient</c> and <c>trustVerificationMethodFragment</c> text fields.
 /// </summary>
 internal sealed record BadgeUpload(byte[]? Credential, string? Recipient, ProblemHttpResult? Problem)
 {
+    /// <summary>The form field trustVerificationMethodFragment, when given.</summary>
+    public bool? TrustVerificationMethodFragment { get; init; }
+
     /// <summary>Room for boundaries and part headers on top of the largest file.</summary>
     public const int FramingBytes = 64 * 1024;
 
@@ -52,6 +55,7 @@ internal sealed record BadgeUpload(byte[]? Credential, string? Recipient, Proble
         byte[]? file = null;
         string? declared = null;
         string? recipient = null;
+        bool? trust = null;
         try
         {
             var reader = new MultipartReader(boundary, new MemoryStream(body, writable: false)) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
@@ -82,6 +86,15 @@ internal sealed record BadgeUpload(byte[]? Credential, string? Recipient, Proble
 
                     recipient = text.Trim();
                 }
+                else if (string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, TrustOption.Name, StringComparison.Ordinal))
+                {
+                    byte[] value = await ReadAllAsync(section.Body, cancellationToken);
+                    string? text = value.Length <= 16 && TryDecode(value, out string decoded) ? decoded : string.Empty;
+                    if (TrustOption.FromText(text, "form field", out trust) is ProblemHttpResult badTrust)
+                    {
+                        return Fail(badTrust);
+                    }
+                }
             }
         }
         catch (InvalidDataException ex)
@@ -102,7 +115,7 @@ internal sealed record BadgeUpload(byte[]? Credential, string? Recipient, Proble
                 new Dictionary<string, object?>(StringComparer.Ordinal) { ["files"] = files }));
         }
 
-        return Classify(file!, declared, options, recipient);
+        return Classify(file!, declared, options, recipient) with { TrustVerificationMethodFragment = trust };
     }
 
     private static BadgeUpload Classify(byte[] file, string? declared, VerifyOptions options, string? recipient)

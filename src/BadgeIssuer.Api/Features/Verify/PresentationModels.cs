@@ -17,7 +17,9 @@ public sealed record VerifyPresentationOptions(
     [property: Description("The challenge the verifier gave the holder; the proof's challenge (VP-JWT: nonce) must equal it.")]
     string? Challenge = null,
     [property: Description("The verifier's domain; the proof's domain (VP-JWT: aud) must equal or contain it.")]
-    string? Domain = null);
+    string? Domain = null,
+    [property: Description("Overrides the server's policy for keys named only by a Multikey fragment, for the contained credentials (see the verify-credential option).")]
+    bool? TrustVerificationMethodFragment = null);
 
 /// <summary>The presentation report: presentation-level steps and one credential report per contained credential.</summary>
 public sealed record PresentationReportDocument(

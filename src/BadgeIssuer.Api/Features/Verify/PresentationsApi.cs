@@ -85,25 +85,27 @@ internal static class PresentationsApi
         byte[] presentation;
         string? challenge;
         string? domain;
+        bool? trust;
         using (document)
         {
-            ProblemHttpResult? problem = ReadRequest(document.RootElement, out presentation, out challenge, out domain);
+            ProblemHttpResult? problem = ReadRequest(document.RootElement, out presentation, out challenge, out domain, out trust);
             if (problem is not null)
             {
                 return problem;
             }
         }
 
-        PresentationVerificationReport report = await services.Presentations.Verifier.VerifyAsync(presentation, challenge, domain, cancellationToken);
+        PresentationVerificationReport report = await services.Presentations.For(trust).VerifyAsync(presentation, challenge, domain, cancellationToken);
         return new PresentationReportResult(report);
     }
 
-    // {"verifiablePresentation": <object | compact JWS>, "options"?: {"challenge"?: string, "domain"?: string}}.
-    private static ProblemHttpResult? ReadRequest(JsonElement root, out byte[] presentation, out string? challenge, out string? domain)
+    // {"verifiablePresentation": <object | compact JWS>, "options"?: {"challenge"?: string, "domain"?: string, "trustVerificationMethodFragment"?: bool}}.
+    private static ProblemHttpResult? ReadRequest(JsonElement root, out byte[] presentation, out string? challenge, out string? domain, out bool? trust)
     {
         presentation = [];
         challenge = null;
         domain = null;
+        trust = null;
         if (root.ValueKind != JsonValueKind.Object)
         {
             return ApiProblems.UnsupportedRequest.Result("A VC-API verify-presentation request is a JSON object with a 'verifiablePresentation' member.");
@@ -137,7 +139,7 @@ internal static class PresentationsApi
             return ApiProblems.UnsupportedRequest.Result("'options' must be an object.");
         }
 
-        return ReadOption(options, "challenge", out challenge) ?? ReadOption(options, "domain", out domain);
+        return ReadOption(options, "challenge", out challenge) ?? ReadOption(options, "domain", out domain) ?? TrustOption.FromOptions(options, out trust);
     }
 
     private static ProblemHttpResult? ReadOption(JsonElement options, string name, out string? value)
@@ -165,13 +167,20 @@ internal sealed record PresentationServices(IOptions<VerifyOptions> Options, Pre
 /// </summary>
 internal sealed class PresentationVerifiers(VerifierFactory credentials, HostedIssuerResolver hosted, TimeProvider timeProvider, IOptions<VerifyOptions> options)
 {
-    public PresentationVerifier Verifier { get; } = new(
-        credentials.Create(null),
-        new PresentationVerifierOptions
-        {
-            Resolver = new CompositeVerificationMethodResolver([hosted, DidKeyResolver.Instance, DidJwkResolver.Instance]),
-            TimeProvider = timeProvider,
-            ClockSkew = TimeSpan.FromSeconds(options.Value.ClockSkewSeconds),
-            MaxInputBytes = options.Value.MaxJsonBytes,
-        });
+    private readonly PresentationVerifierOptions _options = new()
+    {
+        Resolver = new CompositeVerificationMethodResolver([hosted, DidKeyResolver.Instance, DidJwkResolver.Instance]),
+        TimeProvider = timeProvider,
+        ClockSkew = TimeSpan.FromSeconds(options.Value.ClockSkewSeconds),
+        MaxInputBytes = options.Value.MaxJsonBytes,
+    };
+
+    private PresentationVerifier? _shared;
+
+    /// <summary>The shared verifier (server policy).</summary>
+    public PresentationVerifier Verifier => _shared ??= new(credentials.Create(null), _options);
+
+    /// <summary>The shared verifier, or one whose credentials follow this request's fragment-key trust policy.</summary>
+    public PresentationVerifier For(bool? trustVerificationMethodFragment)
+        => trustVerificationMethodFragment is null ? Verifier : new(credentials.Create(null, trustVerificationMethodFragment), _options);
 }

@@ -48,7 +48,10 @@ internal static class VerifyApi
                 "Accepts a VC-API request (application/json), a credential (application/vc+ld+json, application/ld+json), "
                 + "a compact VC-JWT (application/vc+jwt, application/jwt, text/plain), a baked badge (image/png, image/svg+xml) "
                 + "or a form upload (multipart/form-data with one file: PNG, SVG, JSON or JWT). "
-                + "Answers 200 with every verification step whether or not the credential verifies.")
+                + "Answers with the report of every verification step: 200 when the credential verifies, 422 when it was read "
+                + "but does not verify, 400 when no credential could be read from the input (VC-API). options.recipient (or the "
+                + "form field recipient) checks the subject; options.trustVerificationMethodFragment (or the form field or query "
+                + "parameter of that name) overrides the server's policy for keys named only by a Multikey fragment.")
             .WithRequestTimeout(VerifyTimeouts.Policy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -90,12 +93,18 @@ internal static class VerifyApi
             return ApiProblems.MalformedBody.Result("The request body is empty.");
         }
 
+        if (TrustOption.FromQuery(request, out bool? trustFromQuery) is ProblemHttpResult badQuery)
+        {
+            return badQuery;
+        }
+
         string? recipient = null;
+        bool? trustFromBody = null;
         byte[] credential;
         switch (kind)
         {
             case BodyKind.VcApi:
-                ProblemHttpResult? problem = ReadVcApiRequest(body, out credential, out recipient);
+                ProblemHttpResult? problem = ReadVcApiRequest(body, out credential, out recipient, out trustFromBody);
                 if (problem is not null)
                 {
                     return problem;
@@ -127,6 +136,7 @@ internal static class VerifyApi
 
                 credential = upload.Credential!;
                 recipient = upload.Recipient;
+                trustFromBody = upload.TrustVerificationMethodFragment;
                 break;
             default:
                 BadgeImageFormat expected = MediaTypeHeaderValue.Parse(request.ContentType).MediaType.Equals("image/png", StringComparison.OrdinalIgnoreCase)
@@ -141,7 +151,12 @@ internal static class VerifyApi
                 break;
         }
 
-        VerificationReport report = await services.Verifiers.Create(recipient).VerifyAsync(credential, cancellationToken);
+        if (TrustOption.Combine(trustFromQuery, trustFromBody, out bool? trust) is ProblemHttpResult conflict)
+        {
+            return conflict;
+        }
+
+        VerificationReport report = await services.Verifiers.Create(recipient, trust).VerifyAsync(credential, cancellationToken);
         return new VerificationReportResult(report);
     }
 
@@ -165,11 +180,12 @@ internal static class VerifyApi
                 ? kind
                 : null;
 
-    // VC-API: {"verifiableCredential": <object | compact JWT>, "options"?: {"recipient"?: string}}.
-    private static ProblemHttpResult? ReadVcApiRequest(byte[] body, out byte[] credential, out string? recipient)
+    // VC-API: {"verifiableCredential": <object | compact JWT>, "options"?: {"recipient"?: string, "trustVerificationMethodFragment"?: bool}}.
+    private static ProblemHttpResult? ReadVcApiRequest(byte[] body, out byte[] credential, out string? recipient, out bool? trust)
     {
         credential = [];
         recipient = null;
+        trust = null;
         JsonDocument document;
         try
         {
@@ -229,6 +245,11 @@ internal static class VerifyApi
                     }
 
                     recipient = value.GetString();
+                }
+
+                if (TrustOption.FromOptions(options, out trust) is ProblemHttpResult badTrust)
+                {
+                    return badTrust;
                 }
             }
         }
@@ -310,6 +331,7 @@ internal static class VerifyApi
         {
             ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "Exactly one file: a baked PNG or SVG, credential JSON or a compact VC-JWT (any field name)." },
             ["recipient"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Optional email address or identifier the credential subject must match." },
+            [TrustOption.Name] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Optional 'true' or 'false': this request's policy for keys named only by a Multikey fragment." },
         },
         Description = "A form with one badge file.",
     };

@@ -16,9 +16,12 @@ public sealed record VerifyCredentialRequest(
 
 /// <summary>Options of a VC-API verify request.</summary>
 /// <param name="Recipient">An email address or identifier expected to be the credential's subject.</param>
+/// <param name="TrustVerificationMethodFragment">This request's policy for keys named only by a Multikey fragment.</param>
 public sealed record VerifyCredentialOptions(
     [property: Description("An email address or identifier the credential subject must match (OB 3.0 identity hash or id).")]
-    string? Recipient = null);
+    string? Recipient = null,
+    [property: Description("Overrides the server's policy for this request: when true, a signature under a key named only by the verification method's Multikey fragment (not published by the issuer) verifies, with the issuer-key step a warning; when false it does not. Absent: the server default.")]
+    bool? TrustVerificationMethodFragment = null);
 
 /// <summary>The verification report: the verdict, every step in order, the warning and error messages, and what the credential says.</summary>
 public sealed record VerificationReportDocument(
