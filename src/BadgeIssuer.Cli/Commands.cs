@@ -119,6 +119,35 @@ internal static class Commands
     public static int Verify(CommandLine line, TextWriter stdout)
     {
         byte[] input = ReadFile(line.Operands[0]);
+        CredentialVerifier verifier = CreateVerifier(line, line.Option("recipient"));
+        VerificationReport report = verifier.VerifyAsync(input).AsTask().GetAwaiter().GetResult();
+        WriteIndented(stdout, report.WriteTo);
+        return report.Verified ? Success : report.InputReadable ? NotVerified : Unreadable;
+    }
+
+    /// <summary>A presentation: its proof (challenge and domain when given), its holder, and each credential through the same pipeline as <c>verify</c>.</summary>
+    public static int VerifyPresentation(CommandLine line, TextWriter stdout)
+    {
+        byte[] input = ReadFile(line.Operands[0]);
+        var verifier = new PresentationVerifier(CreateVerifier(line, expectedRecipient: null));
+        PresentationVerificationReport report = verifier.VerifyAsync(input, line.Option("challenge"), line.Option("domain")).AsTask().GetAwaiter().GetResult();
+        WriteIndented(stdout, report.WriteTo);
+        return report.Verified ? Success : report.InputReadable ? NotVerified : Unreadable;
+    }
+
+    private static void WriteIndented(TextWriter stdout, Action<Utf8JsonWriter> write)
+    {
+        using var output = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(output, s_indented))
+        {
+            write(writer);
+        }
+
+        stdout.WriteLine(Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    private static CredentialVerifier CreateVerifier(CommandLine line, string? expectedRecipient)
+    {
         var lists = new InMemoryStatusListSource();
         foreach (string mapping in line.Options("status-list"))
         {
@@ -144,27 +173,15 @@ internal static class Commands
             }
         }
 
-        var verifier = new CredentialVerifier(new CredentialVerifierOptions
+        return new CredentialVerifier(new CredentialVerifierOptions
         {
             StatusLists = lists,
             KnownIssuers = known,
-            ExpectedRecipient = line.Option("recipient"),
+            ExpectedRecipient = expectedRecipient,
 
-            // --allow-unauthenticated-keys is the flag's former name.
+            // --allow-unauthenticated-keys is the flag's former name (verify only).
             TrustVerificationMethodFragment = line.Flag("trust-fragment-keys") || line.Flag("allow-unauthenticated-keys"),
         });
-        VerificationReport report = verifier.VerifyAsync(input).AsTask().GetAwaiter().GetResult();
-        using (var output = new MemoryStream())
-        {
-            using (var writer = new Utf8JsonWriter(output, s_indented))
-            {
-                report.WriteTo(writer);
-            }
-
-            stdout.WriteLine(Encoding.UTF8.GetString(output.ToArray()));
-        }
-
-        return report.Verified ? Success : report.InputReadable ? NotVerified : Unreadable;
     }
 
     public static int Bake(CommandLine line, TextWriter stdout)
@@ -278,6 +295,10 @@ internal static class Commands
             Created = CredentialJson.StringMember(o, "created") is null ? TimeProvider.System.GetUtcNow() : null,
             VerificationMethod = CredentialJson.StringMember(o, "verificationMethod") ?? keyFile.Id ?? throw new UsageException("no verificationMethod in --proof-options or the key file"),
             ProofPurpose = CredentialJson.StringMember(o, "proofPurpose") ?? ProofOptions.AssertionMethod,
+
+            // A holder signing a presentation: proofPurpose authentication with the verifier's challenge and domain.
+            Challenge = CredentialJson.StringMember(o, "challenge"),
+            Domain = CredentialJson.StringMember(o, "domain"),
         };
     }
 

@@ -129,6 +129,56 @@ public sealed class CredentialCommandTests : IDisposable
         Assert.Contains("unknown option: --frobnicate", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Verify_presentation_checks_the_challenge_the_holder_and_each_credential()
+    {
+        string issuerKey = Path.Combine(_dir, "issuer.key.json");
+        string holderKey = Path.Combine(_dir, "holder.key.json");
+        string issuer = DidOf(CliResult.Run("keygen", "--out", issuerKey));
+        string holder = DidOf(CliResult.Run("keygen", "--out", holderKey));
+
+        string credential = Path.Combine(_dir, "credential.json");
+        File.WriteAllText(credential, Credential(issuer));
+        CliResult signed = CliResult.Run("sign", credential, "--key", issuerKey);
+        Assert.True(signed.ExitCode == 0, signed.Stderr);
+
+        // The holder signs a presentation of it for the verifier's challenge, with the same CLI.
+        string presentation = Path.Combine(_dir, "presentation.json");
+        File.WriteAllText(presentation, $$"""{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":"{{holder}}","verifiableCredential":[{{signed.Stdout}}]}""");
+        string options = Path.Combine(_dir, "vp-proof.json");
+        File.WriteAllText(options, $$"""{"proofPurpose":"authentication","challenge":"c0ffee-42","domain":"employer.example","verificationMethod":"{{holder}}#{{holder["did:key:".Length..]}}"}""");
+        CliResult vp = CliResult.Run("sign", presentation, "--key", holderKey, "--validate", "false", "--proof-options", options);
+        Assert.True(vp.ExitCode == 0, vp.Stderr);
+        string signedVp = Path.Combine(_dir, "presentation.signed.json");
+        File.WriteAllText(signedVp, vp.Stdout);
+
+        CliResult ok = CliResult.Run("verify-presentation", signedVp, "--challenge", "c0ffee-42", "--domain", "employer.example");
+        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
+        using (JsonDocument report = JsonDocument.Parse(ok.Stdout))
+        {
+            Assert.True(report.RootElement.GetProperty("verified").GetBoolean());
+            Assert.Equal(holder, report.RootElement.GetProperty("holder").GetString());
+            JsonElement first = report.RootElement.GetProperty("credentials")[0];
+            Assert.True(first.GetProperty("verified").GetBoolean());
+            Assert.Equal(issuer, first.GetProperty("issuer").GetString());
+        }
+
+        // Another verifier's challenge: the presentation proof fails, so the exit code is 1.
+        CliResult replay = CliResult.Run("verify-presentation", signedVp, "--challenge", "another-challenge");
+        Assert.True(replay.ExitCode == 1, replay.Stdout + replay.Stderr);
+        using (JsonDocument report = JsonDocument.Parse(replay.Stdout))
+        {
+            Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
+            Assert.Contains(report.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "challenge" && c.GetProperty("status").GetString() == "failed");
+        }
+    }
+
+    private static string DidOf(CliResult keygen)
+    {
+        Assert.Equal(0, keygen.ExitCode);
+        return keygen.Stdout.Split('\n').Single(l => l.StartsWith("did:key: ", StringComparison.Ordinal))["did:key: ".Length..].Trim();
+    }
+
     private static string Credential(string issuer) => $$$"""
         {
           "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
