@@ -1,8 +1,11 @@
+using System.Data.Common;
 using System.Text.Json;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Storage;
+using BadgeIssuer.Storage.Postgres;
 using BadgeIssuer.Storage.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BadgeIssuer.Api.Infrastructure;
 
@@ -28,6 +31,9 @@ internal sealed class Bootstrap(
             Log.BaseUrlNotHttps(logger, urls.Base);
         }
 
+        // Several instances may start at once on an empty database: the first to store the issuer bootstraps, the
+        // others see the conflict and only make sure a configured key is known (which is idempotent as well).
+        IssuerRecord? created = null;
         if (await storage.Issuers.CountAsync(cancellationToken) == 0)
         {
             if (o.Bootstrap.IssuerDidMethod == "web" && !urls.HasDnsHost)
@@ -36,10 +42,21 @@ internal sealed class Bootstrap(
                     $"did:web needs a DNS host name, but the public base URL {urls.Base} has an IP address. Set BadgeIssuer__PublicBaseUrl (e.g. http://localhost:5080) or BadgeIssuer__Bootstrap__IssuerDidMethod=key.");
             }
 
-            IssuerRecord issuer = await issuers.CreateAsync(
-                o.Bootstrap.IssuerSlug, o.Bootstrap.IssuerDidMethod, new IssuerProfileInput(o.Bootstrap.IssuerName, null, null, "Created on first start.", null), cancellationToken);
+            try
+            {
+                created = await issuers.CreateAsync(
+                    o.Bootstrap.IssuerSlug, o.Bootstrap.IssuerDidMethod, new IssuerProfileInput(o.Bootstrap.IssuerName, null, null, "Created on first start.", null), cancellationToken);
+            }
+            catch (StorageConflictException)
+            {
+                Log.BootstrappedElsewhere(logger);
+            }
+        }
+
+        if (created is { } issuer)
+        {
             string key = o.Bootstrap.ApiKey ?? ApiKeys.Generate();
-            await AddKeyAsync(key, issuer.Id, "bootstrap admin key", cancellationToken);
+            await TryAddKeyAsync(key, issuer.Id, "bootstrap admin key", cancellationToken);
             string path = Path.Combine(dataDirectory.Path, "bootstrap.json");
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -63,17 +80,30 @@ internal sealed class Bootstrap(
         {
             // A configured key that the database does not know yet (e.g. set after the first start): admit it as admin of the first issuer.
             IssuerRecord? first = (await storage.Issuers.GetBySlugAsync(o.Bootstrap.IssuerSlug, cancellationToken));
-            await AddKeyAsync(configured, first?.Id, "configured bootstrap key", cancellationToken);
-            Log.ConfiguredKeyRegistered(logger);
+            if (await TryAddKeyAsync(configured, first?.Id, "configured bootstrap key", cancellationToken))
+            {
+                Log.ConfiguredKeyRegistered(logger);
+            }
         }
 
         Completed = true;
     }
 
-    private Task AddKeyAsync(string key, string? issuerId, string description, CancellationToken cancellationToken) =>
-        storage.ApiKeys.CreateAsync(new ApiKeyRecord(
-            Guid.NewGuid().ToString("N"), ApiKeys.VisiblePrefix(key), ApiKeys.Hash(key), issuerId, string.Join(' ', ApiScopes.All), description,
-            timeProvider.GetUtcNow(), null, null), cancellationToken);
+    // False when the key is already stored (another instance registered the same configured key a moment ago).
+    private async Task<bool> TryAddKeyAsync(string key, string? issuerId, string description, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.ApiKeys.CreateAsync(new ApiKeyRecord(
+                Guid.NewGuid().ToString("N"), ApiKeys.VisiblePrefix(key), ApiKeys.Hash(key), issuerId, string.Join(' ', ApiScopes.All), description,
+                timeProvider.GetUtcNow(), null, null), cancellationToken);
+            return true;
+        }
+        catch (StorageConflictException)
+        {
+            return false;
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
@@ -89,8 +119,15 @@ internal static class StorageRegistration
         services.AddSingleton<KeyVault>();
         services.AddSingleton<IBadgeStorage>(sp =>
         {
+            TimeProvider timeProvider = sp.GetRequiredService<TimeProvider>();
+            // PostgreSQL when a connection string is configured (several instances may share the database), else SQLite in the data directory.
+            if (sp.GetRequiredService<IConfiguration>().GetConnectionString(PostgresConnectionName) is { Length: > 0 } postgres)
+            {
+                return OpenPostgres(postgres, timeProvider);
+            }
+
             string path = Path.Combine(sp.GetRequiredService<DataDirectory>().Path, "badgeissuer.db");
-            return SqliteBadgeStorage.OpenAsync(path, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
+            return SqliteBadgeStorage.OpenAsync(path, timeProvider).GetAwaiter().GetResult();
         });
         services.AddSingleton<Bootstrap>();
         // The build runs the app to write openapi/badgeissuer.json (GetDocument.Insider): no database, keys or data directory then.
@@ -100,5 +137,32 @@ internal static class StorageRegistration
         }
 
         return services;
+    }
+
+    /// <summary><c>ConnectionStrings:Postgres</c> (environment <c>ConnectionStrings__Postgres</c>).</summary>
+    public const string PostgresConnectionName = "Postgres";
+
+    private static PostgresBadgeStorage OpenPostgres(string connectionString, TimeProvider timeProvider)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the offending keyword, never the string (it may hold a password).
+            throw new InvalidOperationException($"ConnectionStrings:{PostgresConnectionName} is not a valid PostgreSQL connection string: {e.Message}", e);
+        }
+
+        try
+        {
+            return PostgresBadgeStorage.OpenAsync(connectionString, timeProvider).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is DbException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new InvalidOperationException(
+                $"Could not open the PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port} (ConnectionStrings:{PostgresConnectionName}): {e.Message}", e);
+        }
     }
 }

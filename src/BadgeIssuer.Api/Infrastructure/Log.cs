@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "Using the development key-encryption key in {Path}; keep production keys outside the data directory.")]
     public static partial void UsingDevKek(ILogger logger, string path);
+
+    [LoggerMessage(6, LogLevel.Information, "Another instance created the first issuer at the same moment; this one uses it.")]
+    public static partial void BootstrappedElsewhere(ILogger logger);
 }

@@ -59,7 +59,7 @@ internal sealed class StatusIndexPool(IBadgeStorage storage, IOptions<BadgeIssue
                 await ReserveBlockAsync(pool, issuerId, purpose, CancellationToken.None);
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException or IOException or TimeoutException)
         {
             // A failed prefetch is retried by the next caller that finds the pool empty, which then sees the error.
         }

@@ -17,15 +17,32 @@ namespace BadgeIssuer.Api.Features.Verify;
 internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService issuers, TimeProvider timeProvider, RemoteResolution remote) : IVerificationMethodResolver, IDidResolver
 {
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(60);
-    private readonly ConcurrentDictionary<string, (LocalControllerRegistry? Registry, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private static readonly TimeSpan s_refreshAfter = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<string, (LocalControllerRegistry? Registry, DateTimeOffset LoadedAt)> _cache = new(StringComparer.Ordinal);
 
     public async ValueTask<VerificationMethodResolution> ResolveVerificationMethodAsync(string verificationMethodUrl, CancellationToken cancellationToken = default)
     {
         int hash = verificationMethodUrl.IndexOf('#', StringComparison.Ordinal);
-        LocalControllerRegistry? registry = hash > 0 ? await RegistryAsync(verificationMethodUrl[..hash], cancellationToken) : null;
-        return registry is null
-            ? await remote.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken)
-            : await registry.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
+        string did = hash > 0 ? verificationMethodUrl[..hash] : string.Empty;
+        LocalControllerRegistry? registry = hash > 0 ? await RegistryAsync(did, cancellationToken) : null;
+        if (registry is null)
+        {
+            return await remote.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
+        }
+
+        VerificationMethodResolution resolution = await registry.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
+        if (!resolution.Succeeded && _cache.TryGetValue(did, out var cached) && timeProvider.GetUtcNow() - cached.LoadedAt >= s_refreshAfter)
+        {
+            // Another instance may have rotated the issuer's keys since this copy was read: read the document again
+            // (at most once a second per issuer, so unknown key ids cannot turn every request into a database read).
+            _cache.TryRemove(did, out _);
+            if (await RegistryAsync(did, cancellationToken) is { } fresh)
+            {
+                resolution = await fresh.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
+            }
+        }
+
+        return resolution;
     }
 
     public async ValueTask<DidResolution> ResolveDidAsync(string did, CancellationToken cancellationToken = default)
@@ -44,7 +61,7 @@ internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService 
         }
 
         DateTimeOffset now = timeProvider.GetUtcNow();
-        if (_cache.TryGetValue(did, out var cached) && cached.Until > now)
+        if (_cache.TryGetValue(did, out var cached) && now - cached.LoadedAt < s_cacheFor)
         {
             return cached.Registry;
         }
@@ -62,7 +79,7 @@ internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService 
             _cache.Clear();
         }
 
-        _cache[did] = (registry, now + s_cacheFor);
+        _cache[did] = (registry, now);
         return registry;
     }
 

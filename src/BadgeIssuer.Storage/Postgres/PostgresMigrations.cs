@@ -1,0 +1,146 @@
+namespace BadgeIssuer.Storage.Postgres;
+
+/// <summary>
+/// Numbered schema migrations, applied in order at open and recorded in <c>schema_migrations</c>, all inside one
+/// transaction that holds an advisory lock, so instances starting at once apply each migration exactly once.
+/// Never edit a shipped migration; add the next number. Times are <c>timestamptz</c> (microseconds); identity
+/// <c>seq</c> columns break ties in insertion order where SQLite uses its rowid.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>The advisory lock (two-int key space) held while migrating: 'B','I' and the schema's number.</summary>
+    public const int LockClass = 0x4249;
+    public const int LockObject = 1;
+
+    public static readonly IReadOnlyList<(int Version, string Sql)> All =
+    [
+        (1, """
+            CREATE TABLE issuers (
+                id          text PRIMARY KEY,
+                slug        text NOT NULL UNIQUE,
+                profile     text NOT NULL,
+                did_method  text NOT NULL,
+                created_at  timestamptz NOT NULL
+            );
+
+            CREATE TABLE issuer_keys (
+                issuer_id    text NOT NULL REFERENCES issuers(id),
+                key_id       text NOT NULL,
+                key_type     text NOT NULL,
+                public_jwk   text NOT NULL,
+                private_key  bytea NOT NULL,
+                is_current   boolean NOT NULL,
+                created_at   timestamptz NOT NULL,
+                seq          bigint GENERATED ALWAYS AS IDENTITY,
+                PRIMARY KEY (issuer_id, key_id)
+            );
+            -- Rotation moves the flag inside a transaction that locks the issuer row; this makes two current keys impossible.
+            CREATE UNIQUE INDEX ux_issuer_keys_current ON issuer_keys(issuer_id, key_type) WHERE is_current;
+
+            CREATE TABLE achievements (
+                id          text PRIMARY KEY,
+                issuer_id   text NOT NULL REFERENCES issuers(id),
+                json        text NOT NULL,
+                created_at  timestamptz NOT NULL,
+                updated_at  timestamptz NOT NULL
+            );
+            CREATE INDEX ix_achievements_issuer ON achievements(issuer_id, created_at);
+
+            CREATE TABLE achievement_images (
+                achievement_id  text PRIMARY KEY REFERENCES achievements(id),
+                media_type      text NOT NULL,
+                bytes           bytea NOT NULL
+            );
+
+            CREATE TABLE credentials (
+                id               text PRIMARY KEY,
+                issuer_id        text NOT NULL REFERENCES issuers(id),
+                achievement_id   text REFERENCES achievements(id),
+                recipient        text NOT NULL,
+                signed_json      text,
+                jwt              text,
+                status_entries   text,
+                issued_at        timestamptz NOT NULL,
+                idempotency_key  text,
+                seq              bigint GENERATED ALWAYS AS IDENTITY
+            );
+            -- NULLs are distinct: credentials without a key never collide. Adds use it as the ON CONFLICT arbiter.
+            CREATE UNIQUE INDEX ux_credentials_idempotency ON credentials(issuer_id, idempotency_key);
+            CREATE INDEX ix_credentials_issuer ON credentials(issuer_id, issued_at, seq);
+
+            CREATE TABLE status_lists (
+                list_id      text PRIMARY KEY,
+                issuer_id    text NOT NULL REFERENCES issuers(id),
+                purpose      text NOT NULL,
+                status_size  integer NOT NULL,
+                length       integer NOT NULL,
+                bitstring    bytea NOT NULL,
+                version      bigint NOT NULL,
+                allocated    integer NOT NULL CHECK (allocated BETWEEN 0 AND length),
+                created_at   timestamptz NOT NULL,
+                updated_at   timestamptz NOT NULL,
+                seq          bigint GENERATED ALWAYS AS IDENTITY
+            );
+            CREATE INDEX ix_status_lists_open ON status_lists(issuer_id, purpose, status_size, created_at, seq);
+
+            CREATE TABLE status_allocations (
+                list_id        text NOT NULL REFERENCES status_lists(list_id),
+                idx            integer NOT NULL,
+                credential_id  text REFERENCES credentials(id),
+                PRIMARY KEY (list_id, idx)
+            );
+            CREATE INDEX ix_status_allocations_credential ON status_allocations(credential_id);
+
+            CREATE TABLE status_changes (
+                seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                list_id        text NOT NULL REFERENCES status_lists(list_id),
+                idx            integer NOT NULL,
+                credential_id  text,
+                old_value      integer NOT NULL,
+                new_value      integer NOT NULL,
+                actor          text NOT NULL,
+                changed_at     timestamptz NOT NULL,
+                version        bigint NOT NULL
+            );
+            CREATE INDEX ix_status_changes_list ON status_changes(list_id, seq);
+
+            CREATE TABLE api_keys (
+                key_id       text PRIMARY KEY,
+                prefix       text NOT NULL,
+                key_hash     bytea NOT NULL UNIQUE,
+                issuer_id    text REFERENCES issuers(id),
+                scopes       text NOT NULL,
+                description  text NOT NULL,
+                created_at   timestamptz NOT NULL,
+                expires_at   timestamptz,
+                revoked_at   timestamptz,
+                seq          bigint GENERATED ALWAYS AS IDENTITY
+            );
+            CREATE INDEX ix_api_keys_issuer ON api_keys(issuer_id, created_at, seq);
+            """),
+        (2, """
+            -- Append-only audit log: issuer, key, client and achievement changes, issuance, status changes.
+            CREATE TABLE audit_log (
+                seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                issuer_id   text,
+                actor       text NOT NULL,
+                action      text NOT NULL,
+                target      text NOT NULL,
+                at          timestamptz NOT NULL,
+                request_id  text,
+                details     text
+            );
+            CREATE INDEX ix_audit_issuer ON audit_log(issuer_id, seq);
+
+            CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+            END;
+            $$;
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+                FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+            CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+            """),
+    ];
+}

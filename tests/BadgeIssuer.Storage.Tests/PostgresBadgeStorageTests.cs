@@ -1,0 +1,317 @@
+using BadgeIssuer.Storage.Postgres;
+using Npgsql;
+
+namespace BadgeIssuer.Storage.Tests;
+
+/// <summary>
+/// A fresh database per test class on the server named by <c>BADGEISSUER_TEST_POSTGRES</c> (a connection string to an
+/// admin database, e.g. <c>Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres</c>), dropped afterwards.
+/// Without the variable every test of the class is skipped with <see cref="SkipReason"/>; with it, a server that does
+/// not answer fails the tests.
+/// </summary>
+public sealed class PostgresDatabaseFixture : IAsyncLifetime
+{
+    public const string Variable = "BADGEISSUER_TEST_POSTGRES";
+
+    public const string SkipReason =
+        Variable + " is not set: PostgreSQL storage tests need a server (e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres); .ci/run starts one.";
+
+    private readonly List<string> _databases = [];
+
+    public static string? AdminConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+
+    public FixedTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+
+    public string ConnectionString { get; private set; } = "";
+
+    public PostgresBadgeStorage? Storage { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (AdminConnectionString is null)
+        {
+            return;
+        }
+
+        ConnectionString = await CreateDatabaseAsync(TestContext.Current.CancellationToken);
+        Storage = await PostgresBadgeStorage.OpenAsync(ConnectionString, Time, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Creates an empty database (dropped with the fixture) and returns a connection string for it.</summary>
+    public async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        string admin = AdminConnectionString ?? throw new InvalidOperationException(SkipReason);
+        string name = "badgeissuer_test_" + Guid.NewGuid().ToString("N");
+        try
+        {
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new InvalidOperationException($"{Variable} is set but PostgreSQL could not create a test database there: {e.Message}", e);
+        }
+
+        _databases.Add(name);
+        // A small pool per instance: several instances of a test share the server's connection limit.
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 20 }.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Storage is not null)
+        {
+            await Storage.DisposeAsync();
+        }
+
+        if (AdminConnectionString is not { } admin)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        foreach (string name in _databases)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE);", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
+
+public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) : BadgeStorageContractTests, IClassFixture<PostgresDatabaseFixture>
+{
+    protected override IBadgeStorage Storage => Fixture.Storage!;
+
+    // Every test reaches the database through here, so without a server each one is reported as skipped, not passed.
+    private PostgresDatabaseFixture Fixture
+    {
+        get
+        {
+            Assert.SkipWhen(PostgresDatabaseFixture.AdminConnectionString is null, PostgresDatabaseFixture.SkipReason);
+            return fixture;
+        }
+    }
+
+    /// <summary>A second service instance: its own data source (connection pool) on the same database.</summary>
+    private Task<PostgresBadgeStorage> OpenInstanceAsync() => PostgresBadgeStorage.OpenAsync(Fixture.ConnectionString, Fixture.Time, Ct);
+
+    [Fact]
+    public async Task Open_FourInstancesAtOnceOnEmptyDatabase_ApplyEachMigrationOnce()
+    {
+        string connectionString = await Fixture.CreateDatabaseAsync(Ct);
+
+        PostgresBadgeStorage[] instances = await Task.WhenAll(Enumerable.Range(0, 4)
+            .Select(_ => Task.Run(() => PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, Ct), Ct)));
+        try
+        {
+            Assert.All(instances, i => Assert.Equal(PostgresMigrations.All[^1].Version, i.SchemaVersion));
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(Ct);
+            await using var read = new NpgsqlCommand("SELECT version FROM schema_migrations ORDER BY version;", connection);
+            var versions = new List<int>();
+            await using (NpgsqlDataReader reader = await read.ExecuteReaderAsync(Ct))
+            {
+                while (await reader.ReadAsync(Ct))
+                {
+                    versions.Add(reader.GetInt32(0));
+                }
+            }
+
+            Assert.Equal(PostgresMigrations.All.Select(m => m.Version), versions);
+            Assert.True(await instances[3].PingAsync(Ct));
+        }
+        finally
+        {
+            foreach (PostgresBadgeStorage instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Open_OlderSchema_AppliesOnlyTheNewerMigrations()
+    {
+        string connectionString = await Fixture.CreateDatabaseAsync(Ct);
+        var issuer = new IssuerRecord("urn:uuid:" + Guid.NewGuid().ToString("D"), "old", "{}", "key", T0);
+        await using (PostgresBadgeStorage v1 = await PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, [PostgresMigrations.All[0]], Ct))
+        {
+            Assert.Equal(1, v1.SchemaVersion);
+            await v1.Issuers.CreateAsync(issuer, Ct);
+        }
+
+        await using PostgresBadgeStorage latest = await PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, Ct);
+
+        Assert.Equal(PostgresMigrations.All[^1].Version, latest.SchemaVersion);
+        Assert.Equal(issuer, await latest.Issuers.GetAsync(issuer.Id, Ct));
+        StatusListIndex at = await latest.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 8), Ct);
+        Assert.Equal(StatusUpdateOutcome.Updated, (await latest.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, "admin", Ct)).Outcome);
+        Assert.Single(await latest.Audit.ListAsync(issuer.Id, 10, null, Ct));
+    }
+
+    [Fact]
+    public async Task AllocateIndexes_TwoInstancesConcurrently_AllDistinctAndOneOpenListAtATime()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        await using PostgresBadgeStorage other = await OpenInstanceAsync();
+        var request = new StatusAllocationRequest(issuer.Id, "revocation", NewListLength: 1024);
+
+        // Per instance: 6 workers, singles and blocks, 2,000 indexes in all; lists fill and roll over under the race.
+        async Task<List<StatusListIndex>> RunAsync(IBadgeStorage instance, int worker)
+        {
+            var got = new List<StatusListIndex>();
+            int target = worker == 0 ? 2000 - (5 * 333) : 333;
+            while (got.Count < target)
+            {
+                int block = Math.Min(target - got.Count, got.Count % 3 == 0 ? 1 : 37);
+                got.AddRange(await instance.StatusLists.AllocateIndexesAsync(request, block, Ct));
+            }
+
+            return got;
+        }
+
+        List<StatusListIndex>[] results = await Task.WhenAll(
+            Enumerable.Range(0, 6).Select(w => Task.Run(() => RunAsync(Storage, w), Ct))
+                .Concat(Enumerable.Range(0, 6).Select(w => Task.Run(() => RunAsync(other, w), Ct))));
+
+        StatusListIndex[] all = [.. results.SelectMany(r => r)];
+        Assert.Equal(4000, all.Length);
+        Assert.Equal(4000, all.Distinct().Count());
+        IReadOnlyList<StatusListRecord> lists = await Storage.StatusLists.ListAsync(issuer.Id, Ct);
+        // 4,000 in lists of 1,024: three full lists and one open one; a race that opened two lists would leave a gap.
+        Assert.Equal([1024, 1024, 1024, 928], lists.Select(l => l.AllocatedCount));
+        foreach (StatusListRecord list in lists)
+        {
+            Assert.Equal(list.AllocatedCount, all.Count(i => i.ListId == list.ListId));
+        }
+    }
+
+    [Fact]
+    public async Task SetStatus_TwoInstancesOnOneList_NoLostUpdateAndOneVersionPerChange()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        await using PostgresBadgeStorage other = await OpenInstanceAsync();
+        IReadOnlyList<StatusListIndex> indexes = await Storage.StatusLists.AllocateIndexesAsync(new(issuer.Id, "revocation", NewListLength: 4096), 300, Ct);
+        string listId = Assert.Single(indexes.Select(i => i.ListId).Distinct(StringComparer.Ordinal));
+        long v0 = (await Storage.StatusLists.GetVersionAsync(listId, Ct))!.Value;
+
+        // Instance A sets the even positions, instance B the odd ones; neighbouring entries share bytes.
+        StatusUpdateResult[] results = await Task.WhenAll(indexes.Select((at, n) =>
+            Task.Run(() => (n % 2 == 0 ? Storage : other).StatusLists.SetStatusAsync(listId, at.Index, 1, n % 2 == 0 ? "a" : "b", Ct), Ct)));
+
+        Assert.All(results, r => Assert.Equal(StatusUpdateOutcome.Updated, r.Outcome));
+        Assert.Equal(Enumerable.Range(1, 300).Select(k => v0 + k), results.Select(r => r.Version!.Value).Order());
+        StatusListRecord list = (await other.StatusLists.GetAsync(listId, Ct))!;
+        Assert.Equal(v0 + 300, list.Version);
+        Assert.All(indexes, at => Assert.Equal(1, list.GetStatus(at.Index)));
+        Assert.Equal(300, Enumerable.Range(0, list.Length).Count(i => list.GetStatus(i) == 1));
+        IReadOnlyList<StatusChangeRecord> changes = await Storage.StatusLists.ListChangesAsync(listId, Ct);
+        Assert.Equal(Enumerable.Range(1, 300).Select(k => v0 + k), changes.Select(c => c.Version).Order());
+    }
+
+    [Fact]
+    public async Task SetStatus_MultiBitEntriesFromTwoInstances_KeepNeighbours()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        await using PostgresBadgeStorage other = await OpenInstanceAsync();
+        // Three-bit entries straddle byte boundaries.
+        IReadOnlyList<StatusListIndex> indexes = await Storage.StatusLists.AllocateIndexesAsync(new(issuer.Id, "message", StatusSize: 3, NewListLength: 64), 64, Ct);
+        string listId = indexes[0].ListId;
+
+        await Task.WhenAll(indexes.Select((at, n) =>
+            Task.Run(() => (n % 2 == 0 ? Storage : other).StatusLists.SetStatusAsync(listId, at.Index, at.Index % 8, "x", Ct), Ct)));
+
+        StatusListRecord list = (await Storage.StatusLists.GetAsync(listId, Ct))!;
+        Assert.All(Enumerable.Range(0, 64), i => Assert.Equal(i % 8, list.GetStatus(i)));
+        Assert.Equal(64 * 3 / 8, list.Bitstring.Length);
+    }
+
+    [Fact]
+    public async Task Credential_SameIdempotencyKeyFromTwoInstances_StoresOneCredential()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        await using PostgresBadgeStorage other = await OpenInstanceAsync();
+        var request = new StatusAllocationRequest(issuer.Id, "revocation", NewListLength: 64);
+        StatusListIndex[] indexes = [.. await Storage.StatusLists.AllocateIndexesAsync(request, 20, Ct)];
+
+        CredentialAddResult[] results = await Task.WhenAll(indexes.Select((at, n) =>
+            Task.Run(() => (n % 2 == 0 ? Storage : other).Credentials.AddAsync(NewCredential(issuer, "shared-key") with { IssuedBy = "k" }, [at], Ct), Ct)));
+
+        CredentialAddResult created = Assert.Single(results, r => r.Created);
+        Assert.All(results, r => Assert.Equal(created.Credential.Id, r.Credential.Id));
+        Assert.Equal(created.Credential with { IssuedBy = null }, await other.Credentials.GetByIdempotencyKeyAsync(issuer.Id, "shared-key", Ct));
+        Assert.Single(await Storage.Credentials.ListAsync(issuer.Id, 100, Ct));
+        // The winner's index is linked and revocable; the losers' indexes stay unused.
+        Assert.Equal(StatusUpdateOutcome.Updated, (await other.StatusLists.SetCredentialStatusAsync(created.Credential.Id, "revocation", 1, "k", Ct)).Outcome);
+        AuditRecord issue = Assert.Single(await Storage.Audit.ListAsync(issuer.Id, 100, null, Ct), a => a.Action == "credential.issue");
+        Assert.Equal(created.Credential.Id, issue.Target);
+    }
+
+    [Fact]
+    public async Task IssuerKeys_ConcurrentRotationFromTwoInstances_LeavesOneCurrentKey()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        await using PostgresBadgeStorage other = await OpenInstanceAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(n => Task.Run(() => (n % 2 == 0 ? Storage : other).Issuers.AddKeyAsync(
+            new IssuerKeyRecord(issuer.Id, $"{issuer.Id}#key-{n}", "Ed25519", "{}", new byte[] { (byte)n }, true, T0.AddMinutes(n)), Ct), Ct)));
+
+        IReadOnlyList<IssuerKeyRecord> keys = await Storage.Issuers.ListKeysAsync(issuer.Id, Ct);
+        Assert.Equal(16, keys.Count);
+        IssuerKeyRecord current = Assert.Single(keys, k => k.IsCurrent);
+        Assert.Equal(keys[^1].KeyId, current.KeyId);
+        Assert.Equal(current.KeyId, (await other.Issuers.GetCurrentKeyAsync(issuer.Id, "Ed25519", Ct))!.KeyId);
+    }
+
+    [Fact]
+    public async Task Audit_UpdateDeleteOrTruncate_RefusedByTheDatabase()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        await Storage.Audit.AppendAsync(new AuditRecord(0, issuer.Id, "admin", "issuer.create", issuer.Id, T0, "req-1", null), Ct);
+        AuditRecord entry = Assert.Single(await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct));
+        Assert.Equal(("admin", "issuer.create", issuer.Id, T0, "req-1"), (entry.Actor, entry.Action, entry.Target, entry.At, entry.RequestId));
+
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync(Ct);
+        foreach (string sql in new[] { "UPDATE audit_log SET actor = 'mallory';", "DELETE FROM audit_log;", "TRUNCATE audit_log;" })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            PostgresException e = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync(Ct));
+            Assert.Contains("append-only", e.MessageText, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(entry, Assert.Single(await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)));
+    }
+
+    [Fact]
+    public async Task Audit_ListNewestFirstWithPaging()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        for (int i = 0; i < 5; i++)
+        {
+            await Storage.Audit.AppendAsync(new AuditRecord(0, issuer.Id, "admin", "a" + i, "t", T0, null, null), Ct);
+        }
+
+        IReadOnlyList<AuditRecord> page1 = await Storage.Audit.ListAsync(issuer.Id, 3, null, Ct);
+        IReadOnlyList<AuditRecord> page2 = await Storage.Audit.ListAsync(issuer.Id, 3, page1[^1].Seq, Ct);
+
+        Assert.Equal(["a4", "a3", "a2"], page1.Select(a => a.Action));
+        Assert.Equal(["a1", "a0"], page2.Select(a => a.Action));
+    }
+
+    [Fact]
+    public async Task AllocateIndex_UsesStoreClock()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+
+        StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 8), Ct);
+
+        StatusListRecord list = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
+        Assert.Equal(Fixture.Time.GetUtcNow(), list.CreatedAt);
+        Assert.Equal(1, list.Version);
+    }
+}
