@@ -14,7 +14,7 @@ using Scalar.AspNetCore;
 WebApplicationBuilder builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 // Errors leave as RFC 9457 problem details; never a stack trace.
-builder.Services.AddProblemDetails();
+builder.Services.AddApiProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
 // The clock is a service so tests can fix it; nothing reads DateTime.UtcNow.

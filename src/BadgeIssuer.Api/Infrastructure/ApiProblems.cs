@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BadgeIssuer.Api.Infrastructure;
@@ -30,6 +31,41 @@ internal static class ApiProblems
     public static readonly ApiProblem RevocationIsPermanent = new("revocation-permanent", StatusCodes.Status409Conflict, "A revoked credential cannot be reinstated.");
     public static readonly ApiProblem NotReady = new("not-ready", StatusCodes.Status503ServiceUnavailable, "The service is not ready.");
     public static readonly ApiProblem IdempotencyKeyInvalid = new("idempotency-key-invalid", StatusCodes.Status400BadRequest, "The Idempotency-Key header is not valid.");
+    public static readonly ApiProblem MethodNotAllowed = new("method-not-allowed", StatusCodes.Status405MethodNotAllowed, "The resource does not support this method.");
+    public static readonly ApiProblem InternalError = new("internal-error", StatusCodes.Status500InternalServerError, "An error occurred while processing the request.");
+
+    // Problems the framework writes (no route, wrong method, a query parameter that does not bind, an unhandled
+    // exception) carry the same stable type and code as ours, chosen by status.
+    private static readonly Dictionary<int, ApiProblem> s_byStatus = new()
+    {
+        [StatusCodes.Status400BadRequest] = InvalidRequest,
+        [StatusCodes.Status404NotFound] = NotFound,
+        [StatusCodes.Status405MethodNotAllowed] = MethodNotAllowed,
+        [StatusCodes.Status413PayloadTooLarge] = BodyTooLarge,
+        [StatusCodes.Status415UnsupportedMediaType] = UnsupportedMediaType,
+        [StatusCodes.Status500InternalServerError] = InternalError,
+    };
+
+    /// <summary>
+    /// RFC 9457 problem details for every error response. A bad request the framework detects (e.g. <c>?limit=abc</c>)
+    /// is a 400, not an unhandled exception; its message, which names the handler's parameter types, stays in the log.
+    /// </summary>
+    public static IServiceCollection AddApiProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            Microsoft.AspNetCore.Mvc.ProblemDetails details = context.ProblemDetails;
+            if (!details.Extensions.ContainsKey("code") && details.Status is int status && s_byStatus.TryGetValue(status, out ApiProblem? problem))
+            {
+                details.Type = problem.Type;
+                details.Title = problem.Title;
+                details.Extensions["code"] = problem.Code;
+            }
+        });
+        services.Configure<ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        return services;
+    }
 
     internal sealed record ApiProblem(string Code, int Status, string Title)
     {

@@ -27,14 +27,27 @@ internal static class RequestJson
             return (null, ApiProblems.MalformedBody.Result("The request body is empty."));
         }
 
+        // JSON text is UTF-8 (RFC 8259 §8.1); the parser checks string contents only when they are read, so check it all here.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return (null, ApiProblems.MalformedBody.Result("The body is not valid UTF-8."));
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            // Duplicate members are refused: parsers disagree on which one wins, and a signed credential must mean one thing.
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
             return (null, ApiProblems.MalformedBody.Result("The body is not valid JSON: " + e.Message));
+        }
+
+        if (!HasReadableStrings(document.RootElement))
+        {
+            document.Dispose();
+            return (null, ApiProblems.MalformedBody.Result("The body has a string with an unpaired surrogate escape (\\uD800-\\uDFFF)."));
         }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -44,6 +57,47 @@ internal static class RequestJson
         }
 
         return (document, null);
+    }
+
+    // Every member name and string value decodes to UTF-16; "\uD800" alone parses as JSON but cannot be read. Depth is bounded by MaxDepth.
+    private static bool HasReadableStrings(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (JsonProperty property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!HasReadableStrings(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (JsonElement item in element.EnumerateArray())
+                    {
+                        if (!HasReadableStrings(item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     public static bool IsJson(string? contentType) =>

@@ -45,6 +45,12 @@ internal static class SvgBaking
     {
         string text = Decode(svg, out _);
         Scan scan = ScanDocument(text);
+        if (scan.Credentials.Count > 1)
+        {
+            // BAKE-6: at most one; as for PNG, two credentials in one image is ambiguous, so neither is trusted.
+            throw new BakingException(BakingErrorReason.DuplicateCredential, "The SVG carries more than one openbadges:credential element.", scan.Credentials[1].Start);
+        }
+
         return scan.Payload switch
         {
             null => throw new BakingException(BakingErrorReason.CredentialNotFound, "The SVG has no openbadges:credential element in namespace " + OpenBadgesNamespace + "."),

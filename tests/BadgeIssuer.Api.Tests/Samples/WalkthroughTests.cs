@@ -99,21 +99,21 @@ public sealed class WalkthroughTests
     }
 
     /// <summary>src/BadgeIssuer.Api/bin/&lt;Configuration&gt;/&lt;tfm&gt;/BadgeIssuer.Api.dll, configuration and tfm as this test assembly's.</summary>
-    private static string ServiceDll()
+    internal static string ServiceDll()
     {
         var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         string configuration = tfm.Parent!.Name;
         return Path.Combine(NodeInterop.RepoRoot, "src", "BadgeIssuer.Api", "bin", configuration, tfm.Name, "BadgeIssuer.Api.dll");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static Process Start(string program, IReadOnlyList<string> arguments, string workingDirectory, StringBuilder log, Dictionary<string, string> environment)
+    internal static Process Start(string program, IReadOnlyList<string> arguments, string workingDirectory, StringBuilder log, Dictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -164,7 +164,7 @@ public sealed class WalkthroughTests
         }
     }
 
-    private static async Task WaitUntilReadyAsync(Process service, string baseUrl, StringBuilder log)
+    internal static async Task WaitUntilReadyAsync(Process service, string baseUrl, StringBuilder log)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();

@@ -363,6 +363,17 @@ public sealed class BakedBadgeTests
     }
 
     [Fact]
+    public void Unbake_SvgWithTwoCredentials_ReportsDuplicate()
+    {
+        const string Svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\">"
+            + "<openbadges:credential verify=\"a.b.c\"/><openbadges:credential><![CDATA[{\"forged\":true}]]></openbadges:credential></svg>";
+
+        var ex = Assert.Throws<BakingException>(() => BakedBadge.Unbake(Encoding.UTF8.GetBytes(Svg)));
+
+        Assert.Equal(BakingErrorReason.DuplicateCredential, ex.Reason);
+    }
+
+    [Fact]
     public void Unbake_SvgOb2Namespace_IsNotACredential()
     {
         byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"x\"/></svg>"u8.ToArray();

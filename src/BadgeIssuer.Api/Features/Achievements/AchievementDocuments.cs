@@ -60,10 +60,14 @@ internal static class AchievementDocuments
                 {
                     violations.Add(new("/image", "A data: image must be image/png or image/svg+xml and its bytes must be that format."));
                 }
+                else if (BadgeImages.Problem(imageBytes!, detected) is { } problem)
+                {
+                    violations.Add(new("/image", problem));
+                }
             }
-            else if (!RequestJson.IsAbsoluteUri(imageId))
+            else if (!RequestJson.IsAbsoluteUri(imageId) || !(imageId.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || imageId.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
             {
-                violations.Add(new("/image", "image must be an absolute URL or a data: URI."));
+                violations.Add(new("/image", "image must be an absolute http(s) URL or a data: URI."));
             }
         }
 
@@ -256,5 +260,63 @@ internal static class DataUri
 
         error = string.Empty;
         return true;
+    }
+}
+
+/// <summary>
+/// Checks an achievement's own image before it is stored: it is baked into every download of its credentials, so it must
+/// be an image the baker accepts (a well-formed PNG with good CRCs; UTF-8 SVG without DTD declarations), and an SVG
+/// must not carry active content (scripts, event handlers, foreignObject, javascript: URLs) to the learners who open it.
+/// </summary>
+internal static class BadgeImages
+{
+    public static string? Problem(byte[] image, BadgeImageFormat format)
+    {
+        try
+        {
+            BakedBadge.Bake(image, "{}", format);
+        }
+        catch (BakingException e)
+        {
+            return $"The image cannot carry a baked credential ({e.Reason}).";
+        }
+
+        return format == BadgeImageFormat.Svg ? ActiveSvgContent(image) : null;
+    }
+
+    private static string? ActiveSvgContent(byte[] svg)
+    {
+        // Well-formed and DTD-free by now (the baker checked); the DOCTYPE, if any, only names an external DTD.
+        var settings = new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore, XmlResolver = null };
+        using var reader = System.Xml.XmlReader.Create(new MemoryStream(svg, writable: false), settings);
+        while (reader.Read())
+        {
+            if (reader.NodeType != System.Xml.XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            if (reader.LocalName.Equals("script", StringComparison.OrdinalIgnoreCase) || reader.LocalName.Equals("foreignObject", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"An SVG image must not contain <{reader.LocalName}>.";
+            }
+
+            while (reader.MoveToNextAttribute())
+            {
+                if (reader.LocalName.StartsWith("on", StringComparison.OrdinalIgnoreCase))
+                {
+                    return $"An SVG image must not have event handler attributes ({reader.Name}).";
+                }
+
+                // Browsers ignore ASCII whitespace and controls inside a URL scheme ("java\tscript:").
+                string value = string.Concat(reader.Value.Where(c => c > ' ')).ToLowerInvariant();
+                if (value.Contains("javascript:", StringComparison.Ordinal) || value.Contains("vbscript:", StringComparison.Ordinal))
+                {
+                    return $"An SVG image must not link to script ({reader.Name}).";
+                }
+            }
+        }
+
+        return null;
     }
 }

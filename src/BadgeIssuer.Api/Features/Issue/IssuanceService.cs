@@ -9,6 +9,7 @@ using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Schemas;
 using BadgeIssuer.JsonLd;
+using BadgeIssuer.JsonLd.Canonicalization;
 using BadgeIssuer.Storage;
 
 namespace BadgeIssuer.Api.Features.Issue;
@@ -150,6 +151,11 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         catch (JsonLdException e)
         {
             return new IssueOutcome(null, false, ProblemKind.JsonLd, "JSON-LD processing failed (" + e.SpecCode + "): " + e.Message);
+        }
+        catch (RdfcWorkLimitExceededException)
+        {
+            // A poison graph (many alike blank nodes): refused once canonicalization has done its bounded work.
+            return new IssueOutcome(null, false, ProblemKind.JsonLd, "RDF canonicalization exceeded its work limit: the credential has too many indistinguishable blank nodes to sign.");
         }
         catch (UnsupportedAlgorithmException e)
         {

@@ -178,7 +178,7 @@ internal static class IssueApi
             string? purpose = item.ValueKind switch
             {
                 JsonValueKind.String => item.GetString(),
-                JsonValueKind.Object when item.TryGetProperty("statusPurpose", out JsonElement p) && p.ValueKind == JsonValueKind.String => p.GetString(),
+                JsonValueKind.Object when item.TryGetProperty("statusPurpose", out JsonElement p) => p.ValueKind == JsonValueKind.String ? p.GetString() : null,
                 JsonValueKind.Object => "revocation",
                 _ => null,
             };
