@@ -23,7 +23,7 @@ public sealed class LoadOptions
           --batch-size N        awards per POST /awards/batch (default 100)
           --issue-status        issue: ask for a revocation status entry (options.credentialStatus), as awards get;
                                 same as --scenario issue+status
-          --verify-file FILE    body for the verify scenario (default: a signed OB 3.0 spec example)
+          --verify-file FILE    body for the verify scenario (default: a credential the service awards in setup)
           --if-none-match       status-list: send the list's ETag, so the answer is 304 (counted as success)
           --server-pid PID      also report the server process's CPU use during the measurement
           --json FILE           write the result as JSON
