@@ -23,6 +23,7 @@ namespace BadgeIssuer.Api.Tests.MultiInstance;
 /// list's version equal to its recorded changes. Loopback only; the load stops by itself at the count or the time limit.
 /// Needs <c>BADGEISSUER_TEST_POSTGRES</c> (an admin connection string; <c>.ci/run</c> starts a server), else skipped.
 /// </summary>
+[Collection(MultiInstanceRunsAlone.Name)]
 public sealed class MultiInstanceTests
 {
     private const string PostgresVariable = "BADGEISSUER_TEST_POSTGRES";
@@ -677,4 +678,11 @@ public sealed class MultiInstanceTests
             return JsonDocument.Parse(content);
         }
     }
+}
+
+/// <summary>The multi-instance load runs alone (after the parallel collections), so it neither starves nor is starved by other tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MultiInstanceRunsAlone
+{
+    public const string Name = "Multi-instance load";
 }
