@@ -23,6 +23,7 @@ internal sealed record PublishedStatusList(byte[] Body, string ETag, long Versio
 internal sealed class StatusListPublisher(IBadgeStorage storage, IssuerService issuers, PublicUrls urls, IOptions<BadgeIssuerOptions> options)
 {
     private readonly ConcurrentDictionary<(string ListId, bool Jwt), PublishedStatusList> _cache = new();
+    private readonly ConcurrentDictionary<(string ListId, bool Jwt), Task<PublishedStatusList?>> _signing = new();
 
     public async Task<PublishedStatusList?> GetAsync(string listId, bool jwt, CancellationToken cancellationToken)
     {
@@ -32,18 +33,48 @@ internal sealed class StatusListPublisher(IBadgeStorage storage, IssuerService i
             return null;
         }
 
-        if (_cache.TryGetValue((listId, jwt), out PublishedStatusList? cached) && cached.Version >= version)
+        while (true)
         {
-            return cached;
-        }
+            if (_cache.TryGetValue((listId, jwt), out PublishedStatusList? cached) && cached.Version >= version)
+            {
+                return cached;
+            }
 
-        StatusListRecord? record = await storage.StatusLists.GetAsync(listId, cancellationToken);
+            // One signing per list and form at a time: readers that arrive while a new version is being signed wait
+            // for that copy instead of each signing it again. A copy older than the version this reader saw (the
+            // signing started before the change) sends it round again.
+            Task<PublishedStatusList?> signing = _signing.GetOrAdd((listId, jwt), key => SignLatestAsync(key.ListId, key.Jwt));
+            PublishedStatusList? published;
+            try
+            {
+                published = await signing.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                if (signing.IsCompleted)
+                {
+                    _signing.TryRemove(new KeyValuePair<(string, bool), Task<PublishedStatusList?>>((listId, jwt), signing));
+                }
+            }
+
+            if (published is null || published.Version >= version)
+            {
+                return published;
+            }
+        }
+    }
+
+    private async Task<PublishedStatusList?> SignLatestAsync(string listId, bool jwt)
+    {
+        // Not the caller's token: other readers wait for this result too.
+        await Task.Yield();
+        StatusListRecord? record = await storage.StatusLists.GetAsync(listId, CancellationToken.None);
         if (record is null)
         {
             return null;
         }
 
-        IssuerSigning issuer = await issuers.GetSigningAsync(record.IssuerId, cancellationToken)
+        IssuerSigning issuer = await issuers.GetSigningAsync(record.IssuerId, CancellationToken.None)
             ?? throw new InvalidOperationException("The status list's issuer is gone.");
         PublishedStatusList published = Sign(record, issuer, jwt);
         _cache.AddOrUpdate((listId, jwt), published, (_, existing) => existing.Version >= published.Version ? existing : published);
