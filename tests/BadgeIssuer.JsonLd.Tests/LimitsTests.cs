@@ -24,6 +24,20 @@ public class LimitsTests
         Assert.Equal(JsonLdErrorCode.ResourceLimitExceeded, ex.Code);
     }
 
+    // Found by fuzzing: JsonDocument parses these and throws InvalidOperationException only when the string is read.
+    [Theory]
+    [InlineData(new byte[] { 0xC3, 0x28 })]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'d', (byte)'8', (byte)'0', (byte)'0' })]
+    public void Unreadable_string_fails_as_loading_document_failed(byte[] text)
+    {
+        byte[] json = [.. "{\"@context\": {\"@vocab\": \"http://example.org/\"}, \"name\": \""u8, .. text, .. "\"}"u8];
+        using JsonDocument doc = JsonDocument.Parse(json);
+
+        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
+
+        Assert.Equal(JsonLdErrorCode.LoadingDocumentFailed, ex.Code);
+    }
+
     [Fact]
     public void Nesting_within_the_limit_expands()
     {

@@ -43,6 +43,11 @@ internal static class RequestJson
         {
             return (null, ApiProblems.MalformedBody.Result("The body is not valid JSON: " + e.Message));
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate check reads member names: an unpaired surrogate escape in one fails here, not as JsonException.
+            return (null, ApiProblems.MalformedBody.Result("The body has a member name with an unpaired surrogate escape (\\uD800-\\uDFFF)."));
+        }
 
         if (!HasReadableStrings(document.RootElement))
         {

@@ -347,21 +347,15 @@ public static partial class EddsaRdfc2022
             return false;
         }
 
-        try
-        {
-            byte[] bytes = SimpleBase.Base58.Bitcoin.Decode(proofValue.AsSpan(1));
-            if (bytes.Length != SignatureLength)
-            {
-                return false;
-            }
-
-            bytes.CopyTo(signature);
-            return true;
-        }
-        catch (ArgumentException)
+        // Non-alphabet (including non-ASCII) characters are refused before decoding; SimpleBase threw IndexOutOfRangeException on them.
+        byte[]? bytes = Internal.Base58Btc.Decode(proofValue.AsSpan(1));
+        if (bytes is null || bytes.Length != SignatureLength)
         {
             return false;
         }
+
+        bytes.CopyTo(signature);
+        return true;
     }
 
     private static ProofDescription Describe(JsonElement proof)

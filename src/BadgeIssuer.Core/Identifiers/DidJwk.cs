@@ -76,7 +76,7 @@ public static class DidJwk
             error = ResolutionError.None;
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             error = ResolutionError.InvalidIdentifier;
             return false;

@@ -168,6 +168,10 @@ public sealed class VcJwtVerifier
         }
     }
 
+    // The duplicate-member check unescapes member names, so an unpaired "\\ud800" in a name surfaces from Parse itself
+    // as InvalidOperationException rather than JsonException (found by fuzzing).
+    private static bool IsUnparsable(Exception ex) => ex is JsonException or InvalidOperationException;
+
     private bool ReadHeader(Token token, VcJwtVerificationResult result, bool allowJoseCose)
     {
         JsonDocument header;
@@ -175,9 +179,16 @@ public sealed class VcJwtVerifier
         {
             header = JsonDocument.Parse(Base64Url.DecodeFromUtf8(token.HeaderPart), _headerOptions);
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsUnparsable(ex))
         {
             result.Fail(VcJwtFailure.InvalidHeader, "The header is not valid JSON (or has duplicate members).");
+            return false;
+        }
+
+        if (!JsonStrings.AreReadable(header.RootElement))
+        {
+            header.Dispose();
+            result.Fail(VcJwtFailure.InvalidHeader, "The header has a string that is not valid UTF-8 or holds an unpaired surrogate.");
             return false;
         }
 
@@ -364,9 +375,15 @@ public sealed class VcJwtVerifier
         {
             payload = JsonDocument.Parse(Base64Url.DecodeFromUtf8(token.PayloadPart), _payloadOptions);
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsUnparsable(ex))
         {
             return result.Fail(VcJwtFailure.InvalidPayload, "The payload is not valid JSON, too deep, or has duplicate members.");
+        }
+
+        if (!JsonStrings.AreReadable(payload.RootElement))
+        {
+            payload.Dispose();
+            return result.Fail(VcJwtFailure.InvalidPayload, "The payload has a string that is not valid UTF-8 or holds an unpaired surrogate.");
         }
 
         result.SetPayload(payload);

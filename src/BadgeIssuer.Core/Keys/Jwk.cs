@@ -87,9 +87,16 @@ public static class Jwk
     {
         try
         {
-            return JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
+            JsonDocument document = JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
+            if (!Internal.JsonStrings.AreReadable(document.RootElement))
+            {
+                document.Dispose();
+                throw new KeyFormatException(KeyFormatError.InvalidEncoding, "The JWK has a string that is not valid UTF-8 or holds an unpaired surrogate.");
+            }
+
+            return document;
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw new KeyFormatException(KeyFormatError.InvalidEncoding, "The JWK is not a JSON object.", ex);
         }

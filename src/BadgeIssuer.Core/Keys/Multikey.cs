@@ -165,17 +165,10 @@ public static class Multikey
             return body.IsEmpty ? KeyFormatError.InvalidEncoding : KeyFormatError.WrongLength;
         }
 
-        try
-        {
-            return Base58.Bitcoin.TryDecode(body, destination, out length)
-                ? KeyFormatError.None
-                : KeyFormatError.InvalidEncoding;
-        }
-        catch (ArgumentException)
-        {
-            // SimpleBase reports characters outside the alphabet with an ArgumentException.
-            return KeyFormatError.InvalidEncoding;
-        }
+        // Characters outside the alphabet are refused before SimpleBase sees them (non-ASCII ones made it throw IndexOutOfRangeException).
+        return Internal.Base58Btc.TryDecode(body, destination, out length)
+            ? KeyFormatError.None
+            : KeyFormatError.InvalidEncoding;
     }
 
     internal static KeyFormatException Error(KeyFormatError error, string what) => new(error, error switch

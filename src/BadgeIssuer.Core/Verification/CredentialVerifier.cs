@@ -174,6 +174,12 @@ public sealed partial class CredentialVerifier
         using (document)
         {
             JsonElement credential = document.RootElement;
+            if (!Internal.JsonStrings.AreReadable(credential))
+            {
+                run.Add(CheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a string holds an unpaired surrogate escape");
+                return Unread(format, run);
+            }
+
             if (credential.ValueKind != JsonValueKind.Object)
             {
                 run.Add(CheckNames.Parse, CheckStatus.Failed, "the credential is not a JSON object");

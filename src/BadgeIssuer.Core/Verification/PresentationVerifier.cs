@@ -130,6 +130,13 @@ public sealed class PresentationVerifier
             return new PresentationVerificationReport("json", checks, [], null, null);
         }
 
+        if (!Internal.JsonStrings.AreReadable(document.RootElement))
+        {
+            document.Dispose();
+            checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a string holds an unpaired surrogate escape"));
+            return new PresentationVerificationReport("json", checks, [], null, null);
+        }
+
         using (document)
         {
             JsonElement root = document.RootElement;
@@ -185,7 +192,7 @@ public sealed class PresentationVerifier
         {
             headerDocument = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, $"the JWS header is not valid JSON: {ex.Message}"));
             return new PresentationVerificationReport(format, checks, [], null, null);
@@ -197,9 +204,16 @@ public sealed class PresentationVerifier
             {
                 payloadDocument = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
                 checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, $"the JWT payload is not valid JSON: {ex.Message}"));
+                return new PresentationVerificationReport(format, checks, [], null, null);
+            }
+
+            if (!Internal.JsonStrings.AreReadable(payloadDocument.RootElement))
+            {
+                payloadDocument.Dispose();
+                checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, "the JWT payload has a string with an unpaired surrogate escape"));
                 return new PresentationVerificationReport(format, checks, [], null, null);
             }
 

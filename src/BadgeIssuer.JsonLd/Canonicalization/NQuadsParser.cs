@@ -359,12 +359,14 @@ internal sealed class NQuadsParser
             }
         }
 
-        int cp = int.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        // Eight hex digits can exceed int.MaxValue (\\UFFFFFFFF): parse unsigned, then range-check (found by fuzzing).
+        uint value = uint.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
         {
             throw Error($"escape \\{_text[_pos + 1]}{hex} is not a Unicode scalar value");
         }
 
+        int cp = (int)value;
         if (cp < 0x10000)
         {
             _buffer.Append((char)cp);

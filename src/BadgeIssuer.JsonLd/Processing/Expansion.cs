@@ -8,9 +8,11 @@ internal sealed partial class ExpansionRun
 {
     public List<object?> ExpandDocument(JsonElement input)
     {
+        JsonText.EnsureReadable(input);
         ActiveContext active = RootContexts.Get(_options);
         if (_options.ExpandContext is JsonElement expandContext)
         {
+            JsonText.EnsureReadable(expandContext);
             JsonElement ctx = expandContext.ValueKind == JsonValueKind.Object && expandContext.TryGetProperty(Keywords.Context, out JsonElement inner)
                 ? inner
                 : expandContext;

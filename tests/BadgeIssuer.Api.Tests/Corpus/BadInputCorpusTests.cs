@@ -57,7 +57,9 @@ public sealed class BadInputCorpusTests
     public async Task Corpus_RealProcess_SmokeSubsetAndServerLimits()
     {
         using var service = await ServiceProcess.StartAsync(("BadgeIssuer__Bootstrap__ApiKey", BadgeIssuerApplication.ApiKey));
-        using var client = new HttpClient { BaseAddress = new Uri(service.BaseUrl), Timeout = Timeout.InfiniteTimeSpan };
+        // A fresh connection per request: after refusing a body (413) Kestrel closes the connection, and a pooled one could
+        // be picked up just as it closes.
+        using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { BaseAddress = new Uri(service.BaseUrl), Timeout = Timeout.InfiniteTimeSpan };
         var runner = new CorpusRunner(client, BadgeIssuerApplication.ApiKey);
         await runner.SetUpAsync();
         Dictionary<string, string> before = await CorpusRunner.SnapshotAsync(service.DataDirectory);

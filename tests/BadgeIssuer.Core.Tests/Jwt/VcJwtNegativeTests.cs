@@ -43,6 +43,29 @@ public class VcJwtNegativeTests
     }
 
     [Fact]
+    public void SignedPayloadWithUnpairedSurrogate_IsInvalidPayload()
+    {
+        // JsonDocument parses "\ud800" and throws only when the string is read; a signer of its own key can send it.
+        using Ed25519KeyPair key = Ed25519KeyPair.Generate();
+
+        using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", Payload(extra: ",\"name\":\"\\ud800\"")));
+
+        Assert.Equal(VcJwtFailure.InvalidPayload, result.Failure);
+    }
+
+    [Fact]
+    public void HeaderWithInvalidUtf8_IsInvalidHeader()
+    {
+        // Found by fuzzing: an InvalidOperationException escaped from reading the header's strings.
+        byte[] header = [.. "{\"alg\":\"EdDSA\",\"kid\":\""u8, 0xAF, .. "\"}"u8];
+        string token = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Payload())) + ".AAAA";
+
+        using VcJwtVerificationResult result = Verify(token);
+
+        Assert.Equal(VcJwtFailure.InvalidHeader, result.Failure);
+    }
+
+    [Fact]
     public void Hs256_SignedWithRsaPublicKeyAsSecret_IsRefused()
     {
         // Classic algorithm confusion: HMAC keyed with the (public) RSA key bytes.

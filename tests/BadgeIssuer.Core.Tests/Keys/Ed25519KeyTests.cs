@@ -85,6 +85,7 @@ public class Ed25519KeyTests
     [InlineData("", KeyFormatError.InvalidEncoding)]
     [InlineData("u7QE", KeyFormatError.UnsupportedMultibase)]
     [InlineData("z0OIl", KeyFormatError.InvalidEncoding)] // not in the Bitcoin alphabet
+    [InlineData("z6Mk\u00e9\uFFFD", KeyFormatError.InvalidEncoding)] // non-ASCII (SimpleBase threw IndexOutOfRangeException; found by fuzzing)
     public void DecodePublicKey_BadMultibase_IsRefused(string value, KeyFormatError expected)
     {
         var ex = Assert.Throws<KeyFormatException>(() => Multikey.DecodeEd25519PublicKey(value));

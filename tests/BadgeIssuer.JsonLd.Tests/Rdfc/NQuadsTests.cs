@@ -164,6 +164,7 @@ public sealed class NQuadsTests
     [InlineData("<urn:ex:s> _:p <urn:ex:o> .", 1, "predicate")]
     [InlineData("<urn:ex:s> <urn:ex:p> \"o\"@ .", 1, "language tag")]
     [InlineData("<urn:ex:s> <urn:ex:p> \"o\"@en-- .", 1, "language tag")]
+    [InlineData("<urn:ex:s\\UFFFFFFFF> <urn:ex:p> <urn:ex:o> .", 1, "not a Unicode scalar value")] // overflowed int (found by fuzzing)
     [InlineData("<urn:ex:s> <urn:ex:p> \"o\"^<urn:ex:dt> .", 1, "'^^<'")]
     [InlineData("<urn:ex:s> <urn:ex:p> \"\\uD800\" .", 1, "not a Unicode scalar value")]
     [InlineData("<urn:ex:s> <urn:ex:p> \"\\u12G4\" .", 1, "hex digit")]
