@@ -1,4 +1,5 @@
 using BadgeIssuer.Api.Features.Achievements;
+using BadgeIssuer.Api.Features.Admin;
 using BadgeIssuer.Api.Features.Credentials;
 using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Issuers;
@@ -26,6 +27,8 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 // Configuration, data directory, key vault, SQLite storage and the first-start bootstrap.
 builder.Services.AddBadgeIssuerCore();
 builder.Services.AddApiKeyAuthentication();
+// Re-wrapping issuer keys under a new key-encryption key: once at start and on demand.
+builder.Services.AddKekAdministration();
 
 builder.Services.AddIssuers();
 builder.Services.AddTenancy();
@@ -72,6 +75,7 @@ app.MapGet("/readyz", async (Bootstrap bootstrap, IBadgeStorage storage, Cancell
 
 app.MapIssuers();
 app.MapTenancy();
+app.MapKekAdministration();
 app.MapAchievements();
 app.MapIssue();
 app.MapAwards();

@@ -17,7 +17,17 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
     public const string BaseUrl = "http://localhost";
     public const string IssuerId = "did:web:localhost:issuers:default";
 
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("badgeissuer-test-").FullName;
+    private string? _dataDirectory;
+
+    /// <summary>A fresh temporary directory unless set (a restart test points several instances at one directory).</summary>
+    public string DataDirectory
+    {
+        get => _dataDirectory ??= Directory.CreateTempSubdirectory("badgeissuer-test-").FullName;
+        init => _dataDirectory = value;
+    }
+
+    /// <summary>Leave the data directory behind on dispose (the test deletes it after its last instance).</summary>
+    public bool KeepDataDirectory { get; init; }
 
     public MutableTimeProvider Clock { get; } = new(Now);
 
@@ -45,6 +55,11 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (KeepDataDirectory || _dataDirectory is null)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -14,4 +14,6 @@ namespace BadgeIssuer.Api.Infrastructure;
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.CreatedApiKey))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.ApiKeyList))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.AuditPage))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Admin.RewrapReport))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -19,6 +19,18 @@ internal sealed class BadgeIssuerOptions
     /// <summary>File holding the base64 key-encryption key; default <c>&lt;DataDirectory&gt;/kek.key</c>, generated on first start.</summary>
     public string? KeyEncryptionKeyFile { get; set; }
 
+    /// <summary>
+    /// Earlier key-encryption keys (base64 of 32 bytes each), still accepted to unwrap keys wrapped under them until
+    /// they are re-wrapped under the current one. During a rolling rotation, also the next key (see the README).
+    /// </summary>
+    public List<string> PreviousKeyEncryptionKeys { get; set; } = [];
+
+    /// <summary>Files holding earlier key-encryption keys (as <see cref="KeyEncryptionKeyFile"/>).</summary>
+    public List<string> PreviousKeyEncryptionKeyFiles { get; set; } = [];
+
+    /// <summary>Re-wrap, in the background after start, every issuer key not under the current key-encryption key.</summary>
+    public bool RewrapKeysAtStart { get; set; } = true;
+
     public BootstrapOptions Bootstrap { get; set; } = new();
 
     /// <summary>Most awards in one <c>POST /awards/batch</c>.</summary>
@@ -115,6 +127,11 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.KeyEncryptionKey is { } kek && !KeyVault.TryDecodeKek(kek, out _))
         {
             failures.Add("BadgeIssuer:KeyEncryptionKey must be the base64 of 32 bytes.");
+        }
+
+        if (options.PreviousKeyEncryptionKeys.Any(previous => !KeyVault.TryDecodeKek(previous, out _)))
+        {
+            failures.Add("Every BadgeIssuer:PreviousKeyEncryptionKeys entry must be the base64 of 32 bytes.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
