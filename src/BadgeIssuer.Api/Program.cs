@@ -3,6 +3,7 @@ using BadgeIssuer.Api.Features.Admin;
 using BadgeIssuer.Api.Features.Credentials;
 using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Features.OAuth;
 using BadgeIssuer.Api.Features.Status;
 using BadgeIssuer.Api.Features.Tenancy;
 using BadgeIssuer.Api.Features.Verify;
@@ -26,6 +27,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 
 // Configuration, data directory, key vault, SQLite storage and the first-start bootstrap.
 builder.Services.AddBadgeIssuerCore();
+// Bearer API keys and OAuth access tokens (JWTs from POST /oauth/token) on every protected endpoint.
 builder.Services.AddApiKeyAuthentication();
 // Re-wrapping issuer keys under a new key-encryption key: once at start and on demand.
 builder.Services.AddKekAdministration();
@@ -75,6 +77,7 @@ app.MapGet("/readyz", async (Bootstrap bootstrap, IBadgeStorage storage, Cancell
 
 app.MapIssuers();
 app.MapTenancy();
+app.MapOAuth();
 app.MapKekAdministration();
 app.MapAchievements();
 app.MapIssue();

@@ -66,12 +66,14 @@ public sealed class KekRotationTests : IDisposable
     [Fact]
     public async Task Rotation_PreviousKekThenRewrapThenNewKekAlone_KeepsIssuingAndVerifying()
     {
-        string achievementId, oldCredential;
+        string achievementId, oldCredential, tokenUnderA;
         using (BadgeIssuerApplication a = Start(s_kekA))
         {
             using HttpClient admin = a.CreateAuthorizedClient();
             achievementId = await IssuingApiTests.CreateAchievementAsync(admin);
             oldCredential = (string)(await IssuingApiTests.AwardAsync(admin, achievementId))["credentialId"]!;
+            (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "manage");
+            tokenUnderA = await OAuth.TokenAsync(a, clientId, secret);
             Assert.All(await StoredKekIdsAsync(a), id => Assert.Equal(KekId(s_kekA), id));
         }
 
@@ -82,6 +84,11 @@ public sealed class KekRotationTests : IDisposable
             Assert.True(await VerifiesAsync(admin, oldCredential));
             midCredential = (string)(await IssuingApiTests.AwardAsync(admin, achievementId))["credentialId"]!;
             Assert.True(await VerifiesAsync(admin, midCredential));
+
+            // Access tokens signed under the previous KEK stay valid for their lifetime.
+            using HttpClient tokenClient = OAuth.WithBearer(both, tokenUnderA);
+            using HttpResponseMessage withOldToken = await tokenClient.GetAsync("/issuers/default/api-keys", Ct);
+            Assert.Equal(HttpStatusCode.OK, withOldToken.StatusCode);
 
             Assert.All(await StoredKekIdsAsync(both), id => Assert.Equal(KekId(s_kekA), id));
             using HttpResponseMessage response = await admin.PostAsync("/admin/kek/rewrap", null, Ct);
@@ -107,6 +114,11 @@ public sealed class KekRotationTests : IDisposable
         Assert.True(await VerifiesAsync(client, oldCredential));
         Assert.True(await VerifiesAsync(client, midCredential));
         Assert.True(await VerifiesAsync(client, newCredential));
+
+        // The previous KEK is gone, and with it the tokens signed under it.
+        using HttpClient stale = OAuth.WithBearer(b, tokenUnderA);
+        using HttpResponseMessage refused = await stale.GetAsync("/issuers/default/api-keys", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Fact]

@@ -33,6 +33,8 @@ internal sealed class BadgeIssuerOptions
 
     public BootstrapOptions Bootstrap { get; set; } = new();
 
+    public OAuthOptions OAuth { get; set; } = new();
+
     /// <summary>Most awards in one <c>POST /awards/batch</c>.</summary>
     public int MaxBatchSize { get; set; } = 1000;
 
@@ -68,6 +70,19 @@ internal sealed class BootstrapOptions
     public string IssuerSlug { get; set; } = "default";
 }
 
+/// <summary>OAuth 2.0 client credentials (<c>POST /oauth/token</c>) and the access tokens it issues.</summary>
+internal sealed class OAuthOptions
+{
+    /// <summary>Access token lifetime (<c>expires_in</c>), 60 s to 1 day.</summary>
+    public int AccessTokenLifetimeSeconds { get; set; } = 600;
+
+    /// <summary>The <c>aud</c> of access tokens, checked on use; default: the public base URL.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Tolerance for <c>exp</c>, <c>nbf</c> and <c>iat</c> between instances' clocks, 0 to 300 s.</summary>
+    public int ClockSkewSeconds { get; set; } = 30;
+}
+
 internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuerOptions>
 {
     public ValidateOptionsResult Validate(string? name, BadgeIssuerOptions options)
@@ -87,6 +102,11 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.Bootstrap.ApiKey is { } key && (key.Length < 24 || key.Length > 256 || key.Any(char.IsWhiteSpace)))
         {
             failures.Add("BadgeIssuer:Bootstrap:ApiKey must be 24 to 256 characters without whitespace.");
+        }
+        else if (options.Bootstrap.ApiKey is { } jwtLike && AccessTokens.LooksLikeJwt(jwtLike))
+        {
+            // Bearer credentials shaped like a JWS are checked as access tokens, never looked up as keys.
+            failures.Add("BadgeIssuer:Bootstrap:ApiKey must not look like a JWT (eyJ… with two dots).");
         }
 
         if (options.Bootstrap.IssuerDidMethod is not ("web" or "key"))
@@ -132,6 +152,21 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.PreviousKeyEncryptionKeys.Any(previous => !KeyVault.TryDecodeKek(previous, out _)))
         {
             failures.Add("Every BadgeIssuer:PreviousKeyEncryptionKeys entry must be the base64 of 32 bytes.");
+        }
+
+        if (options.OAuth.AccessTokenLifetimeSeconds is < 60 or > 86_400)
+        {
+            failures.Add("BadgeIssuer:OAuth:AccessTokenLifetimeSeconds must be between 60 and 86400.");
+        }
+
+        if (options.OAuth.ClockSkewSeconds is < 0 or > 300)
+        {
+            failures.Add("BadgeIssuer:OAuth:ClockSkewSeconds must be between 0 and 300.");
+        }
+
+        if (options.OAuth.Audience is { } audience && (audience.Length is 0 or > 256 || audience.Any(char.IsWhiteSpace)))
+        {
+            failures.Add("BadgeIssuer:OAuth:Audience must be 1-256 characters without whitespace.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -125,6 +125,16 @@ internal sealed class KeyVault
     /// <summary>Whether this vault holds the KEK with hex id <paramref name="kekId"/>.</summary>
     public bool Knows(string? kekId) => kekId is not null && _keks.ContainsKey(kekId);
 
+    /// <summary>
+    /// A 32-byte key for another purpose, derived from each KEK with HKDF-SHA256 (RFC 5869) under
+    /// <paramref name="purpose"/> as the info label: the current KEK's first. The KEK itself never signs or MACs.
+    /// </summary>
+    public IReadOnlyList<(string KekId, byte[] Key)> DeriveKeys(string purpose)
+    {
+        byte[] info = Encoding.UTF8.GetBytes(purpose);
+        return [.. _keks.Select(pair => (pair.Key, HKDF.DeriveKey(HashAlgorithmName.SHA256, pair.Value, 32, salt: [], info)))];
+    }
+
     public byte[] Protect(ReadOnlySpan<byte> plaintext, string issuerId, string keyId)
     {
         byte[] blob = new byte[HeaderLength + plaintext.Length];
