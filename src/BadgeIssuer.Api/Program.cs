@@ -31,6 +31,8 @@ builder.Services.AddBadgeIssuerCore();
 builder.Services.AddApiKeyAuthentication();
 // Re-wrapping issuer keys under a new key-encryption key: once at start and on demand.
 builder.Services.AddKekAdministration();
+// Forwarded headers, HTTPS redirection and HSTS, each off unless configured.
+builder.Services.AddHttpsHardening();
 
 builder.Services.AddIssuers();
 builder.Services.AddTenancy();
@@ -56,9 +58,11 @@ builder.Services.AddOpenApi("v1", options =>
 
 WebApplication app = builder.Build();
 
+app.UseForwardedHeadersIfEnabled();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHttpsHardening();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseRequestTimeouts();

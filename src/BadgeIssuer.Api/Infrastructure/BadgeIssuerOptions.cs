@@ -35,6 +35,10 @@ internal sealed class BadgeIssuerOptions
 
     public OAuthOptions OAuth { get; set; } = new();
 
+    public HttpsOptions Https { get; set; } = new();
+
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
     /// <summary>Most awards in one <c>POST /awards/batch</c>.</summary>
     public int MaxBatchSize { get; set; } = 1000;
 
@@ -81,6 +85,41 @@ internal sealed class OAuthOptions
 
     /// <summary>Tolerance for <c>exp</c>, <c>nbf</c> and <c>iat</c> between instances' clocks, 0 to 300 s.</summary>
     public int ClockSkewSeconds { get; set; } = 30;
+}
+
+/// <summary>HTTPS redirection and HSTS for deployments behind TLS; both off by default (the dev service is plain HTTP on loopback).</summary>
+internal sealed class HttpsOptions
+{
+    /// <summary>Answer plain-HTTP requests with a 308 to https (health probes excepted).</summary>
+    public bool Redirect { get; set; }
+
+    /// <summary>The https port redirects point to.</summary>
+    public int Port { get; set; } = 443;
+
+    /// <summary>Send <c>Strict-Transport-Security</c> on https responses (never on plain HTTP, nor for localhost).</summary>
+    public bool Hsts { get; set; }
+
+    /// <summary>HSTS <c>max-age</c>; default one year.</summary>
+    public int HstsMaxAgeSeconds { get; set; } = 31_536_000;
+
+    public bool HstsIncludeSubDomains { get; set; }
+
+    public bool HstsPreload { get; set; }
+}
+
+/// <summary>
+/// Behind a reverse proxy: take the client address and scheme from <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c>,
+/// but only from the listed proxies (default: loopback).
+/// </summary>
+internal sealed class ForwardedHeadersSettings
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Proxy addresses whose forwarded headers are believed.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks (CIDR, e.g. 10.0.0.0/8) whose forwarded headers are believed.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
 }
 
 internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuerOptions>
@@ -167,6 +206,32 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.OAuth.Audience is { } audience && (audience.Length is 0 or > 256 || audience.Any(char.IsWhiteSpace)))
         {
             failures.Add("BadgeIssuer:OAuth:Audience must be 1-256 characters without whitespace.");
+        }
+
+        if (options.Https.Port is < 1 or > 65_535)
+        {
+            failures.Add("BadgeIssuer:Https:Port must be between 1 and 65535.");
+        }
+
+        if (options.Https.HstsMaxAgeSeconds < 0)
+        {
+            failures.Add("BadgeIssuer:Https:HstsMaxAgeSeconds must not be negative.");
+        }
+
+        foreach (string proxy in options.ForwardedHeaders.KnownProxies)
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                failures.Add($"BadgeIssuer:ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address.");
+            }
+        }
+
+        foreach (string network in options.ForwardedHeaders.KnownNetworks)
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                failures.Add($"BadgeIssuer:ForwardedHeaders:KnownNetworks: '{network}' is not a CIDR network (e.g. 10.0.0.0/8).");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
