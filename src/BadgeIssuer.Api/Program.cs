@@ -1,7 +1,9 @@
 using BadgeIssuer.Api.Features.Achievements;
+using BadgeIssuer.Api.Features.Admin;
 using BadgeIssuer.Api.Features.Credentials;
 using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Features.OAuth;
 using BadgeIssuer.Api.Features.Status;
 using BadgeIssuer.Api.Features.Tenancy;
 using BadgeIssuer.Api.Features.Verify;
@@ -25,7 +27,12 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 
 // Configuration, data directory, key vault, SQLite storage and the first-start bootstrap.
 builder.Services.AddBadgeIssuerCore();
+// Bearer API keys and OAuth access tokens (JWTs from POST /oauth/token) on every protected endpoint.
 builder.Services.AddApiKeyAuthentication();
+// Re-wrapping issuer keys under a new key-encryption key: once at start and on demand.
+builder.Services.AddKekAdministration();
+// Forwarded headers, HTTPS redirection and HSTS, each off unless configured.
+builder.Services.AddHttpsHardening();
 
 builder.Services.AddIssuers();
 builder.Services.AddTenancy();
@@ -51,9 +58,11 @@ builder.Services.AddOpenApi("v1", options =>
 
 WebApplication app = builder.Build();
 
+app.UseForwardedHeadersIfEnabled();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHttpsHardening();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseRequestTimeouts();
@@ -72,6 +81,8 @@ app.MapGet("/readyz", async (Bootstrap bootstrap, IBadgeStorage storage, Cancell
 
 app.MapIssuers();
 app.MapTenancy();
+app.MapOAuth();
+app.MapKekAdministration();
 app.MapAchievements();
 app.MapIssue();
 app.MapAwards();

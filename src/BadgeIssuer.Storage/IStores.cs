@@ -56,6 +56,16 @@ public interface IIssuerStore
     /// <summary>All keys of the issuer, oldest first (the DID document lists them all).</summary>
     Task<IReadOnlyList<IssuerKeyRecord>> ListKeysAsync(string issuerId, CancellationToken cancellationToken = default);
     Task<IssuerKeyRecord?> GetCurrentKeyAsync(string issuerId, string keyType, CancellationToken cancellationToken = default);
+
+    /// <summary>Every key of every issuer, by issuer then age (for re-wrapping private keys under a new key-encryption key).</summary>
+    Task<IReadOnlyList<IssuerKeyRecord>> ListAllKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces a key's <see cref="IssuerKeyRecord.ProtectedPrivateKey"/> with <paramref name="replacement"/> only while it
+    /// still equals <paramref name="expected"/> byte for byte (compare-and-swap, so instances re-wrapping at once cannot
+    /// overwrite each other). Nothing else of the key changes. False when the key does not exist or its blob differs.
+    /// </summary>
+    Task<bool> ReplaceProtectedKeyAsync(string issuerId, string keyId, ReadOnlyMemory<byte> expected, ReadOnlyMemory<byte> replacement, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Achievements (badge templates).</summary>

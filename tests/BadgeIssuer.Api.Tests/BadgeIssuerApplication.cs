@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,20 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
     public const string BaseUrl = "http://localhost";
     public const string IssuerId = "did:web:localhost:issuers:default";
 
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("badgeissuer-test-").FullName;
+    private string? _dataDirectory;
+
+    /// <summary>A fresh temporary directory unless set (a restart test points several instances at one directory).</summary>
+    public string DataDirectory
+    {
+        get => _dataDirectory ??= Directory.CreateTempSubdirectory("badgeissuer-test-").FullName;
+        init => _dataDirectory = value;
+    }
+
+    /// <summary>Leave the data directory behind on dispose (the test deletes it after its last instance).</summary>
+    public bool KeepDataDirectory { get; init; }
+
+    /// <summary>The client address requests appear to come from (the test server otherwise reports none).</summary>
+    public System.Net.IPAddress? RemoteAddress { get; init; }
 
     public MutableTimeProvider Clock { get; } = new(Now);
 
@@ -39,12 +53,24 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            if (RemoteAddress is { } address)
+            {
+                services.AddSingleton<IStartupFilter>(new RemoteAddressFilter(address));
+            }
+        });
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (KeepDataDirectory || _dataDirectory is null)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -54,6 +80,20 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
             // A pooled SQLite handle may linger a moment; the OS temp directory is cleaned eventually.
         }
     }
+}
+
+/// <summary>Sets the connection's remote address before the service's own middleware runs.</summary>
+internal sealed class RemoteAddressFilter(System.Net.IPAddress address) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = address;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 /// <summary>A clock tests can move.</summary>

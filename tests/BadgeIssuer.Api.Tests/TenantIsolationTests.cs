@@ -28,15 +28,30 @@ public sealed class TenantIsolationTests
         return client;
     }
 
-    [Fact]
-    public async Task ForeignTenantKey_EveryProtectedEndpointOfAnotherIssuer_Returns404()
+    /// <summary>A bearer credential for a new key of <paramref name="slug"/>: the API key itself, or an access token its OAuth client obtained.</summary>
+    private static async Task<string> CreateCredentialAsync(BadgeIssuerApplication app, HttpClient admin, string slug, string kind)
+    {
+        if (kind == "api-key")
+        {
+            return await CreateKeyAsync(admin, slug);
+        }
+
+        (string clientId, string secret) = await OAuth.CreateClientAsync(admin, slug, "issue", "revoke", "manage");
+        return await OAuth.TokenAsync(app, clientId, secret);
+    }
+
+    [Theory]
+    [InlineData("api-key")]
+    [InlineData("access-token")]
+    public async Task ForeignTenant_EveryProtectedEndpointOfAnotherIssuer_Returns404(string kind)
     {
         using var app = new BadgeIssuerApplication();
         using HttpClient admin = app.CreateAuthorizedClient();
         using HttpResponseMessage other = await admin.PostAsJsonAsync("/issuers", new { name = "Other College", slug = "other" }, Ct);
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
-        using HttpClient a = ClientWith(app, await CreateKeyAsync(admin, "default"));
-        using HttpClient b = ClientWith(app, await CreateKeyAsync(admin, "other"));
+        using HttpClient a = ClientWith(app, await CreateCredentialAsync(app, admin, "default", kind));
+        using HttpClient b = ClientWith(app, await CreateCredentialAsync(app, admin, "other", kind));
+        (string defaultClientId, _) = await OAuth.CreateClientAsync(admin, "default", "issue");
 
         string achievementId = await IssuingApiTests.CreateAchievementAsync(a);
         JsonNode award = await IssuingApiTests.AwardAsync(a, achievementId);
@@ -61,6 +76,10 @@ public sealed class TenantIsolationTests
             ("create api key", () => b.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "issue" } }, Ct)),
             ("list api keys", () => b.GetAsync("/issuers/default/api-keys", Ct)),
             ("audit", () => b.GetAsync("/issuers/default/audit", Ct)),
+            ("create client", () => b.PostAsJsonAsync("/issuers/default/clients", new { scopes = new[] { "issue" } }, Ct)),
+            ("list clients", () => b.GetAsync("/issuers/default/clients", Ct)),
+            ("revoke client", () => b.DeleteAsync("/issuers/default/clients/" + defaultClientId, Ct)),
+            ("revoke api key", () => b.DeleteAsync("/issuers/default/api-keys/" + defaultClientId, Ct)),
         };
         foreach ((string name, Func<Task<HttpResponseMessage>> send) in attempts)
         {
@@ -77,6 +96,8 @@ public sealed class TenantIsolationTests
 
         using HttpResponseMessage createIssuer = await b.PostAsJsonAsync("/issuers", new { name = "Sneaky" }, Ct);
         Assert.Equal(HttpStatusCode.Forbidden, createIssuer.StatusCode);
+        using HttpResponseMessage rewrap = await b.PostAsync("/admin/kek/rewrap", null, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, rewrap.StatusCode);
 
         // Nothing changed: the credential still verifies and the profile kept its name.
         JsonNode profile = JsonNode.Parse(await a.GetStringAsync("/issuers/default", Ct))!;

@@ -131,6 +131,42 @@ public abstract class BadgeStorageContractTests
     }
 
     [Fact]
+    public async Task IssuerKeys_ReplaceProtectedKey_SwapsOnlyWhileBlobMatches()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        byte[] original = [0x01, 0x02, 0x03];
+        byte[] rewrapped = [0x09, 0x08, 0x07, 0x06];
+        var key = new IssuerKeyRecord(issuer.Id, issuer.Id + "#key-1", "Ed25519", """{"kty":"OKP","x":"a"}""", original, true, T0);
+        await Storage.Issuers.AddKeyAsync(key, Ct);
+
+        Assert.False(await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, new byte[] { 0x01 }, rewrapped, Ct));
+        Assert.False(await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, issuer.Id + "#missing", original, rewrapped, Ct));
+        Assert.True(await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, original, rewrapped, Ct));
+        // A second instance racing with the same expectation loses.
+        Assert.False(await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, original, new byte[] { 0x42 }, Ct));
+
+        IssuerKeyRecord stored = (await Storage.Issuers.ListKeysAsync(issuer.Id, Ct)).Single();
+        Assert.Equal(rewrapped, stored.ProtectedPrivateKey.ToArray());
+        Assert.Equal(key with { ProtectedPrivateKey = stored.ProtectedPrivateKey }, stored);
+        Assert.True(stored.IsCurrent);
+    }
+
+    [Fact]
+    public async Task IssuerKeys_ListAllKeys_IncludesEveryIssuersKeys()
+    {
+        IssuerRecord first = await NewIssuerAsync();
+        IssuerRecord second = await NewIssuerAsync();
+        await Storage.Issuers.AddKeyAsync(new IssuerKeyRecord(first.Id, first.Id + "#a", "Ed25519", "{}", new byte[] { 1 }, true, T0), Ct);
+        await Storage.Issuers.AddKeyAsync(new IssuerKeyRecord(second.Id, second.Id + "#b", "Ed25519", "{}", new byte[] { 2 }, true, T0), Ct);
+        await Storage.Issuers.AddKeyAsync(new IssuerKeyRecord(first.Id, first.Id + "#c", "RSA", "{}", new byte[] { 3 }, true, T0.AddDays(1)), Ct);
+
+        IReadOnlyList<IssuerKeyRecord> all = await Storage.Issuers.ListAllKeysAsync(Ct);
+
+        Assert.Equal([first.Id + "#a", first.Id + "#c"], all.Where(k => k.IssuerId == first.Id).Select(k => k.KeyId));
+        Assert.Equal([new byte[] { 2 }], all.Where(k => k.IssuerId == second.Id).Select(k => k.ProtectedPrivateKey.ToArray()));
+    }
+
+    [Fact]
     public async Task Credential_SameIdempotencyKey_ReturnsExistingCredential()
     {
         IssuerRecord issuer = await NewIssuerAsync();

@@ -14,4 +14,10 @@ namespace BadgeIssuer.Api.Infrastructure;
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.CreatedApiKey))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.ApiKeyList))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Tenancy.AuditPage))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.OAuth.TokenResponse))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.OAuth.OAuthError))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.OAuth.CreatedClient))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.OAuth.ClientList))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Admin.RewrapReport))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -5,37 +5,57 @@ using System.Text;
 using System.Text.Encodings.Web;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace BadgeIssuer.Api.Infrastructure;
 
-/// <summary>What a caller may do: the issuer its key acts for and its scopes (<c>admin</c> implies every scope and every issuer).</summary>
-internal sealed record Caller(string KeyId, string? IssuerId, IReadOnlySet<string> Scopes)
+/// <summary>
+/// What a caller may do: the API key (or OAuth client, which is an API key) it acts as, the issuer that key acts for,
+/// and its scopes. <c>admin</c> implies every permission and every issuer. <see cref="TokenId"/> is set when the caller
+/// presented an access token rather than the key itself.
+/// </summary>
+internal sealed record Caller(string KeyId, string? IssuerId, IReadOnlySet<string> Scopes, string? TokenId = null)
 {
     public const string ClaimKeyId = "key_id";
     public const string ClaimIssuer = "issuer_id";
     public const string ClaimScope = "scope";
+    public const string ClaimTokenId = "token_id";
 
     public bool IsAdmin => Scopes.Contains(ApiScopes.Admin);
 
-    public bool Has(string scope) => IsAdmin || Scopes.Contains(scope);
+    /// <summary>Whether one of the caller's scopes grants <paramref name="permission"/> (an <see cref="ApiScopes"/> permission).</summary>
+    public bool Has(string permission) => ApiScopes.Grants(Scopes, permission);
 
     /// <summary>Whether the caller may act for <paramref name="issuerId"/>; callers that may not get a 404, never a hint that it exists.</summary>
     public bool CanActFor(string issuerId) => IsAdmin || string.Equals(IssuerId, issuerId, StringComparison.Ordinal);
 
-    public string Actor => "api-key:" + KeyId;
+    /// <summary>Who did it, as recorded in the audit log and status changes.</summary>
+    public string Actor => (TokenId is null ? "api-key:" : "oauth-client:") + KeyId;
 
-    /// <summary>Whether an authenticated API-key caller holds <paramref name="scope"/> (null: admin).</summary>
-    public static bool Holds(ClaimsPrincipal user, string? scope) =>
-        user.FindFirstValue(ClaimKeyId) is not null && (scope is null ? From(user).IsAdmin : From(user).Has(scope));
+    /// <summary>Whether an authenticated caller holds <paramref name="permission"/> (null: admin).</summary>
+    public static bool Holds(ClaimsPrincipal user, string? permission) =>
+        user.FindFirstValue(ClaimKeyId) is not null && (permission is null ? From(user).IsAdmin : From(user).Has(permission));
 
     public static Caller From(ClaimsPrincipal user)
     {
         string keyId = user.FindFirstValue(ClaimKeyId) ?? throw new InvalidOperationException("The endpoint must require authentication.");
-        return new Caller(keyId, user.FindFirstValue(ClaimIssuer), user.FindAll(ClaimScope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+        return new Caller(keyId, user.FindFirstValue(ClaimIssuer), user.FindAll(ClaimScope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal), user.FindFirstValue(ClaimTokenId));
     }
 }
 
+/// <summary>
+/// Scopes a key or token carries, and the permissions endpoints require (authorization policies of the same names).
+/// Our own scopes <c>issue</c>, <c>revoke</c>, <c>manage</c> and <c>admin</c> are also permissions; the Open Badges 3.0
+/// scope URIs map onto them:
+/// <list type="bullet">
+/// <item><c>…/credential.upsert</c> grants <c>issue</c> (issue and award credentials);</item>
+/// <item><c>…/credential.readonly</c> grants <c>credentials:read</c> (list achievements, read status-list changes), as do <c>manage</c> and <c>revoke</c>;</item>
+/// <item><c>…/profile.update</c> grants <c>profile:update</c> (replace the issuer profile) and <c>profile:read</c>, as does <c>manage</c>;</item>
+/// <item><c>…/profile.readonly</c> grants <c>profile:read</c> (the issuer's key list; the profile itself is public).</item>
+/// </list>
+/// <c>admin</c> grants every permission.
+/// </summary>
 internal static class ApiScopes
 {
     public const string Issue = "issue";
@@ -43,7 +63,63 @@ internal static class ApiScopes
     public const string Manage = "manage";
     public const string Admin = "admin";
 
+    public const string OpenBadgesPrefix = "https://purl.imsglobal.org/spec/ob/v3p0/scope/";
+    public const string CredentialReadonly = OpenBadgesPrefix + "credential.readonly";
+    public const string CredentialUpsert = OpenBadgesPrefix + "credential.upsert";
+    public const string ProfileReadonly = OpenBadgesPrefix + "profile.readonly";
+    public const string ProfileUpdate = OpenBadgesPrefix + "profile.update";
+
+    /// <summary>Permission: list achievements and read status-list changes.</summary>
+    public const string ReadCredentials = "credentials:read";
+
+    /// <summary>Permission: read the issuer's key list.</summary>
+    public const string ReadProfile = "profile:read";
+
+    /// <summary>Permission: replace the issuer profile.</summary>
+    public const string UpdateProfile = "profile:update";
+
+    /// <summary>Our own scopes (the bootstrap key holds them all).</summary>
     public static readonly string[] All = [Issue, Revoke, Manage, Admin];
+
+    /// <summary>The Open Badges 3.0 scope URIs.</summary>
+    public static readonly string[] OpenBadges = [CredentialReadonly, CredentialUpsert, ProfileReadonly, ProfileUpdate];
+
+    /// <summary>Every scope a key or token may carry.</summary>
+    public static readonly string[] Known = [.. All, .. OpenBadges];
+
+    /// <summary>Every permission an endpoint may require.</summary>
+    public static readonly string[] Permissions = [Issue, Revoke, Manage, Admin, ReadCredentials, ReadProfile, UpdateProfile];
+
+    private static readonly Dictionary<string, string[]> s_grants = new(StringComparer.Ordinal)
+    {
+        [Issue] = [Issue],
+        [Revoke] = [Revoke, ReadCredentials],
+        [Manage] = [Manage, ReadCredentials, ReadProfile, UpdateProfile],
+        [Admin] = Permissions,
+        [CredentialUpsert] = [Issue],
+        [CredentialReadonly] = [ReadCredentials],
+        [ProfileUpdate] = [UpdateProfile, ReadProfile],
+        [ProfileReadonly] = [ReadProfile],
+    };
+
+    public static bool IsKnown(string scope) => s_grants.ContainsKey(scope);
+
+    /// <summary>The permissions <paramref name="scope"/> grants (none for an unknown scope).</summary>
+    public static IReadOnlyList<string> PermissionsOf(string scope) => s_grants.TryGetValue(scope, out string[]? permissions) ? permissions : [];
+
+    /// <summary>Whether any of <paramref name="scopes"/> grants <paramref name="permission"/>.</summary>
+    public static bool Grants(IEnumerable<string> scopes, string permission) =>
+        scopes.Any(s => s_grants.TryGetValue(s, out string[]? permissions) && permissions.Contains(permission, StringComparer.Ordinal));
+
+    /// <summary>
+    /// Whether holders of <paramref name="held"/> may hand out <paramref name="scope"/> (to a new key, or to a token they
+    /// request): a known scope whose every permission they hold. <c>admin</c> only comes from <c>admin</c>.
+    /// </summary>
+    public static bool Covers(IReadOnlyCollection<string> held, string scope) =>
+        IsKnown(scope) && (held.Contains(scope) || (scope != Admin && PermissionsOf(scope).All(p => Grants(held, p))));
+
+    /// <summary>Space-separated scopes as stored and as in tokens.</summary>
+    public static string[] Split(string scopes) => scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
 
 /// <summary>API keys: random, shown once, stored only as SHA-256; the visible prefix identifies a key in listings.</summary>
@@ -57,12 +133,18 @@ internal static class ApiKeys
 
     public static string VisiblePrefix(string key) => key.Length <= 12 ? key[..Math.Min(4, key.Length)] : key[..12];
 
+    /// <summary>Whether the key exists, is not revoked and has not expired at <paramref name="now"/>.</summary>
+    public static bool IsUsable([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] ApiKeyRecord? record, DateTimeOffset now) =>
+        record is not null && record.RevokedAt is null && (record.ExpiresAt is not { } expires || expires > now);
+
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
 /// <summary>
-/// <c>Authorization: Bearer &lt;api key&gt;</c>. Keys are looked up by hash (a short in-process cache keeps issuance off
-/// the database for repeat callers); revoked or expired keys fail. 401/403 leave as problem documents.
+/// <c>Authorization: Bearer &lt;api key or access token&gt;</c>. A JWT is an access token from <c>POST /oauth/token</c>:
+/// checked strictly (<see cref="AccessTokens"/>), then its client — an API key — is looked up by id, so a key revoked
+/// or expired after the token was issued stops its tokens too. Anything else is an API key, looked up by hash. A short
+/// in-process cache keeps issuance off the database for repeat callers. 401/403 leave as problem documents.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -70,11 +152,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IBadgeStorage storage,
     ApiKeyCache cache,
+    AccessTokens tokens,
     TimeProvider timeProvider)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
-    private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(30);
+    private const int MaxHeaderLength = 7 + AccessTokens.MaxTokenLength;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -84,48 +167,69 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length > 512)
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length > MaxHeaderLength)
         {
-            return AuthenticateResult.Fail("The Authorization header is not 'Bearer <api key>'.");
+            return AuthenticateResult.Fail("The Authorization header is not 'Bearer <api key or access token>'.");
         }
 
-        string key = header[7..].Trim();
-        if (key.Length == 0)
+        string credential = header[7..].Trim();
+        if (credential.Length == 0)
         {
             return AuthenticateResult.Fail("The bearer token is empty.");
         }
 
-        byte[] hash = ApiKeys.Hash(key);
-        string cacheKey = Convert.ToHexString(hash);
         DateTimeOffset now = timeProvider.GetUtcNow();
-        ApiKeyRecord? record;
-        if (cache.Entries.TryGetValue(cacheKey, out var cached) && cached.Until > now)
+        if (AccessTokens.LooksLikeJwt(credential))
         {
-            record = cached.Key;
-        }
-        else
-        {
-            record = await storage.ApiKeys.FindByHashAsync(hash, Context.RequestAborted);
-            if (cache.Entries.Count > 10_000)
-            {
-                cache.Entries.Clear();
-            }
-
-            cache.Entries[cacheKey] = (record, now + s_cacheFor);
+            return await AuthenticateTokenAsync(credential, now);
         }
 
-        if (record is null || record.RevokedAt is not null || (record.ExpiresAt is { } expires && expires <= now))
+        if (credential.Length > 256)
+        {
+            return AuthenticateResult.Fail("The API key is too long.");
+        }
+
+        ApiKeyRecord? record = await cache.FindByHashAsync(storage, ApiKeys.Hash(credential), now, Context.RequestAborted);
+        if (!ApiKeys.IsUsable(record, now))
         {
             return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
         }
 
-        var claims = new List<Claim> { new(Caller.ClaimKeyId, record.KeyId) };
-        if (record.IssuerId is not null)
+        return Success(record.KeyId, record.IssuerId, ApiScopes.Split(record.Scopes), tokenId: null);
+    }
+
+    private async Task<AuthenticateResult> AuthenticateTokenAsync(string token, DateTimeOffset now)
+    {
+        if (!tokens.TryValidate(token, out AccessTokenClaims? claims, out string? failure))
         {
-            claims.Add(new Claim(Caller.ClaimIssuer, record.IssuerId));
+            return AuthenticateResult.Fail("The access token is not valid: " + failure);
         }
 
-        foreach (string scope in record.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        // The token's client must still be usable, for the same issuer, and the token never carries more than the key now holds.
+        ApiKeyRecord? record = await cache.GetByIdAsync(storage, claims.ClientId, now, Context.RequestAborted);
+        if (!ApiKeys.IsUsable(record, now) || !string.Equals(record.IssuerId, claims.IssuerId, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.Fail("The access token's client is unknown, revoked or expired.");
+        }
+
+        string[] held = ApiScopes.Split(record.Scopes);
+        return Success(record.KeyId, record.IssuerId, claims.Scopes.Where(s => ApiScopes.Covers(held, s)), claims.TokenId);
+    }
+
+    private static AuthenticateResult Success(string keyId, string? issuerId, IEnumerable<string> scopes, string? tokenId)
+    {
+        var claims = new List<Claim> { new(Caller.ClaimKeyId, keyId) };
+        if (issuerId is not null)
+        {
+            claims.Add(new Claim(Caller.ClaimIssuer, issuerId));
+        }
+
+        if (tokenId is not null)
+        {
+            claims.Add(new Claim(Caller.ClaimTokenId, tokenId));
+        }
+
+        foreach (string scope in scopes)
         {
             claims.Add(new Claim(Caller.ClaimScope, scope));
         }
@@ -133,24 +237,54 @@ internal sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
-
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
-        await ApiProblems.Unauthorized.Result("Send 'Authorization: Bearer <api key>' with a valid key.").ExecuteAsync(Context);
+        // RFC 6750 §3: a presented but unusable credential is an invalid_token.
+        Response.Headers.WWWAuthenticate = string.IsNullOrEmpty(Request.Headers.Authorization) ? "Bearer" : "Bearer error=\"invalid_token\"";
+        await ApiProblems.Unauthorized.Result("Send 'Authorization: Bearer <api key or access token>' with a valid key or token.").ExecuteAsync(Context);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-        => await ApiProblems.Forbidden.Result("The API key lacks the scope this endpoint needs.").ExecuteAsync(Context);
+        => await ApiProblems.Forbidden.Result("The API key or access token lacks the scope this endpoint needs.").ExecuteAsync(Context);
 }
 
-/// <summary>Recent key lookups of this service instance (30 s), so issuance does not read the key table per request.</summary>
+/// <summary>
+/// Recent key lookups of this service instance (30 s), by hash (API keys) and by id (access tokens), so issuance does
+/// not read the key table per request. Revocation clears it on the instance that revoked; other instances see the
+/// revocation within <see cref="CacheFor"/>.
+/// </summary>
 internal sealed class ApiKeyCache
 {
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    private const int MaxEntries = 10_000;
+
     public ConcurrentDictionary<string, (ApiKeyRecord? Key, DateTimeOffset Until)> Entries { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Drops cached lookups (after a key is revoked) so the change applies at once on this instance.</summary>
     public void Clear() => Entries.Clear();
+
+    public Task<ApiKeyRecord?> FindByHashAsync(IBadgeStorage storage, byte[] hash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        LookupAsync("h:" + Convert.ToHexString(hash), () => storage.ApiKeys.FindByHashAsync(hash, cancellationToken), now);
+
+    public Task<ApiKeyRecord?> GetByIdAsync(IBadgeStorage storage, string keyId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        LookupAsync("i:" + keyId, () => storage.ApiKeys.GetAsync(keyId, cancellationToken), now);
+
+    private async Task<ApiKeyRecord?> LookupAsync(string cacheKey, Func<Task<ApiKeyRecord?>> load, DateTimeOffset now)
+    {
+        if (Entries.TryGetValue(cacheKey, out var cached) && cached.Until > now)
+        {
+            return cached.Key;
+        }
+
+        ApiKeyRecord? record = await load();
+        if (Entries.Count > MaxEntries)
+        {
+            Entries.Clear();
+        }
+
+        Entries[cacheKey] = (record, now + CacheFor);
+        return record;
+    }
 }
 
 internal static class ApiKeyAuthenticationExtensions
@@ -158,13 +292,16 @@ internal static class ApiKeyAuthenticationExtensions
     public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<AccessTokens>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(ApiScopes.Issue, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.Holds(c.User, ApiScopes.Issue)))
-            .AddPolicy(ApiScopes.Revoke, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.Holds(c.User, ApiScopes.Revoke)))
-            .AddPolicy(ApiScopes.Manage, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.Holds(c.User, ApiScopes.Manage)))
-            .AddPolicy(ApiScopes.Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.Holds(c.User, null)));
+        AuthorizationBuilder authorization = services.AddAuthorizationBuilder();
+        foreach (string permission in ApiScopes.Permissions)
+        {
+            string? required = permission == ApiScopes.Admin ? null : permission;
+            authorization.AddPolicy(permission, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.Holds(c.User, required)));
+        }
+
         return services;
     }
 }

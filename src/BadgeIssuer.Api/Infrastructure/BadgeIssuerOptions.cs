@@ -19,7 +19,25 @@ internal sealed class BadgeIssuerOptions
     /// <summary>File holding the base64 key-encryption key; default <c>&lt;DataDirectory&gt;/kek.key</c>, generated on first start.</summary>
     public string? KeyEncryptionKeyFile { get; set; }
 
+    /// <summary>
+    /// Earlier key-encryption keys (base64 of 32 bytes each), still accepted to unwrap keys wrapped under them until
+    /// they are re-wrapped under the current one. During a rolling rotation, also the next key (see the README).
+    /// </summary>
+    public List<string> PreviousKeyEncryptionKeys { get; set; } = [];
+
+    /// <summary>Files holding earlier key-encryption keys (as <see cref="KeyEncryptionKeyFile"/>).</summary>
+    public List<string> PreviousKeyEncryptionKeyFiles { get; set; } = [];
+
+    /// <summary>Re-wrap, in the background after start, every issuer key not under the current key-encryption key.</summary>
+    public bool RewrapKeysAtStart { get; set; } = true;
+
     public BootstrapOptions Bootstrap { get; set; } = new();
+
+    public OAuthOptions OAuth { get; set; } = new();
+
+    public HttpsOptions Https { get; set; } = new();
+
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     /// <summary>Most awards in one <c>POST /awards/batch</c>.</summary>
     public int MaxBatchSize { get; set; } = 1000;
@@ -56,6 +74,54 @@ internal sealed class BootstrapOptions
     public string IssuerSlug { get; set; } = "default";
 }
 
+/// <summary>OAuth 2.0 client credentials (<c>POST /oauth/token</c>) and the access tokens it issues.</summary>
+internal sealed class OAuthOptions
+{
+    /// <summary>Access token lifetime (<c>expires_in</c>), 60 s to 1 day.</summary>
+    public int AccessTokenLifetimeSeconds { get; set; } = 600;
+
+    /// <summary>The <c>aud</c> of access tokens, checked on use; default: the public base URL.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Tolerance for <c>exp</c>, <c>nbf</c> and <c>iat</c> between instances' clocks, 0 to 300 s.</summary>
+    public int ClockSkewSeconds { get; set; } = 30;
+}
+
+/// <summary>HTTPS redirection and HSTS for deployments behind TLS; both off by default (the dev service is plain HTTP on loopback).</summary>
+internal sealed class HttpsOptions
+{
+    /// <summary>Answer plain-HTTP requests with a 308 to https (health probes excepted).</summary>
+    public bool Redirect { get; set; }
+
+    /// <summary>The https port redirects point to.</summary>
+    public int Port { get; set; } = 443;
+
+    /// <summary>Send <c>Strict-Transport-Security</c> on https responses (never on plain HTTP, nor for localhost).</summary>
+    public bool Hsts { get; set; }
+
+    /// <summary>HSTS <c>max-age</c>; default one year.</summary>
+    public int HstsMaxAgeSeconds { get; set; } = 31_536_000;
+
+    public bool HstsIncludeSubDomains { get; set; }
+
+    public bool HstsPreload { get; set; }
+}
+
+/// <summary>
+/// Behind a reverse proxy: take the client address and scheme from <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c>,
+/// but only from the listed proxies (default: loopback).
+/// </summary>
+internal sealed class ForwardedHeadersSettings
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Proxy addresses whose forwarded headers are believed.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks (CIDR, e.g. 10.0.0.0/8) whose forwarded headers are believed.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+}
+
 internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuerOptions>
 {
     public ValidateOptionsResult Validate(string? name, BadgeIssuerOptions options)
@@ -75,6 +141,11 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.Bootstrap.ApiKey is { } key && (key.Length < 24 || key.Length > 256 || key.Any(char.IsWhiteSpace)))
         {
             failures.Add("BadgeIssuer:Bootstrap:ApiKey must be 24 to 256 characters without whitespace.");
+        }
+        else if (options.Bootstrap.ApiKey is { } jwtLike && AccessTokens.LooksLikeJwt(jwtLike))
+        {
+            // Bearer credentials shaped like a JWS are checked as access tokens, never looked up as keys.
+            failures.Add("BadgeIssuer:Bootstrap:ApiKey must not look like a JWT (eyJ… with two dots).");
         }
 
         if (options.Bootstrap.IssuerDidMethod is not ("web" or "key"))
@@ -115,6 +186,52 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.KeyEncryptionKey is { } kek && !KeyVault.TryDecodeKek(kek, out _))
         {
             failures.Add("BadgeIssuer:KeyEncryptionKey must be the base64 of 32 bytes.");
+        }
+
+        if (options.PreviousKeyEncryptionKeys.Any(previous => !KeyVault.TryDecodeKek(previous, out _)))
+        {
+            failures.Add("Every BadgeIssuer:PreviousKeyEncryptionKeys entry must be the base64 of 32 bytes.");
+        }
+
+        if (options.OAuth.AccessTokenLifetimeSeconds is < 60 or > 86_400)
+        {
+            failures.Add("BadgeIssuer:OAuth:AccessTokenLifetimeSeconds must be between 60 and 86400.");
+        }
+
+        if (options.OAuth.ClockSkewSeconds is < 0 or > 300)
+        {
+            failures.Add("BadgeIssuer:OAuth:ClockSkewSeconds must be between 0 and 300.");
+        }
+
+        if (options.OAuth.Audience is { } audience && (audience.Length is 0 or > 256 || audience.Any(char.IsWhiteSpace)))
+        {
+            failures.Add("BadgeIssuer:OAuth:Audience must be 1-256 characters without whitespace.");
+        }
+
+        if (options.Https.Port is < 1 or > 65_535)
+        {
+            failures.Add("BadgeIssuer:Https:Port must be between 1 and 65535.");
+        }
+
+        if (options.Https.HstsMaxAgeSeconds < 0)
+        {
+            failures.Add("BadgeIssuer:Https:HstsMaxAgeSeconds must not be negative.");
+        }
+
+        foreach (string proxy in options.ForwardedHeaders.KnownProxies)
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                failures.Add($"BadgeIssuer:ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address.");
+            }
+        }
+
+        foreach (string network in options.ForwardedHeaders.KnownNetworks)
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                failures.Add($"BadgeIssuer:ForwardedHeaders:KnownNetworks: '{network}' is not a CIDR network (e.g. 10.0.0.0/8).");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

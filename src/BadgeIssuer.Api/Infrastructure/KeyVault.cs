@@ -8,7 +8,13 @@ namespace BadgeIssuer.Api.Infrastructure;
 /// Wraps issuer private keys with AES-256-GCM under a key-encryption key (KEK) that never lives in the database:
 /// configuration (<c>BadgeIssuer__KeyEncryptionKey</c>), a key file, or — for development — a file generated into
 /// the data directory with a warning. Blob: version (1) | KEK id (8) | nonce (12) | tag (16) | ciphertext; the
-/// issuer and key ids are the associated data, so a blob cannot be moved to another key row.
+/// issuer and key ids are the associated data, so a blob cannot be moved to another key row. The KEK id is the first
+/// 8 bytes of SHA-256(KEK).
+/// <para>
+/// Rotation: previous KEKs (<c>BadgeIssuer:PreviousKeyEncryptionKeys</c> / <c>…Files</c>) still unwrap the blobs that
+/// name them; <see cref="Protect"/> always wraps with the current one, and <see cref="KekRewrap"/> moves stored blobs
+/// over. A blob under a KEK the vault does not know raises <see cref="KeyUnavailableException"/>.
+/// </para>
 /// </summary>
 internal sealed class KeyVault
 {
@@ -20,6 +26,9 @@ internal sealed class KeyVault
 
     private readonly byte[] _kek;
     private readonly byte[] _kekId;
+
+    // Current first, then the previous ones in configuration order; keyed by the hex KEK id.
+    private readonly Dictionary<string, byte[]> _keks = new(StringComparer.Ordinal);
 
     public KeyVault(IOptions<BadgeIssuerOptions> options, DataDirectory dataDirectory, ILogger<KeyVault> logger)
     {
@@ -49,12 +58,49 @@ internal sealed class KeyVault
                 Log.UsingDevKek(logger, path);
             }
 
-            _kek = TryDecodeKek(File.ReadAllText(path).Trim(), out byte[]? fromFile)
-                ? fromFile
-                : throw new InvalidOperationException($"The key-encryption key file '{path}' does not hold the base64 of 32 bytes.");
+            _kek = ReadKekFile(path);
         }
 
-        _kekId = SHA256.HashData(_kek)[..KekIdLength];
+        _kekId = IdOf(_kek);
+        CurrentKekId = Convert.ToHexStringLower(_kekId);
+        _keks[CurrentKekId] = _kek;
+        foreach (string previous in o.PreviousKeyEncryptionKeys)
+        {
+            AddPrevious(TryDecodeKek(previous, out byte[]? kek) ? kek : throw new InvalidOperationException("An entry of BadgeIssuer:PreviousKeyEncryptionKeys is not the base64 of 32 bytes."));
+        }
+
+        foreach (string file in o.PreviousKeyEncryptionKeyFiles)
+        {
+            AddPrevious(ReadKekFile(Path.GetFullPath(file)));
+        }
+
+        KekIds = [.. _keks.Keys];
+    }
+
+    /// <summary>The hex id of the KEK that wraps new keys (also the <c>kid</c> of access tokens signed now).</summary>
+    public string CurrentKekId { get; }
+
+    /// <summary>Every KEK id this vault can unwrap: the current one first.</summary>
+    public IReadOnlyList<string> KekIds { get; }
+
+    private void AddPrevious(byte[] kek)
+    {
+        // A previous KEK equal to the current one (or listed twice) is harmless: keep the first.
+        _keks.TryAdd(Convert.ToHexStringLower(IdOf(kek)), kek);
+    }
+
+    private static byte[] IdOf(byte[] kek) => SHA256.HashData(kek)[..KekIdLength];
+
+    private static byte[] ReadKekFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"The key-encryption key file '{path}' does not exist.");
+        }
+
+        return TryDecodeKek(File.ReadAllText(path).Trim(), out byte[]? kek)
+            ? kek
+            : throw new InvalidOperationException($"The key-encryption key file '{path}' does not hold the base64 of 32 bytes.");
     }
 
     public static bool TryDecodeKek(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? kek)
@@ -67,6 +113,26 @@ internal sealed class KeyVault
 
         kek = null;
         return false;
+    }
+
+    /// <summary>The hex id of the KEK that wrapped <paramref name="blob"/>, or null when the blob is not in a known format.</summary>
+    public static string? KekIdOf(ReadOnlySpan<byte> blob) =>
+        blob.Length >= HeaderLength && blob[0] == Version ? Convert.ToHexStringLower(blob.Slice(1, KekIdLength)) : null;
+
+    /// <summary>Whether <paramref name="blob"/> is wrapped under the current KEK.</summary>
+    public bool IsCurrent(ReadOnlySpan<byte> blob) => blob.Length >= HeaderLength && blob[0] == Version && blob.Slice(1, KekIdLength).SequenceEqual(_kekId);
+
+    /// <summary>Whether this vault holds the KEK with hex id <paramref name="kekId"/>.</summary>
+    public bool Knows(string? kekId) => kekId is not null && _keks.ContainsKey(kekId);
+
+    /// <summary>
+    /// A 32-byte key for another purpose, derived from each KEK with HKDF-SHA256 (RFC 5869) under
+    /// <paramref name="purpose"/> as the info label: the current KEK's first. The KEK itself never signs or MACs.
+    /// </summary>
+    public IReadOnlyList<(string KekId, byte[] Key)> DeriveKeys(string purpose)
+    {
+        byte[] info = Encoding.UTF8.GetBytes(purpose);
+        return [.. _keks.Select(pair => (pair.Key, HKDF.DeriveKey(HashAlgorithmName.SHA256, pair.Value, 32, salt: [], info)))];
     }
 
     public byte[] Protect(ReadOnlySpan<byte> plaintext, string issuerId, string keyId)
@@ -82,6 +148,7 @@ internal sealed class KeyVault
     }
 
     /// <summary>The plaintext; the caller wipes it after use.</summary>
+    /// <exception cref="KeyUnavailableException">The blob names a KEK this vault does not hold.</exception>
     public byte[] Unprotect(ReadOnlySpan<byte> blob, string issuerId, string keyId)
     {
         if (blob.Length < HeaderLength || blob[0] != Version)
@@ -89,15 +156,31 @@ internal sealed class KeyVault
             throw new CryptographicException("Unknown protected-key format.");
         }
 
-        if (!blob.Slice(1, KekIdLength).SequenceEqual(_kekId))
+        string kekId = Convert.ToHexStringLower(blob.Slice(1, KekIdLength));
+        if (!_keks.TryGetValue(kekId, out byte[]? kek))
         {
-            throw new CryptographicException("The key was wrapped under a different key-encryption key.");
+            throw new KeyUnavailableException(
+                $"Issuer key '{keyId}' is wrapped under key-encryption key {kekId}, which is neither the current KEK ({CurrentKekId}) nor one of BadgeIssuer:PreviousKeyEncryptionKeys.");
         }
 
         byte[] plaintext = new byte[blob.Length - HeaderLength];
-        using var aes = new AesGcm(_kek, TagLength);
+        using var aes = new AesGcm(kek, TagLength);
         aes.Decrypt(blob.Slice(1 + KekIdLength, NonceLength), blob[HeaderLength..], blob.Slice(1 + KekIdLength + NonceLength, TagLength), plaintext, AssociatedData(issuerId, keyId));
         return plaintext;
+    }
+
+    /// <summary>The same private key wrapped under the current KEK (a fresh nonce).</summary>
+    public byte[] Rewrap(ReadOnlySpan<byte> blob, string issuerId, string keyId)
+    {
+        byte[] plaintext = Unprotect(blob, issuerId, keyId);
+        try
+        {
+            return Protect(plaintext, issuerId, keyId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
     }
 
     private static byte[] AssociatedData(string issuerId, string keyId) => Encoding.UTF8.GetBytes(issuerId + "\n" + keyId);
@@ -108,6 +191,22 @@ internal sealed class KeyVault
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
+    }
+}
+
+/// <summary>An issuer key is wrapped under a key-encryption key this service was not given (configure it as a previous KEK).</summary>
+internal sealed class KeyUnavailableException : CryptographicException
+{
+    public KeyUnavailableException()
+    {
+    }
+
+    public KeyUnavailableException(string message) : base(message)
+    {
+    }
+
+    public KeyUnavailableException(string message, Exception innerException) : base(message, innerException)
+    {
     }
 }
 

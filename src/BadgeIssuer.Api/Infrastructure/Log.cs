@@ -18,6 +18,18 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Warning, "Using the development key-encryption key in {Path}; keep production keys outside the data directory.")]
     public static partial void UsingDevKek(ILogger logger, string path);
 
-    [LoggerMessage(6, LogLevel.Information, "Another instance created the first issuer at the same moment; this one uses it.")]
+    [LoggerMessage(6, LogLevel.Information, "Key re-wrap: {Keys} issuer keys, {Rewrapped} re-wrapped under key-encryption key {CurrentKekId}, {AlreadyCurrent} already current, {Failed} failed.")]
+    public static partial void KeysRewrapped(ILogger logger, int keys, int rewrapped, int alreadyCurrent, int failed, string currentKekId);
+
+    [LoggerMessage(7, LogLevel.Error, "Issuer key {KeyId} of {IssuerId} (key-encryption key {KekId}) was not re-wrapped: {Reason}. Configure that key as BadgeIssuer:PreviousKeyEncryptionKeys and retry POST /admin/kek/rewrap.")]
+    public static partial void KeyNotRewrapped(ILogger logger, string issuerId, string keyId, string kekId, string reason);
+
+    [LoggerMessage(8, LogLevel.Error, "Re-wrapping issuer keys at start failed; the service keeps running. Retry with POST /admin/kek/rewrap.")]
+    public static partial void RewrapFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Error, "{Message}")]
+    public static partial void KeyUnavailable(ILogger logger, string message);
+
+    [LoggerMessage(10, LogLevel.Information, "Another instance created the first issuer at the same moment; this one uses it.")]
     public static partial void BootstrappedElsewhere(ILogger logger);
 }

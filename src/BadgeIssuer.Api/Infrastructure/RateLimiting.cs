@@ -21,7 +21,8 @@ internal sealed class TokenBucketLimit
 /// <summary>
 /// Request rate limits (configuration section <c>RateLimits</c>). <c>Public</c> applies per client IP address to every
 /// endpoint that needs no API key (verify, downloads, status lists, DID and profile documents); <c>ApiKey</c> per API
-/// key to the protected endpoints. Defaults leave room for a load benchmark from one address.
+/// key to the protected endpoints; <c>Token</c> per client IP to <c>POST /oauth/token</c> (client authentication is a
+/// database lookup, and secrets should not be guessable at speed). Defaults leave room for a load benchmark from one address.
 /// </summary>
 internal sealed class RateLimitOptions
 {
@@ -30,7 +31,12 @@ internal sealed class RateLimitOptions
     public TokenBucketLimit Public { get; set; } = new() { PermitsPerSecond = 20_000, Burst = 40_000 };
 
     public TokenBucketLimit ApiKey { get; set; } = new() { PermitsPerSecond = 10_000, Burst = 20_000 };
+
+    public TokenBucketLimit Token { get; set; } = new() { PermitsPerSecond = 50, Burst = 100 };
 }
+
+/// <summary>Marks the OAuth token endpoint, which has its own per-address bucket (<see cref="RateLimitOptions.Token"/>).</summary>
+internal sealed class TokenEndpointMetadata;
 
 internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
 {
@@ -41,6 +47,7 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
         var failures = new List<string>();
         Check(options.Public, "Public", failures);
         Check(options.ApiKey, "ApiKey", failures);
+        Check(options.Token, "Token", failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -82,11 +89,15 @@ internal static class RateLimiting
         {
             TokenBucketRateLimiterOptions publicBucket = Bucket(limits.Value.Public);
             TokenBucketRateLimiterOptions keyBucket = Bucket(limits.Value.ApiKey);
+            TokenBucketRateLimiterOptions tokenBucket = Bucket(limits.Value.Token);
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // API keys and the access tokens of their OAuth clients share one bucket per key.
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsProtected(context) && context.User.FindFirst(Caller.ClaimKeyId)?.Value is string keyId
                     ? RateLimitPartition.GetTokenBucketLimiter("key:" + keyId, _ => keyBucket)
-                    : RateLimitPartition.GetTokenBucketLimiter("ip:" + ClientAddress(context), _ => publicBucket));
+                    : context.GetEndpoint()?.Metadata.GetMetadata<TokenEndpointMetadata>() is not null
+                        ? RateLimitPartition.GetTokenBucketLimiter("token:" + ClientAddress(context), _ => tokenBucket)
+                        : RateLimitPartition.GetTokenBucketLimiter("ip:" + ClientAddress(context), _ => publicBucket));
             options.OnRejected = (rejected, _) =>
             {
                 TimeSpan retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan after) ? after : TimeSpan.FromSeconds(1);

@@ -109,6 +109,24 @@ internal sealed class PostgresIssuerStore(PostgresBadgeStorage storage) : IIssue
         return keys.Count == 0 ? null : keys[0];
     }
 
+    public async Task<IReadOnlyList<IssuerKeyRecord>> ListAllKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlCommand command = storage.Command($"SELECT {KeyColumns} FROM issuer_keys ORDER BY issuer_id, seq;");
+        return await ReadKeysAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ReplaceProtectedKeyAsync(string issuerId, string keyId, ReadOnlyMemory<byte> expected, ReadOnlyMemory<byte> replacement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(issuerId);
+        ArgumentNullException.ThrowIfNull(keyId);
+
+        // Compare-and-swap in one statement: instances re-wrapping at once cannot overwrite each other.
+        await using NpgsqlCommand command = storage.Command(
+            "UPDATE issuer_keys SET private_key = $4 WHERE issuer_id = $1 AND key_id = $2 AND private_key = $3;",
+            Pg.Text(issuerId), Pg.Text(keyId), Pg.Bytea(expected), Pg.Bytea(replacement));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     private static async Task<IReadOnlyList<IssuerKeyRecord>> ReadKeysAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var keys = new List<IssuerKeyRecord>();

@@ -131,6 +131,28 @@ internal sealed class SqliteIssuerStore(SqliteBadgeStorage storage) : IIssuerSto
         return keys.Count == 0 ? null : keys[0];
     }
 
+    public async Task<IReadOnlyList<IssuerKeyRecord>> ListAllKeysAsync(CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, $"SELECT {KeyColumns} FROM issuer_keys ORDER BY issuer_id, seq;");
+        return await ReadKeysAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ReplaceProtectedKeyAsync(string issuerId, string keyId, ReadOnlyMemory<byte> expected, ReadOnlyMemory<byte> replacement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(issuerId);
+        ArgumentNullException.ThrowIfNull(keyId);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null,
+            "UPDATE issuer_keys SET private_key = $replacement WHERE issuer_id = $issuer AND key_id = $kid AND private_key = $expected;");
+        command.Parameters.AddWithValue("$issuer", issuerId);
+        command.Parameters.AddWithValue("$kid", keyId);
+        command.Parameters.Add("$expected", SqliteType.Blob).Value = expected.ToArray();
+        command.Parameters.Add("$replacement", SqliteType.Blob).Value = replacement.ToArray();
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     private static async Task<IReadOnlyList<IssuerKeyRecord>> ReadKeysAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         var keys = new List<IssuerKeyRecord>();

@@ -88,6 +88,13 @@ public sealed partial class HttpSamplesTests
                 foreach ((string name, string rawValue) in sample.Headers)
                 {
                     string value = Resolve(rawValue);
+                    if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase)
+                        && value.StartsWith("Basic ", StringComparison.Ordinal) && value.Contains(':', StringComparison.Ordinal))
+                    {
+                        // As the REST Client and JetBrains HTTP Client do: "Basic user:password" is sent base64-encoded.
+                        value = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(value[6..]));
+                    }
+
                     if (string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
                     {
                         request.Content ??= new ByteArrayContent([]);

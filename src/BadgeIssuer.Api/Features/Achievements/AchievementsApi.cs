@@ -52,7 +52,7 @@ internal static class AchievementsApi
         group.MapGet("/", List)
             .WithName("ListAchievements")
             .WithSummary("List the issuer's achievements")
-            .RequireAuthorization(ApiScopes.Manage)
+            .RequireAuthorization(ApiScopes.ReadCredentials)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -47,13 +47,13 @@ internal static class IssuersApi
         group.MapPut("/{slug}", Update).WithName("UpdateIssuerProfile").WithSummary("Replace the issuer's profile")
             .WithDescription("Credentials already issued keep the profile they were signed with.")
             .AcceptsJson<IssuerRequest>()
-            .RequireAuthorization(ApiScopes.Manage)
+            .RequireAuthorization(ApiScopes.UpdateProfile)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{slug}/did.json", GetDidDocument).WithName("GetIssuerDidDocument").WithSummary("The issuer's did:web DID document (public)")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{slug}/keys", ListKeys).WithName("ListIssuerKeys").WithSummary("The issuer's public keys, current and retired")
-            .RequireAuthorization(ApiScopes.Manage)
+            .RequireAuthorization(ApiScopes.ReadProfile)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{slug}/keys/rotate", Rotate).WithName("RotateIssuerKeys").WithSummary("Rotate the issuer's signing keys")
             .WithDescription("New keys become current; old public keys stay in the DID document so credentials already issued keep verifying. did:key issuers cannot rotate (the identifier is the key).")

@@ -72,7 +72,7 @@ internal static class StatusApi
             .WithTags("Status")
             .WithName("ListStatusChanges")
             .WithSummary("Every recorded change of a status list: who, when, which entry, from what to what")
-            .RequireAuthorization(ApiScopes.Revoke)
+            .RequireAuthorization(ApiScopes.ReadCredentials)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 

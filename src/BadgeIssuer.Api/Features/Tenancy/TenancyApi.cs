@@ -28,8 +28,6 @@ public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next);
 /// </summary>
 internal static class TenancyApi
 {
-    private static readonly string[] s_grantable = [ApiScopes.Issue, ApiScopes.Revoke, ApiScopes.Manage, ApiScopes.Admin];
-
     public static IServiceCollection AddTenancy(this IServiceCollection services)
     {
         services.AddSingleton<AuditLog>();
@@ -52,7 +50,7 @@ internal static class TenancyApi
         return routes;
     }
 
-    private static async Task<IssuerRecord?> IssuerForAsync(string slug, HttpRequest request, IBadgeStorage storage, CancellationToken cancellationToken)
+    internal static async Task<IssuerRecord?> IssuerForAsync(string slug, HttpRequest request, IBadgeStorage storage, CancellationToken cancellationToken)
     {
         IssuerRecord? issuer = Slugs.IsValid(slug) ? await storage.Issuers.GetBySlugAsync(slug, cancellationToken) : null;
         return issuer is not null && Caller.From(request.HttpContext.User).CanActFor(issuer.Id) ? issuer : null;
@@ -61,16 +59,33 @@ internal static class TenancyApi
     internal static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateKey(
         string slug, HttpRequest request, IBadgeStorage storage, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        (ApiKeyRecord? record, string? key, ProblemHttpResult? problem) = await CreateKeyCoreAsync(slug, request, storage, timeProvider, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        await audit.AppendAsync(request.HttpContext, record!.IssuerId, "apikey.create", record.KeyId, $"{{\"scopes\":\"{record.Scopes}\",\"prefix\":\"{record.Prefix}\"}}");
+        return TypedResults.Created((string?)null, new CreatedApiKey(record.KeyId, key!, record.Prefix, record.IssuerId!, ApiScopes.Split(record.Scopes), record.ExpiresAt));
+    }
+
+    /// <summary>
+    /// Reads a key request (description, scopes, expiresAt) and stores a new key for the issuer. Callers can grant only
+    /// scopes whose permissions they hold themselves. Shared by API keys and OAuth clients (a client is an API key).
+    /// </summary>
+    internal static async Task<(ApiKeyRecord? Record, string? Key, ProblemHttpResult? Problem)> CreateKeyCoreAsync(
+        string slug, HttpRequest request, IBadgeStorage storage, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
         IssuerRecord? issuer = await IssuerForAsync(slug, request, storage, cancellationToken);
         if (issuer is null)
         {
-            return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
+            return (null, null, ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage."));
         }
 
         (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 16 * 1024, cancellationToken);
         if (problem is not null)
         {
-            return problem;
+            return (null, null, problem);
         }
 
         Caller caller = Caller.From(request.HttpContext.User);
@@ -93,13 +108,13 @@ internal static class TenancyApi
                     scopes = s.EnumerateArray().Select(e => e.GetString()!).Distinct(StringComparer.Ordinal).ToList();
                     foreach (string scope in scopes)
                     {
-                        if (!s_grantable.Contains(scope, StringComparer.Ordinal))
+                        if (!ApiScopes.IsKnown(scope))
                         {
-                            violations.Add(new("/scopes", $"Unknown scope '{scope}'; scopes are issue, revoke, manage and admin."));
+                            violations.Add(new("/scopes", $"Unknown scope '{scope}'; scopes are issue, revoke, manage, admin and the Open Badges 3.0 scope URIs ({ApiScopes.OpenBadgesPrefix}credential.readonly, credential.upsert, profile.readonly, profile.update)."));
                         }
-                        else if (!caller.Has(scope) || (scope == ApiScopes.Admin && !caller.IsAdmin))
+                        else if (!ApiScopes.Covers(caller.Scopes, scope))
                         {
-                            violations.Add(new("/scopes", $"This API key cannot grant '{scope}', which it does not hold."));
+                            violations.Add(new("/scopes", $"This caller cannot grant '{scope}', which it does not hold."));
                         }
                     }
 
@@ -126,15 +141,14 @@ internal static class TenancyApi
 
         if (violations.Count > 0)
         {
-            return RequestJson.Violations(ApiProblems.InvalidRequest, "The API key request is not valid.", violations);
+            return (null, null, RequestJson.Violations(ApiProblems.InvalidRequest, "The API key request is not valid.", violations));
         }
 
         string key = ApiKeys.Generate();
         var record = new ApiKeyRecord(Guid.NewGuid().ToString("N"), ApiKeys.VisiblePrefix(key), ApiKeys.Hash(key), issuer.Id, string.Join(' ', scopes), description,
             timeProvider.GetUtcNow(), expiresAt, null);
         await storage.ApiKeys.CreateAsync(record, cancellationToken);
-        await audit.AppendAsync(request.HttpContext, issuer.Id, "apikey.create", record.KeyId, $"{{\"scopes\":\"{record.Scopes}\",\"prefix\":\"{record.Prefix}\"}}");
-        return TypedResults.Created((string?)null, new CreatedApiKey(record.KeyId, key, record.Prefix, issuer.Id, scopes, expiresAt));
+        return (record, key, null);
     }
 
     internal static async Task<Results<Ok<ApiKeyList>, ProblemHttpResult>> ListKeys(string slug, HttpRequest request, IBadgeStorage storage, CancellationToken cancellationToken)
@@ -151,7 +165,14 @@ internal static class TenancyApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(
-        string slug, string keyId, HttpRequest request, IBadgeStorage storage, AuditLog audit, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string slug, string keyId, HttpRequest request, IBadgeStorage storage, AuditLog audit, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        await RevokeKeyCoreAsync(slug, keyId, "apikey.revoke", request, storage, audit, keyCache, timeProvider, cancellationToken) is { } problem
+            ? problem
+            : TypedResults.NoContent();
+
+    /// <summary>Revokes one of the issuer's keys (or clients); its access tokens stop working too. Null when done.</summary>
+    internal static async Task<ProblemHttpResult?> RevokeKeyCoreAsync(
+        string slug, string keyId, string auditAction, HttpRequest request, IBadgeStorage storage, AuditLog audit, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         IssuerRecord? issuer = await IssuerForAsync(slug, request, storage, cancellationToken);
         ApiKeyRecord? key = issuer is null ? null : await storage.ApiKeys.GetAsync(keyId, cancellationToken);
@@ -162,8 +183,8 @@ internal static class TenancyApi
 
         await storage.ApiKeys.RevokeAsync(keyId, timeProvider.GetUtcNow(), cancellationToken);
         keyCache.Clear();
-        await audit.AppendAsync(request.HttpContext, issuer.Id, "apikey.revoke", keyId);
-        return TypedResults.NoContent();
+        await audit.AppendAsync(request.HttpContext, issuer.Id, auditAction, keyId);
+        return null;
     }
 
     internal static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ReadAudit(

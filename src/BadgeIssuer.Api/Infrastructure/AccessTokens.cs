@@ -1,0 +1,297 @@
+// OAuth 2.0 access tokens as JWTs (RFC 9068 "JWT Profile for OAuth 2.0 Access Tokens", RFC 7519, RFC 7515 compact).
+//   header  = {"alg":"HS256","typ":"at+jwt","kid":<hex KEK id>}      nothing else is accepted
+//   payload = {iss, aud, sub, client_id, issuer_id?, scope, iat, nbf, exp, jti}
+// The MAC key is HKDF-SHA256(KEK, info "BadgeIssuer OAuth access token HS256 v1"): every instance that shares the KEK
+// (which they must, to unwrap issuer keys) signs and checks the same tokens, with no key in the database. The kid names
+// the KEK, so tokens signed before a KEK rotation keep validating while the previous KEK is configured.
+// Validation is strict: exactly this header shape and algorithm (no "none", RS*, ES*, jwk/jku/x5u/crit), a known kid,
+// a constant-time MAC check before the payload is read, then iss, aud, exp, nbf and iat with a small skew.
+
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace BadgeIssuer.Api.Infrastructure;
+
+/// <summary>What a valid access token says.</summary>
+internal sealed record AccessTokenClaims(string ClientId, string? IssuerId, IReadOnlyList<string> Scopes, string TokenId, DateTimeOffset ExpiresAt);
+
+/// <summary>A freshly issued access token.</summary>
+internal sealed record IssuedAccessToken(string Token, string TokenId, DateTimeOffset ExpiresAt, int ExpiresIn);
+
+/// <summary>Issues and validates this service's HS256 access tokens.</summary>
+internal sealed class AccessTokens
+{
+    public const string Algorithm = "HS256";
+    public const string TokenType = "at+jwt";
+    public const int MaxTokenLength = 4096;
+    private const string KeyPurpose = "BadgeIssuer OAuth access token HS256 v1";
+
+    private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
+    private readonly string _currentKid;
+    private readonly string _issuer;
+    private readonly string _audience;
+    private readonly TimeSpan _lifetime;
+    private readonly TimeSpan _skew;
+    private readonly TimeProvider _timeProvider;
+
+    public AccessTokens(KeyVault vault, PublicUrls urls, IOptions<BadgeIssuerOptions> options, TimeProvider timeProvider)
+    {
+        foreach ((string kekId, byte[] key) in vault.DeriveKeys(KeyPurpose))
+        {
+            _keys[kekId] = key;
+        }
+
+        _currentKid = vault.CurrentKekId;
+        _issuer = urls.Base;
+        _audience = options.Value.OAuth.Audience ?? urls.Base;
+        _lifetime = TimeSpan.FromSeconds(options.Value.OAuth.AccessTokenLifetimeSeconds);
+        _skew = TimeSpan.FromSeconds(options.Value.OAuth.ClockSkewSeconds);
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>The <c>iss</c> of tokens (the public base URL).</summary>
+    public string Issuer => _issuer;
+
+    /// <summary>The <c>aud</c> of tokens.</summary>
+    public string Audience => _audience;
+
+    /// <summary>
+    /// Whether a bearer credential has the shape of a JWS (three base64url segments, a JSON header): it is then
+    /// validated as an access token and never looked up as an API key.
+    /// </summary>
+    public static bool LooksLikeJwt(string credential) =>
+        credential.StartsWith("eyJ", StringComparison.Ordinal) && credential.AsSpan().Count('.') == 2;
+
+    public IssuedAccessToken Issue(string clientId, string? issuerId, IReadOnlyList<string> scopes)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        long iat = now.ToUnixTimeSeconds();
+        long exp = iat + (long)_lifetime.TotalSeconds;
+        string jti = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+
+        var header = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(header))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("alg"u8, Algorithm);
+            writer.WriteString("typ"u8, TokenType);
+            writer.WriteString("kid"u8, _currentKid);
+            writer.WriteEndObject();
+        }
+
+        var payload = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(payload))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("iss"u8, _issuer);
+            writer.WriteString("aud"u8, _audience);
+            writer.WriteString("sub"u8, clientId);
+            writer.WriteString("client_id"u8, clientId);
+            if (issuerId is not null)
+            {
+                writer.WriteString("issuer_id"u8, issuerId);
+            }
+
+            writer.WriteString("scope"u8, string.Join(' ', scopes));
+            writer.WriteNumber("iat"u8, iat);
+            writer.WriteNumber("nbf"u8, iat);
+            writer.WriteNumber("exp"u8, exp);
+            writer.WriteString("jti"u8, jti);
+            writer.WriteEndObject();
+        }
+
+        string signingInput = Base64Url.EncodeToString(header.WrittenSpan) + "." + Base64Url.EncodeToString(payload.WrittenSpan);
+        string token = signingInput + "." + Base64Url.EncodeToString(Mac(_keys[_currentKid], signingInput));
+        return new IssuedAccessToken(token, jti, DateTimeOffset.FromUnixTimeSeconds(exp), (int)_lifetime.TotalSeconds);
+    }
+
+    /// <summary>Checks a token completely; <paramref name="failure"/> says why not (for logs, never secrets).</summary>
+    public bool TryValidate(string token, [NotNullWhen(true)] out AccessTokenClaims? claims, [NotNullWhen(false)] out string? failure)
+    {
+        claims = null;
+        if (token.Length > MaxTokenLength)
+        {
+            failure = "too long";
+            return false;
+        }
+
+        string[] parts = token.Split('.');
+        if (parts.Length != 3 || parts.Any(p => p.Length == 0 || !Base64Url.IsValid(p)))
+        {
+            failure = "not a compact JWS with three base64url segments";
+            return false;
+        }
+
+        if (!TryReadHeader(parts[0], out string? kid, out failure))
+        {
+            return false;
+        }
+
+        if (!_keys.TryGetValue(kid, out byte[]? key))
+        {
+            failure = "unknown kid";
+            return false;
+        }
+
+        // Compare the canonical encoding of the expected MAC with the presented segment, in constant time.
+        byte[] expected = Encoding.ASCII.GetBytes(Base64Url.EncodeToString(Mac(key, parts[0] + "." + parts[1])));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[2])))
+        {
+            failure = "bad signature";
+            return false;
+        }
+
+        return TryReadPayload(parts[1], out claims, out failure);
+    }
+
+    private static byte[] Mac(byte[] key, string signingInput) => HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signingInput));
+
+    private static bool TryReadHeader(string segment, [NotNullWhen(true)] out string? kid, [NotNullWhen(false)] out string? failure)
+    {
+        kid = null;
+        string? alg = null, typ = null;
+        if (!TryParseObject(segment, out JsonDocument? document))
+        {
+            failure = "the header is not a JSON object";
+            return false;
+        }
+
+        using (document)
+        {
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.String)
+                {
+                    failure = "a header member is not a string";
+                    return false;
+                }
+
+                switch (property.Name)
+                {
+                    case "alg" when alg is null:
+                        alg = property.Value.GetString();
+                        break;
+                    case "typ" when typ is null:
+                        typ = property.Value.GetString();
+                        break;
+                    case "kid" when kid is null:
+                        kid = property.Value.GetString();
+                        break;
+                    default:
+                        failure = "unexpected or repeated header member '" + property.Name + "'";
+                        return false;
+                }
+            }
+        }
+
+        if (!string.Equals(alg, Algorithm, StringComparison.Ordinal))
+        {
+            failure = "alg is not " + Algorithm;
+            return false;
+        }
+
+        if (!string.Equals(typ, TokenType, StringComparison.Ordinal))
+        {
+            failure = "typ is not " + TokenType;
+            return false;
+        }
+
+        if (kid is null)
+        {
+            failure = "no kid";
+            return false;
+        }
+
+        failure = null;
+        return true;
+    }
+
+    private bool TryReadPayload(string segment, [NotNullWhen(true)] out AccessTokenClaims? claims, [NotNullWhen(false)] out string? failure)
+    {
+        claims = null;
+        if (!TryParseObject(segment, out JsonDocument? document))
+        {
+            failure = "the payload is not a JSON object";
+            return false;
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            string? iss = StringClaim(root, "iss"), aud = StringClaim(root, "aud"), sub = StringClaim(root, "sub"), clientId = StringClaim(root, "client_id");
+            string? scope = StringClaim(root, "scope"), jti = StringClaim(root, "jti"), issuerId = StringClaim(root, "issuer_id");
+            long? iat = NumericDate(root, "iat"), nbf = NumericDate(root, "nbf"), exp = NumericDate(root, "exp");
+            if (!string.Equals(iss, _issuer, StringComparison.Ordinal))
+            {
+                failure = "wrong iss";
+                return false;
+            }
+
+            if (!string.Equals(aud, _audience, StringComparison.Ordinal))
+            {
+                failure = "wrong aud";
+                return false;
+            }
+
+            if (string.IsNullOrEmpty(sub) || !string.Equals(sub, clientId, StringComparison.Ordinal) || scope is null || string.IsNullOrEmpty(jti)
+                || iat is null || nbf is null || exp is null
+                || (root.TryGetProperty("issuer_id", out JsonElement tenant) && tenant.ValueKind != JsonValueKind.String))
+            {
+                failure = "a required claim is missing or malformed";
+                return false;
+            }
+
+            long now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+            long skew = (long)_skew.TotalSeconds;
+            if (now >= exp + skew)
+            {
+                failure = "expired";
+                return false;
+            }
+
+            if (nbf > now + skew || iat > now + skew)
+            {
+                failure = "not yet valid";
+                return false;
+            }
+
+            claims = new AccessTokenClaims(sub, issuerId, ApiScopes.Split(scope), jti, DateTimeOffset.FromUnixTimeSeconds(exp.Value));
+            failure = null;
+            return true;
+        }
+    }
+
+    private static bool TryParseObject(string segment, [NotNullWhen(true)] out JsonDocument? document)
+    {
+        document = null;
+        try
+        {
+            byte[] json = Base64Url.DecodeFromChars(segment);
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return false;
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            document = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? StringClaim(JsonElement root, string name) =>
+        root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long? NumericDate(JsonElement root, string name) =>
+        root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long seconds)
+            && seconds is >= 0 and <= 253_402_300_799 ? seconds : null;
+}

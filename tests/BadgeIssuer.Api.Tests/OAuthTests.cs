@@ -1,0 +1,442 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BadgeIssuer.Api.Tests;
+
+/// <summary>Test helpers: OAuth clients, token requests, and access tokens forged with or without the service's key.</summary>
+internal static class OAuth
+{
+    public const string Upsert = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert";
+    public const string ReadOnly = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly";
+    public const string ProfileUpdate = "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.update";
+    public const string ProfileReadOnly = "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<(string ClientId, string Secret)> CreateClientAsync(HttpClient manager, string slug, params string[] scopes)
+    {
+        using HttpResponseMessage response = await manager.PostAsJsonAsync($"/issuers/{slug}/clients", new { description = "oauth test", scopes }, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        JsonNode node = JsonNode.Parse(text)!;
+        Assert.Equal(BadgeIssuerApplication.BaseUrl + "/oauth/token", (string)node["token_endpoint"]!);
+        return ((string)node["client_id"]!, (string)node["client_secret"]!);
+    }
+
+    public static async Task<HttpResponseMessage> RequestAsync(HttpClient client, (string Id, string Secret)? basic, params (string Name, string Value)[] form)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth/token")
+        {
+            Content = new FormUrlEncodedContent(form.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+        };
+        if (basic is { } credentials)
+        {
+            string pair = Uri.EscapeDataString(credentials.Id) + ":" + Uri.EscapeDataString(credentials.Secret);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+
+    /// <summary>A token by client_id/client_secret form fields; asserts success.</summary>
+    public static async Task<string> TokenAsync(BadgeIssuerApplication app, string clientId, string secret, string? scope = null)
+    {
+        using HttpClient anonymous = app.CreateClient();
+        var form = new List<(string, string)> { ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret) };
+        if (scope is not null)
+        {
+            form.Add(("scope", scope));
+        }
+
+        using HttpResponseMessage response = await RequestAsync(anonymous, null, [.. form]);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return (string)JsonNode.Parse(text)!["access_token"]!;
+    }
+
+    public static HttpClient WithBearer(BadgeIssuerApplication app, string credential)
+    {
+        HttpClient client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        return client;
+    }
+
+    /// <summary>The service's token MAC key and kid, derived from the KEK file as the service does (HKDF-SHA256).</summary>
+    public static (byte[] Key, string Kid) ServiceKey(BadgeIssuerApplication app)
+    {
+        byte[] kek = Convert.FromBase64String(File.ReadAllText(Path.Combine(app.DataDirectory, "kek.key")).Trim());
+        return (HKDF.DeriveKey(HashAlgorithmName.SHA256, kek, 32, [], Encoding.UTF8.GetBytes("BadgeIssuer OAuth access token HS256 v1")),
+            Convert.ToHexStringLower(SHA256.HashData(kek)[..8]));
+    }
+
+    public static string Sign(string headerJson, string payloadJson, byte[] key)
+    {
+        string input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(headerJson)) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payloadJson));
+        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(input)));
+    }
+
+    public static JsonNode Part(string token, int index) => JsonNode.Parse(Base64Url.DecodeFromChars(token.Split('.')[index]))!;
+}
+
+/// <summary>
+/// OAuth 2.0 client credentials: <c>POST /oauth/token</c> (RFC 6749 §4.4, errors per §5.2), access tokens on every
+/// protected endpoint, scope subsets and the Open Badges scope mapping, strict JWT validation, and revocation.
+/// </summary>
+public sealed class OAuthTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<JsonNode> OAuthErrorAsync(HttpResponseMessage response, HttpStatusCode status, string error)
+    {
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        JsonNode node = JsonNode.Parse(text)!;
+        Assert.Equal(error, (string)node["error"]!);
+        return node;
+    }
+
+    [Fact]
+    public async Task Token_ByBasicAndByFormFields_WorksOnIssueRevokeAchievementsKeysAndAudit()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "issue", "revoke", "manage");
+        using HttpClient anonymous = app.CreateClient();
+
+        using HttpResponseMessage basic = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"));
+        string text = await basic.Content.ReadAsStringAsync(Ct);
+        Assert.True(basic.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal("no-store", basic.Headers.CacheControl?.ToString());
+        Assert.Contains("no-cache", basic.Headers.Pragma.ToString(), StringComparison.Ordinal);
+        JsonNode body = JsonNode.Parse(text)!;
+        Assert.Equal("Bearer", (string)body["token_type"]!);
+        Assert.Equal(600, (int)body["expires_in"]!);
+        Assert.Equal("issue revoke manage", (string)body["scope"]!);
+        string token = (string)body["access_token"]!;
+
+        JsonNode header = OAuth.Part(token, 0);
+        Assert.Equal("HS256", (string)header["alg"]!);
+        Assert.Equal("at+jwt", (string)header["typ"]!);
+        Assert.Equal(OAuth.ServiceKey(app).Kid, (string)header["kid"]!);
+        JsonNode claims = OAuth.Part(token, 1);
+        Assert.Equal(BadgeIssuerApplication.BaseUrl, (string)claims["iss"]!);
+        Assert.Equal(BadgeIssuerApplication.BaseUrl, (string)claims["aud"]!);
+        Assert.Equal(clientId, (string)claims["sub"]!);
+        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)claims["issuer_id"]!);
+        Assert.Equal("issue revoke manage", (string)claims["scope"]!);
+        Assert.Equal(BadgeIssuerApplication.Now.ToUnixTimeSeconds(), (long)claims["iat"]!);
+        Assert.Equal(BadgeIssuerApplication.Now.ToUnixTimeSeconds() + 600, (long)claims["exp"]!);
+        Assert.False(string.IsNullOrEmpty((string?)claims["jti"]));
+
+        string formToken = await OAuth.TokenAsync(app, clientId, secret);
+        Assert.NotEqual(token, formToken);
+
+        foreach (string credential in new[] { token, formToken })
+        {
+            using HttpClient client = OAuth.WithBearer(app, credential);
+            string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+            JsonNode award = await IssuingApiTests.AwardAsync(client, achievementId);
+            using HttpResponseMessage issued = await client.PostAsJsonAsync("/credentials/issue", new { credential = IssuingApiTests.SampleCredential() }, Ct);
+            Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+            using HttpResponseMessage revoked = await client.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
+            Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+            using HttpResponseMessage keys = await client.GetAsync("/issuers/default/api-keys", Ct);
+            Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+            using HttpResponseMessage achievements = await client.GetAsync("/achievements", Ct);
+            Assert.Equal(HttpStatusCode.OK, achievements.StatusCode);
+        }
+
+        using HttpClient auditor = OAuth.WithBearer(app, formToken);
+        JsonArray entries = JsonNode.Parse(await auditor.GetStringAsync("/issuers/default/audit", Ct))!["entries"]!.AsArray();
+        Assert.Contains(entries, e => (string)e!["action"]! == "client.create" && (string)e!["target"]! == clientId);
+        Assert.Equal(2, entries.Count(e => (string)e!["action"]! == "oauth.token" && (string)e!["actor"]! == "oauth-client:" + clientId));
+        Assert.Contains(entries, e => (string)e!["action"]! == "credential.issue" && (string)e!["actor"]! == "oauth-client:" + clientId);
+        Assert.DoesNotContain(secret, entries.ToJsonString(), StringComparison.Ordinal);
+
+        // The client is an API key: listed there and under /clients, never with its secret.
+        string clients = await auditor.GetStringAsync("/issuers/default/clients", Ct);
+        Assert.Contains(clientId, clients, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, clients, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_Scope_IsASubsetOfTheClientsScopes()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "issue", "revoke");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(admin);
+        using HttpClient anonymous = app.CreateClient();
+
+        using HttpClient issueOnly = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret, "issue"));
+        JsonNode award = await IssuingApiTests.AwardAsync(issueOnly, achievementId);
+        using HttpResponseMessage revoke = await issueOnly.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+
+        using HttpResponseMessage manage = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("scope", "issue manage"));
+        Assert.Contains("manage", (string)(await OAuthErrorAsync(manage, HttpStatusCode.BadRequest, "invalid_scope"))["error_description"]!, StringComparison.Ordinal);
+        using HttpResponseMessage admin2 = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("scope", "admin"));
+        await OAuthErrorAsync(admin2, HttpStatusCode.BadRequest, "invalid_scope");
+        using HttpResponseMessage unknown = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("scope", "everything"));
+        await OAuthErrorAsync(unknown, HttpStatusCode.BadRequest, "invalid_scope");
+        using HttpResponseMessage empty = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("scope", " "));
+        await OAuthErrorAsync(empty, HttpStatusCode.BadRequest, "invalid_scope");
+
+        // credential.upsert grants exactly issue, which this client holds: it may ask for it.
+        string upsert = await OAuth.TokenAsync(app, clientId, secret, OAuth.Upsert);
+        Assert.Equal(OAuth.Upsert, (string)OAuth.Part(upsert, 1)["scope"]!);
+        using HttpClient upserting = OAuth.WithBearer(app, upsert);
+        await IssuingApiTests.AwardAsync(upserting, achievementId);
+        using HttpResponseMessage revokeUpsert = await upserting.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, revokeUpsert.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenBadgesScopes_MapOntoPermissions()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(admin);
+        JsonNode adminAward = await IssuingApiTests.AwardAsync(admin, achievementId);
+        string listUrl = (string)adminAward["credential"]!["credentialStatus"]!["statusListCredential"]!;
+        (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", OAuth.Upsert, OAuth.ReadOnly, OAuth.ProfileUpdate);
+
+        using HttpClient client = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret));
+        await IssuingApiTests.AwardAsync(client, achievementId);
+        using HttpResponseMessage list = await client.GetAsync("/achievements", Ct);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using HttpResponseMessage changes = await client.GetAsync(listUrl + "/changes", Ct);
+        Assert.Equal(HttpStatusCode.OK, changes.StatusCode);
+        using HttpResponseMessage profile = await client.PutAsJsonAsync("/issuers/default", new { name = "Renamed College" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        using HttpResponseMessage keys = await client.GetAsync("/issuers/default/keys", Ct);
+        Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+
+        // None of them grants revoke or manage.
+        using HttpResponseMessage revoke = await client.PostAsync((string)adminAward["credentialId"]! + "/revoke", null, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+        using HttpResponseMessage create = await client.PostAsJsonAsync("/achievements", new { name = "n", description = "d", criteria = new { narrative = "x" } }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        using HttpResponseMessage apiKeys = await client.GetAsync("/issuers/default/api-keys", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, apiKeys.StatusCode);
+
+        // profile.readonly reads the key list but cannot change the profile.
+        (string readerId, string readerSecret) = await OAuth.CreateClientAsync(admin, "default", OAuth.ProfileReadOnly);
+        using HttpClient reader = OAuth.WithBearer(app, await OAuth.TokenAsync(app, readerId, readerSecret));
+        using HttpResponseMessage readKeys = await reader.GetAsync("/issuers/default/keys", Ct);
+        Assert.Equal(HttpStatusCode.OK, readKeys.StatusCode);
+        using HttpResponseMessage update = await reader.PutAsJsonAsync("/issuers/default", new { name = "Nope" }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, update.StatusCode);
+
+        // A manage key cannot grant credential.upsert (it would confer issue, which manage lacks).
+        (string managerId, string managerSecret) = await OAuth.CreateClientAsync(admin, "default", "manage");
+        using HttpClient manager = OAuth.WithBearer(app, await OAuth.TokenAsync(app, managerId, managerSecret));
+        using HttpResponseMessage escalate = await manager.PostAsJsonAsync("/issuers/default/clients", new { scopes = new[] { OAuth.Upsert } }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, escalate.StatusCode);
+        using HttpResponseMessage delegated = await manager.PostAsJsonAsync("/issuers/default/clients", new { scopes = new[] { OAuth.ProfileUpdate } }, Ct);
+        Assert.Equal(HttpStatusCode.Created, delegated.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_BadRequests_AnswerRfc6749Errors()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "issue");
+        using HttpClient anonymous = app.CreateClient();
+
+        using HttpResponseMessage wrongSecret = await OAuth.RequestAsync(anonymous, (clientId, secret + "x"), ("grant_type", "client_credentials"));
+        await OAuthErrorAsync(wrongSecret, HttpStatusCode.Unauthorized, "invalid_client");
+        Assert.StartsWith("Basic", wrongSecret.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        using HttpResponseMessage otherId = await OAuth.RequestAsync(anonymous, ("0123456789abcdef0123456789abcdef", secret), ("grant_type", "client_credentials"));
+        await OAuthErrorAsync(otherId, HttpStatusCode.Unauthorized, "invalid_client");
+        using HttpResponseMessage formWrong = await OAuth.RequestAsync(anonymous, null, ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", "bik_wrong"));
+        await OAuthErrorAsync(formWrong, HttpStatusCode.Unauthorized, "invalid_client");
+        using HttpResponseMessage noClient = await OAuth.RequestAsync(anonymous, null, ("grant_type", "client_credentials"));
+        await OAuthErrorAsync(noClient, HttpStatusCode.Unauthorized, "invalid_client");
+        // The admin API key is not a client secret of another client id, nor is a bearer header client authentication.
+        using HttpResponseMessage bearer = await OAuth.RequestAsync(admin, null, ("grant_type", "client_credentials"));
+        await OAuthErrorAsync(bearer, HttpStatusCode.Unauthorized, "invalid_client");
+
+        using HttpResponseMessage grant = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "password"), ("username", "a"), ("password", "b"));
+        await OAuthErrorAsync(grant, HttpStatusCode.BadRequest, "unsupported_grant_type");
+        using HttpResponseMessage noGrant = await OAuth.RequestAsync(anonymous, (clientId, secret), ("scope", "issue"));
+        await OAuthErrorAsync(noGrant, HttpStatusCode.BadRequest, "invalid_request");
+        using HttpResponseMessage twoMethods = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("client_secret", secret));
+        await OAuthErrorAsync(twoMethods, HttpStatusCode.BadRequest, "invalid_request");
+        using HttpResponseMessage repeated = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("grant_type", "client_credentials"));
+        await OAuthErrorAsync(repeated, HttpStatusCode.BadRequest, "invalid_request");
+
+        using var json = new StringContent("""{"grant_type":"client_credentials"}""", Encoding.UTF8, "application/json");
+        using HttpResponseMessage notForm = await anonymous.PostAsync("/oauth/token", json, Ct);
+        await OAuthErrorAsync(notForm, HttpStatusCode.BadRequest, "invalid_request");
+        using var huge = new StringContent("grant_type=client_credentials&scope=" + new string('a', 20_000), Encoding.UTF8, "application/x-www-form-urlencoded");
+        using HttpResponseMessage tooLarge = await anonymous.PostAsync("/oauth/token", huge, Ct);
+        await OAuthErrorAsync(tooLarge, HttpStatusCode.BadRequest, "invalid_request");
+        using HttpResponseMessage get = await anonymous.GetAsync("/oauth/token", Ct);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+    }
+
+    [Fact]
+    public async Task AccessToken_Expired_Returns401()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "issue", "manage");
+        using HttpClient client = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret));
+
+        // Within the lifetime plus the 30 s skew the token works; after it, 401 with an invalid_token challenge.
+        app.Clock.Now = BadgeIssuerApplication.Now.AddSeconds(620);
+        using HttpResponseMessage late = await client.GetAsync("/issuers/default/api-keys", Ct);
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        app.Clock.Now = BadgeIssuerApplication.Now.AddMinutes(11);
+        using HttpResponseMessage expired = await client.GetAsync("/issuers/default/api-keys", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Equal("application/problem+json", expired.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("invalid_token", expired.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+        // Tokens minted "in the future" (beyond the skew) are refused too.
+        (byte[] key, string kid) = OAuth.ServiceKey(app);
+        long now = app.Clock.Now.ToUnixTimeSeconds();
+        string future = OAuth.Sign($$"""{"alg":"HS256","typ":"at+jwt","kid":"{{kid}}"}""",
+            $$"""{"iss":"http://localhost","aud":"http://localhost","sub":"{{clientId}}","client_id":"{{clientId}}","issuer_id":"{{BadgeIssuerApplication.IssuerId}}","scope":"manage","iat":{{now + 3600}},"nbf":{{now + 3600}},"exp":{{now + 4000}},"jti":"x"}""", key);
+        using HttpClient early = OAuth.WithBearer(app, future);
+        using HttpResponseMessage notYet = await early.GetAsync("/issuers/default/api-keys", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, notYet.StatusCode);
+    }
+
+    public static TheoryData<string, string> ForgedTokens => new()
+    {
+        { "tampered payload", "tampered" },
+        { "alg none", "none" },
+        { "RS256 header", "rs256" },
+        { "wrong kid", "kid" },
+        { "no kid", "nokid" },
+        { "HS256 with another key", "otherkey" },
+        { "extra jwk header", "jwk" },
+        { "typ JWT", "typ" },
+        { "wrong iss (signed)", "iss" },
+        { "wrong aud (signed)", "aud" },
+        { "sub differs from client_id (signed)", "sub" },
+        { "foreign issuer_id (signed)", "tenant" },
+        { "truncated", "truncated" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ForgedTokens))]
+    public async Task AccessToken_ForgedOrMalformed_Returns401(string name, string kind)
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "issue", "manage");
+        string token = await OAuth.TokenAsync(app, clientId, secret, "issue");
+        (byte[] key, string kid) = OAuth.ServiceKey(app);
+        string[] parts = token.Split('.');
+        long now = BadgeIssuerApplication.Now.ToUnixTimeSeconds();
+        string Payload(string iss = "http://localhost", string aud = "http://localhost", string? sub = null, string tenant = BadgeIssuerApplication.IssuerId) =>
+            $$"""{"iss":"{{iss}}","aud":"{{aud}}","sub":"{{sub ?? clientId}}","client_id":"{{clientId}}","issuer_id":"{{tenant}}","scope":"issue manage admin","iat":{{now}},"nbf":{{now}},"exp":{{now + 600}},"jti":"forged"}""";
+        string Header(string alg = "HS256", string? keyId = null) => $$"""{"alg":"{{alg}}","typ":"at+jwt","kid":"{{keyId ?? kid}}"}""";
+
+        string forged = kind switch
+        {
+            "tampered" => parts[0] + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Payload())) + "." + parts[2],
+            "none" => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Header("none"))) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Payload())) + ".",
+            "rs256" => OAuth.Sign(Header("RS256"), Payload(), key),
+            "kid" => OAuth.Sign(Header(keyId: "0011223344556677"), Payload(), key),
+            "nokid" => OAuth.Sign("""{"alg":"HS256","typ":"at+jwt"}""", Payload(), key),
+            "otherkey" => OAuth.Sign(Header(), Payload(), RandomNumberGenerator.GetBytes(32)),
+            "jwk" => OAuth.Sign($$"""{"alg":"HS256","typ":"at+jwt","kid":"{{kid}}","jwk":"x"}""", Payload(), key),
+            "typ" => OAuth.Sign($$"""{"alg":"HS256","typ":"JWT","kid":"{{kid}}"}""", Payload(), key),
+            "iss" => OAuth.Sign(Header(), Payload(iss: "https://evil.example"), key),
+            "aud" => OAuth.Sign(Header(), Payload(aud: "https://other-service.example"), key),
+            "sub" => OAuth.Sign(Header(), Payload(sub: "someone-else"), key),
+            "tenant" => OAuth.Sign(Header(), Payload(tenant: "did:web:localhost:issuers:other"), key),
+            "truncated" => token[..^5],
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        using HttpClient client = OAuth.WithBearer(app, forged);
+        using HttpResponseMessage response = await client.GetAsync("/issuers/default/api-keys", Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {(int)response.StatusCode}");
+
+        // The same forgery never reaches a lower-privileged endpoint either, and a genuine token still works.
+        using HttpResponseMessage award = await client.PostAsJsonAsync("/awards", new { achievementId = "x", recipient = new { email = "a@example.org" } }, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, award.StatusCode);
+        string genuine = OAuth.Sign(Header(), Payload(), key);
+        using HttpClient control = OAuth.WithBearer(app, genuine);
+        using HttpResponseMessage ok = await control.GetAsync("/issuers/default/api-keys", Ct);
+        // The signed control token asks for manage and admin, but the client holds issue and manage: manage is honoured, admin is not.
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using HttpResponseMessage notAdmin = await control.PostAsJsonAsync("/issuers", new { name = "Escalated" }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
+    }
+
+    [Fact]
+    public async Task RevokedClient_TokensStopWorking_AndNoNewTokens()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "issue", "manage");
+        using HttpClient client = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret));
+        using HttpResponseMessage before = await client.GetAsync("/issuers/default/clients", Ct);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        using HttpResponseMessage revoked = await admin.DeleteAsync("/issuers/default/clients/" + clientId, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+
+        using HttpResponseMessage after = await client.GetAsync("/issuers/default/clients", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        using HttpClient anonymous = app.CreateClient();
+        using HttpResponseMessage again = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"));
+        await OAuthErrorAsync(again, HttpStatusCode.Unauthorized, "invalid_client");
+
+        JsonArray entries = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/audit", Ct))!["entries"]!.AsArray();
+        Assert.Equal("client.revoke", (string)entries[0]!["action"]!);
+        Assert.Equal(clientId, (string)entries[0]!["target"]!);
+    }
+
+    [Fact]
+    public async Task ExpiredClient_CannotGetTokens()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpResponseMessage created = await admin.PostAsJsonAsync("/issuers/default/clients", new { scopes = new[] { "issue" }, expiresAt = "2026-11-01T01:00:00Z" }, Ct);
+        JsonNode node = JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!;
+        string clientId = (string)node["client_id"]!, secret = (string)node["client_secret"]!;
+        using HttpClient client = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret));
+
+        app.Clock.Now = BadgeIssuerApplication.Now.AddHours(2);
+        app.Services.GetRequiredService<Infrastructure.ApiKeyCache>().Clear();
+        using HttpClient anonymous = app.CreateClient();
+        using HttpResponseMessage refused = await OAuth.RequestAsync(anonymous, null, ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret));
+        await OAuthErrorAsync(refused, HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_OverItsLimit_Returns429()
+    {
+        using var app = new BadgeIssuerApplication(("RateLimits:Token:PermitsPerSecond", "1"), ("RateLimits:Token:Burst", "2"));
+        using HttpClient anonymous = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 10; i++)
+        {
+            using HttpResponseMessage response = await OAuth.RequestAsync(anonymous, ("nobody", "bik_nothing"), ("grant_type", "client_credentials"));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+
+        // Other public endpoints keep their own (larger) budget.
+        using HttpResponseMessage profile = await anonymous.GetAsync("/issuers/default", Ct);
+        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+    }
+}
