@@ -13,7 +13,8 @@ public sealed class LoadOptions
                BadgeIssuer.LoadTest wait [--url URL] [--timeout T] [--pid PID]  poll /readyz (or /health) until 200; fail if PID exits
                BadgeIssuer.LoadTest --self-test          check the percentile rule
         options:
-          --url URL             service base URL (default http://127.0.0.1:5090)
+          --url URL             service base URL (default http://127.0.0.1:5090); give it several times (or
+                                --urls A,B,...) for several instances: requests go round-robin, setup to the first
           --api-key KEY         bearer key for the protected endpoints
           --bootstrap FILE      read apiKey (and issuerId) from the service's bootstrap.json instead
           --scenario NAME       awards | issue | issue+status | batch | status-list | verify | health (default awards)
@@ -25,12 +26,24 @@ public sealed class LoadOptions
                                 same as --scenario issue+status
           --verify-file FILE    body for the verify scenario (default: a credential the service awards in setup)
           --if-none-match       status-list: send the list's ETag, so the answer is 304 (counted as success)
-          --server-pid PID      also report the server process's CPU use during the measurement
+          --server-pid PID      also report the server process's CPU use during the measurement; repeat it for
+                                several instances (summed, and listed per process)
+          --db-pid PID          also report the CPU of this process and its children during the measurement, e.g.
+                                the PostgreSQL postmaster (backends included; Linux /proc)
+          --storage NAME        recorded with the result and shown by report, e.g. sqlite or postgres
           --json FILE           write the result as JSON
           --quiet               only the final summary line
         """;
 
-    public Uri Url { get; private set; } = new("http://127.0.0.1:5090");
+    private static readonly Uri s_defaultUrl = new("http://127.0.0.1:5090");
+    private readonly List<Uri> _urls = [];
+    private readonly List<int> _serverPids = [];
+
+    /// <summary>The first service URL: setup goes here.</summary>
+    public Uri Url => _urls.Count > 0 ? _urls[0] : s_defaultUrl;
+
+    /// <summary>Every service URL (instances of one deployment), in the order given; the load goes round-robin.</summary>
+    public IReadOnlyList<Uri> Urls => _urls.Count > 0 ? _urls : [s_defaultUrl];
 
     public string? ApiKey { get; private set; }
 
@@ -52,7 +65,11 @@ public sealed class LoadOptions
 
     public bool IfNoneMatch { get; private set; }
 
-    public int? ServerPid { get; private set; }
+    public IReadOnlyList<int> ServerPids => _serverPids;
+
+    public int? DbPid { get; private set; }
+
+    public string? Storage { get; private set; }
 
     public string? JsonFile { get; private set; }
 
@@ -98,7 +115,10 @@ public sealed class LoadOptions
                     options.Help = true;
                     break;
                 case "--url":
-                    options.Url = new Uri(Value().TrimEnd('/') + "/", UriKind.Absolute);
+                    options._urls.Add(ParseUrl(Value()));
+                    break;
+                case "--urls":
+                    options._urls.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUrl));
                     break;
                 case "--api-key":
                     options.ApiKey = Value();
@@ -131,7 +151,13 @@ public sealed class LoadOptions
                     options.IfNoneMatch = true;
                     break;
                 case "--server-pid":
-                    options.ServerPid = PositiveInt(name, Value());
+                    options._serverPids.Add(PositiveInt(name, Value()));
+                    break;
+                case "--db-pid":
+                    options.DbPid = PositiveInt(name, Value());
+                    break;
+                case "--storage":
+                    options.Storage = Value();
                     break;
                 case "--json":
                     options.JsonFile = Value();
@@ -171,6 +197,11 @@ public sealed class LoadOptions
 
         return TimeSpan.FromSeconds(value * scale);
     }
+
+    private static Uri ParseUrl(string text)
+        => Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out Uri? url)
+            ? url
+            : throw new FormatException($"--url needs an absolute URL, got '{text}'");
 
     private static int PositiveInt(string name, string text)
         => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0

@@ -164,7 +164,9 @@ public sealed class LoadRunner
         return new LoadResult
         {
             Scenario = _scenario.Name,
-            Url = _options.Url.ToString(),
+            Url = string.Join(",", _options.Urls),
+            Instances = _options.Urls.Count,
+            Storage = _options.Storage,
             Concurrency = _options.Concurrency,
             BatchSize = _scenario.ItemsPerRequest,
             WarmupSeconds = _options.Warmup.TotalSeconds,
@@ -191,6 +193,8 @@ public sealed class LoadRunner
             PerSecond = perSecond,
             ClientCpuPercent = cpu.ClientPercent,
             ServerCpuPercent = cpu.ServerPercent,
+            ServerCpuPercentPerInstance = cpu.PerServerPercent,
+            DbCpuPercent = cpu.DbPercent,
             ClientGcCollections = cpu.Gc,
             MachineCpuPercent = cpu.MachineBusyPercent,
             MachineStealPercent = cpu.MachineStealPercent,
@@ -200,73 +204,88 @@ public sealed class LoadRunner
         static double Ms(long ticks) => Math.Round(Percentiles.TicksToMs(ticks), 3);
     }
 
-    // CPU time of this process (and the server, given its pid) between the window's edges, as % of one core.
+    // CPU time of this process, the servers (given their pids) and the database process tree (given its root pid)
+    // between the window's edges, as % of one core.
     private async Task<CpuSample> SampleCpuAsync(long measureStart, long measureEnd, CancellationToken cancellationToken)
     {
         using Process self = Process.GetCurrentProcess();
-        Process? server = null;
-        try
+        List<Process?> servers = [];
+        foreach (int pid in _options.ServerPids)
         {
-            if (_options.ServerPid is int pid)
+            try
             {
-                server = Process.GetProcessById(pid);
+                servers.Add(Process.GetProcessById(pid));
             }
-        }
-        catch (ArgumentException)
-        {
-            server = null;
+            catch (ArgumentException)
+            {
+                servers.Add(null);
+            }
         }
 
         try
         {
             await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureStart) is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken);
-            (long t0, TimeSpan self0, TimeSpan? server0, int gc0) = Snapshot(self, server);
+            Snapshot before = Take(self, servers);
             MachineCpu? machine0 = MachineCpu.Read();
             TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureEnd);
             await Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
-            (long t1, TimeSpan self1, TimeSpan? server1, int gc1) = Snapshot(self, server);
+            Snapshot after = Take(self, servers);
             MachineCpu? machine1 = MachineCpu.Read();
-            double wall = Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+            double wall = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
+            double? Percent(TimeSpan? t0, TimeSpan? t1) => t0 is TimeSpan a && t1 is TimeSpan b ? Math.Round((b - a).TotalSeconds / wall * 100, 1) : null;
+            double?[] perServer = [.. before.Servers.Zip(after.Servers, Percent)];
             return new CpuSample(
-                Math.Round((self1 - self0).TotalSeconds / wall * 100, 1),
-                server0 is TimeSpan s0 && server1 is TimeSpan s1 ? Math.Round((s1 - s0).TotalSeconds / wall * 100, 1) : null,
-                gc1 - gc0,
+                Percent(before.Self, after.Self) ?? 0,
+                perServer.Length > 0 && perServer.All(p => p is not null) ? Math.Round(perServer.Sum(p => p!.Value), 1) : null,
+                perServer.Length > 1 && perServer.All(p => p is not null) ? [.. perServer.Select(p => p!.Value)] : null,
+                Percent(before.Db, after.Db),
+                after.Gc - before.Gc,
                 machine0 is not null && machine1 is not null ? machine1.BusyPercentSince(machine0) : null,
                 machine0 is not null && machine1 is not null ? machine1.StealPercentSince(machine0) : null);
         }
         catch (OperationCanceledException)
         {
-            return new CpuSample(0, null, 0, null, null);
+            return new CpuSample(0, null, null, null, 0, null, null);
         }
         finally
         {
-            server?.Dispose();
+            foreach (Process? server in servers)
+            {
+                server?.Dispose();
+            }
         }
     }
 
-    private static (long Timestamp, TimeSpan Self, TimeSpan? Server, int Gc) Snapshot(Process self, Process? server)
+    private Snapshot Take(Process self, List<Process?> servers)
     {
         self.Refresh();
-        TimeSpan? serverCpu = null;
-        if (server is not null)
+        TimeSpan?[] serverCpu = new TimeSpan?[servers.Count];
+        for (int i = 0; i < servers.Count; i++)
         {
-            try
+            if (servers[i] is Process server)
             {
-                server.Refresh();
-                serverCpu = server.TotalProcessorTime;
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                serverCpu = null; // the server exited (or is not ours to read); the report says n/a
+                try
+                {
+                    server.Refresh();
+                    serverCpu[i] = server.TotalProcessorTime;
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    serverCpu[i] = null; // the server exited (or is not ours to read); the report says n/a
+                }
             }
         }
 
-        return (Stopwatch.GetTimestamp(), self.TotalProcessorTime, serverCpu, GC.CollectionCount(0));
+        TimeSpan? db = _options.DbPid is int dbPid ? ProcessTreeCpu.Read(dbPid) : null;
+        return new Snapshot(Stopwatch.GetTimestamp(), self.TotalProcessorTime, serverCpu, db, GC.CollectionCount(0));
     }
 
     private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
-    private sealed record CpuSample(double ClientPercent, double? ServerPercent, int Gc, double? MachineBusyPercent, double? MachineStealPercent);
+    private sealed record CpuSample(
+        double ClientPercent, double? ServerPercent, double[]? PerServerPercent, double? DbPercent, int Gc, double? MachineBusyPercent, double? MachineStealPercent);
+
+    private sealed record Snapshot(long Timestamp, TimeSpan Self, TimeSpan?[] Servers, TimeSpan? Db, int Gc);
 
     // The aggregate "cpu" line of /proc/stat (Linux): whole-machine busy time, so other load on the box shows up.
     private sealed record MachineCpu(long Busy, long Steal, long Total)

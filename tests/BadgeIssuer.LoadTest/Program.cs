@@ -87,13 +87,18 @@ public static class Program
         }
 
         log.WriteLine($"run: {scenario.Description}");
+        if (options.Urls.Count > 1)
+        {
+            log.WriteLine($"run: {options.Urls.Count} instances, requests round-robin: {string.Join(", ", options.Urls)}");
+        }
         log.WriteLine($"run: {options.Concurrency} connections, warm-up {options.Warmup.TotalSeconds:0.#}s, measuring {options.Duration.TotalSeconds:0.#}s");
 
         LoadResult result = await new LoadRunner(client, scenario, options).RunAsync(stop.Token);
 
         log.WriteLine(result.Describe());
-        Console.WriteLine(LoadResult.TableHeader);
-        Console.WriteLine(result.TableRow());
+        LoadResult.Columns single = LoadResult.Columns.For([result]);
+        Console.WriteLine(LoadResult.Header(single));
+        Console.WriteLine(result.TableRow(single));
 
         if (options.JsonFile is string file)
         {
@@ -200,23 +205,26 @@ public static class Program
             }
         }
 
+        LoadResult.Columns columns = LoadResult.Columns.For(results);
         Console.WriteLine("runs");
-        Console.WriteLine(LoadResult.TableHeader);
+        Console.WriteLine(LoadResult.Header(columns));
         foreach (LoadResult result in results)
         {
-            Console.WriteLine(result.TableRow());
+            Console.WriteLine(result.TableRow(columns));
         }
 
         Console.WriteLine();
         Console.WriteLine("medians (spread = min..max throughput over the runs)");
-        Console.WriteLine(LoadResult.TableHeader + "  runs  spread");
-        foreach (IGrouping<(string, int, int), LoadResult> group in results.GroupBy(r => (r.Scenario, r.Concurrency, r.BatchSize)))
+        Console.WriteLine(LoadResult.Header(columns) + "  runs  spread");
+        foreach (IGrouping<(string, int, int, string?, int), LoadResult> group in results.GroupBy(r => (r.Scenario, r.Concurrency, r.BatchSize, r.Storage, r.Instances)))
         {
             LoadResult[] runs = [.. group];
             LoadResult median = new()
             {
                 Scenario = runs[0].Scenario,
                 Url = runs[0].Url,
+                Instances = runs[0].Instances,
+                Storage = runs[0].Storage,
                 Concurrency = runs[0].Concurrency,
                 BatchSize = runs[0].BatchSize,
                 Requests = (long)Median(runs, r => r.Requests),
@@ -233,6 +241,7 @@ public static class Program
                 },
                 ClientCpuPercent = Median(runs, r => r.ClientCpuPercent),
                 ServerCpuPercent = runs.All(r => r.ServerCpuPercent is not null) ? Median(runs, r => r.ServerCpuPercent!.Value) : null,
+                DbCpuPercent = runs.All(r => r.DbCpuPercent is not null) ? Median(runs, r => r.DbCpuPercent!.Value) : null,
                 MachineCpuPercent = runs.All(r => r.MachineCpuPercent is not null) ? Median(runs, r => r.MachineCpuPercent!.Value) : null,
                 StatusCodes = [],
                 PerSecond = [],
@@ -240,7 +249,7 @@ public static class Program
             };
             CultureInfo c = CultureInfo.InvariantCulture;
             string spread = string.Create(c, $"{runs.Min(r => r.ItemsPerSecond):F0}..{runs.Max(r => r.ItemsPerSecond):F0}");
-            Console.WriteLine(string.Create(c, $"{median.TableRow()}  {runs.Length,4}  {spread}"));
+            Console.WriteLine(string.Create(c, $"{median.TableRow(columns)}  {runs.Length,4}  {spread}"));
         }
 
         Console.WriteLine("(errors column in the medians table: total over the runs)");

@@ -47,10 +47,11 @@ public sealed class ScenarioSetup
             case "awards":
             {
                 BodyTemplate body = BodyTemplate.Parse(AwardJson(achievementId).ToJsonString());
+                Func<long, Uri> target = Target("awards");
                 return new Scenario
                 {
                     Name = "awards",
-                    CreateRequest = n => Post("awards", body.Render(n)),
+                    CreateRequest = n => Post(target(n), body.Render(n)),
                     Description = $"POST /awards, achievement {achievementId}, recipient learner{{n}}@example.org",
                 };
             }
@@ -67,10 +68,11 @@ public sealed class ScenarioSetup
                 }
 
                 BodyTemplate body = BodyTemplate.Parse(new JsonObject { ["awards"] = awards }.ToJsonString());
+                Func<long, Uri> target = Target("awards/batch");
                 return new Scenario
                 {
                     Name = "batch",
-                    CreateRequest = n => Post("awards/batch", body.Render(n)),
+                    CreateRequest = n => Post(target(n), body.Render(n)),
                     ItemsPerRequest = size,
                     CountItems = CountBatchSuccesses,
                     Description = $"POST /awards/batch, {size} awards per request, achievement {achievementId}",
@@ -86,10 +88,11 @@ public sealed class ScenarioSetup
                 }
 
                 BodyTemplate body = BodyTemplate.Parse(IssueJson(issuerId, withStatus).ToJsonString());
+                Func<long, Uri> target = Target("credentials/issue");
                 return new Scenario
                 {
                     Name = withStatus ? "issue+status" : "issue",
-                    CreateRequest = n => Post("credentials/issue", body.Render(n)),
+                    CreateRequest = n => Post(target(n), body.Render(n)),
                     Description = $"POST /credentials/issue, issuer {issuerId}, samples/ob-credential.json with a fresh urn:uuid id, "
                         + (withStatus ? "options.credentialStatus revocation" : "options {} (no status entry)"),
                 };
@@ -123,12 +126,13 @@ public sealed class ScenarioSetup
     private Scenario Get(string name, string path, string? etag)
     {
         Uri uri = new(_options.Url, path);
+        Func<long, Uri> target = Target(path);
         return new Scenario
         {
             Name = name,
-            CreateRequest = _ =>
+            CreateRequest = n =>
             {
-                HttpRequestMessage request = new(HttpMethod.Get, uri);
+                HttpRequestMessage request = new(HttpMethod.Get, target(n));
                 if (etag is not null)
                 {
                     request.Headers.TryAddWithoutValidation("If-None-Match", etag);
@@ -153,10 +157,11 @@ public sealed class ScenarioSetup
             throw new SetupException("the probe award does not verify with a passed status step: " + Clip(report));
         }
 
+        Func<long, Uri> target = Target("credentials/verify");
         return new Scenario
         {
             Name = "verify",
-            CreateRequest = _ => Post("credentials/verify", body, "application/vc+ld+json"),
+            CreateRequest = n => Post(target(n), body, "application/vc+ld+json"),
             Description = $"POST /credentials/verify, a credential this service awarded ({body.Length} bytes, status list read locally), report verified=true",
         };
     }
@@ -169,10 +174,11 @@ public sealed class ScenarioSetup
         string report = await probe.Content.ReadAsStringAsync(cancellationToken);
         string verified = TryGet(report, "verified") ?? throw new SetupException($"POST /credentials/verify answered {(int)probe.StatusCode} without a report: {Clip(report)}");
 
+        Func<long, Uri> target = Target("credentials/verify");
         return new Scenario
         {
             Name = "verify",
-            CreateRequest = _ => Post("credentials/verify", body, "application/vc+ld+json"),
+            CreateRequest = n => Post(target(n), body, "application/vc+ld+json"),
             AlsoSuccess = new HashSet<HttpStatusCode> { HttpStatusCode.UnprocessableEntity, HttpStatusCode.BadRequest },
             Description = $"POST /credentials/verify, {Path.GetFileName(file)} ({body.Length} bytes), report says verified={verified} ({(int)probe.StatusCode}, counted as success)",
         };
@@ -311,10 +317,24 @@ public sealed class ScenarioSetup
     }
 
     private HttpRequestMessage Post(string path, byte[] body, string mediaType = JsonMediaType)
+        => Post(new Uri(_options.Url, path), body, mediaType);
+
+    private static HttpRequestMessage Post(Uri uri, byte[] body, string mediaType = JsonMediaType)
     {
         ByteArrayContent content = new(body);
         content.Headers.TryAddWithoutValidation("Content-Type", mediaType);
-        return new HttpRequestMessage(HttpMethod.Post, new Uri(_options.Url, path)) { Content = content };
+        return new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+    }
+
+    // Where measured request number n goes: instance n mod count, round-robin per request. That is what an HTTP (L7)
+    // load balancer in front of the instances does by default (nginx, HAProxy, cloud application load balancers pick
+    // the upstream per request over their pooled keep-alive connections), so every instance gets an equal share of
+    // the requests whatever the client's connection count. Sticking each connection slot to one instance would model
+    // a TCP (L4) balancer instead, and let a slower instance quietly take less of the load.
+    private Func<long, Uri> Target(string path)
+    {
+        Uri[] uris = [.. _options.Urls.Select(u => new Uri(u, path))];
+        return uris.Length == 1 ? _ => uris[0] : n => uris[(int)(n % uris.Length)];
     }
 
     // Status-list URLs carry the service's public base URL; the load goes to --url with the same path.
