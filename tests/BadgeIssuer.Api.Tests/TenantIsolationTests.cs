@@ -21,6 +21,14 @@ public sealed class TenantIsolationTests
         return (string)node["apiKey"]!;
     }
 
+    // The credential a VC-JWT carries: the payload itself (VC-JOSE-COSE) or its vc claim (VC 1.1).
+    private static JsonNode JwtPayload(string jwt)
+    {
+        string segment = jwt.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        JsonNode payload = JsonNode.Parse(Convert.FromBase64String(segment.PadRight(segment.Length + ((4 - (segment.Length % 4)) % 4), '=')))!;
+        return payload["vc"] ?? payload;
+    }
+
     private static HttpClient ClientWith(BadgeIssuerApplication app, string key)
     {
         HttpClient client = app.CreateClient();
@@ -41,9 +49,11 @@ public sealed class TenantIsolationTests
     }
 
     [Theory]
-    [InlineData("api-key")]
-    [InlineData("access-token")]
-    public async Task ForeignTenant_EveryProtectedEndpointOfAnotherIssuer_Returns404(string kind)
+    [InlineData("api-key", "di", "revocation")]
+    [InlineData("api-key", "jwt", "suspension")]
+    [InlineData("access-token", "di", "suspension")]
+    [InlineData("access-token", "jwt", "revocation")]
+    public async Task ForeignTenant_EveryProtectedEndpointOfAnotherIssuer_Returns404(string kind, string format, string purpose)
     {
         using var app = new BadgeIssuerApplication();
         using HttpClient admin = app.CreateAuthorizedClient();
@@ -53,10 +63,13 @@ public sealed class TenantIsolationTests
         using HttpClient b = ClientWith(app, await CreateCredentialAsync(app, admin, "other", kind));
         (string defaultClientId, _) = await OAuth.CreateClientAsync(admin, "default", "issue");
 
+        // The foreign tenant's target: a credential in this format (Data Integrity or VC-JWT) with this status purpose.
         string achievementId = await IssuingApiTests.CreateAchievementAsync(a);
-        JsonNode award = await IssuingApiTests.AwardAsync(a, achievementId);
+        JsonNode award = await IssuingApiTests.AwardAsync(a, achievementId, extra: new { achievementId, recipient = new { email = "learner@example.org" }, format, status = new[] { purpose } });
         string credentialId = (string)award["credentialId"]!;
-        string listUrl = (string)award["credential"]!["credentialStatus"]!["statusListCredential"]!;
+        JsonNode credential = format == "di" ? award["credential"]! : JwtPayload((string)award["jwt"]!);
+        Assert.Equal(purpose, (string)credential["credentialStatus"]!["statusPurpose"]!);
+        string listUrl = (string)credential["credentialStatus"]!["statusListCredential"]!;
         string local = credentialId[(credentialId.LastIndexOf('/') + 1)..];
 
         var attempts = new List<(string Name, Func<Task<HttpResponseMessage>> Send)>
@@ -68,7 +81,8 @@ public sealed class TenantIsolationTests
             ("issue", () => b.PostAsJsonAsync("/credentials/issue", new { credential = IssuingApiTests.SampleCredential() }, Ct)),
             ("revoke", () => b.PostAsync($"/credentials/{local}/revoke", null, Ct)),
             ("suspend", () => b.PostAsync($"/credentials/{local}/suspend", null, Ct)),
-            ("status", () => b.PostAsJsonAsync("/credentials/status", new { credentialId, credentialStatus = new[] { new { statusPurpose = "revocation", status = true } } }, Ct)),
+            ("reinstate", () => b.PostAsync($"/credentials/{local}/reinstate", null, Ct)),
+            ("status", () => b.PostAsJsonAsync("/credentials/status", new { credentialId, credentialStatus = new[] { new { statusPurpose = purpose, status = true } } }, Ct)),
             ("status changes", () => b.GetAsync(listUrl + "/changes", Ct)),
             ("update profile", () => b.PutAsJsonAsync("/issuers/default", new { name = "Hijacked" }, Ct)),
             ("list keys", () => b.GetAsync("/issuers/default/keys", Ct)),
@@ -102,8 +116,8 @@ public sealed class TenantIsolationTests
         // Nothing changed: the credential still verifies and the profile kept its name.
         JsonNode profile = JsonNode.Parse(await a.GetStringAsync("/issuers/default", Ct))!;
         Assert.NotEqual("Hijacked", (string)profile["name"]!);
-        using var content = new ByteArrayContent(await a.GetByteArrayAsync(credentialId + ".json", Ct));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/vc+ld+json");
+        using var content = new ByteArrayContent(await a.GetByteArrayAsync(credentialId + "." + (format == "di" ? "json" : "jwt"), Ct));
+        content.Headers.ContentType = new MediaTypeHeaderValue(format == "di" ? "application/vc+ld+json" : "application/vc+jwt");
         using HttpResponseMessage verify = await a.PostAsync("/credentials/verify", content, Ct);
         Assert.True((bool)JsonNode.Parse(await verify.Content.ReadAsStringAsync(Ct))!["verified"]!);
     }
