@@ -11,6 +11,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Internal;
+using BadgeIssuer.JsonLd;
 using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Core.Jwt;

@@ -8,6 +8,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
 using BadgeIssuer.Core.Internal;
+using BadgeIssuer.JsonLd;
 
 namespace BadgeIssuer.Core.Keys;
 
@@ -88,7 +89,7 @@ public static class Jwk
         try
         {
             JsonDocument document = JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
-            if (!Internal.JsonStrings.AreReadable(document.RootElement))
+            if (!JsonStrings.AreReadable(document.RootElement))
             {
                 document.Dispose();
                 throw new KeyFormatException(KeyFormatError.InvalidEncoding, "The JWK has a string that is not valid UTF-8 or holds an unpaired surrogate.");

@@ -174,7 +174,7 @@ public sealed partial class CredentialVerifier
         using (document)
         {
             JsonElement credential = document.RootElement;
-            if (!Internal.JsonStrings.AreReadable(credential))
+            if (!JsonStrings.AreReadable(credential))
             {
                 run.Add(CheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a string holds an unpaired surrogate escape");
                 return Unread(format, run);

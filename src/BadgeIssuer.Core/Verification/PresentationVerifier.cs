@@ -15,6 +15,7 @@ using System.Text.Json;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Internal;
+using BadgeIssuer.JsonLd;
 using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Core.Verification;
@@ -130,7 +131,7 @@ public sealed class PresentationVerifier
             return new PresentationVerificationReport("json", checks, [], null, null);
         }
 
-        if (!Internal.JsonStrings.AreReadable(document.RootElement))
+        if (!JsonStrings.AreReadable(document.RootElement))
         {
             document.Dispose();
             checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a string holds an unpaired surrogate escape"));
@@ -210,7 +211,7 @@ public sealed class PresentationVerifier
                 return new PresentationVerificationReport(format, checks, [], null, null);
             }
 
-            if (!Internal.JsonStrings.AreReadable(payloadDocument.RootElement))
+            if (!JsonStrings.AreReadable(payloadDocument.RootElement))
             {
                 payloadDocument.Dispose();
                 checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, "the JWT payload has a string with an unpaired surrogate escape"));

@@ -11,40 +11,9 @@ internal static class JsonText
 {
     public static void EnsureReadable(JsonElement root)
     {
-        // Iterative: the caller's JsonDocument may allow more nesting than the stack would like.
-        var pending = new Stack<JsonElement>();
-        pending.Push(root);
-        try
+        if (!JsonStrings.AreReadable(root))
         {
-            while (pending.Count > 0)
-            {
-                JsonElement element = pending.Pop();
-                switch (element.ValueKind)
-                {
-                    case JsonValueKind.String:
-                        _ = element.GetString();
-                        break;
-                    case JsonValueKind.Object:
-                        foreach (JsonProperty property in element.EnumerateObject())
-                        {
-                            _ = property.Name;
-                            pending.Push(property.Value);
-                        }
-
-                        break;
-                    case JsonValueKind.Array:
-                        foreach (JsonElement item in element.EnumerateArray())
-                        {
-                            pending.Push(item);
-                        }
-
-                        break;
-                }
-            }
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new JsonLdException(JsonLdErrorCode.LoadingDocumentFailed, "The document has a string that is not valid UTF-8 or holds an unpaired surrogate.", ex);
+            throw new JsonLdException(JsonLdErrorCode.LoadingDocumentFailed, "The document has a string that is not valid UTF-8 or holds an unpaired surrogate.");
         }
     }
 }

@@ -1,14 +1,15 @@
 using System.Text.Json;
 
-namespace BadgeIssuer.Core.Internal;
+namespace BadgeIssuer.JsonLd;
 
 /// <summary>
 /// <see cref="JsonDocument"/> accepts strings it cannot decode (an unpaired <c>\uD800</c> escape; invalid UTF-8 when the
 /// bytes were not checked) and throws <see cref="InvalidOperationException"/> only when one is read. Parsers of
 /// untrusted JSON check every string once, right after parsing, so later reads cannot fail.
 /// </summary>
-internal static class JsonStrings
+public static class JsonStrings
 {
+    /// <summary>True when every string and member name under <paramref name="root"/> can be read.</summary>
     public static bool AreReadable(JsonElement root)
     {
         // Iterative: depth is bounded by the caller's JsonDocumentOptions, but the stack need not be.
