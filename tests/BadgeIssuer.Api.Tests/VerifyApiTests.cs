@@ -194,6 +194,28 @@ public sealed class VerifyApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_TrustOptionTwiceInAFormOrConflictingOnPresentations_IsAProblem()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateClient();
+        const string form = "--XYZ\r\nContent-Disposition: form-data; name=\"trustVerificationMethodFragment\"\r\n\r\nfalse\r\n"
+            + "--XYZ\r\nContent-Disposition: form-data; name=\"trustVerificationMethodFragment\"\r\n\r\ntrue\r\n"
+            + "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"badge.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n--XYZ--\r\n";
+        using var upload = new ByteArrayContent(Encoding.UTF8.GetBytes(form));
+        upload.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=XYZ");
+        using HttpResponseMessage twice = await client.PostAsync(VerifyPath, upload, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Contains("once", await twice.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        using HttpResponseMessage conflict = await client.PostAsync(
+            "/presentations/verify?trustVerificationMethodFragment=false",
+            Body("{\"verifiablePresentation\": {}, \"options\": {\"trustVerificationMethodFragment\": true}}", "application/json"),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, conflict.StatusCode);
+        Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Verify_KnownIssuersFile_AuthenticatesTheExampleIssuer()
     {
         string file = Path.Combine(Path.GetTempPath(), "known-issuers-" + Guid.NewGuid().ToString("N") + ".json");

@@ -278,7 +278,9 @@ internal sealed class AccessTokens
             return false;
         }
 
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        // Every string must be readable now: JsonDocument throws InvalidOperationException only when an unpaired
+        // surrogate or invalid UTF-8 is read, which would turn a forged token into a 500 on any route.
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !BadgeIssuer.JsonLd.JsonStrings.AreReadable(document.RootElement))
         {
             document.Dispose();
             document = null;

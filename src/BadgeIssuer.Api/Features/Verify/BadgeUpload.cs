@@ -90,6 +90,11 @@ internal sealed record BadgeUpload(byte[]? Credential, string? Recipient, Proble
                 {
                     byte[] value = await ReadAllAsync(section.Body, cancellationToken);
                     string? text = value.Length <= 16 && TryDecode(value, out string decoded) ? decoded : string.Empty;
+                    if (trust is not null)
+                    {
+                        return Fail(ApiProblems.UnsupportedRequest.Result($"Give the form field '{TrustOption.Name}' once."));
+                    }
+
                     if (TrustOption.FromText(text, "form field", out trust) is ProblemHttpResult badTrust)
                     {
                         return Fail(badTrust);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Verification;
+using BadgeIssuer.JsonLd;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -88,11 +89,26 @@ internal static class PresentationsApi
         bool? trust;
         using (document)
         {
+            if (!VerifyApi.WrapperIsReadable(document.RootElement, "verifiablePresentation"))
+            {
+                return ApiProblems.MalformedBody.Result("The body has a string that is not valid UTF-8 or holds an unpaired surrogate escape.");
+            }
+
             ProblemHttpResult? problem = ReadRequest(document.RootElement, out presentation, out challenge, out domain, out trust);
             if (problem is not null)
             {
                 return problem;
             }
+        }
+
+        if (TrustOption.FromQuery(request, out bool? trustFromQuery) is ProblemHttpResult badQuery)
+        {
+            return badQuery;
+        }
+
+        if (TrustOption.Combine(trustFromQuery, trust, out trust) is ProblemHttpResult conflict)
+        {
+            return conflict;
         }
 
         PresentationVerificationReport report = await services.Presentations.For(trust).VerifyAsync(presentation, challenge, domain, cancellationToken);

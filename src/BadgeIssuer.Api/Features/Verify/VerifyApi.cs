@@ -5,6 +5,7 @@ using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Baking;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Verification;
+using BadgeIssuer.JsonLd;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -199,6 +200,11 @@ internal static class VerifyApi
         using (document)
         {
             JsonElement root = document.RootElement;
+            if (!WrapperIsReadable(root, "verifiableCredential"))
+            {
+                return ApiProblems.MalformedBody.Result("The body has a string that is not valid UTF-8 or holds an unpaired surrogate escape.");
+            }
+
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return ApiProblems.UnsupportedRequest.Result("A VC-API verify request is a JSON object with a 'verifiableCredential' member.");
@@ -255,6 +261,37 @@ internal static class VerifyApi
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The request's own strings (member names, options, a JWT string) are readable. The credential or presentation
+    /// object inside is left to the verifier, which reports an unreadable string as a failed parse step.
+    /// </summary>
+    internal static bool WrapperIsReadable(JsonElement root, string embedded)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return JsonStrings.AreReadable(root);
+        }
+
+        try
+        {
+            foreach (JsonProperty property in root.EnumerateObject())
+            {
+                string name = property.Name; // throws on an unreadable member name
+                bool isEmbedded = string.Equals(name, embedded, StringComparison.Ordinal) && property.Value.ValueKind == JsonValueKind.Object;
+                if (!isEmbedded && !JsonStrings.AreReadable(property.Value))
+                {
+                    return false;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // an unreadable member name
+        }
+
+        return true;
     }
 
     private static bool IsJsonObject(byte[] body, out string? error)
