@@ -585,7 +585,7 @@ public sealed partial class CredentialVerifier
     /// <summary>Resolves each distinct verification method named by the document's proofs, ahead of the synchronous proof check.</summary>
     private async ValueTask<PrefetchedKeyResolver> PrefetchKeysAsync(JsonElement document, CancellationToken cancellationToken)
     {
-        var resolver = new PrefetchedKeyResolver();
+        var resolver = new PrefetchedKeyResolver(VerificationRelationships.AssertionMethod | VerificationRelationships.Authentication);
         foreach (string vm in ProofMethods(document))
         {
             if (!resolver.Contains(vm))
@@ -709,38 +709,6 @@ public sealed partial class CredentialVerifier
         {
             text = string.Empty;
             return false;
-        }
-    }
-
-    /// <summary>Verification methods resolved ahead of the (synchronous) proof check.</summary>
-    private sealed class PrefetchedKeyResolver : IProofKeyResolver
-    {
-        private readonly Dictionary<string, VerificationMethodResolution> _resolved = new(StringComparer.Ordinal);
-
-        public bool Contains(string vm) => _resolved.ContainsKey(vm);
-
-        public void Add(string vm, VerificationMethodResolution resolution) => _resolved[vm] = resolution;
-
-        public ResolvedVerificationMethod? Method(string vm) => _resolved.TryGetValue(vm, out VerificationMethodResolution? r) ? r.Method : null;
-
-        public string Error(string vm) => _resolved.TryGetValue(vm, out VerificationMethodResolution? r)
-            ? $"{r.Error}{(r.Detail is null ? string.Empty : ": " + r.Detail)}"
-            : "not resolved";
-
-        public ResolvedProofKey? Resolve(string verificationMethod, string proofPurpose)
-        {
-            if (Method(verificationMethod) is not ResolvedVerificationMethod vm || vm.PublicKey is not Ed25519PublicKey ed)
-            {
-                return null;
-            }
-
-            bool authorized = proofPurpose switch
-            {
-                "assertionMethod" => vm.IsAuthorizedFor(VerificationRelationships.AssertionMethod),
-                "authentication" => vm.IsAuthorizedFor(VerificationRelationships.Authentication),
-                _ => false,
-            };
-            return new ResolvedProofKey(ed.RawKey.ToArray(), vm.Controller, authorized);
         }
     }
 }

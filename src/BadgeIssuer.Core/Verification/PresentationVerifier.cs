@@ -273,7 +273,7 @@ public sealed class PresentationVerifier
             return ProofCandidate.Failed("the presentation has no proof");
         }
 
-        var resolver = new PrefetchedKeyResolver();
+        var resolver = new PrefetchedKeyResolver(VerificationRelationships.Authentication);
         foreach (JsonElement p in proofs)
         {
             if (CredentialJson.StringMember(p, "verificationMethod") is string vm && !resolver.Contains(vm))
@@ -605,32 +605,5 @@ public sealed class PresentationVerifier
             => SignatureVerified
                 && (expected.Challenge is null || string.Equals(Challenge, expected.Challenge, StringComparison.Ordinal))
                 && (expected.Domain is null || (Domains?.Contains(expected.Domain, StringComparer.Ordinal) ?? false));
-    }
-
-    /// <summary>Verification methods resolved ahead of the (synchronous) proof check.</summary>
-    private sealed class PrefetchedKeyResolver : IProofKeyResolver
-    {
-        private readonly Dictionary<string, VerificationMethodResolution> _resolved = new(StringComparer.Ordinal);
-
-        public bool Contains(string vm) => _resolved.ContainsKey(vm);
-
-        public void Add(string vm, VerificationMethodResolution resolution) => _resolved[vm] = resolution;
-
-        public ResolvedVerificationMethod? Method(string vm) => _resolved.TryGetValue(vm, out VerificationMethodResolution? r) ? r.Method : null;
-
-        public string Error(string vm) => _resolved.TryGetValue(vm, out VerificationMethodResolution? r)
-            ? $"{r.Error}{(r.Detail is null ? string.Empty : ": " + r.Detail)}"
-            : "not resolved";
-
-        public ResolvedProofKey? Resolve(string verificationMethod, string proofPurpose)
-        {
-            if (Method(verificationMethod) is not ResolvedVerificationMethod vm || vm.PublicKey is not Ed25519PublicKey ed)
-            {
-                return null;
-            }
-
-            bool authorized = string.Equals(proofPurpose, Authentication, StringComparison.Ordinal) && vm.IsAuthorizedFor(VerificationRelationships.Authentication);
-            return new ResolvedProofKey(ed.RawKey.ToArray(), vm.Controller, authorized);
-        }
     }
 }
