@@ -22,14 +22,17 @@ internal sealed class VerificationReportResult(VerificationReport report) : IRes
         ? StatusCodes.Status200OK
         : Report.InputReadable ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest;
 
-    public async Task ExecuteAsync(HttpContext httpContext)
+    public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, StatusCode!.Value, Report.WriteTo);
+
+    /// <summary>Writes a report (credential or presentation) as the response body with its status.</summary>
+    internal static async Task WriteAsync(HttpContext httpContext, int statusCode, Action<Utf8JsonWriter> writeReport)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        httpContext.Response.StatusCode = StatusCode!.Value;
+        httpContext.Response.StatusCode = statusCode;
         httpContext.Response.ContentType = "application/json; charset=utf-8";
         await using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, s_writerOptions))
         {
-            Report.WriteTo(writer);
+            writeReport(writer);
         }
 
         await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
