@@ -146,7 +146,7 @@ public sealed class ObSchemaValidator
 
     /// <summary>
     /// As <see cref="Validate(JsonElement)"/>; with <paramref name="collectViolations"/> false only the pass/fail
-    /// answer is computed (the flag output, several times cheaper): a failing schema then contributes one violation at
+    /// answer is computed (the compiled evaluator, an order of magnitude cheaper): a failing schema then contributes one violation at
     /// the root naming the schema, and a caller that needs every violation validates again with details.
     /// </summary>
     public ObSchemaValidationResult Validate(JsonElement credential, bool collectViolations)
@@ -340,7 +340,7 @@ public sealed class ObSchemaValidator
         public CompiledSchema? Compiled { get; }
 
         /// <summary>Pass/fail: the compiled evaluator when there is one, else JsonSchema.Net's flag output.</summary>
-        public bool IsValid(JsonElement instance) => Compiled?.IsValid(instance) ?? Schema.Evaluate(instance, s_flag).IsValid;
+        public bool IsValid(JsonElement instance) => Compiled?.IsValid(instance) ?? IsValidByReference(instance);
 
         /// <summary>JsonSchema.Net's own pass/fail answer (the reference the compiled evaluator is tested against).</summary>
         public bool IsValidByReference(JsonElement instance) => Schema.Evaluate(instance, s_flag).IsValid;

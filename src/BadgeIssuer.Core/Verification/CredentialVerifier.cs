@@ -341,7 +341,7 @@ public sealed partial class CredentialVerifier
         // single value instead of a one-element array) is allowed and is what most VC 2.0 issuers write; 1EdTech
         // publishes compaction-tolerant schemas for it. So a credential that fails only in that form is validated
         // again with those members wrapped in arrays.
-        // Pass/fail first (the flag output); every violation is collected only for a credential that fails in both forms.
+        // Pass/fail first (the compiled evaluator); every violation is collected only for a credential that fails in both forms.
         ObSchemaValidationResult schema = ObSchemaValidator.Shared.Validate(credential, collectViolations: false);
         string compacted = string.Empty;
         if (!schema.IsValid && CompactedForm.TryExpand(credential, out JsonDocument? expanded, out string wrapped))
