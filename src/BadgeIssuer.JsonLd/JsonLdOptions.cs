@@ -69,3 +69,11 @@ public sealed class JsonLdOptions
     /// <summary>Options with safe mode on, as used for signing and verifying Data Integrity proofs.</summary>
     public static JsonLdOptions Safe { get; } = new() { SafeMode = true };
 }
+
+/// <summary>One term definition reachable from a set of contexts (<see cref="JsonLdProcessor.DescribeTerms"/>).</summary>
+/// <param name="Term">The term as a document writes it.</param>
+/// <param name="Iri">Its IRI mapping (an absolute IRI, a blank node identifier or a keyword).</param>
+/// <param name="TypeMapping">Its type mapping (<c>@id</c>, <c>@vocab</c>, <c>@json</c> or a datatype IRI), if any.</param>
+/// <param name="Reverse">Whether the term is a reverse property.</param>
+/// <param name="ScopeDepth">0 for the contexts' own terms, 1 for terms of a scoped context of those, and so on.</param>
+public sealed record JsonLdTermInfo(string Term, string Iri, string? TypeMapping, bool Reverse, int ScopeDepth);

@@ -49,6 +49,27 @@ public static class JsonLdProcessor
         return Canonicalize(doc.RootElement, o, rdfcOptions);
     }
 
+    /// <summary>
+    /// Canonicalizes <paramref name="input"/> without its top-level member <paramref name="excludedMember"/>, as
+    /// <see cref="CanonicalizeWithout"/> does, and returns the canonical quads as well as their N-Quads text.
+    /// </summary>
+    public static RdfcResult CanonicalizeWithoutDetailed(JsonElement input, string excludedMember, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(excludedMember);
+        JsonLdOptions o = options ?? new JsonLdOptions();
+        return RdfCanonicalizer.Canonicalize(RdfConverter.ToRdf(Expander.Expand(input, o, excludedMember), o), rdfcOptions);
+    }
+
+    /// <summary>
+    /// Every term definition that the contexts at <paramref name="contextUrls"/> (applied in order) make available,
+    /// with those of their property- and type-scoped contexts, breadth first; terms mapped to null are left out.
+    /// </summary>
+    public static IReadOnlyList<JsonLdTermInfo> DescribeTerms(IEnumerable<string> contextUrls, JsonLdOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(contextUrls);
+        return new ExpansionRun(options ?? new JsonLdOptions()).DescribeTerms(contextUrls);
+    }
+
     /// <summary>Returns the RDFC-1.0 canonical N-Quads of a dataset.</summary>
     public static string Canonicalize(RdfDataset dataset, RdfcOptions? rdfcOptions = null)
         => RdfCanonicalizer.Canonicalize(dataset, rdfcOptions).CanonicalNQuads;

@@ -21,9 +21,18 @@ public sealed partial class CredentialVerifier
         ["credentialSubject", "source"],
     ];
 
-    private async ValueTask CheckEndorsementsAsync(JsonElement credential, Run run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Endorsements where the signed <paramref name="credential"/> has them. A VC-JWT endorsement is a signed string and
+    /// is read from there. An embedded one needs its own JSON (for its own proof), so it is taken from
+    /// <paramref name="submitted"/> (all of which the credential's proof covers, safe mode dropping nothing); a signed
+    /// endorsement the JSON does not show at one of these places is reported as a warning, and one shown twice is
+    /// verified once. Endorsements never fail the endorsed credential.
+    /// </summary>
+    private async ValueTask CheckEndorsementsAsync(JsonElement credential, JsonElement submitted, Run run, CancellationToken cancellationToken)
     {
         List<(string Where, JsonElement Value)>? found = null;
+        var signedIds = new HashSet<string>(StringComparer.Ordinal);
+        int signedAnonymous = 0;
         foreach (string[] path in s_endorsementHolders)
         {
             if (Navigate(credential, path) is not JsonElement holder)
@@ -32,8 +41,43 @@ public sealed partial class CredentialVerifier
             }
 
             string prefix = path.Length == 0 ? string.Empty : string.Join('.', path) + ".";
-            Collect(holder, "endorsement", prefix, ref found);
             Collect(holder, "endorsementJwt", prefix, ref found);
+            if (holder.TryGetProperty("endorsement", out JsonElement signed))
+            {
+                foreach (JsonElement e in signed.ValueKind == JsonValueKind.Array ? signed.EnumerateArray() : Enumerate(signed))
+                {
+                    if ((e.ValueKind == JsonValueKind.String ? e.GetString() : CredentialJson.StringMember(e, "id")) is string id)
+                    {
+                        signedIds.Add(id);
+                    }
+                    else
+                    {
+                        signedAnonymous++;
+                    }
+                }
+            }
+
+            if (Navigate(submitted, path) is JsonElement own)
+            {
+                Collect(own, "endorsement", prefix, ref found);
+            }
+        }
+
+        if (found is not null)
+        {
+            // Shown twice (the same IRI node written out twice keeps the signed data): verified once.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            found.RemoveAll(f => f.Value.ValueKind == JsonValueKind.Object && CredentialJson.StringMember(f.Value, "id") is string id && !seen.Add(id));
+            int shownAnonymous = found.Count(f => f.Value.ValueKind == JsonValueKind.Object && CredentialJson.StringMember(f.Value, "id") is null && !f.Where.Contains("endorsementJwt", StringComparison.Ordinal));
+            signedIds.ExceptWith(seen);
+            signedAnonymous = Math.Max(0, signedAnonymous - shownAnonymous);
+        }
+
+        if (signedIds.Count + signedAnonymous > 0)
+        {
+            string which = signedIds.Count == 0 ? string.Empty : " (" + string.Join(", ", signedIds.Order(StringComparer.Ordinal).Take(5)) + ")";
+            run.Add(CheckNames.Endorsement, CheckStatus.Warning, string.Create(CultureInfo.InvariantCulture,
+                $"{signedIds.Count + signedAnonymous} signed endorsement(s){which} are not shown where the JSON should show them; not verified"));
         }
 
         if (found is not { Count: > 0 })

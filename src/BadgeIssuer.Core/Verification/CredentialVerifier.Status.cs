@@ -7,8 +7,10 @@
 //     from the 1EdTech validator; VCRL 1.0 defines no proof). Its `issuer`, when present, must be the credential's
 //     issuer; a `proof`, when present, must verify. An unsigned list is trusted as far as its source is (the host
 //     configures IStatusListCredentialSource; nothing is fetched here).
-// A set revocation bit fails the credential; a set suspension bit fails it too ("suspended", reversible). A list
-// that cannot be read or verified is a warning or failure of the status step and the display status is "unknown".
+// A set revocation bit fails the credential; a set suspension bit fails it too ("suspended", reversible). Fail
+// closed: a status that cannot be checked (list unavailable, unverifiable, expired, signed with an unauthenticated
+// key, an unsupported method, too many entries) fails the status step and the display status is "unknown", so the
+// verdict is never true on an unknown status.
 
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -48,7 +50,7 @@ public sealed partial class CredentialVerifier
         {
             if (count++ == _options.MaxStatusEntries)
             {
-                run.Add(CheckNames.Status, CheckStatus.Warning, string.Create(CultureInfo.InvariantCulture, $"only the first {_options.MaxStatusEntries} credentialStatus entries are checked"));
+                run.Add(CheckNames.Status, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture, $"only the first {_options.MaxStatusEntries} credentialStatus entries are checked"));
                 tally.Unknown = true;
                 break;
             }
@@ -57,6 +59,11 @@ public sealed partial class CredentialVerifier
         }
 
         run.StatusState = count == 0 ? CredentialStatusState.None : tally.State;
+        if (run.StatusState == CredentialStatusState.Unknown && !run.Checks.Any(c => c.Name == CheckNames.Status && c.Status == CheckStatus.Failed))
+        {
+            // Fail closed whatever path left the status unknown: "verified" never stands on an unchecked status.
+            run.Add(CheckNames.Status, CheckStatus.Failed, "the credential's status could not be checked, so it is not verified");
+        }
         if (count == 0)
         {
             run.Add(CheckNames.Status, CheckStatus.Skipped, "credentialStatus is empty");
@@ -87,7 +94,7 @@ public sealed partial class CredentialVerifier
                 await CheckRevocationListAsync(item, credential, run, tally, cancellationToken).ConfigureAwait(false);
                 return;
             default:
-                run.Add(CheckNames.Status, CheckStatus.Warning, item.ValueKind == JsonValueKind.Object
+                run.Add(CheckNames.Status, CheckStatus.Failed, item.ValueKind == JsonValueKind.Object
                     ? $"status method '{type ?? "(no type)"}' is not supported; the credential's status is unknown"
                     : "a credentialStatus entry is not an object; the credential's status is unknown");
                 tally.Unknown = true;
@@ -101,7 +108,7 @@ public sealed partial class CredentialVerifier
         ReadOnlyMemory<byte>? bytes = _options.StatusLists is null ? null : await _options.StatusLists.GetAsync(entry.StatusListCredential, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
-            run.Add(CheckNames.Status, CheckStatus.Warning, $"STATUS_RETRIEVAL_ERROR: the status list is not available here; the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"STATUS_RETRIEVAL_ERROR: the status list is not available here, so whether the credential is revoked or suspended is unknown and it is not verified ({where}); {_options.StatusRetrievalHint}");
             tally.Unknown = true;
             return;
         }
@@ -131,14 +138,14 @@ public sealed partial class CredentialVerifier
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
         if (list.ValidUntil is DateTimeOffset until && until < now - _options.ClockSkew)
         {
-            run.Add(CheckNames.Status, CheckStatus.Warning, $"the status list credential expired at {Format(until)}; the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"the status list credential expired at {Format(until)}; the status is unknown ({where})");
             tally.Unknown = true;
             return;
         }
 
         if (list.ValidFrom is DateTimeOffset from && from > now + _options.ClockSkew)
         {
-            run.Add(CheckNames.Status, CheckStatus.Warning, $"the status list credential is not valid before {Format(from)}; the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"the status list credential is not valid before {Format(from)}; the status is unknown ({where})");
             tally.Unknown = true;
             return;
         }
@@ -171,7 +178,7 @@ public sealed partial class CredentialVerifier
         }
         else if (!outcome.KeyAuthenticated && !_trustFragment)
         {
-            run.Add(CheckNames.Status, CheckStatus.Warning, $"{state}, but the status list is signed with a key that only names its issuer (not authenticated); the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"{state}, but the status list is signed with a key that only names its issuer (not authenticated); the status is unknown ({where})");
             tally.Unknown = true;
         }
         else
@@ -307,7 +314,7 @@ public sealed partial class CredentialVerifier
         string? credentialId = CredentialJson.StringMember(credential, "id");
         if (credentialId is null)
         {
-            run.Add(CheckNames.Status, CheckStatus.Warning, $"the credential has no id to look up; the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"the credential has no id to look up; the status is unknown ({where})");
             tally.Unknown = true;
             return;
         }
@@ -315,7 +322,7 @@ public sealed partial class CredentialVerifier
         ReadOnlyMemory<byte>? bytes = _options.StatusLists is null ? null : await _options.StatusLists.GetAsync(url, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
-            run.Add(CheckNames.Status, CheckStatus.Warning, $"the revocation list is not available here; the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"the revocation list is not available here, so whether the credential is revoked is unknown and it is not verified ({where}); {_options.StatusRetrievalHint}");
             tally.Unknown = true;
             return;
         }
@@ -357,7 +364,7 @@ public sealed partial class CredentialVerifier
         else if (outcome.Signed && !outcome.KeyAuthenticated && !_trustFragment)
         {
             tally.Unknown = true;
-            run.Add(CheckNames.Status, CheckStatus.Warning, $"not revoked, but the revocation list is signed with a key that only names its issuer (not authenticated); the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"not revoked, but the revocation list is signed with a key that only names its issuer (not authenticated); the status is unknown ({where})");
         }
         else
         {

@@ -9,6 +9,7 @@ using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.Model;
 using BadgeIssuer.Core.Schemas;
 using BadgeIssuer.JsonLd;
+using BadgeIssuer.JsonLd.Canonicalization;
 
 namespace BadgeIssuer.Core.Verification;
 
@@ -163,11 +164,18 @@ public sealed partial class CredentialVerifier
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth });
+            // Duplicate member names are refused, as on the issue paths: parsers disagree on which one wins.
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
             run.Add(CheckNames.Parse, CheckStatus.Failed, $"not valid JSON: {ex.Message}");
+            return Unread(format, run);
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate check compares member names: one holding an unpaired surrogate escape fails there.
+            run.Add(CheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a member name holds an unpaired surrogate escape");
             return Unread(format, run);
         }
 
@@ -200,18 +208,22 @@ public sealed partial class CredentialVerifier
             return await VerifyJwtAsync(enveloped, format + "+enveloped", run, cancellationToken).ConfigureAwait(false);
         }
 
-        string? canonical = CheckDocument(credential, run);
-        if (canonical is null)
+        (string? canonical, JsonDocument? signedView) = CheckDocument(credential, run, signed: true);
+        using (signedView)
         {
-            // The proof hashes the canonical form; without one there is nothing to check (and no work to repeat).
-            run.Add(CheckNames.Proof, CheckStatus.Failed, "not checked: the credential cannot be canonicalized in safe mode (see jsonld-safe-mode)");
-        }
-        else
-        {
-            await CheckDataIntegrityAsync(credential, canonical, run, cancellationToken).ConfigureAwait(false);
-        }
+            if (canonical is null || signedView is null)
+            {
+                // The proof hashes the canonical form; without one there is nothing to check (and no work to repeat).
+                // The remaining steps still report what the JSON claims; with no proof checked nothing verifies or is summarised.
+                run.Add(CheckNames.Proof, CheckStatus.Failed, "not checked: the credential cannot be canonicalized in safe mode (see jsonld-safe-mode)");
+                return await FinishAsync(credential, credential, format, run, cancellationToken).ConfigureAwait(false);
+            }
 
-        return await FinishAsync(credential, format, run, cancellationToken).ConfigureAwait(false);
+            // Every step from here reads the signed view (SignedGraph.cs): what the proof covers, whatever the JSON says.
+            JsonElement view = signedView.RootElement;
+            await CheckDataIntegrityAsync(credential, view, canonical, run, cancellationToken).ConfigureAwait(false);
+            return await FinishAsync(view, credential, format, run, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask<VerificationReport> VerifyJwtAsync(string jws, string format, Run run, CancellationToken cancellationToken)
@@ -223,9 +235,10 @@ public sealed partial class CredentialVerifier
             return Unread(format, run);
         }
 
+        // A JWT signs its payload bytes, so its JSON (duplicate members refused) is what was signed.
         JsonElement credential = result.Credential;
         run.Add(CheckNames.Parse, CheckStatus.Passed, $"JWT payload decoded ({result.Format})");
-        CheckDocument(credential, run);
+        CheckDocument(credential, run, signed: false);
         run.Add(CheckNames.Proof, CheckStatus.Passed, $"VC-JWT {result.Algorithm} signature verified (key from {result.KeySource})");
 
         string? issuer = CredentialJson.IssuerId(credential);
@@ -248,11 +261,15 @@ public sealed partial class CredentialVerifier
             AddUnauthenticatedKeyCheck(run, issuer, "the key is embedded in the token header (jwk)");
         }
 
-        return await FinishAsync(credential, format, run, cancellationToken).ConfigureAwait(false);
+        return await FinishAsync(credential, credential, format, run, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The steps after the proof: known issuer, validity, status, refresh, recipient, endorsements.</summary>
-    private async ValueTask<VerificationReport> FinishAsync(JsonElement credential, string format, Run run, CancellationToken cancellationToken)
+    /// <summary>
+    /// The steps after the proof: known issuer, validity, status, refresh, recipient, endorsements, all reading
+    /// <paramref name="credential"/> (what was signed); <paramref name="submitted"/> only supplies embedded
+    /// endorsements' own JSON, each verified by its own proof.
+    /// </summary>
+    private async ValueTask<VerificationReport> FinishAsync(JsonElement credential, JsonElement submitted, string format, Run run, CancellationToken cancellationToken)
     {
         string? issuer = CredentialJson.IssuerId(credential);
         IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
@@ -265,14 +282,17 @@ public sealed partial class CredentialVerifier
             CheckRecipient(credential, run);
         }
 
-        await CheckEndorsementsAsync(credential, run, cancellationToken).ConfigureAwait(false);
+        await CheckEndorsementsAsync(credential, submitted, run, cancellationToken).ConfigureAwait(false);
+
+        // The summary shows signed content only: none when no proof verified (then nothing in it is covered).
+        bool signed = run.Checks.Any(c => c.Status == CheckStatus.Passed && (c.Name == CheckNames.Proof || c.Name.StartsWith(CheckNames.Proof + "[", StringComparison.Ordinal)));
         return new VerificationReport(
             format,
             run.Checks,
             CredentialJson.StringMember(credential, "id"),
             issuer,
             issuerKeyUntrusted: run.AuthenticatedKeys == 0 && run.UnauthenticatedKeys > 0 && !_trustFragment,
-            CredentialSummary.Read(credential, run.StatusState))
+            signed ? CredentialSummary.Read(credential, run.StatusState) : null)
         {
             Endorsements = run.Endorsements ?? [],
         };
@@ -280,9 +300,45 @@ public sealed partial class CredentialVerifier
 
     private static VerificationReport Unread(string format, Run run) => new(format, run.Checks, null, null);
 
-    /// <summary>Context, type, JSON Schema and JSON-LD safe mode; returns the canonical N-Quads of the credential without its proofs, or null when safe mode failed.</summary>
-    private static string? CheckDocument(JsonElement credential, Run run)
+    /// <summary>
+    /// Context, type, JSON Schema and JSON-LD safe mode. For a Data Integrity credential (<paramref name="signed"/>)
+    /// also returns the canonical N-Quads of the credential without its proofs and the signed view rendered from them
+    /// (the caller disposes it); both null when safe mode failed or the signed data is not one credential. The type and
+    /// subject checks then read the signed view.
+    /// </summary>
+    private static (string? Canonical, JsonDocument? View) CheckDocument(JsonElement credential, Run run, bool signed)
     {
+        // JSON-LD safe mode (DI-13, T-6), on the credential without its proofs: each proof is canonicalized on its
+        // own when it is checked, so an unknown proof type next to a valid one does not sink the credential.
+        string? canonical = null;
+        JsonDocument? view = null;
+        VerificationCheck safeMode;
+        try
+        {
+            RdfcResult result = JsonLdProcessor.CanonicalizeWithoutDetailed(credential, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
+            canonical = result.CanonicalNQuads;
+            safeMode = new(CheckNames.JsonLd, CheckStatus.Passed, "every term is defined by the credential's contexts (remote ones only from the bundled set); nothing is dropped");
+            if (signed)
+            {
+                view = SignedGraph.FromQuads(result.Quads).Render();
+            }
+        }
+        catch (JsonLdException ex)
+        {
+            safeMode = new(CheckNames.JsonLd, CheckStatus.Failed, $"{ex.SpecCode}: {ex.Message}");
+        }
+        catch (RdfcWorkLimitExceededException ex)
+        {
+            safeMode = new(CheckNames.JsonLd, CheckStatus.Failed, ex.Message);
+        }
+        catch (SignedGraphException ex)
+        {
+            safeMode = new(CheckNames.JsonLd, CheckStatus.Failed, $"canonicalized, but {ex.Message}");
+        }
+
+        // What the type and subject checks read: the signed view, or the JSON when there is none (then nothing verifies).
+        JsonElement content = view?.RootElement ?? credential;
+
         // @context
         if (!credential.TryGetProperty("@context", out JsonElement context) || context.ValueKind != JsonValueKind.Array || context.GetArrayLength() == 0)
         {
@@ -314,7 +370,7 @@ public sealed partial class CredentialVerifier
         // type: an embedded endorsement must be an EndorsementCredential (VER-8, OB-DM-40).
         bool vc = false;
         string? obType = null;
-        if (credential.TryGetProperty("type", out JsonElement type))
+        if (content.TryGetProperty("type", out JsonElement type))
         {
             foreach (JsonElement t in type.ValueKind == JsonValueKind.Array ? type.EnumerateArray() : Enumerate(type))
             {
@@ -376,35 +432,20 @@ public sealed partial class CredentialVerifier
 
         // credentialSubject has id or identifier (VER-2, OB-DM-20)
         if (obType is "OpenBadgeCredential" or "AchievementCredential"
-            && credential.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object
+            && content.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object
             && !subject.TryGetProperty("id", out _) && !subject.TryGetProperty("identifier", out _))
         {
             run.Add(CheckNames.Schema, CheckStatus.Failed, "credentialSubject has neither id nor identifier");
         }
 
-        // JSON-LD safe mode (DI-13, T-6), on the credential without its proofs: each proof is canonicalized on its
-        // own when it is checked, so an unknown proof type next to a valid one does not sink the credential.
-        try
-        {
-            string canonical = JsonLdProcessor.CanonicalizeWithout(credential, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
-            run.Add(CheckNames.JsonLd, CheckStatus.Passed, "every term is defined by the credential's contexts (remote ones only from the bundled set); nothing is dropped");
-            return canonical;
-        }
-        catch (JsonLdException ex)
-        {
-            run.Add(CheckNames.JsonLd, CheckStatus.Failed, $"{ex.SpecCode}: {ex.Message}");
-        }
-        catch (JsonLd.Canonicalization.RdfcWorkLimitExceededException ex)
-        {
-            run.Add(CheckNames.JsonLd, CheckStatus.Failed, ex.Message);
-        }
-
-        return null;
+        run.Add(safeMode);
+        return (canonical, view);
     }
 
-    private async ValueTask CheckDataIntegrityAsync(JsonElement credential, string canonicalWithoutProof, Run run, CancellationToken cancellationToken)
+    /// <summary>The proofs (read from the submitted JSON; each is checked against its own signed form) and the issuer key binding (the issuer read from the signed view).</summary>
+    private async ValueTask CheckDataIntegrityAsync(JsonElement credential, JsonElement view, string canonicalWithoutProof, Run run, CancellationToken cancellationToken)
     {
-        string? issuer = CredentialJson.IssuerId(credential);
+        string? issuer = CredentialJson.IssuerId(view);
         PrefetchedKeyResolver resolver = await PrefetchKeysAsync(credential, cancellationToken).ConfigureAwait(false);
         IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
 

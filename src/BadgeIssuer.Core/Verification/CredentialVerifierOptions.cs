@@ -89,6 +89,12 @@ public sealed class CredentialVerifierOptions
     /// <summary>Most <c>credentialStatus</c> entries checked per credential (the rest are reported, not checked).</summary>
     public int MaxStatusEntries { get; init; } = 8;
 
+    /// <summary>
+    /// Appended to the failed status step when a status list is not available: how to make it available (the host
+    /// names its remote-resolution setting; the CLI its option).
+    /// </summary>
+    public string StatusRetrievalHint { get; init; } = "give the verifier access to the status list to check it";
+
     /// <summary>How deep endorsements of endorsements are verified (1 = only the credential's own endorsements).</summary>
     public int MaxEndorsementDepth { get; init; } = 3;
 

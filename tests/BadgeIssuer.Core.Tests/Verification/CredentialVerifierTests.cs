@@ -30,7 +30,7 @@ public class CredentialVerifierTests
     {
         // The published examples have no key documents: their keys are taken from the verification method
         // fragment, which only verifies when the caller accepts unauthenticated issuer keys.
-        VerificationReport report = await Verifier(allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes(file), TestContext.Current.CancellationToken);
+        VerificationReport report = await Verifier(ReportAssert.SpecExampleRevocationLists(), allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes(file), TestContext.Current.CancellationToken);
         Assert.True(report.Verified, Describe(report));
         foreach (string step in new[] { CheckNames.Format, CheckNames.Context, CheckNames.Type, CheckNames.Schema, CheckNames.JsonLd, CheckNames.IssuerKey, CheckNames.Validity, CheckNames.Status })
         {
@@ -166,10 +166,12 @@ public class CredentialVerifierTests
     }
 
     [Fact]
-    public async Task Status_list_unavailable_is_a_warning_not_a_pass()
+    public async Task Status_list_unavailable_fails_closed()
     {
         VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/bitstring-status-list/credential-status-revoked.json"), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Warning, Single(report, CheckNames.Status).Status);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Status).Status);
+        Assert.Contains("STATUS_RETRIEVAL_ERROR", Single(report, CheckNames.Status).Message, StringComparison.Ordinal);
+        Assert.False(report.Verified);
     }
 
     [Fact]

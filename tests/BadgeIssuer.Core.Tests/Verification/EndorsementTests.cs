@@ -142,7 +142,7 @@ public sealed class EndorsementTests
     {
         // The complete example's five endorsements carry placeholder proofs (not keys): each is reported and fails,
         // the credential itself verifies with its issuer authenticated by the known-issuers list.
-        VerificationReport report = await Verifier(knownIssuers: SpecExampleIssuers).VerifyAsync(
+        VerificationReport report = await Verifier(SpecExampleRevocationLists(), knownIssuers: SpecExampleIssuers).VerifyAsync(
             TestVectors.Bytes("ob-v3p0-spec-examples/complete-openbadgecredential.signed-di.json"), Ct);
 
         VerificationCheck[] endorsements = [.. report.Checks.Where(c => c.Name == CheckNames.Endorsement)];
@@ -159,7 +159,7 @@ public sealed class EndorsementTests
         JsonObject credential = TestDocuments.Credential(issuer.Id);
         credential["endorsement"] = new JsonArray(JsonNode.Parse(TestVectors.Bytes("ob-v3p0-spec-examples/sample-endorsementcredential.signed-di.json")));
 
-        VerificationReport report = await Verifier(knownIssuers: SpecExampleIssuers).VerifyAsync(issuer.Sign(credential), Ct);
+        VerificationReport report = await Verifier(SpecExampleRevocationLists(), knownIssuers: SpecExampleIssuers).VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck check = Single(report, CheckNames.Endorsement);
         Assert.True(check.Status == CheckStatus.Passed, check.Message);

@@ -35,7 +35,7 @@ public sealed class IssuerTrustTests
     [MemberData(nameof(SpecExamples))]
     public async Task SpecExample_WithKnownIssuers_VerifiesWithTheIssuerAuthenticated(string file)
     {
-        VerificationReport report = await Verifier(knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(file), Ct);
+        VerificationReport report = await Verifier(SpecExampleRevocationLists(), knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(file), Ct);
 
         Assert.True(report.Verified, Describe(report));
         Assert.All(report.Checks.Where(c => c.Name == CheckNames.IssuerKey), c => Assert.Equal(CheckStatus.Passed, c.Status));
@@ -47,8 +47,8 @@ public sealed class IssuerTrustTests
     [MemberData(nameof(SpecExamples))]
     public async Task SpecExample_WithoutKnownIssuers_IsNotVerifiedUnlessFragmentKeysAreTrusted(string file)
     {
-        VerificationReport strict = await Verifier().VerifyAsync(TestVectors.Bytes(file), Ct);
-        VerificationReport trusting = await Verifier(trustFragment: true).VerifyAsync(TestVectors.Bytes(file), Ct);
+        VerificationReport strict = await Verifier(SpecExampleRevocationLists()).VerifyAsync(TestVectors.Bytes(file), Ct);
+        VerificationReport trusting = await Verifier(SpecExampleRevocationLists(), trustFragment: true).VerifyAsync(TestVectors.Bytes(file), Ct);
 
         Assert.False(strict.Verified);
         Assert.True(strict.IssuerKeyUntrusted, Describe(strict));

@@ -170,7 +170,7 @@ public sealed class StatusMethodTests
     }
 
     [Fact]
-    public async Task BitstringEntry_ListUnavailable_IsWarningAndStatusUnknown()
+    public async Task BitstringEntry_ListUnavailable_FailsClosedAndStatusUnknown()
     {
         using TestIssuer issuer = TestIssuer.Create();
         JsonObject credential = TestDocuments.Credential(issuer.Id);
@@ -178,9 +178,9 @@ public sealed class StatusMethodTests
 
         VerificationReport report = await Verifier(new InMemoryStatusListSource()).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal(CheckStatus.Warning, Single(report, CheckNames.Status).Status);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Status).Status);
         Assert.Equal(CredentialStatusState.Unknown, report.Summary!.Status);
-        Assert.True(report.Verified, Describe(report));
+        Assert.False(report.Verified, Describe(report));
     }
 
     [Fact]
@@ -232,12 +232,13 @@ public sealed class StatusMethodTests
     }
 
     [Fact]
-    public async Task RevocationList_Unavailable_IsWarning()
+    public async Task RevocationList_Unavailable_FailsClosed()
     {
         VerificationReport report = await Verifier(new InMemoryStatusListSource(), knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(RevocationFixture), Ct);
 
-        Assert.Equal(CheckStatus.Warning, Single(report, CheckNames.Status).Status);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Status).Status);
         Assert.Equal(CredentialStatusState.Unknown, report.Summary!.Status);
+        Assert.False(report.Verified);
     }
 
     [Theory]
@@ -258,7 +259,7 @@ public sealed class StatusMethodTests
     }
 
     [Fact]
-    public async Task UnsupportedStatusMethod_IsWarningAndStatusUnknown()
+    public async Task UnsupportedStatusMethod_FailsClosed()
     {
         using TestIssuer issuer = TestIssuer.Create();
         JsonObject credential = TestDocuments.Credential(issuer.Id);
@@ -268,9 +269,11 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(new InMemoryStatusListSource()).VerifyAsync(TestDocuments.Utf8(credential), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Warning, status.Status);
+        Assert.Equal(CheckStatus.Failed, status.Status);
         Assert.Contains("CredentialStatusList2017", status.Message, StringComparison.Ordinal);
-        Assert.Equal(CredentialStatusState.Unknown, report.Summary!.Status);
+
+        // Nothing verified, so no summary: it would show content no signature covers.
+        Assert.Null(report.Summary);
     }
 
     private sealed class SwitchingSource(byte[] initial) : IStatusListCredentialSource

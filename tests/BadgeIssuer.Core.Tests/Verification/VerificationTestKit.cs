@@ -222,6 +222,21 @@ internal static class ReportAssert
             ExpectedRecipient = recipient,
         });
 
+    /// <summary>
+    /// Empty 1EdTech revocation lists at the URLs the spec examples name (nothing is revoked): with no list at all their
+    /// status is unknown, and an unknown status fails verification (fail closed).
+    /// </summary>
+    public static InMemoryStatusListSource SpecExampleRevocationLists()
+    {
+        var source = new InMemoryStatusListSource();
+        foreach (string url in (string[])["https://1edtech.edu/credentials/3732/revocations", "https://state.gov/credentials/3732/revocations"])
+        {
+            source.Add(url, Encoding.UTF8.GetBytes($$"""{"id": "{{url}}", "type": "1EdTechRevocationList", "revokedCredential": []}"""));
+        }
+
+        return source;
+    }
+
     /// <summary>The spec examples' fictional issuers (TestData/known-issuers, see PROVENANCE.md there).</summary>
     public static KnownIssuers SpecExampleIssuers { get; } = KnownIssuers.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "known-issuers", "ob-spec-example-issuers.json"));
 }
