@@ -262,7 +262,18 @@ public static partial class EddsaRdfc2022
         {
             document.TryGetProperty("@context", out JsonElement context);
             byte[] proofConfig = WriteProofConfigFromProof(proof, context);
-            HashCanonical(proofConfig, o, hashData[..HashLength]);
+            using (JsonDocument config = JsonDocument.Parse(proofConfig, new JsonDocumentOptions { MaxDepth = o.JsonLd.MaxDepth }))
+            {
+                RdfcResult signedConfig = JsonLdProcessor.CanonicalizeDetailed(config.RootElement, o.JsonLd, o.Rdfc);
+                HashString(signedConfig.CanonicalNQuads, hashData[..HashLength]);
+
+                // The options this verifier acts on (purpose, method, dates, challenge, domain, …) are read from the
+                // proof's JSON: they must be what the signature covers, member for member (see SignedProof).
+                if (SignedProof.Mismatch(proof, signedConfig.Quads) is string mismatch)
+                {
+                    return ProofVerificationResult.Fail(ProofFailure.MalformedProof, $"the proof's JSON does not say what its signed form says: {mismatch}", d);
+                }
+            }
 
             if (d.PreviousProof is null)
             {

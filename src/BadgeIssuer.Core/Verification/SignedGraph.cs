@@ -52,6 +52,9 @@ internal sealed class SignedGraph
 
     private readonly Dictionary<RdfTerm, List<RdfTerm>> _referrers = [];
     private readonly HashSet<RdfTerm> _embedded = [];
+
+    /// <summary>Nodes pointed at only as a credentialSubject (not referrers for a credential root, but not free roots either).</summary>
+    private readonly HashSet<RdfTerm> _subjectsOnly = [];
     private readonly int _quadCount;
     private int _budget;
 
@@ -71,7 +74,11 @@ internal sealed class SignedGraph
             }
 
             list.Add((q.Predicate, q.Object));
-            if (!q.Object.IsLiteral && !string.Equals(q.Predicate.Value, CredentialSubjectProperty, StringComparison.Ordinal))
+            if (!q.Object.IsLiteral && string.Equals(q.Predicate.Value, CredentialSubjectProperty, StringComparison.Ordinal))
+            {
+                _subjectsOnly.Add(q.Object);
+            }
+            else if (!q.Object.IsLiteral)
             {
                 if (!_referrers.TryGetValue(q.Object, out List<RdfTerm>? referrers))
                 {
@@ -122,6 +129,19 @@ internal sealed class SignedGraph
         {
             throw new SignedGraphException(string.Create(CultureInfo.InvariantCulture,
                 $"the signed data holds {roots.Count} top-level nodes of type {SignedVocabulary.Shared.CompactClass(rootClass)}; exactly one is needed to tell what was signed"));
+        }
+
+        return RenderNode(roots[0]);
+    }
+
+    /// <summary>Renders the one subject no other node points at (a proof configuration's proof node).</summary>
+    /// <exception cref="SignedGraphException">There is not exactly one.</exception>
+    public JsonDocument RenderSingleRoot()
+    {
+        var roots = _out.Keys.Where(subject => !_referrers.ContainsKey(subject) && !_subjectsOnly.Contains(subject)).Take(2).ToList();
+        if (roots.Count != 1)
+        {
+            throw new SignedGraphException(string.Create(CultureInfo.InvariantCulture, $"the signed proof options hold {(roots.Count == 0 ? "no" : "more than one")} top-level node"));
         }
 
         return RenderNode(roots[0]);
