@@ -113,7 +113,17 @@ internal static class RequestJson
             || mediaType.Equals("application/vc+ld+json", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A string member, or null when absent/null; a violation when present with another type or empty.</summary>
-    public static string? OptionalString(JsonElement obj, string name, string path, List<Features.Issue.InputViolation> violations, int maxLength = 2048)
+    public static string? OptionalString(JsonElement obj, string name, string path, List<Features.Issue.InputViolation> violations, int maxLength = 2048) =>
+        OptionalString(obj, name, path, violations, maxLength, textField: false);
+
+    /// <summary>
+    /// A text field with a documented limit (<see cref="TextLimits"/>): as <see cref="OptionalString(JsonElement, string, string, List{Features.Issue.InputViolation}, int)"/>,
+    /// but over the limit it is a <c>field-too-long</c> violation.
+    /// </summary>
+    public static string? OptionalText(JsonElement obj, string name, string path, List<Features.Issue.InputViolation> violations, int maxLength) =>
+        OptionalString(obj, name, path, violations, maxLength, textField: true);
+
+    private static string? OptionalString(JsonElement obj, string name, string path, List<Features.Issue.InputViolation> violations, int maxLength, bool textField)
     {
         if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -135,18 +145,33 @@ internal static class RequestJson
 
         if (s.Length > maxLength)
         {
-            violations.Add(new(path + "/" + name, $"'{name}' is longer than {maxLength} characters."));
+            violations.Add(textField ? TextLimits.TooLong(path + "/" + name, name, maxLength) : new(path + "/" + name, $"'{name}' is longer than {maxLength} characters."));
             return null;
         }
 
         return s;
     }
 
-    public static ProblemHttpResult Violations(ApiProblems.ApiProblem problem, string detail, IReadOnlyList<Features.Issue.InputViolation> violations) =>
-        problem.Result(detail, new Dictionary<string, object?>(StringComparer.Ordinal)
+    /// <summary>
+    /// The problem for <paramref name="violations"/>, each in <c>errors</c> as {path, message}. When a text field is over its
+    /// length limit the problem is <c>field-too-long</c> (400) listing only those fields, whatever <paramref name="problem"/> is:
+    /// one stable answer for every endpoint, and the other checks may not have run on an oversized document.
+    /// </summary>
+    public static ProblemHttpResult Violations(ApiProblems.ApiProblem problem, string detail, IReadOnlyList<Features.Issue.InputViolation> violations)
+    {
+        List<Features.Issue.InputViolation> tooLong = violations.Where(v => v.TooLong).ToList();
+        if (tooLong.Count > 0)
+        {
+            problem = ApiProblems.FieldTooLong;
+            detail = string.Join(" ", tooLong.Take(5).Select(v => v.Path + ": " + v.Message)) + (tooLong.Count > 5 ? $" ({tooLong.Count - 5} more)" : string.Empty);
+            violations = tooLong;
+        }
+
+        return problem.Result(detail, new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["errors"] = violations.Select(v => new Dictionary<string, string>(StringComparer.Ordinal) { ["path"] = v.Path, ["message"] = v.Message }).ToList(),
         });
+    }
 
     /// <summary>The Idempotency-Key header: 1–255 visible ASCII characters, or absent.</summary>
     public static bool TryReadIdempotencyKey(HttpRequest request, out string? key)

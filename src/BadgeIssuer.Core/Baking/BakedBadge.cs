@@ -17,6 +17,15 @@ public static class BakedBadge
     /// <summary>Largest baked text, in UTF-8 bytes (after decompression for a compressed iTXt).</summary>
     public const int MaxPayloadBytes = 2 * 1024 * 1024;
 
+    /// <summary>Widest and tallest PNG <see cref="CheckPngImage"/> accepts, in pixels.</summary>
+    public const int MaxPngDimension = 4096;
+
+    /// <summary>
+    /// Most filtered image data (scanlines with their filter bytes) a PNG may decode to in <see cref="CheckPngImage"/>:
+    /// a <see cref="MaxPngDimension"/>-square 8-bit RGBA image, about 64 MiB.
+    /// </summary>
+    public const long MaxPngImageDataBytes = MaxPngDimension * (1L + (MaxPngDimension * 4L));
+
     /// <summary>The PNG iTXt keyword (BAKE-2); OB 2.0 used <c>openbadges</c>.</summary>
     public const string PngKeyword = "openbadgecredential";
 
@@ -81,6 +90,23 @@ public static class BakedBadge
         var buffer = new ArrayBufferWriter<byte>(image.Length + (payload?.Length ?? 0) + 256);
         Bake(image, payload!, buffer, format, existing);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Checks a PNG that is to be stored and served as a badge image: the chunk checks baking makes (signature, CRCs,
+    /// IHDR first, IEND last), an IHDR within <see cref="MaxPngDimension"/>, and a bounded inflate of the image data,
+    /// which must come to exactly the size the header declares (at most <see cref="MaxPngImageDataBytes"/>); compressed
+    /// text and ICC profile chunks inflate to at most <see cref="MaxPayloadBytes"/> in all, the bound on baked text.
+    /// </summary>
+    /// <exception cref="BakingException">The image is malformed or over a limit; <see cref="BakingException.Reason"/> says which.</exception>
+    public static void CheckPngImage(ReadOnlySpan<byte> png)
+    {
+        if (png.Length > MaxImageBytes)
+        {
+            throw new BakingException(BakingErrorReason.ImageTooLarge, $"The image is {png.Length} bytes; at most {MaxImageBytes} are accepted.");
+        }
+
+        PngImageCheck.Check(png);
     }
 
     /// <summary>Extracts the baked credential (BAKE-4, BAKE-6).</summary>

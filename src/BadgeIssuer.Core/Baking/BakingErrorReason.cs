@@ -74,4 +74,13 @@ public enum BakingErrorReason
 
     /// <summary>SVG: the credential element has child elements.</summary>
     MalformedCredentialElement,
+
+    /// <summary>PNG image check: IHDR holds an undefined colour type/bit depth combination or method, or IHDR repeats.</summary>
+    InvalidImageHeader,
+
+    /// <summary>PNG image check: wider or taller than <see cref="BakedBadge.MaxPngDimension"/>, or decoding to more than <see cref="BakedBadge.MaxPngImageDataBytes"/>.</summary>
+    ImageDimensionsTooLarge,
+
+    /// <summary>PNG image check: no IDAT, IDATs apart, or image data that is not zlib or inflates to other than the size IHDR declares.</summary>
+    InvalidImageData,
 }

@@ -218,34 +218,54 @@ internal static class PngBaking
 
     private static byte[] Inflate(ReadOnlySpan<byte> compressed, int chunkOffset)
     {
-        byte[] input = compressed.ToArray();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BakedBadge.MaxPayloadBytes + 1);
+        var output = new ArrayBufferWriter<byte>(Math.Min(BakedBadge.MaxPayloadBytes, Math.Max(256, compressed.Length * 4)));
         try
         {
-            using var source = new MemoryStream(input, writable: false);
-            using var zlib = new ZLibStream(source, CompressionMode.Decompress);
-            int total = 0;
-            int read;
-            while (total <= BakedBadge.MaxPayloadBytes
-                && (read = zlib.Read(buffer, total, BakedBadge.MaxPayloadBytes + 1 - total)) > 0)
-            {
-                total += read;
-            }
-
-            if (total > BakedBadge.MaxPayloadBytes)
+            using var source = new MemoryStream(compressed.ToArray(), writable: false);
+            if (BoundedInflate(source, BakedBadge.MaxPayloadBytes, output) < 0)
             {
                 throw new BakingException(BakingErrorReason.PayloadTooLarge, $"The compressed iTXt text inflates past {BakedBadge.MaxPayloadBytes} bytes.", chunkOffset);
             }
 
-            return buffer.AsSpan(0, total).ToArray();
+            return output.WrittenSpan.ToArray();
         }
         catch (InvalidDataException ex)
         {
             throw new BakingException(BakingErrorReason.MalformedTextChunk, "The compressed iTXt text is not a valid zlib stream.", chunkOffset, ex);
         }
+    }
+
+    /// <summary>
+    /// Inflates the zlib stream in <paramref name="compressed"/> into <paramref name="destination"/> (or only counts the bytes
+    /// when it is null), stopping as soon as more than <paramref name="limit"/> bytes come out: the work done is bounded by
+    /// the limit, not by what the stream claims. Returns the inflated length, or -1 past the limit.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stream is not valid zlib (bad header, data or Adler-32).</exception>
+    internal static long BoundedInflate(Stream compressed, long limit, IBufferWriter<byte>? destination)
+    {
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            using var zlib = new ZLibStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+            long total = 0;
+            int read;
+            // Ask for at most one byte past the limit (no overflow for a limit near long.MaxValue).
+            while ((read = zlib.Read(scratch, 0, limit - total >= scratch.Length ? scratch.Length : (int)(limit - total) + 1)) > 0)
+            {
+                total += read;
+                if (total > limit)
+                {
+                    return -1;
+                }
+
+                destination?.Write(scratch.AsSpan(0, read));
+            }
+
+            return total;
+        }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

@@ -15,7 +15,8 @@ namespace BadgeIssuer.Api.Tests.Corpus;
 /// <item><c>{"repeat": "[", "times": 100000}</c> — the text (or <c>"of"</c>: a segment) repeated.</item>
 /// <item><c>{"json": …}</c> — any JSON value, serialized compactly.</item>
 /// <item><c>{"base64": "…"}</c>, <c>{"hex": "…"}</c> — raw bytes.</item>
-/// <item><c>{"zlib": segment}</c> — zlib-compressed bytes (bombs); <c>{"b64url": segment}</c> — base64url text.</item>
+/// <item><c>{"zlib": segment}</c> — zlib-compressed bytes (bombs); <c>{"b64": segment}</c> — base64 text (e.g. a <c>data:</c> URI's payload);
+/// <c>{"b64url": segment}</c> — base64url text.</item>
 /// <item><c>{"png": {"chunks": [{"type", "data", "crc": "bad", "length"}], "signature": false}}</c> — a PNG with computed CRCs.</item>
 /// <item><c>{"jwt": {"header", "payload", "signature"}}</c> — a compact JWS from JSON parts or <c>$jwtHeader/$jwtPayload/$jwtSignature</c>
 /// of the service-issued VC-JWT; signature <c>"hs256-issuer-key"</c> MACs with the issuer's public JWK as the secret.</item>
@@ -121,6 +122,11 @@ internal static class CorpusBody
             }
 
             return compressed.ToArray();
+        }
+
+        if (segment.TryGetProperty("b64", out JsonElement b64))
+        {
+            return Encoding.ASCII.GetBytes(Convert.ToBase64String(Segment(b64, context)));
         }
 
         if (segment.TryGetProperty("b64url", out JsonElement b64url))

@@ -25,7 +25,11 @@ internal static class AchievementDocuments
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private const string SubjectPointer = "/credentialSubject/achievement";
 
-    public static PreparedAchievement? Prepare(JsonElement body, string achievementUrl, IssuerSigning issuer, int maxImageBytes, List<InputViolation> violations)
+    /// <summary>
+    /// The stored document, or null with what is wrong in <paramref name="violations"/> (the achievement) or
+    /// <paramref name="imageViolations"/> (the bytes of a <c>data:</c> image: encoding, format, PNG bounds, SVG allow-list).
+    /// </summary>
+    public static PreparedAchievement? Prepare(JsonElement body, string achievementUrl, IssuerSigning issuer, int maxImageBytes, List<InputViolation> violations, List<InputViolation> imageViolations)
     {
         string? imageMediaType = null;
         byte[]? imageBytes = null;
@@ -51,18 +55,19 @@ internal static class AchievementDocuments
             }
             else if (imageId.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
             {
+                string pointer = image.ValueKind == JsonValueKind.Object ? "/image/id" : "/image";
                 if (!DataUri.TryDecode(imageId, maxImageBytes, out imageMediaType, out imageBytes, out string? error))
                 {
-                    violations.Add(new("/image", error));
+                    imageViolations.Add(new(pointer, error));
                 }
                 else if (BakedBadge.DetectFormat(imageBytes) is not { } detected
                     || (detected == BadgeImageFormat.Png) != string.Equals(imageMediaType, "image/png", StringComparison.Ordinal))
                 {
-                    violations.Add(new("/image", "A data: image must be image/png or image/svg+xml and its bytes must be that format."));
+                    imageViolations.Add(new(pointer, "A data: image must be image/png or image/svg+xml and its bytes must be that format."));
                 }
-                else if (BadgeImages.Problem(imageBytes!, detected) is { } problem)
+                else if (BadgeImages.Problem(imageBytes!, detected, maxImageBytes) is { } problem)
                 {
-                    violations.Add(new("/image", problem));
+                    imageViolations.Add(new(pointer, problem));
                 }
             }
             else if (!RequestJson.IsAbsoluteUri(imageId) || !(imageId.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || imageId.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
@@ -71,7 +76,7 @@ internal static class AchievementDocuments
             }
         }
 
-        if (violations.Count > 0)
+        if (violations.Count > 0 || imageViolations.Count > 0)
         {
             return null;
         }
@@ -264,13 +269,14 @@ internal static class DataUri
 }
 
 /// <summary>
-/// Checks an achievement's own image before it is stored: it is baked into every download of its credentials, so it must
-/// be an image the baker accepts (a well-formed PNG with good CRCs; UTF-8 SVG without DTD declarations), and an SVG
-/// must not carry active content (scripts, event handlers, foreignObject, javascript: URLs) to the learners who open it.
+/// Checks an achievement's own image before it is stored and served publicly: it is baked into every download of its
+/// credentials, so it must be an image the baker accepts; a PNG must also pass <see cref="BakedBadge.CheckPngImage"/>
+/// (dimensions, CRCs, bounded inflate of its image data and compressed text), and an SVG the static-SVG allow-list
+/// (<see cref="SvgAllowList"/>).
 /// </summary>
 internal static class BadgeImages
 {
-    public static string? Problem(byte[] image, BadgeImageFormat format)
+    public static string? Problem(byte[] image, BadgeImageFormat format, int maxImageBytes)
     {
         try
         {
@@ -281,42 +287,19 @@ internal static class BadgeImages
             return $"The image cannot carry a baked credential ({e.Reason}).";
         }
 
-        return format == BadgeImageFormat.Svg ? ActiveSvgContent(image) : null;
-    }
-
-    private static string? ActiveSvgContent(byte[] svg)
-    {
-        // Well-formed and DTD-free by now (the baker checked); the DOCTYPE, if any, only names an external DTD.
-        var settings = new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore, XmlResolver = null };
-        using var reader = System.Xml.XmlReader.Create(new MemoryStream(svg, writable: false), settings);
-        while (reader.Read())
+        if (format == BadgeImageFormat.Svg)
         {
-            if (reader.NodeType != System.Xml.XmlNodeType.Element)
-            {
-                continue;
-            }
-
-            if (reader.LocalName.Equals("script", StringComparison.OrdinalIgnoreCase) || reader.LocalName.Equals("foreignObject", StringComparison.OrdinalIgnoreCase))
-            {
-                return $"An SVG image must not contain <{reader.LocalName}>.";
-            }
-
-            while (reader.MoveToNextAttribute())
-            {
-                if (reader.LocalName.StartsWith("on", StringComparison.OrdinalIgnoreCase))
-                {
-                    return $"An SVG image must not have event handler attributes ({reader.Name}).";
-                }
-
-                // Browsers ignore ASCII whitespace and controls inside a URL scheme ("java\tscript:").
-                string value = string.Concat(reader.Value.Where(c => c > ' ')).ToLowerInvariant();
-                if (value.Contains("javascript:", StringComparison.Ordinal) || value.Contains("vbscript:", StringComparison.Ordinal))
-                {
-                    return $"An SVG image must not link to script ({reader.Name}).";
-                }
-            }
+            return SvgAllowList.Problem(image, maxImageBytes);
         }
 
-        return null;
+        try
+        {
+            BakedBadge.CheckPngImage(image);
+            return null;
+        }
+        catch (BakingException e)
+        {
+            return $"The PNG image is not accepted ({e.Reason}): {e.Message}";
+        }
     }
 }

@@ -104,6 +104,7 @@ internal static class AchievementsApi
                 violations.Add(new("/issuerId", "This API key is bound to no issuer: name one with issuerId."));
             }
 
+            TextLimits.Check(body, string.Empty, violations);
             if (violations.Count > 0)
             {
                 return RequestJson.Violations(ApiProblems.InvalidRequest, "The achievement request is not valid.", violations);
@@ -117,7 +118,13 @@ internal static class AchievementsApi
 
             string id = NewId();
             string url = urls.Achievement(id);
-            PreparedAchievement? prepared = AchievementDocuments.Prepare(body, url, issuer, options.Value.MaxImageBytes, violations);
+            var imageViolations = new List<InputViolation>();
+            PreparedAchievement? prepared = AchievementDocuments.Prepare(body, url, issuer, options.Value.MaxImageBytes, violations, imageViolations);
+            if (imageViolations.Count > 0)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidImage, "The achievement's data: image is not accepted.", imageViolations);
+            }
+
             if (prepared is null)
             {
                 return RequestJson.Violations(ApiProblems.InvalidAchievement, "The achievement is not a valid Open Badges 3.0 Achievement.", violations);
@@ -157,7 +164,19 @@ internal static class AchievementsApi
             JsonElement body = document!.RootElement;
             IssuerSigning issuer = await issuers.GetSigningAsync(existing.IssuerId, cancellationToken) ?? throw new InvalidOperationException("The achievement's issuer is gone.");
             var violations = new List<InputViolation>();
-            PreparedAchievement? prepared = AchievementDocuments.Prepare(body, url, issuer, options.Value.MaxImageBytes, violations);
+            TextLimits.Check(body, string.Empty, violations);
+            if (violations.Count > 0)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidRequest, "The achievement request is not valid.", violations);
+            }
+
+            var imageViolations = new List<InputViolation>();
+            PreparedAchievement? prepared = AchievementDocuments.Prepare(body, url, issuer, options.Value.MaxImageBytes, violations, imageViolations);
+            if (imageViolations.Count > 0)
+            {
+                return RequestJson.Violations(ApiProblems.InvalidImage, "The achievement's data: image is not accepted.", imageViolations);
+            }
+
             if (prepared is null)
             {
                 return RequestJson.Violations(ApiProblems.InvalidAchievement, "The achievement is not a valid Open Badges 3.0 Achievement.", violations);

@@ -317,9 +317,9 @@ internal static class AwardsApi
         }
 
         string p = path + "/recipient";
-        string? email = RequestJson.OptionalString(r, "email", p, violations, 320);
-        string? id = RequestJson.OptionalString(r, "id", p, violations);
-        string? name = RequestJson.OptionalString(r, "name", p, violations, 256);
+        string? email = RequestJson.OptionalText(r, "email", p, violations, TextLimits.Email);
+        string? id = RequestJson.OptionalText(r, "id", p, violations, TextLimits.Url);
+        string? name = RequestJson.OptionalText(r, "name", p, violations, TextLimits.Name);
         bool hashed = true;
         if (r.TryGetProperty("hashed", out JsonElement h) && h.ValueKind != JsonValueKind.Null)
         {
@@ -386,6 +386,9 @@ internal static class AwardsApi
             violations.Add(new(path + "/" + name, $"'{name}' must be an array of objects."));
             return null;
         }
+
+        // Evidence and results text (narrative, description, name, urls) within the documented limits.
+        TextLimits.Check(value, path + "/" + name, violations, name);
 
         return value.GetArrayLength() == 0 ? null : value;
     }

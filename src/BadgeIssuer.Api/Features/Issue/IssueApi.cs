@@ -98,6 +98,8 @@ internal static class IssueApi
                 purposes = ReadPurposes(o, violations);
             }
 
+            // Names, descriptions, narratives and URLs anywhere in the credential within the documented limits.
+            TextLimits.Check(credential, "/credential", violations);
             CheckCredentialShape(credential, purposes, violations, out string? issuerId, out bool isV1);
             if (violations.Count > 0)
             {

@@ -219,11 +219,11 @@ internal static class IssuersApi
 
     private static IssuerProfileInput? ReadProfile(JsonElement body, List<InputViolation> violations)
     {
-        string? name = RequestJson.OptionalString(body, "name", string.Empty, violations, 256);
-        string? url = RequestJson.OptionalString(body, "url", string.Empty, violations);
-        string? email = RequestJson.OptionalString(body, "email", string.Empty, violations, 320);
-        string? description = RequestJson.OptionalString(body, "description", string.Empty, violations, 8192);
-        string? image = RequestJson.OptionalString(body, "image", string.Empty, violations);
+        string? name = RequestJson.OptionalText(body, "name", string.Empty, violations, TextLimits.Name);
+        string? url = RequestJson.OptionalText(body, "url", string.Empty, violations, TextLimits.Url);
+        string? email = RequestJson.OptionalText(body, "email", string.Empty, violations, TextLimits.Email);
+        string? description = RequestJson.OptionalText(body, "description", string.Empty, violations, TextLimits.Text);
+        string? image = RequestJson.OptionalText(body, "image", string.Empty, violations, TextLimits.Url);
         if (name is null && !violations.Any(v => v.Path == "/name"))
         {
             violations.Add(new("/name", "required"));
