@@ -176,6 +176,7 @@ internal static class Commands
         return new CredentialVerifier(new CredentialVerifierOptions
         {
             StatusLists = lists,
+            StatusRetrievalHint = "give the list with --status-list URL=FILE to check it offline",
             KnownIssuers = known,
             ExpectedRecipient = expectedRecipient,
 

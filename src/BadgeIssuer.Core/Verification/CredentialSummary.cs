@@ -1,6 +1,7 @@
-// The employer-readable part of a verification report (issue 5 "Output"): what the credential claims, read from
-// its JSON whether or not it verified (VerificationReport.Verified says whether to believe it). Values are copied
-// as written (dates as their lexical form); absent members stay null and are not written.
+// The employer-readable part of a verification report (issue 5 "Output"): what the credential claims, read from its
+// signed content only (the signed view of a Data Integrity credential, the payload of a VC-JWT) and present only when
+// a proof verified; it carries the report's verdict as "verified" (believe it only when that is true). Values are
+// copied as signed (dates as their lexical form); absent members stay null and are not written.
 
 using System.Text.Json;
 
@@ -105,11 +106,15 @@ public sealed class CredentialSummary
         };
     }
 
-    /// <summary>Writes the summary as a JSON object (null members omitted).</summary>
-    public void WriteTo(Utf8JsonWriter writer)
+    /// <summary>
+    /// Writes the summary as a JSON object (null members omitted), led by <c>verified</c> (the report's verdict), so a
+    /// client that shows only the summary cannot present an unverified credential as genuine.
+    /// </summary>
+    public void WriteTo(Utf8JsonWriter writer, bool verified)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
+        writer.WriteBoolean("verified", verified);
         Write(writer, "type", Type);
         Write(writer, "name", Name);
         Write(writer, "description", Description);

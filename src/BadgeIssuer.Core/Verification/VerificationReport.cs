@@ -125,7 +125,7 @@ public sealed class VerificationReport
         if (Summary is not null)
         {
             writer.WritePropertyName("credential");
-            Summary.WriteTo(writer);
+            Summary.WriteTo(writer, Verified);
         }
 
         writer.WriteEndObject();

@@ -416,6 +416,7 @@ internal sealed class VerifierFactory
             MaxEndorsementDepth = o.MaxEndorsementDepth,
             MaxEndorsements = o.MaxEndorsements,
             StatusLists = statusLists,
+            StatusRetrievalHint = "lists this service does not publish are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default; see the README's remote resolution section)",
         });
     }
 

@@ -38,7 +38,7 @@ public sealed record VerificationReportDocument(
     string? CredentialId = null,
     [property: Description("The issuer's id, when the credential could be read.")]
     string? Issuer = null,
-    [property: Description("What the credential claims, for display (present when it could be read; believe it only when verified is true).")]
+    [property: Description("What the credential claims, for display: only signed content, present when a proof verified; believe it only when its verified is true.")]
     CredentialSummaryDocument? Credential = null);
 
 /// <summary>One verification step.</summary>
@@ -51,6 +51,8 @@ public sealed record VerificationCheckDocument(
 
 /// <summary>The employer-readable summary of a credential.</summary>
 public sealed record CredentialSummaryDocument(
+    [property: Description("The report's verdict, repeated here: show the summary as genuine only when it is true.")]
+    bool Verified,
     [property: Description("revoked, suspended, active (every status entry checked and clear), unknown (a status could not be checked) or none (the credential has no credentialStatus).")]
     string Status,
     [property: Description("OpenBadgeCredential, AchievementCredential or EndorsementCredential.")]
