@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BadgeIssuer.Api.Tests;
 
@@ -117,6 +118,29 @@ public sealed class KeyPrivilegeTests
         JsonArray keys = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/api-keys", Ct))!["keys"]!.AsArray();
         Assert.Equal(4, keys.Count(k => (string?)k!["createdBy"] == (string)creator["keyId"]!));
         Assert.Null(keys[0]!["createdBy"]);
+    }
+
+    [Fact]
+    public async Task KeyRevokedOnAnotherInstance_CannotCreateKeysWhileStillCached()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        (string managerId, string manager) = await CreateKeyAsync(admin, "issue", "manage");
+        using HttpClient managing = OAuth.WithBearer(app, manager);
+        using (HttpResponseMessage cached = await managing.GetAsync("/issuers/default/api-keys", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        }
+
+        // As another instance would: in the database, not in this instance's 30 s lookup cache.
+        await app.Services.GetRequiredService<Storage.IBadgeStorage>().ApiKeys.RevokeAsync(managerId, BadgeIssuerApplication.Now, new Storage.KeyRevocationAudit("api-key:other", "apikey.revoke", null), Ct);
+        using (HttpResponseMessage stillCached = await managing.GetAsync("/issuers/default/api-keys", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, stillCached.StatusCode);
+        }
+
+        using HttpResponseMessage refused = await managing.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "issue" } }, Ct);
+        await ProblemAsync(refused, HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Fact]
