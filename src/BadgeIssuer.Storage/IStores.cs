@@ -17,7 +17,11 @@ public interface IBadgeStorage
 /// <summary>API keys: only a hash of each key is stored.</summary>
 public interface IApiKeyStore
 {
-    /// <summary>Adds a key; throws <see cref="StorageConflictException"/> when the id or hash exists.</summary>
+    /// <summary>
+    /// Adds a key; throws <see cref="StorageConflictException"/> when the id or hash exists, or when
+    /// <see cref="ApiKeyRecord.CreatedBy"/> names a key that is missing or revoked (checked atomically with
+    /// <see cref="RevokeAsync"/>, so a key is never stored under a creator whose revocation it would escape).
+    /// </summary>
     Task CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
     /// <summary>The key whose SHA-256 hash is <paramref name="keyHash"/>, revoked or not.</summary>
     Task<ApiKeyRecord?> FindByHashAsync(ReadOnlyMemory<byte> keyHash, CancellationToken cancellationToken = default);
@@ -25,8 +29,20 @@ public interface IApiKeyStore
     Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string? issuerId, CancellationToken cancellationToken = default);
     Task<int> CountAsync(CancellationToken cancellationToken = default);
     Task<ApiKeyRecord?> GetAsync(string keyId, CancellationToken cancellationToken = default);
-    /// <summary>Marks the key revoked (idempotent); false when there is no such key.</summary>
-    Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Marks the key revoked (idempotent) and, in the same transaction, every key it created, transitively (through
+    /// <see cref="ApiKeyRecord.CreatedBy"/>, including through keys already revoked), appending one audit entry for the
+    /// key (under its issuer) and one <c>apikey.revoke.cascade</c> entry per key newly revoked by the cascade (under that
+    /// key's issuer). Returns the keys the cascade newly revoked (not the key itself), oldest first; null when there is
+    /// no such key (nothing written).
+    /// </summary>
+    Task<IReadOnlyList<ApiKeyRecord>?> RevokeAsync(string keyId, DateTimeOffset revokedAt, KeyRevocationAudit audit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Clears the revocation of a key (bootstrap recovery from configuration) and appends <paramref name="audit"/> in the
+    /// same transaction; false (nothing written) when there is no such key or it is not revoked. Keys revoked with it
+    /// by a cascade stay revoked.
+    /// </summary>
+    Task<bool> ReinstateAsync(string keyId, AuditRecord audit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The append-only audit log: nothing here is ever updated or deleted.</summary>

@@ -127,7 +127,9 @@ public sealed record StatusChangeRecord(
 
 /// <summary>
 /// An API key as stored: the SHA-256 of the key, a short visible prefix to recognise it, the issuer it acts for
-/// (null for a key bound to no issuer), its scopes (space-separated) and optional expiry/revocation.
+/// (null for a key bound to no issuer), its scopes (space-separated), optional expiry/revocation, and the key that
+/// created it (<see cref="CreatedBy"/>; null for bootstrap and configured keys, and for keys created before creators
+/// were recorded when the audit log does not name one). Revoking a key revokes every key created by it, transitively.
 /// </summary>
 public sealed record ApiKeyRecord(
     string KeyId,
@@ -138,4 +140,11 @@ public sealed record ApiKeyRecord(
     string Description,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt,
+    string? CreatedBy = null);
+
+/// <summary>
+/// Who revokes a key, for the audit entries the revocation appends in its own transaction: <see cref="Action"/> for
+/// the key itself, <c>apikey.revoke.cascade</c> for each key revoked because an ancestor was.
+/// </summary>
+public sealed record KeyRevocationAudit(string Actor, string Action, string? RequestId);

@@ -408,6 +408,90 @@ public abstract class BadgeStorageContractTests
         await Assert.ThrowsAsync<StorageConflictException>(() => Storage.ApiKeys.CreateAsync(key with { KeyId = "other" }, Ct));
     }
 
+    private async Task<ApiKeyRecord> NewKeyAsync(IssuerRecord issuer, string? createdBy, string scopes = "issue manage")
+    {
+        var key = new ApiKeyRecord("key-" + Guid.NewGuid().ToString("N"), "bik_abcdefgh", System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray()),
+            issuer.Id, scopes, "test", T0, null, null, createdBy);
+        await Storage.ApiKeys.CreateAsync(key, Ct);
+        return key;
+    }
+
+    [Fact]
+    public async Task ApiKey_Revoke_CascadesToEveryKeyItCreated_InOneAuditedStep()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        IssuerRecord other = await NewIssuerAsync();
+        ApiKeyRecord root = await NewKeyAsync(issuer, null, "admin");
+        ApiKeyRecord child = await NewKeyAsync(issuer, root.KeyId);
+        ApiKeyRecord foreignChild = await NewKeyAsync(other, root.KeyId);
+        ApiKeyRecord grandchild = await NewKeyAsync(issuer, child.KeyId, "issue");
+        ApiKeyRecord sibling = await NewKeyAsync(issuer, null);
+        ApiKeyRecord nephew = await NewKeyAsync(issuer, sibling.KeyId);
+        Assert.Equal(root.KeyId, (await Storage.ApiKeys.GetAsync(child.KeyId, Ct))?.CreatedBy);
+        Assert.Null((await Storage.ApiKeys.GetAsync(root.KeyId, Ct))?.CreatedBy);
+
+        // Revoking the child first: only its own subtree.
+        IReadOnlyList<ApiKeyRecord>? first = await Storage.ApiKeys.RevokeAsync(child.KeyId, T0.AddHours(1), new KeyRevocationAudit("api-key:x", "apikey.revoke", "req-1"), Ct);
+        Assert.Equal([grandchild.KeyId], first!.Select(k => k.KeyId));
+        Assert.Null((await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt);
+
+        // Then the root: what is left under it (also through the revoked child), never the sibling's tree.
+        IReadOnlyList<ApiKeyRecord>? cascaded = await Storage.ApiKeys.RevokeAsync(root.KeyId, T0.AddHours(2), new KeyRevocationAudit("api-key:y", "client.revoke", "req-2"), Ct);
+        Assert.Equal([foreignChild.KeyId], cascaded!.Select(k => k.KeyId));
+        Assert.Equal(T0.AddHours(2), (await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt);
+        Assert.Equal(T0.AddHours(1), (await Storage.ApiKeys.GetAsync(child.KeyId, Ct))!.RevokedAt);
+        Assert.Equal(T0.AddHours(1), (await Storage.ApiKeys.GetAsync(grandchild.KeyId, Ct))!.RevokedAt);
+        Assert.Equal(T0.AddHours(2), (await Storage.ApiKeys.GetAsync(foreignChild.KeyId, Ct))!.RevokedAt);
+        Assert.Null((await Storage.ApiKeys.GetAsync(sibling.KeyId, Ct))!.RevokedAt);
+        Assert.Null((await Storage.ApiKeys.GetAsync(nephew.KeyId, Ct))!.RevokedAt);
+
+        IReadOnlyList<AuditRecord> audit = await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct);
+        Assert.Equal(["client.revoke", "apikey.revoke.cascade", "apikey.revoke"], audit.Select(a => a.Action));
+        Assert.Equal([root.KeyId, grandchild.KeyId, child.KeyId], audit.Select(a => a.Target));
+        Assert.Equal($$"""{"cascade":["{{foreignChild.KeyId}}"]}""", audit[0].Details);
+        Assert.Equal($$"""{"revoked":"{{child.KeyId}}","createdBy":"{{child.KeyId}}"}""", audit[1].Details);
+        Assert.Equal("req-2", audit[0].RequestId);
+        Assert.Equal("api-key:y", audit[0].Actor);
+        AuditRecord foreign = Assert.Single(await Storage.Audit.ListAsync(other.Id, 10, null, Ct));
+        Assert.Equal(("apikey.revoke.cascade", foreignChild.KeyId, "api-key:y"), (foreign.Action, foreign.Target, foreign.Actor));
+
+        // Again: idempotent, nothing newly cascaded; an unknown key is null and writes nothing.
+        Assert.Empty((await Storage.ApiKeys.RevokeAsync(root.KeyId, T0.AddHours(3), new KeyRevocationAudit("api-key:y", "apikey.revoke", null), Ct))!);
+        Assert.Equal(T0.AddHours(2), (await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt);
+        Assert.Null(await Storage.ApiKeys.RevokeAsync("key-none", T0, new KeyRevocationAudit("api-key:y", "apikey.revoke", null), Ct));
+    }
+
+    [Fact]
+    public async Task ApiKey_CreateUnderRevokedOrMissingCreator_IsRefused()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        ApiKeyRecord creator = await NewKeyAsync(issuer, null);
+        await Storage.ApiKeys.RevokeAsync(creator.KeyId, T0, new KeyRevocationAudit("api-key:x", "apikey.revoke", null), Ct);
+
+        await Assert.ThrowsAsync<StorageConflictException>(() => NewKeyAsync(issuer, creator.KeyId));
+        await Assert.ThrowsAsync<StorageConflictException>(() => NewKeyAsync(issuer, "key-none"));
+        Assert.Single(await Storage.ApiKeys.ListAsync(issuer.Id, Ct));
+    }
+
+    [Fact]
+    public async Task ApiKey_Reinstate_ClearsOnlyThatKeysRevocation_Audited()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        ApiKeyRecord root = await NewKeyAsync(issuer, null, "admin");
+        ApiKeyRecord child = await NewKeyAsync(issuer, root.KeyId);
+        var entry = new AuditRecord(0, issuer.Id, "config:Bootstrap:ApiKey", "apikey.restore", root.KeyId, T0.AddHours(1), null, null);
+        Assert.False(await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct));
+        await Storage.ApiKeys.RevokeAsync(root.KeyId, T0, new KeyRevocationAudit("api-key:x", "apikey.revoke", null), Ct);
+
+        Assert.True(await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct));
+        Assert.False(await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct));
+        Assert.False(await Storage.ApiKeys.ReinstateAsync("key-none", entry, Ct));
+
+        Assert.Null((await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt);
+        Assert.Equal(T0, (await Storage.ApiKeys.GetAsync(child.KeyId, Ct))!.RevokedAt);
+        Assert.Equal(["apikey.restore", "apikey.revoke.cascade", "apikey.revoke"], (await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)).Select(a => a.Action));
+    }
+
     [Fact]
     public async Task AchievementImage_SetGetReplace_UnknownAchievementRefused()
     {

@@ -154,6 +154,71 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
     }
 
     [Fact]
+    public async Task Open_SchemaBeforeKeyCreators_TakesCreatorsFromTheAuditLog_AndRevocationCascades()
+    {
+        string connectionString = await Fixture.CreateDatabaseAsync(Ct);
+        var issuer = new IssuerRecord("urn:uuid:" + Guid.NewGuid().ToString("D"), "old", "{}", "key", T0);
+        await using (PostgresBadgeStorage v2 = await PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, [.. PostgresMigrations.All.Where(m => m.Version <= 2)], Ct))
+        {
+            await v2.Issuers.CreateAsync(issuer, Ct);
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(Ct);
+            foreach (string sql in new[]
+            {
+                """
+                INSERT INTO api_keys (key_id, prefix, key_hash, issuer_id, scopes, description, created_at) VALUES
+                    ('a', 'bik_a', decode('01', 'hex'), $1, 'admin', 'bootstrap', $2), ('b', 'bik_b', decode('02', 'hex'), $1, 'manage', '', $2 + interval '1 s'),
+                    ('c', 'bik_c', decode('03', 'hex'), $1, 'issue', '', $2 + interval '2 s'), ('d', 'bik_d', decode('04', 'hex'), $1, 'issue', '', $2 + interval '3 s');
+                """,
+                """
+                INSERT INTO audit_log (issuer_id, actor, action, target, at) VALUES
+                    ($1, 'api-key:a', 'apikey.create', 'b', $2), ($1, 'oauth-client:b', 'client.create', 'c', $2),
+                    ($1, 'api-key:gone', 'apikey.create', 'd', $2), ($1, 'api-key:d', 'apikey.revoke', 'a', $2);
+                """,
+            })
+            {
+                await using var insert = new NpgsqlCommand(sql, connection);
+                insert.Parameters.Add(new NpgsqlParameter { Value = issuer.Id });
+                insert.Parameters.Add(new NpgsqlParameter { Value = T0 });
+                await insert.ExecuteNonQueryAsync(Ct);
+            }
+        }
+
+        await using PostgresBadgeStorage latest = await PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, Ct);
+
+        Assert.Equal(PostgresMigrations.All[^1].Version, latest.SchemaVersion);
+        Assert.Equal([null, "a", "b", null], (await latest.ApiKeys.ListAsync(issuer.Id, Ct)).Select(k => k.CreatedBy));
+        IReadOnlyList<ApiKeyRecord>? cascaded = await latest.ApiKeys.RevokeAsync("a", T0, new KeyRevocationAudit("api-key:a", "apikey.revoke", null), Ct);
+        Assert.Equal(["b", "c"], cascaded!.Select(k => k.KeyId));
+        Assert.Null((await latest.ApiKeys.GetAsync("d", Ct))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task ApiKey_CreateUnderACreatorWhileItsTreeIsRevokedOnAnotherInstance_NeverOutlivesIt()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        await using PostgresBadgeStorage other = await OpenInstanceAsync();
+        var root = new ApiKeyRecord("key-" + Guid.NewGuid().ToString("N"), "bik_root", System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray()), issuer.Id, "admin", "", T0, null, null);
+        await Storage.ApiKeys.CreateAsync(root, Ct);
+
+        // Keys created under the root on one instance while another revokes the root: each is refused or revoked.
+        var creates = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await Storage.ApiKeys.CreateAsync(root with { KeyId = $"{root.KeyId}-{i}", KeyHash = System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray()), Scopes = "issue", CreatedBy = root.KeyId }, Ct);
+            }
+            catch (StorageConflictException)
+            {
+            }
+        }, Ct)).ToList();
+        await other.ApiKeys.RevokeAsync(root.KeyId, T0, new KeyRevocationAudit("api-key:x", "apikey.revoke", null), Ct);
+        await Task.WhenAll(creates);
+
+        Assert.All(await Storage.ApiKeys.ListAsync(issuer.Id, Ct), k => Assert.NotNull(k.RevokedAt));
+    }
+
+    [Fact]
     public async Task AllocateIndexes_TwoInstancesConcurrently_AllDistinctAndOneOpenListAtATime()
     {
         IssuerRecord issuer = await NewIssuerAsync();

@@ -82,6 +82,49 @@ public sealed class SqliteBadgeStorageTests(SqliteDatabaseFixture fixture) : Bad
     }
 
     [Fact]
+    public async Task Open_SchemaBeforeKeyCreators_TakesCreatorsFromTheAuditLog_AndRevocationCascades()
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"badgeissuer-storage-{Guid.NewGuid():N}.db");
+        try
+        {
+            var issuer = new IssuerRecord("urn:uuid:" + Guid.NewGuid().ToString("D"), "old", "{}", "key", T0);
+            using (SqliteBadgeStorage v4 = await SqliteBadgeStorage.OpenAsync(path, fixture.Time, [.. SqliteMigrations.All.Where(m => m.Version <= 4)], Ct))
+            {
+                await v4.Issuers.CreateAsync(issuer, Ct);
+                using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+                await connection.OpenAsync(Ct);
+                using SqliteCommand insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO api_keys (key_id, prefix, key_hash, issuer_id, scopes, description, created_at) VALUES
+                        ('a', 'bik_a', x'01', $issuer, 'admin', 'bootstrap', 1), ('b', 'bik_b', x'02', $issuer, 'manage', '', 2),
+                        ('c', 'bik_c', x'03', $issuer, 'issue', '', 3), ('d', 'bik_d', x'04', $issuer, 'issue', '', 4);
+                    INSERT INTO audit_log (issuer_id, actor, action, target, at) VALUES
+                        ($issuer, 'api-key:a', 'apikey.create', 'b', 2), ($issuer, 'oauth-client:b', 'client.create', 'c', 3),
+                        ($issuer, 'api-key:gone', 'apikey.create', 'd', 4), ($issuer, 'api-key:d', 'apikey.revoke', 'a', 5);
+                    """;
+                insert.Parameters.AddWithValue("$issuer", issuer.Id);
+                await insert.ExecuteNonQueryAsync(Ct);
+            }
+
+            using SqliteBadgeStorage latest = await SqliteBadgeStorage.OpenAsync(path, fixture.Time, Ct);
+
+            Assert.Equal(SqliteMigrations.All[^1].Version, latest.SchemaVersion);
+            Assert.Equal([null, "a", "b", null], (await latest.ApiKeys.ListAsync(issuer.Id, Ct)).Select(k => k.CreatedBy));
+            IReadOnlyList<ApiKeyRecord>? cascaded = await latest.ApiKeys.RevokeAsync("a", T0, new KeyRevocationAudit("api-key:a", "apikey.revoke", null), Ct);
+            Assert.Equal(["b", "c"], cascaded!.Select(k => k.KeyId));
+            Assert.Null((await latest.ApiKeys.GetAsync("d", Ct))!.RevokedAt);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (string suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Open_NewFile_UsesWalAndEnforcesForeignKeys()
     {
         using var connection = new SqliteConnection($"Data Source={fixture.Path}");

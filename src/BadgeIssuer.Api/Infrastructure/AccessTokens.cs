@@ -66,11 +66,17 @@ internal sealed class AccessTokens
     public static bool LooksLikeJwt(string credential) =>
         credential.StartsWith("eyJ", StringComparison.Ordinal) && credential.AsSpan().Count('.') == 2;
 
-    public IssuedAccessToken Issue(string clientId, string? issuerId, IReadOnlyList<string> scopes)
+    /// <summary>A token for the client, valid for the configured lifetime but never past <paramref name="notAfter"/> (the client's expiry).</summary>
+    public IssuedAccessToken Issue(string clientId, string? issuerId, IReadOnlyList<string> scopes, DateTimeOffset? notAfter = null)
     {
         DateTimeOffset now = _timeProvider.GetUtcNow();
         long iat = now.ToUnixTimeSeconds();
         long exp = iat + (long)_lifetime.TotalSeconds;
+        if (notAfter is { } limit)
+        {
+            exp = Math.Clamp(limit.ToUnixTimeSeconds(), iat, exp);
+        }
+
         string jti = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
         var header = new System.Buffers.ArrayBufferWriter<byte>(128);
@@ -106,7 +112,7 @@ internal sealed class AccessTokens
 
         string signingInput = Base64Url.EncodeToString(header.WrittenSpan) + "." + Base64Url.EncodeToString(payload.WrittenSpan);
         string token = signingInput + "." + Base64Url.EncodeToString(Mac(_keys[_currentKid], signingInput));
-        return new IssuedAccessToken(token, jti, DateTimeOffset.FromUnixTimeSeconds(exp), (int)_lifetime.TotalSeconds);
+        return new IssuedAccessToken(token, jti, DateTimeOffset.FromUnixTimeSeconds(exp), (int)(exp - iat));
     }
 
     /// <summary>Checks a token completely; <paramref name="failure"/> says why not (for logs, never secrets).</summary>

@@ -118,6 +118,14 @@ internal static class ApiScopes
     public static bool Covers(IReadOnlyCollection<string> held, string scope) =>
         IsKnown(scope) && (held.Contains(scope) || (scope != Admin && PermissionsOf(scope).All(p => Grants(held, p))));
 
+    /// <summary>
+    /// The first scope of a key (<paramref name="target"/>, as stored) that holders of <paramref name="held"/> could not
+    /// have granted, so may not act on: null when they hold every one (<c>admin</c> holds all). This is the privilege
+    /// order admin &gt; manage &gt; the rest: no caller acts on a key with more privilege than its own.
+    /// </summary>
+    public static string? FirstNotCovered(IReadOnlyCollection<string> held, string target) =>
+        held.Contains(Admin) ? null : Split(target).FirstOrDefault(s => !Covers(held, s));
+
     /// <summary>Space-separated scopes as stored and as in tokens.</summary>
     public static string[] Split(string scopes) => scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -24,6 +24,7 @@ internal static class ApiProblems
     public static readonly ApiProblem NotAcceptable = new("not-acceptable", StatusCodes.Status406NotAcceptable, "No representation matches the Accept header.");
     public static readonly ApiProblem Unauthorized = new("unauthorized", StatusCodes.Status401Unauthorized, "Authentication is required.");
     public static readonly ApiProblem Forbidden = new("forbidden", StatusCodes.Status403Forbidden, "The caller may not do this.");
+    public static readonly ApiProblem KeyOutranksCaller = new("key-outranks-caller", StatusCodes.Status403Forbidden, "The key holds a scope the caller does not.");
     public static readonly ApiProblem NotFound = new("not-found", StatusCodes.Status404NotFound, "Not found.");
     public static readonly ApiProblem IssuerNotFound = new("issuer-not-found", StatusCodes.Status404NotFound, "No such issuer.");
     public static readonly ApiProblem AchievementNotFound = new("achievement-not-found", StatusCodes.Status404NotFound, "No such achievement.");

@@ -63,8 +63,18 @@ internal sealed class BadgeIssuerOptions
 
 internal sealed class BootstrapOptions
 {
-    /// <summary>The first admin API key (for automation); generated and printed once when not set.</summary>
+    /// <summary>
+    /// The first admin API key (for automation); generated and printed once when not set. At every start a configured
+    /// key the database does not know is registered as an admin key (recovery: configure a new value).
+    /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// At start, clear the revocation of the configured <see cref="ApiKey"/> when it is a revoked bootstrap admin key
+    /// (recovery with the same value). Off by default: a revoked bootstrap key stays revoked across restarts, since it
+    /// may have been revoked because it leaked. Remove the setting once recovered.
+    /// </summary>
+    public bool RestoreRevokedApiKey { get; set; }
 
     /// <summary><c>web</c> (did:web hosted here, default) or <c>key</c>.</summary>
     public string IssuerDidMethod { get; set; } = "web";

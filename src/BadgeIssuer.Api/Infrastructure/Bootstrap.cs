@@ -76,26 +76,71 @@ internal sealed class Bootstrap(
 
             Log.Bootstrapped(logger, issuer.Id, path);
         }
-        else if (o.Bootstrap.ApiKey is { } configured && await storage.ApiKeys.FindByHashAsync(ApiKeys.Hash(configured), cancellationToken) is null)
+        else if (o.Bootstrap.ApiKey is { } configured)
         {
-            // A configured key that the database does not know yet (e.g. set after the first start): admit it as admin of the first issuer.
-            IssuerRecord? first = (await storage.Issuers.GetBySlugAsync(o.Bootstrap.IssuerSlug, cancellationToken));
-            if (await TryAddKeyAsync(configured, first?.Id, "configured bootstrap key", cancellationToken))
-            {
-                Log.ConfiguredKeyRegistered(logger);
-            }
+            await RecoverConfiguredKeyAsync(configured, o.Bootstrap, cancellationToken);
         }
 
         Completed = true;
     }
 
+    /// <summary>
+    /// Admin access from configuration on a database that has its issuers: a configured key the database does not know
+    /// (set after the first start, or a new value after the bootstrap key was revoked or lost) becomes an admin key of
+    /// the bootstrap issuer; a configured bootstrap key that was revoked stays revoked unless
+    /// <see cref="BootstrapOptions.RestoreRevokedApiKey"/> says to restore it. Both recoveries are audited.
+    /// </summary>
+    private async Task RecoverConfiguredKeyAsync(string configured, BootstrapOptions bootstrap, CancellationToken cancellationToken)
+    {
+        ApiKeyRecord? existing = await storage.ApiKeys.FindByHashAsync(ApiKeys.Hash(configured), cancellationToken);
+        if (existing is null)
+        {
+            IssuerRecord? first = await storage.Issuers.GetBySlugAsync(bootstrap.IssuerSlug, cancellationToken);
+            string keyId = Guid.NewGuid().ToString("N");
+            if (await TryAddKeyAsync(configured, first?.Id, "configured bootstrap key", cancellationToken, keyId))
+            {
+                await storage.Audit.AppendAsync(RecoveryAudit(first?.Id, "apikey.bootstrap", keyId, ApiKeys.VisiblePrefix(configured)), cancellationToken);
+                Log.ConfiguredKeyRegistered(logger);
+            }
+
+            return;
+        }
+
+        if (existing.RevokedAt is null)
+        {
+            return;
+        }
+
+        // Only a key that no other key created and that holds admin is a bootstrap key; an ordinary key's secret put in
+        // the configuration is never promoted or restored.
+        if (existing.CreatedBy is not null || !ApiScopes.Split(existing.Scopes).Contains(ApiScopes.Admin, StringComparer.Ordinal))
+        {
+            Log.ConfiguredKeyNotBootstrap(logger, existing.KeyId);
+        }
+        else if (!bootstrap.RestoreRevokedApiKey)
+        {
+            Log.ConfiguredKeyRevoked(logger, existing.KeyId);
+        }
+        else if (await storage.ApiKeys.ReinstateAsync(existing.KeyId, RecoveryAudit(existing.IssuerId, "apikey.restore", existing.KeyId, existing.Prefix), cancellationToken))
+        {
+            Log.ConfiguredKeyRestored(logger, existing.KeyId);
+        }
+    }
+
+    private AuditRecord RecoveryAudit(string? issuerId, string action, string keyId, string prefix) =>
+        new(0, issuerId, RecoveryActor, action, keyId, timeProvider.GetUtcNow(), null,
+            JsonSerializer.Serialize(new Dictionary<string, string>(StringComparer.Ordinal) { ["prefix"] = prefix }, ApiJsonContext.Default.DictionaryStringString));
+
+    /// <summary>The audit actor of keys registered or restored from configuration at start.</summary>
+    public const string RecoveryActor = "config:Bootstrap:ApiKey";
+
     // False when the key is already stored (another instance registered the same configured key a moment ago).
-    private async Task<bool> TryAddKeyAsync(string key, string? issuerId, string description, CancellationToken cancellationToken)
+    private async Task<bool> TryAddKeyAsync(string key, string? issuerId, string description, CancellationToken cancellationToken, string? keyId = null)
     {
         try
         {
             await storage.ApiKeys.CreateAsync(new ApiKeyRecord(
-                Guid.NewGuid().ToString("N"), ApiKeys.VisiblePrefix(key), ApiKeys.Hash(key), issuerId, string.Join(' ', ApiScopes.All), description,
+                keyId ?? Guid.NewGuid().ToString("N"), ApiKeys.VisiblePrefix(key), ApiKeys.Hash(key), issuerId, string.Join(' ', ApiScopes.All), description,
                 timeProvider.GetUtcNow(), null, null), cancellationToken);
             return true;
         }

@@ -32,4 +32,13 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "Another instance created the first issuer at the same moment; this one uses it.")]
     public static partial void BootstrappedElsewhere(ILogger logger);
+
+    [LoggerMessage(11, LogLevel.Warning, "The configured bootstrap API key (key {KeyId}) is revoked and stays revoked. To recover admin access set BadgeIssuer__Bootstrap__ApiKey to a new value (a new admin key is created at start), or set BadgeIssuer__Bootstrap__RestoreRevokedApiKey=true to restore this key.")]
+    public static partial void ConfiguredKeyRevoked(ILogger logger, string keyId);
+
+    [LoggerMessage(12, LogLevel.Warning, "Restored the revoked bootstrap API key {KeyId} from configuration (Bootstrap:RestoreRevokedApiKey); keys it created stay revoked. Remove the setting now.")]
+    public static partial void ConfiguredKeyRestored(ILogger logger, string keyId);
+
+    [LoggerMessage(13, LogLevel.Warning, "The configured bootstrap API key matches key {KeyId}, which is revoked but is not a bootstrap admin key; it stays revoked. Configure a new value to recover admin access.")]
+    public static partial void ConfiguredKeyNotBootstrap(ILogger logger, string keyId);
 }

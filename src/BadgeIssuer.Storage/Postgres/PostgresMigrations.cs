@@ -142,5 +142,16 @@ internal static class PostgresMigrations
             CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
             """),
+        (3, """
+            -- The key that created each key (revoking a key revokes what it created, transitively). NULL for bootstrap
+            -- and configured keys. Existing keys take their creator from the audit log's apikey.create / client.create
+            -- entries (actor "api-key:<id>" or "oauth-client:<id>"), when that creator still exists.
+            ALTER TABLE api_keys ADD COLUMN created_by text REFERENCES api_keys(key_id);
+            CREATE INDEX ix_api_keys_created_by ON api_keys(created_by);
+            UPDATE api_keys k SET created_by = (
+                SELECT p.key_id FROM audit_log a JOIN api_keys p ON p.key_id = split_part(a.actor, ':', 2)
+                WHERE a.action IN ('apikey.create', 'client.create') AND a.target = k.key_id AND p.key_id <> k.key_id
+                ORDER BY a.seq LIMIT 1);
+            """),
     ];
 }

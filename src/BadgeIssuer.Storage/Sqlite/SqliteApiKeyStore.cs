@@ -5,15 +5,20 @@ namespace BadgeIssuer.Storage.Sqlite;
 
 internal sealed class SqliteApiKeyStore(SqliteBadgeStorage storage) : IApiKeyStore
 {
-    private const string Columns = "key_id, prefix, key_hash, issuer_id, scopes, description, created_at, expires_at, revoked_at";
+    private const string Columns = "key_id, prefix, key_hash, issuer_id, scopes, description, created_at, expires_at, revoked_at, created_by";
 
     public async Task CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand command = Command(connection, null,
-            $"INSERT INTO api_keys ({Columns}) VALUES ($id, $prefix, $hash, $issuer, $scopes, $description, $created, $expires, $revoked);");
+        // One statement under the write lock: the creator is checked by the same write transaction that stores the key,
+        // so a key is never added under a creator whose (cascading) revocation has committed.
+        using SqliteCommand command = Command(connection, null, $"""
+            INSERT INTO api_keys ({Columns})
+            SELECT $id, $prefix, $hash, $issuer, $scopes, $description, $created, $expires, $revoked, $creator
+            WHERE $creator IS NULL OR EXISTS (SELECT 1 FROM api_keys WHERE key_id = $creator AND revoked_at IS NULL);
+            """);
         command.Parameters.AddWithValue("$id", key.KeyId);
         command.Parameters.AddWithValue("$prefix", key.Prefix);
         command.Parameters.AddWithValue("$hash", key.KeyHash.ToArray());
@@ -23,13 +28,20 @@ internal sealed class SqliteApiKeyStore(SqliteBadgeStorage storage) : IApiKeySto
         command.Parameters.AddWithValue("$created", SqliteTime.Ticks(key.CreatedAt));
         command.Parameters.AddWithValue("$expires", key.ExpiresAt is { } expires ? SqliteTime.Ticks(expires) : DBNull.Value);
         command.Parameters.AddWithValue("$revoked", key.RevokedAt is { } revoked ? SqliteTime.Ticks(revoked) : DBNull.Value);
+        command.Parameters.AddWithValue("$creator", (object?)key.CreatedBy ?? DBNull.Value);
+        int added;
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            added = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException e) when (IsUniqueViolation(e))
         {
             throw new StorageConflictException("An API key with this id or hash already exists.", e);
+        }
+
+        if (added == 0)
+        {
+            throw new StorageConflictException("The key that creates this key is missing or revoked.");
         }
     }
 
@@ -69,15 +81,71 @@ internal sealed class SqliteApiKeyStore(SqliteBadgeStorage storage) : IApiKeySto
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public async Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ApiKeyRecord>?> RevokeAsync(string keyId, DateTimeOffset revokedAt, KeyRevocationAudit audit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keyId);
+        ArgumentNullException.ThrowIfNull(audit);
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand command = Command(connection, null, "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $at) WHERE key_id = $id;");
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        ApiKeyRecord? key;
+        using (SqliteCommand revoke = Command(connection, transaction,
+            $"UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $at) WHERE key_id = $id RETURNING {Columns};"))
+        {
+            revoke.Parameters.AddWithValue("$id", keyId);
+            revoke.Parameters.AddWithValue("$at", SqliteTime.Ticks(revokedAt));
+            IReadOnlyList<ApiKeyRecord> rows = await ReadAsync(revoke, cancellationToken).ConfigureAwait(false);
+            key = rows.Count == 0 ? null : rows[0];
+        }
+
+        if (key is null)
+        {
+            return null;
+        }
+
+        // Every key created by this one, transitively (through keys revoked before too); UNION stops at rows seen.
+        IReadOnlyList<ApiKeyRecord> cascaded;
+        using (SqliteCommand cascade = Command(connection, transaction, $"""
+            WITH RECURSIVE tree(key_id) AS (
+                SELECT key_id FROM api_keys WHERE created_by = $id
+                UNION
+                SELECT k.key_id FROM api_keys k JOIN tree t ON k.created_by = t.key_id)
+            UPDATE api_keys SET revoked_at = $at
+            WHERE key_id IN (SELECT key_id FROM tree) AND revoked_at IS NULL
+            RETURNING {Columns};
+            """))
+        {
+            cascade.Parameters.AddWithValue("$id", keyId);
+            cascade.Parameters.AddWithValue("$at", SqliteTime.Ticks(revokedAt));
+            cascaded = KeyRevocations.Ordered(await ReadAsync(cascade, cancellationToken).ConfigureAwait(false));
+        }
+
+        foreach (AuditRecord entry in KeyRevocations.Entries(keyId, key.IssuerId, cascaded, revokedAt, audit))
+        {
+            await SqliteAuditStore.AppendAsync(connection, transaction, entry, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return cascaded;
+    }
+
+    public async Task<bool> ReinstateAsync(string keyId, AuditRecord audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        ArgumentNullException.ThrowIfNull(audit);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        using SqliteCommand command = Command(connection, transaction, "UPDATE api_keys SET revoked_at = NULL WHERE key_id = $id AND revoked_at IS NOT NULL;");
         command.Parameters.AddWithValue("$id", keyId);
-        command.Parameters.AddWithValue("$at", SqliteTime.Ticks(revokedAt));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        {
+            return false;
+        }
+
+        await SqliteAuditStore.AppendAsync(connection, transaction, audit, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private static async Task<IReadOnlyList<ApiKeyRecord>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
@@ -95,7 +163,8 @@ internal sealed class SqliteApiKeyStore(SqliteBadgeStorage storage) : IApiKeySto
                 reader.GetString(5),
                 SqliteTime.FromTicks(reader.GetInt64(6)),
                 reader.IsDBNull(7) ? null : SqliteTime.FromTicks(reader.GetInt64(7)),
-                reader.IsDBNull(8) ? null : SqliteTime.FromTicks(reader.GetInt64(8))));
+                reader.IsDBNull(8) ? null : SqliteTime.FromTicks(reader.GetInt64(8)),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 
         return rows;

@@ -129,5 +129,16 @@ internal static class SqliteMigrations
             CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
             CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
             """),
+        (5, """
+            -- The key that created each key (revoking a key revokes what it created, transitively). NULL for bootstrap
+            -- and configured keys. Existing keys take their creator from the audit log's apikey.create / client.create
+            -- entries (actor "api-key:<id>" or "oauth-client:<id>"), when that creator still exists.
+            ALTER TABLE api_keys ADD COLUMN created_by TEXT REFERENCES api_keys(key_id);
+            CREATE INDEX ix_api_keys_created_by ON api_keys(created_by);
+            UPDATE api_keys SET created_by = (
+                SELECT p.key_id FROM audit_log a JOIN api_keys p ON p.key_id = substr(a.actor, instr(a.actor, ':') + 1)
+                WHERE a.action IN ('apikey.create', 'client.create') AND a.target = api_keys.key_id AND p.key_id <> api_keys.key_id
+                ORDER BY a.seq LIMIT 1);
+            """),
     ];
 }

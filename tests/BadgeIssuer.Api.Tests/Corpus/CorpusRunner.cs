@@ -33,6 +33,11 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
         JsonNode other = await SendJsonAsync(HttpMethod.Post, "/issuers", "admin", new { name = "Other College", slug = "other" }, HttpStatusCode.Created);
         _keys["tenant"] = (string)(await SendJsonAsync(HttpMethod.Post, "/issuers/default/api-keys", "admin", new { description = "corpus", scopes = new[] { "issue", "revoke", "manage" } }, HttpStatusCode.Created))["apiKey"]!;
         _keys["foreign"] = (string)(await SendJsonAsync(HttpMethod.Post, "/issuers/other/api-keys", "admin", new { description = "corpus", scopes = new[] { "issue", "revoke", "manage" } }, HttpStatusCode.Created))["apiKey"]!;
+        // A manage-only key of the default issuer that expires: for requests beyond its scopes and expiry.
+        _keys["limited"] = (string)(await SendJsonAsync(HttpMethod.Post, "/issuers/default/api-keys", "admin", new { description = "corpus", scopes = new[] { "manage" }, expiresAt = "2090-01-01T00:00:00Z" }, HttpStatusCode.Created))["apiKey"]!;
+        JsonArray apiKeys = (await SendJsonAsync(HttpMethod.Get, "/issuers/default/api-keys", "admin", null, HttpStatusCode.OK))["keys"]!.AsArray();
+        Context.Values["adminKeyId"] = (string)apiKeys.First(k => k!["scopes"]!.AsArray().Any(s => (string?)s == "admin"))!["keyId"]!;
+        Context.Values["tenantKeyId"] = (string)apiKeys.First(k => k!["scopes"]!.AsArray().Count == 3)!["keyId"]!;
 
         string achievementId = (string)(await SendJsonAsync(HttpMethod.Post, "/achievements", "tenant", new
         {
@@ -190,9 +195,9 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
 
     private static string Excerpt(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private async Task<JsonNode> SendJsonAsync(HttpMethod method, string path, string auth, object body, HttpStatusCode expected)
+    private async Task<JsonNode> SendJsonAsync(HttpMethod method, string path, string auth, object? body, HttpStatusCode expected)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _keys[auth]);
         using HttpResponseMessage response = await client.SendAsync(request, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);

@@ -45,7 +45,8 @@ public sealed record ClientInfo(
     [property: JsonPropertyName("description")] string Description,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt,
-    [property: JsonPropertyName("revoked_at")] DateTimeOffset? RevokedAt);
+    [property: JsonPropertyName("revoked_at")] DateTimeOffset? RevokedAt,
+    [property: JsonPropertyName("created_by")] string? CreatedBy);
 
 public sealed record ClientList([property: JsonPropertyName("clients")] IReadOnlyList<ClientInfo> Clients);
 
@@ -80,14 +81,16 @@ internal static class OAuthApi
 
         RouteGroupBuilder clients = routes.MapGroup("/issuers/{slug}/clients").WithTags("OAuth").RequireAuthorization(ApiScopes.Manage);
         clients.MapPost("/", CreateClient).WithName("CreateOAuthClient").WithSummary("Register an OAuth client for the issuer (secret shown once)")
-            .WithDescription("Body as for API keys: {description?, scopes?, expiresAt?}. The client is an API key: client_id is its keyId, client_secret the key.")
+            .WithDescription("Body as for API keys: {description?, scopes?, expiresAt?}. The client is an API key: client_id is its keyId, client_secret the key. "
+                + "Scopes must be ones the caller holds; expiresAt no later than the caller's key's expiry (default: that expiry).")
             .AcceptsJson<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         clients.MapGet("/", ListClients).WithName("ListOAuthClients").WithSummary("The issuer's OAuth clients (the same records as its API keys; never the secrets)")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
-        clients.MapDelete("/{clientId}", RevokeClient).WithName("RevokeOAuthClient").WithSummary("Revoke an OAuth client; its access tokens stop working too")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        clients.MapDelete("/{clientId}", RevokeClient).WithName("RevokeOAuthClient")
+            .WithSummary("Revoke an OAuth client and every key or client created by it, transitively; their access tokens stop working too")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -172,7 +175,8 @@ internal static class OAuthApi
             granted = held.Where(ApiScopes.IsKnown).ToList();
         }
 
-        IssuedAccessToken token = tokens.Issue(client.KeyId, client.IssuerId, granted);
+        // A token never outlives its client: exp is at most the client's expiry.
+        IssuedAccessToken token = tokens.Issue(client.KeyId, client.IssuerId, granted, client.ExpiresAt);
         string grantedScope = string.Join(' ', granted);
         await audit.AppendAsAsync("oauth-client:" + client.KeyId, request.HttpContext, client.IssuerId, "oauth.token", client.KeyId,
             System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>(StringComparer.Ordinal) { ["scope"] = grantedScope, ["jti"] = token.TokenId }, ApiJsonContext.Default.DictionaryStringString));
@@ -269,12 +273,12 @@ internal static class OAuthApi
 
         IReadOnlyList<ApiKeyRecord> keys = await storage.ApiKeys.ListAsync(issuer.Id, cancellationToken);
         return TypedResults.Ok(new ClientList(keys.Select(k => new ClientInfo(
-            k.KeyId, k.Prefix, ApiScopes.Split(k.Scopes), k.Description, k.CreatedAt, k.ExpiresAt, k.RevokedAt)).ToList()));
+            k.KeyId, k.Prefix, ApiScopes.Split(k.Scopes), k.Description, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.CreatedBy)).ToList()));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeClient(
-        string slug, string clientId, HttpRequest request, IBadgeStorage storage, AuditLog audit, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken) =>
-        await TenancyApi.RevokeKeyCoreAsync(slug, clientId, "client.revoke", request, storage, audit, keyCache, timeProvider, cancellationToken) is { } problem
+        string slug, string clientId, HttpRequest request, IBadgeStorage storage, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        await TenancyApi.RevokeKeyCoreAsync(slug, clientId, "client.revoke", request, storage, keyCache, timeProvider, cancellationToken) is { } problem
             ? problem
             : TypedResults.NoContent();
 }

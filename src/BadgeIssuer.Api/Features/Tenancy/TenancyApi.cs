@@ -12,8 +12,10 @@ public sealed record CreateApiKeyRequest(string? Description = null, IReadOnlyLi
 /// <summary>A new API key. <see cref="ApiKey"/> is shown this once; only its hash is kept.</summary>
 public sealed record CreatedApiKey(string KeyId, string ApiKey, string Prefix, string IssuerId, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);
 
-/// <summary>An API key as listed: never the key itself.</summary>
-public sealed record ApiKeyInfo(string KeyId, string Prefix, string? IssuerId, IReadOnlyList<string> Scopes, string Description, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
+/// <summary>An API key as listed: never the key itself. <see cref="CreatedBy"/> is the key that created it (null: bootstrap or configured).</summary>
+public sealed record ApiKeyInfo(
+    string KeyId, string Prefix, string? IssuerId, IReadOnlyList<string> Scopes, string Description, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt,
+    string? CreatedBy);
 
 public sealed record ApiKeyList(IReadOnlyList<ApiKeyInfo> Keys);
 
@@ -25,6 +27,9 @@ public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next);
 /// <summary>
 /// Per-issuer API keys (shown once, stored as SHA-256, scoped, optionally expiring, revocable) and the issuer's
 /// audit log. Callers need the <c>manage</c> scope for the issuer; others get 404, never a hint that it exists.
+/// A key never outranks or outlives its creator: its scopes are ones the creator could grant, its expiry is no later
+/// than the creator's, and revoking a key revokes every key created by it, transitively. A caller revokes only keys
+/// whose every scope it holds (403 <c>key-outranks-caller</c> otherwise: a <c>manage</c> key cannot revoke an admin key).
 /// </summary>
 internal static class TenancyApi
 {
@@ -43,8 +48,8 @@ internal static class TenancyApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/api-keys", ListKeys).WithName("ListApiKeys").WithSummary("The issuer's API keys (prefixes, scopes, expiry, revocation; never the keys)")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/api-keys/{keyId}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revoke an API key")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/api-keys/{keyId}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revoke an API key and every key or client created by it, transitively")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/audit", ReadAudit).WithName("ReadAuditLog").WithSummary("The issuer's audit log, newest first")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
@@ -70,8 +75,11 @@ internal static class TenancyApi
     }
 
     /// <summary>
-    /// Reads a key request (description, scopes, expiresAt) and stores a new key for the issuer. Callers can grant only
-    /// scopes whose permissions they hold themselves. Shared by API keys and OAuth clients (a client is an API key).
+    /// Reads a key request (description, scopes, expiresAt) and stores a new key for the issuer, created by the caller's
+    /// key. Callers can grant only scopes whose permissions they hold themselves, and no expiry later than their own key's
+    /// (no expiresAt: the creator's expiry, if it has one). The creator is read from the database, not the 30 s cache,
+    /// so a key revoked on another instance cannot mint keys meanwhile. Shared by API keys and OAuth clients (a client
+    /// is an API key).
     /// </summary>
     internal static async Task<(ApiKeyRecord? Record, string? Key, ProblemHttpResult? Problem)> CreateKeyCoreAsync(
         string slug, HttpRequest request, IBadgeStorage storage, TimeProvider timeProvider, CancellationToken cancellationToken)
@@ -89,6 +97,13 @@ internal static class TenancyApi
         }
 
         Caller caller = Caller.From(request.HttpContext.User);
+        ApiKeyRecord? creator = await storage.ApiKeys.GetAsync(caller.KeyId, cancellationToken);
+        if (!ApiKeys.IsUsable(creator, timeProvider.GetUtcNow()))
+        {
+            document!.Dispose();
+            return (null, null, CreatorRevoked());
+        }
+
         var violations = new List<InputViolation>();
         string description;
         List<string> scopes = [ApiScopes.Issue, ApiScopes.Revoke];
@@ -132,12 +147,19 @@ internal static class TenancyApi
                 {
                     violations.Add(new("/expiresAt", "expiresAt must be a future date-time with a time zone."));
                 }
+                else if (creator.ExpiresAt is { } limit && at > limit)
+                {
+                    violations.Add(new("/expiresAt", $"expiresAt must not be later than the expiry of the key creating it ({limit:O}): a key never outlives its creator."));
+                }
                 else
                 {
                     expiresAt = at;
                 }
             }
         }
+
+        // A key never outlives its creator: without expiresAt it expires with the creating key.
+        expiresAt ??= creator.ExpiresAt;
 
         if (violations.Count > 0)
         {
@@ -146,10 +168,22 @@ internal static class TenancyApi
 
         string key = ApiKeys.Generate();
         var record = new ApiKeyRecord(Guid.NewGuid().ToString("N"), ApiKeys.VisiblePrefix(key), ApiKeys.Hash(key), issuer.Id, string.Join(' ', scopes), description,
-            timeProvider.GetUtcNow(), expiresAt, null);
-        await storage.ApiKeys.CreateAsync(record, cancellationToken);
+            timeProvider.GetUtcNow(), expiresAt, null, creator.KeyId);
+        try
+        {
+            await storage.ApiKeys.CreateAsync(record, cancellationToken);
+        }
+        catch (StorageConflictException)
+        {
+            // The creator was revoked (a cascade from one of its ancestors, on any instance) after it was read above.
+            return (null, null, CreatorRevoked());
+        }
+
         return (record, key, null);
     }
+
+    private static ProblemHttpResult CreatorRevoked() =>
+        ApiProblems.Unauthorized.Result("The API key or OAuth client making this request is revoked or expired; it cannot create keys.");
 
     internal static async Task<Results<Ok<ApiKeyList>, ProblemHttpResult>> ListKeys(string slug, HttpRequest request, IBadgeStorage storage, CancellationToken cancellationToken)
     {
@@ -161,18 +195,22 @@ internal static class TenancyApi
 
         IReadOnlyList<ApiKeyRecord> keys = await storage.ApiKeys.ListAsync(issuer.Id, cancellationToken);
         return TypedResults.Ok(new ApiKeyList(keys.Select(k => new ApiKeyInfo(
-            k.KeyId, k.Prefix, k.IssuerId, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.Description, k.CreatedAt, k.ExpiresAt, k.RevokedAt)).ToList()));
+            k.KeyId, k.Prefix, k.IssuerId, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.Description, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.CreatedBy)).ToList()));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(
-        string slug, string keyId, HttpRequest request, IBadgeStorage storage, AuditLog audit, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken) =>
-        await RevokeKeyCoreAsync(slug, keyId, "apikey.revoke", request, storage, audit, keyCache, timeProvider, cancellationToken) is { } problem
+        string slug, string keyId, HttpRequest request, IBadgeStorage storage, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        await RevokeKeyCoreAsync(slug, keyId, "apikey.revoke", request, storage, keyCache, timeProvider, cancellationToken) is { } problem
             ? problem
             : TypedResults.NoContent();
 
-    /// <summary>Revokes one of the issuer's keys (or clients); its access tokens stop working too. Null when done.</summary>
+    /// <summary>
+    /// Revokes one of the issuer's keys (or clients) and, in the same transaction, every key and client it created,
+    /// transitively (audited as <paramref name="auditAction"/> and <c>apikey.revoke.cascade</c>); their access tokens stop
+    /// working too. Only a caller that holds every scope of the key may revoke it. Null when done.
+    /// </summary>
     internal static async Task<ProblemHttpResult?> RevokeKeyCoreAsync(
-        string slug, string keyId, string auditAction, HttpRequest request, IBadgeStorage storage, AuditLog audit, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string slug, string keyId, string auditAction, HttpRequest request, IBadgeStorage storage, ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         IssuerRecord? issuer = await IssuerForAsync(slug, request, storage, cancellationToken);
         ApiKeyRecord? key = issuer is null ? null : await storage.ApiKeys.GetAsync(keyId, cancellationToken);
@@ -181,9 +219,18 @@ internal static class TenancyApi
             return ApiProblems.NotFound.Result("No such API key for an issuer this API key may manage.");
         }
 
-        await storage.ApiKeys.RevokeAsync(keyId, timeProvider.GetUtcNow(), cancellationToken);
+        Caller caller = Caller.From(request.HttpContext.User);
+        if (ApiScopes.FirstNotCovered(caller.Scopes, key.Scopes) is { } outranking)
+        {
+            return ApiProblems.KeyOutranksCaller.Result(
+                $"Key {key.KeyId} holds the scope '{outranking}', which this caller does not hold; only a caller holding every scope of a key may revoke it (admin keys only by admin keys).",
+                new Dictionary<string, object?>(StringComparer.Ordinal) { ["keyId"] = key.KeyId, ["scope"] = outranking });
+        }
+
+        await storage.ApiKeys.RevokeAsync(keyId, timeProvider.GetUtcNow(), new KeyRevocationAudit(caller.Actor, auditAction, request.HttpContext.TraceIdentifier), cancellationToken);
+        // This instance forgets every cached lookup at once (the cascade may have revoked many keys); other instances
+        // see the revocations when their entries expire (ApiKeyCache.CacheFor, 30 s).
         keyCache.Clear();
-        await audit.AppendAsync(request.HttpContext, issuer.Id, auditAction, keyId);
         return null;
     }
 
