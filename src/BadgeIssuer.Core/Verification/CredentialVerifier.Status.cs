@@ -21,6 +21,8 @@ using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.StatusList;
+using BadgeIssuer.JsonLd;
+using BadgeIssuer.JsonLd.Canonicalization;
 
 namespace BadgeIssuer.Core.Verification;
 
@@ -219,10 +221,11 @@ public sealed partial class CredentialVerifier
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth });
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: the duplicate-member check met a member name with an unpaired surrogate.
             return ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list is not valid JSON: {ex.Message}");
         }
 
@@ -234,10 +237,27 @@ public sealed partial class CredentialVerifier
                 return ListOutcome.Fail("STATUS_VERIFICATION_ERROR: the status list is not a JSON object");
             }
 
-            (bool verified, bool authenticated, string? failure) = await VerifyListProofAsync(list, cancellationToken).ConfigureAwait(false);
-            return verified
-                ? Parse(list, authenticated)
-                : ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list credential's proof does not verify: {failure}");
+            // As for credentials: the list is read from its signed view, the quads its proof covers.
+            string canonical;
+            JsonDocument view;
+            try
+            {
+                RdfcResult result = JsonLdProcessor.CanonicalizeWithoutDetailed(list, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
+                canonical = result.CanonicalNQuads;
+                view = SignedGraph.FromQuads(result.Quads).Render();
+            }
+            catch (Exception ex) when (ex is JsonLdException or RdfcWorkLimitExceededException or SignedGraphException)
+            {
+                return ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list credential cannot be read as signed data: {ex.Message}");
+            }
+
+            using (view)
+            {
+                (bool verified, bool authenticated, string? failure) = await VerifyListProofAsync(list, view.RootElement, canonical, cancellationToken).ConfigureAwait(false);
+                return verified
+                    ? Parse(view.RootElement, authenticated)
+                    : ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list credential's proof does not verify: {failure}");
+            }
         }
     }
 
@@ -269,11 +289,11 @@ public sealed partial class CredentialVerifier
     }
 
     /// <summary>Any one Data Integrity proof of the list, by a key its issuer controls (SL-7).</summary>
-    private async ValueTask<(bool Verified, bool Authenticated, string? Failure)> VerifyListProofAsync(JsonElement list, CancellationToken cancellationToken)
+    private async ValueTask<(bool Verified, bool Authenticated, string? Failure)> VerifyListProofAsync(JsonElement list, JsonElement view, string canonicalWithoutProof, CancellationToken cancellationToken)
     {
         PrefetchedKeyResolver resolver = await PrefetchKeysAsync(list, cancellationToken).ConfigureAwait(false);
-        var diOptions = new DataIntegrityOptions { ExpectedController = CredentialJson.IssuerId(list) };
-        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(list, resolver, diOptions);
+        var diOptions = new DataIntegrityOptions { ExpectedController = CredentialJson.IssuerId(view) };
+        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(list, resolver, diOptions, canonicalWithoutProof);
         foreach (ProofVerificationResult r in results)
         {
             if (r.Verified)
@@ -330,9 +350,9 @@ public sealed partial class CredentialVerifier
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth });
+            document = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             run.Add(CheckNames.Status, CheckStatus.Failed, $"the revocation list is not valid JSON: {ex.Message} ({where})");
             tally.Unknown = true;

@@ -123,11 +123,17 @@ public sealed class PresentationVerifier
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth });
+            // Duplicate member names are refused, as on the issue paths and for credentials.
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
             checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, $"not valid JSON: {ex.Message}"));
+            return new PresentationVerificationReport("json", checks, [], null, null);
+        }
+        catch (InvalidOperationException)
+        {
+            checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a member name holds an unpaired surrogate escape"));
             return new PresentationVerificationReport("json", checks, [], null, null);
         }
 
