@@ -76,11 +76,13 @@ internal static class OAuthApi
             .Produces<OAuthError>(StatusCodes.Status400BadRequest)
             .Produces<OAuthError>(StatusCodes.Status401Unauthorized)
             .WithMetadata(new TokenEndpointMetadata())
+            .CarriesNewSecret()
             .AllowAnonymous();
 
         RouteGroupBuilder clients = routes.MapGroup("/issuers/{slug}/clients").WithTags("OAuth").RequireAuthorization(ApiScopes.Manage);
         clients.MapPost("/", CreateClient).WithName("CreateOAuthClient").WithSummary("Register an OAuth client for the issuer (secret shown once)")
             .WithDescription("Body as for API keys: {description?, scopes?, expiresAt?}. The client is an API key: client_id is its keyId, client_secret the key.")
+            .CarriesNewSecret()
             .AcceptsJson<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -94,9 +96,6 @@ internal static class OAuthApi
     internal static async Task<IResult> Token(
         HttpRequest request, IBadgeStorage storage, AccessTokens tokens, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        request.HttpContext.Response.Headers.CacheControl = "no-store";
-        request.HttpContext.Response.Headers.Pragma = "no-cache";
-
         if (!request.HasFormContentType || !string.Equals(request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return Error("invalid_request", "The body must be application/x-www-form-urlencoded.");
