@@ -32,4 +32,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "Another instance created the first issuer at the same moment; this one uses it.")]
     public static partial void BootstrappedElsewhere(ILogger logger);
+
+    [LoggerMessage(11, LogLevel.Warning, "The request body of {Method} {Path} arrived too slowly (below the minimum data rate); answered 408.")]
+    public static partial void RequestBodyTooSlow(ILogger logger, string method, string path);
 }
