@@ -31,6 +31,7 @@ internal static class ApiProblems
     public static readonly ApiProblem RevocationIsPermanent = new("revocation-permanent", StatusCodes.Status409Conflict, "A revoked credential cannot be reinstated.");
     public static readonly ApiProblem NotReady = new("not-ready", StatusCodes.Status503ServiceUnavailable, "The service is not ready.");
     public static readonly ApiProblem RequestTimeout = new("request-timeout", StatusCodes.Status408RequestTimeout, "The request body arrived too slowly.");
+    public static readonly ApiProblem CredentialInQuery = new("credential-in-query", StatusCodes.Status400BadRequest, "Credentials are not accepted in the query string.");
     public static readonly ApiProblem IdempotencyKeyInvalid = new("idempotency-key-invalid", StatusCodes.Status400BadRequest, "The Idempotency-Key header is not valid.");
     public static readonly ApiProblem MethodNotAllowed = new("method-not-allowed", StatusCodes.Status405MethodNotAllowed, "The resource does not support this method.");
     public static readonly ApiProblem InternalError = new("internal-error", StatusCodes.Status500InternalServerError, "An error occurred while processing the request.");

@@ -96,6 +96,12 @@ internal static class OAuthApi
     internal static async Task<IResult> Token(
         HttpRequest request, IBadgeStorage storage, AccessTokens tokens, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        // RFC 6749 §2.3.1: client credentials never in the request URI.
+        if (QueryCredentials.Find(request.Query) is { } inQuery)
+        {
+            return Error("invalid_request", QueryCredentials.Refusal(inQuery));
+        }
+
         if (!request.HasFormContentType || !string.Equals(request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return Error("invalid_request", "The body must be application/x-www-form-urlencoded.");
