@@ -156,7 +156,8 @@ internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFact
 
             if (ReferenceEquals(redactedMessage, message) && redactedPairs is null)
             {
-                inner.Log(logLevel, eventId, state, exception, formatter);
+                // Unchanged; the message is already formatted, so providers need not format it again.
+                inner.Log(logLevel, eventId, state, exception, (_, _) => message);
                 return;
             }
 
