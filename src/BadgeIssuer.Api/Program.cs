@@ -19,6 +19,9 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder([.. args, "--hostBu
 builder.Services.AddApiProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
+// Credentials a client puts in a URL anyway (?api_key=…) are masked in every log entry, the framework's included.
+builder.Services.AddCredentialRedactingLogs();
+
 // The clock is a service so tests can fix it; nothing reads DateTime.UtcNow.
 builder.Services.AddSingleton(TimeProvider.System);
 
@@ -62,6 +65,7 @@ app.UseForwardedHeadersIfEnabled();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseQueryCredentialRefusal();
 app.UseHttpsHardening();
 app.UseAuthentication();
 app.UseRateLimiter();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace BadgeIssuer.Api.Tests;
 
@@ -35,6 +36,9 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
 
     public MutableTimeProvider Clock { get; } = new(Now);
 
+    /// <summary>When set, every log entry of the service is kept here as well (at the levels configuration enables).</summary>
+    public LogCapture? Logs { get; init; }
+
     /// <summary>A client that sends the admin API key.</summary>
     public HttpClient CreateAuthorizedClient()
     {
@@ -51,6 +55,11 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
         foreach ((string key, string value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Logs is { } logs)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         }
 
         builder.ConfigureServices(services =>

@@ -33,6 +33,8 @@ internal static class ApiProblems
     public static readonly ApiProblem StatusNotSupported = new("status-not-supported", StatusCodes.Status409Conflict, "The credential has no status entry for this purpose.");
     public static readonly ApiProblem RevocationIsPermanent = new("revocation-permanent", StatusCodes.Status409Conflict, "A revoked credential cannot be reinstated.");
     public static readonly ApiProblem NotReady = new("not-ready", StatusCodes.Status503ServiceUnavailable, "The service is not ready.");
+    public static readonly ApiProblem RequestTimeout = new("request-timeout", StatusCodes.Status408RequestTimeout, "The request body arrived too slowly.");
+    public static readonly ApiProblem CredentialInQuery = new("credential-in-query", StatusCodes.Status400BadRequest, "Credentials are not accepted in the query string.");
     public static readonly ApiProblem IdempotencyKeyInvalid = new("idempotency-key-invalid", StatusCodes.Status400BadRequest, "The Idempotency-Key header is not valid.");
     public static readonly ApiProblem MethodNotAllowed = new("method-not-allowed", StatusCodes.Status405MethodNotAllowed, "The resource does not support this method.");
     public static readonly ApiProblem InternalError = new("internal-error", StatusCodes.Status500InternalServerError, "An error occurred while processing the request.");
@@ -44,6 +46,7 @@ internal static class ApiProblems
         [StatusCodes.Status400BadRequest] = InvalidRequest,
         [StatusCodes.Status404NotFound] = NotFound,
         [StatusCodes.Status405MethodNotAllowed] = MethodNotAllowed,
+        [StatusCodes.Status408RequestTimeout] = RequestTimeout,
         [StatusCodes.Status413PayloadTooLarge] = BodyTooLarge,
         [StatusCodes.Status415UnsupportedMediaType] = UnsupportedMediaType,
         [StatusCodes.Status500InternalServerError] = InternalError,
@@ -66,7 +69,13 @@ internal static class ApiProblems
             }
         });
         services.Configure<ExceptionHandlerOptions>(options =>
-            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        {
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+            // A body that arrives too slowly is the client's doing, not a bug: SlowRequestBodyHandler logs it as one
+            // warning line, so the middleware's error entry with a stack trace is left out.
+            options.SuppressDiagnosticsCallback = context => SlowRequestBodyHandler.Handles(context.Exception);
+        });
+        services.AddExceptionHandler<SlowRequestBodyHandler>();
         return services;
     }
 

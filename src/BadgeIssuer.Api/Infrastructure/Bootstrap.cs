@@ -58,16 +58,20 @@ internal sealed class Bootstrap(
             string key = o.Bootstrap.ApiKey ?? ApiKeys.Generate();
             await TryAddKeyAsync(key, issuer.Id, "bootstrap admin key", cancellationToken);
             string path = Path.Combine(dataDirectory.Path, "bootstrap.json");
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new Dictionary<string, string>(StringComparer.Ordinal)
+            // Owner-only from the first byte (it holds the admin key); an older file is truncated and narrowed first.
+            await using (FileStream file = OwnerOnlyFiles.Create(path, FileMode.Create))
             {
-                ["issuerId"] = issuer.Id,
-                ["issuerSlug"] = issuer.Slug,
-                ["issuerProfile"] = urls.IssuerProfile(issuer.Slug),
-                ["apiKey"] = key,
-                ["scopes"] = string.Join(' ', ApiScopes.All),
-                ["baseUrl"] = urls.Base,
-            }, s_indented), cancellationToken);
-            KeyVault.TryRestrictToOwner(path);
+                await JsonSerializer.SerializeAsync(file, new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["issuerId"] = issuer.Id,
+                    ["issuerSlug"] = issuer.Slug,
+                    ["issuerProfile"] = urls.IssuerProfile(issuer.Slug),
+                    ["apiKey"] = key,
+                    ["scopes"] = string.Join(' ', ApiScopes.All),
+                    ["baseUrl"] = urls.Base,
+                }, s_indented, cancellationToken);
+            }
+
             if (o.Bootstrap.ApiKey is null)
             {
                 // Printed once, on the first start only; it is also in bootstrap.json (owner-readable) until you delete that file.

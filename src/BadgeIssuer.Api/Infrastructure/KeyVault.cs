@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using BadgeIssuer.Storage;
 using Microsoft.Extensions.Options;
 
 namespace BadgeIssuer.Api.Infrastructure;
@@ -47,11 +49,14 @@ internal sealed class KeyVault
                     throw new InvalidOperationException($"The key-encryption key file '{path}' does not exist.");
                 }
 
-                byte[] fresh = RandomNumberGenerator.GetBytes(32);
-                File.WriteAllText(path, Convert.ToBase64String(fresh) + "\n");
-                TryRestrictToOwner(path);
-                CryptographicOperations.ZeroMemory(fresh);
-                Log.GeneratedDevKek(logger, path);
+                if (TryCreateKekFile(path))
+                {
+                    Log.GeneratedDevKek(logger, path);
+                }
+                else
+                {
+                    Log.UsingDevKek(logger, path);
+                }
             }
             else if (o.KeyEncryptionKeyFile is not { Length: > 0 })
             {
@@ -185,11 +190,39 @@ internal sealed class KeyVault
 
     private static byte[] AssociatedData(string issuerId, string keyId) => Encoding.UTF8.GetBytes(issuerId + "\n" + keyId);
 
-    internal static void TryRestrictToOwner(string path)
+    /// <summary>
+    /// Writes a fresh development KEK to <paramref name="path"/>, owner-only from the first byte and never over an
+    /// existing file; false when another instance sharing the data directory created it first.
+    /// </summary>
+    private static bool TryCreateKekFile(string path)
     {
-        if (!OperatingSystem.IsWindows())
+        FileStream file;
+        try
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            file = OwnerOnlyFiles.Create(path);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+
+        byte[] fresh = RandomNumberGenerator.GetBytes(32);
+        byte[] text = new byte[Base64.GetMaxEncodedToUtf8Length(fresh.Length) + 1];
+        try
+        {
+            Base64.EncodeToUtf8(fresh, text, out _, out int written);
+            text[written] = (byte)'\n';
+            using (file)
+            {
+                file.Write(text, 0, written + 1);
+            }
+
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fresh);
+            CryptographicOperations.ZeroMemory(text);
         }
     }
 }
@@ -210,13 +243,14 @@ internal sealed class KeyUnavailableException : CryptographicException
     }
 }
 
-/// <summary>The resolved, existing data directory.</summary>
+/// <summary>The resolved, existing data directory (created owner-only when missing).</summary>
 internal sealed class DataDirectory
 {
     public DataDirectory(IOptions<BadgeIssuerOptions> options)
     {
         Path = System.IO.Path.GetFullPath(options.Value.DataDirectory);
-        Directory.CreateDirectory(Path);
+        // Created 0700 when missing; an existing directory keeps the mode its owner chose.
+        OwnerOnlyFiles.CreateDirectory(Path);
     }
 
     public string Path { get; }

@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "The configured bootstrap API key matches key {KeyId}, which is revoked but is not a bootstrap admin key; it stays revoked. Configure a new value to recover admin access.")]
     public static partial void ConfiguredKeyNotBootstrap(ILogger logger, string keyId);
+
+    [LoggerMessage(14, LogLevel.Warning, "The request body of {Method} {Path} arrived too slowly (below the minimum data rate); answered 408.")]
+    public static partial void RequestBodyTooSlow(ILogger logger, string method, string path);
 }

@@ -3,7 +3,13 @@ namespace BadgeIssuer.Api.Infrastructure;
 /// <summary>
 /// Security headers on every response: no MIME sniffing, no framing, no referrer, and a content security policy
 /// that allows nothing (the API serves JSON, JWTs and images; SVG downloads must not run script if opened
-/// directly). The API reference UI under <c>/docs</c> gets a policy that lets its own bundled assets run.
+/// directly). The API reference UI under <c>/docs</c> gets a policy that lets its own bundled assets run. Endpoints
+/// marked <see cref="SecurityHeaderExtensions.CarriesNewSecret{TBuilder}"/> also send <c>Cache-Control: no-store</c>.
+/// <para>
+/// The headers are set as the response starts, not as the request arrives: the exception handler and the request
+/// timeout middleware clear the response before writing their problem (500, 408, 504), and those answers carry the
+/// headers too.
+/// </para>
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -12,12 +18,38 @@ internal static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
+        // Read now: the exception handler clears the endpoint before it writes its problem.
+        bool noStore = context.GetEndpoint()?.Metadata.GetMetadata<NewSecretMetadata>() is not null;
+        context.Response.OnStarting(Apply, (context, noStore));
+        return next(context);
+    });
+
+    private static Task Apply(object state)
+    {
+        (HttpContext context, bool noStore) = ((HttpContext, bool))state;
         IHeaderDictionary headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase) ? DocsPolicy : ApiPolicy;
-        return next(context);
-    });
+        if (noStore)
+        {
+            // RFC 9111 §5.2.2.5; Pragma for HTTP/1.0 caches (RFC 6749 §5.1 asks for both on token responses).
+            headers.CacheControl = "no-store";
+            headers.Pragma = "no-cache";
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Marks an endpoint whose answer carries a new secret (API key, client secret, access token): never cached.</summary>
+internal sealed class NewSecretMetadata;
+
+internal static class SecurityHeaderExtensions
+{
+    /// <summary>Every answer of this endpoint is sent with <c>Cache-Control: no-store</c> and <c>Pragma: no-cache</c>.</summary>
+    public static TBuilder CarriesNewSecret<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new NewSecretMetadata());
 }

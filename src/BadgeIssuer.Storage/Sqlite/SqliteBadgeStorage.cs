@@ -46,7 +46,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
     /// <summary>The schema version after open (the highest migration applied).</summary>
     public int SchemaVersion { get; private set; }
 
-    /// <summary>Opens (creating if missing) the database file at <paramref name="path"/> and applies pending migrations.</summary>
+    /// <summary>Opens (creating if missing, owner-only) the database file at <paramref name="path"/> and applies pending migrations.</summary>
     public static Task<SqliteBadgeStorage> OpenAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
         OpenAsync(path, timeProvider, SqliteMigrations.All, cancellationToken);
 
@@ -56,6 +56,13 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        if (!string.Equals(path, ":memory:", StringComparison.Ordinal) && !path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            // SQLite would create the file with 0644 less the umask; created here first it is 0600, and SQLite gives the
+            // -wal, -shm and -journal files it creates later the database file's mode.
+            OwnerOnlyFiles.EnsureExists(path);
+        }
+
         string connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,

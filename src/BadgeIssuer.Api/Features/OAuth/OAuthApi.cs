@@ -77,12 +77,14 @@ internal static class OAuthApi
             .Produces<OAuthError>(StatusCodes.Status400BadRequest)
             .Produces<OAuthError>(StatusCodes.Status401Unauthorized)
             .WithMetadata(new TokenEndpointMetadata())
+            .CarriesNewSecret()
             .AllowAnonymous();
 
         RouteGroupBuilder clients = routes.MapGroup("/issuers/{slug}/clients").WithTags("OAuth").RequireAuthorization(ApiScopes.Manage);
         clients.MapPost("/", CreateClient).WithName("CreateOAuthClient").WithSummary("Register an OAuth client for the issuer (secret shown once)")
             .WithDescription("Body as for API keys: {description?, scopes?, expiresAt?}. The client is an API key: client_id is its keyId, client_secret the key. "
                 + "Scopes must be ones the caller holds; expiresAt no later than the caller's key's expiry (default: that expiry).")
+            .CarriesNewSecret()
             .AcceptsJson<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -97,8 +99,11 @@ internal static class OAuthApi
     internal static async Task<IResult> Token(
         HttpRequest request, IBadgeStorage storage, AccessTokens tokens, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        request.HttpContext.Response.Headers.CacheControl = "no-store";
-        request.HttpContext.Response.Headers.Pragma = "no-cache";
+        // RFC 6749 §2.3.1: client credentials never in the request URI.
+        if (QueryCredentials.Find(request.Query) is { } inQuery)
+        {
+            return Error("invalid_request", QueryCredentials.Refusal(inQuery));
+        }
 
         if (!request.HasFormContentType || !string.Equals(request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {

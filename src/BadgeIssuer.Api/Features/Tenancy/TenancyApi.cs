@@ -43,6 +43,7 @@ internal static class TenancyApi
     {
         RouteGroupBuilder group = routes.MapGroup("/issuers/{slug}").WithTags("Issuers").RequireAuthorization(ApiScopes.Manage);
         group.MapPost("/api-keys", CreateKey).WithName("CreateApiKey").WithSummary("Create an API key for the issuer (shown once)")
+            .CarriesNewSecret()
             .AcceptsJson<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

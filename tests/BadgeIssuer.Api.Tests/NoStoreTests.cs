@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace BadgeIssuer.Api.Tests;
+
+/// <summary>Responses that carry a new secret (API key, client secret, access token) are never cached: <c>Cache-Control: no-store</c>.</summary>
+public sealed class NoStoreTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("/issuers/default/api-keys", "apiKey")]
+    [InlineData("/issuers/default/clients", "client_secret")]
+    public async Task CreatingAKeyOrClient_AnswersNoStore(string path, string secretMember)
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+
+        using HttpResponseMessage response = await client.PostAsJsonAsync(path, new { description = "no-store", scopes = new[] { "issue" } }, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        Assert.Contains($"\"{secretMember}\"", text, StringComparison.Ordinal);
+        AssertNoStore(response);
+    }
+
+    [Fact]
+    public async Task TokenResponse_AnswersNoStore()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient manager = app.CreateAuthorizedClient();
+        (string clientId, string secret) = await OAuth.CreateClientAsync(manager, "default", "issue");
+        using HttpClient anonymous = app.CreateClient();
+
+        using HttpResponseMessage response = await OAuth.RequestAsync(anonymous, null, ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertNoStore(response);
+    }
+
+    [Fact]
+    public async Task ListingKeys_IsNotMarked()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+
+        using HttpResponseMessage response = await client.GetAsync("/issuers/default/api-keys", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.CacheControl?.NoStore ?? false);
+    }
+
+    private static void AssertNoStore(HttpResponseMessage response)
+    {
+        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: {response.Headers.CacheControl}");
+        Assert.Contains("no-cache", response.Headers.Pragma.ToString(), StringComparison.Ordinal);
+        // The security headers are still there.
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+}
