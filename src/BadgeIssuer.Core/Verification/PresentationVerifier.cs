@@ -16,6 +16,7 @@ using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Internal;
 using BadgeIssuer.JsonLd;
+using BadgeIssuer.JsonLd.Canonicalization;
 using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Core.Verification;
@@ -58,6 +59,7 @@ public sealed class PresentationVerifier
     private const int MaxSignatureBytes = 1024;
 
     private static readonly DataIntegrityOptions s_authentication = new() { ExpectedProofPurpose = Authentication };
+    private const string VerifiablePresentationClass = "https://www.w3.org/2018/credentials#VerifiablePresentation";
     private static readonly string[] s_jwtTypes = ["JWT", "vp+jwt", "vp+ld+json+jwt", "application/vp+jwt", "application/vp+ld+json+jwt"];
 
     private readonly CredentialVerifier _credentials;
@@ -173,9 +175,9 @@ public sealed class PresentationVerifier
             }
 
             checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"{json.Length} bytes of JSON: a VerifiablePresentation")));
-            string? holder = HolderOf(root);
+            (string? holder, string? unsigned) = SignedHolder(root);
             ProofCandidate candidate = await CheckDataIntegrityAsync(root, expected, cancellationToken).ConfigureAwait(false);
-            AddBindingChecks(checks, candidate, expected, holder, holderConflict: null, "challenge", "domain");
+            AddBindingChecks(checks, candidate, expected, holder, unsigned, "challenge", "domain");
             IReadOnlyList<VerificationReport> credentials = await VerifyCredentialsAsync(root, checks, cancellationToken).ConfigureAwait(false);
             return new PresentationVerificationReport("json", checks, credentials, CredentialJson.StringMember(root, "id"), holder);
         }
@@ -538,6 +540,29 @@ public sealed class PresentationVerifier
 
     private static bool IsOfType(JsonElement value, string type)
         => value.TryGetProperty("type", out JsonElement t) && (Strings(t)?.Contains(type, StringComparer.Ordinal) ?? false);
+
+    /// <summary>
+    /// The holder as the presentation's proof signs it: read from the signed view of the presentation (its canonical
+    /// quads without the proof, see SignedGraph), so no JSON rewrite can hide or change it. Second: why there is none
+    /// to trust (then the holder step fails); null when the presentation cannot be canonicalized (its proof fails).
+    /// </summary>
+    private static (string? Holder, string? Problem) SignedHolder(JsonElement presentation)
+    {
+        try
+        {
+            RdfcResult result = JsonLdProcessor.CanonicalizeWithoutDetailed(presentation, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
+            using JsonDocument view = SignedGraph.FromQuads(result.Quads).Render(VerifiablePresentationClass);
+            return (HolderOf(view.RootElement), null);
+        }
+        catch (SignedGraphException ex)
+        {
+            return (null, $"the signed presentation cannot be read: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is JsonLdException or RdfcWorkLimitExceededException)
+        {
+            return (null, null);
+        }
+    }
 
     private static string? HolderOf(JsonElement presentation)
         => presentation.TryGetProperty("holder", out JsonElement holder)
