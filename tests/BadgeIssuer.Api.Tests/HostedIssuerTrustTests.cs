@@ -74,6 +74,37 @@ public sealed class HostedIssuerTrustTests : IDisposable
         AssertIssuerKeyFailed(report, $"the signing key is not one of the keys of the issuer '{spelling}', whose key document is known here");
     }
 
+    [Theory]
+    [InlineData("did:web:old.example%3a8443:issuers:default")]
+    [InlineData("did:web:OLD.example%3A8443:issuers:default")]
+    public async Task IssuerCreatedUnderAnEarlierPublicBaseUrl_KeepsItsDidInAnySpelling(string spelling)
+    {
+        string directory = Directory.CreateTempSubdirectory("badgeissuer-test-").FullName;
+        try
+        {
+            using (var before = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", "https://old.example:8443")) { DataDirectory = directory, KeepDataDirectory = true })
+            {
+                Assert.Equal("did:web:old.example%3A8443:issuers:default", await DefaultIssuerIdAsync(before));
+            }
+
+            using var after = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", "https://new.example")) { DataDirectory = directory, KeepDataDirectory = true };
+            JsonNode report = await VerifyAsync(after, Encoding.UTF8.GetBytes(SignFragment(spelling)), "application/vc+ld+json");
+
+            AssertIssuerKeyFailed(report, $"the signing key is not one of the keys of the issuer '{spelling}', whose key document is known here");
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A pooled SQLite handle may linger a moment; the OS temp directory is cleaned eventually.
+            }
+        }
+    }
+
     [Fact]
     public async Task UnrelatedHttpsIssuer_FragmentTrustStillApplies()
     {
