@@ -245,16 +245,21 @@ public sealed partial class CredentialVerifier
         IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
         if (result.VerificationMethod is ResolvedVerificationMethod vm)
         {
-            AddKeyBindingCheck(run, vm.Controller, issuer, vm.Provenance, vm.IsAuthorizedFor(VerificationRelationships.AssertionMethod), standing);
+            AddKeyBindingCheck(run, vm.Controller, issuer, vm.Provenance, vm.IsAuthorizedFor(VerificationRelationships.AssertionMethod), standing, vm.PublicKey);
         }
-        else if (result.Key is VerificationKey headerKey && _options.KnownIssuers?.FindAssertionKey(issuer, headerKey) is ResolvedVerificationMethod listed)
+        else if (result.Key is VerificationKey headerKey && standing.Principal?.FindAssertionKey(headerKey) is ResolvedVerificationMethod listed)
         {
             run.AuthenticatedKeys++;
-            run.Add(CheckNames.IssuerKey, CheckStatus.Passed, $"the token's jwk is the key {listed.Id} of the known issuer '{issuer}'");
+            run.Add(CheckNames.IssuerKey, CheckStatus.Passed, standing.Known is null
+                ? $"the token's jwk is the key {listed.Id} of the issuer '{issuer}', hosted by this service"
+                : $"the token's jwk is the key {listed.Id} of the known issuer '{issuer}'");
         }
-        else if (standing.KeysKnown)
+        else if (standing.IsKnown)
         {
-            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, $"the token's jwk is not a key of the issuer '{issuer}', whose keys are known here");
+            // Hosted here or listed: only the issuer's own document says which keys are its own, whatever the trust policy.
+            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, standing.KeysKnown
+                ? $"the token's jwk is not a key of the issuer '{issuer}', whose keys are known here"
+                : $"the token's jwk is not authenticated, and the issuer '{issuer}' is known here: a key the credential only names is never trusted for it");
         }
         else
         {
@@ -463,7 +468,7 @@ public sealed partial class CredentialVerifier
                 ResolvedVerificationMethod? vm = resolver.Method(r.VerificationMethod!);
 
                 // Proof purpose authorization was part of the proof check (DI-7).
-                AddKeyBindingCheck(run, r.Controller, issuer, vm?.Provenance ?? KeyProvenance.SelfCertifying, authorized: true, standing);
+                AddKeyBindingCheck(run, r.Controller, issuer, vm?.Provenance ?? KeyProvenance.SelfCertifying, authorized: true, standing, vm?.PublicKey);
             }
             else
             {
@@ -489,14 +494,19 @@ public sealed partial class CredentialVerifier
         }
     }
 
-    /// <summary>Issuer ↔ key binding (VER-7, DI-10) and key trust (KEY-5, T-12).</summary>
-    private void AddKeyBindingCheck(Run run, string? controller, string? issuer, KeyProvenance provenance, bool authorized, IssuerStanding standing)
+    /// <summary>
+    /// Issuer ↔ key binding (VER-7, DI-10) and key trust (KEY-5, T-12). An issuer hosted here or on the known-issuers
+    /// list, named in any spelling, is authenticated only by a key of its own document (<see cref="IsOwnKey"/>); any other
+    /// key fails, and the fragment-trust policy never applies to it.
+    /// </summary>
+    private void AddKeyBindingCheck(Run run, string? controller, string? issuer, KeyProvenance provenance, bool authorized, IssuerStanding standing, VerificationKey? key)
     {
         if (issuer is null)
         {
             run.Add(CheckNames.IssuerKey, CheckStatus.Failed, "the credential has no issuer id");
         }
-        else if (!string.Equals(controller, issuer, StringComparison.Ordinal))
+        else if (!string.Equals(controller, issuer, StringComparison.Ordinal)
+            && !(standing.Principal is KnownIssuer principal && IdentifierEquivalence.AreEquivalent(controller, principal.Id)))
         {
             run.Add(CheckNames.IssuerKey, CheckStatus.Failed, $"the signing key is controlled by '{controller}', not by the issuer '{issuer}'");
         }
@@ -504,12 +514,14 @@ public sealed partial class CredentialVerifier
         {
             run.Add(CheckNames.IssuerKey, CheckStatus.Failed, $"the issuer '{issuer}' does not list the signing key under assertionMethod");
         }
-        else if (provenance == KeyProvenance.FragmentDerived && standing.KeysKnown)
+        else if (standing.IsKnown && !IsOwnKey(controller, provenance, key, standing))
         {
             // The issuer's own document is known here and does not list this key: someone else signed in its name.
-            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, $"the signing key is not one of the keys of the issuer '{issuer}', whose key document is known here");
+            run.Add(CheckNames.IssuerKey, CheckStatus.Failed, standing.KeysKnown
+                ? $"the signing key is not one of the keys of the issuer '{issuer}', whose key document is known here"
+                : $"the signing key is not authenticated, and the issuer '{issuer}' is known here: a key the credential only names is never trusted for it");
         }
-        else if (provenance == KeyProvenance.FragmentDerived)
+        else if (provenance == KeyProvenance.FragmentDerived && !standing.IsKnown)
         {
             AddUnauthenticatedKeyCheck(run, issuer, "the key was taken from the verification method's fragment and names the issuer only by its identifier");
         }
@@ -518,6 +530,23 @@ public sealed partial class CredentialVerifier
             run.AuthenticatedKeys++;
             run.Add(CheckNames.IssuerKey, CheckStatus.Passed, $"the key is controlled by the issuer '{issuer}' ({(provenance == KeyProvenance.SelfCertifying ? "self-certifying DID" : "locally registered key")})");
         }
+    }
+
+    /// <summary>
+    /// Whether the key that signed for an issuer hosted here or on the list is one of its own: a key its document lists
+    /// under assertionMethod (by key, whatever the method URL spelled), or a method resolved from that very document.
+    /// Without a document (a listed id only, or a hosted issuer known only by <see cref="CredentialVerifierOptions.IsHostedIssuer"/>)
+    /// any authenticated key is, and a key taken from a URL fragment never is.
+    /// </summary>
+    private static bool IsOwnKey(string? controller, KeyProvenance provenance, VerificationKey? key, IssuerStanding standing)
+    {
+        if (standing.Principal is KnownIssuer principal && principal.VerificationMethods.Count > 0)
+        {
+            return (key is not null && principal.FindAssertionKey(key) is not null)
+                || (provenance == KeyProvenance.LocallyRegistered && string.Equals(controller, principal.Id, StringComparison.Ordinal));
+        }
+
+        return provenance != KeyProvenance.FragmentDerived;
     }
 
     private void AddUnauthenticatedKeyCheck(Run run, string? issuer, string why)
@@ -537,10 +566,14 @@ public sealed partial class CredentialVerifier
             return cached;
         }
 
+        // Both lookups accept any spelling that names the issuer (KnownIssuers.Find, FindHostedIssuer).
         KnownIssuer? known = _options.KnownIssuers?.Find(issuer);
-        bool hosted = known is null && issuer is not null && _options.IsHostedIssuer is { } isHosted
-            && await isHosted(issuer, cancellationToken).ConfigureAwait(false);
-        run.Standing = new IssuerStanding(issuer, known, hosted);
+        KnownIssuer? hostedIssuer = known is null && issuer is not null && _options.FindHostedIssuer is { } find
+            ? await find(issuer, cancellationToken).ConfigureAwait(false)
+            : null;
+        bool hosted = hostedIssuer is not null || (known is null && issuer is not null && _options.IsHostedIssuer is { } isHosted
+            && await isHosted(issuer, cancellationToken).ConfigureAwait(false));
+        run.Standing = new IssuerStanding(issuer, known, hosted, hostedIssuer);
         return run.Standing;
     }
 
@@ -669,9 +702,12 @@ public sealed partial class CredentialVerifier
         public int Remaining { get; set; } = remaining;
     }
 
-    private sealed record IssuerStanding(string? Issuer, KnownIssuer? Known, bool Hosted)
+    private sealed record IssuerStanding(string? Issuer, KnownIssuer? Known, bool Hosted, KnownIssuer? HostedIssuer = null)
     {
         public bool IsKnown => Known is not null || Hosted;
+
+        /// <summary>The issuer's entry here with its key document: the list's, or the hosted issuer's.</summary>
+        public KnownIssuer? Principal => Known ?? HostedIssuer;
 
         /// <summary>The issuer's key document is known here: a key it does not list is not the issuer's.</summary>
         public bool KeysKnown => Hosted || Known?.VerificationMethods.Count > 0;

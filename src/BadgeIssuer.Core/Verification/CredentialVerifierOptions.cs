@@ -57,7 +57,8 @@ public sealed class CredentialVerifierOptions
     /// or a VC-JWT header <c>jwk</c> that no known document lists. Such a key proves that someone signed, not that the
     /// issuer did (DIGEST KEY-5, T-12): the <c>issuer-key</c> step is always a warning ("issuer key not
     /// authenticated"); with this policy off (the default) the credential is not verified, with it on it is.
-    /// A key the issuer's known or hosted document does not list, or a key controlled by someone else, always fails.
+    /// A key the issuer's known or hosted document does not list, or a key controlled by someone else, always fails;
+    /// the policy never applies to an issuer that is hosted here or on <see cref="KnownIssuers"/>, however its id is spelled.
     /// </summary>
     public bool TrustVerificationMethodFragment { get; init; }
 
@@ -77,8 +78,20 @@ public sealed class CredentialVerifierOptions
 
     /// <summary>
     /// Says whether an issuer id is hosted by this service (its issuers count as known). Null: none is.
+    /// <see cref="FindHostedIssuer"/>, when given, is asked first.
     /// </summary>
     public Func<string, CancellationToken, ValueTask<bool>>? IsHostedIssuer { get; init; }
+
+    /// <summary>
+    /// Finds the issuer hosted by this service that an identifier names, in any spelling that names it (its did:web DID
+    /// in any equivalent spelling, its profile URL, its DID document URL, on any host name of the service), with the
+    /// keys of its real key document. Null: none is hosted (or only <see cref="IsHostedIssuer"/> knows).
+    /// </summary>
+    /// <remarks>
+    /// An issuer found here or on <see cref="KnownIssuers"/> is authenticated only by a key of that document: any other
+    /// key fails the <c>issuer-key</c> step, whatever <see cref="TrustVerificationMethodFragment"/> says.
+    /// </remarks>
+    public Func<string, CancellationToken, ValueTask<KnownIssuer?>>? FindHostedIssuer { get; init; }
 
     /// <summary>Source of status list credentials and revocation lists; null reports status as not checkable.</summary>
     public IStatusListCredentialSource? StatusLists { get; init; }

@@ -15,11 +15,16 @@ using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Core.Verification;
 
-/// <summary>One issuer of a <see cref="KnownIssuers"/> list.</summary>
+/// <summary>
+/// An issuer known here with its key document: one of a <see cref="KnownIssuers"/> list, or an issuer hosted by this
+/// service (<see cref="CredentialVerifierOptions.FindHostedIssuer"/>).
+/// </summary>
 public sealed class KnownIssuer
 {
-    internal KnownIssuer(string id, string? name, IReadOnlyList<ResolvedVerificationMethod> verificationMethods)
+    public KnownIssuer(string id, string? name, IReadOnlyList<ResolvedVerificationMethod> verificationMethods)
     {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(verificationMethods);
         Id = id;
         Name = name;
         VerificationMethods = verificationMethods;
@@ -31,8 +36,23 @@ public sealed class KnownIssuer
     /// <summary>A display name from the list, when given.</summary>
     public string? Name { get; }
 
-    /// <summary>The issuer's keys from the list (empty when the entry names no document or key).</summary>
+    /// <summary>The issuer's keys from its key document (empty when the entry names no document or key).</summary>
     public IReadOnlyList<ResolvedVerificationMethod> VerificationMethods { get; }
+
+    /// <summary>The issuer's verification method holding <paramref name="key"/> under <c>assertionMethod</c>, or null.</summary>
+    public ResolvedVerificationMethod? FindAssertionKey(VerificationKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        foreach (ResolvedVerificationMethod method in VerificationMethods)
+        {
+            if (method.IsAuthorizedFor(VerificationRelationships.AssertionMethod) && method.PublicKey.HasSameKey(key))
+            {
+                return method;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>
@@ -52,6 +72,9 @@ public sealed class KnownIssuers : IVerificationMethodResolver, IDidResolver
 
     private readonly LocalControllerRegistry _registry = new();
     private readonly Dictionary<string, KnownIssuer> _issuers = new(StringComparer.Ordinal);
+
+    // The same entries by IdentifierEquivalence.Key: an issuer is found by any equivalent spelling of its id.
+    private readonly Dictionary<string, KnownIssuer> _byKey = new(StringComparer.Ordinal);
 
     private KnownIssuers()
     {
@@ -133,11 +156,22 @@ public sealed class KnownIssuers : IVerificationMethodResolver, IDidResolver
         }
     }
 
-    /// <summary>True when <paramref name="issuerId"/> is on the list.</summary>
-    public bool Contains(string? issuerId) => issuerId is not null && _issuers.ContainsKey(issuerId);
+    /// <summary>True when <paramref name="issuerId"/> (in any equivalent spelling) is on the list.</summary>
+    public bool Contains(string? issuerId) => Find(issuerId) is not null;
 
-    /// <summary>The entry for <paramref name="issuerId"/>, or null.</summary>
-    public KnownIssuer? Find(string? issuerId) => issuerId is not null && _issuers.TryGetValue(issuerId, out KnownIssuer? issuer) ? issuer : null;
+    /// <summary>
+    /// The entry that <paramref name="issuerId"/> names, or null: its id as listed or any equivalent spelling of it
+    /// (<see cref="IdentifierEquivalence"/>: host case, default port, percent-encoding, trailing slash, http/https/did:web).
+    /// </summary>
+    public KnownIssuer? Find(string? issuerId)
+    {
+        if (issuerId is null)
+        {
+            return null;
+        }
+
+        return _issuers.TryGetValue(issuerId, out KnownIssuer? issuer) || _byKey.TryGetValue(IdentifierEquivalence.Key(issuerId), out issuer) ? issuer : null;
+    }
 
     /// <summary>
     /// The issuer's verification method holding <paramref name="key"/> under <c>assertionMethod</c>, or null. Used for a
@@ -146,27 +180,26 @@ public sealed class KnownIssuers : IVerificationMethodResolver, IDidResolver
     public ResolvedVerificationMethod? FindAssertionKey(string? issuerId, VerificationKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (Find(issuerId) is not KnownIssuer issuer)
-        {
-            return null;
-        }
-
-        foreach (ResolvedVerificationMethod method in issuer.VerificationMethods)
-        {
-            if (method.IsAuthorizedFor(VerificationRelationships.AssertionMethod) && method.PublicKey.HasSameKey(key))
-            {
-                return method;
-            }
-        }
-
-        return null;
+        return Find(issuerId)?.FindAssertionKey(key);
     }
 
+    /// <summary>
+    /// Resolves a method of a listed issuer's document, also when the method URL spells the issuer's id differently
+    /// (the method is looked up as <c>&lt;listed id&gt;#&lt;fragment&gt;</c>, so only the listed document answers).
+    /// </summary>
     public ValueTask<VerificationMethodResolution> ResolveVerificationMethodAsync(string verificationMethodUrl, CancellationToken cancellationToken = default)
-        => _registry.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(verificationMethodUrl);
+        DidDocumentWriter.Split(verificationMethodUrl, out string controller, out string? fragment);
+        string listed = fragment is not null && Find(controller) is KnownIssuer issuer ? issuer.Id + "#" + fragment : verificationMethodUrl;
+        return _registry.ResolveVerificationMethodAsync(listed, cancellationToken);
+    }
 
     public ValueTask<DidResolution> ResolveDidAsync(string did, CancellationToken cancellationToken = default)
-        => _registry.ResolveDidAsync(did, cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(did);
+        return _registry.ResolveDidAsync(Find(did)?.Id ?? did, cancellationToken);
+    }
 
     private void Add(JsonElement entry)
     {
@@ -184,6 +217,11 @@ public sealed class KnownIssuers : IVerificationMethodResolver, IDidResolver
         if (_issuers.ContainsKey(id))
         {
             throw new ArgumentException($"'{id}' is listed twice.");
+        }
+
+        if (_byKey.TryGetValue(IdentifierEquivalence.Key(id), out KnownIssuer? same))
+        {
+            throw new ArgumentException($"'{id}' names the same issuer as '{same.Id}', which is listed already.");
         }
 
         string? name = null;
@@ -237,7 +275,9 @@ public sealed class KnownIssuers : IVerificationMethodResolver, IDidResolver
             }
         }
 
-        _issuers[id] = new KnownIssuer(id, name, methods);
+        var issuer = new KnownIssuer(id, name, methods);
+        _issuers[id] = issuer;
+        _byKey[IdentifierEquivalence.Key(id)] = issuer;
     }
 
     // A one-key controller document: the method under assertionMethod (what an issuer's key is for).

@@ -5,6 +5,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BadgeIssuer.Core.DataIntegrity;
+using BadgeIssuer.Core.Jwt;
+using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Api.Tests.Corpus;
 
@@ -21,7 +24,8 @@ namespace BadgeIssuer.Api.Tests.Corpus;
 /// <item><c>{"jwt": {"header", "payload", "signature"}}</c> — a compact JWS from JSON parts or <c>$jwtHeader/$jwtPayload/$jwtSignature</c>
 /// of the service-issued VC-JWT; signature <c>"hs256-issuer-key"</c> MACs with the issuer's public JWK as the secret.</item>
 /// <item><c>{"credential": {"set": {pointer: value}, "remove": [pointer], "wrap": "verifiableCredential"}}</c> — the service-issued
-/// Data Integrity credential, edited.</item>
+/// Data Integrity credential, edited; with <c>"resign": {"verificationMethod", "as": "jwt"}</c> signed again by the corpus attacker's
+/// key (<c>{{attackerKey}}</c>): Data Integrity under that method, or a VC-JWT with that kid (none: the key as header jwk).</item>
 /// <item><c>{"file": "$bakedPng"}</c> — bytes the corpus set-up fetched (a baked PNG/SVG), optionally with <c>"flip": [offsets]</c>.</item>
 /// </list>
 /// Every segment also takes <c>"take": n</c> (keep the first n bytes) and <c>"dropLast": n</c>. Strings anywhere may hold
@@ -29,6 +33,11 @@ namespace BadgeIssuer.Api.Tests.Corpus;
 /// </summary>
 internal static class CorpusBody
 {
+    private static readonly Ed25519KeyPair s_attacker = Ed25519KeyPair.Generate();
+
+    /// <summary>The corpus attacker's public key (<c>{{attackerKey}}</c>), a Multikey to put in a verification method's fragment.</summary>
+    public static string AttackerKey => s_attacker.Ed25519PublicKey.PublicKeyMultibase;
+
     public static byte[] Build(JsonElement? body, CorpusContext context)
     {
         if (body is not { } element || element.ValueKind == JsonValueKind.Null)
@@ -252,6 +261,20 @@ internal static class CorpusBody
                 Pointer(credential, pointer.GetString()!, out JsonNode parent, out string last);
                 parent.AsObject().Remove(last);
             }
+        }
+
+        if (spec.TryGetProperty("resign", out JsonElement resign))
+        {
+            // Signed again by the corpus attacker: a proof that verifies, so only the issuer-key step can refuse it.
+            credential.AsObject().Remove("proof");
+            string? method = resign.TryGetProperty("verificationMethod", out JsonElement vm) ? context.Fill(vm.GetString()!) : null;
+            using JsonDocument unsigned = JsonDocument.Parse(credential.ToJsonString());
+            if (resign.TryGetProperty("as", out JsonElement form) && form.GetString() == "jwt")
+            {
+                return Encoding.ASCII.GetBytes(new VcJwtSigner(s_attacker, new VcJwtSignerOptions { KeyId = method, IncludeJwk = method is null }).Sign(unsigned.RootElement));
+            }
+
+            credential = JsonNode.Parse(EddsaRdfc2022.Sign(unsigned.RootElement, new ProofOptions { VerificationMethod = method ?? throw new InvalidDataException("resign needs a verificationMethod") }, s_attacker))!;
         }
 
         JsonNode result = spec.TryGetProperty("wrap", out JsonElement wrap)

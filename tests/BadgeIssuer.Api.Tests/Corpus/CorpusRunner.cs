@@ -63,6 +63,14 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
         Context.Values["credential"] = award["credential"]!.ToJsonString();
         Context.Values["credentialJson"] = Context.Values["credential"];
         Context.Values["jwt"] = (string)award["jwt"]!;
+
+        // Other names of the default issuer (its profile URL; its did:web with the host in upper case, %3a in lower case)
+        // and the corpus attacker's key, for the fragment-trust cases.
+        string issuerDid = Context.Values["issuerId"];
+        int hostEnd = issuerDid.IndexOf(':', "did:web:".Length);
+        Context.Values["issuerProfileUrl"] = new Uri(client.BaseAddress!, "/issuers/default").AbsoluteUri;
+        Context.Values["issuerIdOtherCase"] = "did:web:" + issuerDid["did:web:".Length..hostEnd].ToUpperInvariant().Replace("%3A", "%3a", StringComparison.Ordinal) + issuerDid[hostEnd..];
+        Context.Values["attackerKey"] = CorpusBody.AttackerKey;
         Context.Values["hugeProofValue"] = "z" + new string('2', 10_000);
         Context.Values["hugeBase58"] = new string('2', 5_000);
         Context.Values["dupAlgHeader"] = System.Buffers.Text.Base64Url.EncodeToString("{\"alg\":\"none\",\"alg\":\"EdDSA\"}"u8);
@@ -176,9 +184,14 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
 
         if (c.Expect.Report)
         {
-            return mediaType == "application/json" && node?["verified"]?.GetValueKind() == JsonValueKind.False
+            if (mediaType != "application/json" || node?["verified"]?.GetValueKind() != JsonValueKind.False)
+            {
+                return "expected a verification report with verified=false, got " + got;
+            }
+
+            return c.Expect.Failed is not { } step || (node["checks"] as JsonArray)?.Any(k => (string?)k?["name"] == step && (string?)k?["status"] == "failed") == true
                 ? null
-                : "expected a verification report with verified=false, got " + got;
+                : $"expected the step '{c.Expect.Failed}' to fail, got {got}";
         }
 
         if (mediaType != "application/problem+json")

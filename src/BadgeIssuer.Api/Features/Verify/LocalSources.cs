@@ -10,35 +10,45 @@ namespace BadgeIssuer.Api.Features.Verify;
 
 /// <summary>
 /// Resolves the DIDs and verification methods of issuers hosted here from the database (no network): the DID
-/// document is the one served at <c>/issuers/{slug}/did.json</c>, with every key the issuer ever had. Any other
-/// did:web or https controller goes to <see cref="RemoteResolution"/>, which fetches only from allow-listed hosts
+/// document is the one served at <c>/issuers/{slug}/did.json</c>, with every key the issuer ever had. An issuer is
+/// found by every name it has here (<see cref="PublicUrls.IssuerSlug"/>: its did:web DID in any equivalent spelling,
+/// its profile URL, its DID document URL, on any host name of the service), and a method URL that spells its name
+/// differently is looked up in that same document, so no name of a hosted issuer gets a key from anywhere else. Any
+/// other did:web or https controller goes to <see cref="RemoteResolution"/>, which fetches only from allow-listed hosts
 /// (off by default) and otherwise passes it on to the next resolver.
 /// </summary>
-internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService issuers, TimeProvider timeProvider, RemoteResolution remote) : IVerificationMethodResolver, IDidResolver
+internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService issuers, PublicUrls urls, TimeProvider timeProvider, RemoteResolution remote) : IVerificationMethodResolver, IDidResolver
 {
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_refreshAfter = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<string, (LocalControllerRegistry? Registry, DateTimeOffset LoadedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Hosted? Issuer, DateTimeOffset LoadedAt)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The hosted issuer <paramref name="identifier"/> names, with the keys of its DID document; null when none.</summary>
+    public async ValueTask<KnownIssuer?> FindAsync(string identifier, CancellationToken cancellationToken = default)
+        => (await HostedAsync(identifier, cancellationToken))?.Keys;
 
     public async ValueTask<VerificationMethodResolution> ResolveVerificationMethodAsync(string verificationMethodUrl, CancellationToken cancellationToken = default)
     {
         int hash = verificationMethodUrl.IndexOf('#', StringComparison.Ordinal);
-        string did = hash > 0 ? verificationMethodUrl[..hash] : string.Empty;
-        LocalControllerRegistry? registry = hash > 0 ? await RegistryAsync(did, cancellationToken) : null;
-        if (registry is null)
+        string controller = hash > 0 ? verificationMethodUrl[..hash] : string.Empty;
+        string fragment = hash > 0 ? verificationMethodUrl[(hash + 1)..] : string.Empty;
+        Hosted? hosted = fragment.Length > 0 ? await HostedAsync(controller, cancellationToken) : null;
+        if (hosted is null)
         {
             return await remote.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
         }
 
-        VerificationMethodResolution resolution = await registry.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
-        if (!resolution.Succeeded && _cache.TryGetValue(did, out var cached) && timeProvider.GetUtcNow() - cached.LoadedAt >= s_refreshAfter)
+        // The method as the issuer's own document names it, however the URL spelled the issuer.
+        string method = hosted.Record.Id + "#" + fragment;
+        VerificationMethodResolution resolution = await hosted.ResolveAsync(method, cancellationToken);
+        if (!resolution.Succeeded && Key(controller) is { } key && _cache.TryGetValue(key, out var cached) && timeProvider.GetUtcNow() - cached.LoadedAt >= s_refreshAfter)
         {
             // Another instance may have rotated the issuer's keys since this copy was read: read the document again
             // (at most once a second per issuer, so unknown key ids cannot turn every request into a database read).
-            _cache.TryRemove(did, out _);
-            if (await RegistryAsync(did, cancellationToken) is { } fresh)
+            _cache.TryRemove(key, out _);
+            if (await HostedAsync(controller, cancellationToken) is { } fresh)
             {
-                resolution = await fresh.ResolveVerificationMethodAsync(verificationMethodUrl, cancellationToken);
+                resolution = await fresh.ResolveAsync(method, cancellationToken);
             }
         }
 
@@ -47,44 +57,111 @@ internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService 
 
     public async ValueTask<DidResolution> ResolveDidAsync(string did, CancellationToken cancellationToken = default)
     {
-        LocalControllerRegistry? registry = await RegistryAsync(did, cancellationToken);
-        return registry is null
-            ? await remote.ResolveDidAsync(did, cancellationToken)
-            : await registry.ResolveDidAsync(did, cancellationToken);
+        Hosted? hosted = await HostedAsync(did, cancellationToken);
+        if (hosted is null)
+        {
+            return await remote.ResolveDidAsync(did, cancellationToken);
+        }
+
+        return hosted.Registry is null
+            ? await DidKeyResolver.Instance.ResolveDidAsync(hosted.Record.Id, cancellationToken)
+            : await hosted.Registry.ResolveDidAsync(hosted.Record.Id, cancellationToken);
     }
 
-    private async ValueTask<LocalControllerRegistry?> RegistryAsync(string did, CancellationToken cancellationToken)
+    /// <summary>Forgets an issuer's cached document (after a key rotation on this instance).</summary>
+    public void Invalidate(string did)
     {
-        if (!did.StartsWith(DidWeb.Prefix, StringComparison.Ordinal) || did.Length > 512)
+        foreach (KeyValuePair<string, (Hosted? Issuer, DateTimeOffset LoadedAt)> entry in _cache)
+        {
+            if (entry.Value.Issuer is { } hosted && string.Equals(hosted.Record.Id, did, StringComparison.Ordinal))
+            {
+                _cache.TryRemove(entry.Key, out _);
+            }
+        }
+
+        _cache.TryRemove("id:" + did, out _);
+    }
+
+    /// <summary>The cache key of the issuer an identifier may name: its slug, or its id as stored; null when it names none here.</summary>
+    private string? Key(string identifier)
+    {
+        if (identifier.Length > 512)
+        {
+            return null;
+        }
+
+        if (urls.IssuerSlug(identifier) is { } slug)
+        {
+            return "slug:" + slug;
+        }
+
+        // An issuer created under another public base URL keeps the did:web it was given (stored in this spelling).
+        if (IdentifierEquivalence.CanonicalDidWeb(identifier) is { } did)
+        {
+            return "id:" + did;
+        }
+
+        return identifier.StartsWith(DidKey.Prefix, StringComparison.Ordinal) ? "id:" + identifier : null;
+    }
+
+    private async ValueTask<Hosted?> HostedAsync(string identifier, CancellationToken cancellationToken)
+    {
+        if (Key(identifier) is not { } key)
         {
             return null;
         }
 
         DateTimeOffset now = timeProvider.GetUtcNow();
-        if (_cache.TryGetValue(did, out var cached) && now - cached.LoadedAt < s_cacheFor)
+        if (_cache.TryGetValue(key, out var cached) && now - cached.LoadedAt < s_cacheFor)
         {
-            return cached.Registry;
+            return cached.Issuer;
         }
 
-        LocalControllerRegistry? registry = null;
-        if (await storage.Issuers.GetAsync(did, cancellationToken) is { } issuer
-            && await issuers.BuildDidDocumentAsync(issuer, cancellationToken) is { } document)
-        {
-            registry = new LocalControllerRegistry();
-            registry.Register(document);
-        }
-
+        IssuerRecord? record = key.StartsWith("slug:", StringComparison.Ordinal)
+            ? await storage.Issuers.GetBySlugAsync(key["slug:".Length..], cancellationToken)
+            : await storage.Issuers.GetAsync(key["id:".Length..], cancellationToken);
+        Hosted? hosted = record is null ? null : await LoadAsync(record, cancellationToken);
         if (_cache.Count > 10_000)
         {
             _cache.Clear();
         }
 
-        _cache[did] = (registry, now);
-        return registry;
+        _cache[key] = (hosted, now);
+        return hosted;
     }
 
-    /// <summary>Forgets an issuer's cached document (after a key rotation on this instance).</summary>
-    public void Invalidate(string did) => _cache.TryRemove(did, out _);
+    private async ValueTask<Hosted?> LoadAsync(IssuerRecord record, CancellationToken cancellationToken)
+    {
+        if (await issuers.BuildDidDocumentAsync(record, cancellationToken) is { } document)
+        {
+            var registry = new LocalControllerRegistry();
+            registry.Register(document);
+            var methods = new List<ResolvedVerificationMethod>();
+            foreach (IssuerKeyRecord key in await storage.Issuers.ListKeysAsync(record.Id, cancellationToken))
+            {
+                string fragment = key.KeyId[(key.KeyId.IndexOf('#', StringComparison.Ordinal) + 1)..];
+                if ((await registry.ResolveVerificationMethodAsync(record.Id + "#" + fragment, cancellationToken)).Method is { } method)
+                {
+                    methods.Add(method);
+                }
+            }
+
+            return new Hosted(record, registry, new KnownIssuer(record.Id, null, methods));
+        }
+
+        // A did:key issuer: its one key is its DID.
+        VerificationMethodResolution self = await DidKeyResolver.Instance.ResolveVerificationMethodAsync(record.Id, cancellationToken);
+        return self.Method is { } own ? new Hosted(record, null, new KnownIssuer(record.Id, null, [own])) : null;
+    }
+
+    /// <summary>A hosted issuer: its record, its DID document (did:web; null for did:key) and the keys in it.</summary>
+    private sealed record Hosted(IssuerRecord Record, LocalControllerRegistry? Registry, KnownIssuer Keys)
+    {
+        public ValueTask<VerificationMethodResolution> ResolveAsync(string method, CancellationToken cancellationToken)
+            => Registry is null
+                ? DidKeyResolver.Instance.ResolveVerificationMethodAsync(method, cancellationToken)
+                : Registry.ResolveVerificationMethodAsync(method, cancellationToken);
+    }
 }
 
 /// <summary>

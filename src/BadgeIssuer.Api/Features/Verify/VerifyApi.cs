@@ -411,6 +411,9 @@ internal sealed class VerifierFactory
             // last resort (the verifier asks the known-issuers list before all of them).
             Resolver = new CompositeVerificationMethodResolver([hostedIssuers, DidKeyResolver.Instance, DidJwkResolver.Instance, UnverifiedFragmentKeyResolver.Instance]),
             KnownIssuers = known,
+            FindHostedIssuer = hostedIssuers.FindAsync,
+
+            // Not hosted, but its DID document was fetched from an allow-listed host: its keys are known too.
             IsHostedIssuer = async (issuer, cancellationToken) => (await hostedIssuers.ResolveDidAsync(issuer, cancellationToken)).Succeeded,
             TrustVerificationMethodFragment = o.TrustVerificationMethodFragment,
             MaxEndorsementDepth = o.MaxEndorsementDepth,
