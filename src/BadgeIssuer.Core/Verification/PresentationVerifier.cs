@@ -55,6 +55,7 @@ public sealed class PresentationVerifier
     private const string CredentialsV1 = "https://www.w3.org/2018/credentials/v1";
     private const string EnvelopePrefix = "data:application/vp+jwt,";
     private const string Authentication = "authentication";
+    private const string SignedVerifiableCredential = "https://www.w3.org/2018/credentials#verifiableCredential";
     private const int MaxHeaderBytes = 8 * 1024;
     private const int MaxSignatureBytes = 1024;
 
@@ -125,7 +126,7 @@ public sealed class PresentationVerifier
         JsonDocument document;
         try
         {
-            // Duplicate member names are refused, as on the issue paths and for credentials.
+            // Duplicate member names are refused, as for credentials: the proof's JSON-LD reading and this one could pick different ones.
             document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
@@ -135,6 +136,7 @@ public sealed class PresentationVerifier
         }
         catch (InvalidOperationException)
         {
+            // The duplicate check compares member names: one holding an unpaired surrogate escape fails there.
             checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a member name holds an unpaired surrogate escape"));
             return new PresentationVerificationReport("json", checks, [], null, null);
         }
@@ -179,6 +181,12 @@ public sealed class PresentationVerifier
             ProofCandidate candidate = await CheckDataIntegrityAsync(root, expected, cancellationToken).ConfigureAwait(false);
             AddBindingChecks(checks, candidate, expected, holder, unsigned, "challenge", "domain");
             IReadOnlyList<VerificationReport> credentials = await VerifyCredentialsAsync(root, checks, cancellationToken).ConfigureAwait(false);
+            if (checks.Exists(c => c.Status == CheckStatus.Passed && c.Name == PresentationCheckNames.Proof)
+                && !checks.Exists(c => c.Status == CheckStatus.Failed && c.Name == PresentationCheckNames.Credentials))
+            {
+                CheckSignedCredentialCount(root, credentials.Count, checks);
+            }
+
             return new PresentationVerificationReport("json", checks, credentials, CredentialJson.StringMember(root, "id"), holder);
         }
     }
@@ -513,6 +521,33 @@ public sealed class PresentationVerifier
             ? new(PresentationCheckNames.Credentials, CheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"{reports.Count} {(reports.Count == 1 ? "credential" : "credentials")}, each verified"))
             : new(PresentationCheckNames.Credentials, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture, $"{failed.Count} of {reports.Count} credentials did not verify: {string.Join(", ", failed.Select(i => $"credentials[{i}]"))}")));
         return reports;
+    }
+
+    /// <summary>
+    /// The holder's Data Integrity proof signs the presentation's RDF dataset, not its JSON: a JSON rewrite that keeps the
+    /// dataset (verifiableCredential renamed to its full IRI or a compact IRI, an alias with a @graph container, @nest)
+    /// keeps the proof valid while the <c>verifiableCredential</c> member no longer shows the credentials. So the
+    /// credentials the signed data holds (cred:verifiableCredential values) must be the ones the JSON shows, one each;
+    /// otherwise a presentation of a revoked credential could verify with no credential reported.
+    /// </summary>
+    private static void CheckSignedCredentialCount(JsonElement presentation, int shown, List<VerificationCheck> checks)
+    {
+        int signed;
+        try
+        {
+            signed = JsonLdProcessor.ToRdf(presentation, DataIntegrityOptions.Default.JsonLd).Quads
+                .Count(q => q.Graph.IsDefaultGraph && string.Equals(q.Predicate.Value, SignedVerifiableCredential, StringComparison.Ordinal));
+        }
+        catch (JsonLdException)
+        {
+            return; // not JSON-LD in safe mode: the presentation proof has failed already
+        }
+
+        if (signed != shown)
+        {
+            checks.Add(new(PresentationCheckNames.Credentials, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture,
+                $"the presentation's signed data holds {signed} credential(s) but its verifiableCredential member shows {shown}; a credential the JSON does not show cannot be verified, so the presentation is not")));
+        }
     }
 
     /// <summary>Null when <paramref name="presentation"/> has the shape of a presentation, else the reason it has not.</summary>
