@@ -12,7 +12,8 @@
 // term for rdf:type and @vocab-typed properties). Blank nodes are embedded objects. One value is a scalar, more are
 // an array (in canonical order: sets have none). xsd:boolean/integer/double literals become JSON booleans/numbers,
 // rdf:JSON literals their JSON, every other literal its lexical form. RDF lists become arrays. A node already on the
-// path (a cycle) is a reference. The work is bounded by the number of quads (shared nodes are re-embedded).
+// path (a cycle) is a reference. The work is bounded by the number of quads and the characters of their terms
+// (shared nodes are re-embedded, so without a bound a small graph could render huge); the root search is bounded too.
 
 using System.Buffers;
 using System.Collections.Frozen;
@@ -40,6 +41,7 @@ internal sealed class SignedGraph
     private const string XsdHttps = "https://www.w3.org/2001/XMLSchema#";
     private const int MaxRenderDepth = 40;
     private const int MaxListLength = 10_000;
+    private const int MaxRootSearches = 16;
 
     private static readonly JsonDocumentOptions s_parse = new() { MaxDepth = 2 * MaxRenderDepth + 16 };
 
@@ -56,7 +58,9 @@ internal sealed class SignedGraph
     /// <summary>Nodes pointed at only as a credentialSubject (not referrers for a credential root, but not free roots either).</summary>
     private readonly HashSet<RdfTerm> _subjectsOnly = [];
     private readonly int _quadCount;
+    private readonly long _termChars;
     private int _budget;
+    private long _charBudget;
 
     private SignedGraph(IReadOnlyList<RdfQuad> quads)
     {
@@ -74,6 +78,7 @@ internal sealed class SignedGraph
             }
 
             list.Add((q.Predicate, q.Object));
+            _termChars += q.Object.Value.Length;
             if (!q.Object.IsLiteral && string.Equals(q.Predicate.Value, CredentialSubjectProperty, StringComparison.Ordinal))
             {
                 _subjectsOnly.Add(q.Object);
@@ -107,6 +112,7 @@ internal sealed class SignedGraph
         // reaches itself (its own refreshService, a cycle back from its own content), not one that contains it. Any
         // other shape is ambiguous and fails: the proof signs the dataset, not a node of it.
         var roots = new List<RdfTerm>(1);
+        int searches = 0;
         foreach ((RdfTerm subject, List<(RdfTerm Predicate, RdfTerm Object)> properties) in _out)
         {
             if (!properties.Exists(p => p.Object.IsIri && string.Equals(p.Predicate.Value, RdfType, StringComparison.Ordinal) && string.Equals(p.Object.Value, rootClass, StringComparison.Ordinal)))
@@ -119,7 +125,17 @@ internal sealed class SignedGraph
                 continue;
             }
 
-            if (!_referrers.TryGetValue(subject, out List<RdfTerm>? referrers) || ReachesAll(subject, referrers))
+            if (!_referrers.TryGetValue(subject, out List<RdfTerm>? referrers))
+            {
+                roots.Add(subject);
+            }
+            else if (++searches > MaxRootSearches)
+            {
+                // Each search walks the graph: bound the work a document full of credential nodes can ask for.
+                throw new SignedGraphException(string.Create(CultureInfo.InvariantCulture,
+                    $"the signed data holds more than {MaxRootSearches} candidate {SignedVocabulary.Shared.CompactClass(rootClass)} nodes"));
+            }
+            else if (ReachesAll(subject, referrers))
             {
                 roots.Add(subject);
             }
@@ -173,6 +189,7 @@ internal sealed class SignedGraph
     public JsonDocument RenderNode(RdfTerm node)
     {
         _budget = (16 * _quadCount) + 1024;
+        _charBudget = (4 * _termChars) + (1 << 20);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = s_parse.MaxDepth, SkipValidation = false }))
         {
@@ -183,9 +200,10 @@ internal sealed class SignedGraph
         return JsonDocument.Parse(buffer.WrittenMemory, s_parse);
     }
 
-    private void Spend()
+    private void Spend(int chars = 0)
     {
-        if (--_budget < 0)
+        _charBudget -= chars;
+        if (--_budget < 0 || _charBudget < 0)
         {
             throw new SignedGraphException("the signed data shares nodes too often to be presented within the work bound");
         }
@@ -257,7 +275,8 @@ internal sealed class SignedGraph
 
     private void WriteValue(Utf8JsonWriter writer, RdfTerm value, bool vocab, HashSet<RdfTerm> path, int depth)
     {
-        Spend();
+        // Shared nodes are written once per reference: the bound is on values and on characters written.
+        Spend(value.Value.Length);
         if (value.IsLiteral)
         {
             WriteLiteral(writer, value);
