@@ -177,6 +177,7 @@ internal static class Commands
         {
             StatusLists = lists,
             StatusRetrievalHint = "give the list with --status-list URL=FILE to check it offline",
+            UnauthenticatedListHint = "name the issuer with --known-issuers FILE, or accept such keys with --trust-fragment-keys",
             KnownIssuers = known,
             ExpectedRecipient = expectedRecipient,
 

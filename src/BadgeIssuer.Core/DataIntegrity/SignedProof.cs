@@ -39,7 +39,7 @@ internal static class SignedProof
                 named.Add(member.Name);
                 if (!signed.TryGetProperty(member.Name, out JsonElement value) || !SameStrings(member.Value, value))
                 {
-                    return $"'{member.Name}' is not what the signature covers under that name";
+                    return $"'{member.Name}' is not what the signature covers under that name (write each proof option as its plain term, e.g. created, with a plain string value)";
                 }
             }
 
@@ -47,7 +47,7 @@ internal static class SignedProof
             {
                 if (!named.Contains(member.Name))
                 {
-                    return $"the signature covers '{member.Name}', which the proof's JSON does not show under that name";
+                    return $"the signature covers '{member.Name}', which the proof's JSON does not show under that name (write it as that plain term)";
                 }
             }
         }

@@ -37,8 +37,8 @@ public static class IdentifierEquivalence
     /// <summary>
     /// The location a did:web DID or an http(s) URL names: <c>//host[:port]/path</c>, host in lower case, port only when
     /// it is not the scheme's default (did:web: https), path with percent-encoding normalized, no trailing slash and no
-    /// trailing <c>/did.json</c> or <c>/.well-known/did.json</c>. False for anything else (other DIDs, URNs, user info,
-    /// query, fragment, malformed input).
+    /// trailing <c>/did.json</c> or <c>/.well-known/did.json</c>, any query ignored, a trailing dot on the host and
+    /// full-width characters folded. False for anything else (other DIDs, URNs, user info, fragment, malformed input).
     /// </summary>
     public static bool TryGetLocation(string? identifier, [NotNullWhen(true)] out string? location)
     {
@@ -48,6 +48,8 @@ public static class IdentifierEquivalence
             return false;
         }
 
+        // Full-width forms (U+FF01–U+FF5E, the ideographic full stop) are the ASCII they look like (UTS #46 maps them so).
+        identifier = FoldFullWidth(identifier);
         Uri? url;
         if (identifier.StartsWith(DidWeb.Prefix, StringComparison.Ordinal))
         {
@@ -63,7 +65,8 @@ public static class IdentifierEquivalence
             return false;
         }
 
-        if (url.UserInfo.Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0 || url.IdnHost.Length == 0)
+        // A query does not change whose location it is: ignoring it only makes more spellings name a protected issuer.
+        if (url.UserInfo.Length > 0 || url.Fragment.Length > 0 || url.IdnHost.Length == 0)
         {
             return false;
         }
@@ -78,7 +81,8 @@ public static class IdentifierEquivalence
             path = path[..^"/did.json".Length];
         }
 
-        var key = new StringBuilder("//").Append((url.HostNameType == UriHostNameType.IPv6 ? url.Host : url.IdnHost).ToLowerInvariant());
+        // A trailing dot names the same (fully qualified) host.
+        var key = new StringBuilder("//").Append((url.HostNameType == UriHostNameType.IPv6 ? url.Host : url.IdnHost.TrimEnd('.')).ToLowerInvariant());
         if (!url.IsDefaultPort)
         {
             key.Append(':').Append(url.Port.ToString(CultureInfo.InvariantCulture));
@@ -109,6 +113,28 @@ public static class IdentifierEquivalence
         }
 
         return result.ToString();
+    }
+
+    private static string FoldFullWidth(string s)
+    {
+        if (!s.Any(c => c is (>= '\uFF01' and <= '\uFF5E') or '\u3002'))
+        {
+            return s;
+        }
+
+        return string.Create(s.Length, s, static (span, source) =>
+        {
+            for (int i = 0; i < source.Length; i++)
+            {
+                char c = source[i];
+                span[i] = c switch
+                {
+                    >= '\uFF01' and <= '\uFF5E' => (char)(c - 0xFEE0),
+                    '\u3002' => '.',
+                    _ => c,
+                };
+            }
+        });
     }
 
     // RFC 3986 §6.2.2: percent-encoded unreserved characters decoded, other percent-encodings in upper-case hex.

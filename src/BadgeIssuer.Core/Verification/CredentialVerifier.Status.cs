@@ -180,7 +180,7 @@ public sealed partial class CredentialVerifier
         }
         else if (!outcome.KeyAuthenticated && !_trustFragment)
         {
-            run.Add(CheckNames.Status, CheckStatus.Failed, $"{state}, but the status list is signed with a key that only names its issuer (not authenticated); the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"{state}, but the status list is signed with a key that only names its issuer (not authenticated); the status is unknown ({where}); {_options.UnauthenticatedListHint}");
             tally.Unknown = true;
         }
         else
@@ -384,7 +384,7 @@ public sealed partial class CredentialVerifier
         else if (outcome.Signed && !outcome.KeyAuthenticated && !_trustFragment)
         {
             tally.Unknown = true;
-            run.Add(CheckNames.Status, CheckStatus.Failed, $"not revoked, but the revocation list is signed with a key that only names its issuer (not authenticated); the status is unknown ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"not revoked, but the revocation list is signed with a key that only names its issuer (not authenticated); the status is unknown ({where}); {_options.UnauthenticatedListHint}");
         }
         else
         {

@@ -169,7 +169,9 @@ public sealed partial class CredentialVerifier
         }
         catch (JsonException ex)
         {
-            run.Add(CheckNames.Parse, CheckStatus.Failed, $"not valid JSON: {ex.Message}");
+            run.Add(CheckNames.Parse, CheckStatus.Failed, ex.Message.Contains("Duplicate property", StringComparison.Ordinal)
+                ? $"refused: a member name is repeated in one object ({ex.Message}); parsers disagree on which one counts, so a credential must name each member once"
+                : $"not valid JSON: {ex.Message}");
             return Unread(format, run);
         }
         catch (InvalidOperationException)
@@ -215,7 +217,9 @@ public sealed partial class CredentialVerifier
             {
                 // The proof hashes the canonical form; without one there is nothing to check (and no work to repeat).
                 // The remaining steps still report what the JSON claims; with no proof checked nothing verifies or is summarised.
-                run.Add(CheckNames.Proof, CheckStatus.Failed, "not checked: the credential cannot be canonicalized in safe mode (see jsonld-safe-mode)");
+                run.Add(CheckNames.Proof, CheckStatus.Failed, canonical is null
+                    ? "not checked: the credential cannot be canonicalized in safe mode (see jsonld-safe-mode)"
+                    : "not checked: the signed data does not identify one credential (see jsonld-safe-mode)");
                 return await FinishAsync(credential, credential, format, run, cancellationToken).ConfigureAwait(false);
             }
 
@@ -241,6 +245,8 @@ public sealed partial class CredentialVerifier
         CheckDocument(credential, run, signed: false);
         run.Add(CheckNames.Proof, CheckStatus.Passed, $"VC-JWT {result.Algorithm} signature verified (key from {result.KeySource})");
 
+        // The token's own exp/nbf bound the credential too (VC-JWT): checked with the validity step.
+        run.TokenLifetime = (result.NotBefore, result.Expires);
         string? issuer = CredentialJson.IssuerId(credential);
         IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
         if (result.VerificationMethod is ResolvedVerificationMethod vm)
@@ -623,6 +629,14 @@ public sealed partial class CredentialVerifier
         {
             run.Add(CheckNames.Validity, CheckStatus.Failed, $"expired: {untilName} was {Format(until.Value)}");
         }
+        else if (run.TokenLifetime.Expires is DateTimeOffset exp && exp < now - _options.ClockSkew)
+        {
+            run.Add(CheckNames.Validity, CheckStatus.Failed, $"expired: the token's exp was {Format(exp)}");
+        }
+        else if (run.TokenLifetime.NotBefore is DateTimeOffset nbf && nbf > now + _options.ClockSkew)
+        {
+            run.Add(CheckNames.Validity, CheckStatus.Failed, $"not yet valid: the token's nbf is {Format(nbf)}");
+        }
         else
         {
             run.Add(CheckNames.Validity, CheckStatus.Passed, until is null ? $"valid from {Format(from.Value)} ({fromName})" : $"valid from {Format(from.Value)} until {Format(until.Value)} ({fromName}, {untilName})");
@@ -686,6 +700,9 @@ public sealed partial class CredentialVerifier
         public int UnauthenticatedKeys { get; set; }
 
         public IssuerStanding? Standing { get; set; }
+
+        /// <summary>A VC-JWT's nbf and exp claims, when the credential came as one.</summary>
+        public (DateTimeOffset? NotBefore, DateTimeOffset? Expires) TokenLifetime { get; set; }
 
         public CredentialStatusState StatusState { get; set; } = CredentialStatusState.None;
 

@@ -108,6 +108,9 @@ public sealed class CredentialVerifierOptions
     /// </summary>
     public string StatusRetrievalHint { get; init; } = "give the verifier access to the status list to check it";
 
+    /// <summary>Appended when a status list verified only with a key that names its issuer: how to authenticate that key.</summary>
+    public string UnauthenticatedListHint { get; init; } = "list the issuer's keys as a known issuer, or accept such keys by the trustVerificationMethodFragment policy";
+
     /// <summary>How deep endorsements of endorsements are verified (1 = only the credential's own endorsements).</summary>
     public int MaxEndorsementDepth { get; init; } = 3;
 

@@ -12,7 +12,8 @@
 // term for rdf:type and @vocab-typed properties). Blank nodes are embedded objects. One value is a scalar, more are
 // an array (in canonical order: sets have none). xsd:boolean/integer/double literals become JSON booleans/numbers,
 // rdf:JSON literals their JSON, every other literal its lexical form. RDF lists become arrays. A node already on the
-// path (a cycle) is a reference. The work is bounded by the number of quads and the characters of their terms
+// path (a cycle) is written as its IRI, or as {} for a blank node. Nothing is cut short: deeper nesting or a longer
+// list than the bounds refuses the credential. The work is bounded by the number of quads and the characters of their terms
 // (shared nodes are re-embedded, so without a bound a small graph could render huge); the root search is bounded too.
 
 using System.Buffers;
@@ -55,7 +56,7 @@ internal sealed class SignedGraph
     private readonly Dictionary<RdfTerm, List<RdfTerm>> _referrers = [];
     private readonly HashSet<RdfTerm> _embedded = [];
 
-    /// <summary>Nodes pointed at only as a credentialSubject (not referrers for a credential root, but not free roots either).</summary>
+    /// <summary>Nodes some node points at as its credentialSubject: not referrers for a credential root, but not free roots either.</summary>
     private readonly HashSet<RdfTerm> _subjectsOnly = [];
     private readonly int _quadCount;
     private readonly long _termChars;
@@ -297,7 +298,13 @@ internal sealed class SignedGraph
             return;
         }
 
-        if (!hasProperties || path.Contains(value) || depth >= MaxRenderDepth)
+        if (hasProperties && !path.Contains(value) && depth >= MaxRenderDepth)
+        {
+            // Never cut signed content short: deeper than the bound, the credential is refused instead.
+            throw new SignedGraphException(string.Create(CultureInfo.InvariantCulture, $"the signed data nests deeper than {MaxRenderDepth} levels"));
+        }
+
+        if (!hasProperties || path.Contains(value))
         {
             if (value.IsIri)
             {
@@ -325,11 +332,16 @@ internal sealed class SignedGraph
         writer.WriteStartArray();
         RdfTerm current = head;
         var seen = new List<RdfTerm>();
-        for (int i = 0; i < MaxListLength; i++)
+        for (int i = 0; ; i++)
         {
             if (current.IsIri && string.Equals(current.Value, RdfNil, StringComparison.Ordinal))
             {
                 break;
+            }
+
+            if (i == MaxListLength)
+            {
+                throw new SignedGraphException(string.Create(CultureInfo.InvariantCulture, $"the signed data holds a list longer than {MaxListLength} items"));
             }
 
             if (!_out.TryGetValue(current, out List<(RdfTerm Predicate, RdfTerm Object)>? properties) || !IsListNode(properties) || path.Contains(current))

@@ -89,9 +89,9 @@ public sealed class SignedGraphTests
     [Fact]
     public void SharedNodesThatWouldRenderExponentially_StopAtTheWorkBound()
     {
-        // n0 → n1 twice (two properties), n1 → n2 twice, … : 2^40 renderings from 80 quads.
+        // n0 → n1 twice (two properties), n1 → n2 twice, … : 2^30 renderings from 60 quads, within the depth bound.
         var quads = new List<RdfQuad> { Q(RdfTerm.Iri("urn:n0"), RdfType, RdfTerm.Iri(Cred + "VerifiableCredential")) };
-        for (int i = 0; i < 40; i++)
+        for (int i = 0; i < 30; i++)
         {
             RdfTerm from = RdfTerm.Iri(string.Create(CultureInfo.InvariantCulture, $"urn:n{i}"));
             RdfTerm to = RdfTerm.Iri(string.Create(CultureInfo.InvariantCulture, $"urn:n{i + 1}"));
@@ -99,7 +99,7 @@ public sealed class SignedGraphTests
             quads.Add(Q(from, "https://example.org/right", to));
         }
 
-        quads.Add(Q(RdfTerm.Iri("urn:n40"), "https://example.org/leaf", RdfTerm.Literal("x")));
+        quads.Add(Q(RdfTerm.Iri("urn:n30"), "https://example.org/leaf", RdfTerm.Literal("x")));
         SignedGraphException ex = Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
         Assert.Contains("work bound", ex.Message, StringComparison.Ordinal);
     }
@@ -133,5 +133,20 @@ public sealed class SignedGraphTests
 
         SignedGraphException ex = Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
         Assert.Contains("more than 16 candidate", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SignedContentNestedBeyondTheBound_IsRefused_NotCutShort()
+    {
+        // A chain of 60 nodes (a flattened document can be shallow JSON and still a deep graph).
+        var quads = new List<RdfQuad> { Q(RdfTerm.Iri("urn:n0"), RdfType, RdfTerm.Iri(Cred + "VerifiableCredential")) };
+        for (int i = 0; i < 60; i++)
+        {
+            quads.Add(Q(RdfTerm.Iri(string.Create(CultureInfo.InvariantCulture, $"urn:n{i}")), "https://example.org/next", RdfTerm.Iri(string.Create(CultureInfo.InvariantCulture, $"urn:n{i + 1}"))));
+        }
+
+        quads.Add(Q(RdfTerm.Iri("urn:n60"), Cred + "validUntil", RdfTerm.Literal("2020-01-01T00:00:00Z")));
+        SignedGraphException ex = Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
+        Assert.Contains("nests deeper", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -419,7 +419,8 @@ internal sealed class VerifierFactory
             MaxEndorsementDepth = o.MaxEndorsementDepth,
             MaxEndorsements = o.MaxEndorsements,
             StatusLists = statusLists,
-            StatusRetrievalHint = "lists this service does not publish are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default; see the README's remote resolution section)",
+            StatusRetrievalHint = "lists this service does not publish are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default); if the host is allowed, the service log says why the fetch failed",
+            UnauthenticatedListHint = "name the issuer in Verify:KnownIssuersFile, or let its did:web or key document host be fetched (Verify:Remote:AllowedHosts), or accept such keys (trustVerificationMethodFragment)",
         });
     }
 
