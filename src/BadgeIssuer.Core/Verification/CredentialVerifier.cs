@@ -441,6 +441,13 @@ public sealed partial class CredentialVerifier
             run.Add(CheckNames.Schema, CheckStatus.Failed, string.Join("; ", first) + more);
         }
 
+        // The schema step validates the submitted JSON against the schemas it declares: those must be the signed ones,
+        // or a rewrite could hide a declared schema the credential fails.
+        if (view is not null && !SameIds(credential, view.RootElement, "credentialSchema"))
+        {
+            run.Add(CheckNames.Schema, CheckStatus.Failed, "the credential's JSON does not show the credentialSchema entries that are signed (write them as credentialSchema)");
+        }
+
         // credentialSubject has id or identifier (VER-2, OB-DM-20)
         if (obType is "OpenBadgeCredential" or "AchievementCredential"
             && content.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object
@@ -728,6 +735,27 @@ public sealed partial class CredentialVerifier
 
         /// <summary>The issuer's key document is known here: a key it does not list is not the issuer's.</summary>
         public bool KeysKnown => Hosted || Known?.VerificationMethods.Count > 0;
+    }
+
+    /// <summary>Whether the JSON and the signed view hold the same ids (an object's id, or a string) under <paramref name="member"/>.</summary>
+    private static bool SameIds(JsonElement json, JsonElement view, string member)
+    {
+        static List<string> Ids(JsonElement owner, string member)
+        {
+            var ids = new List<string>();
+            if (owner.TryGetProperty(member, out JsonElement value))
+            {
+                foreach (JsonElement item in value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : Enumerate(value))
+                {
+                    ids.Add((item.ValueKind == JsonValueKind.String ? item.GetString() : CredentialJson.StringMember(item, "id")) ?? string.Empty);
+                }
+            }
+
+            ids.Sort(StringComparer.Ordinal);
+            return ids;
+        }
+
+        return Ids(json, member).Distinct(StringComparer.Ordinal).SequenceEqual(Ids(view, member).Distinct(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
     private static IEnumerable<string> ProofMethods(JsonElement document)

@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using BadgeIssuer.Core.Verification;
+using static BadgeIssuer.Core.Tests.Verification.ReportAssert;
+
+namespace BadgeIssuer.Core.Tests.Verification;
+
+/// <summary>The schema step validates the submitted JSON against the schemas it declares: they must be the signed ones.</summary>
+public sealed class SignedSchemaReferenceTests
+{
+    private const string ObSchema = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
+
+    [Fact]
+    public async Task ADeclaredSchemaHiddenByARename_FailsTheSchemaStep()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id);
+        credential["@context"]!.AsArray().Add("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json");
+        credential["credentialSchema"] = new JsonArray(new JsonObject { ["id"] = ObSchema, ["type"] = "1EdTechJsonSchemaValidator2019" });
+        JsonNode signed = issuer.SignToNode(credential);
+
+        VerificationReport plain = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), TestContext.Current.CancellationToken);
+        Assert.True(plain.Verified, Describe(plain));
+
+        // The same signed statement under the property's IRI: the signature holds, the JSON no longer shows the entry.
+        JsonNode schema = signed["credentialSchema"]!.DeepClone();
+        signed.AsObject().Remove("credentialSchema");
+        signed["https://www.w3.org/2018/credentials#credentialSchema"] = schema;
+        VerificationReport renamed = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), TestContext.Current.CancellationToken);
+
+        Assert.Equal(CheckStatus.Passed, Single(renamed, CheckNames.Proof).Status);
+        Assert.Contains(renamed.Checks, c => c.Name == CheckNames.Schema && c.Status == CheckStatus.Failed && c.Message.Contains("credentialSchema entries that are signed", StringComparison.Ordinal));
+        Assert.False(renamed.Verified);
+    }
+}
