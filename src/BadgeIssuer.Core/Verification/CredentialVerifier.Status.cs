@@ -21,8 +21,6 @@ using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.StatusList;
-using BadgeIssuer.JsonLd;
-using BadgeIssuer.JsonLd.Canonicalization;
 
 namespace BadgeIssuer.Core.Verification;
 
@@ -238,19 +236,13 @@ public sealed partial class CredentialVerifier
             }
 
             // As for credentials: the list is read from its signed view, the quads its proof covers.
-            string canonical;
-            JsonDocument view;
-            try
+            SignedContent read = SignedContent.Read(list, SignedGraph.VerifiableCredentialClass);
+            if (read.View is not JsonDocument view)
             {
-                RdfcResult result = JsonLdProcessor.CanonicalizeWithoutDetailed(list, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
-                canonical = result.CanonicalNQuads;
-                view = SignedGraph.FromQuads(result.Quads).Render();
-            }
-            catch (Exception ex) when (ex is JsonLdException or RdfcWorkLimitExceededException or SignedGraphException)
-            {
-                return ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list credential cannot be read as signed data: {ex.Message}");
+                return ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list credential cannot be read as signed data: {read.Error}");
             }
 
+            string canonical = read.Canonical!;
             using (view)
             {
                 (bool verified, bool authenticated, string? failure) = await VerifyListProofAsync(list, view.RootElement, canonical, cancellationToken).ConfigureAwait(false);

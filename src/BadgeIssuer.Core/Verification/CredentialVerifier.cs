@@ -9,7 +9,6 @@ using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.Model;
 using BadgeIssuer.Core.Schemas;
 using BadgeIssuer.JsonLd;
-using BadgeIssuer.JsonLd.Canonicalization;
 
 namespace BadgeIssuer.Core.Verification;
 
@@ -321,31 +320,12 @@ public sealed partial class CredentialVerifier
     {
         // JSON-LD safe mode (DI-13, T-6), on the credential without its proofs: each proof is canonicalized on its
         // own when it is checked, so an unknown proof type next to a valid one does not sink the credential.
-        string? canonical = null;
-        JsonDocument? view = null;
-        VerificationCheck safeMode;
-        try
-        {
-            RdfcResult result = JsonLdProcessor.CanonicalizeWithoutDetailed(credential, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
-            canonical = result.CanonicalNQuads;
-            safeMode = new(CheckNames.JsonLd, CheckStatus.Passed, "every term is defined by the credential's contexts (remote ones only from the bundled set); nothing is dropped");
-            if (signed)
-            {
-                view = SignedGraph.FromQuads(result.Quads).Render();
-            }
-        }
-        catch (JsonLdException ex)
-        {
-            safeMode = new(CheckNames.JsonLd, CheckStatus.Failed, $"{ex.SpecCode}: {ex.Message}");
-        }
-        catch (RdfcWorkLimitExceededException ex)
-        {
-            safeMode = new(CheckNames.JsonLd, CheckStatus.Failed, ex.Message);
-        }
-        catch (SignedGraphException ex)
-        {
-            safeMode = new(CheckNames.JsonLd, CheckStatus.Failed, $"canonicalized, but {ex.Message}");
-        }
+        SignedContent read = SignedContent.Read(credential, signed ? SignedGraph.VerifiableCredentialClass : null);
+        string? canonical = read.Canonical;
+        JsonDocument? view = read.View;
+        VerificationCheck safeMode = read.Error is null
+            ? new(CheckNames.JsonLd, CheckStatus.Passed, "every term is defined by the credential's contexts (remote ones only from the bundled set); nothing is dropped")
+            : new(CheckNames.JsonLd, CheckStatus.Failed, read.SafeModePassed ? $"canonicalized, but {read.Error}" : read.Error);
 
         // What the type and subject checks read: the signed view, or the JSON when there is none (then nothing verifies).
         JsonElement content = view?.RootElement ?? credential;

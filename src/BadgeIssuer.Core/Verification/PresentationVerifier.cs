@@ -16,7 +16,6 @@ using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Internal;
 using BadgeIssuer.JsonLd;
-using BadgeIssuer.JsonLd.Canonicalization;
 using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Core.Verification;
@@ -583,19 +582,12 @@ public sealed class PresentationVerifier
     /// </summary>
     private static (string? Holder, string? Problem) SignedHolder(JsonElement presentation)
     {
-        try
+        SignedContent read = SignedContent.Read(presentation, VerifiablePresentationClass);
+        using (read.View)
         {
-            RdfcResult result = JsonLdProcessor.CanonicalizeWithoutDetailed(presentation, "proof", DataIntegrityOptions.Default.JsonLd, DataIntegrityOptions.Default.Rdfc);
-            using JsonDocument view = SignedGraph.FromQuads(result.Quads).Render(VerifiablePresentationClass);
-            return (HolderOf(view.RootElement), null);
-        }
-        catch (SignedGraphException ex)
-        {
-            return (null, $"the signed presentation cannot be read: {ex.Message}");
-        }
-        catch (Exception ex) when (ex is JsonLdException or RdfcWorkLimitExceededException)
-        {
-            return (null, null);
+            return read.View is JsonDocument view ? (HolderOf(view.RootElement), null)
+                : read.SafeModePassed ? (null, $"the signed presentation cannot be read: {read.Error}")
+                : (null, null);
         }
     }
 

@@ -21,9 +21,51 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using BadgeIssuer.JsonLd;
+using BadgeIssuer.JsonLd.Canonicalization;
 using BadgeIssuer.JsonLd.Rdf;
 
 namespace BadgeIssuer.Core.Verification;
+
+/// <summary>
+/// What a Data Integrity document signs, read once: its canonical N-Quads without the proof (what the proof hashes) and,
+/// when asked, its signed view. <see cref="Error"/> says why there is no view: safe mode refused the document
+/// (<see cref="SafeModePassed"/> false, and then there is no canonical form either) or the signed data is not one node
+/// of the root type.
+/// </summary>
+internal readonly record struct SignedContent(string? Canonical, JsonDocument? View, string? Error, bool SafeModePassed)
+{
+    /// <summary>Canonicalizes <paramref name="document"/> without its proof in safe mode and renders the root typed <paramref name="rootClass"/> (null: no view).</summary>
+    public static SignedContent Read(JsonElement document, string? rootClass)
+    {
+        RdfcResult result;
+        try
+        {
+            result = JsonLdProcessor.CanonicalizeWithoutDetailed(document, "proof", DataIntegrity.DataIntegrityOptions.Default.JsonLd, DataIntegrity.DataIntegrityOptions.Default.Rdfc);
+        }
+        catch (JsonLdException ex)
+        {
+            return new(null, null, $"{ex.SpecCode}: {ex.Message}", SafeModePassed: false);
+        }
+        catch (RdfcWorkLimitExceededException ex)
+        {
+            return new(null, null, ex.Message, SafeModePassed: false);
+        }
+
+        if (rootClass is null)
+        {
+            return new(result.CanonicalNQuads, null, null, SafeModePassed: true);
+        }
+
+        try
+        {
+            return new(result.CanonicalNQuads, SignedGraph.FromQuads(result.Quads).Render(rootClass), null, SafeModePassed: true);
+        }
+        catch (SignedGraphException ex)
+        {
+            return new(result.CanonicalNQuads, null, ex.Message, SafeModePassed: true);
+        }
+    }
+}
 
 /// <summary>Thrown when a signed dataset cannot be presented as one credential (no single root, too much sharing).</summary>
 internal sealed class SignedGraphException(string message) : Exception(message);
