@@ -5,7 +5,8 @@
 //   did:web:example.com:issuers:1  =  https://example.com/issuers/1  =  http://example.com/issuers/1
 // The location key drops the scheme (http, https and did:web name the same host and path here), lower-cases the host,
 // drops the scheme's default port, normalizes percent-encoding and dot segments, and drops a trailing slash and a
-// trailing did.json (the DID document of that location). It is a guard, not a resolver: it only decides which
+// trailing did.json (the DID document of that location), a trailing dot on the host and an empty query, and folds
+// full-width characters in the host to the ASCII they look like. It is a guard, not a resolver: it only decides which
 // identifiers are names of an issuer this service knows, so that none of them gets a key by any other route.
 
 using System.Diagnostics.CodeAnalysis;
@@ -37,8 +38,9 @@ public static class IdentifierEquivalence
     /// <summary>
     /// The location a did:web DID or an http(s) URL names: <c>//host[:port]/path</c>, host in lower case, port only when
     /// it is not the scheme's default (did:web: https), path with percent-encoding normalized, no trailing slash and no
-    /// trailing <c>/did.json</c> or <c>/.well-known/did.json</c>, any query ignored, a trailing dot on the host and
-    /// full-width characters folded. False for anything else (other DIDs, URNs, user info, fragment, malformed input).
+    /// trailing <c>/did.json</c> or <c>/.well-known/did.json</c>, an empty query, a trailing dot on the host and
+    /// full-width characters in the host folded. False for anything else (other DIDs, URNs, user info, a query, a
+    /// fragment, malformed input).
     /// </summary>
     public static bool TryGetLocation(string? identifier, [NotNullWhen(true)] out string? location)
     {
@@ -48,8 +50,6 @@ public static class IdentifierEquivalence
             return false;
         }
 
-        // Full-width forms (U+FF01–U+FF5E, the ideographic full stop) are the ASCII they look like (UTS #46 maps them so).
-        identifier = FoldFullWidth(identifier);
         Uri? url;
         if (identifier.StartsWith(DidWeb.Prefix, StringComparison.Ordinal))
         {
@@ -65,8 +65,9 @@ public static class IdentifierEquivalence
             return false;
         }
 
-        // A query does not change whose location it is: ignoring it only makes more spellings name a protected issuer.
-        if (url.UserInfo.Length > 0 || url.Fragment.Length > 0 || url.IdnHost.Length == 0)
+        // A query names another resource (issuers may be hosted as …?id=N), so such an identifier is compared as written;
+        // an empty one ("…/7?") is no query.
+        if (url.UserInfo.Length > 0 || url.Query.Length > 1 || url.Fragment.Length > 0 || url.IdnHost.Length == 0)
         {
             return false;
         }
@@ -81,8 +82,15 @@ public static class IdentifierEquivalence
             path = path[..^"/did.json".Length];
         }
 
-        // A trailing dot names the same (fully qualified) host.
-        var key = new StringBuilder("//").Append((url.HostNameType == UriHostNameType.IPv6 ? url.Host : url.IdnHost.TrimEnd('.')).ToLowerInvariant());
+        // A trailing dot names the same (fully qualified) host; full-width forms in the host (U+FF01–U+FF5E, the
+        // ideographic full stop) are the ASCII they look like (UTS #46 maps them so); the path is left as it is.
+        string host = url.HostNameType == UriHostNameType.IPv6 ? url.Host : FoldFullWidth(url.Host);
+        if (!Ascii.IsValid(host))
+        {
+            host = url.IdnHost;
+        }
+
+        var key = new StringBuilder("//").Append(host.TrimEnd('.').ToLowerInvariant());
         if (!url.IsDefaultPort)
         {
             key.Append(':').Append(url.Port.ToString(CultureInfo.InvariantCulture));

@@ -589,6 +589,9 @@ public sealed class VcJwtVerifier
         return false;
     }
 
+    private const long MinNumericDate = -62_135_596_800;
+    private const long MaxNumericDate = 253_402_300_799;
+
     private static bool NumericDate(JsonElement payload, ReadOnlySpan<byte> name, out long? value)
     {
         value = null;
@@ -602,14 +605,15 @@ public sealed class VcJwtVerifier
             return false;
         }
 
+        // Only dates a DateTimeOffset can hold (years 1–9999): anything else is refused, never thrown on later.
         if (e.TryGetInt64(out long whole))
         {
             value = whole;
-            return true;
+            return whole is >= MinNumericDate and <= MaxNumericDate;
         }
 
         // RFC 7519 allows fractional seconds; compare whole seconds.
-        if (e.TryGetDouble(out double d) && d is >= -1e15 and <= 1e15)
+        if (e.TryGetDouble(out double d) && d is >= MinNumericDate and <= MaxNumericDate)
         {
             value = (long)Math.Floor(d);
             return true;

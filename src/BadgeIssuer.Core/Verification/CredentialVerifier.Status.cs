@@ -261,6 +261,12 @@ public sealed partial class CredentialVerifier
             return ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list VC-JWT does not verify: {result.Failure}");
         }
 
+        // The token's exp bounds the list as validUntil does (a stale "not revoked" list must not be replayed).
+        if (result.Expires is DateTimeOffset exp && exp < _options.TimeProvider.GetUtcNow() - _options.ClockSkew)
+        {
+            return ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list VC-JWT expired at {Format(exp)}");
+        }
+
         string? listIssuer = CredentialJson.IssuerId(result.Credential);
         bool authenticated;
         if (result.VerificationMethod is ResolvedVerificationMethod vm)

@@ -218,7 +218,7 @@ public sealed partial class CredentialVerifier
                 // The remaining steps still report what the JSON claims; with no proof checked nothing verifies or is summarised.
                 run.Add(CheckNames.Proof, CheckStatus.Failed, canonical is null
                     ? "not checked: the credential cannot be canonicalized in safe mode (see jsonld-safe-mode)"
-                    : "not checked: the signed data does not identify one credential (see jsonld-safe-mode)");
+                    : "not checked: the signed data cannot be presented as one credential (see jsonld-safe-mode)");
                 return await FinishAsync(credential, credential, format, run, cancellationToken).ConfigureAwait(false);
             }
 
@@ -717,7 +717,7 @@ public sealed partial class CredentialVerifier
         public bool KeysKnown => Hosted || Known?.VerificationMethods.Count > 0;
     }
 
-    /// <summary>Whether the JSON and the signed view hold the same ids (an object's id, or a string) under <paramref name="member"/>.</summary>
+    /// <summary>Whether the JSON and the signed view hold the same entries (id and type, or a string) under <paramref name="member"/>.</summary>
     private static bool SameIds(JsonElement json, JsonElement view, string member)
     {
         static List<string> Ids(JsonElement owner, string member)
@@ -727,7 +727,10 @@ public sealed partial class CredentialVerifier
             {
                 foreach (JsonElement item in value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : Enumerate(value))
                 {
-                    ids.Add((item.ValueKind == JsonValueKind.String ? item.GetString() : CredentialJson.StringMember(item, "id")) ?? string.Empty);
+                    // The id and the type: the schema step acts on both (a type spelled as its IRI is skipped there).
+                    ids.Add(item.ValueKind == JsonValueKind.String
+                        ? item.GetString() + " "
+                        : (CredentialJson.StringMember(item, "id") ?? string.Empty) + " " + (CredentialJson.StringMember(item, "type") ?? string.Empty));
                 }
             }
 

@@ -121,7 +121,7 @@ internal sealed class SignedGraph
             }
 
             list.Add((q.Predicate, q.Object));
-            _termChars += q.Object.Value.Length;
+            _termChars += q.Object.Value.Length + q.Predicate.Value.Length + q.Subject.Value.Length;
             if (!q.Object.IsLiteral && string.Equals(q.Predicate.Value, CredentialSubjectProperty, StringComparison.Ordinal))
             {
                 _subjectsOnly.Add(q.Object);
@@ -234,13 +234,21 @@ internal sealed class SignedGraph
         _budget = (16 * _quadCount) + 1024;
         _charBudget = (4 * _termChars) + (1 << 20);
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = s_parse.MaxDepth, SkipValidation = false }))
+        try
         {
-            var path = new HashSet<RdfTerm>();
-            WriteNode(writer, node, path, 0);
-        }
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = s_parse.MaxDepth, SkipValidation = false }))
+            {
+                var path = new HashSet<RdfTerm>();
+                WriteNode(writer, node, path, 0);
+            }
 
-        return JsonDocument.Parse(buffer.WrittenMemory, s_parse);
+            return JsonDocument.Parse(buffer.WrittenMemory, s_parse);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or JsonException)
+        {
+            // The writer's own depth limit (an rdf:JSON literal deep inside deep content): refused, never thrown on.
+            throw new SignedGraphException("the signed data nests too deeply to be presented");
+        }
     }
 
     private void Spend(int chars = 0)
@@ -254,7 +262,7 @@ internal sealed class SignedGraph
 
     private void WriteNode(Utf8JsonWriter writer, RdfTerm node, HashSet<RdfTerm> path, int depth)
     {
-        Spend();
+        Spend(node.Value.Length);
         writer.WriteStartObject();
         if (node.IsIri)
         {
@@ -293,6 +301,7 @@ internal sealed class SignedGraph
                 }
 
                 bool vocab = isType || vocabulary.IsVocabTyped(predicate);
+                Spend(name.Length);
                 writer.WritePropertyName(name);
                 if (values.Count == 1)
                 {
@@ -334,16 +343,16 @@ internal sealed class SignedGraph
         }
 
         bool hasProperties = _out.TryGetValue(value, out List<(RdfTerm Predicate, RdfTerm Object)>? properties);
+        if (hasProperties && !path.Contains(value) && depth >= MaxRenderDepth)
+        {
+            // Never cut signed content short: deeper than the bound (lists count too), the credential is refused instead.
+            throw new SignedGraphException(string.Create(CultureInfo.InvariantCulture, $"the signed data nests deeper than {MaxRenderDepth} levels"));
+        }
+
         if (hasProperties && value.IsBlankNode && IsListNode(properties!) && !path.Contains(value))
         {
             WriteList(writer, value, path, depth);
             return;
-        }
-
-        if (hasProperties && !path.Contains(value) && depth >= MaxRenderDepth)
-        {
-            // Never cut signed content short: deeper than the bound, the credential is refused instead.
-            throw new SignedGraphException(string.Create(CultureInfo.InvariantCulture, $"the signed data nests deeper than {MaxRenderDepth} levels"));
         }
 
         if (!hasProperties || path.Contains(value))

@@ -31,4 +31,24 @@ public sealed class JwtLifetimeTests
         Assert.False(report.Verified, "a VC-JWT whose exp passed a month ago verified");
         Assert.Contains(report.Checks, c => c.Name == CheckNames.Validity && c.Status == CheckStatus.Failed && c.Message.Contains("the token's exp", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("exp", 300_000_000_000L)]
+    [InlineData("nbf", 300_000_000_000L)]
+    [InlineData("exp", -300_000_000_000L)]
+    public async Task Vc_jwt_with_a_date_beyond_year_9999_is_refused_not_thrown_on(string claim, long value)
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id);
+        string header = new VcJwtSigner(issuer.Key, new VcJwtSignerOptions { KeyId = issuer.VerificationMethod }).HeaderJson;
+        credential["iss"] = issuer.Id;
+        credential["jti"] = (string)credential["id"]!;
+        credential["sub"] = "did:example:learner";
+        credential[claim] = value;
+        string signingInput = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header)) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(credential.ToJsonString()));
+        string jws = signingInput + "." + Base64Url.EncodeToString(issuer.Key.Sign(Encoding.ASCII.GetBytes(signingInput)));
+
+        VerificationReport report = await ReportAssert.Verifier().VerifyAsync(Encoding.ASCII.GetBytes(jws), TestContext.Current.CancellationToken);
+        Assert.False(report.Verified);
+    }
 }

@@ -149,4 +149,37 @@ public sealed class SignedGraphTests
         SignedGraphException ex = Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
         Assert.Contains("nests deeper", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NestedListsDeeperThanTheBound_AreRefused()
+    {
+        // A root holding a list whose only item is a list, 60 levels down.
+        const string First = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
+        const string Rest = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
+        RdfTerm nil = RdfTerm.Iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#nil");
+        var quads = new List<RdfQuad> { Q(RdfTerm.Iri("urn:c"), RdfType, RdfTerm.Iri(Cred + "VerifiableCredential")), Q(RdfTerm.Iri("urn:c"), "https://example.org/list", RdfTerm.BlankNode("l0")) };
+        for (int i = 0; i < 60; i++)
+        {
+            RdfTerm list = RdfTerm.BlankNode(string.Create(CultureInfo.InvariantCulture, $"l{i}"));
+            quads.Add(Q(list, First, i == 59 ? RdfTerm.Literal("x") : RdfTerm.BlankNode(string.Create(CultureInfo.InvariantCulture, $"l{i + 1}"))));
+            quads.Add(Q(list, Rest, nil));
+        }
+
+        Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
+    }
+
+    [Fact]
+    public void ALongPropertyNameOnASharedNode_CountsAgainstTheCharacterBound()
+    {
+        // One node with a 256 KiB predicate IRI (unmapped, so written in full), referenced 200 times.
+        RdfTerm c = RdfTerm.Iri("urn:c");
+        RdfTerm shared = RdfTerm.Iri("urn:s");
+        var quads = new List<RdfQuad> { Q(c, RdfType, RdfTerm.Iri(Cred + "VerifiableCredential")), Q(shared, "https://example.org/" + new string('p', 256 * 1024), RdfTerm.Literal("x")) };
+        for (int i = 0; i < 200; i++)
+        {
+            quads.Add(Q(c, string.Create(CultureInfo.InvariantCulture, $"https://example.org/r{i}"), shared));
+        }
+
+        Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
+    }
 }

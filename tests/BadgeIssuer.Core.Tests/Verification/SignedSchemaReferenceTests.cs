@@ -31,4 +31,22 @@ public sealed class SignedSchemaReferenceTests
         Assert.Contains(renamed.Checks, c => c.Name == CheckNames.Schema && c.Status == CheckStatus.Failed && c.Message.Contains("credentialSchema entries that are signed", StringComparison.Ordinal));
         Assert.False(renamed.Verified);
     }
+
+    [Fact]
+    public async Task ADeclaredSchemaTypeSpelledAsItsIri_FailsTheSchemaStep()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id);
+        credential["@context"]!.AsArray().Add("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json");
+        credential["credentialSchema"] = new JsonArray(new JsonObject { ["id"] = ObSchema, ["type"] = "1EdTechJsonSchemaValidator2019" });
+        JsonNode signed = issuer.SignToNode(credential);
+
+        // The same class under its IRI: the signature holds, and a schema step reading the type string would skip the entry.
+        signed["credentialSchema"]![0]!["type"] = "https://purl.imsglobal.org/spec/vccs/v1p0/context.json#1EdTechJsonSchemaValidator2019";
+        VerificationReport report = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), TestContext.Current.CancellationToken);
+
+        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
+        Assert.Contains(report.Checks, c => c.Name == CheckNames.Schema && c.Status == CheckStatus.Failed && c.Message.Contains("credentialSchema entries that are signed", StringComparison.Ordinal));
+        Assert.False(report.Verified);
+    }
 }
