@@ -35,11 +35,7 @@ public static class JsonLdProcessor
     /// (Data Integrity canonicalizes a credential without its <c>proof</c>), without copying the document.
     /// </summary>
     public static string CanonicalizeWithout(JsonElement input, string excludedMember, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
-    {
-        ArgumentNullException.ThrowIfNull(excludedMember);
-        JsonLdOptions o = options ?? new JsonLdOptions();
-        return RdfCanonicalizer.Canonicalize(RdfConverter.ToRdf(Expander.Expand(input, o, excludedMember), o), rdfcOptions).CanonicalNQuads;
-    }
+        => CanonicalizeWithoutDetailed(input, excludedMember, options, rdfcOptions).CanonicalNQuads;
 
     /// <summary>Parses UTF-8 JSON-LD and returns its RDFC-1.0 canonical N-Quads.</summary>
     public static string Canonicalize(ReadOnlyMemory<byte> utf8Json, JsonLdOptions? options = null, RdfcOptions? rdfcOptions = null)
