@@ -18,6 +18,7 @@ using System.Text;
 using System.Text.Json;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
+using BadgeIssuer.Core.Internal;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.StatusList;
@@ -216,15 +217,9 @@ public sealed partial class CredentialVerifier
                 : ListOutcome.Fail("STATUS_VERIFICATION_ERROR: the status list is neither JSON nor a VC-JWT");
         }
 
-        JsonDocument document;
-        try
+        if (!StrictJson.TryParse(bytes, _options.MaxJsonDepth, out JsonDocument? document, out string? unreadable))
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            // InvalidOperationException: the duplicate-member check met a member name with an unpaired surrogate.
-            return ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list is not valid JSON: {ex.Message}");
+            return ListOutcome.Fail($"STATUS_VERIFICATION_ERROR: the status list cannot be read: {unreadable}");
         }
 
         using (document)
@@ -345,14 +340,9 @@ public sealed partial class CredentialVerifier
             return;
         }
 
-        JsonDocument document;
-        try
+        if (!StrictJson.TryParse(bytes.Value, _options.MaxJsonDepth, out JsonDocument? document, out string? unreadable))
         {
-            document = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            run.Add(CheckNames.Status, CheckStatus.Failed, $"the revocation list is not valid JSON: {ex.Message} ({where})");
+            run.Add(CheckNames.Status, CheckStatus.Failed, $"the revocation list cannot be read: {unreadable} ({where})");
             tally.Unknown = true;
             return;
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using BadgeIssuer.Core.Baking;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
+using BadgeIssuer.Core.Internal;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.Model;
@@ -160,23 +161,10 @@ public sealed partial class CredentialVerifier
             return Unread(format, run);
         }
 
-        JsonDocument document;
-        try
+        // Duplicate member names are refused, as on the issue paths: parsers disagree on which one wins.
+        if (!StrictJson.TryParse(json, _options.MaxJsonDepth, out JsonDocument? document, out string? unreadable))
         {
-            // Duplicate member names are refused, as on the issue paths: parsers disagree on which one wins.
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
-        }
-        catch (JsonException ex)
-        {
-            run.Add(CheckNames.Parse, CheckStatus.Failed, ex.Message.Contains("Duplicate property", StringComparison.Ordinal)
-                ? $"refused: a member name is repeated in one object ({ex.Message}); parsers disagree on which one counts, so a credential must name each member once"
-                : $"not valid JSON: {ex.Message}");
-            return Unread(format, run);
-        }
-        catch (InvalidOperationException)
-        {
-            // The duplicate check compares member names: one holding an unpaired surrogate escape fails there.
-            run.Add(CheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a member name holds an unpaired surrogate escape");
+            run.Add(CheckNames.Parse, CheckStatus.Failed, unreadable);
             return Unread(format, run);
         }
 
