@@ -15,8 +15,9 @@ using System.Text.Json;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Internal;
-using BadgeIssuer.JsonLd;
 using BadgeIssuer.Core.Keys;
+using BadgeIssuer.JsonLd;
+using BadgeIssuer.JsonLd.Rdf;
 
 namespace BadgeIssuer.Core.Verification;
 
@@ -122,21 +123,10 @@ public sealed class PresentationVerifier
 
     private async ValueTask<PresentationVerificationReport> VerifyJsonAsync(byte[] json, Expected expected, List<VerificationCheck> checks, CancellationToken cancellationToken)
     {
-        JsonDocument document;
-        try
+        // Duplicate member names are refused, as for credentials: the proof's JSON-LD reading and this one could pick different ones.
+        if (!StrictJson.TryParse(json, _options.MaxJsonDepth, out JsonDocument? document, out string? unreadable))
         {
-            // Duplicate member names are refused, as for credentials: the proof's JSON-LD reading and this one could pick different ones.
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
-        }
-        catch (JsonException ex)
-        {
-            checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, $"not valid JSON: {ex.Message}"));
-            return new PresentationVerificationReport("json", checks, [], null, null);
-        }
-        catch (InvalidOperationException)
-        {
-            // The duplicate check compares member names: one holding an unpaired surrogate escape fails there.
-            checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, "not valid JSON text: a member name holds an unpaired surrogate escape"));
+            checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, unreadable));
             return new PresentationVerificationReport("json", checks, [], null, null);
         }
 
@@ -176,17 +166,23 @@ public sealed class PresentationVerifier
             }
 
             checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"{json.Length} bytes of JSON: a VerifiablePresentation")));
-            (string? holder, string? unsigned) = SignedHolder(root);
-            ProofCandidate candidate = await CheckDataIntegrityAsync(root, expected, cancellationToken).ConfigureAwait(false);
-            AddBindingChecks(checks, candidate, expected, holder, unsigned, "challenge", "domain");
-            IReadOnlyList<VerificationReport> credentials = await VerifyCredentialsAsync(root, checks, cancellationToken).ConfigureAwait(false);
-            if (checks.Exists(c => c.Status == CheckStatus.Passed && c.Name == PresentationCheckNames.Proof)
-                && !checks.Exists(c => c.Status == CheckStatus.Failed && c.Name == PresentationCheckNames.Credentials))
+            // One reading of what the holder's proof signs serves the holder, the proof's hash and the credential count.
+            SignedContent signedContent = SignedContent.Read(root, VerifiablePresentationClass);
+            using (signedContent.View)
             {
-                CheckSignedCredentialCount(root, credentials.Count, checks);
-            }
+                (string? holder, string? unsigned) = SignedHolder(signedContent);
+                ProofCandidate candidate = await CheckDataIntegrityAsync(root, expected, signedContent.Canonical, cancellationToken).ConfigureAwait(false);
+                AddBindingChecks(checks, candidate, expected, holder, unsigned, "challenge", "domain");
+                IReadOnlyList<VerificationReport> credentials = await VerifyCredentialsAsync(root, checks, cancellationToken).ConfigureAwait(false);
+                if (signedContent.Quads is { } quads
+                    && checks.Exists(c => c.Status == CheckStatus.Passed && c.Name == PresentationCheckNames.Proof)
+                    && !checks.Exists(c => c.Status == CheckStatus.Failed && c.Name == PresentationCheckNames.Credentials))
+                {
+                    CheckSignedCredentialCount(quads, credentials.Count, checks);
+                }
 
-            return new PresentationVerificationReport("json", checks, credentials, CredentialJson.StringMember(root, "id"), holder);
+                return new PresentationVerificationReport("json", checks, credentials, CredentialJson.StringMember(root, "id"), holder);
+            }
         }
     }
 
@@ -202,27 +198,17 @@ public sealed class PresentationVerifier
             return new PresentationVerificationReport(format, checks, [], null, null);
         }
 
-        JsonDocument headerDocument;
-        JsonDocument payloadDocument;
-        try
+        if (!StrictJson.TryParse(header, 8, out JsonDocument? headerDocument, out string? unreadable))
         {
-            headerDocument = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, $"the JWS header is not valid JSON: {ex.Message}"));
+            checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, $"the JWS header: {unreadable}"));
             return new PresentationVerificationReport(format, checks, [], null, null);
         }
 
         using (headerDocument)
         {
-            try
+            if (!StrictJson.TryParse(payload, _options.MaxJsonDepth, out JsonDocument? payloadDocument, out unreadable))
             {
-                payloadDocument = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth, AllowDuplicateProperties = false });
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-            {
-                checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, $"the JWT payload is not valid JSON: {ex.Message}"));
+                checks.Add(new(PresentationCheckNames.Parse, CheckStatus.Failed, $"the JWT payload: {unreadable}"));
                 return new PresentationVerificationReport(format, checks, [], null, null);
             }
 
@@ -280,7 +266,7 @@ public sealed class PresentationVerifier
         }
     }
 
-    private async ValueTask<ProofCandidate> CheckDataIntegrityAsync(JsonElement presentation, Expected expected, CancellationToken cancellationToken)
+    private async ValueTask<ProofCandidate> CheckDataIntegrityAsync(JsonElement presentation, Expected expected, string? canonicalWithoutProof, CancellationToken cancellationToken)
     {
         List<JsonElement> proofs = Proofs(presentation);
         if (proofs.Count == 0)
@@ -297,7 +283,8 @@ public sealed class PresentationVerifier
             }
         }
 
-        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(presentation, resolver, s_authentication);
+        // The presentation's canonical form without its proofs, when already computed (its hash is reused).
+        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(presentation, resolver, s_authentication, canonicalWithoutProof);
         ProofCandidate? best = null;
         for (int i = 0; i < results.Count && i < proofs.Count; i++)
         {
@@ -526,22 +513,13 @@ public sealed class PresentationVerifier
     /// The holder's Data Integrity proof signs the presentation's RDF dataset, not its JSON: a JSON rewrite that keeps the
     /// dataset (verifiableCredential renamed to its full IRI or a compact IRI, an alias with a @graph container, @nest)
     /// keeps the proof valid while the <c>verifiableCredential</c> member no longer shows the credentials. So the
-    /// credentials the signed data holds (cred:verifiableCredential values) must be the ones the JSON shows, one each;
-    /// otherwise a presentation of a revoked credential could verify with no credential reported.
+    /// credentials the signed data holds (cred:verifiableCredential values of its canonical quads, the proof aside) must be
+    /// the ones the JSON shows, one each; otherwise a presentation of a revoked credential could verify with no
+    /// credential reported.
     /// </summary>
-    private static void CheckSignedCredentialCount(JsonElement presentation, int shown, List<VerificationCheck> checks)
+    private static void CheckSignedCredentialCount(IReadOnlyList<RdfQuad> signedQuads, int shown, List<VerificationCheck> checks)
     {
-        int signed;
-        try
-        {
-            signed = JsonLdProcessor.ToRdf(presentation, DataIntegrityOptions.Default.JsonLd).Quads
-                .Count(q => q.Graph.IsDefaultGraph && string.Equals(q.Predicate.Value, SignedVerifiableCredential, StringComparison.Ordinal));
-        }
-        catch (JsonLdException)
-        {
-            return; // not JSON-LD in safe mode: the presentation proof has failed already
-        }
-
+        int signed = signedQuads.Count(q => q.Graph.IsDefaultGraph && string.Equals(q.Predicate.Value, SignedVerifiableCredential, StringComparison.Ordinal));
         if (signed != shown)
         {
             checks.Add(new(PresentationCheckNames.Credentials, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture,
@@ -580,16 +558,10 @@ public sealed class PresentationVerifier
     /// quads without the proof, see SignedGraph), so no JSON rewrite can hide or change it. Second: why there is none
     /// to trust (then the holder step fails); null when the presentation cannot be canonicalized (its proof fails).
     /// </summary>
-    private static (string? Holder, string? Problem) SignedHolder(JsonElement presentation)
-    {
-        SignedContent read = SignedContent.Read(presentation, VerifiablePresentationClass);
-        using (read.View)
-        {
-            return read.View is JsonDocument view ? (HolderOf(view.RootElement), null)
-                : read.SafeModePassed ? (null, $"the signed presentation cannot be read: {read.Error}")
-                : (null, null);
-        }
-    }
+    private static (string? Holder, string? Problem) SignedHolder(SignedContent signed)
+        => signed.View is JsonDocument view ? (HolderOf(view.RootElement), null)
+            : signed.SafeModePassed ? (null, $"the signed presentation cannot be read: {signed.Error}")
+            : (null, null);
 
     private static string? HolderOf(JsonElement presentation)
         => presentation.TryGetProperty("holder", out JsonElement holder)

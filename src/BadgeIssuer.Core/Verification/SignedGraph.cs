@@ -27,12 +27,12 @@ using BadgeIssuer.JsonLd.Rdf;
 namespace BadgeIssuer.Core.Verification;
 
 /// <summary>
-/// What a Data Integrity document signs, read once: its canonical N-Quads without the proof (what the proof hashes) and,
-/// when asked, its signed view. <see cref="Error"/> says why there is no view: safe mode refused the document
-/// (<see cref="SafeModePassed"/> false, and then there is no canonical form either) or the signed data is not one node
-/// of the root type.
+/// What a Data Integrity document signs, read once: its canonical N-Quads without the proof (what the proof hashes),
+/// the canonical quads themselves and, when asked, its signed view. <see cref="Error"/> says why there is no view: safe
+/// mode refused the document (<see cref="SafeModePassed"/> false, and then there is no canonical form either) or the
+/// signed data is not one node of the root type.
 /// </summary>
-internal readonly record struct SignedContent(string? Canonical, JsonDocument? View, string? Error, bool SafeModePassed)
+internal readonly record struct SignedContent(string? Canonical, IReadOnlyList<RdfQuad>? Quads, JsonDocument? View, string? Error, bool SafeModePassed)
 {
     /// <summary>Canonicalizes <paramref name="document"/> without its proof in safe mode and renders the root typed <paramref name="rootClass"/> (null: no view).</summary>
     public static SignedContent Read(JsonElement document, string? rootClass)
@@ -44,25 +44,25 @@ internal readonly record struct SignedContent(string? Canonical, JsonDocument? V
         }
         catch (JsonLdException ex)
         {
-            return new(null, null, $"{ex.SpecCode}: {ex.Message}", SafeModePassed: false);
+            return new(null, null, null, $"{ex.SpecCode}: {ex.Message}", SafeModePassed: false);
         }
         catch (RdfcWorkLimitExceededException ex)
         {
-            return new(null, null, ex.Message, SafeModePassed: false);
+            return new(null, null, null, ex.Message, SafeModePassed: false);
         }
 
         if (rootClass is null)
         {
-            return new(result.CanonicalNQuads, null, null, SafeModePassed: true);
+            return new(result.CanonicalNQuads, result.Quads, null, null, SafeModePassed: true);
         }
 
         try
         {
-            return new(result.CanonicalNQuads, SignedGraph.FromQuads(result.Quads).Render(rootClass), null, SafeModePassed: true);
+            return new(result.CanonicalNQuads, result.Quads, SignedGraph.FromQuads(result.Quads).Render(rootClass), null, SafeModePassed: true);
         }
         catch (SignedGraphException ex)
         {
-            return new(result.CanonicalNQuads, null, ex.Message, SafeModePassed: true);
+            return new(result.CanonicalNQuads, result.Quads, null, ex.Message, SafeModePassed: true);
         }
     }
 }
