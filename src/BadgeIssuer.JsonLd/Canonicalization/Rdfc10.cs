@@ -209,7 +209,8 @@ internal sealed class Rdfc10 : IDisposable
         int[] quads = _nodeQuads[node];
         CharBuffer buffer = _scratch;
         buffer.Clear();
-        Span<int> starts = quads.Length <= 64 ? stackalloc int[quads.Length + 1] : new int[quads.Length + 1];
+        int[]? startsArray = quads.Length <= 64 ? null : new int[quads.Length + 1];
+        Span<int> starts = startsArray ?? stackalloc int[quads.Length + 1];
         for (int i = 0; i < quads.Length; i++)
         {
             starts[i] = buffer.Length;
@@ -238,20 +239,28 @@ internal sealed class Rdfc10 : IDisposable
             order[i] = i;
         }
 
-        // Insertion sort in code point order: per-node quad lists are short.
+        // Code point order: insertion sort for the short lists most nodes have; a node with many quads (an input can
+        // give one tens of thousands) is sorted in O(n log n) instead.
         ReadOnlySpan<char> chars = buffer.AsSpan();
-        for (int i = 1; i < order.Length; i++)
+        if (startsArray is not null)
         {
-            int item = order[i];
-            ReadOnlySpan<char> line = chars[starts[item]..starts[item + 1]];
-            int j = i - 1;
-            while (j >= 0 && CodePointOrder.Compare(chars[starts[order[j]]..starts[order[j] + 1]], line) > 0)
+            order.Sort(new LineComparer(buffer.RawChars, startsArray));
+        }
+        else
+        {
+            for (int i = 1; i < order.Length; i++)
             {
-                order[j + 1] = order[j];
-                j--;
-            }
+                int item = order[i];
+                ReadOnlySpan<char> line = chars[starts[item]..starts[item + 1]];
+                int j = i - 1;
+                while (j >= 0 && CodePointOrder.Compare(chars[starts[order[j]]..starts[order[j] + 1]], line) > 0)
+                {
+                    order[j + 1] = order[j];
+                    j--;
+                }
 
-            order[j + 1] = item;
+                order[j + 1] = item;
+            }
         }
 
         string hash = HashSegments(chars, starts, order);

@@ -130,11 +130,7 @@ internal sealed class NodeMap
             }
             else if (subjectNode is not null && activeProperty is not null)
             {
-                List<object?> values = GetValues(subjectNode, activeProperty);
-                if (!ContainsValueObject(values, value))
-                {
-                    values.Add(value);
-                }
+                AddUnlessPresent(GetValues(subjectNode, activeProperty), value);
             }
 
             return;
@@ -189,7 +185,7 @@ internal sealed class NodeMap
         {
             if (activeProperty is not null)
             {
-                AddReference(GetValues(node, activeProperty), reverseSubject);
+                AddUnlessPresent(GetValues(node, activeProperty), reverseSubject);
             }
         }
         else if (activeProperty is not null)
@@ -202,7 +198,7 @@ internal sealed class NodeMap
             }
             else if (subjectNode is not null)
             {
-                AddReference(GetValues(subjectNode, activeProperty), reference);
+                AddUnlessPresent(GetValues(subjectNode, activeProperty), reference);
             }
         }
 
@@ -212,10 +208,7 @@ internal sealed class NodeMap
             List<string> nodeTypes = node.Types ??= new List<string>(types.Count);
             for (int i = 0; i < types.Count; i++)
             {
-                if (!ContainsString(nodeTypes, types[i]))
-                {
-                    nodeTypes.Add(types[i]);
-                }
+                AddUnlessPresent(nodeTypes, types[i]);
             }
         }
 
@@ -350,43 +343,121 @@ internal sealed class NodeMap
         return values;
     }
 
-    private static void AddReference(List<object?> values, NodeReference reference)
+    // "Add value … unless already present" (node map generation 4, 6.5, 6.6, 6.7): a scan of the list per addition is
+    // quadratic in its length, so past a few entries each list gets an index by a hash consistent with the equality used.
+    private const int IndexFrom = 16;
+
+    private readonly Dictionary<List<object?>, Dictionary<int, List<object>>> _valueIndexes = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<List<string>, HashSet<string>> _typeIndexes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Adds a node reference or value object to <paramref name="values"/> unless an equal one is there.</summary>
+    private void AddUnlessPresent(List<object?> values, object value)
     {
-        for (int i = 0; i < values.Count; i++)
+        if (_valueIndexes.TryGetValue(values, out Dictionary<int, List<object>>? index))
         {
-            if (values[i] is NodeReference existing && string.Equals(existing.Id, reference.Id, StringComparison.Ordinal))
+            int hash = Hash(value);
+            if (index.TryGetValue(hash, out List<object>? bucket))
+            {
+                foreach (object existing in bucket)
+                {
+                    if (SameValue(existing, value))
+                    {
+                        return;
+                    }
+                }
+            }
+            else
+            {
+                index[hash] = bucket = [];
+            }
+
+            bucket.Add(value);
+            values.Add(value);
+            return;
+        }
+
+        foreach (object? existing in values)
+        {
+            if (existing is not null && SameValue(existing, value))
             {
                 return;
             }
         }
 
-        values.Add(reference);
+        values.Add(value);
+        if (values.Count == IndexFrom)
+        {
+            index = [];
+            foreach (object? entry in values)
+            {
+                if (entry is NodeReference or Dictionary<string, object?>)
+                {
+                    int hash = Hash(entry);
+                    if (!index.TryGetValue(hash, out List<object>? bucket))
+                    {
+                        index[hash] = bucket = [];
+                    }
+
+                    bucket.Add(entry);
+                }
+            }
+
+            _valueIndexes[values] = index;
+        }
     }
 
-    private static bool ContainsString(List<string> values, string value)
+    /// <summary>Adds a type to a node's types unless it is there.</summary>
+    private void AddUnlessPresent(List<string> types, string type)
     {
-        for (int i = 0; i < values.Count; i++)
+        if (_typeIndexes.TryGetValue(types, out HashSet<string>? index))
         {
-            if (string.Equals(values[i], value, StringComparison.Ordinal))
+            if (index.Add(type))
             {
-                return true;
+                types.Add(type);
             }
+
+            return;
         }
 
-        return false;
+        if (types.Contains(type, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        types.Add(type);
+        if (types.Count == IndexFrom)
+        {
+            _typeIndexes[types] = new HashSet<string>(types, StringComparer.Ordinal);
+        }
     }
 
-    private static bool ContainsValueObject(List<object?> values, Dictionary<string, object?> value)
+    // Node references are equal by id; value objects by JsonEquals. Anything else (a list object) equals nothing.
+    private static bool SameValue(object a, object b) => (a, b) switch
     {
-        for (int i = 0; i < values.Count; i++)
-        {
-            if (values[i] is Dictionary<string, object?> existing && JsonEquals(existing, value))
-            {
-                return true;
-            }
-        }
+        (NodeReference x, NodeReference y) => string.Equals(x.Id, y.Id, StringComparison.Ordinal),
+        (Dictionary<string, object?> x, Dictionary<string, object?> y) => JsonEquals(x, y),
+        _ => false,
+    };
 
-        return false;
+    // Consistent with SameValue: equal values hash alike (numbers, booleans, @json and nested values hash by kind only).
+    private static int Hash(object value)
+    {
+        switch (value)
+        {
+            case NodeReference reference:
+                return StringComparer.Ordinal.GetHashCode(reference.Id);
+            case Dictionary<string, object?> map:
+                int hash = map.Count;
+                foreach (KeyValuePair<string, object?> entry in map)
+                {
+                    // A sum: the order of the entries does not matter to JsonEquals.
+                    hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(entry.Key), entry.Value is string s ? StringComparer.Ordinal.GetHashCode(s) : 0));
+                }
+
+                return hash;
+            default:
+                return 0;
+        }
     }
 
     /// <summary>Deep equality of two values of the <see cref="ExpandedJson"/> model ("equivalent map entries").</summary>

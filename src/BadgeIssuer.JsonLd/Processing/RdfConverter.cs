@@ -38,6 +38,10 @@ internal sealed class RdfConverter
     private readonly bool _produceGeneralizedRdf;
     private readonly bool _safeMode;
     private readonly List<RdfTerm> _emitted = new(8);
+
+    // Past a few objects for one subject and predicate, _emitted is also hashed: a scan per object is quadratic.
+    private const int EmittedIndexFrom = 16;
+    private readonly HashSet<RdfTerm> _emittedIndex = [];
     private RdfTerm _graph;
 
     private RdfConverter(BlankNodeIdentifierGenerator issuer, JsonLdOptions options)
@@ -210,11 +214,27 @@ internal sealed class RdfConverter
     /// </summary>
     private void Add(RdfTerm subject, RdfTerm predicate, RdfTerm @object)
     {
-        foreach (RdfTerm seen in _emitted)
+        if (_emitted.Count >= EmittedIndexFrom)
         {
-            if (seen.Equals(@object))
+            if (!_emittedIndex.Add(@object))
             {
                 return;
+            }
+        }
+        else
+        {
+            foreach (RdfTerm seen in _emitted)
+            {
+                if (seen.Equals(@object))
+                {
+                    return;
+                }
+            }
+
+            if (_emitted.Count == EmittedIndexFrom - 1)
+            {
+                _emittedIndex.UnionWith(_emitted);
+                _emittedIndex.Add(@object);
             }
         }
 
@@ -278,6 +298,7 @@ internal sealed class RdfConverter
 
                 // 2.3.2.1 @type → rdf:type
                 _emitted.Clear();
+                _emittedIndex.Clear();
                 if (string.Equals(property, "@type", StringComparison.Ordinal))
                 {
                     List<string> types = node.Types!;
