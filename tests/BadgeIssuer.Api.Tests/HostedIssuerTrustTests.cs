@@ -32,7 +32,9 @@ public sealed class HostedIssuerTrustTests : IDisposable
         "HTTP://LocalHost:5181/issuers/default/",
         "http://localhost:5181/issuers/default/did.json",
         "http://127.0.0.1:5181/issuers/default",
-        "did:web:localhost%3A5181:issuers:%64efault");
+        "did:web:localhost%3A5181:issuers:%64efault",
+        "http://user@localhost:5181/issuers/default",
+        "did:web:127.0.0.1%3A5181:issuers:default");
 
     [Theory]
     [MemberData(nameof(HostedSpellings))]

@@ -22,7 +22,7 @@ public static class IdentifierEquivalence
 
     /// <summary>
     /// The comparison key of <paramref name="identifier"/>: its location key (<c>//host[:port]/path</c>) for a did:web DID
-    /// or an http(s) URL without user info, query or fragment; otherwise the identifier itself (compared ordinally).
+    /// or an http(s) URL without a query or fragment (user info is ignored); otherwise the identifier itself (compared ordinally).
     /// </summary>
     public static string Key(string identifier)
     {
@@ -39,8 +39,8 @@ public static class IdentifierEquivalence
     /// The location a did:web DID or an http(s) URL names: <c>//host[:port]/path</c>, host in lower case, port only when
     /// it is not the scheme's default (did:web: https), path with percent-encoding normalized, no trailing slash and no
     /// trailing <c>/did.json</c> or <c>/.well-known/did.json</c>, an empty query, a trailing dot on the host and
-    /// full-width characters in the host folded. False for anything else (other DIDs, URNs, user info, a query, a
-    /// fragment, malformed input).
+    /// full-width characters in the host folded, user info ignored; a did:web naming an IP address is read too. False for
+    /// anything else (other DIDs, URNs, a query, a fragment, malformed input).
     /// </summary>
     public static bool TryGetLocation(string? identifier, [NotNullWhen(true)] out string? location)
     {
@@ -53,7 +53,8 @@ public static class IdentifierEquivalence
         Uri? url;
         if (identifier.StartsWith(DidWeb.Prefix, StringComparison.Ordinal))
         {
-            if (!DidWeb.TryToDocumentUrl(identifier, out url))
+            // A did:web naming an IP address is not a valid DID, but it still names that place: as a guard, read it too.
+            if (!DidWeb.TryToDocumentUrl(identifier, out url) && !TryIpDidWeb(identifier, out url))
             {
                 return false;
             }
@@ -66,8 +67,8 @@ public static class IdentifierEquivalence
         }
 
         // A query names another resource (issuers may be hosted as …?id=N), so such an identifier is compared as written;
-        // an empty one ("…/7?") is no query.
-        if (url.UserInfo.Length > 0 || url.Query.Length > 1 || url.Fragment.Length > 0 || url.IdnHost.Length == 0)
+        // an empty one ("…/7?") is no query. User info ("http://user@host/…") does not change the place a URL names.
+        if (url.Query.Length > 1 || url.Fragment.Length > 0 || url.IdnHost.Length == 0)
         {
             return false;
         }
@@ -121,6 +122,22 @@ public static class IdentifierEquivalence
         }
 
         return result.ToString();
+    }
+
+    private static bool TryIpDidWeb(string did, [NotNullWhen(true)] out Uri? url)
+    {
+        url = null;
+        string[] parts = did[DidWeb.Prefix.Length..].Split(':');
+        string host = parts[0].Replace("%3A", ":", StringComparison.OrdinalIgnoreCase).Replace("%3a", ":", StringComparison.Ordinal);
+        int colon = host.LastIndexOf(':');
+        string name = colon > 0 && !host.EndsWith(']') ? host[..colon] : host;
+        if (Uri.CheckHostName(name.Trim('[', ']')) is not (UriHostNameType.IPv4 or UriHostNameType.IPv6))
+        {
+            return false;
+        }
+
+        string path = parts.Length == 1 ? "/.well-known/did.json" : "/" + string.Join('/', parts[1..]) + "/did.json";
+        return Uri.TryCreate("https://" + host + path, UriKind.Absolute, out url);
     }
 
     private static string FoldFullWidth(string s)
