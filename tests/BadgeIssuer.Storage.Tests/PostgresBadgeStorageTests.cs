@@ -1,24 +1,24 @@
 using BadgeIssuer.Storage.Postgres;
+using BadgeIssuer.Tests.Shared;
 using Npgsql;
 
 namespace BadgeIssuer.Storage.Tests;
 
 /// <summary>
-/// A fresh database per test class on the server named by <c>BADGEISSUER_TEST_POSTGRES</c> (a connection string to an
-/// admin database, e.g. <c>Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres</c>), dropped afterwards.
-/// Without the variable every test of the class is skipped with <see cref="SkipReason"/>; with it, a server that does
+/// A fresh database per test class on the server <see cref="TestPostgres"/> finds (<c>BADGEISSUER_TEST_POSTGRES</c>, a
+/// connection string to an admin database, else a throwaway server started for this test process), dropped afterwards.
+/// Without a server every test of the class is skipped with <see cref="SkipReason"/>; a configured server that does
 /// not answer fails the tests.
 /// </summary>
 public sealed class PostgresDatabaseFixture : IAsyncLifetime
 {
-    public const string Variable = "BADGEISSUER_TEST_POSTGRES";
+    public const string Variable = TestPostgres.Variable;
 
-    public const string SkipReason =
-        Variable + " is not set: PostgreSQL storage tests need a server (e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres); .ci/run starts one.";
+    public static string SkipReason => TestPostgres.SkipReason;
 
     private readonly List<string> _databases = [];
 
-    public static string? AdminConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+    public static string? AdminConnectionString => TestPostgres.AdminConnectionString;
 
     public FixedTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
 

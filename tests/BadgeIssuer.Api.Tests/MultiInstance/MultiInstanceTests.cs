@@ -9,6 +9,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BadgeIssuer.Tests.Shared;
 using Npgsql;
 
 namespace BadgeIssuer.Api.Tests.MultiInstance;
@@ -21,12 +22,11 @@ namespace BadgeIssuer.Api.Tests.MultiInstance;
 /// no idempotency key with two credentials, every acknowledged revocation and suspension visible in the list each
 /// instance publishes (also checked right after each revocation, on the instance that did not make it), and each
 /// list's version equal to its recorded changes. Loopback only; the load stops by itself at the count or the time limit.
-/// Needs <c>BADGEISSUER_TEST_POSTGRES</c> (an admin connection string; <c>.ci/run</c> starts a server), else skipped.
+/// Needs PostgreSQL (<see cref="TestPostgres"/>: <c>BADGEISSUER_TEST_POSTGRES</c>, or a throwaway server when initdb is installed), else skipped.
 /// </summary>
 [Collection(MultiInstanceRunsAlone.Name)]
 public sealed class MultiInstanceTests
 {
-    private const string PostgresVariable = "BADGEISSUER_TEST_POSTGRES";
     private const string ApiKey = "bik_multi-instance-admin-key-0123456789abcdef";
     private const int Workers = 24;
     private const int BatchSize = 5;
@@ -42,9 +42,8 @@ public sealed class MultiInstanceTests
     [Fact]
     public async Task TwoInstancesOnOneDatabase_MixedLoad_NothingLostNothingDuplicated()
     {
-        string? admin = Environment.GetEnvironmentVariable(PostgresVariable);
-        Assert.SkipWhen(string.IsNullOrEmpty(admin),
-            PostgresVariable + " is not set: the multi-instance test needs a PostgreSQL server (e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres); .ci/run starts one.");
+        string? admin = TestPostgres.AdminConnectionString;
+        Assert.SkipWhen(string.IsNullOrEmpty(admin), TestPostgres.SkipReason);
         Assert.SkipWhen(OperatingSystem.IsWindows(), "runs the service as child processes on loopback; Linux/macOS only.");
         string dll = ServiceDll();
         Assert.True(File.Exists(dll), $"{dll} is missing: build src/BadgeIssuer.Api in this configuration first.");
