@@ -11,9 +11,10 @@ using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
 using Scalar.AspNetCore;
 
-// Options are validated once at start, so configuration files are not watched: a recursive watch on the content
-// root would also see every write of a data directory placed under it (the default ./data).
-WebApplicationBuilder builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+// appsettings.json is read from beside the binary wherever the service is started from, on top of in-code defaults
+// for what matters in production (log levels, listening address); configuration files are not watched.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(HostConfiguration.Options(args));
+HostConfiguration.AddDefaults(builder.Configuration);
 
 // Errors leave as RFC 9457 problem details; never a stack trace.
 builder.Services.AddApiProblemDetails();

@@ -394,12 +394,12 @@ internal sealed class VerifierFactory
 {
     private readonly CredentialVerifier _default;
 
-    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists, IHostEnvironment environment)
+    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists)
     {
         VerifyOptions o = options.Value;
         KnownIssuers? known = string.IsNullOrWhiteSpace(o.KnownIssuersFile)
             ? null
-            : KnownIssuers.Load(VerifyOptionsValidator.ResolvePath(o.KnownIssuersFile, environment.ContentRootPath));
+            : KnownIssuers.Load(VerifyOptionsValidator.ResolvePath(o.KnownIssuersFile));
         _default = new CredentialVerifier(new CredentialVerifierOptions
         {
             TimeProvider = timeProvider,

@@ -22,7 +22,7 @@ internal sealed class VerifyOptions
     /// </summary>
     public bool TrustVerificationMethodFragment { get; set; }
 
-    /// <summary>A known-issuers JSON file (see <c>KnownIssuers</c>); relative paths are under the content root. Empty: none.</summary>
+    /// <summary>A known-issuers JSON file (see <c>KnownIssuers</c>); a relative path resolves against the working directory. Empty: none.</summary>
     public string? KnownIssuersFile { get; set; }
 
     /// <summary>How deep endorsements of endorsements are verified.</summary>
@@ -32,12 +32,10 @@ internal sealed class VerifyOptions
     public int MaxEndorsements { get; set; } = 16;
 }
 
-internal sealed class VerifyOptionsValidator(IHostEnvironment environment) : IValidateOptions<VerifyOptions>
+internal sealed class VerifyOptionsValidator : IValidateOptions<VerifyOptions>
 {
-    /// <summary>A configured path, relative ones under the content root.</summary>
-    public static string ResolvePath(string path, string contentRoot) => Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path);
-
-    private string ResolvePath(string path) => ResolvePath(path, environment.ContentRootPath);
+    /// <summary>A configured path; a relative one resolves against the working directory, as the data directory does.</summary>
+    public static string ResolvePath(string path) => Path.GetFullPath(path);
 
     public ValidateOptionsResult Validate(string? name, VerifyOptions options)
     {
