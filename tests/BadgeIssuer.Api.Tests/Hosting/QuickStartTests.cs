@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+
+namespace BadgeIssuer.Api.Tests.Hosting;
+
+/// <summary>
+/// The README's two-minute tour, run as written: its service command (marked <c>&lt;!-- quick-start:service --&gt;</c>)
+/// is started in a clone-like directory from the already-built output (<c>-c &lt;configuration&gt; --no-build</c> and a
+/// free port are appended), then the block between <c>&lt;!-- quick-start:begin --&gt;</c> and
+/// <c>&lt;!-- quick-start:end --&gt;</c> runs in bash from the same directory, with <c>set -euo pipefail</c> and the
+/// README's origin <c>http://127.0.0.1:5080</c> replaced by the test's (nothing else is changed). It fails if a command
+/// of the README fails, e.g. when the service keeps its data anywhere but <c>./data</c>.
+/// </summary>
+public sealed partial class QuickStartTests
+{
+    private const string ReadmeOrigin = "http://127.0.0.1:5080";
+    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(120);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void Readme_MarksTheQuickStart()
+    {
+        (string service, string tour) = ReadQuickStart();
+        Assert.Equal("dotnet run --project src/BadgeIssuer.Api", service);
+        Assert.Contains("./data/bootstrap.json", tour, StringComparison.Ordinal);
+        Assert.Contains("bash samples/walkthrough.sh", tour, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadmeQuickStart_RunsAsWritten()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "runs bash and the service as child processes; Linux/macOS only.");
+        (string service, string tour) = ReadQuickStart();
+        string repo = Interop.NodeInterop.RepoRoot;
+        DirectoryInfo clone = Directory.CreateTempSubdirectory("badgeissuer-quickstart-");
+        try
+        {
+            // Clone-like: the repository's top-level entries, linked (nothing is written through them when the service
+            // keeps its data where the README says).
+            foreach (string entry in Directory.GetFileSystemEntries(repo))
+            {
+                string name = Path.GetFileName(entry);
+                if (name is not (".git" or "data" or "TestResults"))
+                {
+                    File.CreateSymbolicLink(Path.Combine(clone.FullName, name), entry);
+                }
+            }
+
+            int port = ServiceProcess.FreePort();
+            string url = ServiceProcess.Url(port);
+            string[] command = service.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("dotnet", command[0]);
+            using ServiceProcess server = ServiceProcess.Start("dotnet",
+                [.. command[1..], "-c", ServiceProcess.Configuration, "--no-build", "--", "--urls", url], clone.FullName);
+            await server.WaitUntilReadyAsync(url, s_readyTimeout, Ct);
+
+            using ServiceProcess tourRun = ServiceProcess.Start("bash", ["-c", "set -euo pipefail\n" + tour.Replace(ReadmeOrigin, url, StringComparison.Ordinal)], clone.FullName,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["BASE_URL"] = url });
+            int exit = await tourRun.WaitForExitAsync(TimeSpan.FromMinutes(3), Ct);
+
+            Assert.True(exit == 0, $"the README's quick start failed (exit {exit}):\n{tourRun.Output}\n--- service:\n{server.Output}");
+            Assert.True(File.Exists(Path.Combine(clone.FullName, "data", "bootstrap.json")), "no ./data/bootstrap.json in the directory the service was started from");
+            Assert.Contains("re-verified after revocation", tourRun.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            clone.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The service command and the tour's commands, from the README's markers.</summary>
+    private static (string Service, string Tour) ReadQuickStart()
+    {
+        string readme = File.ReadAllText(Path.Combine(Interop.NodeInterop.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        Match service = ServiceBlock().Match(readme);
+        Assert.True(service.Success, "README.md has no ```-fenced block right after <!-- quick-start:service -->");
+        Match tour = TourSection().Match(readme);
+        Assert.True(tour.Success, "README.md has no <!-- quick-start:begin --> … <!-- quick-start:end --> section");
+        string commands = string.Join("\n", Fenced().Matches(tour.Groups[1].Value).Select(m => m.Groups[1].Value));
+        Assert.False(string.IsNullOrWhiteSpace(commands), "the quick-start section has no ```-fenced commands");
+        return (service.Groups[1].Value.Trim(), commands);
+    }
+
+    [GeneratedRegex(@"<!-- quick-start:service -->\s*```[a-z]*\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ServiceBlock();
+
+    [GeneratedRegex(@"<!-- quick-start:begin -->(.*?)<!-- quick-start:end -->", RegexOptions.Singleline)]
+    private static partial Regex TourSection();
+
+    [GeneratedRegex(@"```[a-z]*\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex Fenced();
+}
