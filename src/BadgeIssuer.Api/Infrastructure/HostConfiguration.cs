@@ -13,8 +13,10 @@ namespace BadgeIssuer.Api.Infrastructure;
 internal static class HostConfiguration
 {
     /// <summary>
-    /// The in-code defaults; <c>appsettings.json</c> repeats them (a test keeps the two equal) and every later source
-    /// (appsettings.{Environment}.json, environment variables, command line) overrides them.
+    /// The in-code defaults; <c>appsettings.json</c> repeats them except <c>Urls</c> (a test keeps the two equal), and
+    /// every other source (ASPNETCORE_ variables, appsettings.{Environment}.json, environment variables, command line)
+    /// overrides them. <c>Urls</c> is kept out of the file because a file's <c>Urls</c> would override
+    /// <c>ASPNETCORE_URLS</c>, which the host reads before the files.
     /// </summary>
     public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
     {

@@ -25,7 +25,8 @@ public sealed class HostConfigurationTests
         var fromFile = configuration.AsEnumerable().Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value, StringComparer.OrdinalIgnoreCase);
 
         Assert.Equal(
-            HostConfiguration.Defaults.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => $"{e.Key}={e.Value}"),
+            HostConfiguration.Defaults.Where(e => !string.Equals(e.Key, "Urls", StringComparison.OrdinalIgnoreCase))
+                .OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => $"{e.Key}={e.Value}"),
             fromFile.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => $"{e.Key}={e.Value}"));
     }
 
@@ -33,11 +34,23 @@ public sealed class HostConfigurationTests
     public void Defaults_AreBelowEveryOtherSource()
     {
         var builder = new ConfigurationManager();
-        builder.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug" });
+        builder.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug", ["urls"] = "http://127.0.0.1:6000" });
         HostConfiguration.AddDefaults(builder);
 
         Assert.Equal("Debug", builder["Logging:LogLevel:Default"]);
+        Assert.Equal("http://127.0.0.1:6000", builder["Urls"]);
         Assert.Equal("Warning", builder["Logging:LogLevel:Microsoft.AspNetCore"]);
+    }
+
+    [Fact]
+    public async Task PublishedService_ListensWhereAspNetCoreUrlsSays()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "runs the service as a child process; Linux/macOS only.");
+        using var dirs = new TempDirectories();
+        int port = ServiceProcess.FreePort();
+        using ServiceProcess service = ServiceProcess.Start("dotnet", [ServiceProcess.ServiceDll], dirs.Work,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["ASPNETCORE_URLS"] = ServiceProcess.Url(port), ["BadgeIssuer__Bootstrap__ApiKey"] = ApiKey });
+        await service.WaitUntilReadyAsync(ServiceProcess.Url(port), s_readyTimeout, Ct);
     }
 
     [Fact]
