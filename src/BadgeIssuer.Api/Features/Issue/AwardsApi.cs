@@ -62,7 +62,7 @@ internal static class AwardsApi
             return ApiProblems.IdempotencyKeyInvalid.Result("Idempotency-Key must be one header of 1 to 255 visible ASCII characters.");
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxRequestBytes, RequestShape.Of<AwardRequest>(), cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -92,7 +92,7 @@ internal static class AwardsApi
             return ApiProblems.IdempotencyKeyInvalid.Result("Idempotency-Key must be one header of 1 to 255 visible ASCII characters.");
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxBatchRequestBytes, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxBatchRequestBytes, RequestShape.Of<AwardBatchRequest>(), cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -65,7 +65,7 @@ internal static class IssuersApi
     internal static async Task<Results<CreatedJsonResult<ProfileDocument>, ProblemHttpResult>> Create(
         HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, AuditLog audit, CancellationToken cancellationToken)
     {
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, RequestShape.Of<IssuerRequest>(), cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -128,7 +128,8 @@ internal static class IssuersApi
             return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(
+            request, 64 * 1024, RequestShape.Of<IssuerRequest>().Without("slug", "didMethod"), cancellationToken);
         if (problem is not null)
         {
             return problem;
