@@ -25,19 +25,24 @@ internal sealed class RequestShape
 
     private readonly Dictionary<string, RequestShape?>? _members;
     private readonly RequestShape? _items;
+    private readonly bool _orSingle;
 
-    private RequestShape(Dictionary<string, RequestShape?>? members, RequestShape? items)
+    private RequestShape(Dictionary<string, RequestShape?>? members, RequestShape? items, bool orSingle = false)
     {
         _members = members;
         _items = items;
+        _orSingle = orSingle;
     }
 
     /// <summary>An object whose members are <paramref name="members"/>; a null shape leaves that member's value unchecked.</summary>
     public static RequestShape Object(params (string Name, RequestShape? Shape)[] members) =>
         new(members.ToDictionary(m => m.Name, m => m.Shape, StringComparer.Ordinal), null);
 
-    /// <summary>An array (or a single value where JSON-LD allows one) whose items have <paramref name="items"/>.</summary>
-    public static RequestShape ArrayOf(RequestShape items) => new(null, items);
+    /// <summary>
+    /// An array whose items have <paramref name="items"/>; with <paramref name="orSingle"/> also a single such value
+    /// (JSON-LD lets one value stand for a one-item array).
+    /// </summary>
+    public static RequestShape ArrayOf(RequestShape items, bool orSingle = false) => new(null, items, orSingle);
 
     /// <summary>This object shape with more members.</summary>
     public RequestShape With(params (string Name, RequestShape? Shape)[] members)
@@ -108,7 +113,7 @@ internal sealed class RequestShape
                     i++;
                 }
             }
-            else
+            else if (_orSingle)
             {
                 _items.FindUnknown(element, path, found);
             }

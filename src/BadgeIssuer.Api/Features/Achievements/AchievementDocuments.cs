@@ -27,8 +27,8 @@ internal static class AchievementDocuments
 
     private static readonly RequestShape s_image = RequestShape.Object(("id", null), ("type", null), ("caption", null));
     private static readonly RequestShape s_alignment = RequestShape.ArrayOf(RequestShape.Object(
-        ("type", null), ("targetCode", null), ("targetDescription", null), ("targetName", null), ("targetFramework", null), ("targetType", null), ("targetUrl", null)));
-    private static readonly RequestShape s_identifiers = RequestShape.ArrayOf(RequestShape.Object(("type", null), ("identifier", null), ("identifierType", null)));
+        ("type", null), ("targetCode", null), ("targetDescription", null), ("targetName", null), ("targetFramework", null), ("targetType", null), ("targetUrl", null)), orSingle: true);
+    private static readonly RequestShape s_identifiers = RequestShape.ArrayOf(RequestShape.Object(("type", null), ("identifier", null), ("identifierType", null)), orSingle: true);
 
     /// <summary>
     /// The members an achievement body may have: the OB 3.0 <c>Achievement</c> properties and, nested, those of its
@@ -59,12 +59,12 @@ internal static class AchievementDocuments
         ("inLanguage", null),
         ("name", null),
         ("otherIdentifier", s_identifiers),
-        ("related", RequestShape.ArrayOf(RequestShape.Object(("id", null), ("type", null), ("inLanguage", null), ("version", null)))),
+        ("related", RequestShape.ArrayOf(RequestShape.Object(("id", null), ("type", null), ("inLanguage", null), ("version", null)), orSingle: true)),
         ("resultDescription", RequestShape.ArrayOf(RequestShape.Object(
             ("id", null), ("type", null), ("alignment", s_alignment), ("allowedValue", null), ("name", null), ("requiredLevel", null),
             ("requiredValue", null), ("resultType", null), ("valueMax", null), ("valueMin", null),
             ("rubricCriterionLevel", RequestShape.ArrayOf(RequestShape.Object(
-                ("id", null), ("type", null), ("alignment", s_alignment), ("description", null), ("level", null), ("name", null), ("points", null))))))),
+                ("id", null), ("type", null), ("alignment", s_alignment), ("description", null), ("level", null), ("name", null), ("points", null)), orSingle: true))), orSingle: true)),
         ("specialization", null),
         ("tag", null),
         ("version", null));

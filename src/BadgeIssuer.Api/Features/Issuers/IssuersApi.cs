@@ -3,6 +3,7 @@ using System.Text.Json;
 using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -240,9 +241,16 @@ internal static class IssuersApi
             violations.Add(new("/image", "image must be an absolute URL."));
         }
 
-        if (email is not null && (email.IndexOf('@', StringComparison.Ordinal) < 1 || email.Any(char.IsWhiteSpace)))
+        if (email is not null)
         {
-            violations.Add(new("/email", "email is not an email address."));
+            if (EmailAddress.TryNormalize(email, out string normalized, out string? emailError))
+            {
+                email = normalized;
+            }
+            else
+            {
+                violations.Add(new("/email", "email is not a valid address: " + emailError));
+            }
         }
 
         return violations.Count > 0 ? null : new IssuerProfileInput(name, url, email, description, image);
