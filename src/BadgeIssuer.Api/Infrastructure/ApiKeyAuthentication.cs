@@ -104,6 +104,22 @@ internal static class ApiScopes
 
     public static bool IsKnown(string scope) => s_grants.ContainsKey(scope);
 
+    /// <summary>
+    /// The scope to ask for when <paramref name="permission"/> is missing: our own scope of that name, or for a derived
+    /// permission the narrowest Open Badges scope that grants it.
+    /// </summary>
+    public static string ScopeFor(string permission) => permission switch
+    {
+        ReadCredentials => CredentialReadonly,
+        ReadProfile => ProfileReadonly,
+        UpdateProfile => ProfileUpdate,
+        _ => permission,
+    };
+
+    /// <summary>Every scope that grants <paramref name="permission"/>, in <see cref="Known"/> order.</summary>
+    public static IReadOnlyList<string> ScopesGranting(string permission) =>
+        Known.Where(s => PermissionsOf(s).Contains(permission, StringComparer.Ordinal)).ToList();
+
     /// <summary>The permissions <paramref name="scope"/> grants (none for an unknown scope).</summary>
     public static IReadOnlyList<string> PermissionsOf(string scope) => s_grants.TryGetValue(scope, out string[]? permissions) ? permissions : [];
 
@@ -253,7 +269,39 @@ internal sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-        => await ApiProblems.Forbidden.Result("The API key or access token lacks the scope this endpoint needs.").ExecuteAsync(Context);
+    {
+        // The endpoint's policies are permission names (ApiScopes.Permissions): name the first the caller lacks as the
+        // scope that grants it, in the problem and, per RFC 6750 §3.1, in an insufficient_scope challenge.
+        string? missing = null;
+        if (Context.User.FindFirstValue(Caller.ClaimKeyId) is not null)
+        {
+            foreach (IAuthorizeData data in Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>() ?? [])
+            {
+                if (data.Policy is string policy && ApiScopes.Permissions.Contains(policy, StringComparer.Ordinal)
+                    && !Caller.Holds(Context.User, policy == ApiScopes.Admin ? null : policy))
+                {
+                    missing = policy;
+                    break;
+                }
+            }
+        }
+
+        if (missing is null)
+        {
+            await ApiProblems.Forbidden.Result("The API key or access token lacks the scope this endpoint needs.").ExecuteAsync(Context);
+            return;
+        }
+
+        string scope = ApiScopes.ScopeFor(missing);
+        IReadOnlyList<string> accepted = ApiScopes.ScopesGranting(missing);
+        IEnumerable<string> held = Context.User.FindAll(Caller.ClaimScope).Select(c => c.Value);
+        Response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{scope}\"";
+        string others = accepted.Count > 1 ? $" (or one that includes it: {string.Join(", ", accepted.Where(s => s != scope))})" : string.Empty;
+        await ApiProblems.Forbidden.Result(
+            $"This endpoint needs the scope '{scope}'{others}; the API key or access token holds: {string.Join(", ", held.DefaultIfEmpty("no scope"))}.",
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["requiredScope"] = scope, ["acceptedScopes"] = accepted })
+            .ExecuteAsync(Context);
+    }
 }
 
 /// <summary>

@@ -14,6 +14,7 @@ internal static class ApiProblems
     public static readonly ApiProblem MalformedBody = new("malformed-body", StatusCodes.Status400BadRequest, "The request body is malformed.");
     public static readonly ApiProblem UnsupportedRequest = new("unsupported-request", StatusCodes.Status400BadRequest, "The request is well-formed but not a supported shape.");
     public static readonly ApiProblem InvalidRequest = new("invalid-request", StatusCodes.Status400BadRequest, "The request has invalid fields.");
+    public static readonly ApiProblem UnknownMember = new("unknown-member", StatusCodes.Status400BadRequest, "The request has a member this endpoint does not know.");
     public static readonly ApiProblem FieldTooLong = new("field-too-long", StatusCodes.Status400BadRequest, "A text field is longer than its limit.");
     public static readonly ApiProblem InvalidImage = new("invalid-image", StatusCodes.Status400BadRequest, "The image is not accepted.");
     public static readonly ApiProblem InvalidCredential = new("invalid-credential", StatusCodes.Status422UnprocessableEntity, "The credential is not valid.");

@@ -21,4 +21,20 @@ internal static class OpenApiExtensions
                 Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { [mediaType] = new() { Schema = schema } },
             };
         });
+
+    /// <summary>Declares the optional <c>Idempotency-Key</c> request header (<see cref="RequestJson.TryReadIdempotencyKey"/>) of an endpoint that honours it.</summary>
+    public static RouteHandlerBuilder AcceptsIdempotencyKey(this RouteHandlerBuilder builder, string description) =>
+        builder.AddOpenApiOperationTransformer((operation, context, cancellationToken) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "Idempotency-Key",
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 255, Pattern = "^[!-~]+$" },
+            });
+            return Task.CompletedTask;
+        });
 }

@@ -9,6 +9,30 @@ internal static class RequestJson
 {
     public const int MaxDepth = 64;
 
+    /// <summary>
+    /// As <see cref="ReadObjectAsync(HttpRequest, int, CancellationToken)"/>, and then every member must be one
+    /// <paramref name="shape"/> names: otherwise an <c>unknown-member</c> problem (400) lists each with its JSON pointer
+    /// and a "did you mean" suggestion.
+    /// </summary>
+    public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, int maxBytes, RequestShape shape, CancellationToken cancellationToken)
+    {
+        (JsonDocument? document, ProblemHttpResult? problem) = await ReadObjectAsync(request, maxBytes, cancellationToken);
+        if (document is null)
+        {
+            return (null, problem);
+        }
+
+        var unknown = new List<UnknownMember>();
+        shape.FindUnknown(document.RootElement, string.Empty, unknown);
+        if (unknown.Count > 0)
+        {
+            document.Dispose();
+            return (null, RequestShape.Problem(unknown));
+        }
+
+        return (document, null);
+    }
+
     public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (!IsJson(request.ContentType))

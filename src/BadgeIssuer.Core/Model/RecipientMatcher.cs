@@ -55,7 +55,8 @@ public static class RecipientMatcher
 
     /// <summary>
     /// <see cref="MatchesIdentifier"/> for <c>emailAddress</c>. Tries the address as given, then trimmed and lower-cased
-    /// (issuers commonly normalise before hashing).
+    /// (issuers commonly normalise before hashing), then as <see cref="EmailAddress.TryNormalize"/> writes it (an
+    /// internationalised domain in ASCII form).
     /// </summary>
     public static bool MatchesEmail(JsonElement credentialOrSubject, string email)
     {
@@ -66,8 +67,17 @@ public static class RecipientMatcher
         }
 
         string normalized = email.Trim().ToLowerInvariant();
-        return !string.Equals(normalized, email, StringComparison.Ordinal)
-            && MatchesIdentifier(credentialOrSubject, IdentityObject.EmailAddress, normalized);
+        if (!string.Equals(normalized, email, StringComparison.Ordinal)
+            && MatchesIdentifier(credentialOrSubject, IdentityObject.EmailAddress, normalized))
+        {
+            return true;
+        }
+
+        // As this service hashes since it normalises addresses: an internationalised domain in its ASCII (A-label) form.
+        return EmailAddress.TryNormalize(email, out string ascii, out _)
+            && !string.Equals(ascii, normalized, StringComparison.Ordinal)
+            && !string.Equals(ascii, email, StringComparison.Ordinal)
+            && MatchesIdentifier(credentialOrSubject, IdentityObject.EmailAddress, ascii);
     }
 
     private static bool EntryMatches(JsonElement entry, string identityType, string knownValue)

@@ -25,6 +25,53 @@ internal static class AchievementDocuments
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private const string SubjectPointer = "/credentialSubject/achievement";
 
+    private static readonly RequestShape s_image = RequestShape.Object(("id", null), ("type", null), ("caption", null));
+    private static readonly RequestShape s_alignment = RequestShape.ArrayOf(RequestShape.Object(
+        ("type", null), ("targetCode", null), ("targetDescription", null), ("targetName", null), ("targetFramework", null), ("targetType", null), ("targetUrl", null)), orSingle: true);
+    private static readonly RequestShape s_identifiers = RequestShape.ArrayOf(RequestShape.Object(("type", null), ("identifier", null), ("identifierType", null)), orSingle: true);
+
+    /// <summary>
+    /// The members an achievement body may have: the OB 3.0 <c>Achievement</c> properties and, nested, those of its
+    /// Criteria, Image, Alignment, IdentifierEntry, Related, ResultDescription, RubricCriterionLevel and Profile
+    /// (<c>creator</c>) classes, as the bundled OB JSON Schema lists them; endorsements are credentials and not looked
+    /// into. The request fixes the JSON-LD context, so a member outside these would only land in the VC 2.0
+    /// issuer-dependent vocabulary: it is far more likely a typo.
+    /// </summary>
+    public static readonly RequestShape UpdateShape = RequestShape.Object(
+        ("@context", null),
+        ("id", null),
+        ("type", null),
+        ("alignment", s_alignment),
+        ("achievementType", null),
+        ("creator", RequestShape.Object(
+            ("id", null), ("type", null), ("name", null), ("url", null), ("phone", null), ("description", null), ("endorsement", null),
+            ("endorsementJwt", null), ("image", s_image), ("email", null), ("address", null), ("otherIdentifier", s_identifiers),
+            ("official", null), ("parentOrg", null), ("familyName", null), ("givenName", null), ("additionalName", null),
+            ("patronymicName", null), ("honorificPrefix", null), ("honorificSuffix", null), ("familyNamePrefix", null), ("dateOfBirth", null))),
+        ("creditsAvailable", null),
+        ("criteria", RequestShape.Object(("id", null), ("narrative", null))),
+        ("description", null),
+        ("endorsement", null),
+        ("endorsementJwt", null),
+        ("fieldOfStudy", null),
+        ("humanCode", null),
+        ("image", s_image),
+        ("inLanguage", null),
+        ("name", null),
+        ("otherIdentifier", s_identifiers),
+        ("related", RequestShape.ArrayOf(RequestShape.Object(("id", null), ("type", null), ("inLanguage", null), ("version", null)), orSingle: true)),
+        ("resultDescription", RequestShape.ArrayOf(RequestShape.Object(
+            ("id", null), ("type", null), ("alignment", s_alignment), ("allowedValue", null), ("name", null), ("requiredLevel", null),
+            ("requiredValue", null), ("resultType", null), ("valueMax", null), ("valueMin", null),
+            ("rubricCriterionLevel", RequestShape.ArrayOf(RequestShape.Object(
+                ("id", null), ("type", null), ("alignment", s_alignment), ("description", null), ("level", null), ("name", null), ("points", null)), orSingle: true))), orSingle: true)),
+        ("specialization", null),
+        ("tag", null),
+        ("version", null));
+
+    /// <summary>As <see cref="UpdateShape"/>, plus <c>issuerId</c> (whose achievement it is).</summary>
+    public static readonly RequestShape CreateShape = UpdateShape.With(("issuerId", null));
+
     /// <summary>
     /// The stored document, or null with what is wrong in <paramref name="violations"/> (the achievement) or
     /// <paramref name="imageViolations"/> (the bytes of a <c>data:</c> image: encoding, format, PNG bounds, SVG allow-list).

@@ -86,7 +86,8 @@ internal static class AchievementsApi
     internal static async Task<Results<CreatedJsonResult<AchievementDocument>, ProblemHttpResult>> Create(
         HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, IOptions<BadgeIssuerOptions> options, TimeProvider timeProvider, AuditLog audit, CancellationToken cancellationToken)
     {
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, options.Value.MaxRequestBytes + options.Value.MaxImageBytes * 4 / 3, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(
+            request, options.Value.MaxRequestBytes + options.Value.MaxImageBytes * 4 / 3, AchievementDocuments.CreateShape, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -153,7 +154,8 @@ internal static class AchievementsApi
             return ApiProblems.AchievementNotFound.Result($"No achievement '{url}' that this API key may manage.");
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, options.Value.MaxRequestBytes + options.Value.MaxImageBytes * 4 / 3, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(
+            request, options.Value.MaxRequestBytes + options.Value.MaxImageBytes * 4 / 3, AchievementDocuments.UpdateShape, cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -32,6 +32,7 @@ internal static class AwardsApi
             .WithSummary("Award an achievement to a learner")
             .WithDescription("Writes, signs and stores an OpenBadgeCredential. The recipient's email is stored in the credential only as a salted SHA-256 (unless hashed is false). Honours the Idempotency-Key header: a retry returns the same credential (200) instead of a second one.")
             .AcceptsJson<AwardRequest>()
+            .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key returns the credential the first request issued (200, created: false) instead of issuing another.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -45,6 +46,7 @@ internal static class AwardsApi
             .WithSummary("Award achievements in bulk")
             .WithDescription("Up to BadgeIssuer:MaxBatchSize awards; each gets its own result (one bad item does not fail the others). With an Idempotency-Key header, item i uses '<key>#i' unless it has its own idempotencyKey.")
             .AcceptsJson<AwardBatchRequest>()
+            .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. Item i uses '<key>#i' unless it has its own idempotencyKey, so a retried batch returns the credentials already issued.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -62,7 +64,7 @@ internal static class AwardsApi
             return ApiProblems.IdempotencyKeyInvalid.Result("Idempotency-Key must be one header of 1 to 255 visible ASCII characters.");
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxRequestBytes, RequestShape.Of<AwardRequest>(), cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -92,7 +94,7 @@ internal static class AwardsApi
             return ApiProblems.IdempotencyKeyInvalid.Result("Idempotency-Key must be one header of 1 to 255 visible ASCII characters.");
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxBatchRequestBytes, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, services.Options.Value.MaxBatchRequestBytes, RequestShape.Of<AwardBatchRequest>(), cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -343,9 +345,12 @@ internal static class AwardsApi
             return null;
         }
 
-        if (email is not null && (email.IndexOf('@', StringComparison.Ordinal) is < 1 || email.EndsWith('@') || email.Any(char.IsWhiteSpace)))
+        // Trimmed, lower-cased, IDN domain in ASCII, then the addr-spec grammar (EmailAddress). For an address that was
+        // accepted before, the hashed form is unchanged (trimmed and lower-cased); a non-ASCII domain now hashes as its A-label.
+        string? normalized = null;
+        if (email is not null && !EmailAddress.TryNormalize(email, out normalized, out string? emailError))
         {
-            violations.Add(new(p + "/email", "email is not an email address."));
+            violations.Add(new(p + "/email", "email is not a valid address: " + emailError));
             return null;
         }
 
@@ -355,8 +360,6 @@ internal static class AwardsApi
             return null;
         }
 
-        // Emails are compared case-insensitively in practice: hash the trimmed, lower-cased address.
-        string? normalized = email?.Trim().ToLowerInvariant();
         label = id ?? normalized!;
         var identifiers = new List<IdentityObject>();
         if (normalized is not null)

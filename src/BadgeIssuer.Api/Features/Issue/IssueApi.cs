@@ -37,6 +37,7 @@ internal static class IssueApi
             .WithSummary("Issue a credential (W3C VC-API)")
             .WithDescription("Signs the credential with the issuer's keys (Data Integrity eddsa-rdfc-2022 by default, or VC-JWT), adds the requested status entries and stores it. Honours the Idempotency-Key header.")
             .AcceptsJson<IssueCredentialRequest>()
+            .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key returns the credential the first request issued (200) instead of issuing another.")
             .RequireAuthorization(ApiScopes.Issue)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -63,7 +64,7 @@ internal static class IssueApi
             return ApiProblems.IdempotencyKeyInvalid.Result("Idempotency-Key must be one header of 1 to 255 visible ASCII characters.");
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, options.Value.MaxRequestBytes, RequestShape.Of<IssueCredentialRequest>(), cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -65,7 +66,7 @@ internal static class IssuersApi
     internal static async Task<Results<CreatedJsonResult<ProfileDocument>, ProblemHttpResult>> Create(
         HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, AuditLog audit, CancellationToken cancellationToken)
     {
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, RequestShape.Of<IssuerRequest>(), cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -128,7 +129,8 @@ internal static class IssuersApi
             return ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage.");
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(
+            request, 64 * 1024, RequestShape.Of<IssuerRequest>().Without("slug", "didMethod"), cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -239,9 +241,16 @@ internal static class IssuersApi
             violations.Add(new("/image", "image must be an absolute URL."));
         }
 
-        if (email is not null && (email.IndexOf('@', StringComparison.Ordinal) < 1 || email.Any(char.IsWhiteSpace)))
+        if (email is not null)
         {
-            violations.Add(new("/email", "email is not an email address."));
+            if (EmailAddress.TryNormalize(email, out string normalized, out string? emailError))
+            {
+                email = normalized;
+            }
+            else
+            {
+                violations.Add(new("/email", "email is not a valid address: " + emailError));
+            }
         }
 
         return violations.Count > 0 ? null : new IssuerProfileInput(name, url, email, description, image);

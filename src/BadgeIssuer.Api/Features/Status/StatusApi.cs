@@ -89,7 +89,7 @@ internal static class StatusApi
 
     internal static async Task<Results<Ok<StatusChangeResponse>, ProblemHttpResult>> UpdateStatus(HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
     {
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, RequestShape.Of<UpdateStatusRequest>(), cancellationToken);
         if (problem is not null)
         {
             return problem;

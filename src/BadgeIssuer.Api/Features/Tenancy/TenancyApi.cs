@@ -91,7 +91,7 @@ internal static class TenancyApi
             return (null, null, ApiProblems.IssuerNotFound.Result("No such issuer that this API key may manage."));
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 16 * 1024, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 16 * 1024, RequestShape.Of<CreateApiKeyRequest>(), cancellationToken);
         if (problem is not null)
         {
             return (null, null, problem);
