@@ -119,3 +119,78 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     public void DidDocuments_FileNameMapping(string id, string expected)
         => Assert.Equal(expected, DidDocumentDirectory.Describe(id));
 }
+
+/// <summary><c>--did-documents</c>: a given document authenticates its keys, and a method it does not list is refused.</summary>
+public sealed class DidDocumentsTests : IDisposable
+{
+    private const string Issuer = "did:web:issuer.example:issuers:1";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("badge-cli-did-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void GivenDocument_AuthenticatesItsKey_AndRefusesAFragmentKeyItDoesNotList()
+    {
+        (string ownKey, string ownMultibase) = KeyGen("own");
+        (string attackerKey, string attackerMultibase) = KeyGen("attacker");
+        string documents = Path.Combine(_dir, "documents");
+        Directory.CreateDirectory(Path.Combine(documents, "issuer.example", "issuers", "1"));
+        File.WriteAllText(Path.Combine(documents, "issuer.example", "issuers", "1", "did.json"), $$"""
+            {"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"], "id": "{{Issuer}}",
+             "verificationMethod": [{"id": "{{Issuer}}#key-1", "type": "Multikey", "controller": "{{Issuer}}", "publicKeyMultibase": "{{ownMultibase}}"}],
+             "assertionMethod": ["{{Issuer}}#key-1"]}
+            """);
+
+        string genuine = Sign(ownKey, Issuer + "#key-1");
+        CliResult ok = CliResult.Run("verify", genuine, "--did-documents", documents);
+        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
+        Assert.StartsWith("Valid: 'Teamwork', issued by 'Issuer One'", ok.Stdout, StringComparison.Ordinal);
+
+        // Without the document the issuer's key cannot be found; the message says how to give it.
+        CliResult offline = CliResult.Run("verify", genuine);
+        Assert.Equal(1, offline.ExitCode);
+        Assert.Contains("--did-documents DIR", offline.Stdout, StringComparison.Ordinal);
+
+        // An attacker's key named by the method's fragment: accepted by --trust-fragment-keys when nothing is known of
+        // the issuer, refused when the issuer's own document is given and does not list it.
+        string forged = Sign(attackerKey, Issuer + "#" + attackerMultibase);
+        Assert.Equal(0, CliResult.Run("verify", forged, "--trust-fragment-keys").ExitCode);
+        CliResult refused = CliResult.Run("verify", forged, "--trust-fragment-keys", "--did-documents", documents);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("does not list " + Issuer + "#" + attackerMultibase, refused.Stdout, StringComparison.Ordinal);
+    }
+
+    private (string Path, string Multibase) KeyGen(string name)
+    {
+        string path = Path.Combine(_dir, name + ".key.json");
+        CliResult keygen = CliResult.Run("keygen", "--out", path);
+        Assert.Equal(0, keygen.ExitCode);
+        return (path, keygen.Stdout.Split('\n').Single(l => l.StartsWith("publicKeyMultibase: ", StringComparison.Ordinal))["publicKeyMultibase: ".Length..].Trim());
+    }
+
+    private string Sign(string key, string verificationMethod)
+    {
+        string credential = Path.Combine(_dir, "credential.json");
+        File.WriteAllText(credential, $$$"""
+            {
+              "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+              "id": "urn:uuid:5d0f3b9e-2c4a-4e1b-9f7d-8a6c2e1b0d43",
+              "type": ["VerifiableCredential", "OpenBadgeCredential"],
+              "issuer": {"id": "{{{Issuer}}}", "type": ["Profile"], "name": "Issuer One"},
+              "validFrom": "2026-01-01T00:00:00Z",
+              "credentialSubject": {
+                "type": ["AchievementSubject"], "id": "did:example:learner",
+                "achievement": {"id": "urn:uuid:8e4b2d1c-7f3a-4c6e-b9d2-1a0f5e3c7b84", "type": ["Achievement"], "name": "Teamwork", "description": "Works well with others.", "criteria": {"narrative": "Peer-reviewed group project."}}
+              }
+            }
+            """);
+        string options = Path.Combine(_dir, "proof-options.json");
+        File.WriteAllText(options, $$"""{"verificationMethod": "{{verificationMethod}}"}""");
+        CliResult sign = CliResult.Run("sign", credential, "--key", key, "--proof-options", options);
+        Assert.True(sign.ExitCode == 0, sign.Stderr);
+        string signed = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(signed, sign.Stdout);
+        return signed;
+    }
+}
