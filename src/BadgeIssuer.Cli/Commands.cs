@@ -121,8 +121,52 @@ internal static class Commands
         byte[] input = ReadFile(line.Operands[0]);
         CredentialVerifier verifier = CreateVerifier(line, line.Option("recipient"));
         VerificationReport report = verifier.VerifyAsync(input).AsTask().GetAwaiter().GetResult();
-        WriteIndented(stdout, report.WriteTo);
+        if (line.Flag("json"))
+        {
+            WriteIndented(stdout, report.WriteTo);
+        }
+        else
+        {
+            WriteReadable(stdout, report, indent: string.Empty);
+            stdout.WriteLine("(--json prints the full report)");
+        }
+
         return report.Verified ? Success : report.InputReadable ? NotVerified : Unreadable;
+    }
+
+    /// <summary>The verdict sentence, then the failed steps and the warnings, one per line (step name: message).</summary>
+    private static void WriteReadable(TextWriter stdout, VerificationReport report, string indent)
+    {
+        stdout.WriteLine(indent + Printable(report.Verdict));
+        WriteSteps(stdout, report.Checks, CheckStatus.Failed, indent + "failed: ");
+        WriteSteps(stdout, report.Checks, CheckStatus.Warning, indent + "warning: ");
+    }
+
+    private static void WriteSteps(TextWriter stdout, IEnumerable<VerificationCheck> checks, CheckStatus status, string prefix)
+    {
+        foreach (VerificationCheck check in checks.Where(c => c.Status == status))
+        {
+            stdout.WriteLine($"{prefix}{check.Name}: {Printable(check.Message)}");
+        }
+    }
+
+    /// <summary>A message for the terminal: messages can quote the credential, so control and bidi-formatting characters are dropped.</summary>
+    private static string Printable(string text)
+    {
+        var printable = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            UnicodeCategory category = char.GetUnicodeCategory(c);
+            if (char.IsControl(c) || category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                printable.Append(c is '\n' or '\r' or '\t' ? ' ' : '\uFFFD');
+                continue;
+            }
+
+            printable.Append(c);
+        }
+
+        return printable.ToString();
     }
 
     /// <summary>A presentation: its proof (challenge and domain when given), its holder, and each credential through the same pipeline as <c>verify</c>.</summary>
@@ -131,7 +175,24 @@ internal static class Commands
         byte[] input = ReadFile(line.Operands[0]);
         var verifier = new PresentationVerifier(CreateVerifier(line, expectedRecipient: null));
         PresentationVerificationReport report = verifier.VerifyAsync(input, line.Option("challenge"), line.Option("domain")).AsTask().GetAwaiter().GetResult();
-        WriteIndented(stdout, report.WriteTo);
+        if (line.Flag("json"))
+        {
+            WriteIndented(stdout, report.WriteTo);
+        }
+        else
+        {
+            stdout.WriteLine(Printable(report.Verdict));
+            WriteSteps(stdout, report.Checks, CheckStatus.Failed, "failed: ");
+            WriteSteps(stdout, report.Checks, CheckStatus.Warning, "warning: ");
+            for (int i = 0; i < report.Credentials.Count; i++)
+            {
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"credentials[{i}]:"));
+                WriteReadable(stdout, report.Credentials[i], indent: "  ");
+            }
+
+            stdout.WriteLine("(--json prints the full report)");
+        }
+
         return report.Verified ? Success : report.InputReadable ? NotVerified : Unreadable;
     }
 
@@ -173,10 +234,20 @@ internal static class Commands
             }
         }
 
+        IVerificationMethodResolver resolver = CompositeVerificationMethodResolver.CreateDefault(allowUnverifiedFragmentKeys: true);
+        if (line.Option("did-documents") is string directory)
+        {
+            // The given documents first: an issuer whose document is there is not left to a key its method's fragment names.
+            resolver = new CompositeVerificationMethodResolver([new DidDocumentDirectory(directory), resolver]);
+        }
+
         return new CredentialVerifier(new CredentialVerifierOptions
         {
+            Resolver = resolver,
             StatusLists = lists,
             StatusRetrievalHint = "give the list with --status-list URL=FILE to check it offline",
+            KeyResolutionHint = "give the issuer's DID or key document with --did-documents DIR (did:web:example.org:issuers:1 is read from DIR/example.org/issuers/1/did.json; "
+                + "https://example.org/keys/1 from DIR/example.org/keys/1 or 1.json; see badge help verify), or list the issuer and its keys with --known-issuers FILE",
             UnauthenticatedListHint = "name the issuer with --known-issuers FILE, or accept such keys with --trust-fragment-keys",
             KnownIssuers = known,
             ExpectedRecipient = expectedRecipient,

@@ -135,8 +135,10 @@ public sealed class VerifyApiTests : IDisposable
         using (var strict = new BadgeIssuerApplication())
         {
             using JsonDocument report = await PostReportAsync(strict, Body(example, "application/vc+ld+json"), HttpStatusCode.UnprocessableEntity);
-            Assert.Contains(Checks(report), c => c.Name == "issuer-key" && c.Status == "warning" && c.Message.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
-            Assert.Empty(report.RootElement.GetProperty("errors").EnumerateArray());
+            // verified:false names its reason: the issuer-key step fails (before issue 13 it was a warning and errors was empty).
+            Assert.Contains(Checks(report), c => c.Name == "issuer-key" && c.Status == "failed" && c.Message.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
+            Assert.Contains(report.RootElement.GetProperty("errors").EnumerateArray(), e => e.GetString()!.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
+            Assert.StartsWith("Not valid: the signature verifies, but its key is not authenticated", report.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
         }
 
         using var trusting = new BadgeIssuerApplication(("Verify:TrustVerificationMethodFragment", "true"));
@@ -286,6 +288,40 @@ public sealed class VerifyApiTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, content, TestContext.Current.CancellationToken);
 
         await AssertProblemAsync(response, status, code);
+    }
+
+    [Fact]
+    public async Task Verify_BareCredentialAsApplicationJson_IsRecognisedAndVerified()
+    {
+        using var app = new BadgeIssuerApplication();
+
+        // The credential itself, not wrapped in {"verifiableCredential": …}: recognised by its @context and type.
+        using JsonDocument report = await PostReportAsync(app, Body(_credentials.DataIntegrity, "application/json"));
+
+        AssertVerified(report, "json");
+        Assert.StartsWith("Valid: '" + TestCredentials.AchievementName + "', issued by 'Test issuer'", report.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+
+        // And as an enveloped VC-JWT.
+        string enveloped = $$"""{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,{{_credentials.Jwt}}"}""";
+        using JsonDocument jwtReport = await PostReportAsync(app, Body(enveloped, "application/json"));
+        Assert.True(jwtReport.RootElement.GetProperty("verified").GetBoolean(), jwtReport.RootElement.GetRawText());
+    }
+
+    [Fact]
+    public async Task Verify_UnrecognisableJsonBody_ProblemSaysWhatWasExpected()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateClient();
+
+        using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body("""{"credential": {"name": "x"}}""", "application/json"), TestContext.Current.CancellationToken);
+
+        string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using JsonDocument problem = JsonDocument.Parse(text);
+        string detail = problem.RootElement.GetProperty("detail").GetString()!;
+        Assert.Contains("no 'verifiableCredential' member and is not a credential", detail, StringComparison.Ordinal);
+        Assert.Contains("{\"verifiableCredential\":", detail, StringComparison.Ordinal);
+        Assert.Contains("application/vc+ld+json", detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class CredentialCommandTests : IDisposable
             string signed = Path.Combine(_dir, "signed." + format);
             File.WriteAllText(signed, sign.Stdout);
 
-            CliResult verify = CliResult.Run("verify", signed);
+            CliResult verify = CliResult.Run("verify", signed, "--json");
             Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
             using (JsonDocument report = JsonDocument.Parse(verify.Stdout))
             {
@@ -70,7 +70,7 @@ public sealed class CredentialCommandTests : IDisposable
     [Fact]
     public void Verify_exits_1_for_a_credential_that_does_not_verify_and_2_for_unreadable_input()
     {
-        CliResult tampered = CliResult.Run("verify", Path.Combine(s_vectors, "1edtech-validator-fixtures", "simple-err-proof-value.json"));
+        CliResult tampered = CliResult.Run("verify", Path.Combine(s_vectors, "1edtech-validator-fixtures", "simple-err-proof-value.json"), "--json");
         Assert.Equal(1, tampered.ExitCode);
         using (JsonDocument report = JsonDocument.Parse(tampered.Stdout))
         {
@@ -152,7 +152,7 @@ public sealed class CredentialCommandTests : IDisposable
         string signedVp = Path.Combine(_dir, "presentation.signed.json");
         File.WriteAllText(signedVp, vp.Stdout);
 
-        CliResult ok = CliResult.Run("verify-presentation", signedVp, "--challenge", "c0ffee-42", "--domain", "employer.example");
+        CliResult ok = CliResult.Run("verify-presentation", signedVp, "--json", "--challenge", "c0ffee-42", "--domain", "employer.example");
         Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
         using (JsonDocument report = JsonDocument.Parse(ok.Stdout))
         {
@@ -164,7 +164,7 @@ public sealed class CredentialCommandTests : IDisposable
         }
 
         // Another verifier's challenge: the presentation proof fails, so the exit code is 1.
-        CliResult replay = CliResult.Run("verify-presentation", signedVp, "--challenge", "another-challenge");
+        CliResult replay = CliResult.Run("verify-presentation", signedVp, "--challenge", "another-challenge", "--json");
         Assert.True(replay.ExitCode == 1, replay.Stdout + replay.Stderr);
         using (JsonDocument report = JsonDocument.Parse(replay.Stdout))
         {
@@ -209,7 +209,7 @@ public sealed class VerifyExitCodeTests : IDisposable
     {
         string path = Path.Combine(_dir, "input.txt");
         File.WriteAllText(path, content);
-        CliResult result = CliResult.Run("verify", path);
+        CliResult result = CliResult.Run("verify", path, "--json");
         Assert.Equal(2, result.ExitCode);
         using JsonDocument report = JsonDocument.Parse(result.Stdout);
         Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
@@ -226,16 +226,17 @@ public sealed class VerifyExitCodeTests : IDisposable
     }
 
     [Fact]
-    public void Verify_FragmentKeyWithoutTrust_ReportsIssuerKeyWarningAndSummary()
+    public void Verify_FragmentKeyWithoutTrust_ReportsIssuerKeyFailureAndSummary()
     {
-        CliResult result = CliResult.Run("verify", BakedPng);
+        CliResult result = CliResult.Run("verify", BakedPng, "--json");
 
         Assert.Equal(1, result.ExitCode);
         using JsonDocument report = JsonDocument.Parse(result.Stdout);
         JsonElement root = report.RootElement;
         Assert.False(root.GetProperty("verified").GetBoolean());
-        Assert.Empty(root.GetProperty("errors").EnumerateArray());
-        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
+
+        // verified:false names its reason (before issue 13 the issuer-key step was a warning and errors was empty).
+        Assert.Contains(root.GetProperty("errors").EnumerateArray(), w => w.GetString()!.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
         Assert.Equal("https://example.com/issuers/876543", root.GetProperty("credential").GetProperty("issuer").GetProperty("id").GetString());
         Assert.Equal("none", root.GetProperty("credential").GetProperty("status").GetString());
     }
@@ -251,7 +252,7 @@ public sealed class VerifyExitCodeTests : IDisposable
               "publicKeyMultibase": "z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x"}]
             """);
 
-        CliResult result = CliResult.Run("verify", BakedPng, "--known-issuers", known);
+        CliResult result = CliResult.Run("verify", BakedPng, "--known-issuers", known, "--json");
 
         Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
         using JsonDocument report = JsonDocument.Parse(result.Stdout);

@@ -336,7 +336,9 @@ public sealed class VcJwtVerifier
                 return SelectLocalKey(token, result, null);
             }
 
-            result.Fail(VcJwtFailure.KeyResolutionFailed, $"kid could not be resolved ({resolution.Error}).");
+            // Name the key (bounded: the kid is the token's) and why it was not found, so the reader can supply it.
+            string kid = token.KeyId is { Length: > 200 } longKid ? longKid[..200] + "…" : token.KeyId ?? string.Empty;
+            result.Fail(VcJwtFailure.KeyResolutionFailed, $"the key '{kid}' named by kid could not be resolved ({resolution.Error}{(resolution.Detail is null ? string.Empty : ": " + resolution.Detail)}).");
             return null;
         }
 

@@ -170,11 +170,13 @@ public sealed partial class CredentialVerifier
             "suspension" => isSet ? "suspended" : "not suspended",
             _ => string.Create(CultureInfo.InvariantCulture, $"status value {value}"),
         };
+        StatusFinding finding = new(entry.StatusPurpose, isSet, MessageFor(entry, value), ChangedAt: null, Reason: null);
         if (isSet && entry.StatusPurpose is "revocation" or "suspension")
         {
             // A set bit is believed even from an unauthenticated list: it can only take trust away.
             tally.Revoked |= entry.StatusPurpose == "revocation";
             tally.Suspended |= entry.StatusPurpose == "suspension";
+            run.StatusFindings.Add(finding);
             run.Add(CheckNames.Status, CheckStatus.Failed, $"{state} ({where})");
         }
         else if (!outcome.KeyAuthenticated && !_trustFragment)
@@ -184,8 +186,29 @@ public sealed partial class CredentialVerifier
         }
         else
         {
+            run.StatusFindings.Add(finding);
             run.Add(CheckNames.Status, CheckStatus.Passed, $"{state} ({where}){(outcome.KeyAuthenticated ? string.Empty : "; the list's key is not authenticated (accepted by policy)")}");
         }
+    }
+
+    /// <summary>The entry's <c>statusMessage</c> for <paramref name="value"/> (its <c>status</c> is hexadecimal, e.g. <c>0x1</c>), if it defines one.</summary>
+    private static string? MessageFor(BitstringStatusListEntry entry, uint value)
+    {
+        foreach (StatusMessage message in entry.StatusMessage ?? [])
+        {
+            ReadOnlySpan<char> hex = message.Status.AsSpan().Trim();
+            if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            {
+                hex = hex[2..];
+            }
+
+            if (uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint status) && status == value)
+            {
+                return message.Message;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The verified, parsed list at <paramref name="url"/>: from the cache when the bytes are unchanged.</summary>
@@ -367,6 +390,7 @@ public sealed partial class CredentialVerifier
         if (outcome.Revoked)
         {
             tally.Revoked = true;
+            run.StatusFindings.Add(new StatusFinding("revocation", Set: true, StatusMessage: null, ChangedAt: null, outcome.Reason));
             run.Add(CheckNames.Status, CheckStatus.Failed, $"revoked{(outcome.Reason is null ? string.Empty : ": " + outcome.Reason)} ({where}, {provenance})");
         }
         else if (outcome.Signed && !outcome.KeyAuthenticated && !_trustFragment)
@@ -376,6 +400,7 @@ public sealed partial class CredentialVerifier
         }
         else
         {
+            run.StatusFindings.Add(new StatusFinding("revocation", Set: false, StatusMessage: null, ChangedAt: null, Reason: null));
             run.Add(CheckNames.Status, CheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"not revoked ({where}, {provenance}, {outcome.Listed} revoked credential(s) listed)"));
         }
     }

@@ -222,7 +222,8 @@ public sealed partial class CredentialVerifier
         using VcJwtVerificationResult result = await _jwtVerifier.VerifyAsync(jws, cancellationToken).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            run.Add(CheckNames.Proof, CheckStatus.Failed, $"VC-JWT: {result.Failure}{(result.Detail is null ? string.Empty : ": " + result.Detail)}");
+            string hint = result.Failure == VcJwtFailure.KeyResolutionFailed ? "; " + _options.KeyResolutionHint : string.Empty;
+            run.Add(CheckNames.Proof, CheckStatus.Failed, $"VC-JWT: {result.Failure}{(result.Detail is null ? string.Empty : ": " + result.Detail)}{hint}");
             return Unread(format, run);
         }
 
@@ -282,6 +283,17 @@ public sealed partial class CredentialVerifier
 
         await CheckEndorsementsAsync(credential, submitted, run, cancellationToken).ConfigureAwait(false);
 
+        // No key authenticated the issuer and the policy does not accept a key that only names it: that is why the
+        // credential is not verified, so those issuer-key steps fail (with the policy on they stay warnings).
+        bool untrusted = run.AuthenticatedKeys == 0 && run.UnauthenticatedKeys > 0 && !_trustFragment;
+        if (untrusted)
+        {
+            foreach (int i in run.UnauthenticatedKeyChecks)
+            {
+                run.Checks[i] = run.Checks[i] with { Status = CheckStatus.Failed };
+            }
+        }
+
         // The summary shows signed content only: none when no proof verified (then nothing in it is covered).
         bool signed = run.Checks.Any(c => c.Status == CheckStatus.Passed && (c.Name == CheckNames.Proof || c.Name.StartsWith(CheckNames.Proof + "[", StringComparison.Ordinal)));
         return new VerificationReport(
@@ -289,10 +301,11 @@ public sealed partial class CredentialVerifier
             run.Checks,
             CredentialJson.StringMember(credential, "id"),
             issuer,
-            issuerKeyUntrusted: run.AuthenticatedKeys == 0 && run.UnauthenticatedKeys > 0 && !_trustFragment,
+            issuerKeyUntrusted: untrusted,
             signed ? CredentialSummary.Read(credential, run.StatusState) : null)
         {
             Endorsements = run.Endorsements ?? [],
+            StatusFindings = run.StatusFindings,
         };
     }
 
@@ -454,7 +467,7 @@ public sealed partial class CredentialVerifier
             else
             {
                 string detail = r.Failure == ProofFailure.VerificationMethodNotFound && r.VerificationMethod is not null
-                    ? $"{r.Message} ({resolver.Error(r.VerificationMethod)})"
+                    ? $"{r.Message} ({resolver.Error(r.VerificationMethod)}); {_options.KeyResolutionHint}"
                     : r.Message ?? r.Failure.ToString();
                 run.Add(name, CheckStatus.Failed, $"{suite}: {r.Failure}: {detail}");
             }
@@ -533,6 +546,7 @@ public sealed partial class CredentialVerifier
     private void AddUnauthenticatedKeyCheck(Run run, string? issuer, string why)
     {
         run.UnauthenticatedKeys++;
+        run.UnauthenticatedKeyChecks.Add(run.Checks.Count);
         string verdict = _trustFragment
             ? "accepted under the trustVerificationMethodFragment policy"
             : "so the credential is not verified (the trustVerificationMethodFragment policy is off)";
@@ -682,6 +696,12 @@ public sealed partial class CredentialVerifier
         public CredentialStatusState StatusState { get; set; } = CredentialStatusState.None;
 
         public List<EndorsementReport>? Endorsements { get; set; }
+
+        /// <summary>What the status step found for each entry it could check.</summary>
+        public List<StatusFinding> StatusFindings { get; } = [];
+
+        /// <summary>The positions in <see cref="Checks"/> of issuer-key steps with a key that only names the issuer.</summary>
+        public List<int> UnauthenticatedKeyChecks { get; } = [];
 
         public void Add(string name, CheckStatus status, string message) => Checks.Add(new VerificationCheck(name, status, message));
 

@@ -108,6 +108,12 @@ public sealed class CredentialVerifierOptions
     /// </summary>
     public string StatusRetrievalHint { get; init; } = "give the verifier access to the status list to check it";
 
+    /// <summary>
+    /// Appended to a failed proof step when the signing key could not be resolved (a did:web or https key this verifier
+    /// cannot fetch): how to supply it (the host names its remote-resolution setting; the CLI its options).
+    /// </summary>
+    public string KeyResolutionHint { get; init; } = "give the verifier the issuer's DID or key document (or list the issuer as a known issuer) to check it";
+
     /// <summary>Appended when a status list verified only with a key that names its issuer: how to authenticate that key.</summary>
     public string UnauthenticatedListHint { get; init; } = "list the issuer's keys as a known issuer, or accept such keys by the trustVerificationMethodFragment policy";
 

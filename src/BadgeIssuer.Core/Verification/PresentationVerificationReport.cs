@@ -20,6 +20,8 @@ public static class PresentationCheckNames
 /// </summary>
 public sealed class PresentationVerificationReport
 {
+    private string? _verdict;
+
     internal PresentationVerificationReport(
         string format,
         IReadOnlyList<VerificationCheck> checks,
@@ -28,7 +30,6 @@ public sealed class PresentationVerificationReport
         string? holder)
     {
         Format = format;
-        Checks = checks;
         Credentials = credentials;
         PresentationId = presentationId;
         Holder = holder;
@@ -44,7 +45,26 @@ public sealed class PresentationVerificationReport
 
         Verified = !failed && proof && credentials.All(r => r.Verified);
         InputReadable = readable;
+
+        // As for credentials: a false verdict always names its reason among the errors.
+        if (!Verified && !failed)
+        {
+            checks = [.. checks, new VerificationCheck(CheckNames.Verdict, CheckStatus.Failed, proof
+                ? "not verified: a credential in the presentation did not verify"
+                : "not verified: no presentation proof verified")];
+        }
+
+        Checks = checks;
     }
+
+    /// <summary>The verdict in one sentence (see <see cref="VerificationReport.Verdict"/>); for a presentation that is not valid, the first reason.</summary>
+    public string Verdict => _verdict ??= VerdictSentence.For(this);
+
+    /// <summary>The messages of the presentation-level steps that failed, in order (never empty when <see cref="Verified"/> is false).</summary>
+    public IEnumerable<string> Errors => Checks.Where(c => c.Status == CheckStatus.Failed).Select(c => c.Message);
+
+    /// <summary>The messages of the presentation-level steps that ended in a warning, in order.</summary>
+    public IEnumerable<string> Warnings => Checks.Where(c => c.Status == CheckStatus.Warning).Select(c => c.Message);
 
     /// <summary>True when the presentation proof verified, no presentation step failed and every credential verified.</summary>
     public bool Verified { get; }
@@ -66,14 +86,17 @@ public sealed class PresentationVerificationReport
     public string? Holder { get; }
 
     /// <summary>
-    /// Writes <c>{"verified", "format", "id"?, "holder"?, "checks": [...], "credentials": [...]}</c>; each credential is
-    /// written by <see cref="VerificationReport.WriteTo"/>, exactly as the credential endpoint writes it.
+    /// Writes <c>{"verified", "verdict", "format", "id"?, "holder"?, "checks": [...], "warnings": [...], "errors": [...],
+    /// "credentials": [...]}</c>; each credential is written by <see cref="VerificationReport.WriteTo"/>, exactly as the
+    /// credential endpoint writes it. <c>errors</c> holds the presentation-level failures and is never empty when
+    /// <c>verified</c> is false (a credential that did not verify fails the <c>credentials</c> step).
     /// </summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
         writer.WriteBoolean("verified", Verified);
+        writer.WriteString("verdict", Verdict);
         writer.WriteString("format", Format);
         if (PresentationId is not null)
         {
@@ -99,6 +122,20 @@ public sealed class PresentationVerificationReport
             });
             writer.WriteString("message", c.Message);
             writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("warnings");
+        foreach (string warning in Warnings)
+        {
+            writer.WriteStringValue(warning);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("errors");
+        foreach (string error in Errors)
+        {
+            writer.WriteStringValue(error);
         }
 
         writer.WriteEndArray();

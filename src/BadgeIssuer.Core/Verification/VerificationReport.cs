@@ -25,11 +25,12 @@ public sealed class VerificationReport
     {
     }
 
+    private string? _verdict;
+
     internal VerificationReport(
         string format, IReadOnlyList<VerificationCheck> checks, string? credentialId, string? issuerId, bool issuerKeyUntrusted, CredentialSummary? summary)
     {
         Format = format;
-        Checks = checks;
         CredentialId = credentialId;
         IssuerId = issuerId;
         Summary = summary;
@@ -46,6 +47,17 @@ public sealed class VerificationReport
         IssuerKeyUntrusted = issuerKeyUntrusted;
         Verified = !failed && anyProof && !issuerKeyUntrusted;
         InputReadable = readable;
+
+        // A false verdict always names its reason among the errors: should no step have failed (no proof passed, or an
+        // untrusted key reported only as a warning), the verdict's own reason is added as a failed step.
+        if (!Verified && !failed)
+        {
+            checks = [.. checks, new VerificationCheck(CheckNames.Verdict, CheckStatus.Failed, issuerKeyUntrusted
+                ? "not verified: no signature was made with a key authenticated as the issuer's"
+                : "not verified: no proof verified")];
+        }
+
+        Checks = checks;
     }
 
     /// <summary>False when the input could not be read as a credential at all (format or parse step failed).</summary>
@@ -83,6 +95,20 @@ public sealed class VerificationReport
     /// </summary>
     public IReadOnlyList<EndorsementReport> Endorsements { get; internal init; } = [];
 
+    /// <summary>
+    /// What the status step found for each <c>credentialStatus</c> entry it could check, in order (empty when none was
+    /// checked). <see cref="StatusFinding.ChangedAt"/> and <see cref="StatusFinding.Reason"/> are filled when known.
+    /// </summary>
+    public IReadOnlyList<StatusFinding> StatusFindings { get; internal init; } = [];
+
+    /// <summary>
+    /// The verdict in one sentence, for people: "Valid: 'Intro to Welding', issued by 'Acme College' to 'Ada Lovelace'
+    /// on 2026-12-07, not revoked." or "Not valid: revoked on 2026-12-08 (reason: issued in error)." Built from the
+    /// steps, <see cref="StatusFindings"/> and the <see cref="Summary"/> (signed content only); values from the
+    /// credential are quoted, bounded in length and stripped of control and bidirectional-formatting characters.
+    /// </summary>
+    public string Verdict => _verdict ??= VerdictSentence.For(this);
+
     /// <summary>The messages of the steps that ended in a warning, in order.</summary>
     public IEnumerable<string> Warnings => Checks.Where(c => c.Status == CheckStatus.Warning).Select(c => c.Message);
 
@@ -90,14 +116,16 @@ public sealed class VerificationReport
     public IEnumerable<string> Errors => Checks.Where(c => c.Status == CheckStatus.Failed).Select(c => c.Message);
 
     /// <summary>
-    /// Writes <c>{"verified", "format", "credentialId"?, "issuer"?, "checks": [{"name", "status", "message"}], "warnings": [...],
-    /// "errors": [...], "credential"?: {display summary}}</c>.
+    /// Writes <c>{"verified", "verdict", "format", "credentialId"?, "issuer"?, "checks": [{"name", "status", "message"}],
+    /// "warnings": [...], "errors": [...], "status": [{"purpose", "set", "message"?, "changedAt"?, "reason"?}],
+    /// "credential"?: {display summary}}</c>. <c>errors</c> is never empty when <c>verified</c> is false.
     /// </summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
         writer.WriteBoolean("verified", Verified);
+        writer.WriteString("verdict", Verdict);
         writer.WriteString("format", Format);
         if (CredentialId is not null)
         {
@@ -122,6 +150,31 @@ public sealed class VerificationReport
         writer.WriteEndArray();
         WriteMessages(writer, "warnings", CheckStatus.Warning);
         WriteMessages(writer, "errors", CheckStatus.Failed);
+        writer.WriteStartArray("status");
+        foreach (StatusFinding finding in StatusFindings)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("purpose", finding.Purpose);
+            writer.WriteBoolean("set", finding.Set);
+            if (finding.StatusMessage is not null)
+            {
+                writer.WriteString("message", finding.StatusMessage);
+            }
+
+            if (finding.ChangedAt is DateTimeOffset changedAt)
+            {
+                writer.WriteString("changedAt", changedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (finding.Reason is not null)
+            {
+                writer.WriteString("reason", finding.Reason);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         if (Summary is not null)
         {
             writer.WritePropertyName("credential");
@@ -175,4 +228,7 @@ public static class CheckNames
     public const string Recipient = "recipient";
     public const string KnownIssuer = "known-issuer";
     public const string Endorsement = "endorsement";
+
+    /// <summary>The verdict's own reason, added only when it is false and no other step failed.</summary>
+    public const string Verdict = "verdict";
 }

@@ -189,6 +189,13 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
                 return "expected a verification report with verified=false, got " + got;
             }
 
+            // verified:false always comes with its reason: at least one error and a "Not valid: …" verdict (a
+            // presentation report carries the same, with each credential's own report inside).
+            if ((node["errors"] as JsonArray) is not { Count: > 0 } || node["verdict"]?.GetValue<string>() is not string verdict || !verdict.StartsWith("Not valid: ", StringComparison.Ordinal))
+            {
+                return "expected a report whose errors explain verified=false and whose verdict starts 'Not valid: ', got " + got;
+            }
+
             return c.Expect.Failed is not { } step || (node["checks"] as JsonArray)?.Any(k => (string?)k?["name"] == step && (string?)k?["status"] == "failed") == true
                 ? null
                 : $"expected the step '{c.Expect.Failed}' to fail, got {got}";

@@ -90,14 +90,15 @@ public class CredentialVerifierTests
 
         VerificationReport report = await Verifier().VerifyAsync(forged, TestContext.Current.CancellationToken);
         Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.Equal(CheckStatus.Warning, Single(report, CheckNames.IssuerKey).Status);
+        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.IssuerKey).Status);
         Assert.Contains("issuer key not authenticated", Single(report, CheckNames.IssuerKey).Message, StringComparison.Ordinal);
         Assert.True(report.IssuerKeyUntrusted);
         Assert.False(report.Verified);
+        Assert.NotEmpty(report.Errors);
 
         string jwt = new BadgeIssuer.Core.Jwt.VcJwtSigner(attacker).Sign(unsigned.RootElement);
         VerificationReport jwtReport = await Verifier().VerifyAsync(Encoding.ASCII.GetBytes(jwt), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Warning, Single(jwtReport, CheckNames.IssuerKey).Status);
+        Assert.Equal(CheckStatus.Failed, Single(jwtReport, CheckNames.IssuerKey).Status);
         Assert.False(jwtReport.Verified);
 
         // The same forgery against an issuer whose key document is known here fails the binding outright.

@@ -53,9 +53,11 @@ public sealed class IssuerTrustTests
         Assert.False(strict.Verified);
         Assert.True(strict.IssuerKeyUntrusted, Describe(strict));
         VerificationCheck key = Single(strict, CheckNames.IssuerKey);
-        Assert.Equal(CheckStatus.Warning, key.Status);
+        // verified:false always names its reason among the errors: the issuer-key step fails (with trust on it is a warning).
+        Assert.Equal(CheckStatus.Failed, key.Status);
         Assert.StartsWith("issuer key not authenticated: ", key.Message, StringComparison.Ordinal);
-        Assert.Empty(strict.Errors);
+        Assert.Equal([key.Message], strict.Errors);
+        Assert.StartsWith("Not valid: the signature verifies, but its key is not authenticated as the issuer's", strict.Verdict, StringComparison.Ordinal);
 
         Assert.True(trusting.Verified, Describe(trusting));
         Assert.Equal(CheckStatus.Warning, Single(trusting, CheckNames.IssuerKey).Status);
@@ -196,7 +198,7 @@ public sealed class IssuerTrustTests
     }
 
     [Fact]
-    public async Task Jwt_HeaderJwkOfAKnownIssuer_IsAuthenticatedOtherwiseAWarning()
+    public async Task Jwt_HeaderJwkOfAKnownIssuer_IsAuthenticatedOtherwiseAFailure()
     {
         using TestIssuer issuer = TestIssuer.CreateHttps("https://partner.example/issuers/9");
         JsonObject credential = TestDocuments.Credential(issuer.Id);
@@ -207,7 +209,7 @@ public sealed class IssuerTrustTests
         VerificationReport unknown = await Verifier().VerifyAsync(jwt, Ct);
         VerificationReport listed = await Verifier(knownIssuers: known).VerifyAsync(jwt, Ct);
 
-        Assert.Equal(CheckStatus.Warning, Single(unknown, CheckNames.IssuerKey).Status);
+        Assert.Equal(CheckStatus.Failed, Single(unknown, CheckNames.IssuerKey).Status);
         Assert.False(unknown.Verified);
         Assert.Equal($"the token's jwk is the key {issuer.Id}#jwk of the known issuer '{issuer.Id}'", Single(listed, CheckNames.IssuerKey).Message);
         Assert.True(listed.Verified, Describe(listed));

@@ -65,9 +65,10 @@ public sealed class ReportShapeTests
         JsonElement root = json.RootElement;
 
         Assert.Equal(
-            ["verified", "format", "credentialId", "issuer", "checks", "warnings", "errors", "credential"],
+            ["verified", "verdict", "format", "credentialId", "issuer", "checks", "warnings", "errors", "status", "credential"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.False(root.GetProperty("verified").GetBoolean());
+        Assert.Equal("Not valid: expired: validUntil was 2026-06-01T00:00:00Z.", root.GetProperty("verdict").GetString());
         Assert.Equal(["expired: validUntil was 2026-06-01T00:00:00Z"], root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("known issuers", StringComparison.Ordinal));
         JsonElement credential = root.GetProperty("credential");

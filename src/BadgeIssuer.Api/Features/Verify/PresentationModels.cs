@@ -25,10 +25,16 @@ public sealed record VerifyPresentationOptions(
 public sealed record PresentationReportDocument(
     [property: Description("True when the presentation proof verified, no presentation step failed and every credential verified.")]
     bool Verified,
+    [property: Description("The verdict in one sentence; when not valid, the first reason (a credential's own reason when one did not verify).")]
+    string Verdict,
     [property: Description("How the presentation arrived: json (Data Integrity), jwt (VP-JWT) or json+enveloped.")]
     string Format,
     [property: Description("The steps: format, parse, presentation-proof, challenge, domain, holder, credentials.")]
     IReadOnlyList<VerificationCheckDocument> Checks,
+    [property: Description("The messages of the presentation steps with status warning, in order.")]
+    IReadOnlyList<string> Warnings,
+    [property: Description("The messages of the presentation steps with status failed, in order; never empty when verified is false.")]
+    IReadOnlyList<string> Errors,
     [property: Description("One report per credential, in order, exactly as POST /credentials/verify writes it.")]
     IReadOnlyList<VerificationReportDocument> Credentials,
     [property: Description("The presentation's id, when it has one.")]

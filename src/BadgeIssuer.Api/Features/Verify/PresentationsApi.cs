@@ -38,7 +38,8 @@ internal static class PresentationsApi
             .WithDescription(
                 "Accepts a VC-API request (application/json) whose verifiablePresentation is a JSON-LD presentation secured with "
                 + "a Data Integrity proof (eddsa-rdfc-2022, proofPurpose authentication), an EnvelopedVerifiablePresentation or a "
-                + "compact VP-JWT. options.challenge and options.domain must match the proof (VP-JWT: nonce and aud). "
+                + "compact VP-JWT, or the JSON-LD presentation itself (a JSON object with @context and a type that includes "
+                + "VerifiablePresentation; no options then). options.challenge and options.domain must match the proof (VP-JWT: nonce and aud). "
                 + "Answers 200 when everything verifies, 422 with the same report otherwise.")
             .AcceptsJson<VerifyPresentationRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -89,7 +90,8 @@ internal static class PresentationsApi
         bool? trust;
         using (document)
         {
-            if (!VerifyApi.WrapperIsReadable(document.RootElement, "verifiablePresentation"))
+            if (!VerifyApi.IsBareDocument(document.RootElement, "verifiablePresentation", "VerifiablePresentation", "EnvelopedVerifiablePresentation")
+                && !VerifyApi.WrapperIsReadable(document.RootElement, "verifiablePresentation"))
             {
                 return ApiProblems.MalformedBody.Result("The body has a string that is not valid UTF-8 or holds an unpaired surrogate escape.");
             }
@@ -115,6 +117,9 @@ internal static class PresentationsApi
         return new PresentationReportResult(report);
     }
 
+    private const string WrapperHint = "Send {\"verifiablePresentation\": <the presentation object or VP-JWT string>, \"options\": {\"challenge\"?, \"domain\"?}} "
+        + "or the presentation itself (a JSON object with @context and a type that includes VerifiablePresentation).";
+
     // {"verifiablePresentation": <object | compact JWS>, "options"?: {"challenge"?: string, "domain"?: string, "trustVerificationMethodFragment"?: bool}}.
     private static ProblemHttpResult? ReadRequest(JsonElement root, out byte[] presentation, out string? challenge, out string? domain, out bool? trust)
     {
@@ -124,12 +129,19 @@ internal static class PresentationsApi
         trust = null;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return ApiProblems.UnsupportedRequest.Result("A VC-API verify-presentation request is a JSON object with a 'verifiablePresentation' member.");
+            return ApiProblems.UnsupportedRequest.Result("A VC-API verify-presentation request is a JSON object with a 'verifiablePresentation' member. " + WrapperHint);
+        }
+
+        // A presentation posted without the VC-API wrapper: recognised by its @context and type (no options then).
+        if (VerifyApi.IsBareDocument(root, "verifiablePresentation", "VerifiablePresentation", "EnvelopedVerifiablePresentation"))
+        {
+            presentation = JsonMarshal.GetRawUtf8Value(root).ToArray();
+            return null;
         }
 
         if (!root.TryGetProperty("verifiablePresentation", out JsonElement vp))
         {
-            return ApiProblems.UnsupportedRequest.Result("The request has no 'verifiablePresentation' member.");
+            return ApiProblems.UnsupportedRequest.Result("The request has no 'verifiablePresentation' member and is not a presentation (no @context with a type that includes VerifiablePresentation). " + WrapperHint);
         }
 
         switch (vp.ValueKind)

@@ -46,7 +46,8 @@ internal static class VerifyApi
             .WithName("VerifyCredential")
             .WithSummary("Verify an Open Badges 3.0 credential")
             .WithDescription(
-                "Accepts a VC-API request (application/json), a credential (application/vc+ld+json, application/ld+json), "
+                "Accepts a VC-API request (application/json), a credential (application/vc+ld+json, application/ld+json, or "
+                + "application/json when the body is the credential itself: a JSON object with @context and a type that includes VerifiableCredential), "
                 + "a compact VC-JWT (application/vc+jwt, application/jwt, text/plain), a baked badge (image/png, image/svg+xml) "
                 + "or a form upload (multipart/form-data with one file: PNG, SVG, JSON or JWT). "
                 + "Answers with the report of every verification step: 200 when the credential verifies, 422 when it was read "
@@ -200,6 +201,20 @@ internal static class VerifyApi
         using (document)
         {
             JsonElement root = document.RootElement;
+
+            // A credential posted as application/json without the VC-API wrapper: recognised by its @context and type,
+            // and verified from the bytes exactly as sent (as with application/vc+ld+json).
+            if (IsBareDocument(root, "verifiableCredential", "VerifiableCredential", "EnvelopedVerifiableCredential"))
+            {
+                if (EnvelopedCredential.IsEnveloped(root))
+                {
+                    return EnvelopedCredential.Open(root, MaxRequestDepth, out credential);
+                }
+
+                credential = body;
+                return null;
+            }
+
             if (!WrapperIsReadable(root, "verifiableCredential"))
             {
                 return ApiProblems.MalformedBody.Result("The body has a string that is not valid UTF-8 or holds an unpaired surrogate escape.");
@@ -207,12 +222,12 @@ internal static class VerifyApi
 
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return ApiProblems.UnsupportedRequest.Result("A VC-API verify request is a JSON object with a 'verifiableCredential' member.");
+                return ApiProblems.UnsupportedRequest.Result("A VC-API verify request is a JSON object with a 'verifiableCredential' member. " + WrapperHint);
             }
 
             if (!root.TryGetProperty("verifiableCredential", out JsonElement vc))
             {
-                return ApiProblems.UnsupportedRequest.Result("The request has no 'verifiableCredential' member.");
+                return ApiProblems.UnsupportedRequest.Result("The request has no 'verifiableCredential' member and is not a credential (no @context with a type that includes VerifiableCredential). " + WrapperHint);
             }
 
             switch (vc.ValueKind)
@@ -261,6 +276,35 @@ internal static class VerifyApi
         }
 
         return null;
+    }
+
+    private const string WrapperHint = "Send {\"verifiableCredential\": <the credential object or VC-JWT string>, \"options\": {…}} "
+        + "or the credential itself (a JSON object with @context and a type that includes VerifiableCredential); "
+        + "a credential can also be sent as application/vc+ld+json, a VC-JWT as application/vc+jwt.";
+
+    /// <summary>
+    /// A document posted without the VC-API wrapper: a JSON object with no <paramref name="wrapperMember"/>, an
+    /// <c>@context</c>, and a <c>type</c> (string or array) that includes one of <paramref name="types"/>. Reads no string
+    /// (the values are compared as UTF-8), so an unreadable string is left to the verifier's parse step.
+    /// </summary>
+    internal static bool IsBareDocument(JsonElement root, string wrapperMember, params ReadOnlySpan<string> types)
+    {
+        if (root.ValueKind != JsonValueKind.Object || root.TryGetProperty(wrapperMember, out _)
+            || !root.TryGetProperty("@context", out JsonElement context) || context.ValueKind is not (JsonValueKind.Array or JsonValueKind.String or JsonValueKind.Object)
+            || !root.TryGetProperty("type", out JsonElement type))
+        {
+            return false;
+        }
+
+        foreach (string name in types)
+        {
+            if (type.ValueKind == JsonValueKind.String ? type.ValueEquals(name) : type.ValueKind == JsonValueKind.Array && type.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.String && t.ValueEquals(name)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -420,6 +464,7 @@ internal sealed class VerifierFactory
             MaxEndorsements = o.MaxEndorsements,
             StatusLists = statusLists,
             StatusRetrievalHint = "lists this service does not publish are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default); if the host is allowed, the service log says why the fetch failed",
+            KeyResolutionHint = "keys of issuers not hosted here are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default), or listed in Verify:KnownIssuersFile",
             UnauthenticatedListHint = "name the issuer in Verify:KnownIssuersFile, or let its did:web or key document host be fetched (Verify:Remote:AllowedHosts), or accept such keys (trustVerificationMethodFragment)",
         });
     }

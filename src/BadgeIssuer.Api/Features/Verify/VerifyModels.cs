@@ -27,13 +27,17 @@ public sealed record VerifyCredentialOptions(
 public sealed record VerificationReportDocument(
     [property: Description("True when no step failed, at least one proof verified and the signing key is authenticated as the issuer's (or accepted by the trustVerificationMethodFragment policy). Warnings do not change it.")]
     bool Verified,
+    [property: Description("The verdict in one sentence, e.g. \"Valid: 'Intro to Welding', issued by 'Acme College' to 'Ada Lovelace' on 2026-12-07, not revoked.\" or \"Not valid: revoked on 2026-12-08 (reason: issued in error).\" Values from the credential are quoted, bounded and stripped of control and bidi characters.")]
+    string Verdict,
     [property: Description("How the credential arrived: json, jwt, png+json, png+jwt, svg+json, svg+jwt (+enveloped) or unknown.")]
     string Format,
     IReadOnlyList<VerificationCheckDocument> Checks,
     [property: Description("The messages of the steps with status warning, in order.")]
     IReadOnlyList<string> Warnings,
-    [property: Description("The messages of the steps with status failed, in order.")]
+    [property: Description("The messages of the steps with status failed, in order; never empty when verified is false.")]
     IReadOnlyList<string> Errors,
+    [property: Description("What the status step found for each credentialStatus entry it could check, in order.")]
+    IReadOnlyList<StatusFindingDocument> Status,
     [property: Description("The credential's id, when it has one.")]
     string? CredentialId = null,
     [property: Description("The issuer's id, when the credential could be read.")]
@@ -41,9 +45,22 @@ public sealed record VerificationReportDocument(
     [property: Description("What the credential claims, for display: only signed content, present when a proof verified; believe it only when its verified is true.")]
     CredentialSummaryDocument? Credential = null);
 
+/// <summary>The status of one credentialStatus entry.</summary>
+public sealed record StatusFindingDocument(
+    [property: Description("revocation, suspension, message, … (a 1EdTech revocation list: revocation).")]
+    string Purpose,
+    [property: Description("True when the entry's status value is not zero (revoked, suspended, …).")]
+    bool Set,
+    [property: Description("The meaning of the value from the entry's statusMessage list (Bitstring Status List), when it defines one.")]
+    string? Message = null,
+    [property: Description("When the status last changed, when known (lists this service publishes).")]
+    DateTimeOffset? ChangedAt = null,
+    [property: Description("Why, when known (this service's records, or a 1EdTech revocation list's revocationReason). Display as text.")]
+    string? Reason = null);
+
 /// <summary>One verification step.</summary>
 public sealed record VerificationCheckDocument(
-    [property: Description("The step: format, parse, context, type, schema, jsonld-safe-mode, proof (proof[i] for a proof set), issuer-key, known-issuer, validity, status, refresh, recipient, endorsement.")]
+    [property: Description("The step: format, parse, context, type, schema, jsonld-safe-mode, proof (proof[i] for a proof set), issuer-key, known-issuer, validity, status, refresh, recipient, endorsement; verdict when the verdict is false and no other step failed.")]
     string Name,
     [property: Description("passed, failed, warning or skipped.")]
     string Status,

@@ -1,0 +1,200 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BadgeIssuer.Core.StatusList;
+using BadgeIssuer.Core.Verification;
+using static BadgeIssuer.Core.Tests.Verification.ReportAssert;
+
+namespace BadgeIssuer.Core.Tests.Verification;
+
+/// <summary>
+/// Issue 13: a false verdict always has an error giving the reason, the one-sentence verdict (built from the report and
+/// the signed summary only, credential values quoted, bounded and cleaned), and the status findings.
+/// </summary>
+public sealed class VerdictTests
+{
+    private const string ListUrl = "https://issuer.example/status-lists/1";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> Vectors => new(
+        "ob-v3p0-spec-examples/sample-openbadgecredential.signed-di.json",
+        "ob-v3p0-spec-examples/complete-openbadgecredential.signed-di.json",
+        "ob-v3p0-spec-examples/sample-endorsementcredential.signed-di.json",
+        "ob-v3p0-spec-examples/sample-openbadgecredential.jwt",
+        "ob-v3p0-spec-examples/achievement-alignment-case.jwt",
+        "1edtech-validator-fixtures/simple.json",
+        "1edtech-validator-fixtures/credential-status-revoked.json",
+        "1edtech-validator-fixtures/baked/simple-json.png",
+        "1edtech-validator-fixtures/baked/simple-jwt.svg");
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public async Task NotVerified_AlwaysHasAnErrorAndANotValidVerdict(string file)
+    {
+        // The published examples without their issuers' documents, with and without status lists: none verifies.
+        foreach (CredentialVerifier verifier in new[] { Verifier(), Verifier(SpecExampleRevocationLists()) })
+        {
+            VerificationReport report = await verifier.VerifyAsync(TestVectors.Bytes(file), Ct);
+            Assert.False(report.Verified, Describe(report));
+            Assert.NotEmpty(report.Errors);
+            Assert.StartsWith("Not valid: ", report.Verdict, StringComparison.Ordinal);
+            using JsonDocument json = ToJson(report);
+            Assert.NotEqual(0, json.RootElement.GetProperty("errors").GetArrayLength());
+            Assert.Equal(report.Verdict, json.RootElement.GetProperty("verdict").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task PublishedExample_OnlyAnUntrustedKey_FailsTheIssuerKeyStep()
+    {
+        // Before: verified:false with errors:[] (the issuer-key step was only a warning).
+        VerificationReport report = await Verifier(SpecExampleRevocationLists()).VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), Ct);
+
+        Assert.False(report.Verified);
+        VerificationCheck key = Single(report, CheckNames.IssuerKey);
+        Assert.Equal(CheckStatus.Failed, key.Status);
+        Assert.Equal([key.Message], report.Errors);
+        Assert.DoesNotContain(report.Checks, c => c.Name == CheckNames.Verdict);
+    }
+
+    [Fact]
+    public void Report_NotVerifiedWithoutAFailedStep_GetsTheVerdictReasonAsAnError()
+    {
+        var report = new VerificationReport("json", [new VerificationCheck(CheckNames.Proof, CheckStatus.Skipped, "no proof")], null, null);
+
+        Assert.False(report.Verified);
+        VerificationCheck verdict = Single(report, CheckNames.Verdict);
+        Assert.Equal(CheckStatus.Failed, verdict.Status);
+        Assert.Equal([verdict.Message], report.Errors);
+        Assert.Equal("Not valid: not verified: no proof verified.", report.Verdict);
+    }
+
+    [Fact]
+    public async Task Valid_SentenceNamesAchievementIssuerRecipientDateAndStatus()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id, validFrom: "2026-12-07T09:00:00Z");
+        credential["issuer"]!["name"] = "Acme College";
+        credential["credentialSubject"]!["name"] = "Ada Lovelace";
+        credential["credentialSubject"]!["achievement"]!["name"] = "Intro to Welding";
+        credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "revocation", 42);
+        var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Revocation, 7));
+
+        VerificationReport report = await Verifier(lists, now: new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero)).VerifyAsync(issuer.Sign(credential), Ct);
+
+        Assert.True(report.Verified, Describe(report));
+        Assert.Equal("Valid: 'Intro to Welding', issued by 'Acme College' to 'Ada Lovelace' on 2026-12-07, not revoked.", report.Verdict);
+        StatusFinding finding = Assert.Single(report.StatusFindings);
+        Assert.Equal(new StatusFinding("revocation", false, null, null, null), finding);
+    }
+
+    [Fact]
+    public async Task Revoked_SentenceSaysRevokedAndTheReportListsTheFinding()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id);
+        JsonObject entry = TestDocuments.BitstringEntry(ListUrl, "revocation", 42);
+        entry["statusMessage"] = new JsonArray(
+            new JsonObject { ["status"] = "0x0", ["message"] = "valid" },
+            new JsonObject { ["status"] = "0x1", ["message"] = "revoked by the registrar" });
+        credential["credentialStatus"] = entry;
+        var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Revocation, 42));
+
+        VerificationReport report = await Verifier(lists).VerifyAsync(issuer.Sign(credential), Ct);
+
+        Assert.False(report.Verified);
+        Assert.Equal("Not valid: revoked (status: revoked by the registrar).", report.Verdict);
+        Assert.Equal(new StatusFinding("revocation", true, "revoked by the registrar", null, null), Assert.Single(report.StatusFindings));
+        using JsonDocument json = ToJson(report);
+        JsonElement status = Assert.Single(json.RootElement.GetProperty("status").EnumerateArray());
+        Assert.Equal("revocation", status.GetProperty("purpose").GetString());
+        Assert.True(status.GetProperty("set").GetBoolean());
+        Assert.Equal("revoked by the registrar", status.GetProperty("message").GetString());
+        Assert.False(status.TryGetProperty("reason", out _));
+    }
+
+    [Fact]
+    public async Task RevocationList_ReasonIsInTheFindingAndTheSentence()
+    {
+        const string url = "https://dc.1edtech.org/wellspring2022/wellspring-portal/api/revocations/da1e96e9-afcc-4eed-b9a2-2ddf7353214c";
+        var lists = new InMemoryStatusListSource().Add(url, TestDataFiles.Bytes("revocation-lists/wellspring-revoked.json"));
+
+        VerificationReport report = await Verifier(lists, knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/credential-status-revoked.json"), Ct);
+
+        Assert.Equal("Not valid: revoked (reason: Awarded to the wrong learner).", report.Verdict);
+        Assert.Equal("Awarded to the wrong learner", Assert.Single(report.StatusFindings).Reason);
+    }
+
+    [Fact]
+    public async Task Tampered_SummaryAndVerdictNeverShowTheForgedName()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id);
+        JsonNode signed = issuer.SignToNode(credential);
+        signed["credentialSubject"]!["achievement"]!["name"] = "Forged Doctorate";
+
+        VerificationReport report = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), Ct);
+
+        Assert.False(report.Verified);
+        Assert.Null(report.Summary);
+        Assert.Equal("Not valid: the signature does not match the content (it was changed after signing, or signed with another key).", report.Verdict);
+        using JsonDocument json = ToJson(report);
+        Assert.False(json.RootElement.TryGetProperty("credential", out _));
+        Assert.DoesNotContain("Forged Doctorate", json.RootElement.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tampered_VcJwtPayload_SummaryAndVerdictNeverShowTheForgedName()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        string jwt = issuer.SignJwt(TestDocuments.Credential(issuer.Id));
+        string[] parts = jwt.Split('.');
+        JsonNode claims = JsonNode.Parse(Base64Url(parts[1]))!;
+        (claims["vc"] ?? claims)["credentialSubject"]!["achievement"]!["name"] = "Forged Doctorate";
+        string forged = parts[0] + "." + System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString())) + "." + parts[2];
+
+        VerificationReport report = await Verifier().VerifyAsync(Encoding.ASCII.GetBytes(forged), Ct);
+
+        Assert.False(report.Verified);
+        Assert.Null(report.Summary);
+        Assert.StartsWith("Not valid: the signature does not match the content", report.Verdict, StringComparison.Ordinal);
+        using JsonDocument json = ToJson(report);
+        Assert.DoesNotContain("Forged Doctorate", json.RootElement.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Valid_CredentialValuesAreQuotedBoundedAndStrippedOfControlAndBidiCharacters()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id);
+        credential["credentialSubject"]!["achievement"]!["name"] = "Intro\u202E gnidleW\u202C to\r\nWelding 'advanced'\u0007";
+        credential["issuer"]!["name"] = new string('A', 500);
+
+        VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(credential), Ct);
+
+        Assert.True(report.Verified, Describe(report));
+        string expectedIssuer = "'" + new string('A', VerdictSentence.MaxValueLength - 1) + "…'";
+        Assert.Equal($"Valid: 'Intro gnidleW to Welding ’advanced’', issued by {expectedIssuer} on 2026-01-01, with no revocation status (it cannot be revoked).", report.Verdict);
+        Assert.DoesNotContain(report.Verdict, c => char.IsControl(c) || c is '\u202E' or '\u202C');
+    }
+
+    [Fact]
+    public async Task UnresolvableKey_MessageNamesTheKeyAndTheHint()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        string jwt = issuer.SignJwt(TestDocuments.Credential("did:web:issuer.example:issuers:1"));
+        string header = System.Buffers.Text.Base64Url.EncodeToString("""{"alg":"EdDSA","typ":"vc+jwt","kid":"did:web:issuer.example:issuers:1#key-1"}"""u8);
+        string token = header + jwt[jwt.IndexOf('.', StringComparison.Ordinal)..];
+        var verifier = new CredentialVerifier(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(TestIssuer.Now), KeyResolutionHint = "give it with --did-documents DIR" });
+
+        VerificationReport report = await verifier.VerifyAsync(Encoding.ASCII.GetBytes(token), Ct);
+
+        VerificationCheck proof = Single(report, CheckNames.Proof);
+        Assert.Contains("'did:web:issuer.example:issuers:1#key-1'", proof.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; give it with --did-documents DIR", proof.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Not valid: the signing key could not be found", report.Verdict, StringComparison.Ordinal);
+    }
+
+    private static byte[] Base64Url(string value) => System.Buffers.Text.Base64Url.DecodeFromChars(value);
+}
