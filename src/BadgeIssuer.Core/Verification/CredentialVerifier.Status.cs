@@ -164,17 +164,31 @@ public sealed partial class CredentialVerifier
         }
 
         bool isSet = value != 0;
+        string? message = StatusMessageFor(entry.StatusMessage ?? list.StatusMessage, value);
+        StatusEntryRecord? record = await StatusRecordAsync(entry, isSet, cancellationToken).ConfigureAwait(false);
+        var finding = new StatusFinding(entry.StatusPurpose, isSet, message, record?.ChangedAt, record?.Reason);
         string state = entry.StatusPurpose switch
         {
             "revocation" => isSet ? "revoked" : "not revoked",
             "suspension" => isSet ? "suspended" : "not suspended",
             _ => string.Create(CultureInfo.InvariantCulture, $"status value {value}"),
         };
+        if (message is not null && entry.StatusPurpose is not ("revocation" or "suspension"))
+        {
+            state += ": " + message;
+        }
+
+        if (record is not null)
+        {
+            state += $" (changed {Format(record.ChangedAt)}{(record.Reason is null ? string.Empty : "; reason: " + record.Reason)})";
+        }
+
         if (isSet && entry.StatusPurpose is "revocation" or "suspension")
         {
             // A set bit is believed even from an unauthenticated list: it can only take trust away.
             tally.Revoked |= entry.StatusPurpose == "revocation";
             tally.Suspended |= entry.StatusPurpose == "suspension";
+            run.StatusFindings.Add(finding);
             run.Add(CheckNames.Status, CheckStatus.Failed, $"{state} ({where})");
         }
         else if (!outcome.KeyAuthenticated && !_trustFragment)
@@ -184,8 +198,42 @@ public sealed partial class CredentialVerifier
         }
         else
         {
+            // A value the list's key vouches for (an unauthenticated "not set" above is no finding: the status is unknown).
+            run.StatusFindings.Add(finding);
             run.Add(CheckNames.Status, CheckStatus.Passed, $"{state} ({where}){(outcome.KeyAuthenticated ? string.Empty : "; the list's key is not authenticated (accepted by policy)")}");
         }
+    }
+
+    // Bitstring Status List v1.0 §2.1: each statusMessage item's status is the value as hexadecimal, prefixed 0x.
+    private static string? StatusMessageFor(IReadOnlyList<StatusList.StatusMessage>? messages, uint value)
+    {
+        if (messages is null)
+        {
+            return null;
+        }
+
+        foreach (StatusList.StatusMessage m in messages)
+        {
+            string hex = m.Status.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? m.Status[2..] : m.Status;
+            if (hex.Length is > 0 and <= 8 && uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint status) && status == value)
+            {
+                return m.Message;
+            }
+        }
+
+        return null;
+    }
+
+    // The host's record of the entry (its own lists only), when it agrees with the verified list's value.
+    private async ValueTask<StatusEntryRecord?> StatusRecordAsync(BitstringStatusListEntry entry, bool isSet, CancellationToken cancellationToken)
+    {
+        if (_options.StatusRecords is null || entry.StatusListIndex > int.MaxValue)
+        {
+            return null;
+        }
+
+        StatusEntryRecord? record = await _options.StatusRecords.GetLatestAsync(entry.StatusListCredential, (int)entry.StatusListIndex, cancellationToken).ConfigureAwait(false);
+        return record is not null && (record.Value != 0) == isSet ? record : null;
     }
 
     /// <summary>The verified, parsed list at <paramref name="url"/>: from the cache when the bytes are unchanged.</summary>
@@ -366,6 +414,8 @@ public sealed partial class CredentialVerifier
         string provenance = outcome.Signed ? "signed list" : "unsigned list from the configured source";
         if (outcome.Revoked)
         {
+            // The list's revocationReason stays in the step message only: a list document's reason is not a record.
+            run.StatusFindings.Add(new StatusFinding("revocation", true, null, null, null));
             tally.Revoked = true;
             run.Add(CheckNames.Status, CheckStatus.Failed, $"revoked{(outcome.Reason is null ? string.Empty : ": " + outcome.Reason)} ({where}, {provenance})");
         }
@@ -376,6 +426,7 @@ public sealed partial class CredentialVerifier
         }
         else
         {
+            run.StatusFindings.Add(new StatusFinding("revocation", false, null, null, null));
             run.Add(CheckNames.Status, CheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"not revoked ({where}, {provenance}, {outcome.Listed} revoked credential(s) listed)"));
         }
     }

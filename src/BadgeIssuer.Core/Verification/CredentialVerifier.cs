@@ -293,6 +293,7 @@ public sealed partial class CredentialVerifier
             signed ? CredentialSummary.Read(credential, run.StatusState) : null)
         {
             Endorsements = run.Endorsements ?? [],
+            StatusFindings = run.StatusFindings,
         };
     }
 
@@ -682,6 +683,8 @@ public sealed partial class CredentialVerifier
         public CredentialStatusState StatusState { get; set; } = CredentialStatusState.None;
 
         public List<EndorsementReport>? Endorsements { get; set; }
+
+        public List<StatusFinding> StatusFindings { get; } = [];
 
         public void Add(string name, CheckStatus status, string message) => Checks.Add(new VerificationCheck(name, status, message));
 

@@ -83,6 +83,9 @@ public sealed class VerificationReport
     /// </summary>
     public IReadOnlyList<EndorsementReport> Endorsements { get; internal init; } = [];
 
+    /// <summary>One finding per <c>credentialStatus</c> entry whose status was read, in order.</summary>
+    public IReadOnlyList<StatusFinding> StatusFindings { get; internal init; } = [];
+
     /// <summary>The messages of the steps that ended in a warning, in order.</summary>
     public IEnumerable<string> Warnings => Checks.Where(c => c.Status == CheckStatus.Warning).Select(c => c.Message);
 
@@ -91,7 +94,7 @@ public sealed class VerificationReport
 
     /// <summary>
     /// Writes <c>{"verified", "format", "credentialId"?, "issuer"?, "checks": [{"name", "status", "message"}], "warnings": [...],
-    /// "errors": [...], "credential"?: {display summary}}</c>.
+    /// "errors": [...], "status": [{"purpose", "set", "message"?, "changedAt"?, "reason"?}], "credential"?: {display summary}}</c>.
     /// </summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
@@ -122,6 +125,31 @@ public sealed class VerificationReport
         writer.WriteEndArray();
         WriteMessages(writer, "warnings", CheckStatus.Warning);
         WriteMessages(writer, "errors", CheckStatus.Failed);
+        writer.WriteStartArray("status");
+        foreach (StatusFinding finding in StatusFindings)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("purpose", finding.Purpose);
+            writer.WriteBoolean("set", finding.Set);
+            if (finding.StatusMessage is not null)
+            {
+                writer.WriteString("message", finding.StatusMessage);
+            }
+
+            if (finding.ChangedAt is { } changedAt)
+            {
+                writer.WriteString("changedAt", changedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (finding.Reason is not null)
+            {
+                writer.WriteString("reason", finding.Reason);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         if (Summary is not null)
         {
             writer.WritePropertyName("credential");

@@ -65,7 +65,7 @@ public sealed class ReportShapeTests
         JsonElement root = json.RootElement;
 
         Assert.Equal(
-            ["verified", "format", "credentialId", "issuer", "checks", "warnings", "errors", "credential"],
+            ["verified", "format", "credentialId", "issuer", "checks", "warnings", "errors", "status", "credential"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.False(root.GetProperty("verified").GetBoolean());
         Assert.Equal(["expired: validUntil was 2026-06-01T00:00:00Z"], root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
