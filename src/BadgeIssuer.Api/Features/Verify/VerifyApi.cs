@@ -32,6 +32,7 @@ internal static class VerifyApi
         services.AddSingleton<IValidateOptions<VerifyOptions>, VerifyOptionsValidator>();
         services.AddSingleton<HostedIssuerResolver>();
         services.AddSingleton<LocalStatusListSource>();
+        services.AddSingleton<LocalStatusRecordSource>();
         services.AddSingleton<VerifierFactory>();
         services.AddRemoteResolution();
         services.AddVerifyTimeouts();
@@ -394,7 +395,7 @@ internal sealed class VerifierFactory
 {
     private readonly CredentialVerifier _default;
 
-    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists, IHostEnvironment environment)
+    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists, LocalStatusRecordSource statusRecords, IHostEnvironment environment)
     {
         VerifyOptions o = options.Value;
         KnownIssuers? known = string.IsNullOrWhiteSpace(o.KnownIssuersFile)
@@ -419,6 +420,7 @@ internal sealed class VerifierFactory
             MaxEndorsementDepth = o.MaxEndorsementDepth,
             MaxEndorsements = o.MaxEndorsements,
             StatusLists = statusLists,
+            StatusRecords = statusRecords,
             StatusRetrievalHint = "lists this service does not publish are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default); if the host is allowed, the service log says why the fetch failed",
             UnauthenticatedListHint = "name the issuer in Verify:KnownIssuersFile, or let its did:web or key document host be fetched (Verify:Remote:AllowedHosts), or accept such keys (trustVerificationMethodFragment)",
         });
