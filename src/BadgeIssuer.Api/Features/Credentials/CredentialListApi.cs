@@ -119,7 +119,8 @@ internal static class CredentialListApi
         IReadOnlyList<CredentialListItem> rows = await storage.Credentials.QueryAsync(new CredentialQuery(target, limit + 1)
         {
             AchievementId = achievementId,
-            RecipientKey = recipient is null ? null : recipients.ForQuery(recipient),
+            // Typed as ReadOnlyMemory<byte>? so that no recipient stays null (a null byte[] would become an empty key).
+            RecipientKey = recipient is null ? null : (ReadOnlyMemory<byte>?)recipients.ForQuery(recipient),
             Status = status,
             IssuedAfter = issuedAfter,
             IssuedBefore = issuedBefore,

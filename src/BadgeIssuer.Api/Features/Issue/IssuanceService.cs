@@ -189,7 +189,7 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             IssuedBy = parameters.Actor,
             RecipientKey = RequestJson.IsAbsoluteUri(parameters.RecipientLabel) ? recipients.ForId(parameters.RecipientLabel)
                 : parameters.RecipientEmail is { } email ? recipients.ForEmail(email)
-                : null,
+                : (ReadOnlyMemory<byte>?)null,
         };
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);
         return new IssueOutcome(stored.Credential, stored.Created);
