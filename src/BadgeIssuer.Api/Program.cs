@@ -94,6 +94,7 @@ app.MapAwards();
 app.MapStatus();
 app.MapVerify();
 app.MapPresentations();
+app.MapCredentialList();
 app.MapCredentialDownloads();
 
 app.Run();

@@ -115,6 +115,12 @@ public interface ICredentialStore
     Task<CredentialRecord?> GetByIdempotencyKeyAsync(string issuerId, string idempotencyKey, CancellationToken cancellationToken = default);
     /// <summary>The issuer's credentials, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<CredentialRecord>> ListAsync(string issuerId, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// One page of <see cref="CredentialQuery.IssuerId"/>'s credentials matching the query, ordered by issue time then id
+    /// (both descending), after <see cref="CredentialQuery.After"/> when given: at most <see cref="CredentialQuery.Limit"/>
+    /// (1..1000) items. Keyset paging, so rows added meanwhile never shift a later page.
+    /// </summary>
+    Task<IReadOnlyList<CredentialListItem>> QueryAsync(CredentialQuery query, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Bitstring status lists with atomic index allocation.</summary>
@@ -140,11 +146,22 @@ public interface IStatusListStore
     /// Sets one entry; when the value changes the version increases and the change is recorded with
     /// <paramref name="actor"/> in the same transaction.
     /// </summary>
-    Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, CancellationToken cancellationToken = default);
-    /// <summary>Sets the entry a credential holds for <paramref name="purpose"/> (e.g. revocation), as <see cref="SetStatusAsync"/>.</summary>
-    Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, CancellationToken cancellationToken = default);
+    Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, CancellationToken cancellationToken = default)
+        => SetStatusAsync(listId, index, value, actor, null, cancellationToken);
+    /// <summary>
+    /// <see cref="SetStatusAsync(string, int, int, string, CancellationToken)"/> recording <paramref name="reason"/> with the
+    /// change (and in its audit entry). The credential holding the entry follows (its listed revoked/suspended state).
+    /// </summary>
+    Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, string? reason, CancellationToken cancellationToken = default);
+    /// <summary>Sets the entry a credential holds for <paramref name="purpose"/> (e.g. revocation), as <see cref="SetStatusAsync(string, int, int, string, CancellationToken)"/>.</summary>
+    Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, CancellationToken cancellationToken = default)
+        => SetCredentialStatusAsync(credentialId, purpose, value, actor, null, cancellationToken);
+    /// <summary><see cref="SetCredentialStatusAsync(string, string, int, string, CancellationToken)"/> recording <paramref name="reason"/> with the change.</summary>
+    Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, string? reason, CancellationToken cancellationToken = default);
     /// <summary>The recorded changes of a list, oldest first.</summary>
     Task<IReadOnlyList<StatusChangeRecord>> ListChangesAsync(string listId, CancellationToken cancellationToken = default);
+    /// <summary>The latest recorded change of one entry, or null when it never changed.</summary>
+    Task<StatusChangeRecord?> GetLatestChangeAsync(string listId, int index, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A unique key (id, slug) already exists.</summary>

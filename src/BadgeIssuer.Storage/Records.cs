@@ -36,7 +36,57 @@ public sealed record CredentialRecord(
 {
     /// <summary>Who issued it (an actor as in the audit log); when set, the store appends a <c>credential.issue</c> audit entry in the same transaction.</summary>
     public string? IssuedBy { get; init; }
+
+    /// <summary>
+    /// A keyed hash (HMAC-SHA256 under the service's recipient-lookup key) of the normalised recipient identifier, so the
+    /// issuer can list by recipient without the store holding the address; null when none was computed (older rows).
+    /// </summary>
+    public ReadOnlyMemory<byte>? RecipientKey { get; init; }
 }
+
+/// <summary>What a credential listing selects: one issuer's credentials, optionally narrowed, newest first.</summary>
+public sealed record CredentialQuery(string IssuerId, int Limit)
+{
+    public string? AchievementId { get; init; }
+
+    /// <summary>Only credentials whose <see cref="CredentialRecord.RecipientKey"/> equals this.</summary>
+    public ReadOnlyMemory<byte>? RecipientKey { get; init; }
+
+    public CredentialListStatus? Status { get; init; }
+
+    /// <summary>Issued at or after this instant.</summary>
+    public DateTimeOffset? IssuedAfter { get; init; }
+
+    /// <summary>Issued strictly before this instant.</summary>
+    public DateTimeOffset? IssuedBefore { get; init; }
+
+    /// <summary>Continue after this position (the last item of the previous page).</summary>
+    public CredentialPosition? After { get; init; }
+}
+
+/// <summary>A position in a listing, which is ordered by issue time then id, both descending.</summary>
+public sealed record CredentialPosition(DateTimeOffset IssuedAt, string Id);
+
+/// <summary>A credential's state as kept beside it (the status list bits are the truth; these follow every change).</summary>
+public enum CredentialListStatus
+{
+    /// <summary>Neither revoked nor suspended.</summary>
+    Active,
+    /// <summary>Revocation bit set (whatever the suspension bit).</summary>
+    Revoked,
+    /// <summary>Suspension bit set, not revoked.</summary>
+    Suspended,
+}
+
+/// <summary>One listed credential: identifiers and state, not the signed document.</summary>
+public sealed record CredentialListItem(
+    string Id,
+    string IssuerId,
+    string? AchievementId,
+    DateTimeOffset IssuedAt,
+    CredentialListStatus Status,
+    bool HasJson,
+    bool HasJwt);
 
 /// <summary>
 /// One audit entry: who (<see cref="Actor"/>) did what (<see cref="Action"/>, e.g. <c>credential.issue</c>) to which
@@ -123,7 +173,11 @@ public sealed record StatusChangeRecord(
     int NewValue,
     string Actor,
     DateTimeOffset ChangedAt,
-    long Version);
+    long Version)
+{
+    /// <summary>Why, as the caller said (bounded free text, no control characters); null when none was given.</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>
 /// An API key as stored: the SHA-256 of the key, a short visible prefix to recognise it, the issuer it acts for

@@ -509,5 +509,119 @@ public abstract class BadgeStorageContractTests
     }
 
     [Fact]
+    public async Task SetCredentialStatus_WithReason_KeptInChangesLatestChangeAndAudit()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "suspension", NewListLength: 16), Ct);
+        CredentialRecord credential = NewCredential(issuer);
+        await Storage.Credentials.AddAsync(credential, [at], Ct);
+        const string Reason = "awaiting \"review\" \\ é";
+
+        Assert.Null(await Storage.StatusLists.GetLatestChangeAsync(at.ListId, at.Index, Ct));
+        await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 1, "admin", Reason, Ct);
+        await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 0, "admin", null, Ct);
+
+        IReadOnlyList<StatusChangeRecord> changes = await Storage.StatusLists.ListChangesAsync(at.ListId, Ct);
+        Assert.Equal([Reason, null], changes.Select(c => c.Reason));
+        StatusChangeRecord? latest = await Storage.StatusLists.GetLatestChangeAsync(at.ListId, at.Index, Ct);
+        Assert.Equal((0, (string?)null), (latest!.NewValue, latest.Reason));
+        Assert.Null(await Storage.StatusLists.GetLatestChangeAsync(at.ListId, (at.Index + 1) % 16, Ct));
+        AuditRecord suspended = (await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)).Last(a => a.Action == "status.suspension");
+        using System.Text.Json.JsonDocument details = System.Text.Json.JsonDocument.Parse(suspended.Details!);
+        Assert.Equal(Reason, details.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(1, details.RootElement.GetProperty("new").GetInt32());
+    }
+
+    [Fact]
+    public async Task QueryCredentials_StatusFollowsChanges_AndFiltersByState()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var ids = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            StatusListIndex r = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
+            StatusListIndex s = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "suspension", NewListLength: 16), Ct);
+            CredentialRecord c = NewCredential(issuer) with { IssuedAt = T0.AddMinutes(i) };
+            await Storage.Credentials.AddAsync(c, [r, s], Ct);
+            ids.Add(c.Id);
+        }
+
+        await Storage.StatusLists.SetCredentialStatusAsync(ids[0], "revocation", 1, "admin", "issued in error", Ct);
+        await Storage.StatusLists.SetCredentialStatusAsync(ids[0], "suspension", 1, "admin", null, Ct);
+        await Storage.StatusLists.SetCredentialStatusAsync(ids[1], "suspension", 1, "admin", null, Ct);
+        await Storage.StatusLists.SetCredentialStatusAsync(ids[2], "suspension", 1, "admin", null, Ct);
+        await Storage.StatusLists.SetCredentialStatusAsync(ids[2], "suspension", 0, "admin", null, Ct);
+
+        async Task<IEnumerable<string>> Ids(CredentialListStatus? status) =>
+            (await Storage.Credentials.QueryAsync(new CredentialQuery(issuer.Id, 10) { Status = status }, Ct)).Select(c => c.Id);
+        Assert.Equal([ids[2], ids[1], ids[0]], await Ids(null));
+        Assert.Equal([ids[0]], await Ids(CredentialListStatus.Revoked));
+        Assert.Equal([ids[1]], await Ids(CredentialListStatus.Suspended));
+        Assert.Equal([ids[2]], await Ids(CredentialListStatus.Active));
+        CredentialListItem first = (await Storage.Credentials.QueryAsync(new CredentialQuery(issuer.Id, 1) { Status = CredentialListStatus.Revoked }, Ct))[0];
+        Assert.Equal((issuer.Id, T0, true, false), (first.IssuerId, first.IssuedAt, first.HasJson, first.HasJwt));
+    }
+
+    [Fact]
+    public async Task QueryCredentials_FiltersByAchievementRecipientKeyAndTime_OnlyTheIssuers()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        IssuerRecord other = await NewIssuerAsync();
+        var achievement = new AchievementRecord("https://example.org/achievements/" + Guid.NewGuid().ToString("N"), issuer.Id, "{}", T0, T0);
+        await Storage.Achievements.CreateAsync(achievement, Ct);
+        byte[] ada = [1, 2, 3, 4];
+        CredentialRecord a = NewCredential(issuer, achievementId: achievement.Id) with { IssuedAt = T0, RecipientKey = ada };
+        CredentialRecord b = NewCredential(issuer) with { IssuedAt = T0.AddHours(1), RecipientKey = ada };
+        CredentialRecord c = NewCredential(issuer, achievementId: achievement.Id) with { IssuedAt = T0.AddHours(2), RecipientKey = new byte[] { 9 } };
+        CredentialRecord foreign = NewCredential(other) with { IssuedAt = T0.AddHours(1), RecipientKey = ada };
+        foreach (CredentialRecord record in new[] { a, b, c, foreign })
+        {
+            await Storage.Credentials.AddAsync(record, [], Ct);
+        }
+
+        async Task<IEnumerable<string>> Ids(CredentialQuery query) => (await Storage.Credentials.QueryAsync(query, Ct)).Select(x => x.Id);
+        Assert.Equal([c.Id, b.Id, a.Id], await Ids(new CredentialQuery(issuer.Id, 10)));
+        Assert.Equal([c.Id, a.Id], await Ids(new CredentialQuery(issuer.Id, 10) { AchievementId = achievement.Id }));
+        Assert.Equal([b.Id, a.Id], await Ids(new CredentialQuery(issuer.Id, 10) { RecipientKey = ada }));
+        Assert.Equal([foreign.Id], await Ids(new CredentialQuery(other.Id, 10) { RecipientKey = ada }));
+        Assert.Equal([b.Id], await Ids(new CredentialQuery(issuer.Id, 10) { IssuedAfter = T0.AddHours(1), IssuedBefore = T0.AddHours(2) }));
+        Assert.Empty(await Ids(new CredentialQuery(issuer.Id, 10) { RecipientKey = new byte[] { 7 } }));
+    }
+
+    [Fact]
+    public async Task QueryCredentials_KeysetPages_StableUnderInserts()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var expected = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            // Two credentials per instant: the id breaks the tie.
+            CredentialRecord record = NewCredential(issuer) with { IssuedAt = T0.AddMinutes(i / 2) };
+            await Storage.Credentials.AddAsync(record, [], Ct);
+            expected.Add(record.Id);
+        }
+
+        expected = [.. expected.Select((id, i) => (id, at: i / 2)).OrderByDescending(x => x.at).ThenByDescending(x => x.id, StringComparer.Ordinal).Select(x => x.id)];
+        var seen = new List<string>();
+        CredentialPosition? after = null;
+        for (int page = 0; page < 10; page++)
+        {
+            IReadOnlyList<CredentialListItem> items = await Storage.Credentials.QueryAsync(new CredentialQuery(issuer.Id, 2) { After = after }, Ct);
+            if (items.Count == 0)
+            {
+                break;
+            }
+
+            seen.AddRange(items.Select(x => x.Id));
+            after = new CredentialPosition(items[^1].IssuedAt, items[^1].Id);
+
+            // Newer rows arriving meanwhile land before the cursor, never in a later page.
+            await Storage.Credentials.AddAsync(NewCredential(issuer) with { IssuedAt = T0.AddDays(1 + page) }, [], Ct);
+        }
+
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
     public async Task Ping_OpenDatabase_ReturnsTrue() => Assert.True(await Storage.PingAsync(Ct));
 }

@@ -20,6 +20,15 @@ internal sealed class BadgeIssuerOptions
     public string? KeyEncryptionKeyFile { get; set; }
 
     /// <summary>
+    /// Base64 of a 32-byte HMAC key for recipient lookup (<c>GET /credentials?recipient=</c>); overrides
+    /// <see cref="RecipientLookupKeyFile"/>. Every instance sharing a database needs the same key.
+    /// </summary>
+    public string? RecipientLookupKey { get; set; }
+
+    /// <summary>File holding the base64 recipient-lookup key; default <c>&lt;DataDirectory&gt;/recipient-lookup.key</c>, generated on first start.</summary>
+    public string? RecipientLookupKeyFile { get; set; }
+
+    /// <summary>
     /// Earlier key-encryption keys (base64 of 32 bytes each), still accepted to unwrap keys wrapped under them until
     /// they are re-wrapped under the current one. During a rolling rotation, also the next key (see the README).
     /// </summary>
@@ -196,6 +205,11 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.KeyEncryptionKey is { } kek && !KeyVault.TryDecodeKek(kek, out _))
         {
             failures.Add("BadgeIssuer:KeyEncryptionKey must be the base64 of 32 bytes.");
+        }
+
+        if (options.RecipientLookupKey is { } lookup && !KeyVault.TryDecodeKek(lookup, out _))
+        {
+            failures.Add("BadgeIssuer:RecipientLookupKey must be the base64 of 32 bytes.");
         }
 
         if (options.PreviousKeyEncryptionKeys.Any(previous => !KeyVault.TryDecodeKek(previous, out _)))

@@ -166,6 +166,7 @@ internal static class StorageRegistration
         services.AddSingleton<DataDirectory>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<KeyVault>();
+        services.AddSingleton<RecipientLookup>();
         services.AddSingleton<IBadgeStorage>(sp =>
         {
             TimeProvider timeProvider = sp.GetRequiredService<TimeProvider>();

@@ -164,13 +164,25 @@ public sealed partial class CredentialVerifier
         }
 
         bool isSet = value != 0;
+        string? message = StatusMessageFor(entry.StatusMessage ?? list.StatusMessage, value);
+        StatusEntryRecord? record = await StatusRecordAsync(entry, isSet, cancellationToken).ConfigureAwait(false);
+        var finding = new StatusFinding(entry.StatusPurpose, isSet, message, record?.ChangedAt, record?.Reason);
         string state = entry.StatusPurpose switch
         {
             "revocation" => isSet ? "revoked" : "not revoked",
             "suspension" => isSet ? "suspended" : "not suspended",
             _ => string.Create(CultureInfo.InvariantCulture, $"status value {value}"),
         };
-        StatusFinding finding = new(entry.StatusPurpose, isSet, MessageFor(entry, value), ChangedAt: null, Reason: null);
+        if (message is not null && entry.StatusPurpose is not ("revocation" or "suspension"))
+        {
+            state += ": " + message;
+        }
+
+        if (record is not null)
+        {
+            state += $" (changed {Format(record.ChangedAt)}{(record.Reason is null ? string.Empty : "; reason: " + record.Reason)})";
+        }
+
         if (isSet && entry.StatusPurpose is "revocation" or "suspension")
         {
             // A set bit is believed even from an unauthenticated list: it can only take trust away.
@@ -186,29 +198,42 @@ public sealed partial class CredentialVerifier
         }
         else
         {
+            // A value the list's key vouches for (an unauthenticated "not set" above is no finding: the status is unknown).
             run.StatusFindings.Add(finding);
             run.Add(CheckNames.Status, CheckStatus.Passed, $"{state} ({where}){(outcome.KeyAuthenticated ? string.Empty : "; the list's key is not authenticated (accepted by policy)")}");
         }
     }
 
-    /// <summary>The entry's <c>statusMessage</c> for <paramref name="value"/> (its <c>status</c> is hexadecimal, e.g. <c>0x1</c>), if it defines one.</summary>
-    private static string? MessageFor(BitstringStatusListEntry entry, uint value)
+    // Bitstring Status List v1.0 §2.1: each statusMessage item's status is the value as hexadecimal, prefixed 0x.
+    private static string? StatusMessageFor(IReadOnlyList<StatusList.StatusMessage>? messages, uint value)
     {
-        foreach (StatusMessage message in entry.StatusMessage ?? [])
+        if (messages is null)
         {
-            ReadOnlySpan<char> hex = message.Status.AsSpan().Trim();
-            if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-            {
-                hex = hex[2..];
-            }
+            return null;
+        }
 
-            if (uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint status) && status == value)
+        foreach (StatusList.StatusMessage m in messages)
+        {
+            string hex = m.Status.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? m.Status[2..] : m.Status;
+            if (hex.Length is > 0 and <= 8 && uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint status) && status == value)
             {
-                return message.Message;
+                return m.Message;
             }
         }
 
         return null;
+    }
+
+    // The host's record of the entry (its own lists only), when it agrees with the verified list's value.
+    private async ValueTask<StatusEntryRecord?> StatusRecordAsync(BitstringStatusListEntry entry, bool isSet, CancellationToken cancellationToken)
+    {
+        if (_options.StatusRecords is null || entry.StatusListIndex > int.MaxValue)
+        {
+            return null;
+        }
+
+        StatusEntryRecord? record = await _options.StatusRecords.GetLatestAsync(entry.StatusListCredential, (int)entry.StatusListIndex, cancellationToken).ConfigureAwait(false);
+        return record is not null && (record.Value != 0) == isSet ? record : null;
     }
 
     /// <summary>The verified, parsed list at <paramref name="url"/>: from the cache when the bytes are unchanged.</summary>
@@ -389,8 +414,9 @@ public sealed partial class CredentialVerifier
         string provenance = outcome.Signed ? "signed list" : "unsigned list from the configured source";
         if (outcome.Revoked)
         {
-            tally.Revoked = true;
+            // The list's signed revocationReason is the reason its issuer gives (there is no change time in such a list).
             run.StatusFindings.Add(new StatusFinding("revocation", Set: true, StatusMessage: null, ChangedAt: null, outcome.Reason));
+            tally.Revoked = true;
             run.Add(CheckNames.Status, CheckStatus.Failed, $"revoked{(outcome.Reason is null ? string.Empty : ": " + outcome.Reason)} ({where}, {provenance})");
         }
         else if (outcome.Signed && !outcome.KeyAuthenticated && !_trustFragment)
@@ -400,7 +426,7 @@ public sealed partial class CredentialVerifier
         }
         else
         {
-            run.StatusFindings.Add(new StatusFinding("revocation", Set: false, StatusMessage: null, ChangedAt: null, Reason: null));
+            run.StatusFindings.Add(new StatusFinding("revocation", false, null, null, null));
             run.Add(CheckNames.Status, CheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"not revoked ({where}, {provenance}, {outcome.Listed} revoked credential(s) listed)"));
         }
     }

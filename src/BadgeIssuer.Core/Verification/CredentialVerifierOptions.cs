@@ -96,6 +96,9 @@ public sealed class CredentialVerifierOptions
     /// <summary>Source of status list credentials and revocation lists; null reports status as not checkable.</summary>
     public IStatusListCredentialSource? StatusLists { get; init; }
 
+    /// <summary>The host's records of its own lists (change time and reason per entry); null when it keeps none.</summary>
+    public IStatusRecordSource? StatusRecords { get; init; }
+
     /// <summary>How long a verified status list credential is reused while its bytes are unchanged.</summary>
     public TimeSpan StatusListCacheDuration { get; init; } = TimeSpan.FromMinutes(5);
 

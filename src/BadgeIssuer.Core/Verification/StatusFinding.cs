@@ -1,18 +1,25 @@
 namespace BadgeIssuer.Core.Verification;
 
 /// <summary>
-/// What the <c>status</c> step found for one <c>credentialStatus</c> entry it could check (written to the report as
-/// <c>status: [{purpose, set, message?, changedAt?, reason?}]</c>).
+/// What one checked <c>credentialStatus</c> entry says: its purpose, whether its status is set, the list's
+/// <c>statusMessage</c> for the value found (Bitstring Status List v1.0 §2.1, when the entry or list defines messages),
+/// and — only for lists the verifying service keeps itself, from its own records, never from a list document — when
+/// the entry last changed and the reason given.
 /// </summary>
-/// <param name="Purpose">The entry's purpose: <c>revocation</c>, <c>suspension</c>, <c>message</c>, … (a 1EdTech revocation list: <c>revocation</c>).</param>
-/// <param name="Set">True when the entry's status value is not zero (revoked, suspended, or a non-zero message status).</param>
-/// <param name="StatusMessage">
-/// The meaning of the value from the entry's <c>statusMessage</c> list (Bitstring Status List v1.0 §2.1), when the entry
-/// defines one for it; null otherwise.
-/// </param>
-/// <param name="ChangedAt">When the status last changed, when known (the issuing service's own records); null otherwise.</param>
-/// <param name="Reason">
-/// Why, when known: the issuing service's own records, or a 1EdTech revocation list's <c>revocationReason</c>; null otherwise.
-/// Free text from outside this verifier: display it as text, never as markup.
-/// </param>
 public sealed record StatusFinding(string Purpose, bool Set, string? StatusMessage, DateTimeOffset? ChangedAt, string? Reason);
+
+/// <summary>
+/// The record a status list's keeper holds for one entry: when it last changed, to which value, and the reason given.
+/// Supplied by the host for the lists it publishes (<see cref="CredentialVerifierOptions.StatusRecords"/>).
+/// </summary>
+public sealed record StatusEntryRecord(DateTimeOffset ChangedAt, int Value, string? Reason);
+
+/// <summary>
+/// The host's own records of its status lists' changes. Asked only after the list verified; return null for a list
+/// the host does not keep (a foreign list carries no such record; nothing in a list document is taken as one).
+/// </summary>
+public interface IStatusRecordSource
+{
+    /// <summary>The latest change of entry <paramref name="index"/> of the list at <paramref name="statusListCredential"/>, or null.</summary>
+    ValueTask<StatusEntryRecord?> GetLatestAsync(string statusListCredential, int index, CancellationToken cancellationToken = default);
+}

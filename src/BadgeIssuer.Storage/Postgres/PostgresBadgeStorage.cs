@@ -170,6 +170,8 @@ internal static class Pg
 
     public static NpgsqlParameter Bytea(ReadOnlyMemory<byte> value) => new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = value.ToArray() };
 
+    public static NpgsqlParameter NullableBytea(ReadOnlyMemory<byte>? value) => new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = value is { } v ? v.ToArray() : DBNull.Value };
+
     // timestamptz takes UTC only; sub-microsecond ticks are dropped by the server.
     public static NpgsqlParameter Time(DateTimeOffset value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value.ToUniversalTime() };
 

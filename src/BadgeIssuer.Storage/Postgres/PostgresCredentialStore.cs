@@ -16,8 +16,8 @@ internal sealed class PostgresCredentialStore(PostgresBadgeStorage storage) : IC
 
     private const string AddSql = $"""
         WITH ins AS (
-            INSERT INTO credentials ({Columns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO credentials ({Columns}, recipient_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $13)
             ON CONFLICT (issuer_id, idempotency_key) DO NOTHING
             RETURNING id
         ), linked AS (
@@ -79,7 +79,8 @@ internal sealed class PostgresCredentialStore(PostgresBadgeStorage storage) : IC
             await using (NpgsqlCommand add = Command(connection, transaction, AddSql,
                 Pg.Text(credential.Id), Pg.Text(credential.IssuerId), Pg.Text(credential.AchievementId), Pg.Text(credential.Recipient),
                 Pg.Text(credential.SignedJson), Pg.Text(credential.Jwt), Pg.Text(credential.StatusEntriesJson), Pg.Time(credential.IssuedAt),
-                Pg.Text(credential.IdempotencyKey), Pg.TextArray(lists), Pg.IntegerArray(indexes), Pg.Text(credential.IssuedBy)))
+                Pg.Text(credential.IdempotencyKey), Pg.TextArray(lists), Pg.IntegerArray(indexes), Pg.Text(credential.IssuedBy),
+                Pg.NullableBytea(credential.RecipientKey)))
             {
                 try
                 {
@@ -130,6 +131,74 @@ internal sealed class PostgresCredentialStore(PostgresBadgeStorage storage) : IC
             $"SELECT {Columns} FROM credentials WHERE issuer_id = $1 AND idempotency_key = $2;", Pg.Text(issuerId), Pg.Text(idempotencyKey));
         IReadOnlyList<CredentialRecord> rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<CredentialListItem>> QueryAsync(CredentialQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(query.IssuerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
+        var parameters = new List<NpgsqlParameter> { Pg.Text(query.IssuerId) };
+        var sql = new System.Text.StringBuilder(
+            "SELECT id, issuer_id, achievement_id, issued_at, revoked, suspended, signed_json IS NOT NULL, jwt IS NOT NULL FROM credentials WHERE issuer_id = $1");
+        string Next(NpgsqlParameter parameter)
+        {
+            parameters.Add(parameter);
+            return "$" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (query.AchievementId is { } achievement)
+        {
+            sql.Append(" AND achievement_id = ").Append(Next(Pg.Text(achievement)));
+        }
+
+        if (query.RecipientKey is { } key)
+        {
+            sql.Append(" AND recipient_key = ").Append(Next(Pg.Bytea(key)));
+        }
+
+        sql.Append(query.Status switch
+        {
+            CredentialListStatus.Active => " AND NOT revoked AND NOT suspended",
+            CredentialListStatus.Revoked => " AND revoked",
+            CredentialListStatus.Suspended => " AND NOT revoked AND suspended",
+            _ => string.Empty,
+        });
+        if (query.IssuedAfter is { } after)
+        {
+            sql.Append(" AND issued_at >= ").Append(Next(Pg.Time(after)));
+        }
+
+        if (query.IssuedBefore is { } before)
+        {
+            sql.Append(" AND issued_at < ").Append(Next(Pg.Time(before)));
+        }
+
+        if (query.After is { } position)
+        {
+            string at = Next(Pg.Time(position.IssuedAt));
+            string id = Next(Pg.Text(position.Id));
+            sql.Append(" AND (issued_at, id) < (").Append(at).Append(", ").Append(id).Append(')');
+        }
+
+        sql.Append(" ORDER BY issued_at DESC, id DESC LIMIT ").Append(Next(Pg.Integer(query.Limit))).Append(';');
+        await using NpgsqlCommand command = storage.Command(sql.ToString(), [.. parameters]);
+        var rows = new List<CredentialListItem>(Math.Min(query.Limit, 256));
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new CredentialListItem(
+                reader.GetString(0),
+                reader.GetString(1),
+                Pg.NullableString(reader, 2),
+                Pg.Time(reader, 3),
+                reader.GetBoolean(4) ? CredentialListStatus.Revoked : reader.GetBoolean(5) ? CredentialListStatus.Suspended : CredentialListStatus.Active,
+                reader.GetBoolean(6),
+                reader.GetBoolean(7)));
+        }
+
+        return rows;
     }
 
     public async Task<IReadOnlyList<CredentialRecord>> ListAsync(string issuerId, int limit, CancellationToken cancellationToken = default)

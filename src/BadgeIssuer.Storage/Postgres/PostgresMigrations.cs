@@ -153,5 +153,31 @@ internal static class PostgresMigrations
                 WHERE a.action IN ('apikey.create', 'client.create') AND a.target = k.key_id AND p.key_id <> k.key_id
                 ORDER BY a.seq LIMIT 1);
             """),
+        (4, """
+            -- Revocation records (issue 13): the caller's reason is kept with each status change; the latest change of
+            -- one entry is found by (list, index).
+            ALTER TABLE status_changes ADD COLUMN reason text;
+            CREATE INDEX ix_status_changes_entry ON status_changes(list_id, idx, seq);
+
+            -- Listing (issue 13): a keyed hash of the recipient (never the address), and the revoked/suspended state kept
+            -- beside each credential by every status change. Existing rows take their state from their entries' latest
+            -- recorded change; they have no keyed hash (see docs/listing.md).
+            ALTER TABLE credentials ADD COLUMN recipient_key bytea;
+            ALTER TABLE credentials ADD COLUMN revoked boolean NOT NULL DEFAULT false;
+            ALTER TABLE credentials ADD COLUMN suspended boolean NOT NULL DEFAULT false;
+            UPDATE credentials k SET
+                revoked = COALESCE((SELECT c.new_value <> 0 FROM status_allocations a
+                    JOIN status_lists l ON l.list_id = a.list_id AND l.purpose = 'revocation'
+                    JOIN status_changes c ON c.list_id = a.list_id AND c.idx = a.idx
+                    WHERE a.credential_id = k.id ORDER BY c.seq DESC LIMIT 1), false),
+                suspended = COALESCE((SELECT c.new_value <> 0 FROM status_allocations a
+                    JOIN status_lists l ON l.list_id = a.list_id AND l.purpose = 'suspension'
+                    JOIN status_changes c ON c.list_id = a.list_id AND c.idx = a.idx
+                    WHERE a.credential_id = k.id ORDER BY c.seq DESC LIMIT 1), false);
+            CREATE INDEX ix_credentials_listing ON credentials(issuer_id, issued_at, id);
+            CREATE INDEX ix_credentials_achievement ON credentials(issuer_id, achievement_id, issued_at, id);
+            CREATE INDEX ix_credentials_recipient ON credentials(issuer_id, recipient_key, issued_at, id) WHERE recipient_key IS NOT NULL;
+            CREATE INDEX ix_credentials_state ON credentials(issuer_id, revoked, suspended, issued_at, id);
+            """),
     ];
 }

@@ -20,6 +20,7 @@ namespace BadgeIssuer.Storage.Postgres;
 internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, TimeProvider timeProvider) : IStatusListStore
 {
     private const string Columns = "list_id, issuer_id, purpose, status_size, length, bitstring, version, allocated, created_at, updated_at";
+    private const string ChangeColumns = "list_id, idx, credential_id, old_value, new_value, actor, changed_at, version, reason";
     private const int MaxAttempts = 16;
     private const int SparseRounds = 4;
 
@@ -267,14 +268,14 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, CancellationToken cancellationToken = default)
+    public Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listId);
         ArgumentNullException.ThrowIfNull(actor);
-        return SetWithRetryAsync(listId, index, value, null, actor, cancellationToken);
+        return SetWithRetryAsync(listId, index, value, null, actor, reason, cancellationToken);
     }
 
-    public async Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, CancellationToken cancellationToken = default)
+    public async Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credentialId);
         ArgumentNullException.ThrowIfNull(purpose);
@@ -305,16 +306,16 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
             index = reader.GetInt32(1);
         }
 
-        return await SetWithRetryAsync(listId, index, value, credentialId, actor, cancellationToken).ConfigureAwait(false);
+        return await SetWithRetryAsync(listId, index, value, credentialId, actor, reason, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<StatusUpdateResult> SetWithRetryAsync(string listId, int index, int value, string? credentialId, string actor, CancellationToken cancellationToken)
+    private async Task<StatusUpdateResult> SetWithRetryAsync(string listId, int index, int value, string? credentialId, string actor, string? reason, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await SetAsync(listId, index, value, credentialId, actor, cancellationToken).ConfigureAwait(false);
+                return await SetAsync(listId, index, value, credentialId, actor, reason, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (IsTransient(e) && attempt < MaxAttempts)
             {
@@ -322,7 +323,7 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
         }
     }
 
-    private async Task<StatusUpdateResult> SetAsync(string listId, int index, int value, string? credentialId, string actor, CancellationToken cancellationToken)
+    private async Task<StatusUpdateResult> SetAsync(string listId, int index, int value, string? credentialId, string actor, string? reason, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await storage.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -368,7 +369,7 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
 
         StatusBits.WriteAt(window, firstBit - (firstByte * 8), statusSize, value);
         string target = credentialId ?? listId + "#" + index.ToString(CultureInfo.InvariantCulture);
-        string detailsPrefix = string.Create(CultureInfo.InvariantCulture, $$"""{"list":"{{listId}}","index":{{index}},"old":{{oldValue}},"new":{{value}},"version":""");
+        string detailsPrefix = StatusChangeAudit.DetailsPrefix(listId, index, oldValue, value, reason);
         long newVersion;
         await using (NpgsqlCommand write = Command(connection, transaction, """
             WITH u AS (
@@ -376,8 +377,15 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
                 WHERE list_id = $1
                 RETURNING version, issuer_id
             ), changed AS (
-                INSERT INTO status_changes (list_id, idx, credential_id, old_value, new_value, actor, changed_at, version)
-                SELECT $1, $5, $6, $7, $8, $9, $4, u.version FROM u
+                INSERT INTO status_changes (list_id, idx, credential_id, old_value, new_value, actor, changed_at, version, reason)
+                SELECT $1, $5, $6, $7, $8, $9, $4, u.version, $13 FROM u
+            ), followed AS (
+                -- The credential holding the entry follows, so listings filter by state without reading bits.
+                UPDATE credentials SET
+                    revoked = CASE WHEN $10 = 'status.revocation' THEN $8 <> 0 ELSE revoked END,
+                    suspended = CASE WHEN $10 = 'status.suspension' THEN $8 <> 0 ELSE suspended END
+                WHERE id = COALESCE($6, (SELECT credential_id FROM status_allocations WHERE list_id = $1 AND idx = $5))
+                  AND EXISTS (SELECT 1 FROM u)
             ), audited AS (
                 INSERT INTO audit_log (issuer_id, actor, action, target, at, request_id, details)
                 SELECT u.issuer_id, $9, $10, $11, $4, NULL, $12 || u.version::text || '}' FROM u
@@ -386,7 +394,7 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
             """,
             Pg.Text(listId), Pg.Bytea(window), Pg.Integer(checked((int)firstByte + 1)), Pg.Time(timeProvider.GetUtcNow()),
             Pg.Integer(index), Pg.Text(credentialId), Pg.Integer(oldValue), Pg.Integer(value), Pg.Text(actor),
-            Pg.Text("status." + purpose), Pg.Text(target), Pg.Text(detailsPrefix)))
+            Pg.Text("status." + purpose), Pg.Text(target), Pg.Text(detailsPrefix), Pg.Text(reason)))
         {
             newVersion = (long)(await write.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
@@ -399,10 +407,22 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
     public async Task<IReadOnlyList<StatusChangeRecord>> ListChangesAsync(string listId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listId);
-        await using NpgsqlCommand command = storage.Command("""
-            SELECT list_id, idx, credential_id, old_value, new_value, actor, changed_at, version
-            FROM status_changes WHERE list_id = $1 ORDER BY seq;
-            """, Pg.Text(listId));
+        await using NpgsqlCommand command = storage.Command(
+            $"SELECT {ChangeColumns} FROM status_changes WHERE list_id = $1 ORDER BY seq;", Pg.Text(listId));
+        return await ReadChangesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StatusChangeRecord?> GetLatestChangeAsync(string listId, int index, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listId);
+        await using NpgsqlCommand command = storage.Command(
+            $"SELECT {ChangeColumns} FROM status_changes WHERE list_id = $1 AND idx = $2 ORDER BY seq DESC LIMIT 1;", Pg.Text(listId), Pg.Integer(index));
+        IReadOnlyList<StatusChangeRecord> rows = await ReadChangesAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static async Task<IReadOnlyList<StatusChangeRecord>> ReadChangesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var rows = new List<StatusChangeRecord>();
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -415,7 +435,10 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
                 reader.GetInt32(4),
                 reader.GetString(5),
                 Pg.Time(reader, 6),
-                reader.GetInt64(7)));
+                reader.GetInt64(7))
+            {
+                Reason = Pg.NullableString(reader, 8),
+            });
         }
 
         return rows;

@@ -129,8 +129,9 @@ internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICrede
         }
 
         using (SqliteCommand insert = Command(connection, transaction,
-            $"INSERT INTO credentials ({Columns}) VALUES ($id, $issuer, $achievement, $recipient, $json, $jwt, $status, $issued, $idem);"))
+            $"INSERT INTO credentials ({Columns}, recipient_key) VALUES ($id, $issuer, $achievement, $recipient, $json, $jwt, $status, $issued, $idem, $key);"))
         {
+            insert.Parameters.Add("$key", SqliteType.Blob).Value = credential.RecipientKey is { } key ? key.ToArray() : DBNull.Value;
             insert.Parameters.AddWithValue("$id", credential.Id);
             insert.Parameters.AddWithValue("$issuer", credential.IssuerId);
             insert.Parameters.AddWithValue("$achievement", (object?)credential.AchievementId ?? DBNull.Value);
@@ -187,6 +188,75 @@ internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICrede
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
+
+    public async Task<IReadOnlyList<CredentialListItem>> QueryAsync(CredentialQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(query.IssuerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, string.Empty);
+        var sql = new System.Text.StringBuilder(
+            "SELECT id, issuer_id, achievement_id, issued_at, revoked, suspended, signed_json IS NOT NULL, jwt IS NOT NULL FROM credentials WHERE issuer_id = $issuer");
+        command.Parameters.AddWithValue("$issuer", query.IssuerId);
+        if (query.AchievementId is { } achievement)
+        {
+            sql.Append(" AND achievement_id = $achievement");
+            command.Parameters.AddWithValue("$achievement", achievement);
+        }
+
+        if (query.RecipientKey is { } key)
+        {
+            sql.Append(" AND recipient_key = $key");
+            command.Parameters.Add("$key", SqliteType.Blob).Value = key.ToArray();
+        }
+
+        sql.Append(query.Status switch
+        {
+            CredentialListStatus.Active => " AND revoked = 0 AND suspended = 0",
+            CredentialListStatus.Revoked => " AND revoked = 1",
+            CredentialListStatus.Suspended => " AND revoked = 0 AND suspended = 1",
+            _ => string.Empty,
+        });
+        if (query.IssuedAfter is { } after)
+        {
+            sql.Append(" AND issued_at >= $after");
+            command.Parameters.AddWithValue("$after", SqliteTime.Ticks(after));
+        }
+
+        if (query.IssuedBefore is { } before)
+        {
+            sql.Append(" AND issued_at < $before");
+            command.Parameters.AddWithValue("$before", SqliteTime.Ticks(before));
+        }
+
+        if (query.After is { } position)
+        {
+            sql.Append(" AND (issued_at < $at OR (issued_at = $at AND id < $id))");
+            command.Parameters.AddWithValue("$at", SqliteTime.Ticks(position.IssuedAt));
+            command.Parameters.AddWithValue("$id", position.Id);
+        }
+
+        sql.Append(" ORDER BY issued_at DESC, id DESC LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+        var rows = new List<CredentialListItem>(Math.Min(query.Limit, 256));
+        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new CredentialListItem(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                SqliteTime.FromTicks(reader.GetInt64(3)),
+                reader.GetInt64(4) != 0 ? CredentialListStatus.Revoked : reader.GetInt64(5) != 0 ? CredentialListStatus.Suspended : CredentialListStatus.Active,
+                reader.GetInt64(6) != 0,
+                reader.GetInt64(7) != 0));
         }
 
         return rows;

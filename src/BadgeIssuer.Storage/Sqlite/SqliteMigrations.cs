@@ -140,5 +140,31 @@ internal static class SqliteMigrations
                 WHERE a.action IN ('apikey.create', 'client.create') AND a.target = api_keys.key_id AND p.key_id <> api_keys.key_id
                 ORDER BY a.seq LIMIT 1);
             """),
+        (6, """
+            -- Revocation records (issue 13): the caller's reason is kept with each status change; the latest change of
+            -- one entry is found by (list, index).
+            ALTER TABLE status_changes ADD COLUMN reason TEXT;
+            CREATE INDEX ix_status_changes_entry ON status_changes(list_id, idx, seq);
+
+            -- Listing (issue 13): a keyed hash of the recipient (never the address), and the revoked/suspended state kept
+            -- beside each credential by every status change. Existing rows take their state from their entries' latest
+            -- recorded change; they have no keyed hash (see docs/listing.md).
+            ALTER TABLE credentials ADD COLUMN recipient_key BLOB;
+            ALTER TABLE credentials ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE credentials ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+            UPDATE credentials SET
+                revoked = COALESCE((SELECT c.new_value <> 0 FROM status_allocations a
+                    JOIN status_lists l ON l.list_id = a.list_id AND l.purpose = 'revocation'
+                    JOIN status_changes c ON c.list_id = a.list_id AND c.idx = a.idx
+                    WHERE a.credential_id = credentials.id ORDER BY c.seq DESC LIMIT 1), 0),
+                suspended = COALESCE((SELECT c.new_value <> 0 FROM status_allocations a
+                    JOIN status_lists l ON l.list_id = a.list_id AND l.purpose = 'suspension'
+                    JOIN status_changes c ON c.list_id = a.list_id AND c.idx = a.idx
+                    WHERE a.credential_id = credentials.id ORDER BY c.seq DESC LIMIT 1), 0);
+            CREATE INDEX ix_credentials_listing ON credentials(issuer_id, issued_at, id);
+            CREATE INDEX ix_credentials_achievement ON credentials(issuer_id, achievement_id, issued_at, id);
+            CREATE INDEX ix_credentials_recipient ON credentials(issuer_id, recipient_key, issued_at, id) WHERE recipient_key IS NOT NULL;
+            CREATE INDEX ix_credentials_state ON credentials(issuer_id, revoked, suspended, issued_at, id);
+            """),
     ];
 }

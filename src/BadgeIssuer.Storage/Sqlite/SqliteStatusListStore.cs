@@ -12,6 +12,7 @@ namespace BadgeIssuer.Storage.Sqlite;
 internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProvider timeProvider) : IStatusListStore
 {
     private const string Columns = "list_id, issuer_id, purpose, status_size, length, bitstring, version, allocated, created_at, updated_at";
+    private const string ChangeColumns = "list_id, idx, credential_id, old_value, new_value, actor, changed_at, version, reason";
     private const int RandomProbes = 32;
     private const int MaxAttempts = 16;
 
@@ -242,19 +243,19 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, CancellationToken cancellationToken = default)
+    public async Task<StatusUpdateResult> SetStatusAsync(string listId, int index, int value, string actor, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listId);
         ArgumentNullException.ThrowIfNull(actor);
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, null, actor, cancellationToken).ConfigureAwait(false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, null, actor, reason, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    public async Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, CancellationToken cancellationToken = default)
+    public async Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credentialId);
         ArgumentNullException.ThrowIfNull(purpose);
@@ -291,7 +292,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             index = reader.GetInt32(1);
         }
 
-        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, credentialId, actor, cancellationToken).ConfigureAwait(false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, credentialId, actor, reason, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -304,6 +305,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         int value,
         string? credentialId,
         string actor,
+        string? reason,
         CancellationToken cancellationToken)
     {
         byte[] bits;
@@ -352,10 +354,11 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         }
 
         using (SqliteCommand audit = Command(connection, transaction, """
-            INSERT INTO status_changes (list_id, idx, credential_id, old_value, new_value, actor, changed_at, version)
-            VALUES ($list, $idx, $credential, $old, $new, $actor, $now, $version);
+            INSERT INTO status_changes (list_id, idx, credential_id, old_value, new_value, actor, changed_at, version, reason)
+            VALUES ($list, $idx, $credential, $old, $new, $actor, $now, $version, $reason);
             """))
         {
+            audit.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
             audit.Parameters.AddWithValue("$list", listId);
             audit.Parameters.AddWithValue("$idx", index);
             audit.Parameters.AddWithValue("$credential", (object?)credentialId ?? DBNull.Value);
@@ -367,9 +370,25 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             await audit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // The credential holding the entry follows, so listings filter by state without reading bits.
+        using (SqliteCommand follow = Command(connection, transaction, """
+            UPDATE credentials SET
+                revoked = CASE WHEN $purpose = 'revocation' THEN $set ELSE revoked END,
+                suspended = CASE WHEN $purpose = 'suspension' THEN $set ELSE suspended END
+            WHERE id = COALESCE($credential, (SELECT credential_id FROM status_allocations WHERE list_id = $list AND idx = $idx));
+            """))
+        {
+            follow.Parameters.AddWithValue("$purpose", purpose);
+            follow.Parameters.AddWithValue("$set", value != 0 ? 1 : 0);
+            follow.Parameters.AddWithValue("$credential", (object?)credentialId ?? DBNull.Value);
+            follow.Parameters.AddWithValue("$list", listId);
+            follow.Parameters.AddWithValue("$idx", index);
+            await follow.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await SqliteAuditStore.AppendAsync(connection, transaction, new AuditRecord(
             0, issuerId, actor, "status." + purpose, credentialId ?? listId + "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            SqliteTime.FromTicks(now), null, $$"""{"list":"{{listId}}","index":{{index}},"old":{{oldValue}},"new":{{value}},"version":{{version}}}"""), cancellationToken).ConfigureAwait(false);
+            SqliteTime.FromTicks(now), null, StatusChangeAudit.Details(listId, index, oldValue, value, reason, version)), cancellationToken).ConfigureAwait(false);
         return new StatusUpdateResult(StatusUpdateOutcome.Updated, listId, index, version);
     }
 
@@ -377,11 +396,28 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
     {
         ArgumentNullException.ThrowIfNull(listId);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand command = Command(connection, null, """
-            SELECT list_id, idx, credential_id, old_value, new_value, actor, changed_at, version
-            FROM status_changes WHERE list_id = $list ORDER BY seq;
+        using SqliteCommand command = Command(connection, null, $"""
+            SELECT {ChangeColumns} FROM status_changes WHERE list_id = $list ORDER BY seq;
             """);
         command.Parameters.AddWithValue("$list", listId);
+        return await ReadChangesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StatusChangeRecord?> GetLatestChangeAsync(string listId, int index, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listId);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, $"""
+            SELECT {ChangeColumns} FROM status_changes WHERE list_id = $list AND idx = $idx ORDER BY seq DESC LIMIT 1;
+            """);
+        command.Parameters.AddWithValue("$list", listId);
+        command.Parameters.AddWithValue("$idx", index);
+        IReadOnlyList<StatusChangeRecord> rows = await ReadChangesAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static async Task<IReadOnlyList<StatusChangeRecord>> ReadChangesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         var rows = new List<StatusChangeRecord>();
         using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -394,7 +430,10 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
                 reader.GetInt32(4),
                 reader.GetString(5),
                 SqliteTime.FromTicks(reader.GetInt64(6)),
-                reader.GetInt64(7)));
+                reader.GetInt64(7))
+            {
+                Reason = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
         }
 
         return rows;

@@ -187,7 +187,7 @@ internal static class AwardsApi
         }
 
         List<string> purposes = ReadStatus(award, path, violations);
-        Recipient? recipient = ReadRecipient(award, path, violations, out string recipientLabel);
+        Recipient? recipient = ReadRecipient(award, path, violations, out string recipientLabel, out string? recipientEmail);
         JsonElement? evidence = ReadArray(award, "evidence", path, violations);
         JsonElement? results = ReadArray(award, "results", path, violations);
         if (violations.Count > 0)
@@ -210,6 +210,7 @@ internal static class AwardsApi
             services.Issuance.NewCredentialId(),
             new IssueParameters(format, null, purposes, idempotencyKey, achievement.Id, recipientLabel, caller.Actor)
             {
+                RecipientEmail = recipientEmail,
                 // Caller-supplied evidence and results are checked by the schema; without them nothing new needs it.
                 ValidateSchema = evidence is not null || results is not null,
             },
@@ -309,9 +310,10 @@ internal static class AwardsApi
         return purposes;
     }
 
-    private static Recipient? ReadRecipient(JsonElement award, string path, List<InputViolation> violations, out string label)
+    private static Recipient? ReadRecipient(JsonElement award, string path, List<InputViolation> violations, out string label, out string? normalizedEmail)
     {
         label = string.Empty;
+        normalizedEmail = null;
         if (!award.TryGetProperty("recipient", out JsonElement r) || r.ValueKind != JsonValueKind.Object)
         {
             violations.Add(new(path + "/recipient", "required: an object with email or id (and optionally name)"));
@@ -360,7 +362,7 @@ internal static class AwardsApi
             return null;
         }
 
-        label = id ?? normalized!;
+        normalizedEmail = normalized;
         var identifiers = new List<IdentityObject>();
         if (normalized is not null)
         {
@@ -374,8 +376,19 @@ internal static class AwardsApi
             identifiers.Add(new IdentityObject("name", false, name));
         }
 
+        // The stored label is the subject id or the identity hash as signed (the address itself is not stored).
+        label = id ?? identifiers[0].IdentityHash;
         return Recipient.Create(id, identifiers);
     }
+
+    /// <summary>
+    /// The one email normalisation: applied before hashing an address into a credential and before keying it for
+    /// recipient lookup (<see cref="RecipientLookup"/>), so both always agree. Emails are compared case-insensitively in
+    /// practice: the trimmed, lower-cased address with its IDN domain as an A-label (<see cref="EmailAddress"/>); an address
+    /// that is not valid is only trimmed and lower-cased (it matches nothing issued).
+    /// </summary>
+    internal static string NormalizeEmail(string email) =>
+        EmailAddress.TryNormalize(email, out string? normalized, out _) ? normalized! : email.Trim().ToLowerInvariant();
 
     private static JsonElement? ReadArray(JsonElement award, string name, string path, List<InputViolation> violations)
     {

@@ -36,6 +36,12 @@ internal sealed record IssueParameters(
     string Actor)
 {
     /// <summary>
+    /// The recipient's email address, normalised (never stored): keyed for recipient lookup when the recipient has no
+    /// id. Without it, a <see cref="RecipientLabel"/> that is an absolute URI (the subject id) is keyed instead.
+    /// </summary>
+    public string? RecipientEmail { get; init; }
+
+    /// <summary>
     /// Run the OB JSON Schema on the credential before signing (default). Awards turn it off when every part of the
     /// credential was validated on its own: the achievement when it was stored, the recipient and dates by the award
     /// handler, and the frame by construction (a test checks award output against the schema).
@@ -68,7 +74,7 @@ internal enum ProblemKind
 /// status entries at random indexes, OB schema validation (for OB credentials), JSON-LD safe mode, signing
 /// (Data Integrity and/or VC-JWT), durable storage. Nothing is stored unless it validated and signed.
 /// </summary>
-internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool statusIndexes, PublicUrls urls, TimeProvider timeProvider)
+internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool statusIndexes, PublicUrls urls, TimeProvider timeProvider, RecipientLookup recipients)
 {
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -181,6 +187,9 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             parameters.IdempotencyKey)
         {
             IssuedBy = parameters.Actor,
+            RecipientKey = RequestJson.IsAbsoluteUri(parameters.RecipientLabel) ? recipients.ForId(parameters.RecipientLabel)
+                : parameters.RecipientEmail is { } email ? recipients.ForEmail(email)
+                : (ReadOnlyMemory<byte>?)null,
         };
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);
         return new IssueOutcome(stored.Credential, stored.Created);

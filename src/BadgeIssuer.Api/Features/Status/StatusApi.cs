@@ -13,11 +13,14 @@ public sealed record StatusChangeResponse(string CredentialId, string StatusPurp
 /// <summary>The recorded changes of one status list, oldest first.</summary>
 public sealed record StatusChangeList(string StatusListCredential, string StatusPurpose, IReadOnlyList<StatusChangeItem> Changes);
 
-/// <summary>One change: the entry, the credential holding it, old and new value, who and when, and the list version it produced.</summary>
-public sealed record StatusChangeItem(int Index, string? CredentialId, int OldValue, int NewValue, string Actor, DateTimeOffset ChangedAt, long Version);
+/// <summary>One change: the entry, the credential holding it, old and new value, who and when, the list version it produced, and the reason given.</summary>
+public sealed record StatusChangeItem(int Index, string? CredentialId, int OldValue, int NewValue, string Actor, DateTimeOffset ChangedAt, long Version, string? Reason = null);
 
-/// <summary>VC-API "Update Status" request.</summary>
-public sealed record UpdateStatusRequest(string CredentialId, IReadOnlyList<UpdateStatusItem> CredentialStatus);
+/// <summary>VC-API "Update Status" request, with an optional reason (at most 500 characters, no control characters).</summary>
+public sealed record UpdateStatusRequest(string CredentialId, IReadOnlyList<UpdateStatusItem> CredentialStatus, string? Reason = null);
+
+/// <summary>Optional body of revoke, suspend and reinstate: why (at most 500 characters, no control characters).</summary>
+public sealed record StatusReasonRequest(string? Reason = null);
 
 /// <summary>One status change: the purpose (revocation or suspension) and the new value.</summary>
 public sealed record UpdateStatusItem(string? Type = null, string? StatusPurpose = null, JsonElement? Status = null);
@@ -58,10 +61,14 @@ internal static class StatusApi
         })
         {
             manage.MapPost("/{id}/" + verb, (string id, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken ct) =>
-                    ChangeAsync(urls.Credential(id), purpose, set, request, storage, urls, ct))
+                    ChangeWithOptionalReasonAsync(urls.Credential(id), purpose, set, request, storage, urls, ct))
                 .WithName(char.ToUpperInvariant(verb[0]) + verb[1..] + "Credential")
                 .WithSummary(summary)
+                .WithDescription("Optional JSON body {reason}: free text kept with the change (at most 500 characters, trimmed, no control characters); it shows in the list's changes, the audit log and this service's verify reports.")
+                .Accepts<StatusReasonRequest>(false, "application/json")
                 .Produces<StatusChangeResponse>()
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
                 .ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status403Forbidden)
                 .ProducesProblem(StatusCodes.Status404NotFound)
@@ -146,17 +153,99 @@ internal static class StatusApi
                 violations.Add(new("/credentialStatus/0/statusPurpose", "statusPurpose must be revocation or suspension."));
             }
 
+            string? reason = ReadReason(root, violations);
             if (violations.Count > 0)
             {
                 return RequestJson.Violations(ApiProblems.InvalidRequest, "The status request is not valid.", violations);
             }
 
-            return await ChangeAsync(credentialId!, purpose!, set!.Value, request, storage, urls, cancellationToken);
+            return await ChangeAsync(credentialId!, purpose!, set!.Value, reason, request, storage, urls, cancellationToken);
         }
     }
 
-    private static async Task<Results<Ok<StatusChangeResponse>, ProblemHttpResult>> ChangeAsync(
+    /// <summary>The longest reason kept with a status change.</summary>
+    public const int MaxReasonLength = 500;
+
+    // Revoke, suspend, reinstate: no body, or a JSON object with nothing but an optional reason.
+    private static async Task<Results<Ok<StatusChangeResponse>, ProblemHttpResult>> ChangeWithOptionalReasonAsync(
         string credentialId, string purpose, bool set, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        string? reason = null;
+        if (request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
+        {
+            (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 8 * 1024, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            using (document)
+            {
+                var violations = new List<InputViolation>();
+                foreach (JsonProperty member in document!.RootElement.EnumerateObject())
+                {
+                    if (member.Name != "reason")
+                    {
+                        violations.Add(new("/" + member.Name, "unknown member: the body may hold only 'reason'."));
+                    }
+                }
+
+                reason = ReadReason(document.RootElement, violations);
+                if (violations.Count > 0)
+                {
+                    return RequestJson.Violations(ApiProblems.InvalidRequest, "The status request is not valid.", violations);
+                }
+            }
+        }
+
+        return await ChangeAsync(credentialId, purpose, set, reason, request, storage, urls, cancellationToken);
+    }
+
+    /// <summary>
+    /// The optional <c>reason</c>: a string, trimmed, at most <see cref="MaxReasonLength"/> characters, with no control
+    /// characters and no bidirectional overrides (it is shown to people, in reports and logs). Null when absent.
+    /// </summary>
+    internal static string? ReadReason(JsonElement body, List<InputViolation> violations)
+    {
+        if (!body.TryGetProperty("reason", out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            violations.Add(new("/reason", "'reason' must be a string."));
+            return null;
+        }
+
+        string reason = value.GetString()!.Trim();
+        if (reason.Length == 0)
+        {
+            violations.Add(new("/reason", "'reason' must not be empty; leave it out when there is none."));
+            return null;
+        }
+
+        if (reason.Length > MaxReasonLength)
+        {
+            violations.Add(TextLimits.TooLong("/reason", "reason", MaxReasonLength));
+            return null;
+        }
+
+        foreach (char c in reason)
+        {
+            if (char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                violations.Add(new("/reason", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"'reason' must not contain control or bidirectional-override characters (found U+{(int)c:X4}).")));
+                return null;
+            }
+        }
+
+        return reason;
+    }
+
+    private static async Task<Results<Ok<StatusChangeResponse>, ProblemHttpResult>> ChangeAsync(
+        string credentialId, string purpose, bool set, string? reason, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
     {
         Caller caller = Caller.From(request.HttpContext.User);
         CredentialRecord? credential = await storage.Credentials.GetAsync(credentialId, cancellationToken);
@@ -170,7 +259,7 @@ internal static class StatusApi
             return ApiProblems.RevocationIsPermanent.Result("Revocation is permanent (W3C Bitstring Status List §2.1); suspend credentials that may come back.");
         }
 
-        StatusUpdateResult result = await storage.StatusLists.SetCredentialStatusAsync(credentialId, purpose, set ? 1 : 0, caller.Actor, cancellationToken);
+        StatusUpdateResult result = await storage.StatusLists.SetCredentialStatusAsync(credentialId, purpose, set ? 1 : 0, caller.Actor, reason, cancellationToken);
         return result.Outcome switch
         {
             StatusUpdateOutcome.Updated or StatusUpdateOutcome.Unchanged => TypedResults.Ok(new StatusChangeResponse(
@@ -192,7 +281,7 @@ internal static class StatusApi
         return TypedResults.Ok(new StatusChangeList(
             urls.StatusList(listId),
             list.Purpose,
-            changes.Select(c => new StatusChangeItem(c.Index, c.CredentialId, c.OldValue, c.NewValue, c.Actor, c.ChangedAt, c.Version)).ToList()));
+            changes.Select(c => new StatusChangeItem(c.Index, c.CredentialId, c.OldValue, c.NewValue, c.Actor, c.ChangedAt, c.Version, c.Reason)).ToList()));
     }
 
     internal static async Task<IResult> GetStatusList(string listId, HttpRequest request, StatusListPublisher publisher, Microsoft.Extensions.Options.IOptions<BadgeIssuerOptions> options, CancellationToken cancellationToken)

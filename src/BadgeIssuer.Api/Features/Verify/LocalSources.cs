@@ -165,6 +165,24 @@ internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService 
 }
 
 /// <summary>
+/// This service's records of its own lists (the latest change of an entry: when, to what, why), from storage; null for
+/// any other list, whose documents carry no such record.
+/// </summary>
+internal sealed class LocalStatusRecordSource(IBadgeStorage storage, PublicUrls urls) : IStatusRecordSource
+{
+    public async ValueTask<StatusEntryRecord?> GetLatestAsync(string statusListCredential, int index, CancellationToken cancellationToken = default)
+    {
+        if (urls.LocalId(statusListCredential, "/status-lists/") is not { Length: <= 64 } listId)
+        {
+            return null;
+        }
+
+        StatusChangeRecord? change = await storage.StatusLists.GetLatestChangeAsync(listId, index, cancellationToken);
+        return change is null ? null : new StatusEntryRecord(change.ChangedAt, change.NewValue, change.Reason);
+    }
+}
+
+/// <summary>
 /// Status lists published by this service, read locally (the same signed bytes GET /status-lists serves); other lists
 /// only through <see cref="RemoteResolution"/> (allow-listed hosts, off by default).
 /// </summary>

@@ -32,6 +32,7 @@ internal static class VerifyApi
         services.AddSingleton<IValidateOptions<VerifyOptions>, VerifyOptionsValidator>();
         services.AddSingleton<HostedIssuerResolver>();
         services.AddSingleton<LocalStatusListSource>();
+        services.AddSingleton<LocalStatusRecordSource>();
         services.AddSingleton<VerifierFactory>();
         services.AddRemoteResolution();
         services.AddVerifyTimeouts();
@@ -438,7 +439,7 @@ internal sealed class VerifierFactory
 {
     private readonly CredentialVerifier _default;
 
-    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists)
+    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists, LocalStatusRecordSource statusRecords)
     {
         VerifyOptions o = options.Value;
         KnownIssuers? known = string.IsNullOrWhiteSpace(o.KnownIssuersFile)
@@ -463,6 +464,7 @@ internal sealed class VerifierFactory
             MaxEndorsementDepth = o.MaxEndorsementDepth,
             MaxEndorsements = o.MaxEndorsements,
             StatusLists = statusLists,
+            StatusRecords = statusRecords,
             StatusRetrievalHint = "lists this service does not publish are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default); if the host is allowed, the service log says why the fetch failed",
             KeyResolutionHint = "keys of issuers not hosted here are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default), or listed in Verify:KnownIssuersFile",
             UnauthenticatedListHint = "name the issuer in Verify:KnownIssuersFile, or let its did:web or key document host be fetched (Verify:Remote:AllowedHosts), or accept such keys (trustVerificationMethodFragment)",

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BadgeIssuer.Api.Tests;
+
+/// <summary>Revocation records (reason and time of each status change) and GET /credentials.</summary>
+public sealed class RecordsAndListingTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<HttpClient> TenantAsync(BadgeIssuerApplication app, HttpClient admin, string slug, params string[] scopes)
+    {
+        using HttpResponseMessage response = await admin.PostAsJsonAsync($"/issuers/{slug}/api-keys", new { description = "lms", scopes }, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        HttpClient client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)JsonNode.Parse(text)!["apiKey"]!);
+        return client;
+    }
+
+    private static async Task<JsonNode> GetJsonAsync(HttpClient client, string path)
+    {
+        using HttpResponseMessage response = await client.GetAsync(path, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, path + ": " + text);
+        return JsonNode.Parse(text)!;
+    }
+
+    [Fact]
+    public async Task Revoke_WithReason_KeptInChangesAuditAndVerifyReport()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpClient tenant = await TenantAsync(app, admin, "default", "issue", "revoke", "manage");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(tenant);
+        JsonNode award = await IssuingApiTests.AwardAsync(tenant, achievementId);
+        string credentialId = (string)award["credentialId"]!;
+
+        app.Clock.Now = BadgeIssuerApplication.Now.AddDays(1);
+        using HttpResponseMessage revoked = await tenant.PostAsJsonAsync(credentialId + "/revoke", new { reason = "  issued in error  " }, Ct);
+        string revokedText = await revoked.Content.ReadAsStringAsync(Ct);
+        Assert.True(revoked.StatusCode == HttpStatusCode.OK, revokedText);
+        string list = (string)JsonNode.Parse(revokedText)!["statusListCredential"]!;
+
+        JsonNode change = (await GetJsonAsync(tenant, new Uri(list).AbsolutePath + "/changes"))["changes"]!.AsArray().Single()!;
+        Assert.Equal("issued in error", (string?)change["reason"]);
+        Assert.Equal(BadgeIssuerApplication.Now.AddDays(1), (DateTimeOffset)change["changedAt"]!);
+
+        JsonNode entry = (await GetJsonAsync(tenant, "/issuers/default/audit"))["entries"]!.AsArray().First(e => (string?)e!["action"] == "status.revocation")!;
+        Assert.Contains("\"reason\":\"issued in error\"", (string)entry["details"]!, StringComparison.Ordinal);
+
+        string credential = await tenant.GetStringAsync(credentialId + ".json", Ct);
+        using var verify = new StringContent($$"""{"verifiableCredential": {{credential}}}""", Encoding.UTF8, "application/json");
+        using HttpResponseMessage report = await app.CreateClient().PostAsync("/credentials/verify", verify, Ct);
+        JsonNode status = JsonNode.Parse(await report.Content.ReadAsStringAsync(Ct))!["status"]!.AsArray().Single()!;
+        Assert.Equal("revocation", (string?)status["purpose"]);
+        Assert.True((bool)status["set"]!);
+        Assert.Equal("issued in error", (string?)status["reason"]);
+        Assert.Equal("2026-01-02T00:00:00Z"[..4], ((string)status["changedAt"]!)[..4]);
+    }
+
+    [Fact]
+    public async Task SuspendAndReinstate_ReasonsRecorded_NoBodyStillWorks()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpClient tenant = await TenantAsync(app, admin, "default", "issue", "revoke", "manage");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(tenant);
+        JsonNode award = await IssuingApiTests.AwardAsync(tenant, achievementId, extra: new { achievementId, recipient = new { email = "ada@example.org" }, status = new[] { "suspension" } });
+        string credentialId = (string)award["credentialId"]!;
+
+        using HttpResponseMessage suspended = await tenant.PostAsJsonAsync(credentialId + "/suspend", new { reason = "under review" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        using HttpResponseMessage reinstated = await tenant.PostAsync(credentialId + "/reinstate", null, Ct);
+        string list = (string)JsonNode.Parse(await reinstated.Content.ReadAsStringAsync(Ct))!["statusListCredential"]!;
+
+        JsonArray changes = (await GetJsonAsync(tenant, new Uri(list).AbsolutePath + "/changes"))["changes"]!.AsArray();
+        Assert.Equal(["under review", null], changes.Select(c => (string?)c!["reason"]));
+    }
+
+    [Theory]
+    [InlineData("""{"reason": "a\u0000b"}""")]
+    [InlineData("""{"reason": "new\nline"}""")]
+    [InlineData("""{"reason": "\u202Egnp.exe"}""")]
+    [InlineData("""{"reason": 5}""")]
+    [InlineData("""{"reason": "  "}""")]
+    [InlineData("""{"reasn": "typo"}""")]
+    public async Task Revoke_BadReason_400AndNothingChanges(string body)
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpClient tenant = await TenantAsync(app, admin, "default", "issue", "revoke", "manage");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(tenant);
+        string credentialId = (string)(await IssuingApiTests.AwardAsync(tenant, achievementId))["credentialId"]!;
+
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await tenant.PostAsync(credentialId + "/revoke", content, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("urn:badgeissuer:problem:invalid-request", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["type"]);
+        JsonNode listing = await GetJsonAsync(tenant, "/credentials");
+        Assert.Equal("active", (string?)listing["items"]![0]!["status"]);
+    }
+
+    [Fact]
+    public async Task Revoke_ReasonOverLimit_FieldTooLong()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpClient tenant = await TenantAsync(app, admin, "default", "issue", "revoke", "manage");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(tenant);
+        string credentialId = (string)(await IssuingApiTests.AwardAsync(tenant, achievementId))["credentialId"]!;
+
+        using HttpResponseMessage tooLong = await tenant.PostAsJsonAsync(credentialId + "/revoke", new { reason = new string('x', 501) }, Ct);
+        using HttpResponseMessage ok = await tenant.PostAsJsonAsync(credentialId + "/revoke", new { reason = new string('x', 500) }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal("urn:badgeissuer:problem:field-too-long", (string?)JsonNode.Parse(await tooLong.Content.ReadAsStringAsync(Ct))!["type"]);
+    }
+
+    [Fact]
+    public async Task List_FiltersByRecipientStatusAchievementAndTime_PagesWithCursor()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpClient tenant = await TenantAsync(app, admin, "default", "issue", "revoke", "manage");
+        string welding = await IssuingApiTests.CreateAchievementAsync(tenant);
+        string other = await IssuingApiTests.CreateAchievementAsync(tenant, new { name = "Other", description = "d", criteria = new { narrative = "n" } });
+        var ids = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            app.Clock.Now = BadgeIssuerApplication.Now.AddMinutes(i);
+            ids.Add((string)(await IssuingApiTests.AwardAsync(tenant, i == 4 ? other : welding, i % 2 == 0 ? "Ada@Example.org" : "grace@example.org"))["credentialId"]!);
+        }
+
+        using HttpResponseMessage revoked = await tenant.PostAsync(ids[0] + "/revoke", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+
+        static IEnumerable<string> Ids(JsonNode page) => page["items"]!.AsArray().Select(i => (string)i!["id"]!);
+        Assert.Equal([ids[4], ids[2], ids[0]], Ids(await GetJsonAsync(tenant, "/credentials?recipient=%20ada%40EXAMPLE.org")));
+        Assert.Equal([ids[0]], Ids(await GetJsonAsync(tenant, "/credentials?status=revoked")));
+        Assert.Equal([ids[4], ids[3], ids[2], ids[1]], Ids(await GetJsonAsync(tenant, "/credentials?status=active")));
+        Assert.Equal([ids[4]], Ids(await GetJsonAsync(tenant, "/credentials?achievementId=" + Uri.EscapeDataString(other))));
+        Assert.Equal([ids[2], ids[1]], Ids(await GetJsonAsync(tenant, "/credentials?issuedAfter=2026-01-01T00:01:00Z&issuedBefore=2026-01-01T00:03:00Z".Replace("2026-01-01", BadgeIssuerApplication.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))));
+
+        JsonNode first = await GetJsonAsync(tenant, "/credentials?limit=2");
+        JsonNode item = first["items"]![0]!;
+        Assert.Equal(ids[4] + ".json", (string?)item["links"]!["json"]);
+        Assert.Equal(other, (string?)item["achievement"]);
+        Assert.Null(item["credentialSubject"]);
+        var seen = Ids(first).ToList();
+        string? next = (string?)first["next"];
+
+        // A credential issued meanwhile is newer than the cursor: it never shifts the pages that follow.
+        app.Clock.Now = BadgeIssuerApplication.Now.AddHours(1);
+        await IssuingApiTests.AwardAsync(tenant, welding);
+        while (next is not null)
+        {
+            JsonNode page = await GetJsonAsync(tenant, "/credentials?limit=2&cursor=" + next);
+            seen.AddRange(Ids(page));
+            next = (string?)page["next"];
+        }
+
+        Assert.Equal(Enumerable.Reverse(ids), seen);
+    }
+
+    [Fact]
+    public async Task List_PlainEmailIsNotStored()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpClient tenant = await TenantAsync(app, admin, "default", "issue", "revoke", "manage");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(tenant);
+        string credentialId = (string)(await IssuingApiTests.AwardAsync(tenant, achievementId, "secret.learner@example.org"))["credentialId"]!;
+
+        Storage.CredentialRecord record = (await app.Services.GetRequiredService<Storage.IBadgeStorage>().Credentials.GetAsync(credentialId, Ct))!;
+
+        Assert.DoesNotContain("secret.learner", record.Recipient, StringComparison.Ordinal);
+        Assert.StartsWith("sha256$", record.Recipient, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_TenantIsolation_ForeignKeyNeverListsAnotherIssuersCredentials()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpResponseMessage created = await admin.PostAsJsonAsync("/issuers", new { name = "Other College", slug = "other" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        string otherIssuer = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!["id"]!;
+        using HttpClient mine = await TenantAsync(app, admin, "default", "issue", "manage");
+        using HttpClient theirs = await TenantAsync(app, admin, "other", "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(mine);
+        await IssuingApiTests.AwardAsync(mine, achievementId, "ada@example.org");
+
+        Assert.Empty((await GetJsonAsync(theirs, "/credentials"))["items"]!.AsArray());
+        Assert.Empty((await GetJsonAsync(theirs, "/credentials?recipient=ada%40example.org"))["items"]!.AsArray());
+        Assert.Single((await GetJsonAsync(mine, "/credentials?recipient=ada%40example.org"))["items"]!.AsArray());
+        string defaultIssuer = (string)(await GetJsonAsync(mine, "/credentials"))["items"]![0]!["issuer"]!;
+        using HttpResponseMessage foreign = await theirs.GetAsync("/credentials?issuerId=" + Uri.EscapeDataString(defaultIssuer), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.NotEqual(otherIssuer, defaultIssuer);
+
+        using HttpClient issueOnly = await TenantAsync(app, admin, "default", "issue");
+        using HttpResponseMessage forbidden = await issueOnly.GetAsync("/credentials", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+}
