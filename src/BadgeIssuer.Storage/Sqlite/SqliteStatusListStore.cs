@@ -249,7 +249,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, null, actor, cancellationToken).ConfigureAwait(false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, null, actor, null, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -263,13 +263,17 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
 
-        using (SqliteCommand exists = Command(connection, transaction, "SELECT 1 FROM credentials WHERE id = $id;"))
+        string? achievementId;
+        using (SqliteCommand exists = Command(connection, transaction, "SELECT achievement_id FROM credentials WHERE id = $id;"))
         {
             exists.Parameters.AddWithValue("$id", credentialId);
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            using SqliteDataReader found = await exists.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await found.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return new StatusUpdateResult(StatusUpdateOutcome.CredentialNotFound);
             }
+
+            achievementId = found.IsDBNull(0) ? null : found.GetString(0);
         }
 
         string listId;
@@ -291,7 +295,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             index = reader.GetInt32(1);
         }
 
-        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, credentialId, actor, cancellationToken).ConfigureAwait(false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, credentialId, actor, achievementId, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -304,6 +308,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         int value,
         string? credentialId,
         string actor,
+        string? achievementId,
         CancellationToken cancellationToken)
     {
         byte[] bits;
@@ -370,6 +375,14 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         await SqliteAuditStore.AppendAsync(connection, transaction, new AuditRecord(
             0, issuerId, actor, "status." + purpose, credentialId ?? listId + "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
             SqliteTime.FromTicks(now), null, $$"""{"list":"{{listId}}","index":{{index}},"old":{{oldValue}},"new":{{value}},"version":{{version}}}"""), cancellationToken).ConfigureAwait(false);
+        if (credentialId is not null && WebhookEvents.ForStatusChange(purpose, oldValue, value) is { } eventType)
+        {
+            // The outbox half of the status change, in the same transaction.
+            await SqliteWebhookStore.EnqueueAsync(connection, transaction, issuerId, eventType,
+                WebhookEvents.Payload(eventType, SqliteTime.FromTicks(now), credentialId, issuerId, achievementId, purpose),
+                SqliteTime.FromTicks(now), cancellationToken).ConfigureAwait(false);
+        }
+
         return new StatusUpdateResult(StatusUpdateOutcome.Updated, listId, index, version);
     }
 
