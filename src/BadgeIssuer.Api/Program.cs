@@ -7,6 +7,7 @@ using BadgeIssuer.Api.Features.OAuth;
 using BadgeIssuer.Api.Features.Status;
 using BadgeIssuer.Api.Features.Tenancy;
 using BadgeIssuer.Api.Features.Verify;
+using BadgeIssuer.Api.Features.Webhooks;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
 using Scalar.AspNetCore;
@@ -44,6 +45,8 @@ builder.Services.AddIssue();
 builder.Services.AddStatus();
 builder.Services.AddVerify();
 builder.Services.AddPresentations();
+// Signed webhooks from the transactional outbox: off unless BadgeIssuer:Webhooks:Enabled.
+builder.Services.AddWebhooks();
 
 // Public endpoints per client address, protected ones per API key; 429 with Retry-After beyond the limits.
 builder.Services.AddRateLimits();
@@ -96,6 +99,7 @@ app.MapVerify();
 app.MapPresentations();
 app.MapCredentialList();
 app.MapCredentialDownloads();
+app.MapWebhooks();
 
 app.Run();
 

@@ -9,6 +9,8 @@ public interface IBadgeStorage
     IStatusListStore StatusLists { get; }
     IApiKeyStore ApiKeys { get; }
     IAuditStore Audit { get; }
+    /// <summary>Webhook endpoints and the outbox the credential and status stores write into.</summary>
+    IWebhookStore Webhooks { get; }
 
     /// <summary>True when the database answers a trivial query (readiness).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken = default);

@@ -7,7 +7,7 @@ namespace BadgeIssuer.Storage.Tests;
 /// Every behaviour callers rely on, whatever the backend. A subclass per backend supplies <see cref="Storage"/>;
 /// the database is shared by a test class, so each test works on its own fresh issuer.
 /// </summary>
-public abstract class BadgeStorageContractTests
+public abstract partial class BadgeStorageContractTests
 {
     protected static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 

@@ -19,5 +19,11 @@ namespace BadgeIssuer.Api.Infrastructure;
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.OAuth.CreatedClient))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.OAuth.ClientList))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Admin.RewrapReport))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.CreatedWebhookEndpoint))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.WebhookEndpointInfo))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.WebhookEndpointList))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.WebhookSecretResponse))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.WebhookDeliveryInfo))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.WebhookDeliveryPage))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -20,6 +20,7 @@ public sealed class PostgresBadgeStorage : IBadgeStorage, IDisposable, IAsyncDis
         StatusLists = new PostgresStatusListStore(this, timeProvider);
         ApiKeys = new PostgresApiKeyStore(this);
         Audit = new PostgresAuditStore(this);
+        Webhooks = new PostgresWebhookStore(this);
     }
 
     public IIssuerStore Issuers { get; }
@@ -28,6 +29,7 @@ public sealed class PostgresBadgeStorage : IBadgeStorage, IDisposable, IAsyncDis
     public IStatusListStore StatusLists { get; }
     public IApiKeyStore ApiKeys { get; }
     public IAuditStore Audit { get; }
+    public IWebhookStore Webhooks { get; }
 
     /// <summary>The schema version after open (the highest migration applied).</summary>
     public int SchemaVersion { get; private set; }

@@ -29,6 +29,11 @@ internal sealed class PostgresCredentialStore(PostgresBadgeStorage storage) : IC
             INSERT INTO audit_log (issuer_id, actor, action, target, at, request_id, details)
             SELECT $2, $12, 'credential.issue', ins.id, $8, NULL, $3 FROM ins WHERE $12 IS NOT NULL
             RETURNING 1
+        ), hooked AS (
+            INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, created_at, state, attempts, next_attempt_at)
+            SELECT e.id, $14, 'credential.issued', $15, $8, 'pending', 0, $8 FROM ins, webhook_endpoints e
+            WHERE e.issuer_id = $2 AND e.enabled AND strpos(' ' || e.event_types || ' ', ' credential.issued ') > 0
+            RETURNING 1
         )
         SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM linked)::integer;
         """;
@@ -80,7 +85,10 @@ internal sealed class PostgresCredentialStore(PostgresBadgeStorage storage) : IC
                 Pg.Text(credential.Id), Pg.Text(credential.IssuerId), Pg.Text(credential.AchievementId), Pg.Text(credential.Recipient),
                 Pg.Text(credential.SignedJson), Pg.Text(credential.Jwt), Pg.Text(credential.StatusEntriesJson), Pg.Time(credential.IssuedAt),
                 Pg.Text(credential.IdempotencyKey), Pg.TextArray(lists), Pg.IntegerArray(indexes), Pg.Text(credential.IssuedBy),
-                Pg.NullableBytea(credential.RecipientKey)))
+                Pg.NullableBytea(credential.RecipientKey),
+                // The outbox half of issuance (written only when the insert happened and an endpoint subscribes).
+                Pg.Text(WebhookEvents.NewMessageId()),
+                Pg.Text(WebhookEvents.Payload(WebhookEvents.CredentialIssued, credential.IssuedAt, credential.Id, credential.IssuerId, credential.AchievementId))))
             {
                 try
                 {

@@ -179,5 +179,53 @@ internal static class PostgresMigrations
             CREATE INDEX ix_credentials_recipient ON credentials(issuer_id, recipient_key, issued_at, id) WHERE recipient_key IS NOT NULL;
             CREATE INDEX ix_credentials_state ON credentials(issuer_id, revoked, suspended, issued_at, id);
             """),
+        (5, """
+            -- Webhooks (issue 13): per-issuer endpoints (the signing secret encrypted under the KEK), the transactional
+            -- outbox (one row per message and endpoint, written in the transaction of the change) and every attempt.
+            CREATE TABLE webhook_endpoints (
+                id           text PRIMARY KEY,
+                issuer_id    text NOT NULL REFERENCES issuers(id),
+                url          text NOT NULL,
+                event_types  text NOT NULL,
+                description  text NOT NULL,
+                secret       bytea NOT NULL,
+                enabled      boolean NOT NULL,
+                created_at   timestamptz NOT NULL,
+                updated_at   timestamptz NOT NULL,
+                seq          bigint GENERATED ALWAYS AS IDENTITY
+            );
+            CREATE INDEX ix_webhook_endpoints_issuer ON webhook_endpoints(issuer_id, created_at, seq);
+
+            CREATE TABLE webhook_deliveries (
+                seq              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                endpoint_id      text NOT NULL REFERENCES webhook_endpoints(id),
+                message_id       text NOT NULL,
+                event_type       text NOT NULL,
+                payload          text NOT NULL,
+                created_at       timestamptz NOT NULL,
+                state            text NOT NULL,
+                attempts         integer NOT NULL,
+                next_attempt_at  timestamptz NOT NULL,
+                lease_owner      text,
+                lease_until      timestamptz,
+                completed_at     timestamptz,
+                last_status      integer,
+                last_error       text
+            );
+            CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, seq);
+            CREATE INDEX ix_webhook_deliveries_pending ON webhook_deliveries(endpoint_id, seq) WHERE state = 'pending';
+            CREATE INDEX ix_webhook_deliveries_message ON webhook_deliveries(endpoint_id, message_id);
+            CREATE INDEX ix_webhook_deliveries_completed ON webhook_deliveries(completed_at) WHERE state <> 'pending';
+
+            CREATE TABLE webhook_attempts (
+                seq           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                delivery_seq  bigint NOT NULL REFERENCES webhook_deliveries(seq),
+                attempted_at  timestamptz NOT NULL,
+                status_code   integer,
+                error         text,
+                duration_ms   integer NOT NULL
+            );
+            CREATE INDEX ix_webhook_attempts_delivery ON webhook_attempts(delivery_seq, seq);
+            """),
     ];
 }

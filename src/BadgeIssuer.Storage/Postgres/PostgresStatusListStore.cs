@@ -272,7 +272,7 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
     {
         ArgumentNullException.ThrowIfNull(listId);
         ArgumentNullException.ThrowIfNull(actor);
-        return SetWithRetryAsync(listId, index, value, null, actor, reason, cancellationToken);
+        return SetWithRetryAsync(listId, index, value, null, actor, reason, null, cancellationToken);
     }
 
     public async Task<StatusUpdateResult> SetCredentialStatusAsync(string credentialId, string purpose, int value, string actor, string? reason, CancellationToken cancellationToken = default)
@@ -284,8 +284,9 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
         // A credential's allocations never change once stored, so the lookup needs no lock.
         string listId;
         int index;
+        string? achievementId;
         await using (NpgsqlCommand find = storage.Command("""
-            SELECT a.list_id, a.idx FROM credentials c
+            SELECT a.list_id, a.idx, c.achievement_id FROM credentials c
             LEFT JOIN (status_allocations a JOIN status_lists l ON l.list_id = a.list_id AND l.purpose = $2) ON a.credential_id = c.id
             WHERE c.id = $1
             LIMIT 1;
@@ -304,18 +305,19 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
 
             listId = reader.GetString(0);
             index = reader.GetInt32(1);
+            achievementId = Pg.NullableString(reader, 2);
         }
 
-        return await SetWithRetryAsync(listId, index, value, credentialId, actor, reason, cancellationToken).ConfigureAwait(false);
+        return await SetWithRetryAsync(listId, index, value, credentialId, actor, reason, achievementId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<StatusUpdateResult> SetWithRetryAsync(string listId, int index, int value, string? credentialId, string actor, string? reason, CancellationToken cancellationToken)
+    private async Task<StatusUpdateResult> SetWithRetryAsync(string listId, int index, int value, string? credentialId, string actor, string? reason, string? achievementId, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await SetAsync(listId, index, value, credentialId, actor, reason, cancellationToken).ConfigureAwait(false);
+                return await SetAsync(listId, index, value, credentialId, actor, reason, achievementId, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (IsTransient(e) && attempt < MaxAttempts)
             {
@@ -323,7 +325,7 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
         }
     }
 
-    private async Task<StatusUpdateResult> SetAsync(string listId, int index, int value, string? credentialId, string actor, string? reason, CancellationToken cancellationToken)
+    private async Task<StatusUpdateResult> SetAsync(string listId, int index, int value, string? credentialId, string actor, string? reason, string? achievementId, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await storage.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -333,10 +335,12 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
         int length;
         long version;
         string purpose;
+        string issuerId;
         byte[]? window;
         await using (NpgsqlCommand read = Command(connection, transaction, """
             SELECT status_size, length, version, purpose,
-                   CASE WHEN $2 >= 0 AND $2 < length THEN substring(bitstring FROM (($2::bigint * status_size) / 8)::integer + 1 FOR 2) END
+                   CASE WHEN $2 >= 0 AND $2 < length THEN substring(bitstring FROM (($2::bigint * status_size) / 8)::integer + 1 FOR 2) END,
+                   issuer_id
             FROM status_lists WHERE list_id = $1
             FOR NO KEY UPDATE;
             """, Pg.Text(listId), Pg.Integer(index)))
@@ -352,6 +356,7 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
             version = reader.GetInt64(2);
             purpose = reader.GetString(3);
             window = reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4);
+            issuerId = reader.GetString(5);
         }
 
         if (window is null || index < 0 || index >= length || value < 0 || value >= 1 << statusSize)
@@ -371,6 +376,7 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
         string target = credentialId ?? listId + "#" + index.ToString(CultureInfo.InvariantCulture);
         string detailsPrefix = StatusChangeAudit.DetailsPrefix(listId, index, oldValue, value, reason);
         long newVersion;
+        DateTimeOffset now = timeProvider.GetUtcNow();
         await using (NpgsqlCommand write = Command(connection, transaction, """
             WITH u AS (
                 UPDATE status_lists SET bitstring = overlay(bitstring PLACING $2 FROM $3), version = version + 1, updated_at = $4
@@ -392,7 +398,7 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
             )
             SELECT version FROM u;
             """,
-            Pg.Text(listId), Pg.Bytea(window), Pg.Integer(checked((int)firstByte + 1)), Pg.Time(timeProvider.GetUtcNow()),
+            Pg.Text(listId), Pg.Bytea(window), Pg.Integer(checked((int)firstByte + 1)), Pg.Time(now),
             Pg.Integer(index), Pg.Text(credentialId), Pg.Integer(oldValue), Pg.Integer(value), Pg.Text(actor),
             Pg.Text("status." + purpose), Pg.Text(target), Pg.Text(detailsPrefix), Pg.Text(reason)))
         {
@@ -400,6 +406,17 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
         }
 
         Debug.Assert(newVersion == version + 1, "The row lock keeps the version from moving under us.");
+        if (credentialId is not null && WebhookEvents.ForStatusChange(purpose, oldValue, value) is { } eventType)
+        {
+            // The outbox half of the status change, in the same transaction.
+            await ExecuteAsync(connection, transaction,
+                PostgresWebhookStore.EnqueueTemplate.Replace("$issuer", "$1", StringComparison.Ordinal).Replace("$type", "$2", StringComparison.Ordinal)
+                    .Replace("$payload", "$3", StringComparison.Ordinal).Replace("$now", "$4", StringComparison.Ordinal).Replace("$msg", "$5", StringComparison.Ordinal) + ";",
+                cancellationToken,
+                Pg.Text(issuerId), Pg.Text(eventType), Pg.Text(WebhookEvents.Payload(eventType, now, credentialId, issuerId, achievementId, purpose, reason)), Pg.Time(now),
+                Pg.Text(WebhookEvents.NewMessageId())).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new StatusUpdateResult(StatusUpdateOutcome.Updated, listId, index, newVersion);
     }

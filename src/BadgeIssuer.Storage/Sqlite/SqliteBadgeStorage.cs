@@ -20,6 +20,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
         StatusLists = new SqliteStatusListStore(this, timeProvider);
         ApiKeys = new SqliteApiKeyStore(this);
         Audit = new SqliteAuditStore(this);
+        Webhooks = new SqliteWebhookStore(this);
     }
 
     public IIssuerStore Issuers { get; }
@@ -28,6 +29,7 @@ public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
     public IStatusListStore StatusLists { get; }
     public IApiKeyStore ApiKeys { get; }
     public IAuditStore Audit { get; }
+    public IWebhookStore Webhooks { get; }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
     {

@@ -171,6 +171,10 @@ internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICrede
                 new AuditRecord(0, credential.IssuerId, actor, "credential.issue", credential.Id, credential.IssuedAt, null, credential.AchievementId), cancellationToken).ConfigureAwait(false);
         }
 
+        // The outbox half of issuance: one delivery per subscribed endpoint, in this savepoint and transaction.
+        await SqliteWebhookStore.EnqueueAsync(connection, transaction, credential.IssuerId, WebhookEvents.CredentialIssued,
+            WebhookEvents.Payload(WebhookEvents.CredentialIssued, credential.IssuedAt, credential.Id, credential.IssuerId, credential.AchievementId),
+            credential.IssuedAt, cancellationToken).ConfigureAwait(false);
         return new CredentialAddResult(credential, Created: true);
     }
 

@@ -166,5 +166,52 @@ internal static class SqliteMigrations
             CREATE INDEX ix_credentials_recipient ON credentials(issuer_id, recipient_key, issued_at, id) WHERE recipient_key IS NOT NULL;
             CREATE INDEX ix_credentials_state ON credentials(issuer_id, revoked, suspended, issued_at, id);
             """),
+        (7, """
+            -- Webhooks (issue 13): per-issuer endpoints (the signing secret encrypted under the KEK), the transactional
+            -- outbox (one row per message and endpoint, written in the transaction of the change) and every attempt.
+            CREATE TABLE webhook_endpoints (
+                id           TEXT PRIMARY KEY,
+                issuer_id    TEXT NOT NULL REFERENCES issuers(id),
+                url          TEXT NOT NULL,
+                event_types  TEXT NOT NULL,
+                description  TEXT NOT NULL,
+                secret       BLOB NOT NULL,
+                enabled      INTEGER NOT NULL,
+                created_at   INTEGER NOT NULL,
+                updated_at   INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX ix_webhook_endpoints_issuer ON webhook_endpoints(issuer_id, created_at);
+
+            CREATE TABLE webhook_deliveries (
+                seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+                endpoint_id      TEXT NOT NULL REFERENCES webhook_endpoints(id),
+                message_id       TEXT NOT NULL,
+                event_type       TEXT NOT NULL,
+                payload          TEXT NOT NULL,
+                created_at       INTEGER NOT NULL,
+                state            TEXT NOT NULL,
+                attempts         INTEGER NOT NULL,
+                next_attempt_at  INTEGER NOT NULL,
+                lease_owner      TEXT,
+                lease_until      INTEGER,
+                completed_at     INTEGER,
+                last_status      INTEGER,
+                last_error       TEXT
+            ) STRICT;
+            CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, seq);
+            CREATE INDEX ix_webhook_deliveries_pending ON webhook_deliveries(endpoint_id, seq) WHERE state = 'pending';
+            CREATE INDEX ix_webhook_deliveries_message ON webhook_deliveries(endpoint_id, message_id);
+            CREATE INDEX ix_webhook_deliveries_completed ON webhook_deliveries(completed_at) WHERE state <> 'pending';
+
+            CREATE TABLE webhook_attempts (
+                seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+                delivery_seq  INTEGER NOT NULL REFERENCES webhook_deliveries(seq),
+                attempted_at  INTEGER NOT NULL,
+                status_code   INTEGER,
+                error         TEXT,
+                duration_ms   INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX ix_webhook_attempts_delivery ON webhook_attempts(delivery_seq, seq);
+            """),
     ];
 }

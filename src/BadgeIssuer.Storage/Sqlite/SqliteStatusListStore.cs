@@ -250,7 +250,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, null, actor, reason, cancellationToken).ConfigureAwait(false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, null, actor, reason, null, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -264,13 +264,17 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
 
-        using (SqliteCommand exists = Command(connection, transaction, "SELECT 1 FROM credentials WHERE id = $id;"))
+        string? achievementId;
+        using (SqliteCommand exists = Command(connection, transaction, "SELECT achievement_id FROM credentials WHERE id = $id;"))
         {
             exists.Parameters.AddWithValue("$id", credentialId);
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            using SqliteDataReader found = await exists.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await found.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return new StatusUpdateResult(StatusUpdateOutcome.CredentialNotFound);
             }
+
+            achievementId = found.IsDBNull(0) ? null : found.GetString(0);
         }
 
         string listId;
@@ -292,7 +296,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             index = reader.GetInt32(1);
         }
 
-        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, credentialId, actor, reason, cancellationToken).ConfigureAwait(false);
+        StatusUpdateResult result = await SetStatusAsync(connection, transaction, listId, index, value, credentialId, actor, reason, achievementId, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -306,6 +310,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         string? credentialId,
         string actor,
         string? reason,
+        string? achievementId,
         CancellationToken cancellationToken)
     {
         byte[] bits;
@@ -389,6 +394,13 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         await SqliteAuditStore.AppendAsync(connection, transaction, new AuditRecord(
             0, issuerId, actor, "status." + purpose, credentialId ?? listId + "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
             SqliteTime.FromTicks(now), null, StatusChangeAudit.Details(listId, index, oldValue, value, reason, version)), cancellationToken).ConfigureAwait(false);
+        {
+            // The outbox half of the status change, in the same transaction.
+            await SqliteWebhookStore.EnqueueAsync(connection, transaction, issuerId, eventType,
+                WebhookEvents.Payload(eventType, SqliteTime.FromTicks(now), credentialId, issuerId, achievementId, purpose, reason),
+                SqliteTime.FromTicks(now), cancellationToken).ConfigureAwait(false);
+        }
+
         return new StatusUpdateResult(StatusUpdateOutcome.Updated, listId, index, version);
     }
 

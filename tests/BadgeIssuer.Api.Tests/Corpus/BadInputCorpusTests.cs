@@ -34,7 +34,8 @@ public sealed class BadInputCorpusTests
     [Fact]
     public async Task Corpus_InProcess_EveryCaseGetsItsProblem_AndNoStoredDataChanges()
     {
-        using var app = new BadgeIssuerApplication();
+        // Webhooks on, so their registration checks run (no case registers an endpoint, so nothing is ever sent).
+        using var app = new BadgeIssuerApplication(("BadgeIssuer:Webhooks:Enabled", "true"));
         using HttpClient client = app.CreateClient();
         var runner = new CorpusRunner(client, BadgeIssuerApplication.ApiKey);
         await runner.SetUpAsync();

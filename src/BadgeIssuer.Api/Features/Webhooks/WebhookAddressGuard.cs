@@ -1,0 +1,279 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace BadgeIssuer.Api.Features.Webhooks;
+
+/// <summary>
+/// The SSRF guard of webhook deliveries. A target URL must be https (http only with <see cref="WebhookOptions.AllowLoopback"/>,
+/// and then only to loopback), carry no user info, and its host must resolve — by us — only to public unicast addresses:
+/// never loopback, private (RFC 1918, RFC 4193 fc00::/7), link-local, shared (CGNAT 100.64.0.0/10), multicast,
+/// documentation, benchmarking or otherwise reserved ranges, unspecified, or IPv6 forms that embed an IPv4 address
+/// (v4-mapped, v4-compatible, NAT64, 6to4, Teredo). The URL is checked at registration, and every connection is checked
+/// again in <see cref="ConnectAsync"/> (a name that resolves differently later, DNS rebinding, is refused then); the
+/// socket connects to an address that was checked, never to a name resolved again behind our back. Redirects are not
+/// followed (the handler has <c>AllowAutoRedirect = false</c>; a 3xx answer is a failed attempt), and no proxy is used.
+/// </summary>
+internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
+{
+    public const int MaxUrlLength = 2048;
+    private static readonly TimeSpan s_resolveTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Name resolution (tests replace it to simulate names that resolve to refused addresses).</summary>
+    internal Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; set; } = Dns.GetHostAddressesAsync;
+
+    private bool AllowLoopback => options.Value.AllowLoopback;
+
+    /// <summary>Why <paramref name="address"/> may not be a webhook target, or null when it may (a public unicast address).</summary>
+    public static string? WhyRefused(IPAddress address, bool allowLoopback)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return WhyRefusedV6(address, allowLoopback);
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return "not an IP address";
+        }
+
+        Span<byte> b = stackalloc byte[4];
+        address.TryWriteBytes(b, out _);
+        return (b[0], b[1], b[2]) switch
+        {
+            (0, _, _) => "unspecified (0.0.0.0/8)",
+            (127, _, _) => allowLoopback ? null : "loopback (127.0.0.0/8)",
+            (10, _, _) => "private (10.0.0.0/8)",
+            (172, >= 16 and <= 31, _) => "private (172.16.0.0/12)",
+            (192, 168, _) => "private (192.168.0.0/16)",
+            (100, >= 64 and <= 127, _) => "shared address space (CGNAT, 100.64.0.0/10)",
+            (169, 254, _) => "link-local (169.254.0.0/16)",
+            (192, 0, 0) => "reserved (IETF protocol assignments, 192.0.0.0/24)",
+            (192, 0, 2) or (198, 51, 100) or (203, 0, 113) => "reserved (documentation)",
+            (192, 88, 99) => "reserved (6to4 relay anycast, 192.88.99.0/24)",
+            (198, 18 or 19, _) => "reserved (benchmarking, 198.18.0.0/15)",
+            ( >= 224 and <= 239, _, _) => "multicast (224.0.0.0/4)",
+            ( >= 240, _, _) => "reserved (240.0.0.0/4, broadcast)",
+            _ => null,
+        };
+    }
+
+    private static string? WhyRefusedV6(IPAddress address, bool allowLoopback)
+    {
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            return "unspecified (::)";
+        }
+
+        if (address.Equals(IPAddress.IPv6Loopback))
+        {
+            return allowLoopback ? null : "loopback (::1)";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return "IPv4-mapped IPv6 (::ffff:0:0/96)";
+        }
+
+        Span<byte> b = stackalloc byte[16];
+        address.TryWriteBytes(b, out _);
+        if (b[0] == 0xff)
+        {
+            return "multicast (ff00::/8)";
+        }
+
+        if ((b[0] & 0xfe) == 0xfc)
+        {
+            return "private (unique local, fc00::/7)";
+        }
+
+        if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+        {
+            return "link-local (fe80::/10)";
+        }
+
+        if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0)
+        {
+            return "reserved (site-local, fec0::/10)";
+        }
+
+        // Only global unicast (2000::/3) is allowed, less the parts that are not ordinary hosts.
+        if ((b[0] & 0xe0) != 0x20)
+        {
+            return "reserved (outside global unicast 2000::/3: v4-compatible, NAT64 64:ff9b::/96, discard 100::/64, …)";
+        }
+
+        if (b[0] == 0x20 && b[1] == 0x02)
+        {
+            return "reserved (6to4, 2002::/16, embeds an IPv4 address)";
+        }
+
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] <= 0x01)
+        {
+            return "reserved (IETF protocol assignments incl. Teredo, 2001::/23)";
+        }
+
+        if ((b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) || (b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0))
+        {
+            return "reserved (documentation, 2001:db8::/32 or 3fff::/20)";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Checks a URL given at registration: syntax, scheme and every address its host resolves to now. Returns the
+    /// normalized URL, or null with the reason in <paramref name="error"/>.
+    /// </summary>
+    public async Task<(string? Url, string? Error)> CheckUrlAsync(string value, CancellationToken cancellationToken)
+    {
+        if (value.Length > MaxUrlLength)
+        {
+            return (null, $"the URL is longer than {MaxUrlLength} characters");
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? url) || value.Any(char.IsWhiteSpace) || value.Any(char.IsControl))
+        {
+            return (null, "not an absolute URL");
+        }
+
+        if (CheckSyntax(url) is { } syntax)
+        {
+            return (null, syntax);
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await ResolveAsync(url.IdnHost, cancellationToken);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ArgumentException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return (null, $"the host '{url.IdnHost}' does not resolve");
+        }
+
+        if (CheckAddresses(url, addresses) is { } refused)
+        {
+            return (null, refused);
+        }
+
+        return (url.AbsoluteUri, null);
+    }
+
+    /// <summary>Scheme, user info and port; null when acceptable.</summary>
+    public string? CheckSyntax(Uri url)
+    {
+        bool http = string.Equals(url.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal);
+        if (!string.Equals(url.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal) && !(http && AllowLoopback))
+        {
+            return "the URL must be https";
+        }
+
+        if (url.UserInfo.Length > 0)
+        {
+            return "the URL must not contain user info (user:password@)";
+        }
+
+        if (url.Fragment.Length > 0)
+        {
+            return "the URL must not have a fragment";
+        }
+
+        if (url.Port is < 1 or > 65535)
+        {
+            return "the URL's port is not valid";
+        }
+
+        return null;
+    }
+
+    private string? CheckAddresses(Uri url, IPAddress[] addresses)
+    {
+        if (addresses.Length == 0)
+        {
+            return $"the host '{url.IdnHost}' does not resolve";
+        }
+
+        bool http = string.Equals(url.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal);
+        foreach (IPAddress address in addresses)
+        {
+            if (WhyRefused(address, AllowLoopback) is { } why)
+            {
+                return $"the host '{url.IdnHost}' resolves to {address}, which is {why}; webhooks go to public addresses only";
+            }
+
+            if (http && !IPAddress.IsLoopback(address))
+            {
+                return "the URL must be https (http is accepted for loopback only)";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        string bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (IPAddress.TryParse(bare, out IPAddress? literal))
+        {
+            return [literal];
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_resolveTimeout);
+        return await Resolve(bare, timeout.Token);
+    }
+
+    /// <summary>
+    /// <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the host, refuses the connection when any address is
+    /// refused (or, for http, not loopback), and connects to the checked addresses.
+    /// </summary>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        Uri url = context.InitialRequestMessage.RequestUri ?? throw new HttpRequestException("The request has no URL.");
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            throw new HttpRequestException($"the host '{context.DnsEndPoint.Host}' does not resolve", e);
+        }
+
+        if ((CheckSyntax(url) ?? CheckAddresses(url, addresses)) is { } refused)
+        {
+            throw new WebhookAddressRefusedException(refused);
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>A webhook connection refused by <see cref="WebhookAddressGuard"/>.</summary>
+internal sealed class WebhookAddressRefusedException : HttpRequestException
+{
+    public WebhookAddressRefusedException()
+    {
+    }
+
+    public WebhookAddressRefusedException(string message) : base(message)
+    {
+    }
+
+    public WebhookAddressRefusedException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,558 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using BadgeIssuer.Api.Features.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BadgeIssuer.Api.Tests;
+
+/// <summary>
+/// Signed webhooks end to end: a receiver (Kestrel on loopback, allowed by the test-only loopback option) checks
+/// Standard Webhooks signatures, fails on purpose to see retries, records arrival order, and outlives a service
+/// restart mid-delivery; the SSRF guard refuses every address class at registration and at connection time.
+/// </summary>
+public sealed class WebhookTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
+
+    private static (string, string)[] Enabled(params (string, string)[] more) =>
+    [
+        ("BadgeIssuer:Webhooks:Enabled", "true"),
+        ("BadgeIssuer:Webhooks:AllowLoopback", "true"),
+        ("BadgeIssuer:Webhooks:PollIntervalMilliseconds", "25"),
+        ("BadgeIssuer:Webhooks:BackoffBaseMilliseconds", "1000"),
+        ("BadgeIssuer:Webhooks:TimeoutSeconds", "10"),
+        .. more,
+    ];
+
+    private static async Task<JsonNode> RegisterAsync(HttpClient client, string url, params string[] eventTypes)
+    {
+        object body = eventTypes.Length == 0 ? new { url, description = "LMS" } : new { url, eventTypes, description = "LMS" };
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/issuers/default/webhooks", body, Ct);
+        string text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        return JsonNode.Parse(text)!;
+    }
+
+    private static async Task<string> AwardAsync(HttpClient client, string achievementId) =>
+        (string)(await IssuingApiTests.AwardAsync(client, achievementId))["credentialId"]!;
+
+    private static async Task<JsonNode> DeliveriesAsync(HttpClient client, string endpointId) =>
+        JsonNode.Parse(await client.GetStringAsync($"/issuers/default/webhooks/{endpointId}/deliveries", Ct))!;
+
+    /// <summary>Waits for <paramref name="condition"/>, moving the service clock on by <paramref name="step"/> each round (backoff and leases use it).</summary>
+    private static async Task WaitForAsync(Func<bool> condition, string what, BadgeIssuerApplication? app = null, TimeSpan? step = null)
+    {
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(elapsed.Elapsed < s_wait, "timed out waiting for " + what);
+            if (app is not null && step is { } s)
+            {
+                app.Clock.Now += s;
+            }
+
+            await Task.Delay(25, Ct);
+        }
+    }
+
+    /// <summary>Standard Webhooks verification, written from the specification (not the service's code).</summary>
+    private static bool SignatureValid(string secret, Received r)
+    {
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        byte[] key = Convert.FromBase64String(secret["whsec_".Length..]);
+        string expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{r.Id}.{r.Timestamp}.{r.Body}")));
+        return r.Signature.Split(' ').Any(s => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s), Encoding.ASCII.GetBytes(expected)));
+    }
+
+    [Fact]
+    public async Task Webhooks_OffByDefault_RegistrationIsRefused()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/in" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("webhooks-disabled", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Webhooks_IssueSuspendReinstateRevoke_SignedDeliveriesInOrder_RotationAndRedelivery()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var app = new BadgeIssuerApplication(Enabled());
+        using HttpClient client = app.CreateAuthorizedClient();
+        JsonNode endpoint = await RegisterAsync(client, receiver.Url("/hook"));
+        string secret = (string)endpoint["secret"]!;
+        string endpointId = (string)endpoint["id"]!;
+        Assert.Equal(4, endpoint["eventTypes"]!.AsArray().Count);
+
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+        string credentialId = (string)(await IssuingApiTests.AwardAsync(client, achievementId,
+            extra: new { achievementId, recipient = new { email = "learner@example.org" }, status = new[] { "suspension" } }))["credentialId"]!;
+        await WaitForAsync(() => !receiver.Received.IsEmpty, "credential.issued");
+
+        Received issued = receiver.Received.First();
+        Assert.True(SignatureValid(secret, issued), "signature of " + issued.Body);
+        Assert.False(SignatureValid("whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), issued), "a wrong secret must not verify");
+        Assert.False(SignatureValid(secret, issued with { Body = issued.Body.Replace("credential.issued", "credential.revoked", StringComparison.Ordinal) }), "a changed body must not verify");
+        Assert.Equal(app.Clock.Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), issued.Timestamp);
+        Assert.StartsWith("application/json", issued.ContentType, StringComparison.Ordinal);
+        JsonNode payload = JsonNode.Parse(issued.Body)!;
+        Assert.Equal("credential.issued", (string)payload["type"]!);
+        Assert.Equal(credentialId, (string)payload["data"]!["credentialId"]!);
+        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)payload["data"]!["issuerId"]!);
+        Assert.NotNull(payload["data"]!["achievementId"]);
+        Assert.DoesNotContain("learner@example.org", issued.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("proof", issued.Body, StringComparison.Ordinal);
+
+        // A rotated secret signs the next deliveries; the old one no longer verifies them.
+        using HttpResponseMessage rotate = await client.PostAsync($"/issuers/default/webhooks/{endpointId}/rotate-secret", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+        Assert.Equal("no-store", rotate.Headers.CacheControl?.ToString());
+        string rotated = (string)JsonNode.Parse(await rotate.Content.ReadAsStringAsync(Ct))!["secret"]!;
+
+        string revocable = await AwardAsync(client, achievementId);
+        foreach (string change in new[] { credentialId + "/suspend", credentialId + "/reinstate", revocable + "/revoke" })
+        {
+            using HttpResponseMessage changed = await client.PostAsync(change, null, Ct);
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        }
+
+        await WaitForAsync(() => receiver.Received.Count >= 5, "a second issue and three status events");
+        List<Received> all = [.. receiver.Received];
+        Assert.Equal(["credential.issued", "credential.issued", "credential.suspended", "credential.reinstated", "credential.revoked"],
+            all.Select(r => (string)JsonNode.Parse(r.Body)!["type"]!));
+        Assert.Equal("suspension", (string)JsonNode.Parse(all[2].Body)!["data"]!["statusPurpose"]!);
+        Assert.Equal(credentialId, (string)JsonNode.Parse(all[3].Body)!["data"]!["credentialId"]!);
+        Assert.Equal(revocable, (string)JsonNode.Parse(all[4].Body)!["data"]!["credentialId"]!);
+        Assert.All(all.Skip(1), r => Assert.True(SignatureValid(rotated, r)));
+        Assert.All(all.Skip(1), r => Assert.False(SignatureValid(secret, r)));
+        Assert.Equal("revocation", (string)JsonNode.Parse(all[4].Body)!["data"]!["statusPurpose"]!);
+
+        // The delivery log, then a redelivery of the first message: the same webhook-id again.
+        JsonNode log = await DeliveriesAsync(client, endpointId);
+        Assert.Equal(5, log["deliveries"]!.AsArray().Count);
+        Assert.All(log["deliveries"]!.AsArray(), d => Assert.Equal("succeeded", (string)d!["state"]!));
+        Assert.Equal(200, (int)log["deliveries"]![0]!["attemptLog"]![0]!["statusCode"]!);
+        using HttpResponseMessage redeliver = await client.PostAsync($"/issuers/default/webhooks/{endpointId}/messages/{issued.Id}/redeliver", null, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, redeliver.StatusCode);
+        await WaitForAsync(() => receiver.Received.Count >= 6, "the redelivery");
+        Assert.Equal(issued.Id, receiver.Received.Last().Id);
+        Assert.Equal(issued.Body, receiver.Received.Last().Body);
+
+        // Secrets never show again.
+        string listed = await client.GetStringAsync("/issuers/default/webhooks", Ct);
+        Assert.DoesNotContain("whsec_", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", listed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Webhooks_ReceiverFailsTwice_RetriedWithBackoff_ThenDelivered()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Respond = (_, arrival) => arrival <= 2 ? 500 : 200;
+        using var app = new BadgeIssuerApplication(Enabled());
+        using HttpClient client = app.CreateAuthorizedClient();
+        string endpointId = (string)(await RegisterAsync(client, receiver.Url("/hook"), "credential.issued"))["id"]!;
+        await AwardAsync(client, await IssuingApiTests.CreateAchievementAsync(client));
+
+        // The first attempt is due at once; the retries only once the clock passes their backoff.
+        await WaitForAsync(() => !receiver.Received.IsEmpty, "the first attempt");
+        await Task.Delay(300, Ct);
+        Assert.Single(receiver.Received);
+        await WaitForAsync(() => receiver.Received.Count >= 3, "two retries", app, TimeSpan.FromMilliseconds(500));
+
+        Assert.Single(receiver.Received.Select(r => r.Id).Distinct());
+        JsonNode delivery = (await DeliveriesAsync(client, endpointId))["deliveries"]![0]!;
+        for (int i = 0; i < 100 && (string)delivery["state"]! != "succeeded"; i++)
+        {
+            await Task.Delay(25, Ct);
+            delivery = (await DeliveriesAsync(client, endpointId))["deliveries"]![0]!;
+        }
+
+        Assert.Equal("succeeded", (string)delivery["state"]!);
+        Assert.Equal(3, (int)delivery["attempts"]!);
+        Assert.Equal([500, 500, 200], delivery["attemptLog"]!.AsArray().Select(a => (int)a!["statusCode"]!));
+    }
+
+    [Fact]
+    public async Task Webhooks_AnEarlierMessageRetrying_HoldsBackLaterOnes_DeliveredInOrder()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        string? first = null;
+        receiver.Respond = (r, arrival) =>
+        {
+            first ??= r.Id;
+            return r.Id == first && arrival <= 3 ? 503 : 200;
+        };
+        using var app = new BadgeIssuerApplication(Enabled());
+        using HttpClient client = app.CreateAuthorizedClient();
+        await RegisterAsync(client, receiver.Url("/hook"), "credential.issued");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+        var issued = new List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            issued.Add(await AwardAsync(client, achievementId));
+        }
+
+        await WaitForAsync(() => receiver.Received.Count(r => r.Status == 200) >= 4, "four delivered messages", app, TimeSpan.FromMilliseconds(500));
+
+        // Arrival order, as issue order: never a later credential before an earlier one is acknowledged.
+        List<int> order = receiver.Received.Select(r => issued.IndexOf((string)JsonNode.Parse(r.Body)!["data"]!["credentialId"]!)).ToList();
+        Assert.Equal(order.Order().ToList(), order);
+        Assert.Equal([0, 0, 0, 0, 1, 2, 3], order);
+    }
+
+    [Fact]
+    public async Task Webhooks_ServiceStoppedMidDelivery_TheNextInstanceDeliversIt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.RespondAsync = async (r, arrival, aborted) =>
+        {
+            if (arrival == 1)
+            {
+                // Hold the first delivery open until the service goes away mid-request.
+                firstArrived.TrySetResult();
+                await Task.Delay(Timeout.Infinite, aborted);
+            }
+
+            return 200;
+        };
+
+        string dataDirectory = Directory.CreateTempSubdirectory("badgeissuer-webhook-restart-").FullName;
+        try
+        {
+            string endpointId;
+            var a = new BadgeIssuerApplication(Enabled()) { DataDirectory = dataDirectory, KeepDataDirectory = true };
+            using (a)
+            {
+                using HttpClient client = a.CreateAuthorizedClient();
+                endpointId = (string)(await RegisterAsync(client, receiver.Url("/hook")))["id"]!;
+                await AwardAsync(client, await IssuingApiTests.CreateAchievementAsync(client));
+                await firstArrived.Task.WaitAsync(s_wait, Ct);
+            }
+
+            // A new instance on the same data: the old lease runs out (the clock moves past it) and the message goes again.
+            using var b = new BadgeIssuerApplication(Enabled()) { DataDirectory = dataDirectory, KeepDataDirectory = true };
+            using HttpClient second = b.CreateAuthorizedClient();
+            await WaitForAsync(() => receiver.Received.Any(r => r.Status == 200), "the redelivery by the second instance", b, TimeSpan.FromSeconds(5));
+
+            List<Received> got = [.. receiver.Received];
+            Assert.Equal(2, got.Count);
+            Assert.Equal(got[0].Id, got[1].Id);
+            JsonNode delivery = (await DeliveriesAsync(second, endpointId))["deliveries"]![0]!;
+            for (int i = 0; i < 100 && (string)delivery["state"]! != "succeeded"; i++)
+            {
+                await Task.Delay(25, Ct);
+                delivery = (await DeliveriesAsync(second, endpointId))["deliveries"]![0]!;
+            }
+
+            Assert.Equal("succeeded", (string)delivery["state"]!);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Webhooks_Redirect_IsNotFollowed_AndCountsAsAFailure()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Respond = (_, _) => 307;
+        using var app = new BadgeIssuerApplication(Enabled(("BadgeIssuer:Webhooks:MaxAttempts", "1")));
+        using HttpClient client = app.CreateAuthorizedClient();
+        string endpointId = (string)(await RegisterAsync(client, receiver.Url("/hook")))["id"]!;
+        await AwardAsync(client, await IssuingApiTests.CreateAchievementAsync(client));
+
+        JsonNode? delivery = null;
+        await WaitForAsync(() =>
+        {
+            delivery = DeliveriesAsync(client, endpointId).GetAwaiter().GetResult()["deliveries"]![0]!;
+            return (string)delivery["state"]! == "failed";
+        }, "a failed delivery");
+
+        Assert.Equal(307, (int)delivery!["lastStatusCode"]!);
+        Assert.Contains("redirects are not followed", (string)delivery["lastError"]!, StringComparison.Ordinal);
+        Assert.All(receiver.Received, r => Assert.Equal("/hook", r.Path));
+    }
+
+    [Fact]
+    public async Task Webhooks_HostResolvingToAPrivateAddressLater_IsRefusedAtConnection()
+    {
+        using var app = new BadgeIssuerApplication(
+            ("BadgeIssuer:Webhooks:Enabled", "true"), ("BadgeIssuer:Webhooks:PollIntervalMilliseconds", "25"), ("BadgeIssuer:Webhooks:MaxAttempts", "1"));
+        using HttpClient client = app.CreateAuthorizedClient();
+        WebhookAddressGuard guard = app.Services.GetRequiredService<WebhookAddressGuard>();
+        int lookups = 0;
+        // DNS rebinding: public when registered, then the cloud metadata address when connecting.
+        guard.Resolve = (host, _) => Task.FromResult(Interlocked.Increment(ref lookups) == 1 ? new[] { IPAddress.Parse("93.184.216.34") } : new[] { IPAddress.Parse("169.254.169.254") });
+        string endpointId = (string)(await RegisterAsync(client, "https://hooks.rebind.test/in"))["id"]!;
+        await AwardAsync(client, await IssuingApiTests.CreateAchievementAsync(client));
+
+        JsonNode? delivery = null;
+        await WaitForAsync(() =>
+        {
+            delivery = DeliveriesAsync(client, endpointId).GetAwaiter().GetResult()["deliveries"]![0]!;
+            return (string)delivery["state"]! == "failed";
+        }, "a refused delivery");
+
+        Assert.Null(delivery!["lastStatusCode"]);
+        Assert.Contains("address guard", (string)delivery["lastError"]!, StringComparison.Ordinal);
+        Assert.Contains("link-local", (string)delivery["lastError"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "loopback")]
+    [InlineData("127.255.0.9", "loopback")]
+    [InlineData("::1", "loopback")]
+    [InlineData("10.1.2.3", "private")]
+    [InlineData("172.16.0.1", "private")]
+    [InlineData("172.31.255.255", "private")]
+    [InlineData("192.168.0.1", "private")]
+    [InlineData("fc00::1", "private")]
+    [InlineData("fd12:3456::1", "private")]
+    [InlineData("169.254.169.254", "link-local")]
+    [InlineData("fe80::1", "link-local")]
+    [InlineData("100.64.0.1", "CGNAT")]
+    [InlineData("100.127.255.254", "CGNAT")]
+    [InlineData("224.0.0.1", "multicast")]
+    [InlineData("239.255.255.250", "multicast")]
+    [InlineData("ff02::1", "multicast")]
+    [InlineData("240.0.0.1", "reserved")]
+    [InlineData("255.255.255.255", "reserved")]
+    [InlineData("192.0.0.8", "reserved")]
+    [InlineData("192.0.2.1", "documentation")]
+    [InlineData("198.51.100.1", "documentation")]
+    [InlineData("203.0.113.1", "documentation")]
+    [InlineData("198.18.0.1", "benchmarking")]
+    [InlineData("2001:db8::1", "documentation")]
+    [InlineData("0.0.0.0", "unspecified")]
+    [InlineData("0.1.2.3", "unspecified")]
+    [InlineData("::", "unspecified")]
+    [InlineData("::ffff:127.0.0.1", "IPv4-mapped")]
+    [InlineData("::ffff:8.8.8.8", "IPv4-mapped")]
+    [InlineData("::127.0.0.1", "reserved")]
+    [InlineData("64:ff9b::a00:1", "reserved")]
+    [InlineData("2002:a00:1::1", "6to4")]
+    [InlineData("2001:0:4136:e378::1", "Teredo")]
+    [InlineData("fec0::1", "site-local")]
+    public void AddressGuard_RefusesEveryNonPublicClass(string address, string why)
+    {
+        string? reason = WebhookAddressGuard.WhyRefused(IPAddress.Parse(address), allowLoopback: false);
+
+        Assert.NotNull(reason);
+        Assert.Contains(why, reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("93.184.216.34")]
+    [InlineData("8.8.8.8")]
+    [InlineData("100.63.255.255")]
+    [InlineData("100.128.0.1")]
+    [InlineData("172.15.255.255")]
+    [InlineData("172.32.0.1")]
+    [InlineData("2606:4700:4700::1111")]
+    [InlineData("2a00:1450:4001:80b::200e")]
+    public void AddressGuard_AcceptsPublicUnicast(string address) =>
+        Assert.Null(WebhookAddressGuard.WhyRefused(IPAddress.Parse(address), allowLoopback: false));
+
+    [Fact]
+    public void AddressGuard_LoopbackAllowance_CoversLoopbackOnly()
+    {
+        Assert.Null(WebhookAddressGuard.WhyRefused(IPAddress.Loopback, allowLoopback: true));
+        Assert.Null(WebhookAddressGuard.WhyRefused(IPAddress.IPv6Loopback, allowLoopback: true));
+        Assert.NotNull(WebhookAddressGuard.WhyRefused(IPAddress.Parse("10.0.0.1"), allowLoopback: true));
+        Assert.NotNull(WebhookAddressGuard.WhyRefused(IPAddress.Parse("::ffff:127.0.0.1"), allowLoopback: true));
+    }
+
+    [Fact]
+    public async Task Webhooks_Registration_RefusesHttpAndLoopbackWithoutTheTestAllowance_AndBoundsEndpoints()
+    {
+        using var app = new BadgeIssuerApplication(("BadgeIssuer:Webhooks:Enabled", "true"), ("BadgeIssuer:Webhooks:MaxEndpointsPerIssuer", "2"));
+        using HttpClient client = app.CreateAuthorizedClient();
+        foreach (string url in new[] { "http://93.184.216.34/in", "https://127.0.0.1/in", "https://localhost/in", "https://[::1]/in" })
+        {
+            using HttpResponseMessage refused = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url }, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        string id = (string)(await RegisterAsync(client, "https://93.184.216.34/a"))["id"]!;
+        await RegisterAsync(client, "https://93.184.216.34/b", "credential.revoked");
+        using HttpResponseMessage third = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/c" }, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
+
+        using HttpResponseMessage disable = await client.PatchAsJsonAsync($"/issuers/default/webhooks/{id}", new { enabled = false }, Ct);
+        Assert.False((bool)JsonNode.Parse(await disable.Content.ReadAsStringAsync(Ct))!["enabled"]!);
+        using HttpResponseMessage delete = await client.DeleteAsync($"/issuers/default/webhooks/{id}", Ct);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        using HttpResponseMessage gone = await client.GetAsync($"/issuers/default/webhooks/{id}", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Webhooks_TwoInstancesOnPostgres_EachMessageSentOnce_InOrder()
+    {
+        string? admin = Environment.GetEnvironmentVariable("BADGEISSUER_TEST_POSTGRES");
+        Assert.SkipWhen(string.IsNullOrEmpty(admin),
+            "BADGEISSUER_TEST_POSTGRES is not set: the two-instance webhook test needs a PostgreSQL server (e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres); .ci/run starts one.");
+        string database = "badgeissuer_webhooks_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync(Ct);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database};", connection);
+            await create.ExecuteNonQueryAsync(Ct);
+        }
+
+        try
+        {
+            await using var receiver = await WebhookReceiver.StartAsync();
+            receiver.RespondAsync = async (_, _, aborted) =>
+            {
+                await Task.Delay(20, aborted);
+                return 200;
+            };
+            string connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 20 }.ConnectionString;
+            (string, string)[] settings = Enabled(
+                ("ConnectionStrings:Postgres", connectionString),
+                ("BadgeIssuer:KeyEncryptionKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
+                ("BadgeIssuer:Webhooks:PollIntervalMilliseconds", "10"));
+            using var a = new BadgeIssuerApplication(settings);
+            using HttpClient clientA = a.CreateAuthorizedClient();
+            using var b = new BadgeIssuerApplication(settings);
+            using HttpClient clientB = b.CreateAuthorizedClient();
+            await RegisterAsync(clientA, receiver.Url("/hook"), "credential.issued", "credential.revoked");
+            string achievementId = await IssuingApiTests.CreateAchievementAsync(clientA);
+
+            var issued = new List<string>();
+            for (int i = 0; i < 30; i++)
+            {
+                HttpClient client = i % 2 == 0 ? clientA : clientB;
+                string credentialId = await AwardAsync(client, achievementId);
+                issued.Add(credentialId);
+                if (i % 5 == 0)
+                {
+                    using HttpResponseMessage revoke = await (i % 10 == 0 ? clientB : clientA).PostAsync(credentialId + "/revoke", null, Ct);
+                    Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+                }
+            }
+
+            await WaitForAsync(() => receiver.Received.Count >= 36, "36 messages");
+            await Task.Delay(1000, Ct);
+
+            List<Received> got = [.. receiver.Received];
+            Assert.Equal(36, got.Count);
+            Assert.Equal(36, got.Select(r => r.Id).Distinct().Count());
+            // One endpoint: the order of arrival is the order of the changes.
+            var expected = new List<string>();
+            for (int i = 0; i < 30; i++)
+            {
+                expected.Add("credential.issued " + issued[i]);
+                if (i % 5 == 0)
+                {
+                    expected.Add("credential.revoked " + issued[i]);
+                }
+            }
+
+            Assert.Equal(expected, got.Select(r => JsonNode.Parse(r.Body)!).Select(p => (string)p["type"]! + " " + (string)p["data"]!["credentialId"]!));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync(Ct);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE);", connection);
+            await drop.ExecuteNonQueryAsync(Ct);
+        }
+    }
+}
+
+/// <summary>One request the receiver got, and the status it answered.</summary>
+internal sealed record Received(string Path, string Id, string Timestamp, string Signature, string ContentType, string Body, int Status);
+
+/// <summary>A webhook receiver: Kestrel on 127.0.0.1 (a free port), recording every request in arrival order.</summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, int> _arrivals = new(StringComparer.Ordinal);
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<Received> Received { get; } = new();
+
+    /// <summary>The status for a request, given how many times its webhook-id has arrived (1 the first time).</summary>
+    public Func<Received, int, int> Respond { get; set; } = (_, _) => 200;
+
+    /// <summary>As <see cref="Respond"/>, asynchronous, with the request's abort token; set to take over from it.</summary>
+    public Func<Received, int, CancellationToken, Task<int>>? RespondAsync { get; set; }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string Url(string path) => BaseUrl + path;
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        WebApplication app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.Run(receiver.HandleAsync);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        return receiver;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        string body = await reader.ReadToEndAsync(context.RequestAborted);
+        var received = new Received(
+            context.Request.Path, context.Request.Headers["webhook-id"].ToString(), context.Request.Headers["webhook-timestamp"].ToString(),
+            context.Request.Headers["webhook-signature"].ToString(), context.Request.ContentType ?? "", body, 0);
+        int arrival = _arrivals.AddOrUpdate(received.Id, 1, (_, n) => n + 1);
+        int status;
+        try
+        {
+            status = RespondAsync is { } respond ? await respond(received, arrival, context.RequestAborted) : Respond(received, arrival);
+        }
+        catch (OperationCanceledException)
+        {
+            Received.Enqueue(received with { Status = -1 });
+            return;
+        }
+
+        Received.Enqueue(received with { Status = status });
+        context.Response.StatusCode = status;
+        if (status is >= 300 and < 400)
+        {
+            context.Response.Headers.Location = BaseUrl + "/elsewhere";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using BadgeIssuer.Storage;
+
+namespace BadgeIssuer.Storage.Tests;
+
+/// <summary>The webhook outbox: written with the change, claimed in order per endpoint, leased, never twice at once.</summary>
+public abstract partial class BadgeStorageContractTests
+{
+    private const string AllEvents = "credential.issued credential.revoked credential.suspended credential.reinstated";
+
+    private static WebhookEndpointRecord NewEndpoint(IssuerRecord issuer, string events = AllEvents, bool enabled = true) =>
+        new(Guid.NewGuid().ToString("N"), issuer.Id, "https://hooks.example.org/in", events, "", new byte[] { 1, 2, 3 }, enabled, T0, T0);
+
+    private async Task<WebhookEndpointRecord> AddEndpointAsync(IssuerRecord issuer, string events = AllEvents, bool enabled = true)
+    {
+        WebhookEndpointRecord endpoint = NewEndpoint(issuer, events, enabled);
+        Assert.True(await Storage.Webhooks.CreateEndpointAsync(endpoint, 10, Ct));
+        return endpoint;
+    }
+
+    private async Task<List<WebhookClaim>> ClaimMineAsync(string owner, DateTimeOffset now, WebhookEndpointRecord endpoint) =>
+        (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, Ct)).Where(c => c.Endpoint.Id == endpoint.Id).ToList();
+
+    [Fact]
+    public async Task Webhooks_Endpoint_CreateGetListUpdateDelete()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+
+        Assert.Equal(endpoint.Id, (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!.Id);
+        Assert.Equal([1, 2, 3], (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!.ProtectedSecret.ToArray());
+        Assert.Single(await Storage.Webhooks.ListEndpointsAsync(issuer.Id, Ct));
+        WebhookEndpointRecord stored = (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!;
+        Assert.True(await Storage.Webhooks.UpdateEndpointAsync(stored with { Enabled = false, ProtectedSecret = new byte[] { 9 } }, Ct));
+        WebhookEndpointRecord updated = (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!;
+        Assert.False(updated.Enabled);
+        Assert.Equal([9], updated.ProtectedSecret.ToArray());
+        Assert.True(await Storage.Webhooks.DeleteEndpointAsync(endpoint.Id, Ct));
+        Assert.Null(await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct));
+        Assert.False(await Storage.Webhooks.DeleteEndpointAsync(endpoint.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Webhooks_Endpoint_CountIsBoundedPerIssuer()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        Assert.True(await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct));
+        Assert.True(await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct));
+
+        Assert.False(await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct));
+        Assert.Equal(2, (await Storage.Webhooks.ListEndpointsAsync(issuer.Id, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Webhooks_Issuance_WritesOneDeliveryPerSubscribedEnabledEndpoint_InTheSameWrite()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord all = await AddEndpointAsync(issuer);
+        WebhookEndpointRecord revokedOnly = await AddEndpointAsync(issuer, "credential.revoked");
+        WebhookEndpointRecord disabled = await AddEndpointAsync(issuer, enabled: false);
+        IssuerRecord other = await NewIssuerAsync();
+        WebhookEndpointRecord otherIssuers = await AddEndpointAsync(other);
+
+        CredentialRecord credential = NewCredential(issuer, "idem-1");
+        await Storage.Credentials.AddAsync(credential, [], Ct);
+        CredentialAddResult replay = await Storage.Credentials.AddAsync(NewCredential(issuer, "idem-1"), [], Ct);
+
+        Assert.False(replay.Created);
+        WebhookDeliveryRecord delivery = Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(all.Id, 10, null, Ct));
+        Assert.Equal("credential.issued", delivery.EventType);
+        Assert.Equal(WebhookDeliveryStates.Pending, delivery.State);
+        Assert.StartsWith("msg_", delivery.MessageId, StringComparison.Ordinal);
+        Assert.Contains(credential.Id, delivery.Payload, StringComparison.Ordinal);
+        Assert.DoesNotContain("learner@example.org", delivery.Payload, StringComparison.Ordinal);
+        Assert.Empty(await Storage.Webhooks.ListDeliveriesAsync(revokedOnly.Id, 10, null, Ct));
+        Assert.Empty(await Storage.Webhooks.ListDeliveriesAsync(disabled.Id, 10, null, Ct));
+        Assert.Empty(await Storage.Webhooks.ListDeliveriesAsync(otherIssuers.Id, 10, null, Ct));
+    }
+
+    [Fact]
+    public async Task Webhooks_StatusChanges_WriteRevokedSuspendedReinstatedEvents()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+        StatusListIndex revocation = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
+        StatusListIndex suspension = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "suspension", NewListLength: 16), Ct);
+        CredentialRecord credential = NewCredential(issuer);
+        await Storage.Credentials.AddAsync(credential, [revocation, suspension], Ct);
+
+        await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 1, "admin", Ct);
+        await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 0, "admin", Ct);
+        await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "revocation", 1, "admin", Ct);
+        await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "revocation", 1, "admin", Ct);
+
+        IReadOnlyList<WebhookDeliveryRecord> deliveries = await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct);
+        Assert.Equal(["credential.issued", "credential.suspended", "credential.reinstated", "credential.revoked"], deliveries.Reverse().Select(d => d.EventType));
+        Assert.Contains("\"statusPurpose\":\"revocation\"", deliveries[0].Payload, StringComparison.Ordinal);
+        Assert.Equal(4, deliveries.Select(d => d.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Webhooks_Claim_OnlyEachEndpointsOldestPending_UntilItIsDone()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+        for (int i = 0; i < 3; i++)
+        {
+            await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
+        }
+
+        DateTimeOffset now = T0.AddHours(1);
+        List<WebhookDeliveryRecord> all = (await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Reverse().ToList();
+        WebhookClaim first = Assert.Single(await ClaimMineAsync("a", now, endpoint));
+        Assert.Equal(all[0].Seq, first.Delivery.Seq);
+        Assert.Empty(await ClaimMineAsync("b", now, endpoint));
+
+        // A retry keeps the head: nothing of this endpoint is due until then, and then the same message again.
+        Assert.True(await Storage.Webhooks.RecordAttemptAsync("a", new(first.Delivery.Seq, now, 500, null, 3), WebhookAttemptOutcome.Retry, now.AddMinutes(5), Ct));
+        Assert.Empty(await ClaimMineAsync("b", now.AddMinutes(1), endpoint));
+        WebhookClaim again = Assert.Single(await ClaimMineAsync("b", now.AddMinutes(6), endpoint));
+        Assert.Equal(first.Delivery.Seq, again.Delivery.Seq);
+        Assert.Equal(1, again.Delivery.Attempts);
+
+        Assert.True(await Storage.Webhooks.RecordAttemptAsync("b", new(again.Delivery.Seq, now, 200, null, 3), WebhookAttemptOutcome.Succeeded, null, Ct));
+        Assert.Equal(all[1].Seq, Assert.Single(await ClaimMineAsync("c", now.AddMinutes(6), endpoint)).Delivery.Seq);
+        IReadOnlyList<WebhookAttemptRecord> attempts = await Storage.Webhooks.ListAttemptsAsync([first.Delivery.Seq], Ct);
+        Assert.Equal([500, 200], attempts.Select(a => a.StatusCode ?? 0));
+    }
+
+    [Fact]
+    public async Task Webhooks_Claim_ExpiredLeaseIsClaimedAgain_AndTheOldOwnerCannotComplete()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+        await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
+        DateTimeOffset now = T0.AddHours(1);
+
+        WebhookClaim dead = Assert.Single(await ClaimMineAsync("dead", now, endpoint));
+        Assert.Empty(await ClaimMineAsync("live", now.AddSeconds(30), endpoint));
+        WebhookClaim live = Assert.Single(await ClaimMineAsync("live", now.AddMinutes(2), endpoint));
+
+        Assert.Equal(dead.Delivery.Seq, live.Delivery.Seq);
+        Assert.False(await Storage.Webhooks.RecordAttemptAsync("dead", new(dead.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct));
+        Assert.True(await Storage.Webhooks.RecordAttemptAsync("live", new(live.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct));
+        Assert.Equal(WebhookDeliveryStates.Succeeded, Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).State);
+    }
+
+    [Fact]
+    public async Task Webhooks_Claim_ConcurrentSenders_NeverHoldOneDeliveryAtOnce_AndKeepOrder()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        var endpoints = new List<WebhookEndpointRecord>();
+        for (int i = 0; i < 4; i++)
+        {
+            endpoints.Add(await AddEndpointAsync(issuer));
+        }
+
+        for (int i = 0; i < 10; i++)
+        {
+            await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
+        }
+
+        var mine = endpoints.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        DateTimeOffset now = T0.AddHours(1);
+        var sent = new ConcurrentQueue<(string Endpoint, long Seq)>();
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(worker => Task.Run(async () =>
+        {
+            string owner = "sender-" + worker;
+            for (int idle = 0; idle < 20;)
+            {
+                List<WebhookClaim> claims = (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, Ct)).Where(c => mine.Contains(c.Endpoint.Id)).ToList();
+                idle = claims.Count == 0 ? idle + 1 : 0;
+                foreach (WebhookClaim claim in claims)
+                {
+                    sent.Enqueue((claim.Endpoint.Id, claim.Delivery.Seq));
+                    Assert.True(await Storage.Webhooks.RecordAttemptAsync(owner, new(claim.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct));
+                }
+
+                await Task.Yield();
+            }
+        }, Ct)));
+
+        Assert.Equal(40, sent.Count);
+        Assert.Equal(40, sent.Select(s => s.Seq).Distinct().Count());
+        foreach (IGrouping<string, (string Endpoint, long Seq)> perEndpoint in sent.GroupBy(s => s.Endpoint))
+        {
+            long[] order = perEndpoint.Select(s => s.Seq).ToArray();
+            Assert.Equal(order.Order().ToArray(), order);
+        }
+    }
+
+    [Fact]
+    public async Task Webhooks_Redeliver_QueuesTheSameMessageAgain_AndPurgeDropsFinishedOnes()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+        await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
+        DateTimeOffset now = T0.AddHours(1);
+        WebhookClaim claim = Assert.Single(await ClaimMineAsync("a", now, endpoint));
+        await Storage.Webhooks.RecordAttemptAsync("a", new(claim.Delivery.Seq, now, 410, null, 1), WebhookAttemptOutcome.Failed, null, Ct);
+
+        WebhookDeliveryRecord? again = await Storage.Webhooks.RedeliverAsync(endpoint.Id, claim.Delivery.MessageId, now, Ct);
+
+        Assert.NotNull(again);
+        Assert.Equal(claim.Delivery.MessageId, again.MessageId);
+        Assert.Equal(claim.Delivery.Payload, again.Payload);
+        Assert.True(again.Seq > claim.Delivery.Seq);
+        Assert.Null(await Storage.Webhooks.RedeliverAsync(endpoint.Id, "msg_unknown", now, Ct));
+        Assert.Equal(again.Seq, Assert.Single(await ClaimMineAsync("b", now, endpoint)).Delivery.Seq);
+
+        Assert.True(await Storage.Webhooks.PurgeAsync(now.AddSeconds(1), Ct) >= 1);
+        Assert.Equal(again.Seq, Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Seq);
+        Assert.Empty(await Storage.Webhooks.ListAttemptsAsync([claim.Delivery.Seq], Ct));
+    }
+}
