@@ -19,5 +19,6 @@ namespace BadgeIssuer.Api.Infrastructure;
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.OAuth.CreatedClient))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.OAuth.ClientList))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Admin.RewrapReport))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Admin.BackupResult))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
