@@ -247,7 +247,7 @@ public sealed class BackupRestoreTests : IDisposable
         }
 
         TestContext.Current.SendDiagnosticMessage(
-            $"backup under load: {before.Length} credentials acknowledged before the backup (all restored), {later.Count} after it ({laterPresent} of them in the backup); {(long)backup["bytes"]!} bytes");
+            $"backup under load: {before.Length} credentials acknowledged before the backup (all restored), {later.Length} after it ({laterPresent} of them in the backup); {(long)backup["bytes"]!} bytes");
 
         // Every status list has the bits it had when the backup was taken (so not the later revocation).
         Dictionary<string, byte[]> restoredBits = await StatusBitsAsync(client, bitsAtBackup.Keys);
