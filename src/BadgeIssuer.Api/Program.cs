@@ -36,6 +36,8 @@ builder.Services.AddBadgeIssuerCore();
 builder.Services.AddApiKeyAuthentication();
 // Re-wrapping issuer keys under a new key-encryption key: once at start and on demand.
 builder.Services.AddKekAdministration();
+// Online backups of the SQLite database (POST /admin/backup), one at a time.
+builder.Services.AddBackup();
 // Forwarded headers, HTTPS redirection and HSTS, each off unless configured.
 builder.Services.AddHttpsHardening();
 
@@ -91,6 +93,7 @@ app.MapIssuers();
 app.MapTenancy();
 app.MapOAuth();
 app.MapKekAdministration();
+app.MapBackup();
 app.MapAchievements();
 app.MapIssue();
 app.MapAwards();

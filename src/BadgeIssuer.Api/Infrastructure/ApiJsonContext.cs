@@ -25,5 +25,6 @@ namespace BadgeIssuer.Api.Infrastructure;
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.WebhookSecretResponse))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.WebhookDeliveryInfo))]
 [JsonSerializable(typeof(BadgeIssuer.Api.Features.Webhooks.WebhookDeliveryPage))]
+[JsonSerializable(typeof(BadgeIssuer.Api.Features.Admin.BackupResult))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

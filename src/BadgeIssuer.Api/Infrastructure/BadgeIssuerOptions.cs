@@ -48,6 +48,9 @@ internal sealed class BadgeIssuerOptions
 
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
+    /// <summary>Online backups of the SQLite database (<c>POST /admin/backup</c>).</summary>
+    public Features.Admin.BackupOptions Backup { get; set; } = new();
+
     /// <summary>Most awards in one <c>POST /awards/batch</c>.</summary>
     public int MaxBatchSize { get; set; } = 1000;
 

@@ -52,6 +52,7 @@ internal sealed class KeyVault
                 if (TryCreateKekFile(path))
                 {
                     Log.GeneratedDevKek(logger, path);
+                    GeneratedKekFile = path;
                 }
                 else
                 {
@@ -87,6 +88,12 @@ internal sealed class KeyVault
 
     /// <summary>Every KEK id this vault can unwrap: the current one first.</summary>
     public IReadOnlyList<string> KekIds { get; }
+
+    /// <summary>
+    /// The development KEK file this start generated because none existed (null otherwise). On a database that
+    /// already holds keys (a restore without its KEK) <see cref="Features.Admin.KekStartupCheck"/> removes it again.
+    /// </summary>
+    public string? GeneratedKekFile { get; }
 
     private void AddPrevious(byte[] kek)
     {

@@ -7,7 +7,7 @@ namespace BadgeIssuer.Storage.Sqlite;
 /// The SQLite backend: one database file in WAL mode with foreign keys on; migrations run at open.
 /// Writes take <c>BEGIN IMMEDIATE</c> so concurrent writers queue on the busy timeout instead of failing.
 /// </summary>
-public sealed class SqliteBadgeStorage : IBadgeStorage, IDisposable
+public sealed partial class SqliteBadgeStorage : IBadgeStorage, IDisposable
 {
     private readonly string _connectionString;
 

@@ -139,6 +139,8 @@ internal static class KekApi
         // The build runs the app to write the OpenAPI document: no database then.
         if (!string.Equals(System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name, "GetDocument.Insider", StringComparison.Ordinal))
         {
+            // Before the re-wrap: a restore without its KEK stops here with a message saying what to put back.
+            services.AddHostedService<KekStartupCheck>();
             services.AddHostedService<KekRewrapAtStart>();
         }
 
