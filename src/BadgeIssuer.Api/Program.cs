@@ -9,7 +9,6 @@ using BadgeIssuer.Api.Features.Tenancy;
 using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
-using Scalar.AspNetCore;
 
 // Options are validated once at start, so configuration files are not watched: a recursive watch on the content
 // root would also see every write of a data directory placed under it (the default ./data).
@@ -73,7 +72,15 @@ app.UseRequestTimeouts();
 app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapScalarApiReference("/docs", options => options.WithTitle("BadgeIssuer API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+// API reference: Swagger UI (Swashbuckle.AspNetCore.SwaggerUI) over the document above, its assets embedded in the package
+// and served from /docs (no CDN); SecurityHeaders gives /docs a CSP that allows only those.
+app.UseSwaggerUI(options =>
+{
+    options.RoutePrefix = "docs";
+    options.DocumentTitle = "BadgeIssuer API";
+    options.SwaggerEndpoint("/openapi/v1.json", "BadgeIssuer API");
+});
 
 // Liveness: the process answers. Readiness: bootstrap finished and the database answers.
 app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithName("Liveness").ExcludeFromDescription().DisableRateLimiting();
