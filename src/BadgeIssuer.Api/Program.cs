@@ -10,7 +10,6 @@ using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Features.Webhooks;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
-using Scalar.AspNetCore;
 
 // appsettings.json is read from beside the binary wherever the service is started from, on top of in-code defaults
 // for what matters in production (log levels, listening address); configuration files are not watched.
@@ -79,7 +78,15 @@ app.UseRequestTimeouts();
 app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapScalarApiReference("/docs", options => options.WithTitle("BadgeIssuer API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+// API reference: Swagger UI (Swashbuckle.AspNetCore.SwaggerUI) over the document above, its assets embedded in the package
+// and served from /docs (no CDN); SecurityHeaders gives /docs a CSP that allows only those.
+app.UseSwaggerUI(options =>
+{
+    options.RoutePrefix = "docs";
+    options.DocumentTitle = "BadgeIssuer API";
+    options.SwaggerEndpoint("/openapi/v1.json", "BadgeIssuer API");
+});
 
 // Liveness: the process answers. Readiness: bootstrap finished and the database answers.
 app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithName("Liveness").ExcludeFromDescription().DisableRateLimiting();

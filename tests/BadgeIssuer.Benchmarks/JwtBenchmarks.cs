@@ -7,7 +7,7 @@ using BenchmarkDotNet.Attributes;
 
 namespace BadgeIssuer.Benchmarks;
 
-/// <summary>VC-JWT sign and verify (EdDSA, and RS256 for comparison) of <c>samples/ob-credential.json</c>.</summary>
+/// <summary>VC-JWT sign and verify (EdDSA, and RS256 and ES256 for comparison) of <c>samples/ob-credential.json</c>.</summary>
 [MemoryDiagnoser]
 public class JwtBenchmarks
 {
@@ -16,11 +16,14 @@ public class JwtBenchmarks
     private string? _edJwtCompact;
     private Ed25519KeyPair? _ed25519;
     private RsaKeyPair? _rsa;
+    private P256KeyPair? _p256;
     private VcJwtSigner? _edSigner;
     private VcJwtSigner? _rsaSigner;
+    private VcJwtSigner? _p256Signer;
     private VcJwtVerifier? _verifier;
     private string? _edJwt;
     private string? _rsaJwt;
+    private string? _p256Jwt;
     private byte[] _hashData = new byte[64];
     private byte[] _signature = new byte[64];
     private byte[] _jwsSigningInput = [];
@@ -34,9 +37,12 @@ public class JwtBenchmarks
         _rsa = RsaKeyPair.Generate(2048);
         _edSigner = new VcJwtSigner(_ed25519);
         _rsaSigner = new VcJwtSigner(_rsa);
+        _p256 = P256KeyPair.Generate();
+        _p256Signer = new VcJwtSigner(_p256);
         _verifier = new VcJwtVerifier(new VcJwtVerifierOptions { ValidateLifetime = false, AllowMissingSubject = true });
         _edJwt = _edSigner.Sign(_credential.RootElement);
         _rsaJwt = _rsaSigner.Sign(_credential.RootElement);
+        _p256Jwt = _p256Signer.Sign(_credential.RootElement);
 
         // The service writes credentials without insignificant whitespace; samples/ is indented for people.
         using (var ms = new MemoryStream())
@@ -77,6 +83,7 @@ public class JwtBenchmarks
         _compact?.Dispose();
         _ed25519?.Dispose();
         _rsa?.Dispose();
+        _p256?.Dispose();
     }
 
     [Benchmark]
@@ -107,6 +114,16 @@ public class JwtBenchmarks
     public bool VerifyJwtRs256()
     {
         using VcJwtVerificationResult r = _verifier!.Verify(_rsaJwt!, _rsa!.PublicKey);
+        return r.IsValid;
+    }
+
+    [Benchmark]
+    public string SignJwtEs256() => _p256Signer!.Sign(_credential!.RootElement);
+
+    [Benchmark]
+    public bool VerifyJwtEs256()
+    {
+        using VcJwtVerificationResult r = _verifier!.Verify(_p256Jwt!, _p256!.PublicKey);
         return r.IsValid;
     }
 }

@@ -5,14 +5,17 @@
 // (which they must, to unwrap issuer keys) signs and checks the same tokens, with no key in the database. The kid names
 // the KEK, so tokens signed before a KEK rotation keep validating while the previous KEK is configured.
 // Validation is strict: exactly this header shape and algorithm (no "none", RS*, ES*, jwk/jku/x5u/crit), a known kid,
-// a constant-time MAC check before the payload is read, then iss, aud, exp, nbf and iat with a small skew.
+// then Microsoft.IdentityModel's JsonWebTokenHandler (the MAC, alg HS256 only, typ at+jwt, iss, aud, exp and nbf with
+// the configured skew — not its 5-minute default — and the key of that kid alone), then our own claim checks again
+// (exact iss/aud strings, sub = client_id, iat, the NumericDate range). Tokens are written by the same handler.
 
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Api.Infrastructure;
 
@@ -30,7 +33,8 @@ internal sealed class AccessTokens
     public const int MaxTokenLength = 4096;
     private const string KeyPurpose = "BadgeIssuer OAuth access token HS256 v1";
 
-    private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SymmetricSecurityKey> _keys = new(StringComparer.Ordinal);
+    private readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = MaxTokenLength, MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false };
     private readonly string _currentKid;
     private readonly string _issuer;
     private readonly string _audience;
@@ -42,7 +46,7 @@ internal sealed class AccessTokens
     {
         foreach ((string kekId, byte[] key) in vault.DeriveKeys(KeyPurpose))
         {
-            _keys[kekId] = key;
+            _keys[kekId] = new SymmetricSecurityKey(key) { KeyId = kekId };
         }
 
         _currentKid = vault.CurrentKekId;
@@ -51,7 +55,37 @@ internal sealed class AccessTokens
         _lifetime = TimeSpan.FromSeconds(options.Value.OAuth.AccessTokenLifetimeSeconds);
         _skew = TimeSpan.FromSeconds(options.Value.OAuth.ClockSkewSeconds);
         _timeProvider = timeProvider;
+        ValidationParameters = new TokenValidationParameters
+        {
+            // The key of the token's kid, looked up exactly (TryValidate has checked it exists); never other keys.
+            IssuerSigningKeyResolver = (_, _, kid, _) => _keys.TryGetValue(kid, out SymmetricSecurityKey? k) ? [k] : [],
+            TryAllIssuerSigningKeys = false,
+            ValidAlgorithms = [Algorithm],
+            ValidTypes = [TokenType],
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = false,
+            ValidIssuer = _issuer,
+            ValidAudience = _audience,
+            RequireAudience = true,
+            IgnoreTrailingSlashWhenValidatingAudience = false,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = _skew,
+
+            // The library's own clock is the system's; its lifetime hook gets ours (and our skew, not its 5 minutes).
+            LifetimeValidator = (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires),
+            ValidateTokenReplay = false,
+        };
     }
+
+    private bool IsWithinLifetime(DateTime? notBefore, DateTime? expires)
+    {
+        DateTime now = _timeProvider.GetUtcNow().UtcDateTime;
+        return expires is { } exp && now < exp + _skew && (notBefore is not { } nbf || nbf <= now + _skew);
+    }
+
+    /// <summary>What the JWT library checks (exposed for tests that pin the defaults we override).</summary>
+    internal TokenValidationParameters ValidationParameters { get; }
 
     /// <summary>The <c>iss</c> of tokens (the public base URL).</summary>
     public string Issuer => _issuer;
@@ -79,39 +113,29 @@ internal sealed class AccessTokens
 
         string jti = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
-        var header = new System.Buffers.ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(header))
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
-            writer.WriteStartObject();
-            writer.WriteString("alg"u8, Algorithm);
-            writer.WriteString("typ"u8, TokenType);
-            writer.WriteString("kid"u8, _currentKid);
-            writer.WriteEndObject();
+            ["sub"] = clientId,
+            ["client_id"] = clientId,
+            ["scope"] = string.Join(' ', scopes),
+            ["iat"] = iat,
+            ["nbf"] = iat,
+            ["exp"] = exp,
+            ["jti"] = jti,
+        };
+        if (issuerId is not null)
+        {
+            claims["issuer_id"] = issuerId;
         }
 
-        var payload = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(payload))
+        string token = _handler.CreateToken(new SecurityTokenDescriptor
         {
-            writer.WriteStartObject();
-            writer.WriteString("iss"u8, _issuer);
-            writer.WriteString("aud"u8, _audience);
-            writer.WriteString("sub"u8, clientId);
-            writer.WriteString("client_id"u8, clientId);
-            if (issuerId is not null)
-            {
-                writer.WriteString("issuer_id"u8, issuerId);
-            }
-
-            writer.WriteString("scope"u8, string.Join(' ', scopes));
-            writer.WriteNumber("iat"u8, iat);
-            writer.WriteNumber("nbf"u8, iat);
-            writer.WriteNumber("exp"u8, exp);
-            writer.WriteString("jti"u8, jti);
-            writer.WriteEndObject();
-        }
-
-        string signingInput = Base64Url.EncodeToString(header.WrittenSpan) + "." + Base64Url.EncodeToString(payload.WrittenSpan);
-        string token = signingInput + "." + Base64Url.EncodeToString(Mac(_keys[_currentKid], signingInput));
+            Issuer = _issuer,
+            Audience = _audience,
+            Claims = claims,
+            TokenType = TokenType,
+            SigningCredentials = new SigningCredentials(_keys[_currentKid], Algorithm),
+        });
         return new IssuedAccessToken(token, jti, DateTimeOffset.FromUnixTimeSeconds(exp), (int)(exp - iat));
     }
 
@@ -137,24 +161,32 @@ internal sealed class AccessTokens
             return false;
         }
 
-        if (!_keys.TryGetValue(kid, out byte[]? key))
+        if (!_keys.ContainsKey(kid))
         {
             failure = "unknown kid";
             return false;
         }
 
-        // Compare the canonical encoding of the expected MAC with the presented segment, in constant time.
-        byte[] expected = Encoding.ASCII.GetBytes(Base64Url.EncodeToString(Mac(key, parts[0] + "." + parts[1])));
-        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[2])))
+        // No configuration manager or I/O is involved: the task has completed when it is returned.
+        TokenValidationResult result = _handler.ValidateTokenAsync(token, ValidationParameters).GetAwaiter().GetResult();
+        if (!result.IsValid)
         {
-            failure = "bad signature";
+            failure = result.Exception switch
+            {
+                SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "bad signature",
+                SecurityTokenInvalidLifetimeException => "expired or not yet valid",
+                SecurityTokenInvalidIssuerException => "wrong iss",
+                SecurityTokenInvalidAudienceException => "wrong aud",
+                SecurityTokenInvalidTypeException => "typ is not " + TokenType,
+                SecurityTokenInvalidAlgorithmException => "alg is not " + Algorithm,
+                { } other => "refused by the JWT library (" + other.GetType().Name + ")",
+                null => "refused by the JWT library",
+            };
             return false;
         }
 
         return TryReadPayload(parts[1], out claims, out failure);
     }
-
-    private static byte[] Mac(byte[] key, string signingInput) => HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signingInput));
 
     private static bool TryReadHeader(string segment, [NotNullWhen(true)] out string? kid, [NotNullWhen(false)] out string? failure)
     {

@@ -5,6 +5,9 @@
 //   JWS     = BASE64URL(header) "." BASE64URL(payload) "." BASE64URL(signature)   (RFC 7515 compact)
 // The credential is never re-serialized: its bytes are copied and the claims spliced in before the
 // final '}', so an embedded proof added earlier (OB-DM-13) stays byte-identical.
+// The signature comes from Microsoft.IdentityModel's SignatureProvider for the key (RSA and ECDsa its own, Ed25519
+// through NSec, see NSecEdDsa.cs). JsonWebTokenHandler.CreateToken is not used: it re-serializes the payload
+// (escaping non-ASCII text and reordering nothing we control), which would break the byte-identical credential.
 
 using System.Buffers;
 using System.Buffers.Text;
@@ -14,6 +17,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BadgeIssuer.Core.Internal;
 using BadgeIssuer.Core.Keys;
+using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Core.Jwt;
 
@@ -46,11 +50,13 @@ public sealed class VcJwtSigner
 
     private readonly SigningKey _key;
     private readonly byte[] _encodedHeader;
+    private readonly SignatureProvider _signatureProvider;
 
     public VcJwtSigner(SigningKey key, VcJwtSignerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         _key = key;
+        _signatureProvider = JwsLibrary.CreateSigningProvider(key);
         string? kid = options?.KeyId ?? key.KeyId;
         bool includeJwk = options?.IncludeJwk ?? kid is null;
         if (kid is null && !includeJwk)
@@ -144,7 +150,8 @@ public sealed class VcJwtSigner
             n += Base64Url.EncodeToUtf8(payload.AsSpan(0, pos), jws[n..]);
 
             Span<byte> signature = stackalloc byte[1024];
-            int signatureLength = _key.Sign(jws[..n], signature);
+            ObjectDisposedException.ThrowIf(_key.IsDisposedKey, _key);
+            int signatureLength = JwsLibrary.Sign(_signatureProvider, jws[..n], signature);
             jws[n++] = (byte)'.';
             n += Base64Url.EncodeToUtf8(signature[..signatureLength], jws[n..]);
             destination.Advance(n);

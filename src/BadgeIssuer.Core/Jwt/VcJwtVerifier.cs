@@ -1,7 +1,7 @@
 // VC-JWT verification (OB 3.0 §8.2.4 / DIGEST JWT-2, JWT-5, JWT-7, T-10; RFC 7515 §5.2; RFC 7519 §7.2).
 // Order: size → 3 ASCII parts → strict base64url → header JSON (no duplicates) → alg (none, HS*, …
 // refused) → only alg/typ/kid/jwk (+cty in VC-JOSE-COSE mode) → typ → key (jwk without "d", or kid via
-// resolver) → alg matches key type → signature → payload JSON (bounded depth, no duplicates) →
+// resolver) → alg matches key type → signature (Microsoft.IdentityModel JsonWebTokenHandler, JwsLibrary) → payload JSON (bounded depth, no duplicates) →
 // claims vs credential (iss, jti, sub, nbf, exp) → issuer/controller binding → validity period.
 // Failures are results with a VcJwtFailure, never exceptions.
 
@@ -13,6 +13,7 @@ using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Internal;
 using BadgeIssuer.JsonLd;
 using BadgeIssuer.Core.Keys;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace BadgeIssuer.Core.Jwt;
 
@@ -25,6 +26,7 @@ public sealed class VcJwtVerifier
     private readonly IVerificationMethodResolver? _resolver;
     private readonly JsonDocumentOptions _headerOptions;
     private readonly JsonDocumentOptions _payloadOptions;
+    private readonly JsonWebTokenHandler _handler;
 
     public VcJwtVerifier(VcJwtVerifierOptions? options = null, IVerificationMethodResolver? resolver = null)
     {
@@ -36,6 +38,7 @@ public sealed class VcJwtVerifier
         _resolver = resolver;
         _headerOptions = new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false };
         _payloadOptions = new JsonDocumentOptions { MaxDepth = _options.MaxDepth, AllowDuplicateProperties = false };
+        _handler = JwsLibrary.CreateHandler(_options.MaxTokenLength);
     }
 
     /// <summary>
@@ -362,11 +365,14 @@ public sealed class VcJwtVerifier
             return result.Fail(VcJwtFailure.AlgorithmKeyMismatch, $"alg {result.Algorithm} does not match a {key.KeyType} key.");
         }
 
-        Span<byte> signature = stackalloc byte[1024];
-        ReadOnlySpan<byte> signaturePart = token.SignaturePart;
-        if (Base64Url.GetMaxDecodedLength(signaturePart.Length) != key.SignatureSize
-            || !Base64Url.TryDecodeFromUtf8(signaturePart, signature, out int signatureLength)
-            || !key.Verify(token.SigningInput, signature[..signatureLength]))
+        // An exact-length signature part first (cheap, and the library would decode any length).
+        if (Base64Url.GetMaxDecodedLength(token.SignaturePart.Length) != key.SignatureSize)
+        {
+            return result.Fail(VcJwtFailure.InvalidSignature, "The signature does not verify with the key.");
+        }
+
+        JwsCheck check = JwsLibrary.Validate(_handler, token.Compact, key);
+        if (check == JwsCheck.InvalidSignature)
         {
             return result.Fail(VcJwtFailure.InvalidSignature, "The signature does not verify with the key.");
         }
@@ -410,7 +416,14 @@ public sealed class VcJwtVerifier
         }
 
         result.Credential = credential;
-        return CheckClaims(root, credential, result);
+        CheckClaims(root, credential, result);
+        if (check == JwsCheck.PayloadUnreadable && result.IsValid)
+        {
+            // Our rules found nothing, the library could not read a registered claim (e.g. a non-numeric iat): refuse.
+            result.Fail(VcJwtFailure.InvalidPayload, "A registered claim (iss, sub, aud, iat, nbf, exp, jti) has a type or value the JWT library does not accept.");
+        }
+
+        return result;
     }
 
     private VcJwtVerificationResult CheckClaims(JsonElement payload, JsonElement credential, VcJwtVerificationResult result)
@@ -664,14 +677,14 @@ public sealed class VcJwtVerifier
 
         public bool JoseCose { get; set; }
 
+        /// <summary>The token as given.</summary>
+        public string Compact { get; private set; } = string.Empty;
+
         public ReadOnlySpan<byte> HeaderPart => _bytes.AsSpan(0, _dot1);
 
         public ReadOnlySpan<byte> PayloadPart => _bytes.AsSpan(_dot1 + 1, _dot2 - _dot1 - 1);
 
         public ReadOnlySpan<byte> SignaturePart => _bytes.AsSpan(_dot2 + 1, _length - _dot2 - 1);
-
-        /// <summary>ASCII(BASE64URL(header) "." BASE64URL(payload)) — what was signed.</summary>
-        public ReadOnlySpan<byte> SigningInput => _bytes.AsSpan(0, _dot2);
 
         public bool Load(string jws)
         {
@@ -705,6 +718,7 @@ public sealed class VcJwtVerifier
             }
 
             _length = jws.Length;
+            Compact = jws;
 
             // An empty signature part is let through so that "alg":"none" tokens are reported as such.
             return dots == 2 && _dot1 > 0 && _dot2 > _dot1 + 1;

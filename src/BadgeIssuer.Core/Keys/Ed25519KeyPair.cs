@@ -3,6 +3,7 @@
 
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 using NSec.Cryptography;
 
 namespace BadgeIssuer.Core.Keys;
@@ -131,6 +132,8 @@ public sealed class Ed25519KeyPair : SigningKey
 
     private protected override string ExportPkcs8PemCore()
         => System.Text.Encoding.ASCII.GetString(_key.Export(KeyBlobFormat.PkixPrivateKeyText));
+
+    private protected override SecurityKey CreateSecurityKey() => new BadgeIssuer.Core.Jwt.Ed25519SecurityKey(_key);
 
     private protected override int SignCore(ReadOnlySpan<byte> data, Span<byte> destination)
     {

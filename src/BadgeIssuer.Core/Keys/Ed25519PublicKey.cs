@@ -2,6 +2,7 @@
 
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 using NSec.Cryptography;
 
 namespace BadgeIssuer.Core.Keys;
@@ -97,6 +98,8 @@ public sealed class Ed25519PublicKey : VerificationKey
     internal static Ed25519PublicKey FromNSec(PublicKey key) => new(key, key.Export(KeyBlobFormat.RawPublicKey));
 
     public override byte[] ExportSubjectPublicKeyInfo() => _key.Export(KeyBlobFormat.PkixPublicKey);
+
+    private protected override SecurityKey CreateSecurityKey() => new BadgeIssuer.Core.Jwt.Ed25519SecurityKey(_key);
 
     private protected override bool VerifyCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
         => SignatureAlgorithm.Ed25519.Verify(_key, data, signature);

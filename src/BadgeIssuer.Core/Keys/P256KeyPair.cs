@@ -2,6 +2,7 @@
 
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Core.Keys;
 
@@ -77,6 +78,8 @@ public sealed class P256KeyPair : SigningKey
             CryptographicOperations.ZeroMemory(parameters.D);
         }
     }
+
+    private protected override SecurityKey CreateSecurityKey() => new ECDsaSecurityKey(_ecdsa);
 
     private protected override int SignCore(ReadOnlySpan<byte> data, Span<byte> destination)
     {

@@ -2,6 +2,7 @@
 
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Core.Keys;
 
@@ -83,6 +84,8 @@ public sealed class P256PublicKey : VerificationKey
             || string.Equals(curve.Oid.FriendlyName, "ECDSA_P256", StringComparison.Ordinal));
 
     public override byte[] ExportSubjectPublicKeyInfo() => _ecdsa.ExportSubjectPublicKeyInfo();
+
+    private protected override SecurityKey CreateSecurityKey() => new ECDsaSecurityKey(_ecdsa);
 
     private protected override bool VerifyCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
         => _ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);

@@ -3,6 +3,7 @@
 
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Core.Keys;
 
@@ -68,6 +69,8 @@ public sealed class RsaKeyPair : SigningKey
             throw new KeyFormatException(KeyFormatError.InvalidKey, "Not a valid RSA private key.", ex);
         }
     }
+
+    private protected override SecurityKey CreateSecurityKey() => new RsaSecurityKey(_rsa);
 
     private protected override int SignCore(ReadOnlySpan<byte> data, Span<byte> destination)
     {

@@ -2,6 +2,7 @@
 
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Core.Keys;
 
@@ -90,6 +91,8 @@ public sealed class RsaPublicKey : VerificationKey
     }
 
     public override byte[] ExportSubjectPublicKeyInfo() => _rsa.ExportSubjectPublicKeyInfo();
+
+    private protected override SecurityKey CreateSecurityKey() => new RsaSecurityKey(_rsa);
 
     private protected override bool VerifyCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
         => _rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Core.Keys;
 
@@ -31,6 +32,9 @@ public abstract class SigningKey : IDisposable
     public string? KeyId { get; set; }
 
     public bool CanExportPrivateKey { get; }
+
+    /// <summary>This key for Microsoft.IdentityModel (JWS signing), made once per key.</summary>
+    internal SecurityKey SecurityKey => field ??= CreateSecurityKey();
 
     /// <summary>Maximum signature length in bytes (exact for all supported algorithms).</summary>
     public int SignatureSize => PublicKey.SignatureSize;
@@ -98,10 +102,14 @@ public abstract class SigningKey : IDisposable
 
     private protected bool IsDisposed { get; private set; }
 
+    internal bool IsDisposedKey => IsDisposed;
+
     protected virtual void Dispose(bool disposing)
     {
         IsDisposed = true;
     }
+
+    private protected abstract SecurityKey CreateSecurityKey();
 
     private protected abstract int SignCore(ReadOnlySpan<byte> data, Span<byte> destination);
 

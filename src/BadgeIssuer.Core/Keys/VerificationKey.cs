@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Core.Keys;
 
@@ -12,6 +13,7 @@ namespace BadgeIssuer.Core.Keys;
 public abstract class VerificationKey : IDisposable
 {
     private byte[]? _jwk;
+    private SecurityKey? _securityKey;
 
     private protected VerificationKey()
     {
@@ -30,6 +32,12 @@ public abstract class VerificationKey : IDisposable
     /// order, so it doubles as the thumbprint input. Never contains private members.
     /// </summary>
     internal ReadOnlySpan<byte> JwkUtf8 => _jwk ??= BuildJwk();
+
+    /// <summary>This key for Microsoft.IdentityModel (JWT validation), made once per key.</summary>
+    internal SecurityKey SecurityKey => _securityKey ??= CreateSecurityKey();
+
+    /// <summary>JWT validation parameters bound to this key alone (filled in by the Jwt namespace, once per key).</summary>
+    internal TokenValidationParameters? JwtValidationParameters { get; set; }
 
     /// <summary>Checks a signature; wrong lengths return <see langword="false"/>.</summary>
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
@@ -82,6 +90,8 @@ public abstract class VerificationKey : IDisposable
     {
         IsDisposed = true;
     }
+
+    private protected abstract SecurityKey CreateSecurityKey();
 
     private protected abstract bool VerifyCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature);
 

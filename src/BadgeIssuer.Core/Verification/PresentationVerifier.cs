@@ -15,6 +15,7 @@ using System.Text.Json;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Internal;
+using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.JsonLd;
 using BadgeIssuer.JsonLd.Rdf;
@@ -64,6 +65,7 @@ public sealed class PresentationVerifier
     private static readonly string[] s_jwtTypes = ["JWT", "vp+jwt", "vp+ld+json+jwt", "application/vp+jwt", "application/vp+ld+json+jwt"];
 
     private readonly CredentialVerifier _credentials;
+    private readonly Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler _jwtHandler;
     private readonly PresentationVerifierOptions _options;
 
     public PresentationVerifier(CredentialVerifier credentials, PresentationVerifierOptions? options = null)
@@ -71,6 +73,7 @@ public sealed class PresentationVerifier
         ArgumentNullException.ThrowIfNull(credentials);
         _credentials = credentials;
         _options = options ?? new PresentationVerifierOptions();
+        _jwtHandler = JwsLibrary.CreateHandler(Math.Max(1, _options.MaxInputBytes));
         ArgumentNullException.ThrowIfNull(_options.Resolver, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxCredentials, nameof(options));
@@ -251,9 +254,7 @@ public sealed class PresentationVerifier
                     ? $"the token's iss '{iss}' is not the presentation's holder '{vpHolder}'"
                     : null;
 
-                int signingInputLength = parts[0].Length + 1 + parts[1].Length;
-                byte[] signingInput = Encoding.ASCII.GetBytes(jws, 0, signingInputLength);
-                ProofCandidate candidate = await CheckJwsAsync(headerDocument.RootElement, claims, signingInput, signature, cancellationToken).ConfigureAwait(false);
+                ProofCandidate candidate = await CheckJwsAsync(headerDocument.RootElement, claims, jws, cancellationToken).ConfigureAwait(false);
                 candidate = candidate with
                 {
                     Challenge = CredentialJson.StringMember(claims, "nonce"),
@@ -323,7 +324,7 @@ public sealed class PresentationVerifier
         return best ?? ProofCandidate.Failed("the presentation has no proof");
     }
 
-    private async ValueTask<ProofCandidate> CheckJwsAsync(JsonElement header, JsonElement claims, byte[] signingInput, byte[] signature, CancellationToken cancellationToken)
+    private async ValueTask<ProofCandidate> CheckJwsAsync(JsonElement header, JsonElement claims, string jws, CancellationToken cancellationToken)
     {
         string? alg = CredentialJson.StringMember(header, "alg");
         if (alg is null)
@@ -362,7 +363,9 @@ public sealed class PresentationVerifier
             return ProofCandidate.Failed($"VP-JWT: alg '{alg}' does not belong to the {vm.PublicKey.KeyType} key of {kid}") with { Controller = vm.Controller };
         }
 
-        if (!vm.PublicKey.Verify(signingInput, signature))
+        // The signature through Microsoft.IdentityModel (JwsLibrary: this key and its algorithm only, no kid lookup).
+        JwsCheck signatureCheck = JwsLibrary.Validate(_jwtHandler, jws, vm.PublicKey);
+        if (signatureCheck == JwsCheck.InvalidSignature)
         {
             return ProofCandidate.Failed($"VP-JWT: the {alg} signature does not verify with {kid}") with { Controller = vm.Controller };
         }
@@ -391,6 +394,11 @@ public sealed class PresentationVerifier
         if (nbf is not null && nbf > now + _options.ClockSkew)
         {
             return ProofCandidate.Failed($"VP-JWT: not valid before {Format(nbf.Value)}");
+        }
+
+        if (signatureCheck == JwsCheck.PayloadUnreadable)
+        {
+            return ProofCandidate.Failed("VP-JWT: a registered claim (iss, sub, aud, iat, nbf, exp, jti) has a type or value the JWT library does not accept") with { Controller = vm.Controller };
         }
 
         return new ProofCandidate(true, $"VP-JWT {alg} signature verified with {kid}", vm.Controller, vm.Provenance, null, null);
