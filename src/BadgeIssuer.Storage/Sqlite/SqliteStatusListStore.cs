@@ -394,6 +394,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         await SqliteAuditStore.AppendAsync(connection, transaction, new AuditRecord(
             0, issuerId, actor, "status." + purpose, credentialId ?? listId + "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
             SqliteTime.FromTicks(now), null, StatusChangeAudit.Details(listId, index, oldValue, value, reason, version)), cancellationToken).ConfigureAwait(false);
+        if (credentialId is not null && WebhookEvents.ForStatusChange(purpose, oldValue, value) is { } eventType)
         {
             // The outbox half of the status change, in the same transaction.
             await SqliteWebhookStore.EnqueueAsync(connection, transaction, issuerId, eventType,
