@@ -328,8 +328,8 @@ public sealed class BackupRestoreTests : IDisposable
     [Fact]
     public async Task Postgres_BackupIsRefusedWithAProblemPointingAtPgDump()
     {
-        string? server = Environment.GetEnvironmentVariable("BADGEISSUER_TEST_POSTGRES");
-        Assert.SkipWhen(string.IsNullOrEmpty(server), "BADGEISSUER_TEST_POSTGRES is not set: this test needs a PostgreSQL server; .ci/run starts one.");
+        string? server = BadgeIssuer.Tests.Shared.TestPostgres.AdminConnectionString;
+        Assert.SkipWhen(string.IsNullOrEmpty(server), BadgeIssuer.Tests.Shared.TestPostgres.SkipReason);
         string database = "badgeissuer_backup_" + Guid.NewGuid().ToString("N");
         await using (var connection = new NpgsqlConnection(server))
         {

@@ -413,9 +413,8 @@ public sealed class WebhookTests
     [Fact]
     public async Task Webhooks_TwoInstancesOnPostgres_EachMessageSentOnce_InOrder()
     {
-        string? admin = Environment.GetEnvironmentVariable("BADGEISSUER_TEST_POSTGRES");
-        Assert.SkipWhen(string.IsNullOrEmpty(admin),
-            "BADGEISSUER_TEST_POSTGRES is not set: the two-instance webhook test needs a PostgreSQL server (e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres); .ci/run starts one.");
+        string? admin = BadgeIssuer.Tests.Shared.TestPostgres.AdminConnectionString;
+        Assert.SkipWhen(string.IsNullOrEmpty(admin), BadgeIssuer.Tests.Shared.TestPostgres.SkipReason);
         string database = "badgeissuer_webhooks_" + Guid.NewGuid().ToString("N");
         await using (var connection = new NpgsqlConnection(admin))
         {

@@ -20,6 +20,7 @@ public sealed partial class ConfigurationReferenceTests
         (typeof(VerifyTimeoutOptions), VerifyOptions.Section),
         (typeof(RemoteResolutionOptions), RemoteResolutionOptions.Section),
         (typeof(RateLimitOptions), RateLimitOptions.Section),
+        (typeof(BadgeIssuer.Api.Features.Webhooks.WebhookOptions), BadgeIssuer.Api.Features.Webhooks.WebhookOptions.Section),
     ];
 
     /// <summary>Keys read outside the options classes: the host's, the storage choice, and the in-code defaults.</summary>
