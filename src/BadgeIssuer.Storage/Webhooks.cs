@@ -82,6 +82,15 @@ public interface IWebhookStore
     Task<WebhookEndpointRecord?> GetEndpointAsync(string id, CancellationToken cancellationToken = default);
     /// <summary>The issuer's endpoints, oldest first.</summary>
     Task<IReadOnlyList<WebhookEndpointRecord>> ListEndpointsAsync(string issuerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every endpoint of every issuer (for re-wrapping their secrets under a new key-encryption key).</summary>
+    Task<IReadOnlyList<WebhookEndpointRecord>> ListAllEndpointsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces an endpoint's protected secret only if it is still <paramref name="expected"/> (a concurrent rotation
+    /// or re-wrap wins); true when replaced.
+    /// </summary>
+    Task<bool> ReplaceProtectedSecretAsync(string id, ReadOnlyMemory<byte> expected, byte[] replacement, CancellationToken cancellationToken = default);
     /// <summary>Replaces URL, event types, description, enabled flag, secret and update time; false when there is no such endpoint.</summary>
     Task<bool> UpdateEndpointAsync(WebhookEndpointRecord endpoint, CancellationToken cancellationToken = default);
     /// <summary>Removes the endpoint with its deliveries and attempts; false when there is no such endpoint.</summary>

@@ -217,6 +217,53 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task Webhooks_KekRotation_RewrapMovesTheSecrets_SoDeliveriesStaySignedUnderTheNewKekAlone()
+    {
+        string kekA = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        string kekB = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await using var receiver = await WebhookReceiver.StartAsync();
+        string dataDirectory = Directory.CreateTempSubdirectory("badgeissuer-webhook-kek-").FullName;
+        try
+        {
+            string secret, achievementId;
+            using (var a = new BadgeIssuerApplication(Enabled(("BadgeIssuer:KeyEncryptionKey", kekA), ("BadgeIssuer:RewrapKeysAtStart", "false"))) { DataDirectory = dataDirectory, KeepDataDirectory = true })
+            {
+                using HttpClient client = a.CreateAuthorizedClient();
+                secret = (string)(await RegisterAsync(client, receiver.Url("/hook"), "credential.issued"))["secret"]!;
+                achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+            }
+
+            using (var both = new BadgeIssuerApplication(Enabled(("BadgeIssuer:KeyEncryptionKey", kekB), ("BadgeIssuer:PreviousKeyEncryptionKeys:0", kekA), ("BadgeIssuer:RewrapKeysAtStart", "false"))) { DataDirectory = dataDirectory, KeepDataDirectory = true })
+            {
+                using HttpClient client = both.CreateAuthorizedClient();
+                using HttpResponseMessage rewrap = await client.PostAsync("/admin/kek/rewrap", null, Ct);
+                string text = await rewrap.Content.ReadAsStringAsync(Ct);
+                Assert.True(rewrap.StatusCode == HttpStatusCode.OK, text);
+                JsonNode report = JsonNode.Parse(text)!;
+                Assert.Equal(3, (int)report["rewrapped"]!); // Ed25519 and RSA of the did:web issuer, and the endpoint's secret
+                Assert.Empty(report["failed"]!.AsArray());
+            }
+
+            // The previous KEK is gone: the secret must have moved, or nothing could be signed.
+            using var b = new BadgeIssuerApplication(Enabled(("BadgeIssuer:KeyEncryptionKey", kekB), ("BadgeIssuer:RewrapKeysAtStart", "false"))) { DataDirectory = dataDirectory, KeepDataDirectory = true };
+            using HttpClient after = b.CreateAuthorizedClient();
+            await AwardAsync(after, achievementId);
+            await WaitForAsync(() => receiver.Received.Any(r => r.Status == 200), "a delivery signed after the rotation", b, TimeSpan.FromSeconds(5));
+            Assert.True(SignatureValid(secret, receiver.Received.First(r => r.Status == 200)), "signed with the endpoint's secret");
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public async Task Webhooks_ServiceStoppedMidDelivery_TheNextInstanceDeliversIt()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

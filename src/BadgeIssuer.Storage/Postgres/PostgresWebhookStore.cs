@@ -83,6 +83,28 @@ internal sealed class PostgresWebhookStore(PostgresBadgeStorage storage) : IWebh
         return rows;
     }
 
+    public async Task<IReadOnlyList<WebhookEndpointRecord>> ListAllEndpointsAsync(CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlCommand command = storage.Command($"SELECT {EndpointColumns} FROM webhook_endpoints ORDER BY issuer_id, created_at, seq;");
+        var rows = new List<WebhookEndpointRecord>();
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(ReadEndpoint(reader, 0));
+        }
+
+        return rows;
+    }
+
+    public async Task<bool> ReplaceProtectedSecretAsync(string id, ReadOnlyMemory<byte> expected, byte[] replacement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(replacement);
+        await using NpgsqlCommand update = storage.Command(
+            "UPDATE webhook_endpoints SET secret = $2 WHERE id = $1 AND secret = $3;", Pg.Text(id), Pg.Bytea(replacement), Pg.Bytea(expected.ToArray()));
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<bool> UpdateEndpointAsync(WebhookEndpointRecord endpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);

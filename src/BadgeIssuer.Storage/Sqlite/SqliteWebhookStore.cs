@@ -106,6 +106,33 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
         return rows;
     }
 
+    public async Task<IReadOnlyList<WebhookEndpointRecord>> ListAllEndpointsAsync(CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand command = Command(connection, null, $"SELECT {EndpointColumns} FROM webhook_endpoints ORDER BY issuer_id, created_at, rowid;");
+        var rows = new List<WebhookEndpointRecord>();
+        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(ReadEndpoint(reader, 0));
+        }
+
+        return rows;
+    }
+
+    public async Task<bool> ReplaceProtectedSecretAsync(string id, ReadOnlyMemory<byte> expected, byte[] replacement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(replacement);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand update = Command(connection, null, "UPDATE webhook_endpoints SET secret = $new WHERE id = $id AND secret = $old;");
+        update.Parameters.AddWithValue("$new", replacement);
+        update.Parameters.AddWithValue("$id", id);
+        update.Parameters.AddWithValue("$old", expected.ToArray());
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<bool> UpdateEndpointAsync(WebhookEndpointRecord endpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);

@@ -211,7 +211,7 @@ internal static class BackupApi
             return BackupInProgress.Result("Another backup is being written; retry when it has finished.");
         }
 
-        await audit.AppendAsync(context, null, "database.backup", result.FileName,
+        await audit.AppendAsync(context, Caller.From(context.User).IssuerId, "database.backup", result.FileName,
             System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["bytes"] = result.Bytes.ToString(CultureInfo.InvariantCulture),

@@ -10,11 +10,11 @@ namespace BadgeIssuer.Api.Features.Admin;
 /// <summary>A key that could not be re-wrapped: its issuer, id, the KEK it is under and why.</summary>
 public sealed record RewrapFailure(string IssuerId, string KeyId, string? KekId, string Reason);
 
-/// <summary>The outcome of a re-wrap pass over every issuer key.</summary>
+/// <summary>The outcome of a re-wrap pass over every issuer key and webhook signing secret (counted as keys; a secret's key id is <c>webhook:{endpointId}</c>).</summary>
 public sealed record RewrapReport(string CurrentKekId, IReadOnlyList<string> KnownKekIds, int Keys, int Rewrapped, int AlreadyCurrent, IReadOnlyList<RewrapFailure> Failed);
 
 /// <summary>
-/// Moves every stored issuer private key under the current key-encryption key: unwrap with the KEK its blob names
+/// Moves every stored issuer private key and webhook signing secret under the current key-encryption key: unwrap with the KEK its blob names
 /// (current or previous), wrap with the current one, and swap the blob only if nobody changed it meanwhile. Several
 /// instances may run this at once. Keys under a KEK this service does not hold are reported, never fatal.
 /// </summary>
@@ -63,7 +63,48 @@ internal sealed class KekRewrap(IBadgeStorage storage, KeyVault vault, ILogger<K
             }
         }
 
-        var report = new RewrapReport(vault.CurrentKekId, vault.KekIds, keys.Count, rewrapped, current, failed);
+        // Webhook signing secrets are wrapped the same way (key id "webhook:{endpoint}"), so they move with the keys.
+        IReadOnlyList<WebhookEndpointRecord> endpoints = await storage.Webhooks.ListAllEndpointsAsync(cancellationToken);
+        foreach (WebhookEndpointRecord endpoint in endpoints)
+        {
+            ReadOnlyMemory<byte> blob = endpoint.ProtectedSecret;
+            string keyId = Webhooks.WebhookSignature.KeyId(endpoint.Id);
+            string? kekId = KeyVault.KekIdOf(blob.Span);
+            if (vault.IsCurrent(blob.Span))
+            {
+                current++;
+                continue;
+            }
+
+            if (!vault.Knows(kekId))
+            {
+                failed.Add(new RewrapFailure(endpoint.IssuerId, keyId, kekId, kekId is null ? "unknown blob format" : "wrapped under a key-encryption key this service does not hold"));
+                continue;
+            }
+
+            byte[] replacement;
+            try
+            {
+                replacement = vault.Rewrap(blob.Span, endpoint.IssuerId, keyId);
+            }
+            catch (CryptographicException)
+            {
+                failed.Add(new RewrapFailure(endpoint.IssuerId, keyId, kekId, "does not decrypt under its key-encryption key (corrupt or moved blob)"));
+                continue;
+            }
+
+            if (await storage.Webhooks.ReplaceProtectedSecretAsync(endpoint.Id, blob, replacement, cancellationToken))
+            {
+                rewrapped++;
+            }
+            else
+            {
+                // Rotated, re-wrapped by another instance or deleted meanwhile.
+                current++;
+            }
+        }
+
+        var report = new RewrapReport(vault.CurrentKekId, vault.KekIds, keys.Count + endpoints.Count, rewrapped, current, failed);
         Log.KeysRewrapped(logger, report.Keys, report.Rewrapped, report.AlreadyCurrent, report.Failed.Count, vault.CurrentKekId);
         foreach (RewrapFailure failure in failed)
         {

@@ -166,6 +166,8 @@ internal static class StatusApi
     /// <summary>The longest reason kept with a status change.</summary>
     public const int MaxReasonLength = 500;
 
+    private static readonly RequestShape s_reasonOnly = RequestShape.Object(("reason", null));
+
     // Revoke, suspend, reinstate: no body, or a JSON object with nothing but an optional reason.
     private static async Task<Results<Ok<StatusChangeResponse>, ProblemHttpResult>> ChangeWithOptionalReasonAsync(
         string credentialId, string purpose, bool set, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
@@ -173,7 +175,7 @@ internal static class StatusApi
         string? reason = null;
         if (request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
         {
-            (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 8 * 1024, cancellationToken);
+            (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 8 * 1024, s_reasonOnly, cancellationToken);
             if (problem is not null)
             {
                 return problem;
@@ -182,15 +184,7 @@ internal static class StatusApi
             using (document)
             {
                 var violations = new List<InputViolation>();
-                foreach (JsonProperty member in document!.RootElement.EnumerateObject())
-                {
-                    if (member.Name != "reason")
-                    {
-                        violations.Add(new("/" + member.Name, "unknown member: the body may hold only 'reason'."));
-                    }
-                }
-
-                reason = ReadReason(document.RootElement, violations);
+                reason = ReadReason(document!.RootElement, violations);
                 if (violations.Count > 0)
                 {
                     return RequestJson.Violations(ApiProblems.InvalidRequest, "The status request is not valid.", violations);

@@ -48,8 +48,8 @@ internal static class WebhooksApi
 {
     private const int MaxBodyBytes = 16 * 1024;
     private const int MaxDescriptionLength = 256;
-    private static readonly string[] s_createMembers = ["url", "eventTypes", "description"];
-    private static readonly string[] s_updateMembers = ["url", "eventTypes", "description", "enabled"];
+    private static readonly RequestShape s_createShape = RequestShape.Object(("url", null), ("eventTypes", null), ("description", null));
+    private static readonly RequestShape s_updateShape = s_createShape.With(("enabled", null));
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
@@ -123,7 +123,7 @@ internal static class WebhooksApi
             return Disabled();
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, s_createShape, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -136,7 +136,6 @@ internal static class WebhooksApi
         using (document)
         {
             JsonElement body = document!.RootElement;
-            UnknownMembers(body, s_createMembers, violations);
             url = await ReadUrlAsync(body, guard, violations, required: true, cancellationToken);
             eventTypes = ReadEventTypes(body, violations);
             description = RequestJson.OptionalText(body, "description", string.Empty, violations, MaxDescriptionLength);
@@ -180,18 +179,6 @@ internal static class WebhooksApi
             ["events"] = endpoint.EventTypes,
             ["enabled"] = endpoint.Enabled ? "true" : "false",
         }, ApiJsonContext.Default.DictionaryStringString);
-
-    private static void UnknownMembers(JsonElement body, string[] known, List<InputViolation> violations)
-    {
-        foreach (JsonProperty member in body.EnumerateObject())
-        {
-            if (!known.Contains(member.Name, StringComparer.Ordinal))
-            {
-                string? near = known.FirstOrDefault(k => string.Equals(k, member.Name, StringComparison.OrdinalIgnoreCase));
-                violations.Add(new("/" + member.Name, $"Unknown member '{member.Name}'" + (near is null ? $"; known: {string.Join(", ", known)}." : $"; did you mean '{near}'?")));
-            }
-        }
-    }
 
     private static async Task<string?> ReadUrlAsync(JsonElement body, WebhookAddressGuard guard, List<InputViolation> violations, bool required, CancellationToken cancellationToken)
     {
@@ -278,7 +265,7 @@ internal static class WebhooksApi
             return Disabled();
         }
 
-        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, cancellationToken);
+        (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, s_updateShape, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -289,7 +276,6 @@ internal static class WebhooksApi
         using (document)
         {
             JsonElement body = document!.RootElement;
-            UnknownMembers(body, s_updateMembers, violations);
             if (await ReadUrlAsync(body, guard, violations, required: false, cancellationToken) is { } url)
             {
                 updated = updated with { Url = url };
