@@ -301,6 +301,25 @@ public sealed class BackupRestoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Backups_BeyondKeep_AreDeletedOldestFirst_SoRepeatedCallsCannotFillTheDisk()
+    {
+        using BadgeIssuerApplication app = Start(NewDirectory(), ("BadgeIssuer:Backup:Keep", "2"));
+        using HttpClient admin = app.CreateAuthorizedClient();
+        DatabaseBackup backups = app.Services.GetRequiredService<DatabaseBackup>();
+
+        var written = new List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            written.Add((string)(await BackupAsync(admin))["path"]!);
+            app.Clock.Now += TimeSpan.FromMinutes(1); // names carry the service clock's time
+            await Task.Delay(20, Ct); // distinct modification times
+        }
+
+        Assert.Equal(written.TakeLast(2).Order(StringComparer.Ordinal), Directory.GetFiles(backups.BackupDirectory, "badgeissuer-*.db").Order(StringComparer.Ordinal));
+        Assert.All(written.Take(2), path => Assert.False(File.Exists(path), path));
+    }
+
+    [Fact]
     public async Task Backup_NeedsTheAdminScope()
     {
         using BadgeIssuerApplication app = Start(NewDirectory());

@@ -160,6 +160,11 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
             failures.Add("BadgeIssuer:DataDirectory must not be empty.");
         }
 
+        if (options.Backup.Keep is < 1 or > 1000)
+        {
+            failures.Add("BadgeIssuer:Backup:Keep must be between 1 and 1000.");
+        }
+
         if (options.Bootstrap.ApiKey is { } key && (key.Length < 24 || key.Length > 256 || key.Any(char.IsWhiteSpace)))
         {
             failures.Add("BadgeIssuer:Bootstrap:ApiKey must be 24 to 256 characters without whitespace.");

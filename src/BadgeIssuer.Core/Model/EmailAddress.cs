@@ -180,6 +180,12 @@ public static class EmailAddress
 
         foreach (string label in labels)
         {
+            if (label.Length == 0)
+            {
+                // An ideographic or full-width dot (。 ．) becomes '.' only here, after IDN mapping.
+                return "The domain has an empty label (a leading, trailing or doubled dot).";
+            }
+
             if (label.Length > 63)
             {
                 return "A domain label (the text between dots) is longer than 63 characters.";

@@ -89,7 +89,7 @@ public sealed partial class CredentialVerifier
                     return;
                 }
 
-                await CheckBitstringEntryAsync(entry, CredentialJson.IssuerId(credential), run, tally, cancellationToken).ConfigureAwait(false);
+                await CheckBitstringEntryAsync(entry, CredentialJson.IssuerId(credential), CredentialJson.StringMember(credential, "id"), run, tally, cancellationToken).ConfigureAwait(false);
                 return;
             case RevocationListType:
                 await CheckRevocationListAsync(item, credential, run, tally, cancellationToken).ConfigureAwait(false);
@@ -103,7 +103,7 @@ public sealed partial class CredentialVerifier
         }
     }
 
-    private async ValueTask CheckBitstringEntryAsync(BitstringStatusListEntry entry, string? issuer, Run run, StatusTally tally, CancellationToken cancellationToken)
+    private async ValueTask CheckBitstringEntryAsync(BitstringStatusListEntry entry, string? issuer, string? credentialId, Run run, StatusTally tally, CancellationToken cancellationToken)
     {
         string where = string.Create(CultureInfo.InvariantCulture, $"{entry.StatusPurpose} entry {entry.StatusListIndex} of {entry.StatusListCredential}");
         ReadOnlyMemory<byte>? bytes = _options.StatusLists is null ? null : await _options.StatusLists.GetAsync(entry.StatusListCredential, cancellationToken).ConfigureAwait(false);
@@ -165,7 +165,7 @@ public sealed partial class CredentialVerifier
 
         bool isSet = value != 0;
         string? message = StatusMessageFor(entry.StatusMessage ?? list.StatusMessage, value);
-        StatusEntryRecord? record = await StatusRecordAsync(entry, isSet, cancellationToken).ConfigureAwait(false);
+        StatusEntryRecord? record = await StatusRecordAsync(entry, isSet, credentialId, run, cancellationToken).ConfigureAwait(false);
         var finding = new StatusFinding(entry.StatusPurpose, isSet, message, record?.ChangedAt, record?.Reason);
         string state = entry.StatusPurpose switch
         {
@@ -224,16 +224,20 @@ public sealed partial class CredentialVerifier
         return null;
     }
 
-    // The host's record of the entry (its own lists only), when it agrees with the verified list's value.
-    private async ValueTask<StatusEntryRecord?> StatusRecordAsync(BitstringStatusListEntry entry, bool isSet, CancellationToken cancellationToken)
+    // The host's record of the entry (its own lists only), when it agrees with the verified list's value and belongs to
+    // this credential. Anyone can post a document naming a list and an index, so the record (a reason is personal data)
+    // is read only for a credential whose proof verified with a key that authenticates its issuer (the list's issuer,
+    // checked before this) and whose signed id is the one the change was made for.
+    private async ValueTask<StatusEntryRecord?> StatusRecordAsync(BitstringStatusListEntry entry, bool isSet, string? credentialId, Run run, CancellationToken cancellationToken)
     {
-        if (_options.StatusRecords is null || entry.StatusListIndex > int.MaxValue)
+        if (_options.StatusRecords is null || entry.StatusListIndex > int.MaxValue || credentialId is null || run.AuthenticatedKeys == 0
+            || !run.Checks.Any(c => c.Status == CheckStatus.Passed && (c.Name == CheckNames.Proof || c.Name.StartsWith(CheckNames.Proof + "[", StringComparison.Ordinal))))
         {
             return null;
         }
 
         StatusEntryRecord? record = await _options.StatusRecords.GetLatestAsync(entry.StatusListCredential, (int)entry.StatusListIndex, cancellationToken).ConfigureAwait(false);
-        return record is not null && (record.Value != 0) == isSet ? record : null;
+        return record is not null && (record.Value != 0) == isSet && string.Equals(record.CredentialId, credentialId, StringComparison.Ordinal) ? record : null;
     }
 
     /// <summary>The verified, parsed list at <paramref name="url"/>: from the cache when the bytes are unchanged.</summary>

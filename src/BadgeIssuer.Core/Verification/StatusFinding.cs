@@ -9,10 +9,13 @@ namespace BadgeIssuer.Core.Verification;
 public sealed record StatusFinding(string Purpose, bool Set, string? StatusMessage, DateTimeOffset? ChangedAt, string? Reason);
 
 /// <summary>
-/// The record a status list's keeper holds for one entry: when it last changed, to which value, and the reason given.
-/// Supplied by the host for the lists it publishes (<see cref="CredentialVerifierOptions.StatusRecords"/>).
+/// The record a status list's keeper holds for one entry: when it last changed, to which value, the reason given, and
+/// the credential the change was made for. Supplied by the host for the lists it publishes
+/// (<see cref="CredentialVerifierOptions.StatusRecords"/>). The verifier shows it only for a credential whose proof
+/// verified with a key that authenticates its issuer and whose signed <c>id</c> is <paramref name="CredentialId"/>:
+/// anyone can name a list and an index, so nothing else may read the record.
 /// </summary>
-public sealed record StatusEntryRecord(DateTimeOffset ChangedAt, int Value, string? Reason);
+public sealed record StatusEntryRecord(DateTimeOffset ChangedAt, int Value, string? Reason, string? CredentialId);
 
 /// <summary>
 /// The host's own records of its status lists' changes. Asked only after the list verified; return null for a list

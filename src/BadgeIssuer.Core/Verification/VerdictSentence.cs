@@ -66,6 +66,15 @@ internal static class VerdictSentence
         if (Quote(summary?.Issuer?.Name ?? summary?.Issuer?.Id ?? report.IssuerId) is string issuer)
         {
             sentence.Append(", issued by ").Append(issuer);
+
+            // A name is the credential's claim: unless the issuer is hosted here or on the known-issuers list, say whose
+            // key signed it and that nobody here vouches for that name (anyone can mint a did:key called "Harvard").
+            if (!report.Checks.Any(c => c.Name == CheckNames.KnownIssuer && c.Status == CheckStatus.Passed))
+            {
+                string? id = report.IssuerId ?? summary?.Issuer?.Id;
+                bool named = summary?.Issuer?.Name is not null;
+                sentence.Append(named && Quote(id) is string quotedId ? " (" + quotedId + ", not a known issuer)" : " (not a known issuer)");
+            }
         }
 
         if (Quote(summary?.RecipientName) is string recipient)

@@ -23,6 +23,10 @@ public class EmailAddressTests
 
     [Theory]
     [InlineData("grace@@example.org")]
+    [InlineData("a@example\u3002com\u3002")]
+    [InlineData("a@example\uFF0Ecom\uFF0E")]
+    [InlineData("a@\u3002example.com")]
+    [InlineData("a@example\u3002\u3002com")]
     [InlineData("a@b@c")]
     [InlineData("grace@example..org")]
     [InlineData("grace@.example.org")]

@@ -27,7 +27,7 @@ public sealed class StatusFindingTests
         JsonObject credential = TestDocuments.Credential(issuer.Id);
         credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "revocation", 42);
         var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Revocation, 42));
-        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(ChangedAt, 1, "issued in error") };
+        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(ChangedAt, 1, "issued in error", (string)credential["id"]!) };
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
 
@@ -49,11 +49,46 @@ public sealed class StatusFindingTests
         JsonObject credential = TestDocuments.Credential(issuer.Id);
         credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "suspension", 5);
         var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Suspension, 5));
-        var records = new Records { [(ListUrl, 5)] = new StatusEntryRecord(ChangedAt, 0, "reinstated") };
+        var records = new Records { [(ListUrl, 5)] = new StatusEntryRecord(ChangedAt, 0, "reinstated", (string)credential["id"]!) };
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
 
         Assert.Equal(new StatusFinding("suspension", true, null, null, null), Assert.Single(report.StatusFindings));
+    }
+
+    [Fact]
+    public async Task Record_OfAnotherCredential_IsNotReported()
+    {
+        // Anyone may sign a credential naming any list and index: the record belongs to the credential it was made for.
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id);
+        credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "revocation", 42);
+        var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Revocation, 42));
+        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(ChangedAt, 1, "plagiarism", "urn:uuid:someone-else") };
+
+        VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
+
+        Assert.Equal(new StatusFinding("revocation", true, null, null, null), Assert.Single(report.StatusFindings));
+        Assert.DoesNotContain("plagiarism", ReportAssert.Single(report, CheckNames.Status).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Record_ForACredentialWhoseProofFails_IsNotReported()
+    {
+        // A document with the right id but no valid proof (here: changed after signing) reads no record.
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id);
+        credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "revocation", 42);
+        var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Revocation, 42));
+        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(ChangedAt, 1, "plagiarism", (string)credential["id"]!) };
+        JsonObject tampered = JsonNode.Parse(issuer.Sign(credential))!.AsObject();
+        tampered["name"] = "Something else";
+
+        VerificationReport report = await Verifier(lists, records).VerifyAsync(System.Text.Encoding.UTF8.GetBytes(tampered.ToJsonString()), Ct);
+
+        Assert.False(report.Verified);
+        Assert.All(report.StatusFindings, f => Assert.Null(f.Reason));
+        Assert.DoesNotContain(report.Checks, c => c.Message.Contains("plagiarism", StringComparison.Ordinal));
     }
 
     [Fact]

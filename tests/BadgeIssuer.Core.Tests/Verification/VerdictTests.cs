@@ -84,9 +84,24 @@ public sealed class VerdictTests
         VerificationReport report = await Verifier(lists, now: new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero)).VerifyAsync(issuer.Sign(credential), Ct);
 
         Assert.True(report.Verified, Describe(report));
-        Assert.Equal("Valid: 'Intro to Welding', issued by 'Acme College' to 'Ada Lovelace' on 2026-12-07, not revoked.", report.Verdict);
+        Assert.Equal($"Valid: 'Intro to Welding', issued by 'Acme College' ('{issuer.Id}', not a known issuer) to 'Ada Lovelace' on 2026-12-07, not revoked.", report.Verdict);
         StatusFinding finding = Assert.Single(report.StatusFindings);
         Assert.Equal(new StatusFinding("revocation", false, null, null, null), finding);
+    }
+
+    [Fact]
+    public async Task Valid_AnIssuerNameNobodyHereVouchesFor_IsShownWithTheSigningIdentifier()
+    {
+        // Anyone can mint a did:key and call it "Harvard University": the signature is valid, the name is a claim.
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id, validFrom: "2025-01-01T00:00:00Z");
+        credential["issuer"]!["name"] = "Harvard University";
+        credential["credentialSubject"]!["achievement"]!["name"] = "Doctor of Medicine";
+
+        VerificationReport report = await Verifier(new InMemoryStatusListSource(), now: new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero)).VerifyAsync(issuer.Sign(credential), Ct);
+
+        Assert.True(report.Verified, Describe(report));
+        Assert.StartsWith($"Valid: 'Doctor of Medicine', issued by 'Harvard University' ('{issuer.Id}', not a known issuer)", report.Verdict, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -175,7 +190,7 @@ public sealed class VerdictTests
 
         Assert.True(report.Verified, Describe(report));
         string expectedIssuer = "'" + new string('A', VerdictSentence.MaxValueLength - 1) + "…'";
-        Assert.Equal($"Valid: 'Intro gnidleW to Welding ’advanced’', issued by {expectedIssuer} on 2026-01-01, with no revocation status (it cannot be revoked).", report.Verdict);
+        Assert.Equal($"Valid: 'Intro gnidleW to Welding ’advanced’', issued by {expectedIssuer} ('{issuer.Id}', not a known issuer) on 2026-01-01, with no revocation status (it cannot be revoked).", report.Verdict);
         Assert.DoesNotContain(report.Verdict, c => char.IsControl(c) || c is '\u202E' or '\u202C');
     }
 

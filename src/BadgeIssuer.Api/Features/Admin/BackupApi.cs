@@ -16,6 +16,12 @@ internal sealed class BackupOptions
     /// Copy the files elsewhere (another disk or host); the key-encryption key is never written here.
     /// </summary>
     public string? Directory { get; set; }
+
+    /// <summary>
+    /// How many backup files (<c>badgeissuer-*.db</c>) the directory keeps: after each backup the oldest beyond this
+    /// number are deleted, so repeated calls cannot fill the disk. 1–1000.
+    /// </summary>
+    public int Keep { get; set; } = 10;
 }
 
 /// <summary>A backup file written by <c>POST /admin/backup</c>.</summary>
@@ -78,6 +84,7 @@ internal sealed class DatabaseBackup(IBadgeStorage storage, KeyVault vault, IOpt
             (long bytes, string sha256) = await HashAndSyncAsync(partial);
             File.Move(partial, finalPath);
             partial = "";
+            Prune(finalPath);
             Log.BackupWritten(logger, finalPath, bytes, sha256, clock.ElapsedMilliseconds);
             return new BackupResult(finalPath, Path.GetFileName(finalPath), bytes, sha256, createdAt, vault.CurrentKekId);
         }
@@ -91,6 +98,21 @@ internal sealed class DatabaseBackup(IBadgeStorage storage, KeyVault vault, IOpt
             if (partial.Length > 0)
             {
                 TryDelete(partial);
+            }
+        }
+    }
+
+    // Keeps the newest Backup:Keep files (by name: the UTC time, then -2, -3 …); never the one just written.
+    private void Prune(string justWritten)
+    {
+        int keep = options.Value.Backup.Keep;
+        string[] files = [.. System.IO.Directory.GetFiles(BackupDirectory, "badgeissuer-*.db")
+            .OrderByDescending(f => File.GetLastWriteTimeUtc(f)).ThenByDescending(f => f, StringComparer.Ordinal)];
+        foreach (string old in files.Skip(keep))
+        {
+            if (!string.Equals(old, justWritten, StringComparison.Ordinal))
+            {
+                TryDelete(old);
             }
         }
     }

@@ -197,6 +197,7 @@ internal static class CredentialListApi
             && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)
             && ticks <= DateTimeOffset.MaxValue.UtcTicks
             && parts[2].Length is > 0 and <= TextLimits.Url
+            && !parts[2].Any(char.IsControl)
             ? new CredentialPosition(new DateTimeOffset(ticks, TimeSpan.Zero), parts[2])
             : null;
     }
@@ -218,6 +219,13 @@ internal static class CredentialListApi
         if (value.Length > maxLength)
         {
             violations.Add(TextLimits.TooLong(name, name, maxLength));
+            return null;
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            // No id, address or cursor holds one (and PostgreSQL text refuses NUL).
+            violations.Add(new(name, $"'{name}' must not contain control characters."));
             return null;
         }
 

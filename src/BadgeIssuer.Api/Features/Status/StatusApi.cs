@@ -107,7 +107,12 @@ internal static class StatusApi
             JsonElement root = document!.RootElement;
             var violations = new List<InputViolation>();
             string? credentialId = RequestJson.OptionalString(root, "credentialId", string.Empty, violations);
-            if (credentialId is null && violations.Count == 0)
+            if (credentialId is not null && credentialId.Any(char.IsControl))
+            {
+                violations.Add(new("/credentialId", "credentialId must not contain control characters."));
+                credentialId = null;
+            }
+            else if (credentialId is null && violations.Count == 0)
             {
                 violations.Add(new("/credentialId", "required"));
             }
@@ -197,7 +202,8 @@ internal static class StatusApi
 
     /// <summary>
     /// The optional <c>reason</c>: a string, trimmed, at most <see cref="MaxReasonLength"/> characters, with no control
-    /// characters and no bidirectional overrides (it is shown to people, in reports and logs). Null when absent.
+    /// characters, line separators or formatting characters such as bidirectional marks (it is shown to people, in reports
+    /// and logs). Null when absent.
     /// </summary>
     internal static string? ReadReason(JsonElement body, List<InputViolation> violations)
     {
@@ -227,10 +233,14 @@ internal static class StatusApi
 
         foreach (char c in reason)
         {
-            if (char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            // Control characters, line and paragraph separators, and every format character (bidirectional marks,
+            // embeddings, overrides and isolates, zero-width characters): a reason is shown to people, in reports and
+            // logs, so it must read as the text it looks like.
+            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
             {
                 violations.Add(new("/reason", string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"'reason' must not contain control or bidirectional-override characters (found U+{(int)c:X4}).")));
+                    $"'reason' must not contain control, separator or formatting characters (found U+{(int)c:X4}).")));
                 return null;
             }
         }
@@ -242,7 +252,7 @@ internal static class StatusApi
         string credentialId, string purpose, bool set, string? reason, HttpRequest request, IBadgeStorage storage, PublicUrls urls, CancellationToken cancellationToken)
     {
         Caller caller = Caller.From(request.HttpContext.User);
-        CredentialRecord? credential = await storage.Credentials.GetAsync(credentialId, cancellationToken);
+        CredentialRecord? credential = credentialId.Any(char.IsControl) ? null : await storage.Credentials.GetAsync(credentialId, cancellationToken);
         if (credential is null || !caller.CanActFor(credential.IssuerId))
         {
             return ApiProblems.CredentialNotFound.Result($"No credential '{credentialId}' that this API key may change.");

@@ -178,7 +178,7 @@ internal sealed class LocalStatusRecordSource(IBadgeStorage storage, PublicUrls 
         }
 
         StatusChangeRecord? change = await storage.StatusLists.GetLatestChangeAsync(listId, index, cancellationToken);
-        return change is null ? null : new StatusEntryRecord(change.ChangedAt, change.NewValue, change.Reason);
+        return change is null ? null : new StatusEntryRecord(change.ChangedAt, change.NewValue, change.Reason, change.CredentialId);
     }
 }
 

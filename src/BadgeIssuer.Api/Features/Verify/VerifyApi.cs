@@ -290,6 +290,20 @@ internal static class VerifyApi
     /// </summary>
     internal static bool IsBareDocument(JsonElement root, string wrapperMember, params ReadOnlySpan<string> types)
     {
+        try
+        {
+            return IsBareDocumentCore(root, wrapperMember, types);
+        }
+        catch (InvalidOperationException)
+        {
+            // A member name or value with an unpaired surrogate escape cannot be compared: not a document we recognise
+            // (the caller then checks that the wrapper is readable, and answers 400 if it is not).
+            return false;
+        }
+    }
+
+    private static bool IsBareDocumentCore(JsonElement root, string wrapperMember, ReadOnlySpan<string> types)
+    {
         if (root.ValueKind != JsonValueKind.Object || root.TryGetProperty(wrapperMember, out _)
             || !root.TryGetProperty("@context", out JsonElement context) || context.ValueKind is not (JsonValueKind.Array or JsonValueKind.String or JsonValueKind.Object)
             || !root.TryGetProperty("type", out JsonElement type))
