@@ -18,20 +18,20 @@ public sealed class AccessTokenLibraryTests
 
         TokenValidationParameters p = tokens.ValidationParameters;
 
-        Assert.Equal(["HS256"], p.ValidAlgorithms);
-        Assert.Equal(["at+jwt"], p.ValidTypes);
-        Assert.Equal(TimeSpan.FromSeconds(30), p.ClockSkew);
-        Assert.False(p.IgnoreTrailingSlashWhenValidatingAudience);
-        Assert.False(p.TryAllIssuerSigningKeys);
-        Assert.True(p.RequireSignedTokens);
-        Assert.True(p.RequireExpirationTime);
-        Assert.Equal(BadgeIssuerApplication.BaseUrl, p.ValidIssuer);
-        Assert.Equal(BadgeIssuerApplication.BaseUrl, p.ValidAudience);
+        p.ValidAlgorithms.Should().Equal(["HS256"]);
+        p.ValidTypes.Should().Equal(["at+jwt"]);
+        p.ClockSkew.Should().Be(TimeSpan.FromSeconds(30));
+        p.IgnoreTrailingSlashWhenValidatingAudience.Should().BeFalse();
+        p.TryAllIssuerSigningKeys.Should().BeFalse();
+        p.RequireSignedTokens.Should().BeTrue();
+        p.RequireExpirationTime.Should().BeTrue();
+        p.ValidIssuer.Should().Be(BadgeIssuerApplication.BaseUrl);
+        p.ValidAudience.Should().Be(BadgeIssuerApplication.BaseUrl);
 
         // Only the key of the token's kid, never a search across keys.
-        Assert.Empty(p.IssuerSigningKeyResolver("t", null, "0011223344556677", p));
+        p.IssuerSigningKeyResolver("t", null, "0011223344556677", p).Should().BeEmpty();
         string kid = OAuth.ServiceKey(app).Kid;
-        Assert.Equal(kid, Assert.Single(p.IssuerSigningKeyResolver("t", null, kid, p)).KeyId);
+        p.IssuerSigningKeyResolver("t", null, kid, p).Should().ContainSingle().Which.KeyId.Should().Be(kid);
     }
 
     [Fact]
@@ -43,13 +43,13 @@ public sealed class AccessTokenLibraryTests
         DateTime now = BadgeIssuerApplication.Now.UtcDateTime;
 
         // The fixed test clock is years from the machine's: the library's own clock would refuse or accept wrongly.
-        Assert.True(validator(now.AddMinutes(-1), now.AddMinutes(9), null, tokens.ValidationParameters));
-        Assert.True(validator(now.AddSeconds(29), now.AddMinutes(9), null, tokens.ValidationParameters));
-        Assert.False(validator(now.AddSeconds(31), now.AddMinutes(9), null, tokens.ValidationParameters));
+        validator(now.AddMinutes(-1), now.AddMinutes(9), null, tokens.ValidationParameters).Should().BeTrue();
+        validator(now.AddSeconds(29), now.AddMinutes(9), null, tokens.ValidationParameters).Should().BeTrue();
+        validator(now.AddSeconds(31), now.AddMinutes(9), null, tokens.ValidationParameters).Should().BeFalse();
 
         // Expired 31 s ago: within the library's default 5-minute skew, outside ours (30 s).
-        Assert.False(validator(now.AddMinutes(-10), now.AddSeconds(-31), null, tokens.ValidationParameters));
-        Assert.True(validator(now.AddMinutes(-10), now.AddSeconds(-29), null, tokens.ValidationParameters));
-        Assert.False(validator(now.AddMinutes(-10), null, null, tokens.ValidationParameters));
+        validator(now.AddMinutes(-10), now.AddSeconds(-31), null, tokens.ValidationParameters).Should().BeFalse();
+        validator(now.AddMinutes(-10), now.AddSeconds(-29), null, tokens.ValidationParameters).Should().BeTrue();
+        validator(now.AddMinutes(-10), null, null, tokens.ValidationParameters).Should().BeFalse();
     }
 }

@@ -22,9 +22,9 @@ public sealed class AchievementContentTests
     private static async Task<JsonNode> ProblemAsync(HttpResponseMessage response, string code)
     {
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        (response.StatusCode == HttpStatusCode.BadRequest).Should().BeTrue($"{response.StatusCode}: {text}");
         JsonNode problem = JsonNode.Parse(text)!;
-        Assert.Equal("urn:badgeissuer:problem:" + code, (string)problem["type"]!);
+        ((string)problem["type"]!).Should().Be("urn:badgeissuer:problem:" + code);
         return problem;
     }
 
@@ -49,14 +49,14 @@ public sealed class AchievementContentTests
         byte[] bomb = Png(1, 1, 8, 0, Zlib(new byte[64 * 1024 * 1024]));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         JsonNode problem = await ProblemAsync(await client.PostAsJsonAsync("/achievements", Achievement(PngUri(bomb)), Ct), "invalid-image");
-        Assert.Equal("/image", (string)problem["errors"]![0]!["path"]!);
-        Assert.Contains("InvalidImageData", (string)problem["errors"]![0]!["message"]!, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        ((string)problem["errors"]![0]!["path"]!).Should().Be("/image");
+        ((string)problem["errors"]![0]!["message"]!).Should().Contain("InvalidImageData");
+        (watch.Elapsed < TimeSpan.FromSeconds(5)).Should().BeTrue(watch.Elapsed.ToString());
 
         string id = await IssuingApiTests.CreateAchievementAsync(client);
         string local = id[(id.LastIndexOf('/') + 1)..];
         await ProblemAsync(await client.PutAsJsonAsync("/achievements/" + local, Achievement(PngUri(bomb)), Ct), "invalid-image");
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(id + "/image", Ct)).StatusCode);
+        (await client.GetAsync(id + "/image", Ct)).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Theory]
@@ -68,7 +68,7 @@ public sealed class AchievementContentTests
         using HttpClient client = app.CreateAuthorizedClient();
         byte[] png = Png(width, height, 8, 0, Zlib(new byte[height * (1 + width)]));
         JsonNode problem = await ProblemAsync(await client.PostAsJsonAsync("/achievements", Achievement(PngUri(png)), Ct), "invalid-image");
-        Assert.Contains(reason, (string)problem["errors"]![0]!["message"]!, StringComparison.Ordinal);
+        ((string)problem["errors"]![0]!["message"]!).Should().Contain(reason);
     }
 
     [Fact]
@@ -80,11 +80,11 @@ public sealed class AchievementContentTests
         byte[] chunk = [.. "Comment"u8, 0, 1, 0, 0, 0, .. text];
         byte[] png = Png(1, 1, 8, 0, Zlib([0, 0]), ("iTXt", chunk), ("iTXt", chunk), ("iTXt", chunk));
         JsonNode problem = await ProblemAsync(await client.PostAsJsonAsync("/achievements", Achievement(PngUri(png)), Ct), "invalid-image");
-        Assert.Contains("PayloadTooLarge", (string)problem["errors"]![0]!["message"]!, StringComparison.Ordinal);
+        ((string)problem["errors"]![0]!["message"]!).Should().Contain("PayloadTooLarge");
 
         // One such chunk is within the budget.
         string id = await IssuingApiTests.CreateAchievementAsync(client, Achievement(PngUri(Png(1, 1, 8, 0, Zlib([0, 0]), ("iTXt", chunk)))));
-        Assert.StartsWith("http", id, StringComparison.Ordinal);
+        id.Should().StartWith("http");
     }
 
     // ---- Finding 2: SVG images pass a static allow-list.
@@ -113,7 +113,7 @@ public sealed class AchievementContentTests
         using var app = new BadgeIssuerApplication();
         using HttpClient client = app.CreateAuthorizedClient();
         JsonNode problem = await ProblemAsync(await client.PostAsJsonAsync("/achievements", Achievement(SvgUri(svg)), Ct), "invalid-image");
-        Assert.Contains(named, (string)problem["errors"]![0]!["message"]!, StringComparison.Ordinal);
+        ((string)problem["errors"]![0]!["message"]!).Should().Contain(named);
     }
 
     [Fact]
@@ -140,15 +140,15 @@ public sealed class AchievementContentTests
         using var app = new BadgeIssuerApplication();
         using HttpClient client = app.CreateAuthorizedClient();
         string id = await IssuingApiTests.CreateAchievementAsync(client, Achievement(SvgUri(Svg)));
-        Assert.Equal(Encoding.UTF8.GetBytes(Svg), await client.GetByteArrayAsync(id + "/image", Ct));
+        (await client.GetByteArrayAsync(id + "/image", Ct)).Should().Equal(Encoding.UTF8.GetBytes(Svg));
 
         JsonNode award = await IssuingApiTests.AwardAsync(client, id);
         byte[] baked = await client.GetByteArrayAsync((string)award["links"]!["svg"]!, Ct);
-        Assert.True(BakedBadge.TryUnbake(baked, out UnbakedBadge? unbaked, out _), "the download carries the credential");
-        Assert.Equal(BadgeImageFormat.Svg, unbaked.Format);
+        BakedBadge.TryUnbake(baked, out UnbakedBadge? unbaked, out _).Should().BeTrue("the download carries the credential");
+        unbaked!.Format.Should().Be(BadgeImageFormat.Svg);
 
         // The baked download (openbadges:credential inside) is itself an image the allow-list accepts: it may be uploaded again.
-        Assert.Null(SvgAllowList.Problem(baked, 2 * 1024 * 1024));
+        SvgAllowList.Problem(baked, 2 * 1024 * 1024).Should().BeNull();
         await IssuingApiTests.CreateAchievementAsync(client, Achievement("data:image/svg+xml;base64," + Convert.ToBase64String(baked)));
     }
 
@@ -156,8 +156,8 @@ public sealed class AchievementContentTests
     public void SvgAllowList_AcceptsTheServicesOwnRenderedBadge()
     {
         byte[] svg = BadgeSvgRenderer.Render(new BadgeSvgContent("Intro to Welding", "BadgeIssuer College", "Certificate"));
-        Assert.Null(SvgAllowList.Problem(svg, 2 * 1024 * 1024));
-        Assert.Null(SvgAllowList.Problem(BakedBadge.Bake(svg, "{\"a\":1}", BadgeImageFormat.Svg), 2 * 1024 * 1024));
+        SvgAllowList.Problem(svg, 2 * 1024 * 1024).Should().BeNull();
+        SvgAllowList.Problem(BakedBadge.Bake(svg, "{\"a\":1}", BadgeImageFormat.Svg), 2 * 1024 * 1024).Should().BeNull();
     }
 
     // ---- Finding 3: text fields have documented length limits.
@@ -169,16 +169,16 @@ public sealed class AchievementContentTests
         using HttpClient client = app.CreateAuthorizedClient();
 
         JsonNode name = await ProblemAsync(await client.PostAsJsonAsync("/achievements", Achievement(name: new string('N', 257)), Ct), "field-too-long");
-        Assert.Equal("/name", (string)name["errors"]![0]!["path"]!);
-        Assert.Contains("/name", (string)name["detail"]!, StringComparison.Ordinal);
+        ((string)name["errors"]![0]!["path"]!).Should().Be("/name");
+        ((string)name["detail"]!).Should().Contain("/name");
 
         JsonNode narrative = await ProblemAsync(await client.PostAsJsonAsync("/achievements", Achievement(narrative: new string('n', 8193)), Ct), "field-too-long");
-        Assert.Equal("/criteria/narrative", (string)narrative["errors"]![0]!["path"]!);
+        ((string)narrative["errors"]![0]!["path"]!).Should().Be("/criteria/narrative");
 
         string id = await IssuingApiTests.CreateAchievementAsync(client, Achievement(name: new string('N', 256), description: new string('d', 8192), narrative: new string('n', 8192)));
         string local = id[(id.LastIndexOf('/') + 1)..];
         JsonNode description = await ProblemAsync(await client.PutAsJsonAsync("/achievements/" + local, Achievement(description: new string('d', 8193)), Ct), "field-too-long");
-        Assert.Equal("/description", (string)description["errors"]![0]!["path"]!);
+        ((string)description["errors"]![0]!["path"]!).Should().Be("/description");
     }
 
     [Fact]
@@ -188,9 +188,9 @@ public sealed class AchievementContentTests
         using HttpClient client = app.CreateAuthorizedClient();
 
         JsonNode issuer = await ProblemAsync(await client.PostAsJsonAsync("/issuers", new { name = new string('N', 257), slug = "long" }, Ct), "field-too-long");
-        Assert.Equal("/name", (string)issuer["errors"]![0]!["path"]!);
+        ((string)issuer["errors"]![0]!["path"]!).Should().Be("/name");
         JsonNode email = await ProblemAsync(await client.PutAsJsonAsync("/issuers/default", new { name = "Default", email = new string('e', 243) + "@example.org" }, Ct), "field-too-long");
-        Assert.Equal("/email", (string)email["errors"]![0]!["path"]!);
+        ((string)email["errors"]![0]!["path"]!).Should().Be("/email");
 
         string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
         JsonNode evidence = await ProblemAsync(await client.PostAsJsonAsync("/awards", new
@@ -199,9 +199,9 @@ public sealed class AchievementContentTests
             recipient = new { email = "a@example.org" },
             evidence = new[] { new { type = new[] { "Evidence" }, narrative = new string('n', 8193) } },
         }, Ct), "field-too-long");
-        Assert.Equal("/evidence/0/narrative", (string)evidence["errors"]![0]!["path"]!);
+        ((string)evidence["errors"]![0]!["path"]!).Should().Be("/evidence/0/narrative");
         JsonNode recipient = await ProblemAsync(await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = new string('a', 243) + "@example.org" } }, Ct), "field-too-long");
-        Assert.Equal("/recipient/email", (string)recipient["errors"]![0]!["path"]!);
+        ((string)recipient["errors"]![0]!["path"]!).Should().Be("/recipient/email");
 
         JsonObject credential = new()
         {
@@ -225,7 +225,7 @@ public sealed class AchievementContentTests
             },
         };
         JsonNode issue = await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential }, Ct), "field-too-long");
-        Assert.Equal("/credential/credentialSubject/achievement/description", (string)issue["errors"]![0]!["path"]!);
+        ((string)issue["errors"]![0]!["path"]!).Should().Be("/credential/credentialSubject/achievement/description");
     }
 
     private static byte[] Zlib(byte[] data)

@@ -58,7 +58,7 @@ public sealed class BackupRestoreTests : IDisposable
     {
         using HttpResponseMessage response = await admin.PostAsync("/admin/backup", null, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        (response.StatusCode == HttpStatusCode.OK).Should().BeTrue(text);
         return JsonNode.Parse(text)!;
     }
 
@@ -102,7 +102,7 @@ public sealed class BackupRestoreTests : IDisposable
     {
         using HttpResponseMessage response = await admin.PostAsJsonAsync("/issuers/default/api-keys", new { description, scopes = new[] { "issue", "revoke", "manage" } }, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         return (string)JsonNode.Parse(text)!["apiKey"]!;
     }
 
@@ -132,7 +132,7 @@ public sealed class BackupRestoreTests : IDisposable
         // Two issuers, so two status lists; a few credentials of each revoked before the backup.
         using (HttpResponseMessage second = await admin.PostAsJsonAsync("/issuers", new { name = "Second College", slug = "second" }, Ct))
         {
-            Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+            second.StatusCode.Should().Be(HttpStatusCode.Created);
         }
 
         string[] achievements =
@@ -150,7 +150,7 @@ public sealed class BackupRestoreTests : IDisposable
         foreach (string id in revokedBefore)
         {
             using HttpResponseMessage revoke = await admin.PostAsync(id + "/revoke", null, Ct);
-            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+            revoke.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         string keyBefore = await CreateKeyAsync(admin, "made before the backup");
@@ -193,32 +193,32 @@ public sealed class BackupRestoreTests : IDisposable
 
         await stop.CancelAsync();
         await Task.WhenAll(workers);
-        Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(5)));
+        failures.IsEmpty.Should().BeTrue(string.Join("\n", failures.Take(5)));
 
         // After the backup: one more revocation and one more key, neither of which the restore may have.
         string revokedAfter = early[2].CredentialId;
         using (HttpResponseMessage revoke = await admin.PostAsync(revokedAfter + "/revoke", null, Ct))
         {
-            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+            revoke.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         string keyAfter = await CreateKeyAsync(admin, "made after the backup");
 
         // The answer describes the file: under the backup directory, owner-only, with its size and hash; no KEK beside it.
         string path = (string)backup["path"]!;
-        Assert.Equal(Path.Combine(source, "backups"), Path.GetDirectoryName(path));
-        Assert.Matches("^badgeissuer-[0-9]{8}T[0-9]{6}Z\\.db$", (string)backup["fileName"]!);
+        Path.GetDirectoryName(path).Should().Be(Path.Combine(source, "backups"));
+        ((string)backup["fileName"]!).Should().MatchRegex("^badgeissuer-[0-9]{8}T[0-9]{6}Z\\.db$");
         byte[] file = await File.ReadAllBytesAsync(path, Ct);
-        Assert.Equal((long)backup["bytes"]!, file.LongLength);
-        Assert.Equal((string)backup["sha256"]!, Convert.ToHexStringLower(SHA256.HashData(file)));
-        Assert.Equal(path, Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!)));
+        file.LongLength.Should().Be((long)backup["bytes"]!);
+        Convert.ToHexStringLower(SHA256.HashData(file)).Should().Be((string)backup["sha256"]!);
+        Directory.GetFiles(Path.GetDirectoryName(path)!).Should().ContainSingle().Which.Should().Be(path);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            File.GetUnixFileMode(path).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
         string kek = await File.ReadAllTextAsync(Path.Combine(source, "kek.key"), Ct);
-        Assert.DoesNotContain(kek.Trim(), await File.ReadAllTextAsync(path, Ct), StringComparison.Ordinal);
+        (await File.ReadAllTextAsync(path, Ct)).Should().NotContain(kek.Trim());
 
         // Restore: a fresh data directory with the backup as its database and the KEK put back; a new host.
         using BadgeIssuerApplication restored = Start(RestoreInto(path, Path.Combine(source, "kek.key")));
@@ -227,14 +227,14 @@ public sealed class BackupRestoreTests : IDisposable
         foreach (Issued issued in before)
         {
             JsonNode report = await VerifyAsync(client, issued.CredentialId);
-            Assert.True(Check(report, "proof") == "passed", issued.CredentialId + ": " + report.ToJsonString());
+            (Check(report, "proof") == "passed").Should().BeTrue(issued.CredentialId + ": " + report.ToJsonString());
             bool revoked = revokedBefore.Contains(issued.CredentialId, StringComparer.Ordinal);
-            Assert.Equal(revoked ? "failed" : "passed", Check(report, "status"));
-            Assert.Equal(!revoked, (bool)report["verified"]!);
+            Check(report, "status").Should().Be(revoked ? "failed" : "passed");
+            ((bool)report["verified"]!).Should().Be(!revoked);
         }
 
         Issued[] later = [.. acknowledged.Skip(before.Length - early.Count)];
-        Assert.NotEmpty(later);
+        later.Should().NotBeEmpty();
         int laterPresent = 0;
         foreach (Issued issued in later)
         {
@@ -242,7 +242,7 @@ public sealed class BackupRestoreTests : IDisposable
             if (download.StatusCode != HttpStatusCode.NotFound)
             {
                 laterPresent++;
-                Assert.True((bool)(await VerifyAsync(client, issued.CredentialId))["verified"]!, issued.CredentialId);
+                ((bool)(await VerifyAsync(client, issued.CredentialId))["verified"]!).Should().BeTrue(issued.CredentialId);
             }
         }
 
@@ -251,25 +251,25 @@ public sealed class BackupRestoreTests : IDisposable
 
         // Every status list has the bits it had when the backup was taken (so not the later revocation).
         Dictionary<string, byte[]> restoredBits = await StatusBitsAsync(client, bitsAtBackup.Keys);
-        Assert.Equal(2, bitsAtBackup.Count);
+        bitsAtBackup.Count.Should().Be(2);
         foreach ((string url, byte[] bits) in bitsAtBackup)
         {
-            Assert.True(bits.AsSpan().SequenceEqual(restoredBits[url]), url);
+            bits.AsSpan().SequenceEqual(restoredBits[url]).Should().BeTrue(url);
         }
 
-        Assert.Equal("passed", Check(await VerifyAsync(client, revokedAfter), "status"));
+        Check(await VerifyAsync(client, revokedAfter), "status").Should().Be("passed");
 
         // API keys: the one made before the backup issues and manages; the one made after does not exist here.
         using HttpClient tenant = WithKey(restored, keyBefore);
         await IssuingApiTests.AwardAsync(tenant, achievements[0], "after-restore@example.org");
         using (HttpResponseMessage keys = await tenant.GetAsync("/issuers/default/api-keys", Ct))
         {
-            Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+            keys.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         using HttpClient stranger = WithKey(restored, keyAfter);
         using HttpResponseMessage refused = await stranger.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
         // The new host issues under the restored keys, and so does the source still.
         await IssuingApiTests.AwardAsync(client, achievements[1], "restored@example.org");
@@ -283,21 +283,21 @@ public sealed class BackupRestoreTests : IDisposable
         DatabaseBackup backups = app.Services.GetRequiredService<DatabaseBackup>();
         using (IDisposable? running = backups.TryEnter())
         {
-            Assert.NotNull(running);
+            running.Should().NotBeNull();
             using HttpResponseMessage response = await admin.PostAsync("/admin/backup", null, Ct);
             string text = await response.Content.ReadAsStringAsync(Ct);
-            Assert.True(response.StatusCode == HttpStatusCode.Conflict, text);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.Equal("urn:badgeissuer:problem:backup-in-progress", (string)JsonNode.Parse(text)!["type"]!);
-            Assert.NotNull(response.Headers.RetryAfter);
-            Assert.False(Directory.Exists(backups.BackupDirectory) && Directory.EnumerateFileSystemEntries(backups.BackupDirectory).Any());
+            (response.StatusCode == HttpStatusCode.Conflict).Should().BeTrue(text);
+            (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
+            ((string)JsonNode.Parse(text)!["type"]!).Should().Be("urn:badgeissuer:problem:backup-in-progress");
+            response.Headers.RetryAfter.Should().NotBeNull();
+            (Directory.Exists(backups.BackupDirectory) && Directory.EnumerateFileSystemEntries(backups.BackupDirectory).Any()).Should().BeFalse();
         }
 
         // Two in the same second get different names.
         JsonNode first = await BackupAsync(admin);
         JsonNode second = await BackupAsync(admin);
-        Assert.NotEqual((string)first["path"]!, (string)second["path"]!);
-        Assert.EndsWith("-2.db", (string)second["fileName"]!, StringComparison.Ordinal);
+        ((string)second["path"]!).Should().NotBe((string)first["path"]!);
+        ((string)second["fileName"]!).Should().EndWith("-2.db");
     }
 
     [Fact]
@@ -315,8 +315,8 @@ public sealed class BackupRestoreTests : IDisposable
             await Task.Delay(20, Ct); // distinct modification times
         }
 
-        Assert.Equal(written.TakeLast(2).Order(StringComparer.Ordinal), Directory.GetFiles(backups.BackupDirectory, "badgeissuer-*.db").Order(StringComparer.Ordinal));
-        Assert.All(written.Take(2), path => Assert.False(File.Exists(path), path));
+        Directory.GetFiles(backups.BackupDirectory, "badgeissuer-*.db").Order(StringComparer.Ordinal).Should().Equal(written.TakeLast(2).Order(StringComparer.Ordinal));
+        written.Take(2).Should().AllSatisfy(path => File.Exists(path).Should().BeFalse(path));
     }
 
     [Fact]
@@ -326,10 +326,10 @@ public sealed class BackupRestoreTests : IDisposable
         using HttpClient admin = app.CreateAuthorizedClient();
         using HttpClient tenant = WithKey(app, await CreateKeyAsync(admin, "tenant"));
         using HttpResponseMessage forbidden = await tenant.PostAsync("/admin/backup", null, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        forbidden.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         using HttpClient anonymous = app.CreateClient();
         using HttpResponseMessage unauthorized = await anonymous.PostAsync("/admin/backup", null, Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        unauthorized.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -380,11 +380,11 @@ public sealed class BackupRestoreTests : IDisposable
     {
         using HttpResponseMessage response = await admin.PostAsync("/admin/backup", null, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Conflict, text);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        (response.StatusCode == HttpStatusCode.Conflict).Should().BeTrue(text);
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
         JsonNode problem = JsonNode.Parse(text)!;
-        Assert.Equal("urn:badgeissuer:problem:backup-not-supported", (string)problem["type"]!);
-        Assert.Contains("pg_dump", (string)problem["detail"]!, StringComparison.Ordinal);
+        ((string)problem["type"]!).Should().Be("urn:badgeissuer:problem:backup-not-supported");
+        ((string)problem["detail"]!).Should().Contain("pg_dump");
     }
 
     [Fact]
@@ -401,14 +401,14 @@ public sealed class BackupRestoreTests : IDisposable
         string fresh = RestoreInto(backupPath, kekFile: null);
         using (BadgeIssuerApplication restored = Start(fresh))
         {
-            Exception e = Assert.ThrowsAny<Exception>(() => restored.Services);
+            Exception e = FluentActions.Invoking(() => restored.Services).Should().Throw<Exception>().Which;
             string message = e.ToString();
-            Assert.Contains("put back the KEK", message, StringComparison.Ordinal);
-            Assert.Contains(KekIdOfFile(Path.Combine(source, "kek.key")), message, StringComparison.Ordinal);
+            message.Should().Contain("put back the KEK");
+            message.Should().Contain(KekIdOfFile(Path.Combine(source, "kek.key")));
         }
 
         // The KEK generated during that start is gone, so a second attempt fails the same way instead of running with it.
-        Assert.False(File.Exists(Path.Combine(fresh, "kek.key")));
+        File.Exists(Path.Combine(fresh, "kek.key")).Should().BeFalse();
 
         File.Copy(Path.Combine(source, "kek.key"), Path.Combine(fresh, "kek.key"));
         using BadgeIssuerApplication withKek = Start(fresh);
@@ -437,10 +437,10 @@ public sealed class BackupRestoreTests : IDisposable
         };
         using HttpClient client = restored.CreateAuthorizedClient();
         using HttpResponseMessage ready = await client.GetAsync("/readyz", Ct);
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        CapturedLog entry = Assert.Single(logs.Entries, e => e.EventId.Id == 1301);
-        Assert.Contains(KekIdOfFile(Path.Combine(source, "kek.key")), entry.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(wrong, logs.AllText, StringComparison.Ordinal);
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
+        CapturedLog entry = logs.Entries.Should().ContainSingle(e => e.EventId.Id == 1301).Which;
+        entry.Message.Should().Contain(KekIdOfFile(Path.Combine(source, "kek.key")));
+        logs.AllText.Should().NotContain(wrong);
     }
 
     private static string KekIdOfFile(string path) =>

@@ -38,10 +38,10 @@ public sealed class CliOfflineVerifyTests : IDisposable
 
         // Offline without the documents: the report names the key and how to supply it.
         CliRun bare = CliRun.Run("verify", png);
-        Assert.Equal(1, bare.ExitCode);
-        Assert.Contains($"the key '{BadgeIssuerApplication.IssuerId}#", bare.Stdout, StringComparison.Ordinal);
-        Assert.Contains("--did-documents DIR", bare.Stdout, StringComparison.Ordinal);
-        Assert.StartsWith("Not valid: the signing key could not be found", bare.Stdout, StringComparison.Ordinal);
+        bare.ExitCode.Should().Be(1);
+        bare.Stdout.Should().Contain($"the key '{BadgeIssuerApplication.IssuerId}#");
+        bare.Stdout.Should().Contain("--did-documents DIR");
+        bare.Stdout.Should().StartWith("Not valid: the signing key could not be found");
 
         // The issuer's DID document where --did-documents looks for did:web:localhost:issuers:default, and the status list.
         string documents = Path.Combine(_dir, "documents");
@@ -51,33 +51,33 @@ public sealed class CliOfflineVerifyTests : IDisposable
         await File.WriteAllBytesAsync(list, await client.GetByteArrayAsync(listUrl, Ct), Ct);
 
         CliRun full = CliRun.Run("verify", png, "--did-documents", documents, "--status-list", listUrl + "=" + list);
-        Assert.True(full.ExitCode == 0, full.Stdout + full.Stderr);
-        Assert.StartsWith("Valid: 'Intro to Welding', issued by ", full.Stdout, StringComparison.Ordinal);
-        Assert.Contains(" to 'Ada Lovelace' on ", full.Stdout, StringComparison.Ordinal);
-        Assert.Contains(", not revoked.", full.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("failed: ", full.Stdout, StringComparison.Ordinal);
+        (full.ExitCode == 0).Should().BeTrue(full.Stdout + full.Stderr);
+        full.Stdout.Should().StartWith("Valid: 'Intro to Welding', issued by ");
+        full.Stdout.Should().Contain(" to 'Ada Lovelace' on ");
+        full.Stdout.Should().Contain(", not revoked.");
+        full.Stdout.Should().NotContain("failed: ");
 
         CliRun json = CliRun.Run("verify", png, "--json", "--did-documents", documents, "--status-list", listUrl + "=" + list);
-        Assert.Equal(0, json.ExitCode);
+        json.ExitCode.Should().Be(0);
         using JsonDocument report = JsonDocument.Parse(json.Stdout);
-        Assert.True(report.RootElement.GetProperty("verified").GetBoolean());
-        Assert.Equal("png+jwt", report.RootElement.GetProperty("format").GetString());
+        report.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue();
+        report.RootElement.GetProperty("format").GetString().Should().Be("png+jwt");
         JsonElement[] checks = [.. report.RootElement.GetProperty("checks").EnumerateArray()];
-        Assert.Contains(checks, c => c.GetProperty("name").GetString() == "issuer-key" && c.GetProperty("status").GetString() == "passed");
-        Assert.Contains(checks, c => c.GetProperty("name").GetString() == "status" && c.GetProperty("status").GetString() == "passed");
-        JsonElement finding = Assert.Single(report.RootElement.GetProperty("status").EnumerateArray());
-        Assert.False(finding.GetProperty("set").GetBoolean());
+        checks.Should().Contain(c => c.GetProperty("name").GetString() == "issuer-key" && c.GetProperty("status").GetString() == "passed");
+        checks.Should().Contain(c => c.GetProperty("name").GetString() == "status" && c.GetProperty("status").GetString() == "passed");
+        JsonElement finding = report.RootElement.GetProperty("status").EnumerateArray().Should().ContainSingle().Which;
+        finding.GetProperty("set").GetBoolean().Should().BeFalse();
 
         // After a revocation, the list saved again says so, offline.
         using (HttpResponseMessage revoke = await client.PostAsync(credentialId + "/revoke", null, Ct))
         {
-            Assert.True(revoke.IsSuccessStatusCode);
+            revoke.IsSuccessStatusCode.Should().BeTrue();
         }
 
         await File.WriteAllBytesAsync(list, await client.GetByteArrayAsync(listUrl, Ct), Ct);
         CliRun revoked = CliRun.Run("verify", png, "--did-documents", documents, "--status-list", listUrl + "=" + list);
-        Assert.Equal(1, revoked.ExitCode);
-        Assert.StartsWith("Not valid: revoked", revoked.Stdout, StringComparison.Ordinal);
+        revoked.ExitCode.Should().Be(1);
+        revoked.Stdout.Should().StartWith("Not valid: revoked");
     }
 
     [Fact]
@@ -104,8 +104,8 @@ public sealed class CliOfflineVerifyTests : IDisposable
 
         CliRun result = CliRun.Run("verify", jwtFile, "--did-documents", documents, "--trust-fragment-keys");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("does not list", result.Stdout, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(1);
+        result.Stdout.Should().Contain("does not list");
     }
 
     private sealed record CliRun(int ExitCode, string Stdout, string Stderr)

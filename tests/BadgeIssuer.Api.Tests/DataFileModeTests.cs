@@ -30,12 +30,12 @@ public sealed class DataFileModeTests
                 using HttpClient client = app.CreateAuthorizedClient();
                 // A write, so the WAL and shared-memory files exist too.
                 using HttpResponseMessage created = await client.PostAsJsonAsync("/issuers/default/api-keys", new { description = "modes" }, Ct);
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                created.StatusCode.Should().Be(HttpStatusCode.Created);
 
                 string[] files = Directory.GetFiles(data);
                 foreach (string name in new[] { "badgeissuer.db", "badgeissuer.db-wal", "kek.key", "bootstrap.json" })
                 {
-                    Assert.Contains(Path.Combine(data, name), files);
+                    files.Should().Contain(Path.Combine(data, name));
                 }
 
                 // Every file 0600 and the directory 0700, each reported on its own.
@@ -44,7 +44,7 @@ public sealed class DataFileModeTests
                     (data, OwnerReadWrite | UnixFileMode.UserExecute),
                     .. files.Select(file => (file, OwnerReadWrite)),
                 ];
-                Assert.All(expected, e => Assert.True(ModeOf(e.Path) == e.Expected, $"{Path.GetFileName(e.Path)}: {ModeOf(e.Path)}"));
+                expected.Should().AllSatisfy(e => (ModeOf(e.Path) == e.Expected).Should().BeTrue($"{Path.GetFileName(e.Path)}: {ModeOf(e.Path)}"));
             }
         }
         finally
@@ -72,13 +72,13 @@ public sealed class DataFileModeTests
 
             using (FileStream stream = OwnerOnlyFiles.Create(path, existedWithWiderMode ? FileMode.Create : FileMode.CreateNew))
             {
-                Assert.Equal(0, new FileInfo(path).Length);
-                Assert.Equal(OwnerReadWrite, ModeOf(path));
+                new FileInfo(path).Length.Should().Be(0);
+                ModeOf(path).Should().Be(OwnerReadWrite);
                 stream.Write("new"u8);
             }
 
-            Assert.Equal(OwnerReadWrite, ModeOf(path));
-            Assert.Throws<IOException>(() => OwnerOnlyFiles.Create(path).Dispose());
+            ModeOf(path).Should().Be(OwnerReadWrite);
+            FluentActions.Invoking(() => OwnerOnlyFiles.Create(path).Dispose()).Should().ThrowExactly<IOException>();
         }
         finally
         {

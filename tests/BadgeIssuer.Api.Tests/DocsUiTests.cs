@@ -16,34 +16,34 @@ public sealed partial class DocsUiTests
 
         using HttpResponseMessage page = await client.GetAsync("/docs/index.html", Ct);
         string html = await page.Content.ReadAsStringAsync(Ct);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("swagger-ui", html, StringComparison.Ordinal);
-        Assert.Contains("<title>BadgeIssuer API</title>", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("scalar", html, StringComparison.OrdinalIgnoreCase);
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        (page.Content.Headers.ContentType?.MediaType).Should().Be("text/html");
+        html.Should().Contain("swagger-ui");
+        html.Should().Contain("<title>BadgeIssuer API</title>");
+        html.Should().NotContainEquivalentOf("scalar");
 
         // Every script and stylesheet is a relative URL that this service answers: nothing from a CDN.
         string[] assets = [.. AssetReference().Matches(html).Select(m => m.Groups["url"].Value)];
-        Assert.Contains(assets, a => a.EndsWith(".js", StringComparison.Ordinal));
-        Assert.Contains(assets, a => a.EndsWith(".css", StringComparison.Ordinal));
+        assets.Should().Contain(a => a.EndsWith(".js", StringComparison.Ordinal));
+        assets.Should().Contain(a => a.EndsWith(".css", StringComparison.Ordinal));
         foreach (string asset in assets)
         {
-            Assert.DoesNotContain("//", asset, StringComparison.Ordinal);
+            asset.Should().NotContain("//");
             using HttpResponseMessage response = await client.GetAsync(new Uri(new Uri("http://localhost/docs/"), asset), Ct);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{asset}: {(int)response.StatusCode}");
+            (response.StatusCode == HttpStatusCode.OK).Should().BeTrue($"{asset}: {(int)response.StatusCode}");
         }
 
         // No inline script: the CSP needs no 'unsafe-inline' for scripts.
-        Assert.DoesNotMatch(InlineScript(), html);
+        html.Should().NotMatchRegex(InlineScript());
 
         // The UI's configuration points at the served OpenAPI document.
         string config = await client.GetStringAsync("/docs/index.js", Ct);
-        Assert.Contains("/openapi/v1.json", config, StringComparison.Ordinal);
+        config.Should().Contain("/openapi/v1.json");
 
         // No badge from swagger.io's online validator (it would send the document's URL elsewhere): left unset,
         // Swashbuckle's index.js sets validatorUrl to null.
-        Assert.DoesNotContain("\"validatorUrl\":\"", config, StringComparison.Ordinal);
-        Assert.DoesNotContain("swagger.io", config, StringComparison.Ordinal);
+        config.Should().NotContain("\"validatorUrl\":\"");
+        config.Should().NotContain("swagger.io");
     }
 
     [Fact]
@@ -54,8 +54,8 @@ public sealed partial class DocsUiTests
 
         using HttpResponseMessage response = await client.GetAsync("/docs", Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync(Ct)).Should().Contain("swagger-ui");
     }
 
     [Theory]
@@ -70,12 +70,12 @@ public sealed partial class DocsUiTests
         using HttpResponseMessage response = await client.GetAsync(path, Ct);
         string csp = response.Headers.GetValues("Content-Security-Policy").Single();
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
-        Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
-        Assert.DoesNotContain("http", csp, StringComparison.Ordinal);
-        Assert.DoesNotContain("*", csp, StringComparison.Ordinal);
-        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        csp.Should().Contain("default-src 'none'");
+        csp.Should().Contain("script-src 'self';");
+        csp.Should().NotContain("http");
+        csp.Should().NotContain("*");
+        csp.Should().Contain("frame-ancestors 'none'");
     }
 
     [GeneratedRegex("""<(?:script|link)[^>]*?(?:src|href)="(?<url>[^"]+)""")]

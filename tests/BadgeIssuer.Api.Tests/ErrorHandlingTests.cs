@@ -24,13 +24,13 @@ public sealed class ErrorHandlingTests
         using HttpResponseMessage response = await client.PostAsync("/credentials/verify", content, TestContext.Current.CancellationToken);
         string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain(BrokenClock.Secret, text, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
+        text.Should().NotContain(BrokenClock.Secret);
+        text.Should().NotContain("   at ");
         // The exception handler clears the response before writing its problem; the security headers survive.
-        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
-        Assert.StartsWith("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        response.Headers.GetValues("X-Content-Type-Options").Single().Should().Be("nosniff");
+        response.Headers.GetValues("Content-Security-Policy").Single().Should().StartWith("default-src 'none'");
     }
 
     // A clock that throws stands in for any bug below the endpoint.
@@ -84,10 +84,10 @@ public sealed class SecurityHeaderTests
         using HttpClient client = app.CreateClient();
         using HttpResponseMessage response = await client.GetAsync(path, TestContext.Current.CancellationToken);
 
-        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
-        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
-        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
-        Assert.StartsWith("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        response.Headers.GetValues("X-Content-Type-Options").Single().Should().Be("nosniff");
+        response.Headers.GetValues("X-Frame-Options").Single().Should().Be("DENY");
+        response.Headers.GetValues("Referrer-Policy").Single().Should().Be("no-referrer");
+        response.Headers.GetValues("Content-Security-Policy").Single().Should().StartWith("default-src 'none'");
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class SecurityHeaderTests
         using HttpClient client = app.CreateClient();
         using HttpResponseMessage response = await client.GetAsync("/docs/", TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("script-src 'self'");
     }
 }

@@ -41,7 +41,7 @@ public sealed class HostedIssuerTrustTests : IDisposable
     public async Task DataIntegrity_HostedIssuerInAnySpelling_AttackerFragmentKeyFailsWithTrustOn(string spelling)
     {
         using var app = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", "http://localhost:5181"));
-        Assert.Equal(HostedDid, await DefaultIssuerIdAsync(app));
+        (await DefaultIssuerIdAsync(app)).Should().Be(HostedDid);
 
         JsonNode report = await VerifyAsync(app, Encoding.UTF8.GetBytes(SignFragment(spelling)), "application/vc+ld+json");
 
@@ -69,7 +69,7 @@ public sealed class HostedIssuerTrustTests : IDisposable
     public async Task ListeningHostAndPublicBaseUrl_BothNameTheHostedIssuer(string spelling)
     {
         using var app = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", "https://badges.example"), ("urls", "http://+:5181"));
-        Assert.Equal("did:web:badges.example:issuers:default", await DefaultIssuerIdAsync(app));
+        (await DefaultIssuerIdAsync(app)).Should().Be("did:web:badges.example:issuers:default");
 
         JsonNode report = await VerifyAsync(app, Encoding.UTF8.GetBytes(SignFragment(spelling)), "application/vc+ld+json");
 
@@ -86,7 +86,7 @@ public sealed class HostedIssuerTrustTests : IDisposable
         {
             using (var before = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", "https://old.example:8443")) { DataDirectory = directory, KeepDataDirectory = true })
             {
-                Assert.Equal("did:web:old.example%3A8443:issuers:default", await DefaultIssuerIdAsync(before));
+                (await DefaultIssuerIdAsync(before)).Should().Be("did:web:old.example%3A8443:issuers:default");
             }
 
             using var after = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", "https://new.example")) { DataDirectory = directory, KeepDataDirectory = true };
@@ -117,8 +117,8 @@ public sealed class HostedIssuerTrustTests : IDisposable
         foreach (string issuer in (string[])["https://university.example/issuers/default", "http://localhost:5182/issuers/default", "http://localhost:5181/issuers/nobody", "http://localhost:5181/other/default"])
         {
             JsonNode report = await VerifyAsync(app, Encoding.UTF8.GetBytes(SignFragment(issuer)), "application/vc+ld+json");
-            Assert.True((bool)report["verified"]!, report.ToJsonString());
-            Assert.Equal("warning", Check(report, "issuer-key"));
+            ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+            Check(report, "issuer-key").Should().Be("warning");
         }
     }
 
@@ -166,10 +166,10 @@ public sealed class HostedIssuerTrustTests : IDisposable
 
     private static void AssertIssuerKeyFailed(JsonNode report, string message)
     {
-        Assert.False((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal("passed", Check(report, "proof"));
-        Assert.Equal("failed", Check(report, "issuer-key"));
-        Assert.Equal(message, Message(report, "issuer-key"));
+        ((bool)report["verified"]!).Should().BeFalse(report.ToJsonString());
+        Check(report, "proof").Should().Be("passed");
+        Check(report, "issuer-key").Should().Be("failed");
+        Message(report, "issuer-key").Should().Be(message);
     }
 
     private static string Unsigned(string issuer) => $$$"""

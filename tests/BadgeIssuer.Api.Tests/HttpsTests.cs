@@ -23,10 +23,10 @@ public sealed class HttpsTests
         using var app = new BadgeIssuerApplication();
         using HttpClient plain = Client(app, "http://badges.example.org");
         using HttpResponseMessage response = await plain.GetAsync("/issuers/default", Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
         using HttpClient tls = Client(app, Host);
         using HttpResponseMessage secure = await tls.GetAsync("/issuers/default", Ct);
-        Assert.False(secure.Headers.Contains("Strict-Transport-Security"));
+        secure.Headers.Contains("Strict-Transport-Security").Should().BeFalse();
     }
 
     [Fact]
@@ -36,17 +36,17 @@ public sealed class HttpsTests
         using HttpClient plain = Client(app, "http://badges.example.org");
 
         using HttpResponseMessage response = await plain.PostAsync("/credentials/verify?x=1", null, Ct);
-        Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
-        Assert.Equal(new Uri("https://badges.example.org/credentials/verify?x=1"), response.Headers.Location);
+        response.StatusCode.Should().Be(HttpStatusCode.PermanentRedirect);
+        response.Headers.Location.Should().Be(new Uri("https://badges.example.org/credentials/verify?x=1"));
 
         using HttpResponseMessage health = await plain.GetAsync("/healthz", Ct);
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        health.StatusCode.Should().Be(HttpStatusCode.OK);
         using HttpResponseMessage ready = await plain.GetAsync("/readyz", Ct);
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
 
         using HttpClient tls = Client(app, Host);
         using HttpResponseMessage secure = await tls.GetAsync("/issuers/default", Ct);
-        Assert.Equal(HttpStatusCode.OK, secure.StatusCode);
+        secure.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -56,11 +56,11 @@ public sealed class HttpsTests
             ("BadgeIssuer:Https:Hsts", "true"), ("BadgeIssuer:Https:HstsMaxAgeSeconds", "600"), ("BadgeIssuer:Https:HstsIncludeSubDomains", "true"));
         using HttpClient tls = Client(app, Host);
         using HttpResponseMessage secure = await tls.GetAsync("/issuers/default", Ct);
-        Assert.Equal("max-age=600; includeSubDomains", string.Join(",", secure.Headers.GetValues("Strict-Transport-Security")));
+        string.Join(",", secure.Headers.GetValues("Strict-Transport-Security")).Should().Be("max-age=600; includeSubDomains");
 
         using HttpClient plain = Client(app, "http://badges.example.org");
         using HttpResponseMessage insecure = await plain.GetAsync("/issuers/default", Ct);
-        Assert.False(insecure.Headers.Contains("Strict-Transport-Security"));
+        insecure.Headers.Contains("Strict-Transport-Security").Should().BeFalse();
     }
 
     [Theory]
@@ -78,8 +78,8 @@ public sealed class HttpsTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/issuers/default");
         request.Headers.Add("X-Forwarded-Proto", "https");
         using HttpResponseMessage response = await plain.SendAsync(request, Ct);
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal(expected == HttpStatusCode.OK, response.Headers.Contains("Strict-Transport-Security"));
+        response.StatusCode.Should().Be(expected);
+        response.Headers.Contains("Strict-Transport-Security").Should().Be(expected == HttpStatusCode.OK);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class HttpsTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/issuers/default");
         request.Headers.Add("X-Forwarded-Proto", "https");
         using HttpResponseMessage response = await plain.SendAsync(request, Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Theory]
@@ -106,7 +106,7 @@ public sealed class HttpsTests
     public void InvalidSettings_FailAtStart(string key, string value)
     {
         using var app = new BadgeIssuerApplication((key, value));
-        Exception error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        Assert.Contains(key.Split(':')[1], error.ToString(), StringComparison.Ordinal);
+        Exception error = FluentActions.Invoking(() => app.CreateClient()).Should().Throw<Exception>().Which;
+        error.ToString().Should().Contain(key.Split(':')[1]);
     }
 }

@@ -25,7 +25,7 @@ public sealed class IssuingApiTests
             tag = new[] { "welding" },
             alignment = new[] { new { type = new[] { "Alignment" }, targetName = "Welding 101", targetUrl = "https://example.org/frameworks/welding/101" } },
         }, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
         JsonNode node = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         return (string)node["id"]!;
     }
@@ -43,7 +43,7 @@ public sealed class IssuingApiTests
 
         using HttpResponseMessage response = await client.SendAsync(request, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.IsSuccessStatusCode, text);
+        response.IsSuccessStatusCode.Should().BeTrue(text);
         return JsonNode.Parse(text)!;
     }
 
@@ -61,10 +61,10 @@ public sealed class IssuingApiTests
     private static async Task<JsonNode> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(status == response.StatusCode, $"{response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        (status == response.StatusCode).Should().BeTrue($"{response.StatusCode}: {text}");
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
         JsonNode problem = JsonNode.Parse(text)!;
-        Assert.Equal("urn:badgeissuer:problem:" + code, (string)problem["type"]!);
+        ((string)problem["type"]!).Should().Be("urn:badgeissuer:problem:" + code);
         return problem;
     }
 
@@ -73,22 +73,22 @@ public sealed class IssuingApiTests
     {
         using var app = new BadgeIssuerApplication();
         using HttpClient client = app.CreateClient();
-        Assert.Equal("ready", await client.GetStringAsync("/readyz", Ct));
+        (await client.GetStringAsync("/readyz", Ct)).Should().Be("ready");
 
         JsonNode bootstrap = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "bootstrap.json"), Ct))!;
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)bootstrap["issuerId"]!);
-        Assert.Equal(BadgeIssuerApplication.ApiKey, (string)bootstrap["apiKey"]!);
-        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "kek.key")));
+        ((string)bootstrap["issuerId"]!).Should().Be(BadgeIssuerApplication.IssuerId);
+        ((string)bootstrap["apiKey"]!).Should().Be(BadgeIssuerApplication.ApiKey);
+        File.Exists(Path.Combine(app.DataDirectory, "kek.key")).Should().BeTrue();
 
         JsonNode profile = JsonNode.Parse(await client.GetStringAsync("/issuers/default", Ct))!;
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)profile["id"]!);
-        Assert.Equal("Profile", (string)profile["type"]![0]!);
+        ((string)profile["id"]!).Should().Be(BadgeIssuerApplication.IssuerId);
+        ((string)profile["type"]![0]!).Should().Be("Profile");
 
         JsonNode did = JsonNode.Parse(await client.GetStringAsync("/issuers/default/did.json", Ct))!;
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)did["id"]!);
-        Assert.Equal(2, did["verificationMethod"]!.AsArray().Count);
-        Assert.Equal(2, did["assertionMethod"]!.AsArray().Count);
-        Assert.DoesNotContain("\"d\"", did.ToJsonString(), StringComparison.Ordinal);
+        ((string)did["id"]!).Should().Be(BadgeIssuerApplication.IssuerId);
+        did["verificationMethod"]!.AsArray().Count.Should().Be(2);
+        did["assertionMethod"]!.AsArray().Count.Should().Be(2);
+        did.ToJsonString().Should().NotContain("\"d\"");
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class IssuingApiTests
         using HttpClient anonymous = app.CreateClient();
         using HttpResponseMessage none = await anonymous.PostAsJsonAsync("/awards", new { achievementId = "x" }, Ct);
         await ProblemAsync(none, HttpStatusCode.Unauthorized, "unauthorized");
-        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+        none.Headers.WwwAuthenticate.Single().Scheme.Should().Be("Bearer");
 
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bik_wrong-key-0000000000000000000000");
         using HttpResponseMessage wrong = await anonymous.PostAsJsonAsync("/awards", new { achievementId = "x" }, Ct);
@@ -113,19 +113,19 @@ public sealed class IssuingApiTests
         string achievementId = await CreateAchievementAsync(client);
         JsonNode award = await AwardAsync(client, achievementId, extra: new { achievementId, recipient = new { email = "Learner@Example.org" }, format = "both" });
         string credentialId = (string)award["credentialId"]!;
-        Assert.StartsWith(BadgeIssuerApplication.BaseUrl + "/credentials/", credentialId, StringComparison.Ordinal);
-        Assert.StartsWith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME", (string)award["links"]!["linkedIn"]!, StringComparison.Ordinal);
+        credentialId.Should().StartWith(BadgeIssuerApplication.BaseUrl + "/credentials/");
+        ((string)award["links"]!["linkedIn"]!).Should().StartWith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME");
         JsonNode credential = award["credential"]!;
         JsonNode identifier = credential["credentialSubject"]!["identifier"]![0]!;
-        Assert.True((bool)identifier["hashed"]!);
-        Assert.DoesNotContain("learner@example.org", credential.ToJsonString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal("revocation", (string)credential["credentialStatus"]!["statusPurpose"]!);
+        ((bool)identifier["hashed"]!).Should().BeTrue();
+        credential.ToJsonString().Should().NotContainEquivalentOf("learner@example.org");
+        ((string)credential["credentialStatus"]!["statusPurpose"]!).Should().Be("revocation");
 
         byte[] json = await client.GetByteArrayAsync(credentialId + ".json", Ct);
         JsonNode report = await VerifyAsync(client, json, "application/vc+ld+json");
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal("passed", Check(report, "issuer-key"));
-        Assert.Equal("passed", Check(report, "status"));
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+        Check(report, "issuer-key").Should().Be("passed");
+        Check(report, "status").Should().Be("passed");
 
         // Recipient check with the address as given (case-insensitive: emails are normalised before hashing).
         JsonNode withRecipient = await VerifyAsync(client, Encoding.UTF8.GetBytes(new JsonObject
@@ -133,22 +133,22 @@ public sealed class IssuingApiTests
             ["verifiableCredential"] = JsonNode.Parse(json),
             ["options"] = new JsonObject { ["recipient"] = "learner@example.org" },
         }.ToJsonString()), "application/json");
-        Assert.Equal("passed", Check(withRecipient, "recipient"));
+        Check(withRecipient, "recipient").Should().Be("passed");
 
         string jwt = await client.GetStringAsync(credentialId + ".jwt", Ct);
-        Assert.True((bool)(await VerifyAsync(client, Encoding.ASCII.GetBytes(jwt), "application/vc+jwt"))["verified"]!);
+        ((bool)(await VerifyAsync(client, Encoding.ASCII.GetBytes(jwt), "application/vc+jwt"))["verified"]!).Should().BeTrue();
 
         foreach ((string ext, BadgeImageFormat format) in new[] { (".png", BadgeImageFormat.Png), (".svg", BadgeImageFormat.Svg) })
         {
             using HttpResponseMessage image = await client.GetAsync(credentialId + ext, Ct);
-            Assert.Equal(HttpStatusCode.OK, image.StatusCode);
-            Assert.Equal("attachment", image.Content.Headers.ContentDisposition?.DispositionType);
-            Assert.EndsWith(ext, image.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+            image.StatusCode.Should().Be(HttpStatusCode.OK);
+            (image.Content.Headers.ContentDisposition?.DispositionType).Should().Be("attachment");
+            (image.Content.Headers.ContentDisposition?.FileName?.Trim('"')).Should().EndWith(ext);
             byte[] bytes = await image.Content.ReadAsByteArrayAsync(Ct);
             UnbakedBadge unbaked = BakedBadge.Unbake(bytes);
-            Assert.Equal(format, unbaked.Format);
-            Assert.Equal(Encoding.UTF8.GetString(json), unbaked.Payload);
-            Assert.True((bool)(await VerifyAsync(client, bytes, format == BadgeImageFormat.Png ? "image/png" : "image/svg+xml"))["verified"]!);
+            unbaked.Format.Should().Be(format);
+            unbaked.Payload.Should().Be(Encoding.UTF8.GetString(json));
+            ((bool)(await VerifyAsync(client, bytes, format == BadgeImageFormat.Png ? "image/png" : "image/svg+xml"))["verified"]!).Should().BeTrue();
         }
 
         // Content negotiation on the bare id.
@@ -163,8 +163,8 @@ public sealed class IssuingApiTests
             using var request = new HttpRequestMessage(HttpMethod.Get, credentialId);
             request.Headers.Accept.ParseAdd(accept);
             using HttpResponseMessage response = await client.SendAsync(request, Ct);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal(expected, response.Content.Headers.ContentType?.MediaType);
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            (response.Content.Headers.ContentType?.MediaType).Should().Be(expected);
         }
 
         using var unacceptable = new HttpRequestMessage(HttpMethod.Get, credentialId);
@@ -185,8 +185,8 @@ public sealed class IssuingApiTests
         using HttpResponseMessage bad = await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = "not-an-email" }, validFrom = "2026-01-01" }, Ct);
         JsonNode problem = await ProblemAsync(bad, HttpStatusCode.BadRequest, "invalid-request");
         string[] paths = problem["errors"]!.AsArray().Select(e => (string)e!["path"]!).ToArray();
-        Assert.Contains("/recipient/email", paths);
-        Assert.Contains("/validFrom", paths);
+        paths.Should().Contain("/recipient/email");
+        paths.Should().Contain("/validFrom");
 
         using var notJson = new StringContent("{", Encoding.UTF8, "application/json");
         await ProblemAsync(await client.PostAsync("/awards", notJson, Ct), HttpStatusCode.BadRequest, "malformed-body");
@@ -207,8 +207,8 @@ public sealed class IssuingApiTests
             evidence = new[] { new { id = "https://lms.example.org/submissions/1", type = new[] { "Evidence" }, name = "Final weld" } },
         });
         JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(award["credential"]!.ToJsonString()), "application/vc+ld+json");
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal("passed", Check(report, "schema"));
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+        Check(report, "schema").Should().Be("passed");
 
         using HttpResponseMessage bad = await client.PostAsJsonAsync("/awards", new
         {
@@ -217,7 +217,7 @@ public sealed class IssuingApiTests
             evidence = new[] { new { id = "https://lms.example.org/submissions/1", type = "Evidence" } },
         }, Ct);
         JsonNode problem = await ProblemAsync(bad, HttpStatusCode.UnprocessableEntity, "invalid-credential");
-        Assert.Contains(problem["errors"]!.AsArray(), e => ((string)e!["path"]!).StartsWith("/evidence", StringComparison.Ordinal));
+        problem["errors"]!.AsArray().Should().Contain(e => ((string)e!["path"]!).StartsWith("/evidence", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -230,11 +230,11 @@ public sealed class IssuingApiTests
         JsonNode again = await AwardAsync(client, achievementId, idempotencyKey: "lms-award-42");
         JsonNode other = await AwardAsync(client, achievementId, idempotencyKey: "lms-award-43");
 
-        Assert.True((bool)first["created"]!);
-        Assert.False((bool)again["created"]!);
-        Assert.Equal((string)first["credentialId"]!, (string)again["credentialId"]!);
-        Assert.Equal(first["credential"]!.ToJsonString(), again["credential"]!.ToJsonString());
-        Assert.NotEqual((string)first["credentialId"]!, (string)other["credentialId"]!);
+        ((bool)first["created"]!).Should().BeTrue();
+        ((bool)again["created"]!).Should().BeFalse();
+        ((string)again["credentialId"]!).Should().Be((string)first["credentialId"]!);
+        again["credential"]!.ToJsonString().Should().Be(first["credential"]!.ToJsonString());
+        ((string)other["credentialId"]!).Should().NotBe((string)first["credentialId"]!);
     }
 
     [Fact]
@@ -254,14 +254,14 @@ public sealed class IssuingApiTests
         }, Ct);
         JsonNode body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, (int)body["succeeded"]!);
-        Assert.Equal(1, (int)body["failed"]!);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        ((int)body["succeeded"]!).Should().Be(2);
+        ((int)body["failed"]!).Should().Be(1);
         JsonArray results = body["results"]!.AsArray();
-        Assert.Equal(201, (int)results[0]!["status"]!);
-        Assert.Equal(400, (int)results[1]!["status"]!);
-        Assert.Equal("urn:badgeissuer:problem:invalid-request", (string)results[1]!["problem"]!["type"]!);
-        Assert.Equal("did:example:learner3", (string)results[2]!["award"]!["credential"]!["credentialSubject"]!["id"]!);
+        ((int)results[0]!["status"]!).Should().Be(201);
+        ((int)results[1]!["status"]!).Should().Be(400);
+        ((string)results[1]!["problem"]!["type"]!).Should().Be("urn:badgeissuer:problem:invalid-request");
+        ((string)results[2]!["award"]!["credential"]!["credentialSubject"]!["id"]!).Should().Be("did:example:learner3");
     }
 
     [Fact]
@@ -277,43 +277,43 @@ public sealed class IssuingApiTests
         long index = long.Parse((string)status["statusListIndex"]!, System.Globalization.CultureInfo.InvariantCulture);
 
         using HttpResponseMessage before = await client.GetAsync(listUrl, Ct);
-        Assert.Equal("application/vc+ld+json", before.Content.Headers.ContentType?.MediaType);
+        (before.Content.Headers.ContentType?.MediaType).Should().Be("application/vc+ld+json");
         string etag = before.Headers.ETag!.Tag;
-        Assert.Contains("max-age=300", before.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        before.Headers.CacheControl!.ToString().Should().Contain("max-age=300");
         JsonNode list = JsonNode.Parse(await before.Content.ReadAsStringAsync(Ct))!;
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)list["issuer"]!);
-        Assert.Equal(300_000, (long)list["credentialSubject"]!["ttl"]!);
-        Assert.False(BitstringStatusList.Decode((string)list["credentialSubject"]!["encodedList"]!).IsSet(index));
+        ((string)list["issuer"]!).Should().Be(BadgeIssuerApplication.IssuerId);
+        ((long)list["credentialSubject"]!["ttl"]!).Should().Be(300_000);
+        BitstringStatusList.Decode((string)list["credentialSubject"]!["encodedList"]!).IsSet(index).Should().BeFalse();
 
         using var conditional = new HttpRequestMessage(HttpMethod.Get, listUrl);
         conditional.Headers.IfNoneMatch.ParseAdd(etag);
-        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional, Ct)).StatusCode);
+        (await client.SendAsync(conditional, Ct)).StatusCode.Should().Be(HttpStatusCode.NotModified);
 
         using HttpResponseMessage revoke = await client.PostAsync(credentialId + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        revoke.StatusCode.Should().Be(HttpStatusCode.OK);
 
         using HttpResponseMessage after = await client.GetAsync(listUrl, Ct);
-        Assert.NotEqual(etag, after.Headers.ETag!.Tag);
+        after.Headers.ETag!.Tag.Should().NotBe(etag);
         JsonNode revokedList = JsonNode.Parse(await after.Content.ReadAsStringAsync(Ct))!;
-        Assert.True(BitstringStatusList.Decode((string)revokedList["credentialSubject"]!["encodedList"]!).IsSet(index));
+        BitstringStatusList.Decode((string)revokedList["credentialSubject"]!["encodedList"]!).IsSet(index).Should().BeTrue();
 
         JsonNode report = await VerifyAsync(client, await client.GetByteArrayAsync(credentialId + ".json", Ct), "application/vc+ld+json");
-        Assert.False((bool)report["verified"]!);
-        Assert.Equal("failed", Check(report, "status"));
+        ((bool)report["verified"]!).Should().BeFalse();
+        Check(report, "status").Should().Be("failed");
 
         using var jwtRequest = new HttpRequestMessage(HttpMethod.Get, listUrl);
         jwtRequest.Headers.Accept.ParseAdd("application/vc+jwt");
         using HttpResponseMessage jwtList = await client.SendAsync(jwtRequest, Ct);
-        Assert.Equal("application/vc+jwt", jwtList.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(3, (await jwtList.Content.ReadAsStringAsync(Ct)).Split('.').Length);
+        (jwtList.Content.Headers.ContentType?.MediaType).Should().Be("application/vc+jwt");
+        (await jwtList.Content.ReadAsStringAsync(Ct)).Split('.').Length.Should().Be(3);
 
         JsonNode changes = JsonNode.Parse(await client.GetStringAsync(listUrl + "/changes", Ct))!;
         JsonNode change = changes["changes"]!.AsArray().Single()!;
-        Assert.Equal(credentialId, (string)change["credentialId"]!);
-        Assert.Equal(index, (long)change["index"]!);
-        Assert.Equal(0, (int)change["oldValue"]!);
-        Assert.Equal(1, (int)change["newValue"]!);
-        Assert.StartsWith("api-key:", (string)change["actor"]!, StringComparison.Ordinal);
+        ((string)change["credentialId"]!).Should().Be(credentialId);
+        ((long)change["index"]!).Should().Be(index);
+        ((int)change["oldValue"]!).Should().Be(0);
+        ((int)change["newValue"]!).Should().Be(1);
+        ((string)change["actor"]!).Should().StartWith("api-key:");
         await ProblemAsync(await app.CreateClient().GetAsync(listUrl + "/changes", Ct), HttpStatusCode.Unauthorized, "unauthorized");
 
         await ProblemAsync(await client.PostAsync(credentialId + "/reinstate", null, Ct), HttpStatusCode.Conflict, "status-not-supported");
@@ -330,15 +330,15 @@ public sealed class IssuingApiTests
         JsonNode award = await AwardAsync(client, achievementId, extra: new { achievementId, recipient = new { email = "s@example.org" }, status = new[] { "suspension" } });
         string credentialId = (string)award["credentialId"]!;
         JsonNode status = award["credential"]!["credentialStatus"]!;
-        Assert.Equal("suspension", (string)status["statusPurpose"]!);
+        ((string)status["statusPurpose"]!).Should().Be("suspension");
         long index = long.Parse((string)status["statusListIndex"]!, System.Globalization.CultureInfo.InvariantCulture);
 
         using HttpResponseMessage suspend = await client.PostAsJsonAsync("/credentials/status", new { credentialId, credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "suspension", status = true } } }, Ct);
-        Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
-        Assert.True(await IsSetAsync());
+        suspend.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await IsSetAsync()).Should().BeTrue();
         using HttpResponseMessage reinstate = await client.PostAsync(credentialId + "/reinstate", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, reinstate.StatusCode);
-        Assert.False(await IsSetAsync());
+        reinstate.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await IsSetAsync()).Should().BeFalse();
         await ProblemAsync(await client.PostAsync(credentialId + "/revoke", null, Ct), HttpStatusCode.Conflict, "status-not-supported");
 
         async Task<bool> IsSetAsync()
@@ -359,13 +359,13 @@ public sealed class IssuingApiTests
         await Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Ct }, async (i, ct) =>
         {
             using HttpResponseMessage response = await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = $"l{i}@example.org" } }, ct);
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            response.StatusCode.Should().Be(HttpStatusCode.Created);
             JsonNode status = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["credential"]!["credentialStatus"]!;
             seen.Add((string)status["id"]!);
         });
 
-        Assert.Equal(Count, seen.Count);
-        Assert.Equal(Count, seen.Distinct(StringComparer.Ordinal).Count());
+        seen.Count.Should().Be(Count);
+        seen.Distinct(StringComparer.Ordinal).Count().Should().Be(Count);
     }
 
     [Fact]
@@ -375,18 +375,18 @@ public sealed class IssuingApiTests
         using HttpClient client = app.CreateAuthorizedClient();
         using HttpResponseMessage missing = await client.PostAsJsonAsync("/achievements", new { name = "No criteria", description = "d" }, Ct);
         JsonNode problem = await ProblemAsync(missing, HttpStatusCode.UnprocessableEntity, "invalid-achievement");
-        Assert.Contains(problem["errors"]!.AsArray(), e => ((string)e!["message"]!).Contains("criteria", StringComparison.Ordinal));
+        problem["errors"]!.AsArray().Should().Contain(e => ((string)e!["message"]!).Contains("criteria", StringComparison.Ordinal));
 
         using HttpResponseMessage undefined = await client.PostAsJsonAsync("/achievements", new { name = "n", description = "d", criteria = new { narrative = "x" }, favouriteColour = "blue" }, Ct);
         // A member outside the OB Achievement class is refused before JSON-LD sees it (it would only land in the
         // issuer-dependent vocabulary), with its pointer.
         JsonNode unknown = await ProblemAsync(undefined, HttpStatusCode.BadRequest, "unknown-member");
-        Assert.Equal("/favouriteColour", (string)unknown["errors"]![0]!["path"]!);
+        ((string)unknown["errors"]![0]!["path"]!).Should().Be("/favouriteColour");
 
         string id = await CreateAchievementAsync(client);
         JsonNode achievement = JsonNode.Parse(await app.CreateClient().GetStringAsync(id, Ct))!;
-        Assert.Equal("Intro to Welding", (string)achievement["name"]!);
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)achievement["creator"]!["id"]!);
+        ((string)achievement["name"]!).Should().Be("Intro to Welding");
+        ((string)achievement["creator"]!["id"]!).Should().Be(BadgeIssuerApplication.IssuerId);
     }
 
     [Fact]
@@ -403,13 +403,13 @@ public sealed class IssuingApiTests
             image = new { id = "data:image/png;base64," + Convert.ToBase64String(png), type = "Image", caption = "Our badge" },
         });
         JsonNode achievement = JsonNode.Parse(await client.GetStringAsync(id, Ct))!;
-        Assert.Equal(id + "/image", (string)achievement["image"]!["id"]!);
-        Assert.Equal(png, await client.GetByteArrayAsync(id + "/image", Ct));
+        ((string)achievement["image"]!["id"]!).Should().Be(id + "/image");
+        (await client.GetByteArrayAsync(id + "/image", Ct)).Should().Equal(png);
 
         JsonNode award = await AwardAsync(client, id);
         byte[] baked = await client.GetByteArrayAsync((string)award["links"]!["png"]!, Ct);
-        Assert.True(baked.Length > png.Length);
-        Assert.Equal(png.AsSpan(0, 33).ToArray(), baked.AsSpan(0, 33).ToArray());
+        (baked.Length > png.Length).Should().BeTrue();
+        baked.AsSpan(0, 33).ToArray().Should().Equal(png.AsSpan(0, 33).ToArray());
     }
 
     [Fact]
@@ -421,19 +421,19 @@ public sealed class IssuingApiTests
 
         using HttpResponseMessage response = await client.PostAsJsonAsync("/credentials/issue", new { credential, options = new { credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "revocation" } } } }, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         JsonNode vc = JsonNode.Parse(text)!["verifiableCredential"]!;
-        Assert.Equal("eddsa-rdfc-2022", (string)vc["proof"]![0]!["cryptosuite"]!);
-        Assert.NotNull(vc["credentialStatus"]);
+        ((string)vc["proof"]![0]!["cryptosuite"]!).Should().Be("eddsa-rdfc-2022");
+        vc["credentialStatus"].Should().NotBeNull();
         JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(vc.ToJsonString()), "application/vc+ld+json");
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
 
         using HttpResponseMessage jwtResponse = await client.PostAsJsonAsync("/credentials/issue", new { credential = SampleCredential(), options = new { format = "jwt" } }, Ct);
-        Assert.Equal(HttpStatusCode.Created, jwtResponse.StatusCode);
+        jwtResponse.StatusCode.Should().Be(HttpStatusCode.Created);
         JsonNode enveloped = JsonNode.Parse(await jwtResponse.Content.ReadAsStringAsync(Ct))!["verifiableCredential"]!;
-        Assert.Equal("EnvelopedVerifiableCredential", (string)enveloped["type"]!);
+        ((string)enveloped["type"]!).Should().Be("EnvelopedVerifiableCredential");
         string jwt = ((string)enveloped["id"]!)["data:application/vc+jwt,".Length..];
-        Assert.True((bool)(await VerifyAsync(client, Encoding.ASCII.GetBytes(jwt), "application/vc+jwt"))["verified"]!);
+        ((bool)(await VerifyAsync(client, Encoding.ASCII.GetBytes(jwt), "application/vc+jwt"))["verified"]!).Should().BeTrue();
     }
 
     [Fact]
@@ -449,17 +449,17 @@ public sealed class IssuingApiTests
         JsonObject schema = SampleCredential();
         schema["credentialSubject"]!.AsObject().Remove("achievement");
         JsonNode schemaProblem = await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential = schema }, Ct), HttpStatusCode.UnprocessableEntity, "invalid-credential");
-        Assert.NotEmpty(schemaProblem["errors"]!.AsArray());
+        schemaProblem["errors"]!.AsArray().Should().NotBeEmpty();
 
         JsonObject undefined = SampleCredential();
         undefined["credentialSubject"]!["favouriteColour"] = "blue";
         JsonNode term = await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential = undefined }, Ct), HttpStatusCode.UnprocessableEntity, "jsonld-error");
-        Assert.Contains("favouriteColour", (string)term["detail"]!, StringComparison.Ordinal);
+        ((string)term["detail"]!).Should().Contain("favouriteColour");
 
         JsonObject remote = SampleCredential();
         remote["@context"]!.AsArray().Add("https://example.org/unknown-context.jsonld");
         JsonNode context = await ProblemAsync(await client.PostAsJsonAsync("/credentials/issue", new { credential = remote }, Ct), HttpStatusCode.UnprocessableEntity, "jsonld-error");
-        Assert.Contains("unknown-context", (string)context["detail"]!, StringComparison.Ordinal);
+        ((string)context["detail"]!).Should().Contain("unknown-context");
 
         JsonObject signed = SampleCredential();
         signed["proof"] = new JsonObject { ["type"] = "DataIntegrityProof" };
@@ -480,13 +480,13 @@ public sealed class IssuingApiTests
         };
         using HttpResponseMessage response = await client.PostAsJsonAsync("/credentials/issue", new { credential }, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         JsonNode vc = JsonNode.Parse(text)!["verifiableCredential"]!;
-        Assert.Contains("https://w3id.org/security/data-integrity/v2", vc["@context"]!.AsArray().Select(c => (string)c!));
-        Assert.Equal("2026-11-01T00:00:00Z", (string)vc["issuanceDate"]!);
+        vc["@context"]!.AsArray().Select(c => (string)c!).Should().Contain("https://w3id.org/security/data-integrity/v2");
+        ((string)vc["issuanceDate"]!).Should().Be("2026-11-01T00:00:00Z");
         JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(vc.ToJsonString()), "application/vc+ld+json");
-        Assert.Equal("passed", Check(report, "proof"));
-        Assert.Equal("passed", Check(report, "issuer-key"));
+        Check(report, "proof").Should().Be("passed");
+        Check(report, "issuer-key").Should().Be("passed");
     }
 
     [Fact]
@@ -495,29 +495,29 @@ public sealed class IssuingApiTests
         using var app = new BadgeIssuerApplication();
         using HttpClient client = app.CreateAuthorizedClient();
         using HttpResponseMessage created = await client.PostAsJsonAsync("/issuers", new { name = "Key College", didMethod = "key", url = "https://key.example" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
         JsonNode keyIssuer = JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!;
-        Assert.StartsWith("did:key:z6Mk", (string)keyIssuer["id"]!, StringComparison.Ordinal);
+        ((string)keyIssuer["id"]!).Should().StartWith("did:key:z6Mk");
         await ProblemAsync(await client.PostAsync("/issuers/key-college/keys/rotate", null, Ct), HttpStatusCode.Conflict, "conflict");
         await ProblemAsync(await client.PostAsJsonAsync("/issuers", new { name = "Key College" }, Ct), HttpStatusCode.Conflict, "conflict");
 
         string achievementId = await CreateAchievementAsync(client);
         JsonNode award = await AwardAsync(client, achievementId);
         using HttpResponseMessage rotated = await client.PostAsync("/issuers/default/keys/rotate", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        rotated.StatusCode.Should().Be(HttpStatusCode.OK);
         JsonNode keys = JsonNode.Parse(await rotated.Content.ReadAsStringAsync(Ct))!;
-        Assert.Equal(4, keys["keys"]!.AsArray().Count);
-        Assert.Equal(2, keys["keys"]!.AsArray().Count(k => (bool)k!["current"]!));
-        Assert.DoesNotContain("\"d\"", keys.ToJsonString(), StringComparison.Ordinal);
+        keys["keys"]!.AsArray().Count.Should().Be(4);
+        keys["keys"]!.AsArray().Count(k => (bool)k!["current"]!).Should().Be(2);
+        keys.ToJsonString().Should().NotContain("\"d\"");
 
         JsonNode did = JsonNode.Parse(await client.GetStringAsync("/issuers/default/did.json", Ct))!;
-        Assert.Equal(4, did["assertionMethod"]!.AsArray().Count);
+        did["assertionMethod"]!.AsArray().Count.Should().Be(4);
         JsonNode newAward = await AwardAsync(client, achievementId);
-        Assert.NotEqual((string)award["credential"]!["proof"]![0]!["verificationMethod"]!, (string)newAward["credential"]!["proof"]![0]!["verificationMethod"]!);
+        ((string)newAward["credential"]!["proof"]![0]!["verificationMethod"]!).Should().NotBe((string)award["credential"]!["proof"]![0]!["verificationMethod"]!);
         foreach (JsonNode a in new[] { award, newAward })
         {
             JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(a["credential"]!.ToJsonString()), "application/vc+ld+json");
-            Assert.True((bool)report["verified"]!, report.ToJsonString());
+            ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
         }
     }
 
@@ -557,9 +557,9 @@ public sealed class PublicUrlTests
             .Build();
         var publicUrls = new Infrastructure.PublicUrls(Microsoft.Extensions.Options.Options.Create(new Infrastructure.BadgeIssuerOptions()), configuration);
 
-        Assert.Equal(expectedBase, publicUrls.Base);
-        Assert.Equal(expectedDid, publicUrls.DidWeb("x"));
-        Assert.True(publicUrls.HasDnsHost);
+        publicUrls.Base.Should().Be(expectedBase);
+        publicUrls.DidWeb("x").Should().Be(expectedDid);
+        publicUrls.HasDnsHost.Should().BeTrue();
     }
 
     [Fact]
@@ -569,7 +569,7 @@ public sealed class PublicUrlTests
         using HttpClient client = app.CreateAuthorizedClient();
         using HttpResponseMessage response = await client.PostAsJsonAsync("/issuers", new { name = "IP College", didMethod = "web" }, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Contains("DNS host", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Should().Contain("DNS host");
     }
 }

@@ -74,51 +74,51 @@ public sealed class KekRotationTests : IDisposable
             oldCredential = (string)(await IssuingApiTests.AwardAsync(admin, achievementId))["credentialId"]!;
             (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "manage");
             tokenUnderA = await OAuth.TokenAsync(a, clientId, secret);
-            Assert.All(await StoredKekIdsAsync(a), id => Assert.Equal(KekId(s_kekA), id));
+            (await StoredKekIdsAsync(a)).Should().AllSatisfy(id => id.Should().Be(KekId(s_kekA)));
         }
 
         string midCredential;
         using (BadgeIssuerApplication both = Start(s_kekB, previous: s_kekA))
         {
             using HttpClient admin = both.CreateAuthorizedClient();
-            Assert.True(await VerifiesAsync(admin, oldCredential));
+            (await VerifiesAsync(admin, oldCredential)).Should().BeTrue();
             midCredential = (string)(await IssuingApiTests.AwardAsync(admin, achievementId))["credentialId"]!;
-            Assert.True(await VerifiesAsync(admin, midCredential));
+            (await VerifiesAsync(admin, midCredential)).Should().BeTrue();
 
             // Access tokens signed under the previous KEK stay valid for their lifetime.
             using HttpClient tokenClient = OAuth.WithBearer(both, tokenUnderA);
             using HttpResponseMessage withOldToken = await tokenClient.GetAsync("/issuers/default/api-keys", Ct);
-            Assert.Equal(HttpStatusCode.OK, withOldToken.StatusCode);
+            withOldToken.StatusCode.Should().Be(HttpStatusCode.OK);
 
-            Assert.All(await StoredKekIdsAsync(both), id => Assert.Equal(KekId(s_kekA), id));
+            (await StoredKekIdsAsync(both)).Should().AllSatisfy(id => id.Should().Be(KekId(s_kekA)));
             using HttpResponseMessage response = await admin.PostAsync("/admin/kek/rewrap", null, Ct);
             string text = await response.Content.ReadAsStringAsync(Ct);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            (response.StatusCode == HttpStatusCode.OK).Should().BeTrue(text);
             JsonNode report = JsonNode.Parse(text)!;
-            Assert.Equal(KekId(s_kekB), (string)report["currentKekId"]!);
-            Assert.Equal(2, (int)report["rewrapped"]!); // Ed25519 and RSA of the did:web issuer
-            Assert.Empty(report["failed"]!.AsArray());
-            Assert.All(await StoredKekIdsAsync(both), id => Assert.Equal(KekId(s_kekB), id));
+            ((string)report["currentKekId"]!).Should().Be(KekId(s_kekB));
+            ((int)report["rewrapped"]!).Should().Be(2); // Ed25519 and RSA of the did:web issuer
+            report["failed"]!.AsArray().Should().BeEmpty();
+            (await StoredKekIdsAsync(both)).Should().AllSatisfy(id => id.Should().Be(KekId(s_kekB)));
 
             // A second pass has nothing left to do.
             JsonNode again = JsonNode.Parse(await (await admin.PostAsync("/admin/kek/rewrap", null, Ct)).Content.ReadAsStringAsync(Ct))!;
-            Assert.Equal(0, (int)again["rewrapped"]!);
-            Assert.Equal(2, (int)again["alreadyCurrent"]!);
+            ((int)again["rewrapped"]!).Should().Be(0);
+            ((int)again["alreadyCurrent"]!).Should().Be(2);
             JsonArray audit = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/audit", Ct))!["entries"]!.AsArray();
-            Assert.DoesNotContain(audit, e => ((string?)e!["details"] ?? string.Empty).Contains(s_kekA, StringComparison.Ordinal));
+            audit.Should().NotContain(e => ((string?)e!["details"] ?? string.Empty).Contains(s_kekA, StringComparison.Ordinal));
         }
 
         using BadgeIssuerApplication b = Start(s_kekB);
         using HttpClient client = b.CreateAuthorizedClient();
         string newCredential = (string)(await IssuingApiTests.AwardAsync(client, achievementId))["credentialId"]!;
-        Assert.True(await VerifiesAsync(client, oldCredential));
-        Assert.True(await VerifiesAsync(client, midCredential));
-        Assert.True(await VerifiesAsync(client, newCredential));
+        (await VerifiesAsync(client, oldCredential)).Should().BeTrue();
+        (await VerifiesAsync(client, midCredential)).Should().BeTrue();
+        (await VerifiesAsync(client, newCredential)).Should().BeTrue();
 
         // The previous KEK is gone, and with it the tokens signed under it.
         using HttpClient stale = OAuth.WithBearer(b, tokenUnderA);
         using HttpResponseMessage refused = await stale.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class KekRotationTests : IDisposable
         {
             using HttpClient admin = a.CreateAuthorizedClient();
             using HttpResponseMessage other = await admin.PostAsJsonAsync("/issuers", new { name = "Key College", slug = "keyco", didMethod = "key" }, Ct);
-            Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+            other.StatusCode.Should().Be(HttpStatusCode.Created);
             achievementId = await IssuingApiTests.CreateAchievementAsync(admin);
         }
 
@@ -137,7 +137,7 @@ public sealed class KekRotationTests : IDisposable
         {
             using HttpClient admin = both.CreateAuthorizedClient();
             using HttpResponseMessage ready = await admin.GetAsync("/readyz", Ct);
-            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            ready.StatusCode.Should().Be(HttpStatusCode.OK);
             // The background re-wrap runs after start; wait for it on the real clock (the service clock is fixed).
             long deadline = Environment.TickCount64 + 20_000;
             IReadOnlyList<string?> ids;
@@ -146,8 +146,8 @@ public sealed class KekRotationTests : IDisposable
                 await Task.Delay(50, Ct);
             }
 
-            Assert.Equal(3, ids.Count);
-            Assert.All(ids, id => Assert.Equal(KekId(s_kekB), id));
+            ids.Count.Should().Be(3);
+            ids.Should().AllSatisfy(id => id.Should().Be(KekId(s_kekB)));
         }
 
         using BadgeIssuerApplication b = Start(s_kekB);
@@ -169,24 +169,24 @@ public sealed class KekRotationTests : IDisposable
         using BadgeIssuerApplication b = Start(s_kekB, rewrapAtStart: true);
         using HttpClient client = b.CreateAuthorizedClient();
         using HttpResponseMessage ready = await client.GetAsync("/readyz", Ct);
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
 
         using HttpResponseMessage award = await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = "a@example.org" } }, Ct);
         string text = await award.Content.ReadAsStringAsync(Ct);
-        Assert.True(award.StatusCode == HttpStatusCode.ServiceUnavailable, text);
+        (award.StatusCode == HttpStatusCode.ServiceUnavailable).Should().BeTrue(text);
         JsonNode problem = JsonNode.Parse(text)!;
-        Assert.Equal("urn:badgeissuer:problem:signing-key-unavailable", (string)problem["type"]!);
-        Assert.DoesNotContain(s_kekA, text, StringComparison.Ordinal);
+        ((string)problem["type"]!).Should().Be("urn:badgeissuer:problem:signing-key-unavailable");
+        text.Should().NotContain(s_kekA);
 
         using HttpResponseMessage rewrap = await client.PostAsync("/admin/kek/rewrap", null, Ct);
         JsonNode report = JsonNode.Parse(await rewrap.Content.ReadAsStringAsync(Ct))!;
-        Assert.Equal(0, (int)report["rewrapped"]!);
-        Assert.Equal(2, report["failed"]!.AsArray().Count);
-        Assert.All(report["failed"]!.AsArray(), f => Assert.Equal(KekId(s_kekA), (string)f!["kekId"]!));
+        ((int)report["rewrapped"]!).Should().Be(0);
+        report["failed"]!.AsArray().Count.Should().Be(2);
+        report["failed"]!.AsArray().Should().AllSatisfy(f => ((string)f!["kekId"]!).Should().Be(KekId(s_kekA)));
 
         // Other issuers are unaffected: a new one signs under the new KEK.
         using HttpResponseMessage created = await client.PostAsJsonAsync("/issuers", new { name = "Fresh College", slug = "fresh" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
         string freshAchievement = await IssuingApiTests.CreateAchievementAsync(client, new
         {
             issuerId = "did:web:localhost:issuers:fresh",

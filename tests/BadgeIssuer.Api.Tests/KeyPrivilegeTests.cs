@@ -18,7 +18,7 @@ public sealed class KeyPrivilegeTests
     {
         using HttpResponseMessage response = await creator.PostAsJsonAsync(path, body, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         return JsonNode.Parse(text)!;
     }
 
@@ -31,11 +31,11 @@ public sealed class KeyPrivilegeTests
     private static async Task<JsonNode> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        (response.StatusCode == status).Should().BeTrue($"{(int)response.StatusCode} {text}");
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
         JsonNode node = JsonNode.Parse(text)!;
-        Assert.Equal("urn:badgeissuer:problem:" + code, (string)node["type"]!);
-        Assert.Equal(code, (string)node["code"]!);
+        ((string)node["type"]!).Should().Be("urn:badgeissuer:problem:" + code);
+        ((string)node["code"]!).Should().Be(code);
         return node;
     }
 
@@ -61,20 +61,20 @@ public sealed class KeyPrivilegeTests
         {
             using HttpResponseMessage refused = await managing.DeleteAsync(path + bootstrapId, Ct);
             JsonNode problem = await ProblemAsync(refused, HttpStatusCode.Forbidden, "key-outranks-caller");
-            Assert.Equal("admin", (string)problem["scope"]!);
-            Assert.Equal(bootstrapId, (string)problem["keyId"]!);
+            ((string)problem["scope"]!).Should().Be("admin");
+            ((string)problem["keyId"]!).Should().Be(bootstrapId);
         }
 
         // A manage-only key could not have granted "issue", so it may not revoke a key holding it either.
         using HttpResponseMessage outranked = await limited.DeleteAsync("/issuers/default/api-keys/" + issuerKeyId, Ct);
-        Assert.Equal("issue", (string)(await ProblemAsync(outranked, HttpStatusCode.Forbidden, "key-outranks-caller"))["scope"]!);
+        ((string)(await ProblemAsync(outranked, HttpStatusCode.Forbidden, "key-outranks-caller"))["scope"]!).Should().Be("issue");
 
         // Nothing was revoked; the admin still works, and a caller holding every scope of the key may revoke it.
         using HttpResponseMessage stillAdmin = await admin.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.OK, stillAdmin.StatusCode);
-        Assert.DoesNotContain("apikey.revoke", await admin.GetStringAsync("/issuers/default/audit", Ct), StringComparison.Ordinal);
+        stillAdmin.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await admin.GetStringAsync("/issuers/default/audit", Ct)).Should().NotContain("apikey.revoke");
         using HttpResponseMessage revoked = await managing.DeleteAsync("/issuers/default/api-keys/" + issuerKeyId, Ct);
-        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        revoked.StatusCode.Should().Be(HttpStatusCode.NoContent);
     }
 
     [Fact]
@@ -103,21 +103,21 @@ public sealed class KeyPrivilegeTests
         {
             // Scopes beyond its own: refused, naming the field.
             using HttpResponseMessage scopes = await limited.PostAsJsonAsync(path, new { scopes = new[] { "issue" } }, Ct);
-            Assert.Contains("/scopes", (await ProblemAsync(scopes, HttpStatusCode.BadRequest, "invalid-request")).ToJsonString(), StringComparison.Ordinal);
+            (await ProblemAsync(scopes, HttpStatusCode.BadRequest, "invalid-request")).ToJsonString().Should().Contain("/scopes");
 
             // A later expiry: refused; none: the creator's; an earlier one: kept.
             using HttpResponseMessage later = await limited.PostAsJsonAsync(path, new { scopes = new[] { "revoke" }, expiresAt = creatorExpiry.AddSeconds(1) }, Ct);
-            Assert.Contains("/expiresAt", (await ProblemAsync(later, HttpStatusCode.BadRequest, "invalid-request")).ToJsonString(), StringComparison.Ordinal);
+            (await ProblemAsync(later, HttpStatusCode.BadRequest, "invalid-request")).ToJsonString().Should().Contain("/expiresAt");
             JsonNode inherited = await CreateAsync(limited, path, new { scopes = new[] { "revoke" } });
-            Assert.Equal(creatorExpiry, inherited[expiresField]!.GetValue<DateTimeOffset>());
+            inherited[expiresField]!.GetValue<DateTimeOffset>().Should().Be(creatorExpiry);
             JsonNode earlier = await CreateAsync(limited, path, new { scopes = new[] { "manage" }, expiresAt = creatorExpiry.AddHours(-1) });
-            Assert.Equal(creatorExpiry.AddHours(-1), earlier[expiresField]!.GetValue<DateTimeOffset>());
+            earlier[expiresField]!.GetValue<DateTimeOffset>().Should().Be(creatorExpiry.AddHours(-1));
         }
 
         // The listing names each key's creator.
         JsonArray keys = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/api-keys", Ct))!["keys"]!.AsArray();
-        Assert.Equal(4, keys.Count(k => (string?)k!["createdBy"] == (string)creator["keyId"]!));
-        Assert.Null(keys[0]!["createdBy"]);
+        keys.Count(k => (string?)k!["createdBy"] == (string)creator["keyId"]!).Should().Be(4);
+        keys[0]!["createdBy"].Should().BeNull();
     }
 
     [Fact]
@@ -129,14 +129,14 @@ public sealed class KeyPrivilegeTests
         using HttpClient managing = OAuth.WithBearer(app, manager);
         using (HttpResponseMessage cached = await managing.GetAsync("/issuers/default/api-keys", Ct))
         {
-            Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+            cached.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         // As another instance would: in the database, not in this instance's 30 s lookup cache.
         await app.Services.GetRequiredService<Storage.IBadgeStorage>().ApiKeys.RevokeAsync(managerId, BadgeIssuerApplication.Now, new Storage.KeyRevocationAudit("api-key:other", "apikey.revoke", null), Ct);
         using (HttpResponseMessage stillCached = await managing.GetAsync("/issuers/default/api-keys", Ct))
         {
-            Assert.Equal(HttpStatusCode.OK, stillCached.StatusCode);
+            stillCached.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         using HttpResponseMessage refused = await managing.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "issue" } }, Ct);
@@ -155,8 +155,8 @@ public sealed class KeyPrivilegeTests
         using HttpResponseMessage response = await OAuth.RequestAsync(anonymous, null, ("grant_type", "client_credentials"),
             ("client_id", (string)client["client_id"]!), ("client_secret", (string)client["client_secret"]!));
         JsonNode token = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
-        Assert.Equal(120, (int)token["expires_in"]!);
-        Assert.Equal(expires.ToUnixTimeSeconds(), (long)OAuth.Part((string)token["access_token"]!, 1)["exp"]!);
+        ((int)token["expires_in"]!).Should().Be(120);
+        ((long)OAuth.Part((string)token["access_token"]!, 1)["exp"]!).Should().Be(expires.ToUnixTimeSeconds());
     }
 
     [Fact]
@@ -173,33 +173,32 @@ public sealed class KeyPrivilegeTests
         using HttpClient grandchildToken = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret));
         using (HttpResponseMessage before = await grandchildToken.GetAsync("/issuers/default/clients", Ct))
         {
-            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+            before.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         using HttpResponseMessage revoked = await admin.DeleteAsync("/issuers/default/clients/" + parentId, Ct);
-        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        revoked.StatusCode.Should().Be(HttpStatusCode.NoContent);
 
         foreach (HttpClient gone in new[] { parentClient, childClient, grandchildToken })
         {
             using HttpResponseMessage after = await gone.GetAsync("/issuers/default/api-keys", Ct);
-            Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+            after.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         }
 
         using HttpClient anonymous = app.CreateClient();
         using HttpResponseMessage noToken = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"));
-        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        noToken.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         using HttpClient siblingClient = OAuth.WithBearer(app, sibling);
         using HttpResponseMessage untouched = await siblingClient.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.OK, untouched.StatusCode);
+        untouched.StatusCode.Should().Be(HttpStatusCode.OK);
 
         JsonArray entries = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/audit?limit=3", Ct))!["entries"]!.AsArray();
         // Created at the same (fixed) instant, the two cascaded keys may be listed in either order.
-        Assert.Equal(["apikey.revoke.cascade", "apikey.revoke.cascade", "client.revoke"], entries.Select(e => (string)e!["action"]!));
-        Assert.Equal(parentId, (string)entries[2]!["target"]!);
-        Assert.Equal(new[] { childId, clientId }.Order(StringComparer.Ordinal), entries.Take(2).Select(e => (string)e!["target"]!).Order(StringComparer.Ordinal));
-        Assert.Equal(new[] { childId, clientId }.Order(StringComparer.Ordinal),
-            JsonNode.Parse((string)entries[2]!["details"]!)!["cascade"]!.AsArray().Select(id => (string)id!).Order(StringComparer.Ordinal));
-        Assert.All(entries, e => Assert.Equal(entries[2]!["actor"]!.GetValue<string>(), (string)e!["actor"]!));
+        entries.Select(e => (string)e!["action"]!).Should().Equal(["apikey.revoke.cascade", "apikey.revoke.cascade", "client.revoke"]);
+        ((string)entries[2]!["target"]!).Should().Be(parentId);
+        entries.Take(2).Select(e => (string)e!["target"]!).Order(StringComparer.Ordinal).Should().Equal(new[] { childId, clientId }.Order(StringComparer.Ordinal));
+        JsonNode.Parse((string)entries[2]!["details"]!)!["cascade"]!.AsArray().Select(id => (string)id!).Order(StringComparer.Ordinal).Should().Equal(new[] { childId, clientId }.Order(StringComparer.Ordinal));
+        entries.Should().AllSatisfy(e => ((string)e!["actor"]!).Should().Be(entries[2]!["actor"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -214,9 +213,9 @@ public sealed class KeyPrivilegeTests
                 using HttpClient admin = first.CreateAuthorizedClient();
                 (createdId, _) = await CreateKeyAsync(admin, "issue");
                 using HttpResponseMessage revoked = await admin.DeleteAsync("/issuers/default/api-keys/" + await BootstrapKeyIdAsync(admin), Ct);
-                Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+                revoked.StatusCode.Should().Be(HttpStatusCode.NoContent);
                 using HttpResponseMessage locked = await admin.GetAsync("/issuers/default/api-keys", Ct);
-                Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
+                locked.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
             }
 
             // A restart with the same configured key does not undo the revocation (it may have leaked).
@@ -224,7 +223,7 @@ public sealed class KeyPrivilegeTests
             {
                 using HttpClient admin = restarted.CreateAuthorizedClient();
                 using HttpResponseMessage locked = await admin.GetAsync("/issuers/default/api-keys", Ct);
-                Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
+                locked.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
             }
 
             // Recovery with the same value, on request: the key is an admin again; what it created stays revoked.
@@ -232,9 +231,9 @@ public sealed class KeyPrivilegeTests
             {
                 using HttpClient admin = restored.CreateAuthorizedClient();
                 JsonArray keys = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/api-keys", Ct))!["keys"]!.AsArray();
-                Assert.NotNull(keys.Single(k => (string?)k!["keyId"] == createdId)!["revokedAt"]);
+                keys.Single(k => (string?)k!["keyId"] == createdId)!["revokedAt"].Should().NotBeNull();
                 JsonNode entry = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/audit?limit=1", Ct))!["entries"]![0]!;
-                Assert.Equal(("apikey.restore", "config:Bootstrap:ApiKey"), ((string)entry["action"]!, (string)entry["actor"]!));
+                (((string)entry["action"]!, (string)entry["actor"]!)).Should().Be(("apikey.restore", "config:Bootstrap:ApiKey"));
             }
 
             // Recovery with a new value: a new admin key for the bootstrap issuer, audited.
@@ -243,9 +242,9 @@ public sealed class KeyPrivilegeTests
             {
                 using HttpClient admin = OAuth.WithBearer(renewed, NewKey);
                 using HttpResponseMessage created = await admin.PostAsJsonAsync("/issuers", new { name = "After Recovery", slug = "after" }, Ct);
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                created.StatusCode.Should().Be(HttpStatusCode.Created);
                 JsonNode entry = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/audit?limit=1", Ct))!["entries"]![0]!;
-                Assert.Equal(("apikey.bootstrap", "config:Bootstrap:ApiKey"), ((string)entry["action"]!, (string)entry["actor"]!));
+                (((string)entry["action"]!, (string)entry["actor"]!)).Should().Be(("apikey.bootstrap", "config:Bootstrap:ApiKey"));
             }
         }
         finally

@@ -19,8 +19,8 @@ public sealed class NoStoreTests
         using HttpResponseMessage response = await client.PostAsJsonAsync(path, new { description = "no-store", scopes = new[] { "issue" } }, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
 
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
-        Assert.Contains($"\"{secretMember}\"", text, StringComparison.Ordinal);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
+        text.Should().Contain($"\"{secretMember}\"");
         AssertNoStore(response);
     }
 
@@ -34,7 +34,7 @@ public sealed class NoStoreTests
 
         using HttpResponseMessage response = await OAuth.RequestAsync(anonymous, null, ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
         AssertNoStore(response);
     }
 
@@ -46,15 +46,15 @@ public sealed class NoStoreTests
 
         using HttpResponseMessage response = await client.GetAsync("/issuers/default/api-keys", Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.False(response.Headers.CacheControl?.NoStore ?? false);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (response.Headers.CacheControl?.NoStore ?? false).Should().BeFalse();
     }
 
     private static void AssertNoStore(HttpResponseMessage response)
     {
-        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: {response.Headers.CacheControl}");
-        Assert.Contains("no-cache", response.Headers.Pragma.ToString(), StringComparison.Ordinal);
+        (response.Headers.CacheControl?.NoStore).Should().BeTrue($"Cache-Control: {response.Headers.CacheControl}");
+        response.Headers.Pragma.ToString().Should().Contain("no-cache");
         // The security headers are still there.
-        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        response.Headers.GetValues("X-Content-Type-Options").Single().Should().Be("nosniff");
     }
 }

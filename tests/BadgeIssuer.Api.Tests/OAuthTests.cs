@@ -23,9 +23,9 @@ internal static class OAuth
     {
         using HttpResponseMessage response = await manager.PostAsJsonAsync($"/issuers/{slug}/clients", new { description = "oauth test", scopes }, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         JsonNode node = JsonNode.Parse(text)!;
-        Assert.Equal(BadgeIssuerApplication.BaseUrl + "/oauth/token", (string)node["token_endpoint"]!);
+        ((string)node["token_endpoint"]!).Should().Be(BadgeIssuerApplication.BaseUrl + "/oauth/token");
         return ((string)node["client_id"]!, (string)node["client_secret"]!);
     }
 
@@ -56,7 +56,7 @@ internal static class OAuth
 
         using HttpResponseMessage response = await RequestAsync(anonymous, null, [.. form]);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        (response.StatusCode == HttpStatusCode.OK).Should().BeTrue(text);
         return (string)JsonNode.Parse(text)!["access_token"]!;
     }
 
@@ -95,11 +95,11 @@ public sealed class OAuthTests
     private static async Task<JsonNode> OAuthErrorAsync(HttpResponseMessage response, HttpStatusCode status, string error)
     {
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {text}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        (response.StatusCode == status).Should().BeTrue($"{(int)response.StatusCode} {text}");
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/json");
+        (response.Headers.CacheControl?.ToString()).Should().Be("no-store");
         JsonNode node = JsonNode.Parse(text)!;
-        Assert.Equal(error, (string)node["error"]!);
+        ((string)node["error"]!).Should().Be(error);
         return node;
     }
 
@@ -113,31 +113,31 @@ public sealed class OAuthTests
 
         using HttpResponseMessage basic = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"));
         string text = await basic.Content.ReadAsStringAsync(Ct);
-        Assert.True(basic.StatusCode == HttpStatusCode.OK, text);
-        Assert.Equal("no-store", basic.Headers.CacheControl?.ToString());
-        Assert.Contains("no-cache", basic.Headers.Pragma.ToString(), StringComparison.Ordinal);
+        (basic.StatusCode == HttpStatusCode.OK).Should().BeTrue(text);
+        (basic.Headers.CacheControl?.ToString()).Should().Be("no-store");
+        basic.Headers.Pragma.ToString().Should().Contain("no-cache");
         JsonNode body = JsonNode.Parse(text)!;
-        Assert.Equal("Bearer", (string)body["token_type"]!);
-        Assert.Equal(600, (int)body["expires_in"]!);
-        Assert.Equal("issue revoke manage", (string)body["scope"]!);
+        ((string)body["token_type"]!).Should().Be("Bearer");
+        ((int)body["expires_in"]!).Should().Be(600);
+        ((string)body["scope"]!).Should().Be("issue revoke manage");
         string token = (string)body["access_token"]!;
 
         JsonNode header = OAuth.Part(token, 0);
-        Assert.Equal("HS256", (string)header["alg"]!);
-        Assert.Equal("at+jwt", (string)header["typ"]!);
-        Assert.Equal(OAuth.ServiceKey(app).Kid, (string)header["kid"]!);
+        ((string)header["alg"]!).Should().Be("HS256");
+        ((string)header["typ"]!).Should().Be("at+jwt");
+        ((string)header["kid"]!).Should().Be(OAuth.ServiceKey(app).Kid);
         JsonNode claims = OAuth.Part(token, 1);
-        Assert.Equal(BadgeIssuerApplication.BaseUrl, (string)claims["iss"]!);
-        Assert.Equal(BadgeIssuerApplication.BaseUrl, (string)claims["aud"]!);
-        Assert.Equal(clientId, (string)claims["sub"]!);
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)claims["issuer_id"]!);
-        Assert.Equal("issue revoke manage", (string)claims["scope"]!);
-        Assert.Equal(BadgeIssuerApplication.Now.ToUnixTimeSeconds(), (long)claims["iat"]!);
-        Assert.Equal(BadgeIssuerApplication.Now.ToUnixTimeSeconds() + 600, (long)claims["exp"]!);
-        Assert.False(string.IsNullOrEmpty((string?)claims["jti"]));
+        ((string)claims["iss"]!).Should().Be(BadgeIssuerApplication.BaseUrl);
+        ((string)claims["aud"]!).Should().Be(BadgeIssuerApplication.BaseUrl);
+        ((string)claims["sub"]!).Should().Be(clientId);
+        ((string)claims["issuer_id"]!).Should().Be(BadgeIssuerApplication.IssuerId);
+        ((string)claims["scope"]!).Should().Be("issue revoke manage");
+        ((long)claims["iat"]!).Should().Be(BadgeIssuerApplication.Now.ToUnixTimeSeconds());
+        ((long)claims["exp"]!).Should().Be(BadgeIssuerApplication.Now.ToUnixTimeSeconds() + 600);
+        string.IsNullOrEmpty((string?)claims["jti"]).Should().BeFalse();
 
         string formToken = await OAuth.TokenAsync(app, clientId, secret);
-        Assert.NotEqual(token, formToken);
+        formToken.Should().NotBe(token);
 
         foreach (string credential in new[] { token, formToken })
         {
@@ -145,26 +145,26 @@ public sealed class OAuthTests
             string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
             JsonNode award = await IssuingApiTests.AwardAsync(client, achievementId);
             using HttpResponseMessage issued = await client.PostAsJsonAsync("/credentials/issue", new { credential = IssuingApiTests.SampleCredential() }, Ct);
-            Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+            issued.StatusCode.Should().Be(HttpStatusCode.Created);
             using HttpResponseMessage revoked = await client.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
-            Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+            revoked.StatusCode.Should().Be(HttpStatusCode.OK);
             using HttpResponseMessage keys = await client.GetAsync("/issuers/default/api-keys", Ct);
-            Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+            keys.StatusCode.Should().Be(HttpStatusCode.OK);
             using HttpResponseMessage achievements = await client.GetAsync("/achievements", Ct);
-            Assert.Equal(HttpStatusCode.OK, achievements.StatusCode);
+            achievements.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         using HttpClient auditor = OAuth.WithBearer(app, formToken);
         JsonArray entries = JsonNode.Parse(await auditor.GetStringAsync("/issuers/default/audit", Ct))!["entries"]!.AsArray();
-        Assert.Contains(entries, e => (string)e!["action"]! == "client.create" && (string)e!["target"]! == clientId);
-        Assert.Equal(2, entries.Count(e => (string)e!["action"]! == "oauth.token" && (string)e!["actor"]! == "oauth-client:" + clientId));
-        Assert.Contains(entries, e => (string)e!["action"]! == "credential.issue" && (string)e!["actor"]! == "oauth-client:" + clientId);
-        Assert.DoesNotContain(secret, entries.ToJsonString(), StringComparison.Ordinal);
+        entries.Should().Contain(e => (string)e!["action"]! == "client.create" && (string)e!["target"]! == clientId);
+        entries.Count(e => (string)e!["action"]! == "oauth.token" && (string)e!["actor"]! == "oauth-client:" + clientId).Should().Be(2);
+        entries.Should().Contain(e => (string)e!["action"]! == "credential.issue" && (string)e!["actor"]! == "oauth-client:" + clientId);
+        entries.ToJsonString().Should().NotContain(secret);
 
         // The client is an API key: listed there and under /clients, never with its secret.
         string clients = await auditor.GetStringAsync("/issuers/default/clients", Ct);
-        Assert.Contains(clientId, clients, StringComparison.Ordinal);
-        Assert.DoesNotContain(secret, clients, StringComparison.Ordinal);
+        clients.Should().Contain(clientId);
+        clients.Should().NotContain(secret);
     }
 
     [Fact]
@@ -179,10 +179,10 @@ public sealed class OAuthTests
         using HttpClient issueOnly = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret, "issue"));
         JsonNode award = await IssuingApiTests.AwardAsync(issueOnly, achievementId);
         using HttpResponseMessage revoke = await issueOnly.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+        revoke.StatusCode.Should().Be(HttpStatusCode.Forbidden);
 
         using HttpResponseMessage manage = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("scope", "issue manage"));
-        Assert.Contains("manage", (string)(await OAuthErrorAsync(manage, HttpStatusCode.BadRequest, "invalid_scope"))["error_description"]!, StringComparison.Ordinal);
+        ((string)(await OAuthErrorAsync(manage, HttpStatusCode.BadRequest, "invalid_scope"))["error_description"]!).Should().Contain("manage");
         using HttpResponseMessage admin2 = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("scope", "admin"));
         await OAuthErrorAsync(admin2, HttpStatusCode.BadRequest, "invalid_scope");
         using HttpResponseMessage unknown = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"), ("scope", "everything"));
@@ -192,11 +192,11 @@ public sealed class OAuthTests
 
         // credential.upsert grants exactly issue, which this client holds: it may ask for it.
         string upsert = await OAuth.TokenAsync(app, clientId, secret, OAuth.Upsert);
-        Assert.Equal(OAuth.Upsert, (string)OAuth.Part(upsert, 1)["scope"]!);
+        ((string)OAuth.Part(upsert, 1)["scope"]!).Should().Be(OAuth.Upsert);
         using HttpClient upserting = OAuth.WithBearer(app, upsert);
         await IssuingApiTests.AwardAsync(upserting, achievementId);
         using HttpResponseMessage revokeUpsert = await upserting.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, revokeUpsert.StatusCode);
+        revokeUpsert.StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -212,37 +212,37 @@ public sealed class OAuthTests
         using HttpClient client = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret));
         await IssuingApiTests.AwardAsync(client, achievementId);
         using HttpResponseMessage list = await client.GetAsync("/achievements", Ct);
-        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        list.StatusCode.Should().Be(HttpStatusCode.OK);
         using HttpResponseMessage changes = await client.GetAsync(listUrl + "/changes", Ct);
-        Assert.Equal(HttpStatusCode.OK, changes.StatusCode);
+        changes.StatusCode.Should().Be(HttpStatusCode.OK);
         using HttpResponseMessage profile = await client.PutAsJsonAsync("/issuers/default", new { name = "Renamed College" }, Ct);
-        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        profile.StatusCode.Should().Be(HttpStatusCode.OK);
         using HttpResponseMessage keys = await client.GetAsync("/issuers/default/keys", Ct);
-        Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+        keys.StatusCode.Should().Be(HttpStatusCode.OK);
 
         // None of them grants revoke or manage.
         using HttpResponseMessage revoke = await client.PostAsync((string)adminAward["credentialId"]! + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+        revoke.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         using HttpResponseMessage create = await client.PostAsJsonAsync("/achievements", new { name = "n", description = "d", criteria = new { narrative = "x" } }, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        create.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         using HttpResponseMessage apiKeys = await client.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, apiKeys.StatusCode);
+        apiKeys.StatusCode.Should().Be(HttpStatusCode.Forbidden);
 
         // profile.readonly reads the key list but cannot change the profile.
         (string readerId, string readerSecret) = await OAuth.CreateClientAsync(admin, "default", OAuth.ProfileReadOnly);
         using HttpClient reader = OAuth.WithBearer(app, await OAuth.TokenAsync(app, readerId, readerSecret));
         using HttpResponseMessage readKeys = await reader.GetAsync("/issuers/default/keys", Ct);
-        Assert.Equal(HttpStatusCode.OK, readKeys.StatusCode);
+        readKeys.StatusCode.Should().Be(HttpStatusCode.OK);
         using HttpResponseMessage update = await reader.PutAsJsonAsync("/issuers/default", new { name = "Nope" }, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, update.StatusCode);
+        update.StatusCode.Should().Be(HttpStatusCode.Forbidden);
 
         // A manage key cannot grant credential.upsert (it would confer issue, which manage lacks).
         (string managerId, string managerSecret) = await OAuth.CreateClientAsync(admin, "default", "manage");
         using HttpClient manager = OAuth.WithBearer(app, await OAuth.TokenAsync(app, managerId, managerSecret));
         using HttpResponseMessage escalate = await manager.PostAsJsonAsync("/issuers/default/clients", new { scopes = new[] { OAuth.Upsert } }, Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, escalate.StatusCode);
+        escalate.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         using HttpResponseMessage delegated = await manager.PostAsJsonAsync("/issuers/default/clients", new { scopes = new[] { OAuth.ProfileUpdate } }, Ct);
-        Assert.Equal(HttpStatusCode.Created, delegated.StatusCode);
+        delegated.StatusCode.Should().Be(HttpStatusCode.Created);
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class OAuthTests
 
         using HttpResponseMessage wrongSecret = await OAuth.RequestAsync(anonymous, (clientId, secret + "x"), ("grant_type", "client_credentials"));
         await OAuthErrorAsync(wrongSecret, HttpStatusCode.Unauthorized, "invalid_client");
-        Assert.StartsWith("Basic", wrongSecret.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        wrongSecret.Headers.WwwAuthenticate.ToString().Should().StartWith("Basic");
         using HttpResponseMessage otherId = await OAuth.RequestAsync(anonymous, ("0123456789abcdef0123456789abcdef", secret), ("grant_type", "client_credentials"));
         await OAuthErrorAsync(otherId, HttpStatusCode.Unauthorized, "invalid_client");
         using HttpResponseMessage formWrong = await OAuth.RequestAsync(anonymous, null, ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", "bik_wrong"));
@@ -282,7 +282,7 @@ public sealed class OAuthTests
         using HttpResponseMessage tooLarge = await anonymous.PostAsync("/oauth/token", huge, Ct);
         await OAuthErrorAsync(tooLarge, HttpStatusCode.BadRequest, "invalid_request");
         using HttpResponseMessage get = await anonymous.GetAsync("/oauth/token", Ct);
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+        get.StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
     }
 
     [Fact]
@@ -296,12 +296,12 @@ public sealed class OAuthTests
         // Within the lifetime plus the 30 s skew the token works; after it, 401 with an invalid_token challenge.
         app.Clock.Now = BadgeIssuerApplication.Now.AddSeconds(620);
         using HttpResponseMessage late = await client.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        late.StatusCode.Should().Be(HttpStatusCode.OK);
         app.Clock.Now = BadgeIssuerApplication.Now.AddMinutes(11);
         using HttpResponseMessage expired = await client.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
-        Assert.Equal("application/problem+json", expired.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("invalid_token", expired.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        expired.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (expired.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
+        expired.Headers.WwwAuthenticate.ToString().Should().Contain("invalid_token");
 
         // Tokens minted "in the future" (beyond the skew) are refused too.
         (byte[] key, string kid) = OAuth.ServiceKey(app);
@@ -310,7 +310,7 @@ public sealed class OAuthTests
             $$"""{"iss":"http://localhost","aud":"http://localhost","sub":"{{clientId}}","client_id":"{{clientId}}","issuer_id":"{{BadgeIssuerApplication.IssuerId}}","scope":"manage","iat":{{now + 3600}},"nbf":{{now + 3600}},"exp":{{now + 4000}},"jti":"x"}""", key);
         using HttpClient early = OAuth.WithBearer(app, future);
         using HttpResponseMessage notYet = await early.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, notYet.StatusCode);
+        notYet.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
     public static TheoryData<string, string> ForgedTokens => new()
@@ -365,18 +365,18 @@ public sealed class OAuthTests
 
         using HttpClient client = OAuth.WithBearer(app, forged);
         using HttpResponseMessage response = await client.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {(int)response.StatusCode}");
+        (response.StatusCode == HttpStatusCode.Unauthorized).Should().BeTrue($"{name}: {(int)response.StatusCode}");
 
         // The same forgery never reaches a lower-privileged endpoint either, and a genuine token still works.
         using HttpResponseMessage award = await client.PostAsJsonAsync("/awards", new { achievementId = "x", recipient = new { email = "a@example.org" } }, Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, award.StatusCode);
+        award.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         string genuine = OAuth.Sign(Header(), Payload(), key);
         using HttpClient control = OAuth.WithBearer(app, genuine);
         using HttpResponseMessage ok = await control.GetAsync("/issuers/default/api-keys", Ct);
         // The signed control token asks for manage and admin, but the client holds issue and manage: manage is honoured, admin is not.
-        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        ok.StatusCode.Should().Be(HttpStatusCode.OK);
         using HttpResponseMessage notAdmin = await control.PostAsJsonAsync("/issuers", new { name = "Escalated" }, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
+        notAdmin.StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -387,20 +387,20 @@ public sealed class OAuthTests
         (string clientId, string secret) = await OAuth.CreateClientAsync(admin, "default", "issue", "manage");
         using HttpClient client = OAuth.WithBearer(app, await OAuth.TokenAsync(app, clientId, secret));
         using HttpResponseMessage before = await client.GetAsync("/issuers/default/clients", Ct);
-        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        before.StatusCode.Should().Be(HttpStatusCode.OK);
 
         using HttpResponseMessage revoked = await admin.DeleteAsync("/issuers/default/clients/" + clientId, Ct);
-        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        revoked.StatusCode.Should().Be(HttpStatusCode.NoContent);
 
         using HttpResponseMessage after = await client.GetAsync("/issuers/default/clients", Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        after.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         using HttpClient anonymous = app.CreateClient();
         using HttpResponseMessage again = await OAuth.RequestAsync(anonymous, (clientId, secret), ("grant_type", "client_credentials"));
         await OAuthErrorAsync(again, HttpStatusCode.Unauthorized, "invalid_client");
 
         JsonArray entries = JsonNode.Parse(await admin.GetStringAsync("/issuers/default/audit", Ct))!["entries"]!.AsArray();
-        Assert.Equal("client.revoke", (string)entries[0]!["action"]!);
-        Assert.Equal(clientId, (string)entries[0]!["target"]!);
+        ((string)entries[0]!["action"]!).Should().Be("client.revoke");
+        ((string)entries[0]!["target"]!).Should().Be(clientId);
     }
 
     [Fact]
@@ -432,11 +432,11 @@ public sealed class OAuthTests
             statuses.Add(response.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
-        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        statuses[0].Should().Be(HttpStatusCode.Unauthorized);
+        statuses.Should().Contain(HttpStatusCode.TooManyRequests);
 
         // Other public endpoints keep their own (larger) budget.
         using HttpResponseMessage profile = await anonymous.GetAsync("/issuers/default", Ct);
-        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        profile.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 }

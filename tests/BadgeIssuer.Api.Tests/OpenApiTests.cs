@@ -13,15 +13,15 @@ public sealed class OpenApiTests
 
         JsonNode document = JsonNode.Parse(text)!;
         JsonNode verify = document["paths"]!["/credentials/verify"]!["post"]!;
-        Assert.Equal("VerifyCredential", verify["operationId"]!.GetValue<string>());
+        verify["operationId"]!.GetValue<string>().Should().Be("VerifyCredential");
         foreach (string status in new[] { "200", "400", "413", "415", "422" })
         {
-            Assert.NotNull(verify["responses"]![status]);
+            verify["responses"]![status].Should().NotBeNull();
         }
 
         foreach (string mediaType in new[] { "application/json", "application/vc+ld+json", "application/vc+jwt", "text/plain", "image/png", "image/svg+xml" })
         {
-            Assert.NotNull(verify["requestBody"]!["content"]![mediaType]);
+            verify["requestBody"]!["content"]![mediaType].Should().NotBeNull();
         }
     }
 
@@ -35,6 +35,6 @@ public sealed class OpenApiTests
 
         // A served document names the server it was fetched from; the build-time one has none.
         served.AsObject().Remove("servers");
-        Assert.True(JsonNode.DeepEquals(committed, served), "openapi/badgeissuer.json is stale: rebuild src/BadgeIssuer.Api and commit the file.");
+        JsonNode.DeepEquals(committed, served).Should().BeTrue("openapi/badgeissuer.json is stale: rebuild src/BadgeIssuer.Api and commit the file.");
     }
 }

@@ -52,18 +52,18 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, vp, Challenge);
 
-        Assert.True(status == HttpStatusCode.OK, report.ToJsonString());
-        Assert.True((bool)report["verified"]!);
-        Assert.Equal("json", (string)report["format"]!);
-        Assert.Equal(_holder.Did, (string)report["holder"]!);
-        Assert.Equal("passed", Check(report, "presentation-proof"));
-        Assert.Equal("passed", Check(report, "challenge"));
-        Assert.Equal("skipped", Check(report, "domain"));
-        Assert.Equal("passed", Check(report, "holder"));
-        Assert.Equal("passed", Check(report, "credentials"));
+        (status == HttpStatusCode.OK).Should().BeTrue(report.ToJsonString());
+        ((bool)report["verified"]!).Should().BeTrue();
+        ((string)report["format"]!).Should().Be("json");
+        ((string)report["holder"]!).Should().Be(_holder.Did);
+        Check(report, "presentation-proof").Should().Be("passed");
+        Check(report, "challenge").Should().Be("passed");
+        Check(report, "domain").Should().Be("skipped");
+        Check(report, "holder").Should().Be("passed");
+        Check(report, "credentials").Should().Be("passed");
         JsonNode credential = report["credentials"]!.AsArray().Single()!;
-        Assert.True((bool)credential["verified"]!);
-        Assert.Equal(_credentials.IssuerDid, (string)credential["issuer"]!);
+        ((bool)credential["verified"]!).Should().BeTrue();
+        ((string)credential["issuer"]!).Should().Be(_credentials.IssuerDid);
     }
 
     [Fact]
@@ -75,12 +75,12 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, vp, Challenge);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.False((bool)report["verified"]!);
-        Assert.Equal("failed", Check(report, "presentation-proof"));
-        Assert.Contains("challenge does not match", Message(report, "presentation-proof"), StringComparison.Ordinal);
-        Assert.Equal("failed", Check(report, "challenge"));
-        Assert.True((bool)report["credentials"]![0]!["verified"]!);
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        ((bool)report["verified"]!).Should().BeFalse();
+        Check(report, "presentation-proof").Should().Be("failed");
+        Message(report, "presentation-proof").Should().Contain("challenge does not match");
+        Check(report, "challenge").Should().Be("failed");
+        ((bool)report["credentials"]![0]!["verified"]!).Should().BeTrue();
     }
 
     [Fact]
@@ -92,10 +92,10 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, vp, Challenge);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Equal("failed", Check(report, "presentation-proof"));
-        Assert.Equal("failed", Check(report, "challenge"));
-        Assert.Contains("has no challenge", Message(report, "challenge"), StringComparison.Ordinal);
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        Check(report, "presentation-proof").Should().Be("failed");
+        Check(report, "challenge").Should().Be("failed");
+        Message(report, "challenge").Should().Contain("has no challenge");
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, vp);
 
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("skipped", Check(report, "challenge"));
+        status.Should().Be(HttpStatusCode.OK);
+        Check(report, "challenge").Should().Be("skipped");
     }
 
     [Theory]
@@ -122,9 +122,9 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, vp, Challenge, Domain);
 
-        Assert.Equal(expected, status);
-        Assert.Equal(domainCheck, Check(report, "domain"));
-        Assert.Equal("passed", Check(report, "challenge"));
+        status.Should().Be(expected);
+        Check(report, "domain").Should().Be(domainCheck);
+        Check(report, "challenge").Should().Be("passed");
     }
 
     [Fact]
@@ -136,8 +136,8 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, vp, Challenge);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Contains("ProofPurposeMismatch", Message(report, "presentation-proof"), StringComparison.Ordinal);
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        Message(report, "presentation-proof").Should().Contain("ProofPurposeMismatch");
     }
 
     [Fact]
@@ -150,9 +150,9 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, vp, Challenge);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Equal("passed", Check(report, "presentation-proof"));
-        Assert.Equal("failed", Check(report, "holder"));
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        Check(report, "presentation-proof").Should().Be("passed");
+        Check(report, "holder").Should().Be("failed");
     }
 
     [Fact]
@@ -166,9 +166,9 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, node.ToJsonString(), Challenge);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Contains("SignatureInvalid", Message(report, "presentation-proof"), StringComparison.Ordinal);
-        Assert.Equal("skipped", Check(report, "holder"));
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        Message(report, "presentation-proof").Should().Contain("SignatureInvalid");
+        Check(report, "holder").Should().Be("skipped");
     }
 
     [Fact]
@@ -184,17 +184,17 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, vp, Challenge);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.False((bool)report["verified"]!);
-        Assert.Equal("passed", Check(report, "presentation-proof"));
-        Assert.Equal("failed", Check(report, "credentials"));
-        Assert.Contains("credentials[1]", Message(report, "credentials"), StringComparison.Ordinal);
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        ((bool)report["verified"]!).Should().BeFalse();
+        Check(report, "presentation-proof").Should().Be("passed");
+        Check(report, "credentials").Should().Be("failed");
+        Message(report, "credentials").Should().Contain("credentials[1]");
         JsonArray credentials = report["credentials"]!.AsArray();
-        Assert.Equal(2, credentials.Count);
-        Assert.True((bool)credentials[0]!["verified"]!, credentials[0]!.ToJsonString());
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)credentials[0]!["issuer"]!);
-        Assert.False((bool)credentials[1]!["verified"]!);
-        Assert.Equal("failed", Check(credentials[1]!, "proof"));
+        credentials.Count.Should().Be(2);
+        ((bool)credentials[0]!["verified"]!).Should().BeTrue(credentials[0]!.ToJsonString());
+        ((string)credentials[0]!["issuer"]!).Should().Be(BadgeIssuerApplication.IssuerId);
+        ((bool)credentials[1]!["verified"]!).Should().BeFalse();
+        Check(credentials[1]!, "proof").Should().Be("failed");
     }
 
     [Fact]
@@ -206,13 +206,13 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, jwt, Challenge, Domain);
 
-        Assert.True(status == HttpStatusCode.OK, report.ToJsonString());
-        Assert.Equal("jwt", (string)report["format"]!);
-        Assert.Equal("passed", Check(report, "presentation-proof"));
-        Assert.Equal("passed", Check(report, "challenge"));
-        Assert.Equal("passed", Check(report, "domain"));
-        Assert.Equal("passed", Check(report, "holder"));
-        Assert.Equal("jwt", (string)report["credentials"]![0]!["format"]!);
+        (status == HttpStatusCode.OK).Should().BeTrue(report.ToJsonString());
+        ((string)report["format"]!).Should().Be("jwt");
+        Check(report, "presentation-proof").Should().Be("passed");
+        Check(report, "challenge").Should().Be("passed");
+        Check(report, "domain").Should().Be("passed");
+        Check(report, "holder").Should().Be("passed");
+        ((string)report["credentials"]![0]!["format"]!).Should().Be("jwt");
     }
 
     [Fact]
@@ -224,10 +224,10 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, jwt, Challenge);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Equal("failed", Check(report, "presentation-proof"));
-        Assert.Equal("failed", Check(report, "challenge"));
-        Assert.Contains("nonce", Message(report, "challenge"), StringComparison.Ordinal);
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        Check(report, "presentation-proof").Should().Be("failed");
+        Check(report, "challenge").Should().Be("failed");
+        Message(report, "challenge").Should().Contain("nonce");
     }
 
     [Fact]
@@ -240,8 +240,8 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, jwt, Challenge);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Equal("failed", Check(report, "holder"));
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        Check(report, "holder").Should().Be("failed");
     }
 
     [Fact]
@@ -254,8 +254,8 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, enveloped, Challenge);
 
-        Assert.True(status == HttpStatusCode.OK, report.ToJsonString());
-        Assert.Equal("json+enveloped", (string)report["format"]!);
+        (status == HttpStatusCode.OK).Should().BeTrue(report.ToJsonString());
+        ((string)report["format"]!).Should().Be("json+enveloped");
     }
 
     public static TheoryData<string, string?, int, string> BadInputs => new()
@@ -292,9 +292,9 @@ public sealed class PresentationsApiTests : IDisposable
 
         (HttpStatusCode status, JsonNode report) = await PostAsync(client, _credentials.DataIntegrityText);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Equal("failed", Check(report, "parse"));
-        Assert.Empty(report["credentials"]!.AsArray());
+        status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        Check(report, "parse").Should().Be("failed");
+        report["credentials"]!.AsArray().Should().BeEmpty();
     }
 
     [Fact]

@@ -31,11 +31,11 @@ public sealed class QueryCredentialTests
         using HttpResponseMessage response = await client.GetAsync($"/issuers/default/api-keys?limit=5&{name}={Secret}", Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("credential-in-query", (string?)JsonNode.Parse(text)!["code"]);
-        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
-        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
+        ((string?)JsonNode.Parse(text)!["code"]).Should().Be("credential-in-query");
+        text.Should().NotContain(Secret);
+        response.Headers.GetValues("X-Content-Type-Options").Single().Should().Be("nosniff");
     }
 
     [Fact]
@@ -46,8 +46,8 @@ public sealed class QueryCredentialTests
 
         using HttpResponseMessage response = await client.PostAsync($"/awards?access_token={Secret}", new StringContent("{}", MediaTypeHeaderValue.Parse("application/json")), Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("credential-in-query", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["code"]);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        ((string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["code"]).Should().Be("credential-in-query");
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class QueryCredentialTests
 
         using HttpResponseMessage response = await client.GetAsync(path, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public sealed class QueryCredentialTests
         using HttpResponseMessage response = await anonymous.PostAsync("/oauth/token?client_secret=" + Uri.EscapeDataString(secret), content, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("invalid_request", (string?)JsonNode.Parse(text)!["error"]);
-        Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        ((string?)JsonNode.Parse(text)!["error"]).Should().Be("invalid_request");
+        text.Should().NotContain(secret);
     }
 
     /// <summary>
@@ -119,11 +119,11 @@ public sealed class QueryCredentialTests
         }
 
         string all = logs.AllText;
-        Assert.DoesNotContain(Secret, all, StringComparison.Ordinal);
-        Assert.DoesNotContain(KeyShaped, all, StringComparison.Ordinal);
-        Assert.DoesNotContain(BadgeIssuerApplication.ApiKey, all, StringComparison.Ordinal);
+        all.Should().NotContain(Secret);
+        all.Should().NotContain(KeyShaped);
+        all.Should().NotContain(BadgeIssuerApplication.ApiKey);
         // The framework did log the requests, masked (so the assertions above looked at something).
-        Assert.Contains(logs.Entries, e => e.Category == "Microsoft.AspNetCore.Hosting.Diagnostics" && e.Level == LogLevel.Information
+        logs.Entries.Should().Contain(e => e.Category == "Microsoft.AspNetCore.Hosting.Diagnostics" && e.Level == LogLevel.Information
             && e.Message.Contains("api_key=[redacted]", StringComparison.Ordinal));
     }
 
@@ -138,6 +138,6 @@ public sealed class QueryCredentialTests
     [InlineData("prefix bik_abcdefgh listed", "prefix bik_abcdefgh listed")]
     public void Redact_MasksCredentialValues_AndLeavesTheRest(string text, string expected)
     {
-        Assert.Equal(expected, BadgeIssuer.Api.Infrastructure.QueryCredentials.Redact(text));
+        BadgeIssuer.Api.Infrastructure.QueryCredentials.Redact(text).Should().Be(expected);
     }
 }

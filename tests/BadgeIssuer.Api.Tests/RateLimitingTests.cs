@@ -32,11 +32,11 @@ public sealed class RateLimitingTests
         List<HttpResponseMessage> responses = await SendAsync(client, () => new HttpRequestMessage(HttpMethod.Post, "/credentials/verify") { Content = Body("<x/>", "application/xml") });
         try
         {
-            Assert.Equal(HttpStatusCode.UnsupportedMediaType, responses[0].StatusCode);
+            responses[0].StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
             HttpResponseMessage rejected = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
             JsonNode problem = await ProblemAsync(rejected, HttpStatusCode.TooManyRequests, "rate-limited");
-            Assert.Contains("client address", (string)problem["detail"]!, StringComparison.Ordinal);
-            Assert.True(rejected.Headers.RetryAfter?.Delta is TimeSpan after && after >= TimeSpan.FromSeconds(1), rejected.Headers.RetryAfter?.ToString());
+            ((string)problem["detail"]!).Should().Contain("client address");
+            (rejected.Headers.RetryAfter?.Delta is TimeSpan after && after >= TimeSpan.FromSeconds(1)).Should().BeTrue(rejected.Headers.RetryAfter?.ToString());
         }
         finally
         {
@@ -56,8 +56,8 @@ public sealed class RateLimitingTests
         List<HttpResponseMessage> responses = await SendAsync(client, () => new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? Body("{}", "application/json") : null });
         try
         {
-            Assert.NotEqual(HttpStatusCode.TooManyRequests, responses[0].StatusCode);
-            Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+            responses[0].StatusCode.Should().NotBe(HttpStatusCode.TooManyRequests);
+            responses.Should().Contain(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         }
         finally
         {
@@ -74,15 +74,15 @@ public sealed class RateLimitingTests
         List<HttpResponseMessage> responses = await SendAsync(client, () => new HttpRequestMessage(HttpMethod.Get, "/achievements"));
         try
         {
-            Assert.Equal(HttpStatusCode.OK, responses[0].StatusCode);
+            responses[0].StatusCode.Should().Be(HttpStatusCode.OK);
             HttpResponseMessage rejected = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
             JsonNode problem = await ProblemAsync(rejected, HttpStatusCode.TooManyRequests, "rate-limited");
-            Assert.Contains("API key", (string)problem["detail"]!, StringComparison.Ordinal);
-            Assert.NotNull(rejected.Headers.RetryAfter);
+            ((string)problem["detail"]!).Should().Contain("API key");
+            rejected.Headers.RetryAfter.Should().NotBeNull();
 
             // The key's bucket is its own: public documents are counted per client address.
             using HttpResponseMessage profile = await client.GetAsync("/issuers/default", Ct);
-            Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+            profile.StatusCode.Should().Be(HttpStatusCode.OK);
         }
         finally
         {
@@ -99,7 +99,7 @@ public sealed class RateLimitingTests
         List<HttpResponseMessage> responses = await SendAsync(client, () => new HttpRequestMessage(HttpMethod.Get, "/healthz"));
         try
         {
-            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            responses.Should().AllSatisfy(r => r.StatusCode.Should().Be(HttpStatusCode.OK));
         }
         finally
         {
@@ -114,7 +114,7 @@ public sealed class RateLimitingTests
     {
         using var app = new BadgeIssuerApplication((key, value));
 
-        Exception error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        Assert.Contains("RateLimits:", error.ToString(), StringComparison.Ordinal);
+        Exception error = FluentActions.Invoking(() => app.CreateClient()).Should().Throw<Exception>().Which;
+        error.ToString().Should().Contain("RateLimits:");
     }
 }

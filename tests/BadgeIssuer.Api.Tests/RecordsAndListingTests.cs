@@ -16,7 +16,7 @@ public sealed class RecordsAndListingTests
     {
         using HttpResponseMessage response = await admin.PostAsJsonAsync($"/issuers/{slug}/api-keys", new { description = "lms", scopes }, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         HttpClient client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)JsonNode.Parse(text)!["apiKey"]!);
         return client;
@@ -26,7 +26,7 @@ public sealed class RecordsAndListingTests
     {
         using HttpResponseMessage response = await client.GetAsync(path, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, path + ": " + text);
+        (response.StatusCode == HttpStatusCode.OK).Should().BeTrue(path + ": " + text);
         return JsonNode.Parse(text)!;
     }
 
@@ -43,24 +43,24 @@ public sealed class RecordsAndListingTests
         app.Clock.Now = BadgeIssuerApplication.Now.AddDays(1);
         using HttpResponseMessage revoked = await tenant.PostAsJsonAsync(credentialId + "/revoke", new { reason = "  issued in error  " }, Ct);
         string revokedText = await revoked.Content.ReadAsStringAsync(Ct);
-        Assert.True(revoked.StatusCode == HttpStatusCode.OK, revokedText);
+        (revoked.StatusCode == HttpStatusCode.OK).Should().BeTrue(revokedText);
         string list = (string)JsonNode.Parse(revokedText)!["statusListCredential"]!;
 
         JsonNode change = (await GetJsonAsync(tenant, new Uri(list).AbsolutePath + "/changes"))["changes"]!.AsArray().Single()!;
-        Assert.Equal("issued in error", (string?)change["reason"]);
-        Assert.Equal(BadgeIssuerApplication.Now.AddDays(1), (DateTimeOffset)change["changedAt"]!);
+        ((string?)change["reason"]).Should().Be("issued in error");
+        ((DateTimeOffset)change["changedAt"]!).Should().Be(BadgeIssuerApplication.Now.AddDays(1));
 
         JsonNode entry = (await GetJsonAsync(tenant, "/issuers/default/audit"))["entries"]!.AsArray().First(e => (string?)e!["action"] == "status.revocation")!;
-        Assert.Contains("\"reason\":\"issued in error\"", (string)entry["details"]!, StringComparison.Ordinal);
+        ((string)entry["details"]!).Should().Contain("\"reason\":\"issued in error\"");
 
         string credential = await tenant.GetStringAsync(credentialId + ".json", Ct);
         using var verify = new StringContent($$"""{"verifiableCredential": {{credential}}}""", Encoding.UTF8, "application/json");
         using HttpResponseMessage report = await app.CreateClient().PostAsync("/credentials/verify", verify, Ct);
         JsonNode status = JsonNode.Parse(await report.Content.ReadAsStringAsync(Ct))!["status"]!.AsArray().Single()!;
-        Assert.Equal("revocation", (string?)status["purpose"]);
-        Assert.True((bool)status["set"]!);
-        Assert.Equal("issued in error", (string?)status["reason"]);
-        Assert.Equal("2026-01-02T00:00:00Z"[..4], ((string)status["changedAt"]!)[..4]);
+        ((string?)status["purpose"]).Should().Be("revocation");
+        ((bool)status["set"]!).Should().BeTrue();
+        ((string?)status["reason"]).Should().Be("issued in error");
+        ((string)status["changedAt"]!)[..4].Should().Be("2026-01-02T00:00:00Z"[..4]);
     }
 
     [Fact]
@@ -74,12 +74,12 @@ public sealed class RecordsAndListingTests
         string credentialId = (string)award["credentialId"]!;
 
         using HttpResponseMessage suspended = await tenant.PostAsJsonAsync(credentialId + "/suspend", new { reason = "under review" }, Ct);
-        Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        suspended.StatusCode.Should().Be(HttpStatusCode.OK);
         using HttpResponseMessage reinstated = await tenant.PostAsync(credentialId + "/reinstate", null, Ct);
         string list = (string)JsonNode.Parse(await reinstated.Content.ReadAsStringAsync(Ct))!["statusListCredential"]!;
 
         JsonArray changes = (await GetJsonAsync(tenant, new Uri(list).AbsolutePath + "/changes"))["changes"]!.AsArray();
-        Assert.Equal(["under review", null], changes.Select(c => (string?)c!["reason"]));
+        changes.Select(c => (string?)c!["reason"]).Should().Equal(["under review", null]);
     }
 
     [Theory]
@@ -103,10 +103,10 @@ public sealed class RecordsAndListingTests
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using HttpResponseMessage response = await tenant.PostAsync(credentialId + "/revoke", content, Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("urn:badgeissuer:problem:" + problem, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["type"]);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        ((string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["type"]).Should().Be("urn:badgeissuer:problem:" + problem);
         JsonNode listing = await GetJsonAsync(tenant, "/credentials");
-        Assert.Equal("active", (string?)listing["items"]![0]!["status"]);
+        ((string?)listing["items"]![0]!["status"]).Should().Be("active");
     }
 
     [Fact]
@@ -121,9 +121,9 @@ public sealed class RecordsAndListingTests
         using HttpResponseMessage tooLong = await tenant.PostAsJsonAsync(credentialId + "/revoke", new { reason = new string('x', 501) }, Ct);
         using HttpResponseMessage ok = await tenant.PostAsJsonAsync(credentialId + "/revoke", new { reason = new string('x', 500) }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
-        Assert.Equal("urn:badgeissuer:problem:field-too-long", (string?)JsonNode.Parse(await tooLong.Content.ReadAsStringAsync(Ct))!["type"]);
+        ok.StatusCode.Should().Be(HttpStatusCode.OK);
+        tooLong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        ((string?)JsonNode.Parse(await tooLong.Content.ReadAsStringAsync(Ct))!["type"]).Should().Be("urn:badgeissuer:problem:field-too-long");
     }
 
     [Fact]
@@ -142,20 +142,20 @@ public sealed class RecordsAndListingTests
         }
 
         using HttpResponseMessage revoked = await tenant.PostAsync(ids[0] + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        revoked.StatusCode.Should().Be(HttpStatusCode.OK);
 
         static IEnumerable<string> Ids(JsonNode page) => page["items"]!.AsArray().Select(i => (string)i!["id"]!);
-        Assert.Equal([ids[4], ids[2], ids[0]], Ids(await GetJsonAsync(tenant, "/credentials?recipient=%20ada%40EXAMPLE.org")));
-        Assert.Equal([ids[0]], Ids(await GetJsonAsync(tenant, "/credentials?status=revoked")));
-        Assert.Equal([ids[4], ids[3], ids[2], ids[1]], Ids(await GetJsonAsync(tenant, "/credentials?status=active")));
-        Assert.Equal([ids[4]], Ids(await GetJsonAsync(tenant, "/credentials?achievementId=" + Uri.EscapeDataString(other))));
-        Assert.Equal([ids[2], ids[1]], Ids(await GetJsonAsync(tenant, "/credentials?issuedAfter=2026-01-01T00:01:00Z&issuedBefore=2026-01-01T00:03:00Z".Replace("2026-01-01", BadgeIssuerApplication.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))));
+        Ids(await GetJsonAsync(tenant, "/credentials?recipient=%20ada%40EXAMPLE.org")).Should().Equal([ids[4], ids[2], ids[0]]);
+        Ids(await GetJsonAsync(tenant, "/credentials?status=revoked")).Should().Equal([ids[0]]);
+        Ids(await GetJsonAsync(tenant, "/credentials?status=active")).Should().Equal([ids[4], ids[3], ids[2], ids[1]]);
+        Ids(await GetJsonAsync(tenant, "/credentials?achievementId=" + Uri.EscapeDataString(other))).Should().Equal([ids[4]]);
+        Ids(await GetJsonAsync(tenant, "/credentials?issuedAfter=2026-01-01T00:01:00Z&issuedBefore=2026-01-01T00:03:00Z".Replace("2026-01-01", BadgeIssuerApplication.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))).Should().Equal([ids[2], ids[1]]);
 
         JsonNode first = await GetJsonAsync(tenant, "/credentials?limit=2");
         JsonNode item = first["items"]![0]!;
-        Assert.Equal(ids[4] + ".json", (string?)item["links"]!["json"]);
-        Assert.Equal(other, (string?)item["achievement"]);
-        Assert.Null(item["credentialSubject"]);
+        ((string?)item["links"]!["json"]).Should().Be(ids[4] + ".json");
+        ((string?)item["achievement"]).Should().Be(other);
+        item["credentialSubject"].Should().BeNull();
         var seen = Ids(first).ToList();
         string? next = (string?)first["next"];
 
@@ -169,7 +169,7 @@ public sealed class RecordsAndListingTests
             next = (string?)page["next"];
         }
 
-        Assert.Equal(Enumerable.Reverse(ids), seen);
+        seen.Should().Equal(Enumerable.Reverse(ids));
     }
 
     [Fact]
@@ -183,8 +183,8 @@ public sealed class RecordsAndListingTests
 
         Storage.CredentialRecord record = (await app.Services.GetRequiredService<Storage.IBadgeStorage>().Credentials.GetAsync(credentialId, Ct))!;
 
-        Assert.DoesNotContain("secret.learner", record.Recipient, StringComparison.Ordinal);
-        Assert.StartsWith("sha256$", record.Recipient, StringComparison.Ordinal);
+        record.Recipient.Should().NotContain("secret.learner");
+        record.Recipient.Should().StartWith("sha256$");
     }
 
     [Fact]
@@ -193,23 +193,23 @@ public sealed class RecordsAndListingTests
         using var app = new BadgeIssuerApplication();
         using HttpClient admin = app.CreateAuthorizedClient();
         using HttpResponseMessage created = await admin.PostAsJsonAsync("/issuers", new { name = "Other College", slug = "other" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
         string otherIssuer = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!["id"]!;
         using HttpClient mine = await TenantAsync(app, admin, "default", "issue", "manage");
         using HttpClient theirs = await TenantAsync(app, admin, "other", "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly");
         string achievementId = await IssuingApiTests.CreateAchievementAsync(mine);
         await IssuingApiTests.AwardAsync(mine, achievementId, "ada@example.org");
 
-        Assert.Empty((await GetJsonAsync(theirs, "/credentials"))["items"]!.AsArray());
-        Assert.Empty((await GetJsonAsync(theirs, "/credentials?recipient=ada%40example.org"))["items"]!.AsArray());
-        Assert.Single((await GetJsonAsync(mine, "/credentials?recipient=ada%40example.org"))["items"]!.AsArray());
+        (await GetJsonAsync(theirs, "/credentials"))["items"]!.AsArray().Should().BeEmpty();
+        (await GetJsonAsync(theirs, "/credentials?recipient=ada%40example.org"))["items"]!.AsArray().Should().BeEmpty();
+        (await GetJsonAsync(mine, "/credentials?recipient=ada%40example.org"))["items"]!.AsArray().Should().ContainSingle();
         string defaultIssuer = (string)(await GetJsonAsync(mine, "/credentials"))["items"]![0]!["issuer"]!;
         using HttpResponseMessage foreign = await theirs.GetAsync("/credentials?issuerId=" + Uri.EscapeDataString(defaultIssuer), Ct);
-        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
-        Assert.NotEqual(otherIssuer, defaultIssuer);
+        foreign.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        defaultIssuer.Should().NotBe(otherIssuer);
 
         using HttpClient issueOnly = await TenantAsync(app, admin, "default", "issue");
         using HttpResponseMessage forbidden = await issueOnly.GetAsync("/credentials", Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        forbidden.StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 }

@@ -46,9 +46,9 @@ public sealed class RemoteResolutionTests : IDisposable
 
         JsonNode report = await VerifyAsync(remote, _issuer.Credential());
 
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal("passed", Check(report, "issuer-key"));
-        Assert.Equal(new Uri(RemoteIssuer.DidDocumentUrl), Assert.Single(_network.Requests));
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+        Check(report, "issuer-key").Should().Be("passed");
+        _network.Requests.Should().ContainSingle().Which.Should().Be(new Uri(RemoteIssuer.DidDocumentUrl));
     }
 
     [Fact]
@@ -58,10 +58,10 @@ public sealed class RemoteResolutionTests : IDisposable
         using BadgeIssuerApplication app = App();
         using WebApplicationFactory<Program> remote = Start(app);
 
-        Assert.True((bool)(await VerifyAsync(remote, _issuer.Credential()))["verified"]!);
-        Assert.True((bool)(await VerifyAsync(remote, _issuer.Credential()))["verified"]!);
+        ((bool)(await VerifyAsync(remote, _issuer.Credential()))["verified"]!).Should().BeTrue();
+        ((bool)(await VerifyAsync(remote, _issuer.Credential()))["verified"]!).Should().BeTrue();
 
-        Assert.Single(_network.Requests);
+        _network.Requests.Should().ContainSingle();
     }
 
     [Fact]
@@ -73,9 +73,9 @@ public sealed class RemoteResolutionTests : IDisposable
 
         JsonNode report = await VerifyAsync(remote, _issuer.Credential());
 
-        Assert.False((bool)report["verified"]!);
-        Assert.Equal("failed", Check(report, "proof"));
-        Assert.Empty(_network.Requests);
+        ((bool)report["verified"]!).Should().BeFalse();
+        Check(report, "proof").Should().Be("failed");
+        _network.Requests.Should().BeEmpty();
     }
 
     [Fact]
@@ -87,9 +87,9 @@ public sealed class RemoteResolutionTests : IDisposable
 
         JsonNode report = await VerifyAsync(remote, _issuer.Credential());
 
-        Assert.False((bool)report["verified"]!);
-        Assert.Equal("failed", Check(report, "proof"));
-        Assert.Contains("no answer within 1 s", Message(report, "proof"), StringComparison.Ordinal);
+        ((bool)report["verified"]!).Should().BeFalse();
+        Check(report, "proof").Should().Be("failed");
+        Message(report, "proof").Should().Contain("no answer within 1 s");
     }
 
     [Fact]
@@ -102,8 +102,8 @@ public sealed class RemoteResolutionTests : IDisposable
 
         JsonNode report = await VerifyAsync(remote, _issuer.Credential());
 
-        Assert.False((bool)report["verified"]!);
-        Assert.Contains("the limit is 2048", Message(report, "proof"), StringComparison.Ordinal);
+        ((bool)report["verified"]!).Should().BeFalse();
+        Message(report, "proof").Should().Contain("the limit is 2048");
     }
 
     [Fact]
@@ -115,9 +115,9 @@ public sealed class RemoteResolutionTests : IDisposable
 
         JsonNode report = await VerifyAsync(remote, _issuer.Credential());
 
-        Assert.False((bool)report["verified"]!);
-        Assert.Contains("not allow-listed", Message(report, "proof"), StringComparison.Ordinal);
-        Assert.DoesNotContain(_network.Requests, u => u.Host == "elsewhere.example");
+        ((bool)report["verified"]!).Should().BeFalse();
+        Message(report, "proof").Should().Contain("not allow-listed");
+        _network.Requests.Should().NotContain(u => u.Host == "elsewhere.example");
     }
 
     [Fact]
@@ -130,8 +130,8 @@ public sealed class RemoteResolutionTests : IDisposable
 
         JsonNode report = await VerifyAsync(remote, _issuer.Credential());
 
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal(2, _network.Requests.Count);
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+        _network.Requests.Count.Should().Be(2);
     }
 
     [Theory]
@@ -145,9 +145,9 @@ public sealed class RemoteResolutionTests : IDisposable
 
         JsonNode report = await VerifyAsync(remote, _issuer.Credential(statusIndex: index));
 
-        Assert.Equal(expected, Check(report, "status"));
-        Assert.Equal(expected == "passed", (bool)report["verified"]!);
-        Assert.Contains(_network.Requests, u => u.AbsoluteUri == RemoteIssuer.StatusListUrl);
+        Check(report, "status").Should().Be(expected);
+        ((bool)report["verified"]!).Should().Be(expected == "passed");
+        _network.Requests.Should().Contain(u => u.AbsoluteUri == RemoteIssuer.StatusListUrl);
     }
 
     [Fact]
@@ -171,8 +171,8 @@ public sealed class RemoteResolutionTests : IDisposable
     {
         using var app = new BadgeIssuerApplication(("Verify:Remote:AllowedHosts:0", host));
 
-        Exception error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        Assert.Contains("Verify:Remote:AllowedHosts", error.ToString(), StringComparison.Ordinal);
+        Exception error = FluentActions.Invoking(() => app.CreateClient()).Should().Throw<Exception>().Which;
+        error.ToString().Should().Contain("Verify:Remote:AllowedHosts");
     }
 
     [Fact]
@@ -184,8 +184,8 @@ public sealed class RemoteResolutionTests : IDisposable
 
         JsonNode report = await VerifyAsync(remote, _issuer.Credential());
 
-        Assert.False((bool)report["verified"]!);
-        Assert.Equal("failed", Check(report, "proof"));
-        Assert.Contains("InvalidDocument", Message(report, "proof"), StringComparison.Ordinal);
+        ((bool)report["verified"]!).Should().BeFalse();
+        Check(report, "proof").Should().Be("failed");
+        Message(report, "proof").Should().Contain("InvalidDocument");
     }
 }

@@ -18,11 +18,11 @@ public sealed class RequestStrictnessTests
     private static async Task<JsonNode> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(status == response.StatusCode, $"{response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        (status == response.StatusCode).Should().BeTrue($"{response.StatusCode}: {text}");
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
         JsonNode problem = JsonNode.Parse(text)!;
-        Assert.Equal("urn:badgeissuer:problem:" + code, (string)problem["type"]!);
-        Assert.Equal(code, (string)problem["code"]!);
+        ((string)problem["type"]!).Should().Be("urn:badgeissuer:problem:" + code);
+        ((string)problem["code"]!).Should().Be(code);
         return problem;
     }
 
@@ -45,10 +45,8 @@ public sealed class RequestStrictnessTests
         }, Ct);
 
         JsonNode problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "unknown-member");
-        Assert.Equal(
-            new (string, string?)[] { ("/recipient/nmae", "name"), ("/formt", "format"), ("/validUntill", "validUntil") }.OrderBy(e => e.Item1, StringComparer.Ordinal),
-            Errors(problem).OrderBy(e => e.Path, StringComparer.Ordinal));
-        Assert.Contains("did you mean \"format\"", (string)problem["detail"]!, StringComparison.Ordinal);
+        Errors(problem).OrderBy(e => e.Path, StringComparer.Ordinal).Should().Equal(new (string, string?)[] { ("/recipient/nmae", "name"), ("/formt", "format"), ("/validUntill", "validUntil") }.OrderBy(e => e.Item1, StringComparer.Ordinal));
+        ((string)problem["detail"]!).Should().Contain("did you mean \"format\"");
     }
 
     [Fact]
@@ -61,8 +59,8 @@ public sealed class RequestStrictnessTests
         using HttpResponseMessage response = await client.PostAsJsonAsync("/awards", new { achievementId, recipent = new { email = "grace@example.org" } }, Ct);
 
         JsonNode problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "unknown-member");
-        Assert.Equal([("/recipent", "recipient")], Errors(problem));
-        Assert.Equal("Unknown member \"recipent\" at /recipent; did you mean \"recipient\"?", (string)problem["detail"]!);
+        Errors(problem).Should().Equal([("/recipent", "recipient")]);
+        ((string)problem["detail"]!).Should().Be("Unknown member \"recipent\" at /recipent; did you mean \"recipient\"?");
     }
 
     [Fact]
@@ -94,7 +92,7 @@ public sealed class RequestStrictnessTests
             using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
             using HttpResponseMessage response = await client.SendAsync(request, Ct);
             JsonNode problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "unknown-member");
-            Assert.Equal([(pointer, suggestion)], Errors(problem));
+            Errors(problem).Should().Equal([(pointer, suggestion)]);
         }
     }
 
@@ -118,20 +116,20 @@ public sealed class RequestStrictnessTests
         }, Ct);
 
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.DoesNotContain("unknown-member", text, StringComparison.Ordinal);
+        text.Should().NotContain("unknown-member");
     }
 
     [Fact]
     public void Suggest_CaseTranspositionAndEdits_FindTheKnownName()
     {
         string[] known = ["achievementId", "recipient", "format", "validFrom", "validUntil", "name", "status"];
-        Assert.Equal("achievementId", RequestShape.Suggest("AchievementID", known));
-        Assert.Equal("name", RequestShape.Suggest("nmae", known));
-        Assert.Equal("recipient", RequestShape.Suggest("recipent", known));
-        Assert.Equal("validUntil", RequestShape.Suggest("validUntill", known));
-        Assert.Equal("format", RequestShape.Suggest("formt", known));
-        Assert.Null(RequestShape.Suggest("colour", known));
-        Assert.Null(RequestShape.Suggest(new string('x', 10_000), known));
+        RequestShape.Suggest("AchievementID", known).Should().Be("achievementId");
+        RequestShape.Suggest("nmae", known).Should().Be("name");
+        RequestShape.Suggest("recipent", known).Should().Be("recipient");
+        RequestShape.Suggest("validUntill", known).Should().Be("validUntil");
+        RequestShape.Suggest("formt", known).Should().Be("format");
+        RequestShape.Suggest("colour", known).Should().BeNull();
+        RequestShape.Suggest(new string('x', 10_000), known).Should().BeNull();
     }
 
     [Fact]
@@ -148,7 +146,7 @@ public sealed class RequestStrictnessTests
         using HttpResponseMessage response = await client.PostAsJsonAsync("/awards", body, Ct);
 
         JsonNode problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "unknown-member");
-        Assert.Equal(RequestShape.MaxReported, problem["errors"]!.AsArray().Count);
+        problem["errors"]!.AsArray().Count.Should().Be(RequestShape.MaxReported);
     }
 
     [Fact]
@@ -162,7 +160,7 @@ public sealed class RequestStrictnessTests
 
         JsonNode identifier = award["credential"]!["credentialSubject"]!["identifier"]![0]!;
         string salt = (string)identifier["salt"]!;
-        Assert.Equal(Core.Model.IdentityHash.ComputeSha256("grace.hopper@example.org", salt), (string)identifier["identityHash"]!);
+        ((string)identifier["identityHash"]!).Should().Be(Core.Model.IdentityHash.ComputeSha256("grace.hopper@example.org", salt));
     }
 
     [Fact]
@@ -175,7 +173,7 @@ public sealed class RequestStrictnessTests
         JsonNode award = await IssuingApiTests.AwardAsync(client, achievementId, "grace@BÜCHER.de");
 
         JsonNode identifier = award["credential"]!["credentialSubject"]!["identifier"]![0]!;
-        Assert.Equal(Core.Model.IdentityHash.ComputeSha256("grace@xn--bcher-kva.de", (string)identifier["salt"]!), (string)identifier["identityHash"]!);
+        ((string)identifier["identityHash"]!).Should().Be(Core.Model.IdentityHash.ComputeSha256("grace@xn--bcher-kva.de", (string)identifier["salt"]!));
         foreach (string spelling in new[] { "grace@bücher.de", "grace@xn--bcher-kva.de" })
         {
             using HttpResponseMessage verify = await client.PostAsJsonAsync("/credentials/verify", new JsonObject
@@ -185,7 +183,7 @@ public sealed class RequestStrictnessTests
             }, Ct);
             string text = await verify.Content.ReadAsStringAsync(Ct);
             JsonNode check = JsonNode.Parse(text)!["checks"]!.AsArray().First(c => (string)c!["name"]! == "recipient")!;
-            Assert.True((string)check["status"]! == "passed", spelling + ": " + text);
+            ((string)check["status"]! == "passed").Should().BeTrue(spelling + ": " + text);
         }
     }
 
@@ -217,7 +215,7 @@ public sealed class RequestStrictnessTests
 
         JsonNode problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request");
         JsonNode error = problem["errors"]!.AsArray().Single(e => (string)e!["path"]! == "/recipient/email")!;
-        Assert.Contains(message, (string)error["message"]!, StringComparison.Ordinal);
+        ((string)error["message"]!).Should().Contain(message);
     }
 
     [Fact]
@@ -231,8 +229,8 @@ public sealed class RequestStrictnessTests
 
         using HttpResponseMessage good = await client.PutAsJsonAsync("/issuers/default", new { name = "Acme", email = " Info@ACME.example " }, Ct);
         string text = await good.Content.ReadAsStringAsync(Ct);
-        Assert.True(good.IsSuccessStatusCode, text);
-        Assert.Equal("info@acme.example", (string)JsonNode.Parse(text)!["email"]!);
+        good.IsSuccessStatusCode.Should().BeTrue(text);
+        ((string)JsonNode.Parse(text)!["email"]!).Should().Be("info@acme.example");
     }
 
     [Fact]
@@ -241,7 +239,7 @@ public sealed class RequestStrictnessTests
         using var app = new BadgeIssuerApplication();
         using HttpClient admin = app.CreateAuthorizedClient();
         using HttpResponseMessage created = await admin.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "issue" } }, Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
         string key = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!["apiKey"]!;
         using HttpClient issuer = app.CreateClient();
         issuer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -249,14 +247,14 @@ public sealed class RequestStrictnessTests
         using HttpResponseMessage response = await issuer.PostAsJsonAsync("/achievements", new { name = "A" }, Ct);
 
         JsonNode problem = await ProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
-        Assert.Equal("manage", (string)problem["requiredScope"]!);
-        Assert.Equal(["manage", "admin"], problem["acceptedScopes"]!.AsArray().Select(s => (string)s!));
-        Assert.Contains("'manage'", (string)problem["detail"]!, StringComparison.Ordinal);
-        Assert.Equal("Bearer error=\"insufficient_scope\", scope=\"manage\"", response.Headers.WwwAuthenticate.ToString());
+        ((string)problem["requiredScope"]!).Should().Be("manage");
+        problem["acceptedScopes"]!.AsArray().Select(s => (string)s!).Should().Equal(["manage", "admin"]);
+        ((string)problem["detail"]!).Should().Contain("'manage'");
+        response.Headers.WwwAuthenticate.ToString().Should().Be("Bearer error=\"insufficient_scope\", scope=\"manage\"");
 
         using HttpResponseMessage keys = await issuer.GetAsync("/issuers/default/keys", Ct);
         JsonNode readProfile = await ProblemAsync(keys, HttpStatusCode.Forbidden, "forbidden");
-        Assert.Equal(ApiScopes.ProfileReadonly, (string)readProfile["requiredScope"]!);
+        ((string)readProfile["requiredScope"]!).Should().Be(ApiScopes.ProfileReadonly);
     }
 
     [Fact]
@@ -274,6 +272,6 @@ public sealed class RequestStrictnessTests
             .Order(StringComparer.Ordinal)
             .ToArray();
 
-        Assert.Equal(["post /awards", "post /awards/batch", "post /credentials/issue"], declaring);
+        declaring.Should().Equal(["post /awards", "post /awards/batch", "post /credentials/issue"]);
     }
 }

@@ -42,16 +42,16 @@ public sealed class SignedViewApiTests : IDisposable
 
         // As issued (and revoked), the credential fails its status step with its proof verified: the baseline.
         JsonNode before = await VerifyAsync(client, path, revoked);
-        Assert.False((bool)before["verified"]!, before.ToJsonString());
-        Assert.Equal("failed", Check(before, "status"));
+        ((bool)before["verified"]!).Should().BeFalse(before.ToJsonString());
+        Check(before, "status").Should().Be("failed");
 
         JsonNode report = await VerifyAsync(client, path, rewritten);
 
-        Assert.False((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal("passed", Check(report, "proof"));
-        Assert.Equal("failed", Check(report, "status"));
-        Assert.StartsWith("revoked", Message(report, "status"), StringComparison.Ordinal);
-        Assert.Equal("revoked", (string)report["credential"]!["status"]!);
+        ((bool)report["verified"]!).Should().BeFalse(report.ToJsonString());
+        Check(report, "proof").Should().Be("passed");
+        Check(report, "status").Should().Be("failed");
+        Message(report, "status").Should().StartWith("revoked");
+        ((string)report["credential"]!["status"]!).Should().Be("revoked");
     }
 
     [Theory]
@@ -67,11 +67,11 @@ public sealed class SignedViewApiTests : IDisposable
 
         JsonNode report = await VerifyAsync(client, path, duplicated);
 
-        Assert.False((bool)report["verified"]!, report.ToJsonString());
+        ((bool)report["verified"]!).Should().BeFalse(report.ToJsonString());
         if (path != "presentation")
         {
-            Assert.Equal("failed", Check(report, "parse"));
-            Assert.Null(report["credential"]);
+            Check(report, "parse").Should().Be("failed");
+            report["credential"].Should().BeNull();
         }
     }
 
@@ -83,7 +83,7 @@ public sealed class SignedViewApiTests : IDisposable
         string credentialId = (string)award["credentialId"]!;
         string json = await client.GetStringAsync(credentialId + ".json", Ct);
         using HttpResponseMessage revoke = await client.PostAsync(credentialId + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        revoke.StatusCode.Should().Be(HttpStatusCode.OK);
         return json;
     }
 
@@ -121,16 +121,16 @@ public sealed class SignedViewApiTests : IDisposable
                 var request = new JsonObject { ["verifiablePresentation"] = JsonNode.Parse(vp), ["options"] = new JsonObject { ["challenge"] = Challenge } };
                 using HttpResponseMessage presented = await client.PostAsync("/presentations/verify", Body(request.ToJsonString(), "application/json"), Ct);
                 JsonNode presentation = await ReportAsync(presented);
-                Assert.NotEqual(HttpStatusCode.OK, presented.StatusCode);
-                Assert.False((bool)presentation["verified"]!, presentation.ToJsonString());
+                presented.StatusCode.Should().NotBe(HttpStatusCode.OK);
+                ((bool)presentation["verified"]!).Should().BeFalse(presentation.ToJsonString());
                 if (presentation["credentials"] is not JsonArray { Count: 1 } credentials)
                 {
                     // Not read as a presentation at all (e.g. a duplicate member): the presentation's own report says why.
-                    Assert.Equal("failed", Check(presentation, "parse"));
+                    Check(presentation, "parse").Should().Be("failed");
                     return presentation;
                 }
 
-                Assert.Equal("failed", Check(presentation, "credentials"));
+                Check(presentation, "credentials").Should().Be("failed");
                 return credentials[0]!;
             }
         }
@@ -139,8 +139,8 @@ public sealed class SignedViewApiTests : IDisposable
         {
             // Not verified: 422 with the report, or 400 with it when no credential could be read (VC-API).
             string text = await response.Content.ReadAsStringAsync(Ct);
-            Assert.True(response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
-            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            (response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.BadRequest).Should().BeTrue($"{(int)response.StatusCode}: {text}");
+            (response.Content.Headers.ContentType?.MediaType).Should().Be("application/json");
             return JsonNode.Parse(text)!;
         }
     }

@@ -15,9 +15,9 @@ public sealed class TenantIsolationTests
     {
         using HttpResponseMessage response = await admin.PostAsJsonAsync($"/issuers/{slug}/api-keys", body ?? new { description = "lms", scopes = new[] { "issue", "revoke", "manage" } }, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         JsonNode node = JsonNode.Parse(text)!;
-        Assert.StartsWith("bik_", (string)node["apiKey"]!, StringComparison.Ordinal);
+        ((string)node["apiKey"]!).Should().StartWith("bik_");
         return (string)node["apiKey"]!;
     }
 
@@ -58,7 +58,7 @@ public sealed class TenantIsolationTests
         using var app = new BadgeIssuerApplication();
         using HttpClient admin = app.CreateAuthorizedClient();
         using HttpResponseMessage other = await admin.PostAsJsonAsync("/issuers", new { name = "Other College", slug = "other" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        other.StatusCode.Should().Be(HttpStatusCode.Created);
         using HttpClient a = ClientWith(app, await CreateCredentialAsync(app, admin, "default", kind));
         using HttpClient b = ClientWith(app, await CreateCredentialAsync(app, admin, "other", kind));
         (string defaultClientId, _) = await OAuth.CreateClientAsync(admin, "default", "issue");
@@ -68,7 +68,7 @@ public sealed class TenantIsolationTests
         JsonNode award = await IssuingApiTests.AwardAsync(a, achievementId, extra: new { achievementId, recipient = new { email = "learner@example.org" }, format, status = new[] { purpose } });
         string credentialId = (string)award["credentialId"]!;
         JsonNode credential = format == "di" ? award["credential"]! : JwtPayload((string)award["jwt"]!);
-        Assert.Equal(purpose, (string)credential["credentialStatus"]!["statusPurpose"]!);
+        ((string)credential["credentialStatus"]!["statusPurpose"]!).Should().Be(purpose);
         string listUrl = (string)credential["credentialStatus"]!["statusListCredential"]!;
         string local = credentialId[(credentialId.LastIndexOf('/') + 1)..];
 
@@ -98,28 +98,28 @@ public sealed class TenantIsolationTests
         foreach ((string name, Func<Task<HttpResponseMessage>> send) in attempts)
         {
             using HttpResponseMessage response = await send();
-            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            (response.StatusCode == HttpStatusCode.NotFound).Should().BeTrue($"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+            (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
         }
 
         // A batch answers per item: the foreign item is a 404 problem.
         using HttpResponseMessage batch = await b.PostAsJsonAsync("/awards/batch", new { awards = new[] { new { achievementId, recipient = new { email = "x@example.org" } } } }, Ct);
         JsonNode batchBody = JsonNode.Parse(await batch.Content.ReadAsStringAsync(Ct))!;
-        Assert.Equal(0, (int)batchBody["succeeded"]!);
-        Assert.Equal(404, (int)batchBody["results"]![0]!["status"]!);
+        ((int)batchBody["succeeded"]!).Should().Be(0);
+        ((int)batchBody["results"]![0]!["status"]!).Should().Be(404);
 
         using HttpResponseMessage createIssuer = await b.PostAsJsonAsync("/issuers", new { name = "Sneaky" }, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, createIssuer.StatusCode);
+        createIssuer.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         using HttpResponseMessage rewrap = await b.PostAsync("/admin/kek/rewrap", null, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, rewrap.StatusCode);
+        rewrap.StatusCode.Should().Be(HttpStatusCode.Forbidden);
 
         // Nothing changed: the credential still verifies and the profile kept its name.
         JsonNode profile = JsonNode.Parse(await a.GetStringAsync("/issuers/default", Ct))!;
-        Assert.NotEqual("Hijacked", (string)profile["name"]!);
+        ((string)profile["name"]!).Should().NotBe("Hijacked");
         using var content = new ByteArrayContent(await a.GetByteArrayAsync(credentialId + "." + (format == "di" ? "json" : "jwt"), Ct));
         content.Headers.ContentType = new MediaTypeHeaderValue(format == "di" ? "application/vc+ld+json" : "application/vc+jwt");
         using HttpResponseMessage verify = await a.PostAsync("/credentials/verify", content, Ct);
-        Assert.True((bool)JsonNode.Parse(await verify.Content.ReadAsStringAsync(Ct))!["verified"]!);
+        ((bool)JsonNode.Parse(await verify.Content.ReadAsStringAsync(Ct))!["verified"]!).Should().BeTrue();
     }
 
     [Fact]
@@ -133,29 +133,29 @@ public sealed class TenantIsolationTests
         string achievementId = await IssuingApiTests.CreateAchievementAsync(admin);
         JsonNode award = await IssuingApiTests.AwardAsync(client, achievementId);
         using HttpResponseMessage revoke = await client.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+        revoke.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         using HttpResponseMessage grant = await client.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "admin" } }, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, grant.StatusCode);
+        grant.StatusCode.Should().Be(HttpStatusCode.Forbidden);
 
         string manager = await CreateKeyAsync(admin, "default");
         using HttpClient managing = ClientWith(app, manager);
         using HttpResponseMessage escalate = await managing.PostAsJsonAsync("/issuers/default/api-keys", new { scopes = new[] { "admin" } }, Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, escalate.StatusCode);
+        escalate.StatusCode.Should().Be(HttpStatusCode.BadRequest);
 
         // Expiry follows the service clock.
         app.Clock.Now = BadgeIssuerApplication.Now.AddDays(2);
         app.Services.GetRequiredService<Infrastructure.ApiKeyCache>().Clear();
         using HttpResponseMessage expired = await client.PostAsJsonAsync("/awards", new { achievementId, recipient = new { email = "a@example.org" } }, Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        expired.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
         // Revocation takes effect at once.
         JsonNode keys = JsonNode.Parse(await managing.GetStringAsync("/issuers/default/api-keys", Ct))!;
-        Assert.DoesNotContain("bik_", keys.ToJsonString().Replace("\"prefix\":\"bik_", "\"prefix\":\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        keys.ToJsonString().Replace("\"prefix\":\"bik_", "\"prefix\":\"", StringComparison.Ordinal).Should().NotContain("bik_");
         string managerId = (string)keys["keys"]!.AsArray().Last()!["keyId"]!;
         using HttpResponseMessage deleted = await admin.DeleteAsync("/issuers/default/api-keys/" + managerId, Ct);
-        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        deleted.StatusCode.Should().Be(HttpStatusCode.NoContent);
         using HttpResponseMessage afterRevoke = await managing.GetAsync("/issuers/default/api-keys", Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+        afterRevoke.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -167,13 +167,13 @@ public sealed class TenantIsolationTests
         string achievementId = await IssuingApiTests.CreateAchievementAsync(tenant);
         JsonNode award = await IssuingApiTests.AwardAsync(tenant, achievementId);
         using HttpResponseMessage revoked = await tenant.PostAsync((string)award["credentialId"]! + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        revoked.StatusCode.Should().Be(HttpStatusCode.OK);
 
         JsonArray entries = JsonNode.Parse(await tenant.GetStringAsync("/issuers/default/audit", Ct))!["entries"]!.AsArray();
         string[] actions = entries.Select(e => (string)e!["action"]!).ToArray();
-        Assert.Equal(["status.revocation", "credential.issue", "achievement.create", "apikey.create"], actions);
-        Assert.Equal((string)award["credentialId"]!, (string)entries[1]!["target"]!);
-        Assert.All(entries, e => Assert.StartsWith("api-key:", (string)e!["actor"]!, StringComparison.Ordinal));
-        Assert.NotNull(entries[0]!["requestId"] ?? entries[2]!["requestId"]);
+        actions.Should().Equal(["status.revocation", "credential.issue", "achievement.create", "apikey.create"]);
+        ((string)entries[1]!["target"]!).Should().Be((string)award["credentialId"]!);
+        entries.Should().AllSatisfy(e => ((string)e!["actor"]!).Should().StartWith("api-key:"));
+        (entries[0]!["requestId"] ?? entries[2]!["requestId"]).Should().NotBeNull();
     }
 }

@@ -23,7 +23,7 @@ public sealed class VerifyApiTests : IDisposable
         using JsonDocument report = await PostReportAsync(app, Body(_credentials.DataIntegrity, mediaType));
 
         AssertVerified(report, "json");
-        Assert.Equal(_credentials.IssuerDid, report.RootElement.GetProperty("issuer").GetString());
+        report.RootElement.GetProperty("issuer").GetString().Should().Be(_credentials.IssuerDid);
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public sealed class VerifyApiTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(_credentials.BakedPng(), "image/png"), TestContext.Current.CancellationToken);
         string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
-        Assert.Contains("\"format\":\"png+json\"", text, StringComparison.Ordinal);
+        text.Should().Contain("\"format\":\"png+json\"");
     }
 
     [Fact]
@@ -93,9 +93,9 @@ public sealed class VerifyApiTests : IDisposable
         using var app = new BadgeIssuerApplication();
         using JsonDocument report = await PostReportAsync(app, Body(_credentials.Tampered, "application/vc+ld+json"), HttpStatusCode.UnprocessableEntity);
 
-        Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
-        Assert.Contains(Checks(report), c => c.Name.StartsWith("proof", StringComparison.Ordinal) && c.Status == "failed");
-        Assert.Contains(report.RootElement.GetProperty("errors").EnumerateArray(), e => e.GetString()!.Contains("SignatureInvalid", StringComparison.Ordinal));
+        report.RootElement.GetProperty("verified").GetBoolean().Should().BeFalse();
+        Checks(report).Should().Contain(c => c.Name.StartsWith("proof", StringComparison.Ordinal) && c.Status == "failed");
+        report.RootElement.GetProperty("errors").EnumerateArray().Should().Contain(e => e.GetString()!.Contains("SignatureInvalid", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -107,8 +107,8 @@ public sealed class VerifyApiTests : IDisposable
         string request = $$$"""{"verifiableCredential": {{{_credentials.DataIntegrityText}}}, "options": {"recipient": "{{{recipient}}}"}}""";
         using JsonDocument report = await PostReportAsync(app, Body(request, "application/json"), status);
 
-        Assert.Equal(expected == "passed", report.RootElement.GetProperty("verified").GetBoolean());
-        Assert.Contains(Checks(report), c => c.Name == "recipient" && c.Status == expected);
+        report.RootElement.GetProperty("verified").GetBoolean().Should().Be(expected == "passed");
+        Checks(report).Should().Contain(c => c.Name == "recipient" && c.Status == expected);
     }
 
     [Fact]
@@ -118,13 +118,13 @@ public sealed class VerifyApiTests : IDisposable
         using JsonDocument report = await PostReportAsync(app, Body(_credentials.DataIntegrity, "application/vc+ld+json"));
         JsonElement root = report.RootElement;
 
-        Assert.Empty(root.GetProperty("errors").EnumerateArray());
-        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("not on this verifier's list of known issuers", StringComparison.Ordinal));
+        root.GetProperty("errors").EnumerateArray().Should().BeEmpty();
+        root.GetProperty("warnings").EnumerateArray().Should().Contain(w => w.GetString()!.Contains("not on this verifier's list of known issuers", StringComparison.Ordinal));
         JsonElement credential = root.GetProperty("credential");
-        Assert.Equal("Test issuer", credential.GetProperty("issuer").GetProperty("name").GetString());
-        Assert.Equal(TestCredentials.AchievementName, credential.GetProperty("achievement").GetProperty("name").GetString());
-        Assert.Equal("2026-01-01T00:00:00Z", credential.GetProperty("validFrom").GetString());
-        Assert.Equal("none", credential.GetProperty("status").GetString());
+        credential.GetProperty("issuer").GetProperty("name").GetString().Should().Be("Test issuer");
+        credential.GetProperty("achievement").GetProperty("name").GetString().Should().Be(TestCredentials.AchievementName);
+        credential.GetProperty("validFrom").GetString().Should().Be("2026-01-01T00:00:00Z");
+        credential.GetProperty("status").GetString().Should().Be("none");
     }
 
     [Fact]
@@ -136,14 +136,14 @@ public sealed class VerifyApiTests : IDisposable
         {
             using JsonDocument report = await PostReportAsync(strict, Body(example, "application/vc+ld+json"), HttpStatusCode.UnprocessableEntity);
             // verified:false names its reason: the issuer-key step fails (before issue 13 it was a warning and errors was empty).
-            Assert.Contains(Checks(report), c => c.Name == "issuer-key" && c.Status == "failed" && c.Message.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
-            Assert.Contains(report.RootElement.GetProperty("errors").EnumerateArray(), e => e.GetString()!.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
-            Assert.StartsWith("Not valid: the signature verifies, but its key is not authenticated", report.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+            Checks(report).Should().Contain(c => c.Name == "issuer-key" && c.Status == "failed" && c.Message.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
+            report.RootElement.GetProperty("errors").EnumerateArray().Should().Contain(e => e.GetString()!.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
+            report.RootElement.GetProperty("verdict").GetString().Should().StartWith("Not valid: the signature verifies, but its key is not authenticated");
         }
 
         using var trusting = new BadgeIssuerApplication(("Verify:TrustVerificationMethodFragment", "true"));
         using JsonDocument trusted = await PostReportAsync(trusting, Body(example, "application/vc+ld+json"));
-        Assert.True(trusted.RootElement.GetProperty("verified").GetBoolean());
+        trusted.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue();
     }
 
     [Fact]
@@ -156,26 +156,26 @@ public sealed class VerifyApiTests : IDisposable
         {
             // VC-API options, the query string (raw body) and a form field each turn the policy on for one request.
             using JsonDocument viaOptions = await PostReportAsync(strict, Body($$$"""{"verifiableCredential": {{{text}}}, "options": {"trustVerificationMethodFragment": true}}""", "application/json"));
-            Assert.True(viaOptions.RootElement.GetProperty("verified").GetBoolean());
-            Assert.Contains(Checks(viaOptions), c => c.Name == "issuer-key" && c.Status == "warning");
+            viaOptions.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue();
+            Checks(viaOptions).Should().Contain(c => c.Name == "issuer-key" && c.Status == "warning");
 
             using JsonDocument viaQuery = await PostReportAsync(strict, Body(example, "application/vc+ld+json"), HttpStatusCode.OK, "?trustVerificationMethodFragment=true");
-            Assert.True(viaQuery.RootElement.GetProperty("verified").GetBoolean());
+            viaQuery.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue();
 
             var form = new MultipartFormDataContent();
             form.Add(Body(example, "application/vc+ld+json"), "file", "badge.json");
             form.Add(new StringContent("true"), "trustVerificationMethodFragment");
             using JsonDocument viaForm = await PostReportAsync(strict, form);
-            Assert.True(viaForm.RootElement.GetProperty("verified").GetBoolean());
+            viaForm.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue();
 
             // The next request without the option is back to the server policy.
             using JsonDocument after = await PostReportAsync(strict, Body(example, "application/vc+ld+json"), HttpStatusCode.UnprocessableEntity);
-            Assert.False(after.RootElement.GetProperty("verified").GetBoolean());
+            after.RootElement.GetProperty("verified").GetBoolean().Should().BeFalse();
         }
 
         using var trusting = new BadgeIssuerApplication(("Verify:TrustVerificationMethodFragment", "true"));
         using JsonDocument refused = await PostReportAsync(trusting, Body($$$"""{"verifiableCredential": {{{text}}}, "options": {"trustVerificationMethodFragment": false}}""", "application/json"), HttpStatusCode.UnprocessableEntity);
-        Assert.False(refused.RootElement.GetProperty("verified").GetBoolean());
+        refused.RootElement.GetProperty("verified").GetBoolean().Should().BeFalse();
     }
 
     [Theory]
@@ -189,10 +189,10 @@ public sealed class VerifyApiTests : IDisposable
         using HttpClient client = app.CreateClient();
         using HttpResponseMessage response = await client.PostAsync(VerifyPath + query, Body(body, mediaType), TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
         string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.Contains("trustVerificationMethodFragment", text, StringComparison.Ordinal);
+        text.Should().Contain("trustVerificationMethodFragment");
     }
 
     [Fact]
@@ -206,15 +206,15 @@ public sealed class VerifyApiTests : IDisposable
         using var upload = new ByteArrayContent(Encoding.UTF8.GetBytes(form));
         upload.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=XYZ");
         using HttpResponseMessage twice = await client.PostAsync(VerifyPath, upload, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
-        Assert.Contains("once", await twice.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        twice.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await twice.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Should().Contain("once");
 
         using HttpResponseMessage conflict = await client.PostAsync(
             "/presentations/verify?trustVerificationMethodFragment=false",
             Body("{\"verifiablePresentation\": {}, \"options\": {\"trustVerificationMethodFragment\": true}}", "application/json"),
             TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, conflict.StatusCode);
-        Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
+        conflict.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (conflict.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
     }
 
     [Fact]
@@ -232,8 +232,8 @@ public sealed class VerifyApiTests : IDisposable
             using var app = new BadgeIssuerApplication(("Verify:KnownIssuersFile", file));
             using JsonDocument report = await PostReportAsync(app, Body(example, "application/vc+ld+json"));
 
-            Assert.Contains(Checks(report), c => c.Name == "issuer-key" && c.Status == "passed");
-            Assert.Contains(Checks(report), c => c.Name == "known-issuer" && c.Status == "passed" && c.Message.Contains("Example Corp", StringComparison.Ordinal));
+            Checks(report).Should().Contain(c => c.Name == "issuer-key" && c.Status == "passed");
+            Checks(report).Should().Contain(c => c.Name == "known-issuer" && c.Status == "passed" && c.Message.Contains("Example Corp", StringComparison.Ordinal));
         }
         finally
         {
@@ -247,9 +247,9 @@ public sealed class VerifyApiTests : IDisposable
         using var app = new BadgeIssuerApplication();
         using JsonDocument report = await PostReportAsync(app, Body(TestCredentials.Png, "image/png"), HttpStatusCode.BadRequest);
 
-        Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
-        Assert.Contains(Checks(report), c => c.Name == "format" && c.Status == "failed");
-        Assert.False(report.RootElement.TryGetProperty("credential", out _));
+        report.RootElement.GetProperty("verified").GetBoolean().Should().BeFalse();
+        Checks(report).Should().Contain(c => c.Name == "format" && c.Status == "failed");
+        report.RootElement.TryGetProperty("credential", out _).Should().BeFalse();
     }
 
     public static TheoryData<string, string?, int, string> BadInputs => new()
@@ -299,12 +299,12 @@ public sealed class VerifyApiTests : IDisposable
         using JsonDocument report = await PostReportAsync(app, Body(_credentials.DataIntegrity, "application/json"));
 
         AssertVerified(report, "json");
-        Assert.StartsWith("Valid: '" + TestCredentials.AchievementName + "', issued by 'Test issuer'", report.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+        report.RootElement.GetProperty("verdict").GetString().Should().StartWith("Valid: '" + TestCredentials.AchievementName + "', issued by 'Test issuer'");
 
         // And as an enveloped VC-JWT.
         string enveloped = $$"""{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,{{_credentials.Jwt}}"}""";
         using JsonDocument jwtReport = await PostReportAsync(app, Body(enveloped, "application/json"));
-        Assert.True(jwtReport.RootElement.GetProperty("verified").GetBoolean(), jwtReport.RootElement.GetRawText());
+        jwtReport.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue(jwtReport.RootElement.GetRawText());
     }
 
     [Fact]
@@ -316,12 +316,12 @@ public sealed class VerifyApiTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body("""{"credential": {"name": "x"}}""", "application/json"), TestContext.Current.CancellationToken);
 
         string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         using JsonDocument problem = JsonDocument.Parse(text);
         string detail = problem.RootElement.GetProperty("detail").GetString()!;
-        Assert.Contains("no 'verifiableCredential' member and is not a credential", detail, StringComparison.Ordinal);
-        Assert.Contains("{\"verifiableCredential\":", detail, StringComparison.Ordinal);
-        Assert.Contains("application/vc+ld+json", detail, StringComparison.Ordinal);
+        detail.Should().Contain("no 'verifiableCredential' member and is not a credential");
+        detail.Should().Contain("{\"verifiableCredential\":");
+        detail.Should().Contain("application/vc+ld+json");
     }
 
     [Fact]
@@ -363,7 +363,7 @@ public sealed class VerifyApiTests : IDisposable
         byte[] image = WithTextChunk(baked, 1024 * 1024);
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(image, "image/png"), TestContext.Current.CancellationToken);
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        (response.StatusCode == HttpStatusCode.OK).Should().BeTrue(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -373,8 +373,8 @@ public sealed class VerifyApiTests : IDisposable
         using HttpClient client = app.CreateClient();
         using HttpResponseMessage response = await client.GetAsync("/no-such-thing", TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
     }
 
     [Fact]
@@ -383,8 +383,8 @@ public sealed class VerifyApiTests : IDisposable
         using var app = new BadgeIssuerApplication();
         using HttpClient client = app.CreateClient();
 
-        Assert.Equal("ok", await client.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
-        Assert.Equal("ready", await client.GetStringAsync("/readyz", TestContext.Current.CancellationToken));
+        (await client.GetStringAsync("/healthz", TestContext.Current.CancellationToken)).Should().Be("ok");
+        (await client.GetStringAsync("/readyz", TestContext.Current.CancellationToken)).Should().Be("ready");
     }
 
     private static ByteArrayContent Body(byte[] body, string mediaType)
@@ -403,17 +403,17 @@ public sealed class VerifyApiTests : IDisposable
         {
             using HttpResponseMessage response = await client.PostAsync(VerifyPath + query, content, TestContext.Current.CancellationToken);
             string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {text}");
-            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            (response.StatusCode == expected).Should().BeTrue($"{(int)response.StatusCode}: {text}");
+            (response.Content.Headers.ContentType?.MediaType).Should().Be("application/json");
             return JsonDocument.Parse(text);
         }
     }
 
     private static void AssertVerified(JsonDocument report, string format)
     {
-        Assert.True(report.RootElement.GetProperty("verified").GetBoolean(), report.RootElement.GetRawText());
-        Assert.Equal(format, report.RootElement.GetProperty("format").GetString());
-        Assert.Contains(Checks(report), c => c.Name == "issuer-key" && c.Status == "passed");
+        report.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue(report.RootElement.GetRawText());
+        report.RootElement.GetProperty("format").GetString().Should().Be(format);
+        Checks(report).Should().Contain(c => c.Name == "issuer-key" && c.Status == "passed");
     }
 
     private static List<(string Name, string Status, string Message)> Checks(JsonDocument report)
@@ -422,14 +422,14 @@ public sealed class VerifyApiTests : IDisposable
     private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string code)
     {
         string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ((int)response.StatusCode == status).Should().BeTrue($"{(int)response.StatusCode}: {text}");
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
         using JsonDocument problem = JsonDocument.Parse(text);
-        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
-        Assert.Equal("urn:badgeissuer:problem:" + code, problem.RootElement.GetProperty("type").GetString());
-        Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
-        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        problem.RootElement.GetProperty("status").GetInt32().Should().Be(status);
+        problem.RootElement.GetProperty("type").GetString().Should().Be("urn:badgeissuer:problem:" + code);
+        problem.RootElement.GetProperty("code").GetString().Should().Be(code);
+        text.Should().NotContain("Exception");
+        text.Should().NotContain("   at ");
     }
 
     // Inserts a tEXt chunk ("Comment", padding bytes) just before IEND (the last 12 bytes of the PNG).

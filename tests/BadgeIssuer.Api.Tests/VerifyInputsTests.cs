@@ -26,9 +26,9 @@ public sealed class VerifyInputsTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(Enveloped("data:application/vc+jwt," + _credentials.Jwt), "application/json"), Ct);
         JsonNode report = await ReportAsync(response);
 
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
-        Assert.Contains("enveloped", (string)report["format"]!, StringComparison.Ordinal);
-        Assert.Equal("passed", Check(report, "proof"));
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+        ((string)report["format"]!).Should().Contain("enveloped");
+        Check(report, "proof").Should().Be("passed");
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public sealed class VerifyInputsTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(Enveloped("data:application/vc+jwt," + forged), "application/json"), Ct);
         JsonNode report = await ReportAsync(response);
 
-        Assert.False((bool)report["verified"]!);
-        Assert.Equal("failed", Check(report, "proof"));
+        ((bool)report["verified"]!).Should().BeFalse();
+        Check(report, "proof").Should().Be("failed");
     }
 
     [Theory]
@@ -59,8 +59,8 @@ public sealed class VerifyInputsTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(Enveloped(dataUrl), "application/json"), Ct);
         JsonNode report = await ReportAsync(response);
 
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal(_credentials.IssuerDid, (string)report["issuer"]!);
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+        ((string)report["issuer"]!).Should().Be(_credentials.IssuerDid);
     }
 
     [Theory]
@@ -98,9 +98,9 @@ public sealed class VerifyInputsTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, form, Ct);
         JsonNode report = await ReportAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal(format, (string)report["format"]!);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+        ((string)report["format"]!).Should().Be(format);
     }
 
     [Fact]
@@ -118,8 +118,8 @@ public sealed class VerifyInputsTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, form, Ct);
         JsonNode report = await ReportAsync(response);
 
-        Assert.True((bool)report["verified"]!, report.ToJsonString());
-        Assert.Equal("passed", Check(report, "recipient"));
+        ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
+        Check(report, "recipient").Should().Be("passed");
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class VerifyInputsTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, form, Ct);
 
         JsonNode problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "upload-file-count");
-        Assert.Equal(0, (int)problem["files"]!);
+        ((int)problem["files"]!).Should().Be(0);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class VerifyInputsTests : IDisposable
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, form, Ct);
 
         JsonNode problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "upload-file-count");
-        Assert.Equal(2, (int)problem["files"]!);
+        ((int)problem["files"]!).Should().Be(2);
     }
 
     [Theory]

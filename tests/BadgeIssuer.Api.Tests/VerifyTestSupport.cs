@@ -200,19 +200,19 @@ internal static class VerifyAssert
     public static async Task<JsonNode> ReportAsync(HttpResponseMessage response)
     {
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode}: {text}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity).Should().BeTrue($"{(int)response.StatusCode}: {text}");
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/json");
         return JsonNode.Parse(text)!;
     }
 
     public static async Task<JsonNode> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        (status == response.StatusCode).Should().BeTrue($"{(int)response.StatusCode}: {text}");
+        (response.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json");
         JsonNode problem = JsonNode.Parse(text)!;
-        Assert.Equal("urn:badgeissuer:problem:" + code, (string)problem["type"]!);
-        Assert.Equal(code, (string)problem["code"]!);
+        ((string)problem["type"]!).Should().Be("urn:badgeissuer:problem:" + code);
+        ((string)problem["code"]!).Should().Be(code);
         return problem;
     }
 

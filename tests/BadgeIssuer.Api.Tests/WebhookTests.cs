@@ -41,7 +41,7 @@ public sealed class WebhookTests
         object body = eventTypes.Length == 0 ? new { url, description = "LMS" } : new { url, eventTypes, description = "LMS" };
         using HttpResponseMessage response = await client.PostAsJsonAsync("/issuers/default/webhooks", body, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         return JsonNode.Parse(text)!;
     }
 
@@ -57,7 +57,7 @@ public sealed class WebhookTests
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(elapsed.Elapsed < s_wait, "timed out waiting for " + what);
+            (elapsed.Elapsed < s_wait).Should().BeTrue("timed out waiting for " + what);
             if (app is not null && step is { } s)
             {
                 app.Clock.Now += s;
@@ -70,7 +70,7 @@ public sealed class WebhookTests
     /// <summary>Standard Webhooks verification, written from the specification (not the service's code).</summary>
     private static bool SignatureValid(string secret, Received r)
     {
-        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        secret.Should().StartWith("whsec_");
         byte[] key = Convert.FromBase64String(secret["whsec_".Length..]);
         string expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{r.Id}.{r.Timestamp}.{r.Body}")));
         return r.Signature.Split(' ').Any(s => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s), Encoding.ASCII.GetBytes(expected)));
@@ -84,8 +84,8 @@ public sealed class WebhookTests
 
         using HttpResponseMessage response = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/in" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Contains("webhooks-disabled", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await response.Content.ReadAsStringAsync(Ct)).Should().Contain("webhooks-disabled");
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class WebhookTests
         JsonNode endpoint = await RegisterAsync(client, receiver.Url("/hook"));
         string secret = (string)endpoint["secret"]!;
         string endpointId = (string)endpoint["id"]!;
-        Assert.Equal(4, endpoint["eventTypes"]!.AsArray().Count);
+        endpoint["eventTypes"]!.AsArray().Count.Should().Be(4);
 
         string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
         string credentialId = (string)(await IssuingApiTests.AwardAsync(client, achievementId,
@@ -105,58 +105,57 @@ public sealed class WebhookTests
         await WaitForAsync(() => !receiver.Received.IsEmpty, "credential.issued");
 
         Received issued = receiver.Received.First();
-        Assert.True(SignatureValid(secret, issued), "signature of " + issued.Body);
-        Assert.False(SignatureValid("whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), issued), "a wrong secret must not verify");
-        Assert.False(SignatureValid(secret, issued with { Body = issued.Body.Replace("credential.issued", "credential.revoked", StringComparison.Ordinal) }), "a changed body must not verify");
-        Assert.Equal(app.Clock.Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), issued.Timestamp);
-        Assert.StartsWith("application/json", issued.ContentType, StringComparison.Ordinal);
+        SignatureValid(secret, issued).Should().BeTrue("signature of " + issued.Body);
+        SignatureValid("whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), issued).Should().BeFalse("a wrong secret must not verify");
+        SignatureValid(secret, issued with { Body = issued.Body.Replace("credential.issued", "credential.revoked", StringComparison.Ordinal) }).Should().BeFalse("a changed body must not verify");
+        issued.Timestamp.Should().Be(app.Clock.Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        issued.ContentType.Should().StartWith("application/json");
         JsonNode payload = JsonNode.Parse(issued.Body)!;
-        Assert.Equal("credential.issued", (string)payload["type"]!);
-        Assert.Equal(credentialId, (string)payload["data"]!["credentialId"]!);
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)payload["data"]!["issuerId"]!);
-        Assert.NotNull(payload["data"]!["achievementId"]);
-        Assert.DoesNotContain("learner@example.org", issued.Body, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("proof", issued.Body, StringComparison.Ordinal);
+        ((string)payload["type"]!).Should().Be("credential.issued");
+        ((string)payload["data"]!["credentialId"]!).Should().Be(credentialId);
+        ((string)payload["data"]!["issuerId"]!).Should().Be(BadgeIssuerApplication.IssuerId);
+        payload["data"]!["achievementId"].Should().NotBeNull();
+        issued.Body.Should().NotContainEquivalentOf("learner@example.org");
+        issued.Body.Should().NotContain("proof");
 
         // A rotated secret signs the next deliveries; the old one no longer verifies them.
         using HttpResponseMessage rotate = await client.PostAsync($"/issuers/default/webhooks/{endpointId}/rotate-secret", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
-        Assert.Equal("no-store", rotate.Headers.CacheControl?.ToString());
+        rotate.StatusCode.Should().Be(HttpStatusCode.OK);
+        (rotate.Headers.CacheControl?.ToString()).Should().Be("no-store");
         string rotated = (string)JsonNode.Parse(await rotate.Content.ReadAsStringAsync(Ct))!["secret"]!;
 
         string revocable = await AwardAsync(client, achievementId);
         foreach (string change in new[] { credentialId + "/suspend", credentialId + "/reinstate", revocable + "/revoke" })
         {
             using HttpResponseMessage changed = await client.PostAsync(change, null, Ct);
-            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+            changed.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         await WaitForAsync(() => receiver.Received.Count >= 5, "a second issue and three status events");
         List<Received> all = [.. receiver.Received];
-        Assert.Equal(["credential.issued", "credential.issued", "credential.suspended", "credential.reinstated", "credential.revoked"],
-            all.Select(r => (string)JsonNode.Parse(r.Body)!["type"]!));
-        Assert.Equal("suspension", (string)JsonNode.Parse(all[2].Body)!["data"]!["statusPurpose"]!);
-        Assert.Equal(credentialId, (string)JsonNode.Parse(all[3].Body)!["data"]!["credentialId"]!);
-        Assert.Equal(revocable, (string)JsonNode.Parse(all[4].Body)!["data"]!["credentialId"]!);
-        Assert.All(all.Skip(1), r => Assert.True(SignatureValid(rotated, r)));
-        Assert.All(all.Skip(1), r => Assert.False(SignatureValid(secret, r)));
-        Assert.Equal("revocation", (string)JsonNode.Parse(all[4].Body)!["data"]!["statusPurpose"]!);
+        all.Select(r => (string)JsonNode.Parse(r.Body)!["type"]!).Should().Equal(["credential.issued", "credential.issued", "credential.suspended", "credential.reinstated", "credential.revoked"]);
+        ((string)JsonNode.Parse(all[2].Body)!["data"]!["statusPurpose"]!).Should().Be("suspension");
+        ((string)JsonNode.Parse(all[3].Body)!["data"]!["credentialId"]!).Should().Be(credentialId);
+        ((string)JsonNode.Parse(all[4].Body)!["data"]!["credentialId"]!).Should().Be(revocable);
+        all.Skip(1).Should().AllSatisfy(r => SignatureValid(rotated, r).Should().BeTrue());
+        all.Skip(1).Should().AllSatisfy(r => SignatureValid(secret, r).Should().BeFalse());
+        ((string)JsonNode.Parse(all[4].Body)!["data"]!["statusPurpose"]!).Should().Be("revocation");
 
         // The delivery log, then a redelivery of the first message: the same webhook-id again.
         JsonNode log = await DeliveriesAsync(client, endpointId);
-        Assert.Equal(5, log["deliveries"]!.AsArray().Count);
-        Assert.All(log["deliveries"]!.AsArray(), d => Assert.Equal("succeeded", (string)d!["state"]!));
-        Assert.Equal(200, (int)log["deliveries"]![0]!["attemptLog"]![0]!["statusCode"]!);
+        log["deliveries"]!.AsArray().Count.Should().Be(5);
+        log["deliveries"]!.AsArray().Should().AllSatisfy(d => ((string)d!["state"]!).Should().Be("succeeded"));
+        ((int)log["deliveries"]![0]!["attemptLog"]![0]!["statusCode"]!).Should().Be(200);
         using HttpResponseMessage redeliver = await client.PostAsync($"/issuers/default/webhooks/{endpointId}/messages/{issued.Id}/redeliver", null, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, redeliver.StatusCode);
+        redeliver.StatusCode.Should().Be(HttpStatusCode.Accepted);
         await WaitForAsync(() => receiver.Received.Count >= 6, "the redelivery");
-        Assert.Equal(issued.Id, receiver.Received.Last().Id);
-        Assert.Equal(issued.Body, receiver.Received.Last().Body);
+        receiver.Received.Last().Id.Should().Be(issued.Id);
+        receiver.Received.Last().Body.Should().Be(issued.Body);
 
         // Secrets never show again.
         string listed = await client.GetStringAsync("/issuers/default/webhooks", Ct);
-        Assert.DoesNotContain("whsec_", listed, StringComparison.Ordinal);
-        Assert.DoesNotContain("secret", listed, StringComparison.Ordinal);
+        listed.Should().NotContain("whsec_");
+        listed.Should().NotContain("secret");
     }
 
     [Fact]
@@ -172,10 +171,10 @@ public sealed class WebhookTests
         // The first attempt is due at once; the retries only once the clock passes their backoff.
         await WaitForAsync(() => !receiver.Received.IsEmpty, "the first attempt");
         await Task.Delay(300, Ct);
-        Assert.Single(receiver.Received);
+        receiver.Received.Should().ContainSingle();
         await WaitForAsync(() => receiver.Received.Count >= 3, "two retries", app, TimeSpan.FromMilliseconds(500));
 
-        Assert.Single(receiver.Received.Select(r => r.Id).Distinct());
+        receiver.Received.Select(r => r.Id).Distinct().Should().ContainSingle();
         JsonNode delivery = (await DeliveriesAsync(client, endpointId))["deliveries"]![0]!;
         for (int i = 0; i < 100 && (string)delivery["state"]! != "succeeded"; i++)
         {
@@ -183,9 +182,9 @@ public sealed class WebhookTests
             delivery = (await DeliveriesAsync(client, endpointId))["deliveries"]![0]!;
         }
 
-        Assert.Equal("succeeded", (string)delivery["state"]!);
-        Assert.Equal(3, (int)delivery["attempts"]!);
-        Assert.Equal([500, 500, 200], delivery["attemptLog"]!.AsArray().Select(a => (int)a!["statusCode"]!));
+        ((string)delivery["state"]!).Should().Be("succeeded");
+        ((int)delivery["attempts"]!).Should().Be(3);
+        delivery["attemptLog"]!.AsArray().Select(a => (int)a!["statusCode"]!).Should().Equal([500, 500, 200]);
     }
 
     [Fact]
@@ -212,8 +211,8 @@ public sealed class WebhookTests
 
         // Arrival order, as issue order: never a later credential before an earlier one is acknowledged.
         List<int> order = receiver.Received.Select(r => issued.IndexOf((string)JsonNode.Parse(r.Body)!["data"]!["credentialId"]!)).ToList();
-        Assert.Equal(order.Order().ToList(), order);
-        Assert.Equal([0, 0, 0, 0, 1, 2, 3], order);
+        order.Should().Equal(order.Order().ToList());
+        order.Should().Equal([0, 0, 0, 0, 1, 2, 3]);
     }
 
     [Fact]
@@ -238,10 +237,10 @@ public sealed class WebhookTests
                 using HttpClient client = both.CreateAuthorizedClient();
                 using HttpResponseMessage rewrap = await client.PostAsync("/admin/kek/rewrap", null, Ct);
                 string text = await rewrap.Content.ReadAsStringAsync(Ct);
-                Assert.True(rewrap.StatusCode == HttpStatusCode.OK, text);
+                (rewrap.StatusCode == HttpStatusCode.OK).Should().BeTrue(text);
                 JsonNode report = JsonNode.Parse(text)!;
-                Assert.Equal(3, (int)report["rewrapped"]!); // Ed25519 and RSA of the did:web issuer, and the endpoint's secret
-                Assert.Empty(report["failed"]!.AsArray());
+                ((int)report["rewrapped"]!).Should().Be(3); // Ed25519 and RSA of the did:web issuer, and the endpoint's secret
+                report["failed"]!.AsArray().Should().BeEmpty();
             }
 
             // The previous KEK is gone: the secret must have moved, or nothing could be signed.
@@ -249,7 +248,7 @@ public sealed class WebhookTests
             using HttpClient after = b.CreateAuthorizedClient();
             await AwardAsync(after, achievementId);
             await WaitForAsync(() => receiver.Received.Any(r => r.Status == 200), "a delivery signed after the rotation", b, TimeSpan.FromSeconds(5));
-            Assert.True(SignatureValid(secret, receiver.Received.First(r => r.Status == 200)), "signed with the endpoint's secret");
+            SignatureValid(secret, receiver.Received.First(r => r.Status == 200)).Should().BeTrue("signed with the endpoint's secret");
         }
         finally
         {
@@ -299,8 +298,8 @@ public sealed class WebhookTests
             await WaitForAsync(() => receiver.Received.Any(r => r.Status == 200), "the redelivery by the second instance", b, TimeSpan.FromSeconds(5));
 
             List<Received> got = [.. receiver.Received];
-            Assert.Equal(2, got.Count);
-            Assert.Equal(got[0].Id, got[1].Id);
+            got.Count.Should().Be(2);
+            got[1].Id.Should().Be(got[0].Id);
             JsonNode delivery = (await DeliveriesAsync(second, endpointId))["deliveries"]![0]!;
             for (int i = 0; i < 100 && (string)delivery["state"]! != "succeeded"; i++)
             {
@@ -308,7 +307,7 @@ public sealed class WebhookTests
                 delivery = (await DeliveriesAsync(second, endpointId))["deliveries"]![0]!;
             }
 
-            Assert.Equal("succeeded", (string)delivery["state"]!);
+            ((string)delivery["state"]!).Should().Be("succeeded");
         }
         finally
         {
@@ -339,9 +338,9 @@ public sealed class WebhookTests
             return (string)delivery["state"]! == "failed";
         }, "a failed delivery");
 
-        Assert.Equal(307, (int)delivery!["lastStatusCode"]!);
-        Assert.Contains("redirects are not followed", (string)delivery["lastError"]!, StringComparison.Ordinal);
-        Assert.All(receiver.Received, r => Assert.Equal("/hook", r.Path));
+        ((int)delivery!["lastStatusCode"]!).Should().Be(307);
+        ((string)delivery["lastError"]!).Should().Contain("redirects are not followed");
+        receiver.Received.Should().AllSatisfy(r => r.Path.Should().Be("/hook"));
     }
 
     [Fact]
@@ -364,9 +363,9 @@ public sealed class WebhookTests
             return (string)delivery["state"]! == "failed";
         }, "a refused delivery");
 
-        Assert.Null(delivery!["lastStatusCode"]);
-        Assert.Contains("address guard", (string)delivery["lastError"]!, StringComparison.Ordinal);
-        Assert.Contains("link-local", (string)delivery["lastError"]!, StringComparison.Ordinal);
+        delivery!["lastStatusCode"].Should().BeNull();
+        ((string)delivery["lastError"]!).Should().Contain("address guard");
+        ((string)delivery["lastError"]!).Should().Contain("link-local");
     }
 
     [Theory]
@@ -408,8 +407,8 @@ public sealed class WebhookTests
     {
         string? reason = WebhookAddressGuard.WhyRefused(IPAddress.Parse(address), allowLoopback: false);
 
-        Assert.NotNull(reason);
-        Assert.Contains(why, reason, StringComparison.Ordinal);
+        reason.Should().NotBeNull();
+        reason.Should().Contain(why);
     }
 
     [Theory]
@@ -422,15 +421,15 @@ public sealed class WebhookTests
     [InlineData("2606:4700:4700::1111")]
     [InlineData("2a00:1450:4001:80b::200e")]
     public void AddressGuard_AcceptsPublicUnicast(string address) =>
-        Assert.Null(WebhookAddressGuard.WhyRefused(IPAddress.Parse(address), allowLoopback: false));
+        WebhookAddressGuard.WhyRefused(IPAddress.Parse(address), allowLoopback: false).Should().BeNull();
 
     [Fact]
     public void AddressGuard_LoopbackAllowance_CoversLoopbackOnly()
     {
-        Assert.Null(WebhookAddressGuard.WhyRefused(IPAddress.Loopback, allowLoopback: true));
-        Assert.Null(WebhookAddressGuard.WhyRefused(IPAddress.IPv6Loopback, allowLoopback: true));
-        Assert.NotNull(WebhookAddressGuard.WhyRefused(IPAddress.Parse("10.0.0.1"), allowLoopback: true));
-        Assert.NotNull(WebhookAddressGuard.WhyRefused(IPAddress.Parse("::ffff:127.0.0.1"), allowLoopback: true));
+        WebhookAddressGuard.WhyRefused(IPAddress.Loopback, allowLoopback: true).Should().BeNull();
+        WebhookAddressGuard.WhyRefused(IPAddress.IPv6Loopback, allowLoopback: true).Should().BeNull();
+        WebhookAddressGuard.WhyRefused(IPAddress.Parse("10.0.0.1"), allowLoopback: true).Should().NotBeNull();
+        WebhookAddressGuard.WhyRefused(IPAddress.Parse("::ffff:127.0.0.1"), allowLoopback: true).Should().NotBeNull();
     }
 
     [Fact]
@@ -441,20 +440,20 @@ public sealed class WebhookTests
         foreach (string url in new[] { "http://93.184.216.34/in", "https://127.0.0.1/in", "https://localhost/in", "https://[::1]/in" })
         {
             using HttpResponseMessage refused = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url }, Ct);
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         }
 
         string id = (string)(await RegisterAsync(client, "https://93.184.216.34/a"))["id"]!;
         await RegisterAsync(client, "https://93.184.216.34/b", "credential.revoked");
         using HttpResponseMessage third = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/c" }, Ct);
-        Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
+        third.StatusCode.Should().Be(HttpStatusCode.Conflict);
 
         using HttpResponseMessage disable = await client.PatchAsJsonAsync($"/issuers/default/webhooks/{id}", new { enabled = false }, Ct);
-        Assert.False((bool)JsonNode.Parse(await disable.Content.ReadAsStringAsync(Ct))!["enabled"]!);
+        ((bool)JsonNode.Parse(await disable.Content.ReadAsStringAsync(Ct))!["enabled"]!).Should().BeFalse();
         using HttpResponseMessage delete = await client.DeleteAsync($"/issuers/default/webhooks/{id}", Ct);
-        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        delete.StatusCode.Should().Be(HttpStatusCode.NoContent);
         using HttpResponseMessage gone = await client.GetAsync($"/issuers/default/webhooks/{id}", Ct);
-        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        gone.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -499,7 +498,7 @@ public sealed class WebhookTests
                 if (i % 5 == 0)
                 {
                     using HttpResponseMessage revoke = await (i % 10 == 0 ? clientB : clientA).PostAsync(credentialId + "/revoke", null, Ct);
-                    Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+                    revoke.StatusCode.Should().Be(HttpStatusCode.OK);
                 }
             }
 
@@ -507,8 +506,8 @@ public sealed class WebhookTests
             await Task.Delay(1000, Ct);
 
             List<Received> got = [.. receiver.Received];
-            Assert.Equal(36, got.Count);
-            Assert.Equal(36, got.Select(r => r.Id).Distinct().Count());
+            got.Count.Should().Be(36);
+            got.Select(r => r.Id).Distinct().Count().Should().Be(36);
             // One endpoint: the order of arrival is the order of the changes.
             var expected = new List<string>();
             for (int i = 0; i < 30; i++)
@@ -520,7 +519,7 @@ public sealed class WebhookTests
                 }
             }
 
-            Assert.Equal(expected, got.Select(r => JsonNode.Parse(r.Body)!).Select(p => (string)p["type"]! + " " + (string)p["data"]!["credentialId"]!));
+            got.Select(r => JsonNode.Parse(r.Body)!).Select(p => (string)p["type"]! + " " + (string)p["data"]!["credentialId"]!).Should().Equal(expected);
         }
         finally
         {

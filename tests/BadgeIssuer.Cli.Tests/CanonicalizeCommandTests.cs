@@ -17,9 +17,9 @@ public sealed class CanonicalizeCommandTests : IDisposable
     {
         CliResult result = CliResult.Run();
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Empty(result.Stdout);
-        Assert.StartsWith("usage: badge", result.Stderr, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(2);
+        result.Stdout.Should().BeEmpty();
+        result.Stderr.Should().StartWith("usage: badge");
     }
 
     [Fact]
@@ -27,9 +27,9 @@ public sealed class CanonicalizeCommandTests : IDisposable
     {
         CliResult result = CliResult.Run("frobnicate", "x.json");
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("unknown command: frobnicate", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("badge canonicalize FILE", result.Stderr, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().StartWith("unknown command: frobnicate");
+        result.Stderr.Should().Contain("badge canonicalize FILE");
     }
 
     [Fact]
@@ -37,9 +37,9 @@ public sealed class CanonicalizeCommandTests : IDisposable
     {
         CliResult result = CliResult.Run("--help");
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("canonicalize FILE", result.Stdout, StringComparison.Ordinal);
-        Assert.Empty(result.Stderr);
+        result.ExitCode.Should().Be(0);
+        result.Stdout.Should().Contain("canonicalize FILE");
+        result.Stderr.Should().BeEmpty();
     }
 
     [Theory]
@@ -49,8 +49,8 @@ public sealed class CanonicalizeCommandTests : IDisposable
     {
         CliResult result = CliResult.Run(["canonicalize", .. operands]);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal("usage: badge canonicalize FILE", result.SingleErrorLine());
+        result.ExitCode.Should().Be(2);
+        result.SingleErrorLine().Should().Be("usage: badge canonicalize FILE");
     }
 
     [Fact]
@@ -60,9 +60,9 @@ public sealed class CanonicalizeCommandTests : IDisposable
 
         CliResult result = CliResult.Run("canonicalize", path);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal($"file not found: {path}", result.SingleErrorLine());
-        Assert.Empty(result.Stdout);
+        result.ExitCode.Should().Be(2);
+        result.SingleErrorLine().Should().Be($"file not found: {path}");
+        result.Stdout.Should().BeEmpty();
     }
 
     [Fact]
@@ -72,8 +72,8 @@ public sealed class CanonicalizeCommandTests : IDisposable
 
         CliResult result = CliResult.Run("canonicalize", path);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("invalid JSON: ", result.SingleErrorLine(), StringComparison.Ordinal);
+        result.ExitCode.Should().Be(2);
+        result.SingleErrorLine().Should().StartWith("invalid JSON: ");
     }
 
     [Fact]
@@ -83,9 +83,9 @@ public sealed class CanonicalizeCommandTests : IDisposable
 
         CliResult result = CliResult.Run("canonicalize", path);
 
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Empty(result.Stderr);
-        Assert.Equal(JsonLdProcessor.Canonicalize(File.ReadAllBytes(path), JsonLdOptions.Safe), result.Stdout);
+        (result.ExitCode == 0).Should().BeTrue(result.Stderr);
+        result.Stderr.Should().BeEmpty();
+        result.Stdout.Should().Be(JsonLdProcessor.Canonicalize(File.ReadAllBytes(path), JsonLdOptions.Safe));
     }
 
     [Fact]
@@ -95,8 +95,8 @@ public sealed class CanonicalizeCommandTests : IDisposable
 
         CliResult result = CliResult.Run("canonicalize", path);
 
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Equal("_:c14n0 <http://example.org/p> \"v\" .\n", result.Stdout);
+        (result.ExitCode == 0).Should().BeTrue(result.Stderr);
+        result.Stdout.Should().Be("_:c14n0 <http://example.org/p> \"v\" .\n");
     }
 
     [Fact]
@@ -106,9 +106,9 @@ public sealed class CanonicalizeCommandTests : IDisposable
 
         CliResult result = CliResult.Run("canonicalize", path);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("unknown context: https://contexts.example.org/nope/v1", result.SingleErrorLine(), StringComparison.Ordinal);
-        Assert.Empty(result.Stdout);
+        result.ExitCode.Should().Be(2);
+        result.SingleErrorLine().Should().StartWith("unknown context: https://contexts.example.org/nope/v1");
+        result.Stdout.Should().BeEmpty();
     }
 
     [Fact]
@@ -125,10 +125,10 @@ public sealed class CanonicalizeCommandTests : IDisposable
 
         CliResult result = CliResult.Run("canonicalize", path);
 
-        Assert.Equal(2, result.ExitCode);
+        result.ExitCode.Should().Be(2);
         string line = result.SingleErrorLine();
-        Assert.StartsWith("undefined term: ", line, StringComparison.Ordinal);
-        Assert.Contains("foo", line, StringComparison.Ordinal);
+        line.Should().StartWith("undefined term: ");
+        line.Should().Contain("foo");
     }
 
     [Fact]
@@ -136,9 +136,9 @@ public sealed class CanonicalizeCommandTests : IDisposable
     {
         CliResult result = CliResult.Run("canonicalize", Path.Combine(s_testData, "poison-clique.nq"));
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal("canonicalization work limit exceeded", result.SingleErrorLine());
-        Assert.Empty(result.Stdout);
+        result.ExitCode.Should().Be(2);
+        result.SingleErrorLine().Should().Be("canonicalization work limit exceeded");
+        result.Stdout.Should().BeEmpty();
     }
 
     private string Write(string name, string content)
@@ -164,6 +164,6 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public string SingleErrorLine()
     {
         string[] lines = Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return Assert.Single(lines).TrimEnd('\r');
+        return lines.Should().ContainSingle().Which.TrimEnd('\r');
     }
 }

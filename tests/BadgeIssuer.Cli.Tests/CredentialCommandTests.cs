@@ -21,10 +21,10 @@ public sealed class CredentialCommandTests : IDisposable
             "--proof-options", Path.Combine(s_vectors, "w3c-vc-di-eddsa", "eddsa-rdfc-2022", "proofConfigDataInt.json"),
             "--validate", "false");
 
-        Assert.True(result.ExitCode == 0, result.Stderr);
+        (result.ExitCode == 0).Should().BeTrue(result.Stderr);
         using JsonDocument signed = JsonDocument.Parse(result.Stdout);
         string expected = File.ReadAllText(Path.Combine(s_vectors, "w3c-vc-di-eddsa", "eddsa-rdfc-2022", "sigBTC58DataInt.txt")).Trim();
-        Assert.Equal(expected, signed.RootElement.GetProperty("proof")[0].GetProperty("proofValue").GetString());
+        signed.RootElement.GetProperty("proof")[0].GetProperty("proofValue").GetString().Should().Be(expected);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class CredentialCommandTests : IDisposable
     {
         string key = Path.Combine(_dir, "issuer.key.json");
         CliResult keygen = CliResult.Run("keygen", "--out", key);
-        Assert.Equal(0, keygen.ExitCode);
+        keygen.ExitCode.Should().Be(0);
         string did = keygen.Stdout.Split('\n').Single(l => l.StartsWith("did:key: ", StringComparison.Ordinal))["did:key: ".Length..].Trim();
 
         string credential = Path.Combine(_dir, "credential.json");
@@ -41,28 +41,28 @@ public sealed class CredentialCommandTests : IDisposable
         foreach (string format in new[] { "di", "jwt" })
         {
             CliResult sign = CliResult.Run("sign", credential, "--key", key, "--format", format);
-            Assert.True(sign.ExitCode == 0, sign.Stderr);
+            (sign.ExitCode == 0).Should().BeTrue(sign.Stderr);
             string signed = Path.Combine(_dir, "signed." + format);
             File.WriteAllText(signed, sign.Stdout);
 
             CliResult verify = CliResult.Run("verify", signed, "--json");
-            Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+            (verify.ExitCode == 0).Should().BeTrue(verify.Stdout + verify.Stderr);
             using (JsonDocument report = JsonDocument.Parse(verify.Stdout))
             {
-                Assert.True(report.RootElement.GetProperty("verified").GetBoolean());
+                report.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue();
             }
 
             foreach (string image in new[] { "simple-json.png", "simple-json.svg" })
             {
                 string baked = Path.Combine(_dir, format + "-" + image);
                 CliResult bake = CliResult.Run("bake", "--credential", signed, "--image", Path.Combine(s_vectors, "1edtech-validator-fixtures", "baked", image), "--out", baked);
-                Assert.True(bake.ExitCode == 0, bake.Stderr);
+                (bake.ExitCode == 0).Should().BeTrue(bake.Stderr);
 
                 CliResult unbake = CliResult.Run("unbake", baked);
-                Assert.Equal(0, unbake.ExitCode);
-                Assert.Equal(File.ReadAllText(signed).Trim(), unbake.Stdout.Trim());
+                unbake.ExitCode.Should().Be(0);
+                unbake.Stdout.Trim().Should().Be(File.ReadAllText(signed).Trim());
 
-                Assert.Equal(0, CliResult.Run("verify", baked).ExitCode);
+                CliResult.Run("verify", baked).ExitCode.Should().Be(0);
             }
         }
     }
@@ -71,15 +71,15 @@ public sealed class CredentialCommandTests : IDisposable
     public void Verify_exits_1_for_a_credential_that_does_not_verify_and_2_for_unreadable_input()
     {
         CliResult tampered = CliResult.Run("verify", Path.Combine(s_vectors, "1edtech-validator-fixtures", "simple-err-proof-value.json"), "--json");
-        Assert.Equal(1, tampered.ExitCode);
+        tampered.ExitCode.Should().Be(1);
         using (JsonDocument report = JsonDocument.Parse(tampered.Stdout))
         {
-            Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
+            report.RootElement.GetProperty("verified").GetBoolean().Should().BeFalse();
         }
 
         CliResult missing = CliResult.Run("verify", Path.Combine(_dir, "nope.json"));
-        Assert.Equal(2, missing.ExitCode);
-        Assert.StartsWith("file not found", missing.SingleErrorLine(), StringComparison.Ordinal);
+        missing.ExitCode.Should().Be(2);
+        missing.SingleErrorLine().Should().StartWith("file not found");
     }
 
     [Fact]
@@ -88,16 +88,16 @@ public sealed class CredentialCommandTests : IDisposable
         string credential = Path.Combine(_dir, "bad.json");
         File.WriteAllText(credential, """{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}""");
         CliResult rejected = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "ed25519.example.key.json"));
-        Assert.Equal(2, rejected.ExitCode);
-        Assert.StartsWith("credential rejected", rejected.SingleErrorLine(), StringComparison.Ordinal);
+        rejected.ExitCode.Should().Be(2);
+        rejected.SingleErrorLine().Should().StartWith("credential rejected");
 
         File.WriteAllText(credential, Credential("did:example:issuer"));
         CliResult wrongAlg = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "ed25519.example.key.json"), "--format", "jwt", "--alg", "RS256");
-        Assert.Equal(2, wrongAlg.ExitCode);
-        Assert.Contains("does not match", wrongAlg.Stderr, StringComparison.Ordinal);
+        wrongAlg.ExitCode.Should().Be(2);
+        wrongAlg.Stderr.Should().Contain("does not match");
 
         CliResult rsaDi = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "rsa.example.key.json"), "--format", "di");
-        Assert.Equal(2, rsaDi.ExitCode);
+        rsaDi.ExitCode.Should().Be(2);
     }
 
     [Fact]
@@ -106,18 +106,18 @@ public sealed class CredentialCommandTests : IDisposable
         string png = Path.Combine(_dir, "plain.png");
         File.WriteAllBytes(png, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]);
         CliResult result = CliResult.Run("unbake", png);
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("baking failed", result.SingleErrorLine(), StringComparison.Ordinal);
+        result.ExitCode.Should().Be(2);
+        result.SingleErrorLine().Should().StartWith("baking failed");
     }
 
     [Fact]
     public void Bench_prints_ops_per_second_for_each_operation()
     {
         CliResult result = CliResult.Run("bench", "--seconds", "0.05");
-        Assert.True(result.ExitCode == 0, result.Stderr);
+        (result.ExitCode == 0).Should().BeTrue(result.Stderr);
         foreach (string op in new[] { "canonicalize", "sign-di", "verify-di", "sign-jwt", "verify-jwt" })
         {
-            Assert.Contains(result.Stdout.Split('\n'), l => l.StartsWith(op + " ", StringComparison.Ordinal));
+            result.Stdout.Split('\n').Should().Contain(l => l.StartsWith(op + " ", StringComparison.Ordinal));
         }
     }
 
@@ -125,8 +125,8 @@ public sealed class CredentialCommandTests : IDisposable
     public void Unknown_option_is_a_usage_error()
     {
         CliResult result = CliResult.Run("verify", "x.json", "--frobnicate", "1");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("unknown option: --frobnicate", result.Stderr, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("unknown option: --frobnicate");
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class CredentialCommandTests : IDisposable
         string credential = Path.Combine(_dir, "credential.json");
         File.WriteAllText(credential, Credential(issuer));
         CliResult signed = CliResult.Run("sign", credential, "--key", issuerKey);
-        Assert.True(signed.ExitCode == 0, signed.Stderr);
+        (signed.ExitCode == 0).Should().BeTrue(signed.Stderr);
 
         // The holder signs a presentation of it for the verifier's challenge, with the same CLI.
         string presentation = Path.Combine(_dir, "presentation.json");
@@ -148,34 +148,34 @@ public sealed class CredentialCommandTests : IDisposable
         string options = Path.Combine(_dir, "vp-proof.json");
         File.WriteAllText(options, $$"""{"proofPurpose":"authentication","challenge":"c0ffee-42","domain":"employer.example","verificationMethod":"{{holder}}#{{holder["did:key:".Length..]}}"}""");
         CliResult vp = CliResult.Run("sign", presentation, "--key", holderKey, "--validate", "false", "--proof-options", options);
-        Assert.True(vp.ExitCode == 0, vp.Stderr);
+        (vp.ExitCode == 0).Should().BeTrue(vp.Stderr);
         string signedVp = Path.Combine(_dir, "presentation.signed.json");
         File.WriteAllText(signedVp, vp.Stdout);
 
         CliResult ok = CliResult.Run("verify-presentation", signedVp, "--json", "--challenge", "c0ffee-42", "--domain", "employer.example");
-        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
+        (ok.ExitCode == 0).Should().BeTrue(ok.Stdout + ok.Stderr);
         using (JsonDocument report = JsonDocument.Parse(ok.Stdout))
         {
-            Assert.True(report.RootElement.GetProperty("verified").GetBoolean());
-            Assert.Equal(holder, report.RootElement.GetProperty("holder").GetString());
+            report.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue();
+            report.RootElement.GetProperty("holder").GetString().Should().Be(holder);
             JsonElement first = report.RootElement.GetProperty("credentials")[0];
-            Assert.True(first.GetProperty("verified").GetBoolean());
-            Assert.Equal(issuer, first.GetProperty("issuer").GetString());
+            first.GetProperty("verified").GetBoolean().Should().BeTrue();
+            first.GetProperty("issuer").GetString().Should().Be(issuer);
         }
 
         // Another verifier's challenge: the presentation proof fails, so the exit code is 1.
         CliResult replay = CliResult.Run("verify-presentation", signedVp, "--challenge", "another-challenge", "--json");
-        Assert.True(replay.ExitCode == 1, replay.Stdout + replay.Stderr);
+        (replay.ExitCode == 1).Should().BeTrue(replay.Stdout + replay.Stderr);
         using (JsonDocument report = JsonDocument.Parse(replay.Stdout))
         {
-            Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
-            Assert.Contains(report.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "challenge" && c.GetProperty("status").GetString() == "failed");
+            report.RootElement.GetProperty("verified").GetBoolean().Should().BeFalse();
+            report.RootElement.GetProperty("checks").EnumerateArray().Should().Contain(c => c.GetProperty("name").GetString() == "challenge" && c.GetProperty("status").GetString() == "failed");
         }
     }
 
     private static string DidOf(CliResult keygen)
     {
-        Assert.Equal(0, keygen.ExitCode);
+        keygen.ExitCode.Should().Be(0);
         return keygen.Stdout.Split('\n').Single(l => l.StartsWith("did:key: ", StringComparison.Ordinal))["did:key: ".Length..].Trim();
     }
 
@@ -210,19 +210,19 @@ public sealed class VerifyExitCodeTests : IDisposable
         string path = Path.Combine(_dir, "input.txt");
         File.WriteAllText(path, content);
         CliResult result = CliResult.Run("verify", path, "--json");
-        Assert.Equal(2, result.ExitCode);
+        result.ExitCode.Should().Be(2);
         using JsonDocument report = JsonDocument.Parse(result.Stdout);
-        Assert.False(report.RootElement.GetProperty("verified").GetBoolean());
+        report.RootElement.GetProperty("verified").GetBoolean().Should().BeFalse();
     }
 
     [Fact]
     public void Fragment_keys_need_the_explicit_flag()
     {
-        Assert.Equal(1, CliResult.Run("verify", BakedPng).ExitCode);
-        Assert.Equal(0, CliResult.Run("verify", BakedPng, "--trust-fragment-keys").ExitCode);
+        CliResult.Run("verify", BakedPng).ExitCode.Should().Be(1);
+        CliResult.Run("verify", BakedPng, "--trust-fragment-keys").ExitCode.Should().Be(0);
 
         // The flag's former name still works.
-        Assert.Equal(0, CliResult.Run("verify", BakedPng, "--allow-unauthenticated-keys").ExitCode);
+        CliResult.Run("verify", BakedPng, "--allow-unauthenticated-keys").ExitCode.Should().Be(0);
     }
 
     [Fact]
@@ -230,15 +230,15 @@ public sealed class VerifyExitCodeTests : IDisposable
     {
         CliResult result = CliResult.Run("verify", BakedPng, "--json");
 
-        Assert.Equal(1, result.ExitCode);
+        result.ExitCode.Should().Be(1);
         using JsonDocument report = JsonDocument.Parse(result.Stdout);
         JsonElement root = report.RootElement;
-        Assert.False(root.GetProperty("verified").GetBoolean());
+        root.GetProperty("verified").GetBoolean().Should().BeFalse();
 
         // verified:false names its reason (before issue 13 the issuer-key step was a warning and errors was empty).
-        Assert.Contains(root.GetProperty("errors").EnumerateArray(), w => w.GetString()!.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
-        Assert.Equal("https://example.com/issuers/876543", root.GetProperty("credential").GetProperty("issuer").GetProperty("id").GetString());
-        Assert.Equal("none", root.GetProperty("credential").GetProperty("status").GetString());
+        root.GetProperty("errors").EnumerateArray().Should().Contain(w => w.GetString()!.StartsWith("issuer key not authenticated", StringComparison.Ordinal));
+        root.GetProperty("credential").GetProperty("issuer").GetProperty("id").GetString().Should().Be("https://example.com/issuers/876543");
+        root.GetProperty("credential").GetProperty("status").GetString().Should().Be("none");
     }
 
     [Fact]
@@ -254,11 +254,11 @@ public sealed class VerifyExitCodeTests : IDisposable
 
         CliResult result = CliResult.Run("verify", BakedPng, "--known-issuers", known, "--json");
 
-        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        (result.ExitCode == 0).Should().BeTrue(result.Stdout + result.Stderr);
         using JsonDocument report = JsonDocument.Parse(result.Stdout);
         JsonElement[] checks = [.. report.RootElement.GetProperty("checks").EnumerateArray()];
-        Assert.Contains(checks, c => c.GetProperty("name").GetString() == "issuer-key" && c.GetProperty("status").GetString() == "passed");
-        Assert.Contains(checks, c => c.GetProperty("name").GetString() == "known-issuer" && c.GetProperty("status").GetString() == "passed");
+        checks.Should().Contain(c => c.GetProperty("name").GetString() == "issuer-key" && c.GetProperty("status").GetString() == "passed");
+        checks.Should().Contain(c => c.GetProperty("name").GetString() == "known-issuer" && c.GetProperty("status").GetString() == "passed");
     }
 
     [Fact]
@@ -269,8 +269,8 @@ public sealed class VerifyExitCodeTests : IDisposable
 
         CliResult result = CliResult.Run("verify", BakedPng, "--known-issuers", known);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("known issuer [0]: 'id'", result.Stderr, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("known issuer [0]: 'id'");
     }
 
     private static string BakedPng => Path.Combine(AppContext.BaseDirectory, "TestData", "vectors", "1edtech-validator-fixtures", "baked", "simple-json.png");

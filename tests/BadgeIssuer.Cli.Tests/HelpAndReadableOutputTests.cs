@@ -22,12 +22,12 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     {
         CliResult result = CliResult.Run(args);
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Empty(result.Stderr);
-        Assert.StartsWith("usage: badge verify FILE", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("--did-documents DIR", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("did:web:example.org:issuers:1  -> DIR/example.org/issuers/1/did.json", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("badge sign", result.Stdout, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(0);
+        result.Stderr.Should().BeEmpty();
+        result.Stdout.Should().StartWith("usage: badge verify FILE");
+        result.Stdout.Should().Contain("--did-documents DIR");
+        result.Stdout.Should().Contain("did:web:example.org:issuers:1  -> DIR/example.org/issuers/1/did.json");
+        result.Stdout.Should().NotContain("badge sign");
     }
 
     [Theory]
@@ -38,8 +38,8 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     {
         CliResult result = CliResult.Run(verb, "--help");
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.StartsWith("usage: badge " + verb, result.Stdout, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(0);
+        result.Stdout.Should().StartWith("usage: badge " + verb);
     }
 
     [Fact]
@@ -47,8 +47,8 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     {
         CliResult result = CliResult.Run("help", "frobnicate");
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("unknown command: frobnicate", result.Stderr, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("unknown command: frobnicate");
     }
 
     [Fact]
@@ -56,9 +56,9 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     {
         CliResult result = CliResult.Run("--version");
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Equal("badge " + Program.Version, result.Stdout.TrimEnd());
-        Assert.Matches(@"^badge \d+\.\d+\.\d+", result.Stdout);
+        result.ExitCode.Should().Be(0);
+        result.Stdout.TrimEnd().Should().Be("badge " + Program.Version);
+        result.Stdout.Should().MatchRegex(@"^badge \d+\.\d+\.\d+");
     }
 
     [Fact]
@@ -66,9 +66,9 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     {
         CliResult result = CliResult.Run("--help");
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("badge help COMMAND", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("--version", result.Stdout, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(0);
+        result.Stdout.Should().Contain("badge help COMMAND");
+        result.Stdout.Should().Contain("--version");
     }
 
     [Fact]
@@ -76,13 +76,13 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     {
         CliResult result = CliResult.Run("verify", BakedPng);
 
-        Assert.Equal(1, result.ExitCode);
+        result.ExitCode.Should().Be(1);
         string[] lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
-        Assert.StartsWith("Not valid: the signature verifies, but its key is not authenticated as the issuer's", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("failed: issuer-key: issuer key not authenticated", lines[1], StringComparison.Ordinal);
-        Assert.Contains(lines, l => l.StartsWith("warning: known-issuer: ", StringComparison.Ordinal));
-        Assert.Equal("(--json prints the full report)", lines[^1]);
-        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(result.Stdout));
+        lines[0].Should().StartWith("Not valid: the signature verifies, but its key is not authenticated as the issuer's");
+        lines[1].Should().StartWith("failed: issuer-key: issuer key not authenticated");
+        lines.Should().Contain(l => l.StartsWith("warning: known-issuer: ", StringComparison.Ordinal));
+        lines[^1].Should().Be("(--json prints the full report)");
+        FluentActions.Invoking(() => JsonDocument.Parse(result.Stdout)).Should().Throw<JsonException>();
     }
 
     [Fact]
@@ -90,10 +90,10 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     {
         CliResult result = CliResult.Run("verify", BakedPng, "--trust-fragment-keys", "--json");
 
-        Assert.Equal(0, result.ExitCode);
+        result.ExitCode.Should().Be(0);
         using JsonDocument report = JsonDocument.Parse(result.Stdout);
         string issuer = report.RootElement.GetProperty("issuer").GetString()!;
-        Assert.Equal($"Valid: 'Teamwork', issued by 'Example Corp' ('{issuer}', not a known issuer) on 2010-01-01, with no revocation status (it cannot be revoked); the signing key only names the issuer (accepted by the trust policy).", report.RootElement.GetProperty("verdict").GetString());
+        report.RootElement.GetProperty("verdict").GetString().Should().Be($"Valid: 'Teamwork', issued by 'Example Corp' ('{issuer}', not a known issuer) on 2010-01-01, with no revocation status (it cannot be revoked); the signing key only names the issuer (accepted by the trust policy).");
     }
 
     [Fact]
@@ -101,8 +101,8 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     {
         CliResult result = CliResult.Run("verify", BakedPng, "--did-documents", Path.Combine(_dir, "missing"));
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--did-documents", result.Stderr, StringComparison.Ordinal);
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("--did-documents");
     }
 
     [Theory]
@@ -118,7 +118,7 @@ public sealed class HelpAndReadableOutputTests : IDisposable
     [InlineData("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "no file: not a did:web DID or https URL")]
     [InlineData("http://example.org/keys/1", "no file: not a did:web DID or https URL")]
     public void DidDocuments_FileNameMapping(string id, string expected)
-        => Assert.Equal(expected, DidDocumentDirectory.Describe(id));
+        => DidDocumentDirectory.Describe(id).Should().Be(expected);
 }
 
 /// <summary><c>--did-documents</c>: a given document authenticates its keys, and a method it does not list is refused.</summary>
@@ -145,28 +145,28 @@ public sealed class DidDocumentsTests : IDisposable
 
         string genuine = Sign(ownKey, Issuer + "#key-1");
         CliResult ok = CliResult.Run("verify", genuine, "--did-documents", documents);
-        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
-        Assert.StartsWith("Valid: 'Teamwork', issued by 'Issuer One'", ok.Stdout, StringComparison.Ordinal);
+        (ok.ExitCode == 0).Should().BeTrue(ok.Stdout + ok.Stderr);
+        ok.Stdout.Should().StartWith("Valid: 'Teamwork', issued by 'Issuer One'");
 
         // Without the document the issuer's key cannot be found; the message says how to give it.
         CliResult offline = CliResult.Run("verify", genuine);
-        Assert.Equal(1, offline.ExitCode);
-        Assert.Contains("--did-documents DIR", offline.Stdout, StringComparison.Ordinal);
+        offline.ExitCode.Should().Be(1);
+        offline.Stdout.Should().Contain("--did-documents DIR");
 
         // An attacker's key named by the method's fragment: accepted by --trust-fragment-keys when nothing is known of
         // the issuer, refused when the issuer's own document is given and does not list it.
         string forged = Sign(attackerKey, Issuer + "#" + attackerMultibase);
-        Assert.Equal(0, CliResult.Run("verify", forged, "--trust-fragment-keys").ExitCode);
+        CliResult.Run("verify", forged, "--trust-fragment-keys").ExitCode.Should().Be(0);
         CliResult refused = CliResult.Run("verify", forged, "--trust-fragment-keys", "--did-documents", documents);
-        Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("does not list " + Issuer + "#" + attackerMultibase, refused.Stdout, StringComparison.Ordinal);
+        refused.ExitCode.Should().Be(1);
+        refused.Stdout.Should().Contain("does not list " + Issuer + "#" + attackerMultibase);
     }
 
     private (string Path, string Multibase) KeyGen(string name)
     {
         string path = Path.Combine(_dir, name + ".key.json");
         CliResult keygen = CliResult.Run("keygen", "--out", path);
-        Assert.Equal(0, keygen.ExitCode);
+        keygen.ExitCode.Should().Be(0);
         return (path, keygen.Stdout.Split('\n').Single(l => l.StartsWith("publicKeyMultibase: ", StringComparison.Ordinal))["publicKeyMultibase: ".Length..].Trim());
     }
 
@@ -189,7 +189,7 @@ public sealed class DidDocumentsTests : IDisposable
         string options = Path.Combine(_dir, "proof-options.json");
         File.WriteAllText(options, $$"""{"verificationMethod": "{{verificationMethod}}"}""");
         CliResult sign = CliResult.Run("sign", credential, "--key", key, "--proof-options", options);
-        Assert.True(sign.ExitCode == 0, sign.Stderr);
+        (sign.ExitCode == 0).Should().BeTrue(sign.Stderr);
         string signed = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".json");
         File.WriteAllText(signed, sign.Stdout);
         return signed;

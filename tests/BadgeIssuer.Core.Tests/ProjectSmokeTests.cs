@@ -5,6 +5,6 @@ public class ProjectSmokeTests
     [Fact]
     public void Core_references_the_linked_data_library()
     {
-        Assert.NotNull(typeof(BadgeIssuer.JsonLd.JsonLdProcessor).Assembly);
+        typeof(BadgeIssuer.JsonLd.JsonLdProcessor).Assembly.Should().NotBeNull();
     }
 }

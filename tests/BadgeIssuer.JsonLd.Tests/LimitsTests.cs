@@ -20,8 +20,8 @@ public class LimitsTests
         sb.Append("\"leaf\"");
         sb.Append('}', depth + 1);
         using JsonDocument doc = JsonDocument.Parse(sb.ToString(), new JsonDocumentOptions { MaxDepth = 2048 });
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
-        Assert.Equal(JsonLdErrorCode.ResourceLimitExceeded, ex.Code);
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement)).Should().ThrowExactly<JsonLdException>().Which;
+        ex.Code.Should().Be(JsonLdErrorCode.ResourceLimitExceeded);
     }
 
     // Found by fuzzing: JsonDocument parses these and throws InvalidOperationException only when the string is read.
@@ -33,16 +33,16 @@ public class LimitsTests
         byte[] json = [.. "{\"@context\": {\"@vocab\": \"http://example.org/\"}, \"name\": \""u8, .. text, .. "\"}"u8];
         using JsonDocument doc = JsonDocument.Parse(json);
 
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement)).Should().ThrowExactly<JsonLdException>().Which;
 
-        Assert.Equal(JsonLdErrorCode.LoadingDocumentFailed, ex.Code);
+        ex.Code.Should().Be(JsonLdErrorCode.LoadingDocumentFailed);
     }
 
     [Fact]
     public void Nesting_within_the_limit_expands()
     {
         using JsonDocument doc = JsonDocument.Parse("""{"@context": {"@vocab": "http://example.org/"}, "p": {"p": {"p": {"p": "leaf"}}}}""");
-        Assert.Equal(4, JsonLdProcessor.ToRdf(doc.RootElement).Count);
+        JsonLdProcessor.ToRdf(doc.RootElement).Count.Should().Be(4);
     }
 
     [Fact]
@@ -50,24 +50,24 @@ public class LimitsTests
     {
         string contexts = string.Join(",", Enumerable.Repeat("\"https://www.w3.org/ns/credentials/v2\"", JsonLdOptions.DefaultMaxContexts + 1));
         using JsonDocument doc = JsonDocument.Parse("{\"@context\": [" + contexts + "], \"id\": \"urn:x\"}");
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
-        Assert.Equal(JsonLdErrorCode.ResourceLimitExceeded, ex.Code);
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement)).Should().ThrowExactly<JsonLdException>().Which;
+        ex.Code.Should().Be(JsonLdErrorCode.ResourceLimitExceeded);
     }
 
     [Fact]
     public void Context_limit_is_configurable()
     {
         using JsonDocument doc = JsonDocument.Parse("""{"@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"], "id": "urn:x", "type": "VerifiableCredential"}""");
-        Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxContexts = 1 }));
-        Assert.Equal(1, JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxContexts = 2 }).Count);
+        FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxContexts = 1 })).Should().ThrowExactly<JsonLdException>();
+        JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxContexts = 2 }).Count.Should().Be(1);
     }
 
     [Fact]
     public void Number_out_of_double_range_is_a_clear_error()
     {
         using JsonDocument doc = JsonDocument.Parse("""{"@context": {"@vocab": "http://example.org/"}, "n": 1e400}""");
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
-        Assert.Contains("1e400", ex.Message, StringComparison.Ordinal);
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement)).Should().ThrowExactly<JsonLdException>().Which;
+        ex.Message.Should().Contain("1e400");
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class LimitsTests
             {"@context": {"@vocab": "http://example.org/", "t": {"@context": {"t": {"@id": "http://example.org/t"}}}},
              "t": {"t": {"t": {"t": "x"}}}}
             """);
-        Assert.Equal(4, JsonLdProcessor.ToRdf(doc.RootElement).Count);
+        JsonLdProcessor.ToRdf(doc.RootElement).Count.Should().Be(4);
     }
 }
 
@@ -99,9 +99,9 @@ public class ContextWorkLimitTests
 
         context.Append('}');
         using JsonDocument doc = JsonDocument.Parse("{\"@context\": " + context + body + "}");
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
-        Assert.Equal(JsonLdErrorCode.ResourceLimitExceeded, ex.Code);
-        Assert.Contains("term definitions", ex.Message, StringComparison.Ordinal);
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement)).Should().ThrowExactly<JsonLdException>().Which;
+        ex.Code.Should().Be(JsonLdErrorCode.ResourceLimitExceeded);
+        ex.Message.Should().Contain("term definitions");
     }
 
     [Fact]
@@ -115,8 +115,8 @@ public class ContextWorkLimitTests
 
         context.Append('}');
         using JsonDocument doc = JsonDocument.Parse("{\"@context\": " + context + ", \"t4999\": \"x\"}");
-        Assert.Equal(1, JsonLdProcessor.ToRdf(doc.RootElement).Count);
-        Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxTermDefinitions = 4000 }));
+        JsonLdProcessor.ToRdf(doc.RootElement).Count.Should().Be(1);
+        FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxTermDefinitions = 4000 })).Should().ThrowExactly<JsonLdException>();
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class ContextWorkLimitTests
                     failures.Add(files[k]);
                 }
             });
-            Assert.Empty(failures);
+            failures.Should().BeEmpty();
         }
         finally
         {

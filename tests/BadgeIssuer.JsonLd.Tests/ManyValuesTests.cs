@@ -34,6 +34,6 @@ public sealed class ManyValuesTests
 
         string canonical = await Task.Run(() => JsonLdProcessor.Canonicalize(root), TestContext.Current.CancellationToken);
 
-        Assert.Equal(Count, canonical.Count(c => c == '\n'));
+        canonical.Count(c => c == '\n').Should().Be(Count);
     }
 }

@@ -37,8 +37,8 @@ public sealed class SafeModeTests
     {
         JsonElement expanded = JsonLdProcessor.Expand(Parse(Credential), JsonLdOptions.Safe);
 
-        Assert.Equal(JsonValueKind.Array, expanded.ValueKind);
-        Assert.Equal(1, expanded.GetArrayLength());
+        expanded.ValueKind.Should().Be(JsonValueKind.Array);
+        expanded.GetArrayLength().Should().Be(1);
     }
 
     [Fact]
@@ -46,10 +46,10 @@ public sealed class SafeModeTests
     {
         JsonElement input = Modify(c => c["foo"] = 1);
 
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe));
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe)).Should().ThrowExactly<JsonLdException>().Which;
 
-        Assert.Equal(JsonLdErrorCode.SafeModeUndefinedTerm, ex.Code);
-        Assert.Contains("foo", ex.Message, StringComparison.Ordinal);
+        ex.Code.Should().Be(JsonLdErrorCode.SafeModeUndefinedTerm);
+        ex.Message.Should().Contain("foo");
     }
 
     [Fact]
@@ -62,10 +62,10 @@ public sealed class SafeModeTests
             c["credentialSubjekt"] = subject;
         });
 
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe));
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe)).Should().ThrowExactly<JsonLdException>().Which;
 
-        Assert.Equal(JsonLdErrorCode.SafeModeUndefinedTerm, ex.Code);
-        Assert.Contains("credentialSubjekt", ex.Message, StringComparison.Ordinal);
+        ex.Code.Should().Be(JsonLdErrorCode.SafeModeUndefinedTerm);
+        ex.Message.Should().Contain("credentialSubjekt");
     }
 
     [Fact]
@@ -73,10 +73,10 @@ public sealed class SafeModeTests
     {
         JsonElement input = Modify(c => c["type"] = new JsonArray("VerifiableCredential", "NotAType"));
 
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe));
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.Expand(input, JsonLdOptions.Safe)).Should().ThrowExactly<JsonLdException>().Which;
 
-        Assert.Equal(JsonLdErrorCode.SafeModeRelativeType, ex.Code);
-        Assert.Contains("NotAType", ex.Message, StringComparison.Ordinal);
+        ex.Code.Should().Be(JsonLdErrorCode.SafeModeRelativeType);
+        ex.Message.Should().Contain("NotAType");
     }
 
     [Fact]
@@ -85,8 +85,8 @@ public sealed class SafeModeTests
         JsonElement expanded = JsonLdProcessor.Expand(Modify(c => c["foo"] = 1));
         JsonElement plain = JsonLdProcessor.Expand(Parse(Credential));
 
-        Assert.Equal(plain.GetRawText(), expanded.GetRawText());
-        Assert.DoesNotContain("foo", expanded.GetRawText(), StringComparison.Ordinal);
+        expanded.GetRawText().Should().Be(plain.GetRawText());
+        expanded.GetRawText().Should().NotContain("foo");
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class SafeModeTests
         }));
 
         string raw = expanded.GetRawText();
-        Assert.DoesNotContain("credentialSubject", raw, StringComparison.Ordinal);
-        Assert.DoesNotContain("https://example.edu/achievements/1", raw, StringComparison.Ordinal);
+        raw.Should().NotContain("credentialSubject");
+        raw.Should().NotContain("https://example.edu/achievements/1");
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class SafeModeTests
         JsonElement expanded = JsonLdProcessor.Expand(Modify(c => c["type"] = new JsonArray("VerifiableCredential", "NotAType")));
 
         JsonElement types = expanded[0].GetProperty("@type");
-        Assert.Equal(2, types.GetArrayLength());
-        Assert.Contains(types.EnumerateArray(), t => string.Equals(t.GetString(), "https://www.w3.org/2018/credentials#VerifiableCredential", StringComparison.Ordinal));
+        types.GetArrayLength().Should().Be(2);
+        types.EnumerateArray().Should().Contain(t => string.Equals(t.GetString(), "https://www.w3.org/2018/credentials#VerifiableCredential", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -120,12 +120,10 @@ public sealed class SafeModeTests
         const string Url = "https://contexts.example.org/unknown/v1";
         JsonElement input = Modify(c => c["@context"]!.AsArray().Add(Url));
 
-        JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Canonicalize(input, JsonLdOptions.Safe));
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.Canonicalize(input, JsonLdOptions.Safe)).Should().ThrowExactly<JsonLdException>().Which;
 
-        Assert.True(
-            ex.Code is JsonLdErrorCode.LoadingDocumentFailed or JsonLdErrorCode.LoadingRemoteContextFailed,
-            $"unexpected code {ex.Code}");
-        Assert.Contains(Url, ex.Message, StringComparison.Ordinal);
+        (ex.Code is JsonLdErrorCode.LoadingDocumentFailed or JsonLdErrorCode.LoadingRemoteContextFailed).Should().BeTrue($"unexpected code {ex.Code}");
+        ex.Message.Should().Contain(Url);
     }
 
     private static JsonElement Modify(Action<JsonObject> change)

@@ -14,8 +14,8 @@ public sealed class SampleTests
         string nquads = JsonLdProcessor.Canonicalize(File.ReadAllBytes(Path.Combine(s_samples, "ob-credential.json")), JsonLdOptions.Safe);
 
         int quads = nquads.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
-        Assert.InRange(quads, 25, 45);
-        Assert.EndsWith(" .\n", nquads, StringComparison.Ordinal);
+        quads.Should().BeInRange(25, 45);
+        nquads.Should().EndWith(" .\n");
     }
 
     [Fact]
@@ -24,9 +24,9 @@ public sealed class SampleTests
         string nquads = JsonLdProcessor.Canonicalize(File.ReadAllBytes(Path.Combine(s_samples, "ob-proof-config.json")), JsonLdOptions.Safe);
 
         string[] lines = nquads.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(5, lines.Length);
-        Assert.All(lines, l => Assert.StartsWith("_:c14n0 ", l, StringComparison.Ordinal));
-        Assert.Contains("<https://w3id.org/security#cryptosuite> \"eddsa-rdfc-2022\"^^<https://w3id.org/security#cryptosuiteString> .", nquads, StringComparison.Ordinal);
+        lines.Length.Should().Be(5);
+        lines.Should().AllSatisfy(l => l.Should().StartWith("_:c14n0 "));
+        nquads.Should().Contain("<https://w3id.org/security#cryptosuite> \"eddsa-rdfc-2022\"^^<https://w3id.org/security#cryptosuiteString> .");
     }
 
     [Fact]
@@ -35,12 +35,8 @@ public sealed class SampleTests
         using JsonDocument credential = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(s_samples, "ob-credential.json")));
         using JsonDocument config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(s_samples, "ob-proof-config.json")));
 
-        Assert.Equal(
-            credential.RootElement.GetProperty("@context").GetRawText(),
-            config.RootElement.GetProperty("@context").GetRawText());
-        Assert.All(
-            credential.RootElement.GetProperty("@context").EnumerateArray(),
-            c => Assert.True(BundledDocumentLoader.Default.CanLoad(c.GetString()!), c.GetString()));
+        config.RootElement.GetProperty("@context").GetRawText().Should().Be(credential.RootElement.GetProperty("@context").GetRawText());
+        credential.RootElement.GetProperty("@context").EnumerateArray().Should().AllSatisfy(c => BundledDocumentLoader.Default.CanLoad(c.GetString()!).Should().BeTrue(c.GetString()));
     }
 
     [Fact]
@@ -51,6 +47,6 @@ public sealed class SampleTests
         string first = JsonLdProcessor.Canonicalize(bytes, JsonLdOptions.Safe);
         string second = RdfCanonicalizer.CanonicalizeToNQuads(NQuads.Parse(first));
 
-        Assert.Equal(first, second);
+        second.Should().Be(first);
     }
 }

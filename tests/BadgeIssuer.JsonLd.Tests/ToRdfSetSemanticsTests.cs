@@ -17,7 +17,7 @@ public class ToRdfSetSemanticsTests
              ]}
             """);
         var dataset = JsonLdProcessor.ToRdf(doc.RootElement);
-        Assert.Equal(2, dataset.Count);
+        dataset.Count.Should().Be(2);
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public class ToRdfSetSemanticsTests
     {
         using JsonDocument doc = JsonDocument.Parse("""{"@id": "http://example.org/s", "http://example.org/p": "x"}""");
         var dataset = JsonLdProcessor.ToRdf(doc.RootElement);
-        Assert.False(dataset.Add(dataset.Quads[0]));
-        Assert.Equal(1, dataset.Count);
+        dataset.Add(dataset.Quads[0]).Should().BeFalse();
+        dataset.Count.Should().Be(1);
     }
 }

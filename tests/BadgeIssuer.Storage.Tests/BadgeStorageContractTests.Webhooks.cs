@@ -14,7 +14,7 @@ public abstract partial class BadgeStorageContractTests
     private async Task<WebhookEndpointRecord> AddEndpointAsync(IssuerRecord issuer, string events = AllEvents, bool enabled = true)
     {
         WebhookEndpointRecord endpoint = NewEndpoint(issuer, events, enabled);
-        Assert.True(await Storage.Webhooks.CreateEndpointAsync(endpoint, 10, Ct));
+        (await Storage.Webhooks.CreateEndpointAsync(endpoint, 10, Ct)).Should().BeTrue();
         return endpoint;
     }
 
@@ -27,28 +27,28 @@ public abstract partial class BadgeStorageContractTests
         IssuerRecord issuer = await NewIssuerAsync();
         WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
 
-        Assert.Equal(endpoint.Id, (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!.Id);
-        Assert.Equal([1, 2, 3], (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!.ProtectedSecret.ToArray());
-        Assert.Single(await Storage.Webhooks.ListEndpointsAsync(issuer.Id, Ct));
+        (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!.Id.Should().Be(endpoint.Id);
+        (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!.ProtectedSecret.ToArray().Should().Equal([1, 2, 3]);
+        (await Storage.Webhooks.ListEndpointsAsync(issuer.Id, Ct)).Should().ContainSingle();
         WebhookEndpointRecord stored = (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!;
-        Assert.True(await Storage.Webhooks.UpdateEndpointAsync(stored with { Enabled = false, ProtectedSecret = new byte[] { 9 } }, Ct));
+        (await Storage.Webhooks.UpdateEndpointAsync(stored with { Enabled = false, ProtectedSecret = new byte[] { 9 } }, Ct)).Should().BeTrue();
         WebhookEndpointRecord updated = (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!;
-        Assert.False(updated.Enabled);
-        Assert.Equal([9], updated.ProtectedSecret.ToArray());
-        Assert.True(await Storage.Webhooks.DeleteEndpointAsync(endpoint.Id, Ct));
-        Assert.Null(await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct));
-        Assert.False(await Storage.Webhooks.DeleteEndpointAsync(endpoint.Id, Ct));
+        updated.Enabled.Should().BeFalse();
+        updated.ProtectedSecret.ToArray().Should().Equal([9]);
+        (await Storage.Webhooks.DeleteEndpointAsync(endpoint.Id, Ct)).Should().BeTrue();
+        (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct)).Should().BeNull();
+        (await Storage.Webhooks.DeleteEndpointAsync(endpoint.Id, Ct)).Should().BeFalse();
     }
 
     [Fact]
     public async Task Webhooks_Endpoint_CountIsBoundedPerIssuer()
     {
         IssuerRecord issuer = await NewIssuerAsync();
-        Assert.True(await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct));
-        Assert.True(await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct));
+        (await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct)).Should().BeTrue();
+        (await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct)).Should().BeTrue();
 
-        Assert.False(await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct));
-        Assert.Equal(2, (await Storage.Webhooks.ListEndpointsAsync(issuer.Id, Ct)).Count);
+        (await Storage.Webhooks.CreateEndpointAsync(NewEndpoint(issuer), 2, Ct)).Should().BeFalse();
+        (await Storage.Webhooks.ListEndpointsAsync(issuer.Id, Ct)).Count.Should().Be(2);
     }
 
     [Fact]
@@ -65,16 +65,16 @@ public abstract partial class BadgeStorageContractTests
         await Storage.Credentials.AddAsync(credential, [], Ct);
         CredentialAddResult replay = await Storage.Credentials.AddAsync(NewCredential(issuer, "idem-1"), [], Ct);
 
-        Assert.False(replay.Created);
-        WebhookDeliveryRecord delivery = Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(all.Id, 10, null, Ct));
-        Assert.Equal("credential.issued", delivery.EventType);
-        Assert.Equal(WebhookDeliveryStates.Pending, delivery.State);
-        Assert.StartsWith("msg_", delivery.MessageId, StringComparison.Ordinal);
-        Assert.Contains(credential.Id, delivery.Payload, StringComparison.Ordinal);
-        Assert.DoesNotContain("learner@example.org", delivery.Payload, StringComparison.Ordinal);
-        Assert.Empty(await Storage.Webhooks.ListDeliveriesAsync(revokedOnly.Id, 10, null, Ct));
-        Assert.Empty(await Storage.Webhooks.ListDeliveriesAsync(disabled.Id, 10, null, Ct));
-        Assert.Empty(await Storage.Webhooks.ListDeliveriesAsync(otherIssuers.Id, 10, null, Ct));
+        replay.Created.Should().BeFalse();
+        WebhookDeliveryRecord delivery = (await Storage.Webhooks.ListDeliveriesAsync(all.Id, 10, null, Ct)).Should().ContainSingle().Which;
+        delivery.EventType.Should().Be("credential.issued");
+        delivery.State.Should().Be(WebhookDeliveryStates.Pending);
+        delivery.MessageId.Should().StartWith("msg_");
+        delivery.Payload.Should().Contain(credential.Id);
+        delivery.Payload.Should().NotContain("learner@example.org");
+        (await Storage.Webhooks.ListDeliveriesAsync(revokedOnly.Id, 10, null, Ct)).Should().BeEmpty();
+        (await Storage.Webhooks.ListDeliveriesAsync(disabled.Id, 10, null, Ct)).Should().BeEmpty();
+        (await Storage.Webhooks.ListDeliveriesAsync(otherIssuers.Id, 10, null, Ct)).Should().BeEmpty();
     }
 
     [Fact]
@@ -93,9 +93,9 @@ public abstract partial class BadgeStorageContractTests
         await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "revocation", 1, "admin", Ct);
 
         IReadOnlyList<WebhookDeliveryRecord> deliveries = await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct);
-        Assert.Equal(["credential.issued", "credential.suspended", "credential.reinstated", "credential.revoked"], deliveries.Reverse().Select(d => d.EventType));
-        Assert.Contains("\"statusPurpose\":\"revocation\"", deliveries[0].Payload, StringComparison.Ordinal);
-        Assert.Equal(4, deliveries.Select(d => d.MessageId).Distinct().Count());
+        deliveries.Reverse().Select(d => d.EventType).Should().Equal(["credential.issued", "credential.suspended", "credential.reinstated", "credential.revoked"]);
+        deliveries[0].Payload.Should().Contain("\"statusPurpose\":\"revocation\"");
+        deliveries.Select(d => d.MessageId).Distinct().Count().Should().Be(4);
     }
 
     [Fact]
@@ -110,21 +110,21 @@ public abstract partial class BadgeStorageContractTests
 
         DateTimeOffset now = T0.AddHours(1);
         List<WebhookDeliveryRecord> all = (await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Reverse().ToList();
-        WebhookClaim first = Assert.Single(await ClaimMineAsync("a", now, endpoint));
-        Assert.Equal(all[0].Seq, first.Delivery.Seq);
-        Assert.Empty(await ClaimMineAsync("b", now, endpoint));
+        WebhookClaim first = (await ClaimMineAsync("a", now, endpoint)).Should().ContainSingle().Which;
+        first.Delivery.Seq.Should().Be(all[0].Seq);
+        (await ClaimMineAsync("b", now, endpoint)).Should().BeEmpty();
 
         // A retry keeps the head: nothing of this endpoint is due until then, and then the same message again.
-        Assert.True(await Storage.Webhooks.RecordAttemptAsync("a", new(first.Delivery.Seq, now, 500, null, 3), WebhookAttemptOutcome.Retry, now.AddMinutes(5), Ct));
-        Assert.Empty(await ClaimMineAsync("b", now.AddMinutes(1), endpoint));
-        WebhookClaim again = Assert.Single(await ClaimMineAsync("b", now.AddMinutes(6), endpoint));
-        Assert.Equal(first.Delivery.Seq, again.Delivery.Seq);
-        Assert.Equal(1, again.Delivery.Attempts);
+        (await Storage.Webhooks.RecordAttemptAsync("a", new(first.Delivery.Seq, now, 500, null, 3), WebhookAttemptOutcome.Retry, now.AddMinutes(5), Ct)).Should().BeTrue();
+        (await ClaimMineAsync("b", now.AddMinutes(1), endpoint)).Should().BeEmpty();
+        WebhookClaim again = (await ClaimMineAsync("b", now.AddMinutes(6), endpoint)).Should().ContainSingle().Which;
+        again.Delivery.Seq.Should().Be(first.Delivery.Seq);
+        again.Delivery.Attempts.Should().Be(1);
 
-        Assert.True(await Storage.Webhooks.RecordAttemptAsync("b", new(again.Delivery.Seq, now, 200, null, 3), WebhookAttemptOutcome.Succeeded, null, Ct));
-        Assert.Equal(all[1].Seq, Assert.Single(await ClaimMineAsync("c", now.AddMinutes(6), endpoint)).Delivery.Seq);
+        (await Storage.Webhooks.RecordAttemptAsync("b", new(again.Delivery.Seq, now, 200, null, 3), WebhookAttemptOutcome.Succeeded, null, Ct)).Should().BeTrue();
+        (await ClaimMineAsync("c", now.AddMinutes(6), endpoint)).Should().ContainSingle().Which.Delivery.Seq.Should().Be(all[1].Seq);
         IReadOnlyList<WebhookAttemptRecord> attempts = await Storage.Webhooks.ListAttemptsAsync([first.Delivery.Seq], Ct);
-        Assert.Equal([500, 200], attempts.Select(a => a.StatusCode ?? 0));
+        attempts.Select(a => a.StatusCode ?? 0).Should().Equal([500, 200]);
     }
 
     [Fact]
@@ -135,14 +135,14 @@ public abstract partial class BadgeStorageContractTests
         await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
         DateTimeOffset now = T0.AddHours(1);
 
-        WebhookClaim dead = Assert.Single(await ClaimMineAsync("dead", now, endpoint));
-        Assert.Empty(await ClaimMineAsync("live", now.AddSeconds(30), endpoint));
-        WebhookClaim live = Assert.Single(await ClaimMineAsync("live", now.AddMinutes(2), endpoint));
+        WebhookClaim dead = (await ClaimMineAsync("dead", now, endpoint)).Should().ContainSingle().Which;
+        (await ClaimMineAsync("live", now.AddSeconds(30), endpoint)).Should().BeEmpty();
+        WebhookClaim live = (await ClaimMineAsync("live", now.AddMinutes(2), endpoint)).Should().ContainSingle().Which;
 
-        Assert.Equal(dead.Delivery.Seq, live.Delivery.Seq);
-        Assert.False(await Storage.Webhooks.RecordAttemptAsync("dead", new(dead.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct));
-        Assert.True(await Storage.Webhooks.RecordAttemptAsync("live", new(live.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct));
-        Assert.Equal(WebhookDeliveryStates.Succeeded, Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).State);
+        live.Delivery.Seq.Should().Be(dead.Delivery.Seq);
+        (await Storage.Webhooks.RecordAttemptAsync("dead", new(dead.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct)).Should().BeFalse();
+        (await Storage.Webhooks.RecordAttemptAsync("live", new(live.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct)).Should().BeTrue();
+        (await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Should().ContainSingle().Which.State.Should().Be(WebhookDeliveryStates.Succeeded);
     }
 
     [Fact]
@@ -173,19 +173,19 @@ public abstract partial class BadgeStorageContractTests
                 foreach (WebhookClaim claim in claims)
                 {
                     sent.Enqueue((claim.Endpoint.Id, claim.Delivery.Seq));
-                    Assert.True(await Storage.Webhooks.RecordAttemptAsync(owner, new(claim.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct));
+                    (await Storage.Webhooks.RecordAttemptAsync(owner, new(claim.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct)).Should().BeTrue();
                 }
 
                 await Task.Yield();
             }
         }, Ct)));
 
-        Assert.Equal(40, sent.Count);
-        Assert.Equal(40, sent.Select(s => s.Seq).Distinct().Count());
+        sent.Count.Should().Be(40);
+        sent.Select(s => s.Seq).Distinct().Count().Should().Be(40);
         foreach (IGrouping<string, (string Endpoint, long Seq)> perEndpoint in sent.GroupBy(s => s.Endpoint))
         {
             long[] order = perEndpoint.Select(s => s.Seq).ToArray();
-            Assert.Equal(order.Order().ToArray(), order);
+            order.Should().Equal(order.Order().ToArray());
         }
     }
 
@@ -196,20 +196,20 @@ public abstract partial class BadgeStorageContractTests
         WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
         await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
         DateTimeOffset now = T0.AddHours(1);
-        WebhookClaim claim = Assert.Single(await ClaimMineAsync("a", now, endpoint));
+        WebhookClaim claim = (await ClaimMineAsync("a", now, endpoint)).Should().ContainSingle().Which;
         await Storage.Webhooks.RecordAttemptAsync("a", new(claim.Delivery.Seq, now, 410, null, 1), WebhookAttemptOutcome.Failed, null, Ct);
 
         WebhookDeliveryRecord? again = await Storage.Webhooks.RedeliverAsync(endpoint.Id, claim.Delivery.MessageId, now, Ct);
 
-        Assert.NotNull(again);
-        Assert.Equal(claim.Delivery.MessageId, again.MessageId);
-        Assert.Equal(claim.Delivery.Payload, again.Payload);
-        Assert.True(again.Seq > claim.Delivery.Seq);
-        Assert.Null(await Storage.Webhooks.RedeliverAsync(endpoint.Id, "msg_unknown", now, Ct));
-        Assert.Equal(again.Seq, Assert.Single(await ClaimMineAsync("b", now, endpoint)).Delivery.Seq);
+        again.Should().NotBeNull();
+        again.MessageId.Should().Be(claim.Delivery.MessageId);
+        again.Payload.Should().Be(claim.Delivery.Payload);
+        (again.Seq > claim.Delivery.Seq).Should().BeTrue();
+        (await Storage.Webhooks.RedeliverAsync(endpoint.Id, "msg_unknown", now, Ct)).Should().BeNull();
+        (await ClaimMineAsync("b", now, endpoint)).Should().ContainSingle().Which.Delivery.Seq.Should().Be(again.Seq);
 
-        Assert.True(await Storage.Webhooks.PurgeAsync(now.AddSeconds(1), Ct) >= 1);
-        Assert.Equal(again.Seq, Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Seq);
-        Assert.Empty(await Storage.Webhooks.ListAttemptsAsync([claim.Delivery.Seq], Ct));
+        (await Storage.Webhooks.PurgeAsync(now.AddSeconds(1), Ct) >= 1).Should().BeTrue();
+        (await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Should().ContainSingle().Which.Seq.Should().Be(again.Seq);
+        (await Storage.Webhooks.ListAttemptsAsync([claim.Delivery.Seq], Ct)).Should().BeEmpty();
     }
 }

@@ -32,9 +32,9 @@ public abstract partial class BadgeStorageContractTests
     {
         IssuerRecord issuer = await NewIssuerAsync();
 
-        Assert.Equal(issuer, await Storage.Issuers.GetAsync(issuer.Id, Ct));
-        Assert.Equal(issuer, await Storage.Issuers.GetBySlugAsync(issuer.Slug, Ct));
-        Assert.True(await Storage.Issuers.CountAsync(Ct) >= 1);
+        (await Storage.Issuers.GetAsync(issuer.Id, Ct)).Should().Be(issuer);
+        (await Storage.Issuers.GetBySlugAsync(issuer.Slug, Ct)).Should().Be(issuer);
+        (await Storage.Issuers.CountAsync(Ct) >= 1).Should().BeTrue();
     }
 
     [Fact]
@@ -42,17 +42,17 @@ public abstract partial class BadgeStorageContractTests
     {
         IssuerRecord issuer = await NewIssuerAsync();
 
-        Assert.True(await Storage.Issuers.UpdateProfileAsync(issuer.Id, """{"name":"Renamed"}""", Ct));
+        (await Storage.Issuers.UpdateProfileAsync(issuer.Id, """{"name":"Renamed"}""", Ct)).Should().BeTrue();
 
-        Assert.Equal("""{"name":"Renamed"}""", (await Storage.Issuers.GetAsync(issuer.Id, Ct))!.ProfileJson);
+        (await Storage.Issuers.GetAsync(issuer.Id, Ct))!.ProfileJson.Should().Be("""{"name":"Renamed"}""");
     }
 
     [Fact]
     public async Task Issuer_Unknown_GetReturnsNullAndUpdateReturnsFalse()
     {
-        Assert.Null(await Storage.Issuers.GetAsync("urn:uuid:unknown", Ct));
-        Assert.Null(await Storage.Issuers.GetBySlugAsync("no-such-slug", Ct));
-        Assert.False(await Storage.Issuers.UpdateProfileAsync("urn:uuid:unknown", "{}", Ct));
+        (await Storage.Issuers.GetAsync("urn:uuid:unknown", Ct)).Should().BeNull();
+        (await Storage.Issuers.GetBySlugAsync("no-such-slug", Ct)).Should().BeNull();
+        (await Storage.Issuers.UpdateProfileAsync("urn:uuid:unknown", "{}", Ct)).Should().BeFalse();
     }
 
     [Fact]
@@ -60,8 +60,8 @@ public abstract partial class BadgeStorageContractTests
     {
         IssuerRecord issuer = await NewIssuerAsync();
 
-        await Assert.ThrowsAsync<StorageConflictException>(() =>
-            Storage.Issuers.CreateAsync(issuer with { Id = "urn:uuid:" + Guid.NewGuid().ToString("D") }, Ct));
+        await FluentActions.Awaiting(() =>
+            Storage.Issuers.CreateAsync(issuer with { Id = "urn:uuid:" + Guid.NewGuid().ToString("D") }, Ct)).Should().ThrowExactlyAsync<StorageConflictException>();
     }
 
     [Fact]
@@ -79,17 +79,17 @@ public abstract partial class BadgeStorageContractTests
         await Storage.Issuers.AddKeyAsync(second, Ct);
 
         IReadOnlyList<IssuerKeyRecord> keys = await Storage.Issuers.ListKeysAsync(issuer.Id, Ct);
-        Assert.Equal([first.KeyId, rsa.KeyId, second.KeyId], keys.Select(k => k.KeyId));
-        Assert.Equal([false, true, true], keys.Select(k => k.IsCurrent));
-        Assert.Equal(blob1, keys[0].ProtectedPrivateKey.ToArray());
-        Assert.Equal(first.PublicJwk, keys[0].PublicJwk);
-        Assert.Equal(T0, keys[0].CreatedAt);
+        keys.Select(k => k.KeyId).Should().Equal([first.KeyId, rsa.KeyId, second.KeyId]);
+        keys.Select(k => k.IsCurrent).Should().Equal([false, true, true]);
+        keys[0].ProtectedPrivateKey.ToArray().Should().Equal(blob1);
+        keys[0].PublicJwk.Should().Be(first.PublicJwk);
+        keys[0].CreatedAt.Should().Be(T0);
 
         IssuerKeyRecord? current = await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "Ed25519", Ct);
-        Assert.Equal(second.KeyId, current!.KeyId);
-        Assert.Equal(blob2, current.ProtectedPrivateKey.ToArray());
-        Assert.Equal(rsa.KeyId, (await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "RSA", Ct))!.KeyId);
-        Assert.Null(await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "P-256", Ct));
+        current!.KeyId.Should().Be(second.KeyId);
+        current.ProtectedPrivateKey.ToArray().Should().Equal(blob2);
+        (await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "RSA", Ct))!.KeyId.Should().Be(rsa.KeyId);
+        (await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "P-256", Ct)).Should().BeNull();
     }
 
     [Fact]
@@ -101,14 +101,14 @@ public abstract partial class BadgeStorageContractTests
         await Storage.Achievements.CreateAsync(a1, Ct);
         await Storage.Achievements.CreateAsync(a2, Ct);
 
-        Assert.Equal(a1, await Storage.Achievements.GetAsync(a1.Id, Ct));
-        Assert.True(await Storage.Achievements.UpdateAsync(a1.Id, """{"name":"One v2"}""", T0.AddDays(2), Ct));
-        Assert.False(await Storage.Achievements.UpdateAsync("https://example.org/none", "{}", T0, Ct));
-        Assert.Null(await Storage.Achievements.GetAsync("https://example.org/none", Ct));
+        (await Storage.Achievements.GetAsync(a1.Id, Ct)).Should().Be(a1);
+        (await Storage.Achievements.UpdateAsync(a1.Id, """{"name":"One v2"}""", T0.AddDays(2), Ct)).Should().BeTrue();
+        (await Storage.Achievements.UpdateAsync("https://example.org/none", "{}", T0, Ct)).Should().BeFalse();
+        (await Storage.Achievements.GetAsync("https://example.org/none", Ct)).Should().BeNull();
 
         IReadOnlyList<AchievementRecord> list = await Storage.Achievements.ListAsync(issuer.Id, Ct);
-        Assert.Equal([a1 with { Json = """{"name":"One v2"}""", UpdatedAt = T0.AddDays(2) }, a2], list);
-        await Assert.ThrowsAsync<StorageConflictException>(() => Storage.Achievements.CreateAsync(a2, Ct));
+        list.Should().Equal([a1 with { Json = """{"name":"One v2"}""", UpdatedAt = T0.AddDays(2) }, a2]);
+        await FluentActions.Awaiting(() => Storage.Achievements.CreateAsync(a2, Ct)).Should().ThrowExactlyAsync<StorageConflictException>();
     }
 
     [Fact]
@@ -125,9 +125,9 @@ public abstract partial class BadgeStorageContractTests
 
         CredentialAddResult result = await Storage.Credentials.AddAsync(credential, [], Ct);
 
-        Assert.True(result.Created);
-        Assert.Equal(credential, await Storage.Credentials.GetAsync(credential.Id, Ct));
-        Assert.Null(await Storage.Credentials.GetAsync("urn:uuid:unknown", Ct));
+        result.Created.Should().BeTrue();
+        (await Storage.Credentials.GetAsync(credential.Id, Ct)).Should().Be(credential);
+        (await Storage.Credentials.GetAsync("urn:uuid:unknown", Ct)).Should().BeNull();
     }
 
     [Fact]
@@ -139,16 +139,16 @@ public abstract partial class BadgeStorageContractTests
         var key = new IssuerKeyRecord(issuer.Id, issuer.Id + "#key-1", "Ed25519", """{"kty":"OKP","x":"a"}""", original, true, T0);
         await Storage.Issuers.AddKeyAsync(key, Ct);
 
-        Assert.False(await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, new byte[] { 0x01 }, rewrapped, Ct));
-        Assert.False(await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, issuer.Id + "#missing", original, rewrapped, Ct));
-        Assert.True(await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, original, rewrapped, Ct));
+        (await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, new byte[] { 0x01 }, rewrapped, Ct)).Should().BeFalse();
+        (await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, issuer.Id + "#missing", original, rewrapped, Ct)).Should().BeFalse();
+        (await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, original, rewrapped, Ct)).Should().BeTrue();
         // A second instance racing with the same expectation loses.
-        Assert.False(await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, original, new byte[] { 0x42 }, Ct));
+        (await Storage.Issuers.ReplaceProtectedKeyAsync(issuer.Id, key.KeyId, original, new byte[] { 0x42 }, Ct)).Should().BeFalse();
 
         IssuerKeyRecord stored = (await Storage.Issuers.ListKeysAsync(issuer.Id, Ct)).Single();
-        Assert.Equal(rewrapped, stored.ProtectedPrivateKey.ToArray());
-        Assert.Equal(key with { ProtectedPrivateKey = stored.ProtectedPrivateKey }, stored);
-        Assert.True(stored.IsCurrent);
+        stored.ProtectedPrivateKey.ToArray().Should().Equal(rewrapped);
+        stored.Should().Be(key with { ProtectedPrivateKey = stored.ProtectedPrivateKey });
+        stored.IsCurrent.Should().BeTrue();
     }
 
     [Fact]
@@ -162,8 +162,8 @@ public abstract partial class BadgeStorageContractTests
 
         IReadOnlyList<IssuerKeyRecord> all = await Storage.Issuers.ListAllKeysAsync(Ct);
 
-        Assert.Equal([first.Id + "#a", first.Id + "#c"], all.Where(k => k.IssuerId == first.Id).Select(k => k.KeyId));
-        Assert.Equal([new byte[] { 2 }], all.Where(k => k.IssuerId == second.Id).Select(k => k.ProtectedPrivateKey.ToArray()));
+        all.Where(k => k.IssuerId == first.Id).Select(k => k.KeyId).Should().Equal([first.Id + "#a", first.Id + "#c"]);
+        all.Where(k => k.IssuerId == second.Id).Select(k => Convert.ToHexString(k.ProtectedPrivateKey.Span)).Should().Equal(["02"]);
     }
 
     [Fact]
@@ -177,11 +177,11 @@ public abstract partial class BadgeStorageContractTests
         CredentialAddResult retry = await Storage.Credentials.AddAsync(NewCredential(issuer, "key-1"), [], Ct);
         CredentialAddResult otherIssuer = await Storage.Credentials.AddAsync(NewCredential(other, "key-1"), [], Ct);
 
-        Assert.True(created.Created);
-        Assert.False(retry.Created);
-        Assert.Equal(first, retry.Credential);
-        Assert.True(otherIssuer.Created);
-        Assert.Equal(first, await Storage.Credentials.GetByIdempotencyKeyAsync(issuer.Id, "key-1", Ct));
+        created.Created.Should().BeTrue();
+        retry.Created.Should().BeFalse();
+        retry.Credential.Should().Be(first);
+        otherIssuer.Created.Should().BeTrue();
+        (await Storage.Credentials.GetByIdempotencyKeyAsync(issuer.Id, "key-1", Ct)).Should().Be(first);
     }
 
     [Fact]
@@ -192,8 +192,8 @@ public abstract partial class BadgeStorageContractTests
         CredentialAddResult[] results = await Task.WhenAll(Enumerable.Range(0, 20)
             .Select(_ => Task.Run(() => Storage.Credentials.AddAsync(NewCredential(issuer, "same"), [], Ct), Ct)));
 
-        Assert.Single(results, r => r.Created);
-        Assert.Single(results.Select(r => r.Credential.Id).Distinct(StringComparer.Ordinal));
+        results.Should().ContainSingle(r => r.Created);
+        results.Select(r => r.Credential.Id).Distinct(StringComparer.Ordinal).Should().ContainSingle();
     }
 
     [Fact]
@@ -205,13 +205,13 @@ public abstract partial class BadgeStorageContractTests
         StatusListIndex[] indexes = await Task.WhenAll(Enumerable.Range(0, 500)
             .Select(_ => Task.Run(() => Storage.StatusLists.AllocateIndexAsync(request, Ct), Ct)));
 
-        Assert.Equal(500, indexes.Distinct().Count());
-        Assert.Single(indexes.Select(i => i.ListId).Distinct(StringComparer.Ordinal));
+        indexes.Distinct().Count().Should().Be(500);
+        indexes.Select(i => i.ListId).Distinct(StringComparer.Ordinal).Should().ContainSingle();
         StatusListRecord list = (await Storage.StatusLists.GetAsync(indexes[0].ListId, Ct))!;
-        Assert.Equal(500, list.AllocatedCount);
-        Assert.Equal(StatusAllocationRequest.MinimumListLength, list.Length);
-        Assert.Equal(StatusAllocationRequest.MinimumListLength / 8, list.Bitstring.Length);
-        Assert.All(indexes, i => Assert.InRange(i.Index, 0, list.Length - 1));
+        list.AllocatedCount.Should().Be(500);
+        list.Length.Should().Be(StatusAllocationRequest.MinimumListLength);
+        list.Bitstring.Length.Should().Be(StatusAllocationRequest.MinimumListLength / 8);
+        indexes.Should().AllSatisfy(i => i.Index.Should().BeInRange(0, list.Length - 1));
     }
 
     [Fact]
@@ -226,13 +226,13 @@ public abstract partial class BadgeStorageContractTests
             indexes.Add(await Storage.StatusLists.AllocateIndexAsync(request, Ct));
         }
 
-        Assert.Equal(40, indexes.Distinct().Count());
+        indexes.Distinct().Count().Should().Be(40);
         IReadOnlyList<StatusListRecord> lists = await Storage.StatusLists.ListAsync(issuer.Id, Ct);
-        Assert.Equal(3, lists.Count);
-        Assert.Equal([16, 16, 8], lists.Select(l => l.AllocatedCount));
+        lists.Count.Should().Be(3);
+        lists.Select(l => l.AllocatedCount).Should().Equal([16, 16, 8]);
         // Full lists hand out every index exactly once.
-        Assert.Equal(Enumerable.Range(0, 16), indexes.Where(i => i.ListId == lists[0].ListId).Select(i => i.Index).Order());
-        Assert.Equal(Enumerable.Range(0, 16), indexes.Where(i => i.ListId == lists[1].ListId).Select(i => i.Index).Order());
+        indexes.Where(i => i.ListId == lists[0].ListId).Select(i => i.Index).Order().Should().Equal(Enumerable.Range(0, 16));
+        indexes.Where(i => i.ListId == lists[1].ListId).Select(i => i.Index).Order().Should().Equal(Enumerable.Range(0, 16));
     }
 
     [Fact]
@@ -243,8 +243,8 @@ public abstract partial class BadgeStorageContractTests
         StatusListIndex revocation = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
         StatusListIndex suspension = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "suspension", NewListLength: 16), Ct);
 
-        Assert.NotEqual(revocation.ListId, suspension.ListId);
-        Assert.Equal("suspension", (await Storage.StatusLists.GetAsync(suspension.ListId, Ct))!.Purpose);
+        suspension.ListId.Should().NotBe(revocation.ListId);
+        (await Storage.StatusLists.GetAsync(suspension.ListId, Ct))!.Purpose.Should().Be("suspension");
     }
 
     [Fact]
@@ -260,20 +260,20 @@ public abstract partial class BadgeStorageContractTests
         StatusUpdateResult clear = await Storage.StatusLists.SetStatusAsync(at.ListId, at.Index, 0, "admin", Ct);
         StatusListRecord afterClear = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
 
-        Assert.Equal(new StatusUpdateResult(StatusUpdateOutcome.Updated, at.ListId, at.Index, v0 + 1), set);
-        Assert.Equal(1, afterSet.GetStatus(at.Index));
-        Assert.Equal(v0 + 1, afterSet.Version);
+        set.Should().Be(new StatusUpdateResult(StatusUpdateOutcome.Updated, at.ListId, at.Index, v0 + 1));
+        afterSet.GetStatus(at.Index).Should().Be(1);
+        afterSet.Version.Should().Be(v0 + 1);
         // Entry 0 is the most significant bit of byte 0.
-        Assert.Equal((byte)(0x80 >> (at.Index % 8)), afterSet.Bitstring.Span[at.Index / 8]);
-        Assert.Equal(StatusUpdateOutcome.Unchanged, again.Outcome);
-        Assert.Equal(v0 + 1, again.Version);
-        Assert.Equal(new StatusUpdateResult(StatusUpdateOutcome.Updated, at.ListId, at.Index, v0 + 2), clear);
-        Assert.Equal(0, afterClear.GetStatus(at.Index));
-        Assert.All(afterClear.Bitstring.ToArray(), b => Assert.Equal(0, b));
+        afterSet.Bitstring.Span[at.Index / 8].Should().Be((byte)(0x80 >> (at.Index % 8)));
+        again.Outcome.Should().Be(StatusUpdateOutcome.Unchanged);
+        again.Version.Should().Be(v0 + 1);
+        clear.Should().Be(new StatusUpdateResult(StatusUpdateOutcome.Updated, at.ListId, at.Index, v0 + 2));
+        afterClear.GetStatus(at.Index).Should().Be(0);
+        afterClear.Bitstring.ToArray().Should().AllSatisfy(b => b.Should().Be(0));
         // Only real changes are recorded.
         IReadOnlyList<StatusChangeRecord> changes = await Storage.StatusLists.ListChangesAsync(at.ListId, Ct);
-        Assert.Equal([(0, 1, v0 + 1), (1, 0, v0 + 2)], changes.Select(c => (c.OldValue, c.NewValue, c.Version)));
-        Assert.All(changes, c => Assert.Null(c.CredentialId));
+        changes.Select(c => (c.OldValue, c.NewValue, c.Version)).Should().Equal([(0, 1, v0 + 1), (1, 0, v0 + 2)]);
+        changes.Should().AllSatisfy(c => c.CredentialId.Should().BeNull());
     }
 
     [Fact]
@@ -282,10 +282,10 @@ public abstract partial class BadgeStorageContractTests
         IssuerRecord issuer = await NewIssuerAsync();
         StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
 
-        Assert.Equal(StatusUpdateOutcome.ListNotFound, (await Storage.StatusLists.SetStatusAsync("no-such-list", 0, 1, "admin", Ct)).Outcome);
-        Assert.Equal(StatusUpdateOutcome.OutOfRange, (await Storage.StatusLists.SetStatusAsync(at.ListId, 16, 1, "admin", Ct)).Outcome);
-        Assert.Equal(StatusUpdateOutcome.OutOfRange, (await Storage.StatusLists.SetStatusAsync(at.ListId, 0, 2, "admin", Ct)).Outcome);
-        Assert.Null(await Storage.StatusLists.GetAsync("no-such-list", Ct));
+        (await Storage.StatusLists.SetStatusAsync("no-such-list", 0, 1, "admin", Ct)).Outcome.Should().Be(StatusUpdateOutcome.ListNotFound);
+        (await Storage.StatusLists.SetStatusAsync(at.ListId, 16, 1, "admin", Ct)).Outcome.Should().Be(StatusUpdateOutcome.OutOfRange);
+        (await Storage.StatusLists.SetStatusAsync(at.ListId, 0, 2, "admin", Ct)).Outcome.Should().Be(StatusUpdateOutcome.OutOfRange);
+        (await Storage.StatusLists.GetAsync("no-such-list", Ct)).Should().BeNull();
     }
 
     [Fact]
@@ -299,12 +299,12 @@ public abstract partial class BadgeStorageContractTests
         StatusUpdateResult revoked = await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "revocation", 1, "admin", Ct);
         StatusUpdateResult suspended = await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 1, "admin", Ct);
 
-        Assert.Equal(StatusUpdateOutcome.Updated, revoked.Outcome);
-        Assert.Equal((at.ListId, at.Index), (revoked.ListId, revoked.Index!.Value));
-        Assert.Equal(1, (await Storage.StatusLists.GetAsync(at.ListId, Ct))!.GetStatus(at.Index));
-        Assert.Equal(StatusUpdateOutcome.NoStatusEntry, suspended.Outcome);
-        StatusChangeRecord change = Assert.Single(await Storage.StatusLists.ListChangesAsync(at.ListId, Ct));
-        Assert.Equal((at.Index, credential.Id, 0, 1, "admin", revoked.Version!.Value), (change.Index, change.CredentialId, change.OldValue, change.NewValue, change.Actor, change.Version));
+        revoked.Outcome.Should().Be(StatusUpdateOutcome.Updated);
+        ((revoked.ListId, revoked.Index!.Value)).Should().Be((at.ListId, at.Index));
+        (await Storage.StatusLists.GetAsync(at.ListId, Ct))!.GetStatus(at.Index).Should().Be(1);
+        suspended.Outcome.Should().Be(StatusUpdateOutcome.NoStatusEntry);
+        StatusChangeRecord change = (await Storage.StatusLists.ListChangesAsync(at.ListId, Ct)).Should().ContainSingle().Which;
+        ((change.Index, change.CredentialId, change.OldValue, change.NewValue, change.Actor, change.Version)).Should().Be((at.Index, credential.Id, 0, 1, "admin", revoked.Version!.Value));
     }
 
     [Fact]
@@ -312,8 +312,8 @@ public abstract partial class BadgeStorageContractTests
     {
         StatusUpdateResult result = await Storage.StatusLists.SetCredentialStatusAsync("urn:uuid:" + Guid.NewGuid().ToString("D"), "revocation", 1, "admin", Ct);
 
-        Assert.Equal(StatusUpdateOutcome.CredentialNotFound, result.Outcome);
-        Assert.False(result.Succeeded);
+        result.Outcome.Should().Be(StatusUpdateOutcome.CredentialNotFound);
+        result.Succeeded.Should().BeFalse();
     }
 
     [Fact]
@@ -324,9 +324,9 @@ public abstract partial class BadgeStorageContractTests
         await Storage.Credentials.AddAsync(NewCredential(issuer), [at], Ct);
         CredentialRecord second = NewCredential(issuer);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Storage.Credentials.AddAsync(second, [at], Ct));
+        await FluentActions.Awaiting(() => Storage.Credentials.AddAsync(second, [at], Ct)).Should().ThrowExactlyAsync<InvalidOperationException>();
 
-        Assert.Null(await Storage.Credentials.GetAsync(second.Id, Ct));
+        (await Storage.Credentials.GetAsync(second.Id, Ct)).Should().BeNull();
     }
 
     [Fact]
@@ -339,12 +339,12 @@ public abstract partial class BadgeStorageContractTests
         IReadOnlyList<StatusListIndex> second = await Storage.StatusLists.AllocateIndexesAsync(request, 40, Ct);
         StatusListIndex[] all = [.. first, .. second];
 
-        Assert.Equal(80, all.Distinct().Count());
+        all.Distinct().Count().Should().Be(80);
         IReadOnlyList<StatusListRecord> lists = await Storage.StatusLists.ListAsync(issuer.Id, Ct);
-        Assert.Equal(2, lists.Count);
-        Assert.Equal(64, lists[0].AllocatedCount);
-        Assert.Equal(16, lists[1].AllocatedCount);
-        Assert.All(all, i => Assert.InRange(i.Index, 0, 63));
+        lists.Count.Should().Be(2);
+        lists[0].AllocatedCount.Should().Be(64);
+        lists[1].AllocatedCount.Should().Be(16);
+        all.Should().AllSatisfy(i => i.Index.Should().BeInRange(0, 63));
     }
 
     [Fact]
@@ -355,9 +355,9 @@ public abstract partial class BadgeStorageContractTests
         long? before = await Storage.StatusLists.GetVersionAsync(index.ListId, Ct);
         await Storage.StatusLists.SetStatusAsync(index.ListId, index.Index, 1, "test", Ct);
 
-        Assert.NotNull(before);
-        Assert.Equal(before + 1, await Storage.StatusLists.GetVersionAsync(index.ListId, Ct));
-        Assert.Null(await Storage.StatusLists.GetVersionAsync("no-such-list", Ct));
+        before.Should().NotBeNull();
+        (await Storage.StatusLists.GetVersionAsync(index.ListId, Ct)).Should().Be(before + 1);
+        (await Storage.StatusLists.GetVersionAsync("no-such-list", Ct)).Should().BeNull();
     }
 
     [Fact]
@@ -367,13 +367,13 @@ public abstract partial class BadgeStorageContractTests
         CredentialRecord[] credentials = [.. Enumerable.Range(0, 500).Select(_ => NewCredential(issuer))];
         CredentialAddResult[] results = await Task.WhenAll(credentials.Select(c => Storage.Credentials.AddAsync(c, [], Ct)));
 
-        Assert.All(results, r => Assert.True(r.Created));
+        results.Should().AllSatisfy(r => r.Created.Should().BeTrue());
         foreach (CredentialRecord c in credentials)
         {
-            Assert.Equal(c, await Storage.Credentials.GetAsync(c.Id, Ct));
+            (await Storage.Credentials.GetAsync(c.Id, Ct)).Should().Be(c);
         }
 
-        Assert.Equal(500, (await Storage.Credentials.ListAsync(issuer.Id, 1000, Ct)).Count);
+        (await Storage.Credentials.ListAsync(issuer.Id, 1000, Ct)).Count.Should().Be(500);
     }
 
     [Fact]
@@ -384,10 +384,10 @@ public abstract partial class BadgeStorageContractTests
         CredentialRecord b = NewCredential(issuer);
         Task<CredentialAddResult>[] adds = [Storage.Credentials.AddAsync(a, [], Ct), Storage.Credentials.AddAsync(a, [], Ct), Storage.Credentials.AddAsync(b, [], Ct)];
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Task.WhenAll(adds));
-        Assert.Equal(1, adds.Count(t => t.IsFaulted));
-        Assert.IsType<StorageConflictException>(adds.Single(t => t.IsFaulted).Exception!.InnerException);
-        Assert.Equal(b, await Storage.Credentials.GetAsync(b.Id, Ct));
+        await FluentActions.Awaiting(() => Task.WhenAll(adds)).Should().ThrowAsync<Exception>();
+        adds.Count(t => t.IsFaulted).Should().Be(1);
+        adds.Single(t => t.IsFaulted).Exception!.InnerException.Should().BeOfType<StorageConflictException>();
+        (await Storage.Credentials.GetAsync(b.Id, Ct)).Should().Be(b);
     }
 
     [Fact]
@@ -399,13 +399,13 @@ public abstract partial class BadgeStorageContractTests
         await Storage.ApiKeys.CreateAsync(key, Ct);
 
         ApiKeyRecord? found = await Storage.ApiKeys.FindByHashAsync(hash, Ct);
-        Assert.NotNull(found);
-        Assert.Equal(key.KeyId, found.KeyId);
-        Assert.Equal(hash, found.KeyHash.ToArray());
-        Assert.Equal(T0.AddDays(30), found.ExpiresAt);
-        Assert.Null(await Storage.ApiKeys.FindByHashAsync(new byte[32], Ct));
-        Assert.Single(await Storage.ApiKeys.ListAsync(issuer.Id, Ct));
-        await Assert.ThrowsAsync<StorageConflictException>(() => Storage.ApiKeys.CreateAsync(key with { KeyId = "other" }, Ct));
+        found.Should().NotBeNull();
+        found.KeyId.Should().Be(key.KeyId);
+        found.KeyHash.ToArray().Should().Equal(hash);
+        found.ExpiresAt.Should().Be(T0.AddDays(30));
+        (await Storage.ApiKeys.FindByHashAsync(new byte[32], Ct)).Should().BeNull();
+        (await Storage.ApiKeys.ListAsync(issuer.Id, Ct)).Should().ContainSingle();
+        await FluentActions.Awaiting(() => Storage.ApiKeys.CreateAsync(key with { KeyId = "other" }, Ct)).Should().ThrowExactlyAsync<StorageConflictException>();
     }
 
     private async Task<ApiKeyRecord> NewKeyAsync(IssuerRecord issuer, string? createdBy, string scopes = "issue manage")
@@ -427,38 +427,38 @@ public abstract partial class BadgeStorageContractTests
         ApiKeyRecord grandchild = await NewKeyAsync(issuer, child.KeyId, "issue");
         ApiKeyRecord sibling = await NewKeyAsync(issuer, null);
         ApiKeyRecord nephew = await NewKeyAsync(issuer, sibling.KeyId);
-        Assert.Equal(root.KeyId, (await Storage.ApiKeys.GetAsync(child.KeyId, Ct))?.CreatedBy);
-        Assert.Null((await Storage.ApiKeys.GetAsync(root.KeyId, Ct))?.CreatedBy);
+        ((await Storage.ApiKeys.GetAsync(child.KeyId, Ct))?.CreatedBy).Should().Be(root.KeyId);
+        ((await Storage.ApiKeys.GetAsync(root.KeyId, Ct))?.CreatedBy).Should().BeNull();
 
         // Revoking the child first: only its own subtree.
         IReadOnlyList<ApiKeyRecord>? first = await Storage.ApiKeys.RevokeAsync(child.KeyId, T0.AddHours(1), new KeyRevocationAudit("api-key:x", "apikey.revoke", "req-1"), Ct);
-        Assert.Equal([grandchild.KeyId], first!.Select(k => k.KeyId));
-        Assert.Null((await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt);
+        first!.Select(k => k.KeyId).Should().Equal([grandchild.KeyId]);
+        (await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt.Should().BeNull();
 
         // Then the root: what is left under it (also through the revoked child), never the sibling's tree.
         IReadOnlyList<ApiKeyRecord>? cascaded = await Storage.ApiKeys.RevokeAsync(root.KeyId, T0.AddHours(2), new KeyRevocationAudit("api-key:y", "client.revoke", "req-2"), Ct);
-        Assert.Equal([foreignChild.KeyId], cascaded!.Select(k => k.KeyId));
-        Assert.Equal(T0.AddHours(2), (await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt);
-        Assert.Equal(T0.AddHours(1), (await Storage.ApiKeys.GetAsync(child.KeyId, Ct))!.RevokedAt);
-        Assert.Equal(T0.AddHours(1), (await Storage.ApiKeys.GetAsync(grandchild.KeyId, Ct))!.RevokedAt);
-        Assert.Equal(T0.AddHours(2), (await Storage.ApiKeys.GetAsync(foreignChild.KeyId, Ct))!.RevokedAt);
-        Assert.Null((await Storage.ApiKeys.GetAsync(sibling.KeyId, Ct))!.RevokedAt);
-        Assert.Null((await Storage.ApiKeys.GetAsync(nephew.KeyId, Ct))!.RevokedAt);
+        cascaded!.Select(k => k.KeyId).Should().Equal([foreignChild.KeyId]);
+        (await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt.Should().Be(T0.AddHours(2));
+        (await Storage.ApiKeys.GetAsync(child.KeyId, Ct))!.RevokedAt.Should().Be(T0.AddHours(1));
+        (await Storage.ApiKeys.GetAsync(grandchild.KeyId, Ct))!.RevokedAt.Should().Be(T0.AddHours(1));
+        (await Storage.ApiKeys.GetAsync(foreignChild.KeyId, Ct))!.RevokedAt.Should().Be(T0.AddHours(2));
+        (await Storage.ApiKeys.GetAsync(sibling.KeyId, Ct))!.RevokedAt.Should().BeNull();
+        (await Storage.ApiKeys.GetAsync(nephew.KeyId, Ct))!.RevokedAt.Should().BeNull();
 
         IReadOnlyList<AuditRecord> audit = await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct);
-        Assert.Equal(["client.revoke", "apikey.revoke.cascade", "apikey.revoke"], audit.Select(a => a.Action));
-        Assert.Equal([root.KeyId, grandchild.KeyId, child.KeyId], audit.Select(a => a.Target));
-        Assert.Equal($$"""{"cascade":["{{foreignChild.KeyId}}"]}""", audit[0].Details);
-        Assert.Equal($$"""{"revoked":"{{child.KeyId}}","createdBy":"{{child.KeyId}}"}""", audit[1].Details);
-        Assert.Equal("req-2", audit[0].RequestId);
-        Assert.Equal("api-key:y", audit[0].Actor);
-        AuditRecord foreign = Assert.Single(await Storage.Audit.ListAsync(other.Id, 10, null, Ct));
-        Assert.Equal(("apikey.revoke.cascade", foreignChild.KeyId, "api-key:y"), (foreign.Action, foreign.Target, foreign.Actor));
+        audit.Select(a => a.Action).Should().Equal(["client.revoke", "apikey.revoke.cascade", "apikey.revoke"]);
+        audit.Select(a => a.Target).Should().Equal([root.KeyId, grandchild.KeyId, child.KeyId]);
+        audit[0].Details.Should().Be($$"""{"cascade":["{{foreignChild.KeyId}}"]}""");
+        audit[1].Details.Should().Be($$"""{"revoked":"{{child.KeyId}}","createdBy":"{{child.KeyId}}"}""");
+        audit[0].RequestId.Should().Be("req-2");
+        audit[0].Actor.Should().Be("api-key:y");
+        AuditRecord foreign = (await Storage.Audit.ListAsync(other.Id, 10, null, Ct)).Should().ContainSingle().Which;
+        ((foreign.Action, foreign.Target, foreign.Actor)).Should().Be(("apikey.revoke.cascade", foreignChild.KeyId, "api-key:y"));
 
         // Again: idempotent, nothing newly cascaded; an unknown key is null and writes nothing.
-        Assert.Empty((await Storage.ApiKeys.RevokeAsync(root.KeyId, T0.AddHours(3), new KeyRevocationAudit("api-key:y", "apikey.revoke", null), Ct))!);
-        Assert.Equal(T0.AddHours(2), (await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt);
-        Assert.Null(await Storage.ApiKeys.RevokeAsync("key-none", T0, new KeyRevocationAudit("api-key:y", "apikey.revoke", null), Ct));
+        (await Storage.ApiKeys.RevokeAsync(root.KeyId, T0.AddHours(3), new KeyRevocationAudit("api-key:y", "apikey.revoke", null), Ct))!.Should().BeEmpty();
+        (await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt.Should().Be(T0.AddHours(2));
+        (await Storage.ApiKeys.RevokeAsync("key-none", T0, new KeyRevocationAudit("api-key:y", "apikey.revoke", null), Ct)).Should().BeNull();
     }
 
     [Fact]
@@ -468,9 +468,9 @@ public abstract partial class BadgeStorageContractTests
         ApiKeyRecord creator = await NewKeyAsync(issuer, null);
         await Storage.ApiKeys.RevokeAsync(creator.KeyId, T0, new KeyRevocationAudit("api-key:x", "apikey.revoke", null), Ct);
 
-        await Assert.ThrowsAsync<StorageConflictException>(() => NewKeyAsync(issuer, creator.KeyId));
-        await Assert.ThrowsAsync<StorageConflictException>(() => NewKeyAsync(issuer, "key-none"));
-        Assert.Single(await Storage.ApiKeys.ListAsync(issuer.Id, Ct));
+        await FluentActions.Awaiting(() => NewKeyAsync(issuer, creator.KeyId)).Should().ThrowExactlyAsync<StorageConflictException>();
+        await FluentActions.Awaiting(() => NewKeyAsync(issuer, "key-none")).Should().ThrowExactlyAsync<StorageConflictException>();
+        (await Storage.ApiKeys.ListAsync(issuer.Id, Ct)).Should().ContainSingle();
     }
 
     [Fact]
@@ -480,16 +480,16 @@ public abstract partial class BadgeStorageContractTests
         ApiKeyRecord root = await NewKeyAsync(issuer, null, "admin");
         ApiKeyRecord child = await NewKeyAsync(issuer, root.KeyId);
         var entry = new AuditRecord(0, issuer.Id, "config:Bootstrap:ApiKey", "apikey.restore", root.KeyId, T0.AddHours(1), null, null);
-        Assert.False(await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct));
+        (await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct)).Should().BeFalse();
         await Storage.ApiKeys.RevokeAsync(root.KeyId, T0, new KeyRevocationAudit("api-key:x", "apikey.revoke", null), Ct);
 
-        Assert.True(await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct));
-        Assert.False(await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct));
-        Assert.False(await Storage.ApiKeys.ReinstateAsync("key-none", entry, Ct));
+        (await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct)).Should().BeTrue();
+        (await Storage.ApiKeys.ReinstateAsync(root.KeyId, entry, Ct)).Should().BeFalse();
+        (await Storage.ApiKeys.ReinstateAsync("key-none", entry, Ct)).Should().BeFalse();
 
-        Assert.Null((await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt);
-        Assert.Equal(T0, (await Storage.ApiKeys.GetAsync(child.KeyId, Ct))!.RevokedAt);
-        Assert.Equal(["apikey.restore", "apikey.revoke.cascade", "apikey.revoke"], (await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)).Select(a => a.Action));
+        (await Storage.ApiKeys.GetAsync(root.KeyId, Ct))!.RevokedAt.Should().BeNull();
+        (await Storage.ApiKeys.GetAsync(child.KeyId, Ct))!.RevokedAt.Should().Be(T0);
+        (await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)).Select(a => a.Action).Should().Equal(["apikey.restore", "apikey.revoke.cascade", "apikey.revoke"]);
     }
 
     [Fact]
@@ -499,13 +499,13 @@ public abstract partial class BadgeStorageContractTests
         var achievement = new AchievementRecord("https://example.org/achievements/" + Guid.NewGuid().ToString("N"), issuer.Id, """{"name":"A"}""", T0, T0);
         await Storage.Achievements.CreateAsync(achievement, Ct);
 
-        Assert.True(await Storage.Achievements.SetImageAsync(achievement.Id, "image/png", new byte[] { 1, 2, 3 }, Ct));
-        Assert.True(await Storage.Achievements.SetImageAsync(achievement.Id, "image/svg+xml", new byte[] { 4 }, Ct));
+        (await Storage.Achievements.SetImageAsync(achievement.Id, "image/png", new byte[] { 1, 2, 3 }, Ct)).Should().BeTrue();
+        (await Storage.Achievements.SetImageAsync(achievement.Id, "image/svg+xml", new byte[] { 4 }, Ct)).Should().BeTrue();
         (string MediaType, byte[] Bytes)? image = await Storage.Achievements.GetImageAsync(achievement.Id, Ct);
-        Assert.Equal("image/svg+xml", image?.MediaType);
-        Assert.Equal(new byte[] { 4 }, image?.Bytes);
-        Assert.False(await Storage.Achievements.SetImageAsync("https://example.org/achievements/none", "image/png", new byte[] { 1 }, Ct));
-        Assert.Null(await Storage.Achievements.GetImageAsync("https://example.org/achievements/none", Ct));
+        (image?.MediaType).Should().Be("image/svg+xml");
+        (image?.Bytes).Should().Equal(new byte[] { 4 });
+        (await Storage.Achievements.SetImageAsync("https://example.org/achievements/none", "image/png", new byte[] { 1 }, Ct)).Should().BeFalse();
+        (await Storage.Achievements.GetImageAsync("https://example.org/achievements/none", Ct)).Should().BeNull();
     }
 
     [Fact]
@@ -517,19 +517,19 @@ public abstract partial class BadgeStorageContractTests
         await Storage.Credentials.AddAsync(credential, [at], Ct);
         const string Reason = "awaiting \"review\" \\ é";
 
-        Assert.Null(await Storage.StatusLists.GetLatestChangeAsync(at.ListId, at.Index, Ct));
+        (await Storage.StatusLists.GetLatestChangeAsync(at.ListId, at.Index, Ct)).Should().BeNull();
         await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 1, "admin", Reason, Ct);
         await Storage.StatusLists.SetCredentialStatusAsync(credential.Id, "suspension", 0, "admin", null, Ct);
 
         IReadOnlyList<StatusChangeRecord> changes = await Storage.StatusLists.ListChangesAsync(at.ListId, Ct);
-        Assert.Equal([Reason, null], changes.Select(c => c.Reason));
+        changes.Select(c => c.Reason).Should().Equal([Reason, null]);
         StatusChangeRecord? latest = await Storage.StatusLists.GetLatestChangeAsync(at.ListId, at.Index, Ct);
-        Assert.Equal((0, (string?)null), (latest!.NewValue, latest.Reason));
-        Assert.Null(await Storage.StatusLists.GetLatestChangeAsync(at.ListId, (at.Index + 1) % 16, Ct));
+        ((latest!.NewValue, latest.Reason)).Should().Be((0, (string?)null));
+        (await Storage.StatusLists.GetLatestChangeAsync(at.ListId, (at.Index + 1) % 16, Ct)).Should().BeNull();
         AuditRecord suspended = (await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)).Last(a => a.Action == "status.suspension");
         using System.Text.Json.JsonDocument details = System.Text.Json.JsonDocument.Parse(suspended.Details!);
-        Assert.Equal(Reason, details.RootElement.GetProperty("reason").GetString());
-        Assert.Equal(1, details.RootElement.GetProperty("new").GetInt32());
+        details.RootElement.GetProperty("reason").GetString().Should().Be(Reason);
+        details.RootElement.GetProperty("new").GetInt32().Should().Be(1);
     }
 
     [Fact]
@@ -554,12 +554,12 @@ public abstract partial class BadgeStorageContractTests
 
         async Task<IEnumerable<string>> Ids(CredentialListStatus? status) =>
             (await Storage.Credentials.QueryAsync(new CredentialQuery(issuer.Id, 10) { Status = status }, Ct)).Select(c => c.Id);
-        Assert.Equal([ids[2], ids[1], ids[0]], await Ids(null));
-        Assert.Equal([ids[0]], await Ids(CredentialListStatus.Revoked));
-        Assert.Equal([ids[1]], await Ids(CredentialListStatus.Suspended));
-        Assert.Equal([ids[2]], await Ids(CredentialListStatus.Active));
+        (await Ids(null)).Should().Equal([ids[2], ids[1], ids[0]]);
+        (await Ids(CredentialListStatus.Revoked)).Should().Equal([ids[0]]);
+        (await Ids(CredentialListStatus.Suspended)).Should().Equal([ids[1]]);
+        (await Ids(CredentialListStatus.Active)).Should().Equal([ids[2]]);
         CredentialListItem first = (await Storage.Credentials.QueryAsync(new CredentialQuery(issuer.Id, 1) { Status = CredentialListStatus.Revoked }, Ct))[0];
-        Assert.Equal((issuer.Id, T0, true, false), (first.IssuerId, first.IssuedAt, first.HasJson, first.HasJwt));
+        ((first.IssuerId, first.IssuedAt, first.HasJson, first.HasJwt)).Should().Be((issuer.Id, T0, true, false));
     }
 
     [Fact]
@@ -580,12 +580,12 @@ public abstract partial class BadgeStorageContractTests
         }
 
         async Task<IEnumerable<string>> Ids(CredentialQuery query) => (await Storage.Credentials.QueryAsync(query, Ct)).Select(x => x.Id);
-        Assert.Equal([c.Id, b.Id, a.Id], await Ids(new CredentialQuery(issuer.Id, 10)));
-        Assert.Equal([c.Id, a.Id], await Ids(new CredentialQuery(issuer.Id, 10) { AchievementId = achievement.Id }));
-        Assert.Equal([b.Id, a.Id], await Ids(new CredentialQuery(issuer.Id, 10) { RecipientKey = ada }));
-        Assert.Equal([foreign.Id], await Ids(new CredentialQuery(other.Id, 10) { RecipientKey = ada }));
-        Assert.Equal([b.Id], await Ids(new CredentialQuery(issuer.Id, 10) { IssuedAfter = T0.AddHours(1), IssuedBefore = T0.AddHours(2) }));
-        Assert.Empty(await Ids(new CredentialQuery(issuer.Id, 10) { RecipientKey = new byte[] { 7 } }));
+        (await Ids(new CredentialQuery(issuer.Id, 10))).Should().Equal([c.Id, b.Id, a.Id]);
+        (await Ids(new CredentialQuery(issuer.Id, 10) { AchievementId = achievement.Id })).Should().Equal([c.Id, a.Id]);
+        (await Ids(new CredentialQuery(issuer.Id, 10) { RecipientKey = ada })).Should().Equal([b.Id, a.Id]);
+        (await Ids(new CredentialQuery(other.Id, 10) { RecipientKey = ada })).Should().Equal([foreign.Id]);
+        (await Ids(new CredentialQuery(issuer.Id, 10) { IssuedAfter = T0.AddHours(1), IssuedBefore = T0.AddHours(2) })).Should().Equal([b.Id]);
+        (await Ids(new CredentialQuery(issuer.Id, 10) { RecipientKey = new byte[] { 7 } })).Should().BeEmpty();
     }
 
     [Fact]
@@ -619,9 +619,9 @@ public abstract partial class BadgeStorageContractTests
             await Storage.Credentials.AddAsync(NewCredential(issuer) with { IssuedAt = T0.AddDays(1 + page) }, [], Ct);
         }
 
-        Assert.Equal(expected, seen);
+        seen.Should().Equal(expected);
     }
 
     [Fact]
-    public async Task Ping_OpenDatabase_ReturnsTrue() => Assert.True(await Storage.PingAsync(Ct));
+    public async Task Ping_OpenDatabase_ReturnsTrue() => (await Storage.PingAsync(Ct)).Should().BeTrue();
 }

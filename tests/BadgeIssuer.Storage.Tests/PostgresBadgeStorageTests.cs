@@ -108,7 +108,7 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
             .Select(_ => Task.Run(() => PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, Ct), Ct)));
         try
         {
-            Assert.All(instances, i => Assert.Equal(PostgresMigrations.All[^1].Version, i.SchemaVersion));
+            instances.Should().AllSatisfy(i => i.SchemaVersion.Should().Be(PostgresMigrations.All[^1].Version));
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(Ct);
             await using var read = new NpgsqlCommand("SELECT version FROM schema_migrations ORDER BY version;", connection);
@@ -121,8 +121,8 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
                 }
             }
 
-            Assert.Equal(PostgresMigrations.All.Select(m => m.Version), versions);
-            Assert.True(await instances[3].PingAsync(Ct));
+            versions.Should().Equal(PostgresMigrations.All.Select(m => m.Version));
+            (await instances[3].PingAsync(Ct)).Should().BeTrue();
         }
         finally
         {
@@ -140,17 +140,17 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
         var issuer = new IssuerRecord("urn:uuid:" + Guid.NewGuid().ToString("D"), "old", "{}", "key", T0);
         await using (PostgresBadgeStorage v1 = await PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, [PostgresMigrations.All[0]], Ct))
         {
-            Assert.Equal(1, v1.SchemaVersion);
+            v1.SchemaVersion.Should().Be(1);
             await v1.Issuers.CreateAsync(issuer, Ct);
         }
 
         await using PostgresBadgeStorage latest = await PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, Ct);
 
-        Assert.Equal(PostgresMigrations.All[^1].Version, latest.SchemaVersion);
-        Assert.Equal(issuer, await latest.Issuers.GetAsync(issuer.Id, Ct));
+        latest.SchemaVersion.Should().Be(PostgresMigrations.All[^1].Version);
+        (await latest.Issuers.GetAsync(issuer.Id, Ct)).Should().Be(issuer);
         StatusListIndex at = await latest.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 8), Ct);
-        Assert.Equal(StatusUpdateOutcome.Updated, (await latest.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, "admin", Ct)).Outcome);
-        Assert.Single(await latest.Audit.ListAsync(issuer.Id, 10, null, Ct));
+        (await latest.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, "admin", Ct)).Outcome.Should().Be(StatusUpdateOutcome.Updated);
+        (await latest.Audit.ListAsync(issuer.Id, 10, null, Ct)).Should().ContainSingle();
     }
 
     [Fact]
@@ -186,11 +186,11 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
 
         await using PostgresBadgeStorage latest = await PostgresBadgeStorage.OpenAsync(connectionString, Fixture.Time, Ct);
 
-        Assert.Equal(PostgresMigrations.All[^1].Version, latest.SchemaVersion);
-        Assert.Equal([null, "a", "b", null], (await latest.ApiKeys.ListAsync(issuer.Id, Ct)).Select(k => k.CreatedBy));
+        latest.SchemaVersion.Should().Be(PostgresMigrations.All[^1].Version);
+        (await latest.ApiKeys.ListAsync(issuer.Id, Ct)).Select(k => k.CreatedBy).Should().Equal([null, "a", "b", null]);
         IReadOnlyList<ApiKeyRecord>? cascaded = await latest.ApiKeys.RevokeAsync("a", T0, new KeyRevocationAudit("api-key:a", "apikey.revoke", null), Ct);
-        Assert.Equal(["b", "c"], cascaded!.Select(k => k.KeyId));
-        Assert.Null((await latest.ApiKeys.GetAsync("d", Ct))!.RevokedAt);
+        cascaded!.Select(k => k.KeyId).Should().Equal(["b", "c"]);
+        (await latest.ApiKeys.GetAsync("d", Ct))!.RevokedAt.Should().BeNull();
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
         await other.ApiKeys.RevokeAsync(root.KeyId, T0, new KeyRevocationAudit("api-key:x", "apikey.revoke", null), Ct);
         await Task.WhenAll(creates);
 
-        Assert.All(await Storage.ApiKeys.ListAsync(issuer.Id, Ct), k => Assert.NotNull(k.RevokedAt));
+        (await Storage.ApiKeys.ListAsync(issuer.Id, Ct)).Should().AllSatisfy(k => k.RevokedAt.Should().NotBeNull());
     }
 
     [Fact]
@@ -244,14 +244,14 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
                 .Concat(Enumerable.Range(0, 6).Select(w => Task.Run(() => RunAsync(other, w), Ct))));
 
         StatusListIndex[] all = [.. results.SelectMany(r => r)];
-        Assert.Equal(4000, all.Length);
-        Assert.Equal(4000, all.Distinct().Count());
+        all.Length.Should().Be(4000);
+        all.Distinct().Count().Should().Be(4000);
         IReadOnlyList<StatusListRecord> lists = await Storage.StatusLists.ListAsync(issuer.Id, Ct);
         // 4,000 in lists of 1,024: three full lists and one open one; a race that opened two lists would leave a gap.
-        Assert.Equal([1024, 1024, 1024, 928], lists.Select(l => l.AllocatedCount));
+        lists.Select(l => l.AllocatedCount).Should().Equal([1024, 1024, 1024, 928]);
         foreach (StatusListRecord list in lists)
         {
-            Assert.Equal(list.AllocatedCount, all.Count(i => i.ListId == list.ListId));
+            all.Count(i => i.ListId == list.ListId).Should().Be(list.AllocatedCount);
         }
     }
 
@@ -261,21 +261,21 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
         IssuerRecord issuer = await NewIssuerAsync();
         await using PostgresBadgeStorage other = await OpenInstanceAsync();
         IReadOnlyList<StatusListIndex> indexes = await Storage.StatusLists.AllocateIndexesAsync(new(issuer.Id, "revocation", NewListLength: 4096), 300, Ct);
-        string listId = Assert.Single(indexes.Select(i => i.ListId).Distinct(StringComparer.Ordinal));
+        string listId = indexes.Select(i => i.ListId).Distinct(StringComparer.Ordinal).Should().ContainSingle().Which;
         long v0 = (await Storage.StatusLists.GetVersionAsync(listId, Ct))!.Value;
 
         // Instance A sets the even positions, instance B the odd ones; neighbouring entries share bytes.
         StatusUpdateResult[] results = await Task.WhenAll(indexes.Select((at, n) =>
             Task.Run(() => (n % 2 == 0 ? Storage : other).StatusLists.SetStatusAsync(listId, at.Index, 1, n % 2 == 0 ? "a" : "b", Ct), Ct)));
 
-        Assert.All(results, r => Assert.Equal(StatusUpdateOutcome.Updated, r.Outcome));
-        Assert.Equal(Enumerable.Range(1, 300).Select(k => v0 + k), results.Select(r => r.Version!.Value).Order());
+        results.Should().AllSatisfy(r => r.Outcome.Should().Be(StatusUpdateOutcome.Updated));
+        results.Select(r => r.Version!.Value).Order().Should().Equal(Enumerable.Range(1, 300).Select(k => v0 + k));
         StatusListRecord list = (await other.StatusLists.GetAsync(listId, Ct))!;
-        Assert.Equal(v0 + 300, list.Version);
-        Assert.All(indexes, at => Assert.Equal(1, list.GetStatus(at.Index)));
-        Assert.Equal(300, Enumerable.Range(0, list.Length).Count(i => list.GetStatus(i) == 1));
+        list.Version.Should().Be(v0 + 300);
+        indexes.Should().AllSatisfy(at => list.GetStatus(at.Index).Should().Be(1));
+        Enumerable.Range(0, list.Length).Count(i => list.GetStatus(i) == 1).Should().Be(300);
         IReadOnlyList<StatusChangeRecord> changes = await Storage.StatusLists.ListChangesAsync(listId, Ct);
-        Assert.Equal(Enumerable.Range(1, 300).Select(k => v0 + k), changes.Select(c => c.Version).Order());
+        changes.Select(c => c.Version).Order().Should().Equal(Enumerable.Range(1, 300).Select(k => v0 + k));
     }
 
     [Fact]
@@ -291,8 +291,8 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
             Task.Run(() => (n % 2 == 0 ? Storage : other).StatusLists.SetStatusAsync(listId, at.Index, at.Index % 8, "x", Ct), Ct)));
 
         StatusListRecord list = (await Storage.StatusLists.GetAsync(listId, Ct))!;
-        Assert.All(Enumerable.Range(0, 64), i => Assert.Equal(i % 8, list.GetStatus(i)));
-        Assert.Equal(64 * 3 / 8, list.Bitstring.Length);
+        Enumerable.Range(0, 64).Should().AllSatisfy(i => list.GetStatus(i).Should().Be(i % 8));
+        list.Bitstring.Length.Should().Be(64 * 3 / 8);
     }
 
     [Fact]
@@ -306,14 +306,14 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
         CredentialAddResult[] results = await Task.WhenAll(indexes.Select((at, n) =>
             Task.Run(() => (n % 2 == 0 ? Storage : other).Credentials.AddAsync(NewCredential(issuer, "shared-key") with { IssuedBy = "k" }, [at], Ct), Ct)));
 
-        CredentialAddResult created = Assert.Single(results, r => r.Created);
-        Assert.All(results, r => Assert.Equal(created.Credential.Id, r.Credential.Id));
-        Assert.Equal(created.Credential with { IssuedBy = null }, await other.Credentials.GetByIdempotencyKeyAsync(issuer.Id, "shared-key", Ct));
-        Assert.Single(await Storage.Credentials.ListAsync(issuer.Id, 100, Ct));
+        CredentialAddResult created = results.Should().ContainSingle(r => r.Created).Which;
+        results.Should().AllSatisfy(r => r.Credential.Id.Should().Be(created.Credential.Id));
+        (await other.Credentials.GetByIdempotencyKeyAsync(issuer.Id, "shared-key", Ct)).Should().Be(created.Credential with { IssuedBy = null });
+        (await Storage.Credentials.ListAsync(issuer.Id, 100, Ct)).Should().ContainSingle();
         // The winner's index is linked and revocable; the losers' indexes stay unused.
-        Assert.Equal(StatusUpdateOutcome.Updated, (await other.StatusLists.SetCredentialStatusAsync(created.Credential.Id, "revocation", 1, "k", Ct)).Outcome);
-        AuditRecord issue = Assert.Single(await Storage.Audit.ListAsync(issuer.Id, 100, null, Ct), a => a.Action == "credential.issue");
-        Assert.Equal(created.Credential.Id, issue.Target);
+        (await other.StatusLists.SetCredentialStatusAsync(created.Credential.Id, "revocation", 1, "k", Ct)).Outcome.Should().Be(StatusUpdateOutcome.Updated);
+        AuditRecord issue = (await Storage.Audit.ListAsync(issuer.Id, 100, null, Ct)).Should().ContainSingle(a => a.Action == "credential.issue").Which;
+        issue.Target.Should().Be(created.Credential.Id);
     }
 
     [Fact]
@@ -326,10 +326,10 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
             new IssuerKeyRecord(issuer.Id, $"{issuer.Id}#key-{n}", "Ed25519", "{}", new byte[] { (byte)n }, true, T0.AddMinutes(n)), Ct), Ct)));
 
         IReadOnlyList<IssuerKeyRecord> keys = await Storage.Issuers.ListKeysAsync(issuer.Id, Ct);
-        Assert.Equal(16, keys.Count);
-        IssuerKeyRecord current = Assert.Single(keys, k => k.IsCurrent);
-        Assert.Equal(keys[^1].KeyId, current.KeyId);
-        Assert.Equal(current.KeyId, (await other.Issuers.GetCurrentKeyAsync(issuer.Id, "Ed25519", Ct))!.KeyId);
+        keys.Count.Should().Be(16);
+        IssuerKeyRecord current = keys.Should().ContainSingle(k => k.IsCurrent).Which;
+        current.KeyId.Should().Be(keys[^1].KeyId);
+        (await other.Issuers.GetCurrentKeyAsync(issuer.Id, "Ed25519", Ct))!.KeyId.Should().Be(current.KeyId);
     }
 
     [Fact]
@@ -337,19 +337,19 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
     {
         IssuerRecord issuer = await NewIssuerAsync();
         await Storage.Audit.AppendAsync(new AuditRecord(0, issuer.Id, "admin", "issuer.create", issuer.Id, T0, "req-1", null), Ct);
-        AuditRecord entry = Assert.Single(await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct));
-        Assert.Equal(("admin", "issuer.create", issuer.Id, T0, "req-1"), (entry.Actor, entry.Action, entry.Target, entry.At, entry.RequestId));
+        AuditRecord entry = (await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)).Should().ContainSingle().Which;
+        ((entry.Actor, entry.Action, entry.Target, entry.At, entry.RequestId)).Should().Be(("admin", "issuer.create", issuer.Id, T0, "req-1"));
 
         await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
         await connection.OpenAsync(Ct);
         foreach (string sql in new[] { "UPDATE audit_log SET actor = 'mallory';", "DELETE FROM audit_log;", "TRUNCATE audit_log;" })
         {
             await using var command = new NpgsqlCommand(sql, connection);
-            PostgresException e = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync(Ct));
-            Assert.Contains("append-only", e.MessageText, StringComparison.Ordinal);
+            PostgresException e = (await FluentActions.Awaiting(() => command.ExecuteNonQueryAsync(Ct)).Should().ThrowExactlyAsync<PostgresException>()).Which;
+            e.MessageText.Should().Contain("append-only");
         }
 
-        Assert.Equal(entry, Assert.Single(await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)));
+        (await Storage.Audit.ListAsync(issuer.Id, 10, null, Ct)).Should().ContainSingle().Which.Should().Be(entry);
     }
 
     [Fact]
@@ -364,8 +364,8 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
         IReadOnlyList<AuditRecord> page1 = await Storage.Audit.ListAsync(issuer.Id, 3, null, Ct);
         IReadOnlyList<AuditRecord> page2 = await Storage.Audit.ListAsync(issuer.Id, 3, page1[^1].Seq, Ct);
 
-        Assert.Equal(["a4", "a3", "a2"], page1.Select(a => a.Action));
-        Assert.Equal(["a1", "a0"], page2.Select(a => a.Action));
+        page1.Select(a => a.Action).Should().Equal(["a4", "a3", "a2"]);
+        page2.Select(a => a.Action).Should().Equal(["a1", "a0"]);
     }
 
     [Fact]
@@ -376,7 +376,7 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
         StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 8), Ct);
 
         StatusListRecord list = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
-        Assert.Equal(Fixture.Time.GetUtcNow(), list.CreatedAt);
-        Assert.Equal(1, list.Version);
+        list.CreatedAt.Should().Be(Fixture.Time.GetUtcNow());
+        list.Version.Should().Be(1);
     }
 }

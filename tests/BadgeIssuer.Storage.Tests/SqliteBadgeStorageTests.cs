@@ -39,16 +39,16 @@ public sealed class SqliteBadgeStorageTests(SqliteDatabaseFixture fixture) : Bad
         using SqliteBadgeStorage reopened = await SqliteBadgeStorage.OpenAsync(fixture.Path, fixture.Time, Ct);
         using SqliteBadgeStorage again = await SqliteBadgeStorage.OpenAsync(fixture.Path, fixture.Time, Ct);
 
-        Assert.Equal(fixture.Storage.SchemaVersion, again.SchemaVersion);
-        Assert.Equal(issuer, await again.Issuers.GetAsync(issuer.Id, Ct));
+        again.SchemaVersion.Should().Be(fixture.Storage.SchemaVersion);
+        (await again.Issuers.GetAsync(issuer.Id, Ct)).Should().Be(issuer);
         using var connection = new SqliteConnection($"Data Source={fixture.Path}");
         await connection.OpenAsync(Ct);
         using SqliteCommand count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*), MAX(version) FROM schema_version;";
         using SqliteDataReader reader = await count.ExecuteReaderAsync(Ct);
-        Assert.True(await reader.ReadAsync(Ct));
-        Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
-        Assert.Equal(again.SchemaVersion, reader.GetInt64(1));
+        (await reader.ReadAsync(Ct)).Should().BeTrue();
+        reader.GetInt64(0).Should().Be(reader.GetInt64(1));
+        reader.GetInt64(1).Should().Be(again.SchemaVersion);
     }
 
     [Fact]
@@ -60,17 +60,17 @@ public sealed class SqliteBadgeStorageTests(SqliteDatabaseFixture fixture) : Bad
             var issuer = new IssuerRecord("urn:uuid:" + Guid.NewGuid().ToString("D"), "old", "{}", "key", T0);
             using (SqliteBadgeStorage v1 = await SqliteBadgeStorage.OpenAsync(path, fixture.Time, [SqliteMigrations.All[0]], Ct))
             {
-                Assert.Equal(1, v1.SchemaVersion);
+                v1.SchemaVersion.Should().Be(1);
                 await v1.Issuers.CreateAsync(issuer, Ct);
             }
 
             using SqliteBadgeStorage latest = await SqliteBadgeStorage.OpenAsync(path, fixture.Time, Ct);
 
-            Assert.Equal(SqliteMigrations.All[^1].Version, latest.SchemaVersion);
-            Assert.Equal(issuer, await latest.Issuers.GetAsync(issuer.Id, Ct));
+            latest.SchemaVersion.Should().Be(SqliteMigrations.All[^1].Version);
+            (await latest.Issuers.GetAsync(issuer.Id, Ct)).Should().Be(issuer);
             StatusListIndex at = await latest.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 8), Ct);
-            Assert.Equal(StatusUpdateOutcome.Updated, (await latest.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, "admin", Ct)).Outcome);
-            Assert.Single(await latest.StatusLists.ListChangesAsync(at.ListId, Ct));
+            (await latest.StatusLists.SetStatusAsync(at.ListId, at.Index, 1, "admin", Ct)).Outcome.Should().Be(StatusUpdateOutcome.Updated);
+            (await latest.StatusLists.ListChangesAsync(at.ListId, Ct)).Should().ContainSingle();
         }
         finally
         {
@@ -108,11 +108,11 @@ public sealed class SqliteBadgeStorageTests(SqliteDatabaseFixture fixture) : Bad
 
             using SqliteBadgeStorage latest = await SqliteBadgeStorage.OpenAsync(path, fixture.Time, Ct);
 
-            Assert.Equal(SqliteMigrations.All[^1].Version, latest.SchemaVersion);
-            Assert.Equal([null, "a", "b", null], (await latest.ApiKeys.ListAsync(issuer.Id, Ct)).Select(k => k.CreatedBy));
+            latest.SchemaVersion.Should().Be(SqliteMigrations.All[^1].Version);
+            (await latest.ApiKeys.ListAsync(issuer.Id, Ct)).Select(k => k.CreatedBy).Should().Equal([null, "a", "b", null]);
             IReadOnlyList<ApiKeyRecord>? cascaded = await latest.ApiKeys.RevokeAsync("a", T0, new KeyRevocationAudit("api-key:a", "apikey.revoke", null), Ct);
-            Assert.Equal(["b", "c"], cascaded!.Select(k => k.KeyId));
-            Assert.Null((await latest.ApiKeys.GetAsync("d", Ct))!.RevokedAt);
+            cascaded!.Select(k => k.KeyId).Should().Equal(["b", "c"]);
+            (await latest.ApiKeys.GetAsync("d", Ct))!.RevokedAt.Should().BeNull();
         }
         finally
         {
@@ -131,11 +131,11 @@ public sealed class SqliteBadgeStorageTests(SqliteDatabaseFixture fixture) : Bad
         await connection.OpenAsync(Ct);
         using SqliteCommand mode = connection.CreateCommand();
         mode.CommandText = "PRAGMA journal_mode;";
-        Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync(Ct));
+        ((string?)await mode.ExecuteScalarAsync(Ct)).Should().Be("wal");
 
         var orphan = new AchievementRecord("https://example.org/orphan/" + Guid.NewGuid().ToString("N"), "urn:uuid:no-issuer", "{}", T0, T0);
-        SqliteException e = await Assert.ThrowsAsync<SqliteException>(() => Storage.Achievements.CreateAsync(orphan, Ct));
-        Assert.Equal(787, e.SqliteExtendedErrorCode); // SQLITE_CONSTRAINT_FOREIGNKEY
+        SqliteException e = (await FluentActions.Awaiting(() => Storage.Achievements.CreateAsync(orphan, Ct)).Should().ThrowExactlyAsync<SqliteException>()).Which;
+        e.SqliteExtendedErrorCode.Should().Be(787); // SQLITE_CONSTRAINT_FOREIGNKEY
     }
 
     [Fact]
@@ -146,8 +146,8 @@ public sealed class SqliteBadgeStorageTests(SqliteDatabaseFixture fixture) : Bad
         StatusListIndex at = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 8), Ct);
 
         StatusListRecord list = (await Storage.StatusLists.GetAsync(at.ListId, Ct))!;
-        Assert.Equal(fixture.Time.GetUtcNow(), list.CreatedAt);
-        Assert.Equal(1, list.Version);
+        list.CreatedAt.Should().Be(fixture.Time.GetUtcNow());
+        list.Version.Should().Be(1);
     }
 }
 

@@ -54,7 +54,7 @@ internal static class MutationFuzzer
         Func<Random, byte[], byte[]>? postProcess = null,
         TimeSpan? perInput = null)
     {
-        Assert.NotEmpty(seeds);
+        seeds.Should().NotBeEmpty();
         int seed = Seed;
         int iterations = Iterations(defaultIterations);
         // Generous: the slowest legitimate input takes milliseconds, but CI machines are shared.

@@ -22,13 +22,13 @@ public sealed class BadInputCorpusTests
         IReadOnlyList<CorpusCase> cases = CorpusCases.All;
         string[] duplicates = cases.GroupBy(c => c.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
 
-        Assert.True(cases.Count >= 200, $"{cases.Count} cases");
-        Assert.Empty(duplicates);
+        (cases.Count >= 200).Should().BeTrue($"{cases.Count} cases");
+        duplicates.Should().BeEmpty();
         HashSet<string> declared = DeclaredProblemCodes();
-        Assert.All(cases, c => Assert.True((c.Expect.Problem ?? c.Expect.Items) is not { } code || declared.Contains(code) || c.Expect.Type is not null, $"{c.Id}: '{c.Expect.Problem ?? c.Expect.Items}' is not a declared problem code"));
+        cases.Should().AllSatisfy(c => ((c.Expect.Problem ?? c.Expect.Items) is not { } code || declared.Contains(code) || c.Expect.Type is not null).Should().BeTrue($"{c.Id}: '{c.Expect.Problem ?? c.Expect.Items}' is not a declared problem code"));
         // 4xx, except a batch whose every item failed (200 with one problem per item, by design).
-        Assert.All(cases, c => Assert.True(c.Expect.Status is >= 400 and < 500 || (c.Expect.Status == 200 && c.Expect.Items is not null), $"{c.Id}: {c.Expect.Status}"));
-        Assert.All(cases, c => Assert.True(c.Expect.Server || new[] { c.Expect.Report, c.Expect.Problem is not null, c.Expect.Items is not null }.Count(b => b) == 1, $"{c.Id}: expect one of a problem, a report or failed batch items"));
+        cases.Should().AllSatisfy(c => (c.Expect.Status is >= 400 and < 500 || (c.Expect.Status == 200 && c.Expect.Items is not null)).Should().BeTrue($"{c.Id}: {c.Expect.Status}"));
+        cases.Should().AllSatisfy(c => (c.Expect.Server || new[] { c.Expect.Report, c.Expect.Problem is not null, c.Expect.Items is not null }.Count(b => b) == 1).Should().BeTrue($"{c.Id}: expect one of a problem, a report or failed batch items"));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class BadInputCorpusTests
             }
         }
 
-        Assert.True(failures.Count == 0, $"{failures.Count} corpus case(s) failed:\n" + string.Join("\n", failures));
+        (failures.Count == 0).Should().BeTrue($"{failures.Count} corpus case(s) failed:\n" + string.Join("\n", failures));
         await AssertReadyAndUnchangedAsync(client, app.DataDirectory, before);
     }
 
@@ -66,7 +66,7 @@ public sealed class BadInputCorpusTests
         Dictionary<string, string> before = await CorpusRunner.SnapshotAsync(service.DataDirectory);
 
         CorpusCase[] subset = CorpusCases.All.Where(c => c.Smoke || c.ProcessOnly).ToArray();
-        Assert.True(subset.Length >= 20, $"{subset.Length} smoke cases");
+        (subset.Length >= 20).Should().BeTrue($"{subset.Length} smoke cases");
         var failures = new List<string>();
         foreach (CorpusCase c in subset)
         {
@@ -76,16 +76,16 @@ public sealed class BadInputCorpusTests
             }
         }
 
-        Assert.True(failures.Count == 0, $"{failures.Count} corpus case(s) failed against the real service:\n" + string.Join("\n", failures) + "\nservice log:\n" + service.Log);
+        (failures.Count == 0).Should().BeTrue($"{failures.Count} corpus case(s) failed against the real service:\n" + string.Join("\n", failures) + "\nservice log:\n" + service.Log);
         await AssertReadyAndUnchangedAsync(client, service.DataDirectory, before);
     }
 
     private static async Task AssertReadyAndUnchangedAsync(HttpClient client, string dataDirectory, Dictionary<string, string> before)
     {
         using HttpResponseMessage ready = await client.GetAsync("/readyz", Ct);
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
         Dictionary<string, string> after = await CorpusRunner.SnapshotAsync(dataDirectory);
-        Assert.Equal(before, after);
+        after.Should().Equal(before);
     }
 
     // Every ApiProblem the service declares (ApiProblems, VerifyProblems, the rate limiter, ...), by reflection.
@@ -141,7 +141,7 @@ internal sealed class ServiceProcess : IDisposable
     public static async Task<ServiceProcess> StartAsync(params (string Key, string Value)[] environment)
     {
         string dll = WalkthroughTests.ServiceDll();
-        Assert.True(File.Exists(dll), $"{dll} is missing: build src/BadgeIssuer.Api in this configuration first.");
+        File.Exists(dll).Should().BeTrue($"{dll} is missing: build src/BadgeIssuer.Api in this configuration first.");
         int port = WalkthroughTests.FreePort();
         string baseUrl = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
         DirectoryInfo data = Directory.CreateTempSubdirectory("badgeissuer-corpus-data-");

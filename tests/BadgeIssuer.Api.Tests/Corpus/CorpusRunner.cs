@@ -221,7 +221,7 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _keys[auth]);
         using HttpResponseMessage response = await client.SendAsync(request, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected, $"corpus set-up {method} {path}: {(int)response.StatusCode} {text}");
+        (response.StatusCode == expected).Should().BeTrue($"corpus set-up {method} {path}: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!;
     }
 

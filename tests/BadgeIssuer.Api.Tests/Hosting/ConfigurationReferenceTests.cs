@@ -40,7 +40,7 @@ public sealed partial class ConfigurationReferenceTests
                 .Select(i => i.GetGenericArguments()[0]))
             .Where(t => t.Assembly == typeof(BadgeIssuerOptions).Assembly)
             .Distinct()];
-        Assert.All(options, t => Assert.True(reachable.Contains(t), $"{t.FullName} is not in this test's list of bound options classes: add it (and its keys to docs/configuration.md)"));
+        options.Should().AllSatisfy(t => reachable.Contains(t).Should().BeTrue($"{t.FullName} is not in this test's list of bound options classes: add it (and its keys to docs/configuration.md)"));
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public sealed partial class ConfigurationReferenceTests
         var documented = new HashSet<string>(TableKey().Matches(doc).Select(m => m.Groups[1].Value), StringComparer.OrdinalIgnoreCase);
         var bound = new HashSet<string>(s_roots.SelectMany(r => Keys(r.Type, r.Section)).Concat(HostKeys), StringComparer.OrdinalIgnoreCase);
 
-        Assert.Empty(bound.Except(documented).Order(StringComparer.Ordinal));
-        Assert.Empty(documented.Except(bound).Order(StringComparer.Ordinal));
+        bound.Except(documented).Order(StringComparer.Ordinal).Should().BeEmpty();
+        documented.Except(bound).Order(StringComparer.Ordinal).Should().BeEmpty();
     }
 
     private static IEnumerable<string> Keys(Type type, string prefix)

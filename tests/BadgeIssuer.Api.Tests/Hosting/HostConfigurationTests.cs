@@ -24,10 +24,8 @@ public sealed class HostConfigurationTests
         IConfigurationRoot configuration = new ConfigurationBuilder().AddJsonFile(file, optional: false).Build();
         var fromFile = configuration.AsEnumerable().Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value, StringComparer.OrdinalIgnoreCase);
 
-        Assert.Equal(
-            HostConfiguration.Defaults.Where(e => !string.Equals(e.Key, "Urls", StringComparison.OrdinalIgnoreCase))
-                .OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => $"{e.Key}={e.Value}"),
-            fromFile.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => $"{e.Key}={e.Value}"));
+        fromFile.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => $"{e.Key}={e.Value}").Should().Equal(HostConfiguration.Defaults.Where(e => !string.Equals(e.Key, "Urls", StringComparison.OrdinalIgnoreCase))
+                .OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => $"{e.Key}={e.Value}"));
     }
 
     [Fact]
@@ -37,9 +35,9 @@ public sealed class HostConfigurationTests
         builder.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug", ["urls"] = "http://127.0.0.1:6000" });
         HostConfiguration.AddDefaults(builder);
 
-        Assert.Equal("Debug", builder["Logging:LogLevel:Default"]);
-        Assert.Equal("http://127.0.0.1:6000", builder["Urls"]);
-        Assert.Equal("Warning", builder["Logging:LogLevel:Microsoft.AspNetCore"]);
+        builder["Logging:LogLevel:Default"].Should().Be("Debug");
+        builder["Urls"].Should().Be("http://127.0.0.1:6000");
+        builder["Logging:LogLevel:Microsoft.AspNetCore"].Should().Be("Warning");
     }
 
     [Fact]
@@ -72,11 +70,11 @@ public sealed class HostConfigurationTests
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(ServiceProcess.Url(port) + "/achievements"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
         using HttpResponseMessage response = await client.SendAsync(request, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"the key from the appsettings.json beside the binary was not taken ({(int)response.StatusCode}):\n{service.Output}");
+        (response.StatusCode == HttpStatusCode.OK).Should().BeTrue($"the key from the appsettings.json beside the binary was not taken ({(int)response.StatusCode}):\n{service.Output}");
 
         // The relative default data directory (./data) is under the working directory, not beside the binary.
-        Assert.True(File.Exists(Path.Combine(dirs.Work, "data", "badgeissuer.db")), "no ./data/badgeissuer.db in the working directory:\n" + service.Output);
-        Assert.False(Directory.Exists(Path.Combine(published, "data")));
+        File.Exists(Path.Combine(dirs.Work, "data", "badgeissuer.db")).Should().BeTrue("no ./data/badgeissuer.db in the working directory:\n" + service.Output);
+        Directory.Exists(Path.Combine(published, "data")).Should().BeFalse();
     }
 
     [Fact]
@@ -95,15 +93,15 @@ public sealed class HostConfigurationTests
         for (int i = 0; i < 5; i++)
         {
             using HttpResponseMessage response = await client.GetAsync(new Uri(ServiceProcess.Url(port) + "/healthz"), Ct);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         service.Stop();
         string output = service.Output;
         // The host's own start-up lines still show (Microsoft.Hosting.Lifetime at Information) ...
-        Assert.Contains("Now listening on", output, StringComparison.Ordinal);
+        output.Should().Contain("Now listening on");
         // ... but no per-request framework lines (Microsoft.AspNetCore.Hosting.Diagnostics, routing) at Information.
-        Assert.DoesNotContain("info: Microsoft.AspNetCore", output, StringComparison.Ordinal);
+        output.Should().NotContain("info: Microsoft.AspNetCore");
     }
 
     /// <summary>A copy of the built service ("published") and an unrelated working directory, both removed on dispose.</summary>

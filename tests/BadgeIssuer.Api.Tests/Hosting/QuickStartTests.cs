@@ -21,9 +21,9 @@ public sealed partial class QuickStartTests
     public void Readme_MarksTheQuickStart()
     {
         (string service, string tour) = ReadQuickStart();
-        Assert.Equal("dotnet run --project src/BadgeIssuer.Api", service);
-        Assert.Contains("./data/bootstrap.json", tour, StringComparison.Ordinal);
-        Assert.Contains("bash samples/walkthrough.sh", tour, StringComparison.Ordinal);
+        service.Should().Be("dotnet run --project src/BadgeIssuer.Api");
+        tour.Should().Contain("./data/bootstrap.json");
+        tour.Should().Contain("bash samples/walkthrough.sh");
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed partial class QuickStartTests
             int port = ServiceProcess.FreePort();
             string url = ServiceProcess.Url(port);
             string[] command = service.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("dotnet", command[0]);
+            command[0].Should().Be("dotnet");
             using ServiceProcess server = ServiceProcess.Start("dotnet",
                 [.. command[1..], "-c", ServiceProcess.Configuration, "--no-build", "--", "--urls", url], clone.FullName);
             await server.WaitUntilReadyAsync(url, s_readyTimeout, Ct);
@@ -58,9 +58,9 @@ public sealed partial class QuickStartTests
                 new Dictionary<string, string>(StringComparer.Ordinal) { ["BASE_URL"] = url });
             int exit = await tourRun.WaitForExitAsync(TimeSpan.FromMinutes(3), Ct);
 
-            Assert.True(exit == 0, $"the README's quick start failed (exit {exit}):\n{tourRun.Output}\n--- service:\n{server.Output}");
-            Assert.True(File.Exists(Path.Combine(clone.FullName, "data", "bootstrap.json")), "no ./data/bootstrap.json in the directory the service was started from");
-            Assert.Contains("re-verified after revocation", tourRun.Output, StringComparison.Ordinal);
+            (exit == 0).Should().BeTrue($"the README's quick start failed (exit {exit}):\n{tourRun.Output}\n--- service:\n{server.Output}");
+            File.Exists(Path.Combine(clone.FullName, "data", "bootstrap.json")).Should().BeTrue("no ./data/bootstrap.json in the directory the service was started from");
+            tourRun.Output.Should().Contain("re-verified after revocation");
         }
         finally
         {
@@ -73,11 +73,11 @@ public sealed partial class QuickStartTests
     {
         string readme = File.ReadAllText(Path.Combine(Interop.NodeInterop.RepoRoot, "README.md")).ReplaceLineEndings("\n");
         Match service = ServiceBlock().Match(readme);
-        Assert.True(service.Success, "README.md has no ```-fenced block right after <!-- quick-start:service -->");
+        service.Success.Should().BeTrue("README.md has no ```-fenced block right after <!-- quick-start:service -->");
         Match tour = TourSection().Match(readme);
-        Assert.True(tour.Success, "README.md has no <!-- quick-start:begin --> … <!-- quick-start:end --> section");
+        tour.Success.Should().BeTrue("README.md has no <!-- quick-start:begin --> … <!-- quick-start:end --> section");
         string commands = string.Join("\n", Fenced().Matches(tour.Groups[1].Value).Select(m => m.Groups[1].Value));
-        Assert.False(string.IsNullOrWhiteSpace(commands), "the quick-start section has no ```-fenced commands");
+        string.IsNullOrWhiteSpace(commands).Should().BeFalse("the quick-start section has no ```-fenced commands");
         return (service.Groups[1].Value.Trim(), commands);
     }
 

@@ -91,7 +91,7 @@ internal sealed class ServiceProcess : IDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            Assert.False(Process.HasExited, $"the service exited early:\n{Output}");
+            Process.HasExited.Should().BeFalse($"the service exited early:\n{Output}");
             try
             {
                 using HttpResponseMessage response = await client.GetAsync(new Uri(baseUrl + "/readyz"), cancellationToken);
@@ -109,7 +109,7 @@ internal sealed class ServiceProcess : IDisposable
                 // A slow answer on a busy machine.
             }
 
-            Assert.True(clock.Elapsed < timeout, $"the service was not ready within {timeout.TotalSeconds} s:\n{Output}");
+            (clock.Elapsed < timeout).Should().BeTrue($"the service was not ready within {timeout.TotalSeconds} s:\n{Output}");
             await Task.Delay(200, cancellationToken);
         }
     }

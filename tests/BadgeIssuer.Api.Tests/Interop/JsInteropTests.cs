@@ -40,7 +40,7 @@ public sealed class JsInteropTests
         InteropResult result = await NodeInterop.VerifyOneAsync(new InteropJob { Now = s_now }.AddDataIntegrity(signed), TestContext.Current.CancellationToken);
 
         AssertVerified(result);
-        Assert.False(result.StatusChecked);
+        result.StatusChecked.Should().BeFalse();
     }
 
     [Theory]
@@ -72,8 +72,8 @@ public sealed class JsInteropTests
 
         InteropResult result = await NodeInterop.VerifyOneAsync(new InteropJob { Now = s_now }.AddDataIntegrity(signed), TestContext.Current.CancellationToken);
 
-        Assert.False(result.Verified, result.Json);
-        Assert.Contains(result.Errors, e => e.Contains("offline document loader: refusing " + issuerId, StringComparison.Ordinal));
+        result.Verified.Should().BeFalse(result.Json);
+        result.Errors.Should().Contain(e => e.Contains("offline document loader: refusing " + issuerId, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public sealed class JsInteropTests
             new InteropJob { Now = s_now }.AddDataIntegrity(signed).AddDataIntegrity(tampered), TestContext.Current.CancellationToken);
 
         AssertVerified(results[0]);
-        Assert.False(results[1].Verified, results[1].Json);
-        Assert.Contains(results[1].Errors, e => e.Contains("Invalid signature", StringComparison.Ordinal));
+        results[1].Verified.Should().BeFalse(results[1].Json);
+        results[1].Errors.Should().Contain(e => e.Contains("Invalid signature", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class JsInteropTests
 
         InteropResult result = await NodeInterop.VerifyOneAsync(new InteropJob { Now = s_now }.AddDataIntegrity(signed), TestContext.Current.CancellationToken);
 
-        Assert.False(result.Verified, result.Json);
-        Assert.Contains(result.Errors, e => e.Contains("issuer must match the verification method controller", StringComparison.Ordinal));
+        result.Verified.Should().BeFalse(result.Json);
+        result.Errors.Should().Contain(e => e.Contains("issuer must match the verification method controller", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -123,7 +123,7 @@ public sealed class JsInteropTests
 
         AssertVerified(result);
         using JsonDocument json = JsonDocument.Parse(result.Json);
-        Assert.Equal(key.JwsAlgorithm, json.RootElement.GetProperty("details").GetProperty("alg").GetString());
+        json.RootElement.GetProperty("details").GetProperty("alg").GetString().Should().Be(key.JwsAlgorithm);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class JsInteropTests
         InteropResult result = await NodeInterop.VerifyOneAsync(new InteropJob { Now = s_now }.AddJwt(jwt), TestContext.Current.CancellationToken);
 
         AssertVerified(result);
-        Assert.Contains("\"keySource\": \"kid " + vm + "\"", result.Json, StringComparison.Ordinal);
+        result.Json.Should().Contain("\"keySource\": \"kid " + vm + "\"");
     }
 
     [Theory]
@@ -160,7 +160,7 @@ public sealed class JsInteropTests
             new InteropJob { Now = s_now }.AddDocument(issuerId, document.Build()).AddJwt(jwt), TestContext.Current.CancellationToken);
 
         AssertVerified(result);
-        Assert.Contains("\"keySource\": \"kid " + vm + "\"", result.Json, StringComparison.Ordinal);
+        result.Json.Should().Contain("\"keySource\": \"kid " + vm + "\"");
     }
 
     [Fact]
@@ -171,14 +171,14 @@ public sealed class JsInteropTests
         string[] parts = jwt.Split('.');
         string payload = Encoding.UTF8.GetString(Convert.FromBase64String(ToBase64(parts[1])));
         string forged = payload.Replace(AchievementName, "Forged Achievement", StringComparison.Ordinal);
-        Assert.NotEqual(payload, forged);
+        forged.Should().NotBe(payload);
         string tampered = parts[0] + "." + Convert.ToBase64String(Encoding.UTF8.GetBytes(forged)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "." + parts[2];
 
         InteropResult result = await NodeInterop.VerifyOneAsync(
             new InteropJob { Now = s_now }.AddJwt(tampered, key.PublicKey.ExportJwk()), TestContext.Current.CancellationToken);
 
-        Assert.False(result.Verified, result.Json);
-        Assert.Contains(result.Errors, e => e.Contains("signature verification failed", StringComparison.Ordinal));
+        result.Verified.Should().BeFalse(result.Json);
+        result.Errors.Should().Contain(e => e.Contains("signature verification failed", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -209,11 +209,11 @@ public sealed class JsInteropTests
                 .AddJwt(jwt, key.PublicKey.ExportJwk()),
             TestContext.Current.CancellationToken);
 
-        Assert.All(results, r =>
+        results.Should().AllSatisfy(r =>
         {
             AssertVerified(r);
-            Assert.True(r.StatusChecked, r.Json);
-            Assert.Equal(revoked, r.Revoked);
+            r.StatusChecked.Should().BeTrue(r.Json);
+            r.Revoked.Should().Be(revoked);
         });
     }
 
@@ -229,7 +229,7 @@ public sealed class JsInteropTests
             "https://www.w3.org/ns/credentials/v2", "https://w3id.org/security/data-integrity/v2", "https://w3id.org/security/multikey/v1",
             "https://www.w3.org/ns/did/v1", "https://www.w3.org/ns/credentials/status/v1"])
         {
-            Assert.Contains(url + " (", compared, StringComparison.Ordinal);
+            compared.Should().Contain(url + " (");
         }
     }
 
@@ -301,7 +301,7 @@ public sealed class JsInteropTests
     private static byte[] Replace(byte[] json, string oldValue, string newValue)
     {
         string text = Encoding.UTF8.GetString(json);
-        Assert.Contains(oldValue, text, StringComparison.Ordinal);
+        text.Should().Contain(oldValue);
         return Encoding.UTF8.GetBytes(text.Replace(oldValue, newValue, StringComparison.Ordinal));
     }
 
@@ -313,7 +313,7 @@ public sealed class JsInteropTests
 
     private static void AssertVerified(InteropResult result)
     {
-        Assert.True(result.Verified, $"JS did not verify item {result.Index} ({result.Kind}):\n{result.Json}");
-        Assert.Empty(result.Errors);
+        result.Verified.Should().BeTrue($"JS did not verify item {result.Index} ({result.Kind}):\n{result.Json}");
+        result.Errors.Should().BeEmpty();
     }
 }

@@ -130,7 +130,7 @@ public static class NodeInterop
     public static async Task<InteropResult> VerifyOneAsync(InteropJob job, CancellationToken cancellationToken)
     {
         IReadOnlyList<InteropResult> results = await VerifyAsync(job, cancellationToken).ConfigureAwait(false);
-        return Assert.Single(results);
+        return results.Should().ContainSingle().Which;
     }
 
     /// <summary>Installs <c>tests/interop/node_modules</c> from the lockfile unless this lockfile is already installed.</summary>

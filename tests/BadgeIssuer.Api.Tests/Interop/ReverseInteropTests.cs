@@ -56,7 +56,7 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
         JsIssuedCredential credential = issued.Get(name);
 
         // Anything we reject below is then a disagreement with the JS stack, not a bad fixture.
-        Assert.True(credential.SelfVerified, $"{credential}: {string.Join("; ", credential.SelfCheckErrors)}");
+        credential.SelfVerified.Should().BeTrue($"{credential}: {string.Join("; ", credential.SelfCheckErrors)}");
     }
 
     [Theory]
@@ -67,9 +67,9 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
 
         VerifyReport report = await VerifyEndpoint.PostCredentialAsync(issued.App, credential.Document, Ct);
 
-        Assert.Contains(report.ProofChecks, c => c.Status == "passed");
-        Assert.DoesNotContain(report.ProofChecks, c => c.Status == "failed");
-        Assert.Contains(report.Named("issuer-key"), c => c.Status == "passed");
+        report.ProofChecks.Should().Contain(c => c.Status == "passed");
+        report.ProofChecks.Should().NotContain(c => c.Status == "failed");
+        report.Named("issuer-key").Should().Contain(c => c.Status == "passed");
         await AssertVerifiedUnlessOnlyCompactedProofRejectedAsync(credential, report);
     }
 
@@ -79,14 +79,14 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
     {
         JsIssuedCredential credential = issued.Get(name);
         string tampered = Tamper(credential);
-        Assert.Contains(ForgedName, credential.Format == "jwt" ? DecodeJwtPayload(tampered) : tampered, StringComparison.Ordinal);
+        (credential.Format == "jwt" ? DecodeJwtPayload(tampered) : tampered).Should().Contain(ForgedName);
 
         VerifyReport report = await VerifyEndpoint.PostCredentialAsync(issued.App, tampered, Ct);
 
-        Assert.False(report.Verified, $"{credential}\n{report}");
-        Assert.False(report.AnyProofPassed, report.Json);
-        VerifyCheck proof = Assert.Single(report.ProofChecks, c => c.Status == "failed");
-        Assert.Contains("signature", proof.Message, StringComparison.OrdinalIgnoreCase);
+        report.Verified.Should().BeFalse($"{credential}\n{report}");
+        report.AnyProofPassed.Should().BeFalse(report.Json);
+        VerifyCheck proof = report.ProofChecks.Should().ContainSingle(c => c.Status == "failed").Which;
+        proof.Message.Should().ContainEquivalentOf("signature");
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
 
         VerifyReport report = await VerifyEndpoint.PostCredentialAsync(issued.App, credential.Document, Ct);
 
-        Assert.Contains(report.ProofChecks, c => c.Status == "passed");
-        Assert.Single(report.Named("issuer-key"));
+        report.ProofChecks.Should().Contain(c => c.Status == "passed");
+        report.Named("issuer-key").Should().ContainSingle();
     }
 
     [Fact]
@@ -110,11 +110,11 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
 
         VerifyReport jwtReport = await VerifyEndpoint.PostAsync(
             issued.App, Encoding.UTF8.GetBytes($$$"""{"verifiableCredential": "{{{jwt.Document}}}"}"""), "application/json", Ct);
-        Assert.True(jwtReport.Verified, jwtReport.Json);
+        jwtReport.Verified.Should().BeTrue(jwtReport.Json);
 
         VerifyReport diReport = await VerifyEndpoint.PostAsync(
             issued.App, Encoding.UTF8.GetBytes($$$"""{"verifiableCredential": {{{di.Document}}}, "options": {}}"""), "application/json", Ct);
-        Assert.Contains(diReport.ProofChecks, c => c.Status == "passed");
+        diReport.ProofChecks.Should().Contain(c => c.Status == "passed");
         await AssertVerifiedUnlessOnlyCompactedProofRejectedAsync(di, diReport);
     }
 
@@ -128,7 +128,7 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
         // ones), so a JS-signed list cannot reach it; CredentialVerifier — the pipeline the endpoint runs — takes
         // the list from an in-memory source instead.
         JsIssuedCredential credential = issued.Get(name);
-        InteropSignOutput.SignedStatusList list = Assert.Single(issued.Output.StatusLists);
+        InteropSignOutput.SignedStatusList list = issued.Output.StatusLists.Should().ContainSingle().Which;
         var verifier = new CredentialVerifier(new CredentialVerifierOptions
         {
             TimeProvider = new MutableTimeProvider(BadgeIssuerApplication.Now),
@@ -138,18 +138,18 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
         VerificationReport report = await verifier.VerifyAsync(Encoding.UTF8.GetBytes(credential.Document), Ct);
 
         string describe = string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status}: {c.Message}"));
-        Assert.Contains(report.Checks, c => c.Name == CheckNames.Proof && c.Status == CheckStatus.Passed);
-        VerificationCheck status = Assert.Single(report.Checks, c => c.Name == CheckNames.Status);
-        Assert.True(status.Status == (revoked ? CheckStatus.Failed : CheckStatus.Passed), describe);
-        Assert.Contains(revoked ? "revoked" : "not revoked", status.Message, StringComparison.Ordinal);
+        report.Checks.Should().Contain(c => c.Name == CheckNames.Proof && c.Status == CheckStatus.Passed);
+        VerificationCheck status = report.Checks.Should().ContainSingle(c => c.Name == CheckNames.Status).Which;
+        (status.Status == (revoked ? CheckStatus.Failed : CheckStatus.Passed)).Should().BeTrue(describe);
+        status.Message.Should().Contain(revoked ? "revoked" : "not revoked");
         if (revoked)
         {
-            Assert.False(report.Verified, describe);
+            report.Verified.Should().BeFalse(describe);
         }
         else if (!report.Verified)
         {
             IEnumerable<VerificationCheck> failed = report.Checks.Where(c => c.Status == CheckStatus.Failed);
-            Assert.True(OnlyCompactedProofRejected(failed.Select(c => (c.Name, c.Message))), describe);
+            OnlyCompactedProofRejected(failed.Select(c => (c.Name, c.Message))).Should().BeTrue(describe);
             Assert.Skip(CompactedProofBug);
         }
     }
@@ -163,9 +163,9 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
 
         VerifyReport report = await VerifyEndpoint.PostCredentialAsync(issued.App, credential.Document, Ct);
 
-        Assert.Contains(report.ProofChecks, c => c.Status == "passed");
-        VerifyCheck status = Assert.Single(report.Named("status"));
-        Assert.NotEqual("passed", status.Status);
+        report.ProofChecks.Should().Contain(c => c.Status == "passed");
+        VerifyCheck status = report.Named("status").Should().ContainSingle().Which;
+        status.Status.Should().NotBe("passed");
     }
 
     [Fact]
@@ -173,14 +173,14 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
     {
         // RFC 8032: the Ed25519 key (and so the did:key) follows from the seed alone; did:jwk from the public JWK.
         using Ed25519KeyPair key = Ed25519KeyPair.Import(Convert.FromHexString(Seed));
-        Assert.Equal(DidKey.Create(key.Ed25519PublicKey), issued.Output.Keys["Ed25519"].Issuer);
-        Assert.Equal(DidKey.GetVerificationMethodId(key.Ed25519PublicKey), issued.Output.Keys["Ed25519"].VerificationMethod);
+        issued.Output.Keys["Ed25519"].Issuer.Should().Be(DidKey.Create(key.Ed25519PublicKey));
+        issued.Output.Keys["Ed25519"].VerificationMethod.Should().Be(DidKey.GetVerificationMethodId(key.Ed25519PublicKey));
         foreach (string name in new[] { "P-256", "RSA-2048" })
         {
             InteropSignOutput.IssuedKey jsKey = issued.Output.Keys[name];
             using VerificationKey publicKey = Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(jsKey.PublicJwk));
-            Assert.Equal(DidJwk.Create(publicKey), jsKey.Issuer);
-            Assert.Equal(jsKey.Issuer + "#0", jsKey.VerificationMethod);
+            jsKey.Issuer.Should().Be(DidJwk.Create(publicKey));
+            jsKey.VerificationMethod.Should().Be(jsKey.Issuer + "#0");
         }
     }
 
@@ -215,14 +215,14 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
             return;
         }
 
-        Assert.True(OnlyCompactedProofRejected(report.Checks.Where(c => c.Status == "failed").Select(c => (c.Name, c.Message))), $"{credential}\n{report}");
+        OnlyCompactedProofRejected(report.Checks.Where(c => c.Status == "failed").Select(c => (c.Name, c.Message))).Should().BeTrue($"{credential}\n{report}");
 
         // The same RDF dataset and signature, with proof as a one-element array: must verify.
         JsonNode document = JsonNode.Parse(credential.Document)!;
         JsonNode proof = document["proof"]!;
         document["proof"] = new JsonArray(proof.DeepClone());
         VerifyReport arrayForm = await VerifyEndpoint.PostCredentialAsync(issued.App, document.ToJsonString(), Ct);
-        Assert.True(arrayForm.Verified, $"{credential} with proof as an array\n{arrayForm}");
+        arrayForm.Verified.Should().BeTrue($"{credential} with proof as an array\n{arrayForm}");
 
         Assert.Skip(CompactedProofBug);
     }

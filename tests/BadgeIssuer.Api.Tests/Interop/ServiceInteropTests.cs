@@ -25,11 +25,11 @@ public sealed class ServiceInteropTests
         string credential = award["credential"]!.ToJsonString();
         string jwt = (string)award["jwt"]!;
         string listUrl = (string)award["credential"]!["credentialStatus"]!["statusListCredential"]!;
-        Assert.Equal(BadgeIssuerApplication.IssuerId, (string)award["credential"]!["issuer"]!["id"]!);
+        ((string)award["credential"]!["issuer"]!["id"]!).Should().Be(BadgeIssuerApplication.IssuerId);
 
         // As downloaded, byte for byte.
-        Assert.Equal(credential, JsonNode.Parse(await client.GetStringAsync(credentialId + ".json", Ct))!.ToJsonString());
-        Assert.Equal(jwt, await client.GetStringAsync(credentialId + ".jwt", Ct));
+        JsonNode.Parse(await client.GetStringAsync(credentialId + ".json", Ct))!.ToJsonString().Should().Be(credential);
+        (await client.GetStringAsync(credentialId + ".jwt", Ct)).Should().Be(jwt);
 
         byte[] didDocument = await client.GetByteArrayAsync("/issuers/default/did.json", Ct);
         IReadOnlyList<InteropResult> before = await NodeInterop.VerifyAsync(
@@ -37,10 +37,10 @@ public sealed class ServiceInteropTests
 
         AssertVerifiedWithStatus(before[0], revoked: false);
         AssertVerifiedWithStatus(before[1], revoked: false);
-        Assert.Contains("\"keySource\": \"kid " + BadgeIssuerApplication.IssuerId + "#", before[1].Json, StringComparison.Ordinal);
+        before[1].Json.Should().Contain("\"keySource\": \"kid " + BadgeIssuerApplication.IssuerId + "#");
 
         using HttpResponseMessage revoke = await client.PostAsync(credentialId + "/revoke", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        revoke.StatusCode.Should().Be(HttpStatusCode.OK);
 
         IReadOnlyList<InteropResult> after = await NodeInterop.VerifyAsync(
             Job(app, didDocument, listUrl, await client.GetByteArrayAsync(listUrl, Ct)).AddDataIntegrity(credential).AddJwt(jwt), Ct);
@@ -60,7 +60,7 @@ public sealed class ServiceInteropTests
             options = new { credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "revocation" } } },
         }, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         JsonNode vc = JsonNode.Parse(text)!["verifiableCredential"]!;
         string listUrl = (string)vc["credentialStatus"]!["statusListCredential"]!;
 
@@ -79,9 +79,9 @@ public sealed class ServiceInteropTests
 
     private static void AssertVerifiedWithStatus(InteropResult result, bool revoked)
     {
-        Assert.True(result.Verified, $"JS did not verify item {result.Index} ({result.Kind}):\n{result.Json}");
-        Assert.Empty(result.Errors);
-        Assert.True(result.StatusChecked, result.Json);
-        Assert.Equal(revoked, result.Revoked);
+        result.Verified.Should().BeTrue($"JS did not verify item {result.Index} ({result.Kind}):\n{result.Json}");
+        result.Errors.Should().BeEmpty();
+        result.StatusChecked.Should().BeTrue(result.Json);
+        result.Revoked.Should().Be(revoked);
     }
 }

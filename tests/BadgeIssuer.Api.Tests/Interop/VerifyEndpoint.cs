@@ -26,15 +26,13 @@ public static class VerifyEndpoint
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         using HttpResponseMessage response = await client.PostAsync(Path, content, cancellationToken);
         string text = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.True(
-            response.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity,
-            $"POST {Path} ({mediaType}) answered {(int)response.StatusCode}: {text}");
+        (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity).Should().BeTrue($"POST {Path} ({mediaType}) answered {(int)response.StatusCode}: {text}");
         VerifyReport report = VerifyReport.Parse(text);
 
         // 200 only for a verified credential; an unverified one may still be 200 (today) or 422 (VC-API).
         if (response.StatusCode == HttpStatusCode.UnprocessableEntity)
         {
-            Assert.False(report.Verified, "422 with verified: true\n" + text);
+            report.Verified.Should().BeFalse("422 with verified: true\n" + text);
         }
 
         return report;

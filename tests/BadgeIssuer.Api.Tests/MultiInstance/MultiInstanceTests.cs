@@ -46,7 +46,7 @@ public sealed class MultiInstanceTests
         Assert.SkipWhen(string.IsNullOrEmpty(admin), TestPostgres.SkipReason);
         Assert.SkipWhen(OperatingSystem.IsWindows(), "runs the service as child processes on loopback; Linux/macOS only.");
         string dll = ServiceDll();
-        Assert.True(File.Exists(dll), $"{dll} is missing: build src/BadgeIssuer.Api in this configuration first.");
+        File.Exists(dll).Should().BeTrue($"{dll} is missing: build src/BadgeIssuer.Api in this configuration first.");
 
         string database = "badgeissuer_multi_" + Guid.NewGuid().ToString("N");
         await ExecuteAdminAsync(admin!, $"CREATE DATABASE {database};");
@@ -74,13 +74,12 @@ public sealed class MultiInstanceTests
                 $"multi-instance: {load.Requests} requests in {clock.Elapsed.TotalSeconds:F1} s ({load.Requests / clock.Elapsed.TotalSeconds:F0}/s); " +
                 $"{load.Issued.Count} credentials, {load.Revoked.Count} revoked, {load.SuspensionState.Count} with suspension entries, {load.KeysRaced} keys raced across instances; {load.Summary()}");
 
-            Assert.True(load.Failures.IsEmpty, "unexpected answers:\n" + string.Join("\n", load.Failures.Take(20)) + Logs(instances));
-            Assert.True(load.Requests >= TargetRequests,
-                $"only {load.Requests} of {TargetRequests} requests within {s_loadLimit.TotalMinutes} min" + Logs(instances));
+            load.Failures.IsEmpty.Should().BeTrue("unexpected answers:\n" + string.Join("\n", load.Failures.Take(20)) + Logs(instances));
+            (load.Requests >= TargetRequests).Should().BeTrue($"only {load.Requests} of {TargetRequests} requests within {s_loadLimit.TotalMinutes} min" + Logs(instances));
 
             await CheckDatabaseAsync(connectionString, load);
             await CheckPublishedListsAsync(load);
-            Assert.All(instances, i => Assert.False(i.Process.HasExited, "an instance exited during the run" + Logs(instances)));
+            instances.Should().AllSatisfy(i => i.Process.HasExited.Should().BeFalse("an instance exited during the run" + Logs(instances)));
         }
         finally
         {
@@ -111,26 +110,25 @@ public sealed class MultiInstanceTests
             while (await reader.ReadAsync(Ct))
             {
                 string id = reader.GetString(0);
-                Assert.Equal(1L, reader.GetInt64(4));
-                Assert.True(stored.TryAdd(id, (reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt32(3))),
-                    $"credential {id} appears twice");
+                reader.GetInt64(4).Should().Be(1L);
+                stored.TryAdd(id, (reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt32(3))).Should().BeTrue($"credential {id} appears twice");
             }
         }
 
-        Assert.Equal(load.Issued.Count, stored.Count);
+        stored.Count.Should().Be(load.Issued.Count);
         foreach ((string id, Issued issued) in load.Issued)
         {
-            Assert.True(stored.TryGetValue(id, out var row), $"acknowledged credential {id} is not stored");
-            Assert.Equal((issued.ListId, issued.Index), (row.ListId, row.Index));
+            stored.TryGetValue(id, out var row).Should().BeTrue($"acknowledged credential {id} is not stored");
+            ((row.ListId, row.Index)).Should().Be((issued.ListId, issued.Index));
         }
 
-        Assert.Equal(stored.Count, stored.Values.Select(v => (v.ListId, v.Index)).Distinct().Count());
-        Assert.Equal(load.Issued.Count, load.Issued.Values.Select(i => (i.ListId, i.Index)).Distinct().Count());
+        stored.Values.Select(v => (v.ListId, v.Index)).Distinct().Count().Should().Be(stored.Count);
+        load.Issued.Values.Select(i => (i.ListId, i.Index)).Distinct().Count().Should().Be(load.Issued.Count);
         var keys = stored.Values.Where(v => v.Key is not null).GroupBy(v => v.Key, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(keys.Count == 0, "idempotency keys with several credentials: " + string.Join(", ", keys.Take(10)));
+        (keys.Count == 0).Should().BeTrue("idempotency keys with several credentials: " + string.Join(", ", keys.Take(10)));
         foreach ((string key, string credentialId) in load.Keys)
         {
-            Assert.Equal(key, stored[credentialId].Key);
+            stored[credentialId].Key.Should().Be(key);
         }
 
         await using var versions = new NpgsqlCommand(
@@ -138,7 +136,7 @@ public sealed class MultiInstanceTests
         await using NpgsqlDataReader lists = await versions.ExecuteReaderAsync(Ct);
         while (await lists.ReadAsync(Ct))
         {
-            Assert.True(lists.GetInt64(1) == 1 + lists.GetInt64(2), $"list {lists.GetString(0)}: version {lists.GetInt64(1)} after {lists.GetInt64(2)} changes");
+            (lists.GetInt64(1) == 1 + lists.GetInt64(2)).Should().BeTrue($"list {lists.GetString(0)}: version {lists.GetInt64(1)} after {lists.GetInt64(2)} changes");
         }
     }
 
@@ -146,7 +144,7 @@ public sealed class MultiInstanceTests
     private static async Task CheckPublishedListsAsync(Load load)
     {
         var lists = load.Issued.Values.GroupBy(i => i.ListId, StringComparer.Ordinal).ToList();
-        Assert.NotEmpty(lists);
+        lists.Should().NotBeEmpty();
         foreach (var list in lists)
         {
             foreach (Instance instance in load.Instances)
@@ -159,8 +157,7 @@ public sealed class MultiInstanceTests
                         ? (load.Revoked.ContainsKey(credential.Id) ? 1 : 0)
                         : load.SuspensionState.GetValueOrDefault(credential.Id);
                     expectedSet += expected;
-                    Assert.True(expected == Bit(bits, credential.Index),
-                        $"{purpose} list {list.Key} from {instance.BaseUrl}: entry {credential.Index} of {credential.Id} is {Bit(bits, credential.Index)}, acknowledged {expected}");
+                    (expected == Bit(bits, credential.Index)).Should().BeTrue($"{purpose} list {list.Key} from {instance.BaseUrl}: entry {credential.Index} of {credential.Id} is {Bit(bits, credential.Index)}, acknowledged {expected}");
                 }
 
                 int set = 0;
@@ -169,7 +166,7 @@ public sealed class MultiInstanceTests
                     set += BitOperations.PopCount(b);
                 }
 
-                Assert.True(expectedSet == set, $"{purpose} list {list.Key} from {instance.BaseUrl} has {set} bits set, {expectedSet} acknowledged");
+                (expectedSet == set).Should().BeTrue($"{purpose} list {list.Key} from {instance.BaseUrl} has {set} bits set, {expectedSet} acknowledged");
             }
         }
     }
@@ -299,7 +296,7 @@ public sealed class MultiInstanceTests
             var clock = Stopwatch.StartNew();
             while (true)
             {
-                Assert.False(Process.HasExited, $"{BaseUrl} exited early:\n{Log}");
+                Process.HasExited.Should().BeFalse($"{BaseUrl} exited early:\n{Log}");
                 try
                 {
                     using HttpResponseMessage response = await Client.GetAsync("/readyz", Ct);
@@ -313,7 +310,7 @@ public sealed class MultiInstanceTests
                     // Not listening yet.
                 }
 
-                Assert.True(clock.Elapsed < s_readyTimeout, $"{BaseUrl} not ready within {s_readyTimeout.TotalSeconds} s:\n{Log}");
+                (clock.Elapsed < s_readyTimeout).Should().BeTrue($"{BaseUrl} not ready within {s_readyTimeout.TotalSeconds} s:\n{Log}");
                 await Task.Delay(200, Ct);
             }
         }

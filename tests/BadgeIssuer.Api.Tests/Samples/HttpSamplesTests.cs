@@ -37,7 +37,7 @@ public sealed partial class HttpSamplesTests
         string[] files = Directory.GetFiles(SamplesDirectory, "*.http").Select(Path.GetFileName).ToArray()!;
         foreach (string expected in (string[])["issuers.http", "achievements.http", "awards.http", "issue.http", "status.http", "status-lists.http", "downloads.http", "verify.http"])
         {
-            Assert.Contains(expected, files);
+            files.Should().Contain(expected);
         }
     }
 
@@ -47,15 +47,24 @@ public sealed partial class HttpSamplesTests
     {
         string path = Path.Combine(SamplesDirectory, file);
         HttpFile parsed = HttpFile.Parse(await File.ReadAllTextAsync(path, Ct));
-        Assert.NotEmpty(parsed.Requests);
-        Assert.True(parsed.Variables.ContainsKey("baseUrl"), $"{file} declares no @baseUrl");
+        parsed.Requests.Should().NotBeEmpty();
+        parsed.Variables.ContainsKey("baseUrl").Should().BeTrue($"{file} declares no @baseUrl");
 
-        using var app = new BadgeIssuerApplication();
+        // A file that registers webhooks names its target @webhookUrl: here webhooks are on and the target is a loopback
+        // address (allowed by the test-only setting; nothing listens, so deliveries only retry).
+        bool webhooks = parsed.Variables.ContainsKey("webhookUrl");
+        using var app = webhooks
+            ? new BadgeIssuerApplication(("BadgeIssuer:Webhooks:Enabled", "true"), ("BadgeIssuer:Webhooks:AllowLoopback", "true"))
+            : new BadgeIssuerApplication();
         using HttpClient client = app.CreateClient();
         var variables = new Dictionary<string, string>(parsed.Variables, StringComparer.Ordinal)
         {
             ["baseUrl"] = BadgeIssuerApplication.BaseUrl,
         };
+        if (webhooks)
+        {
+            variables["webhookUrl"] = "http://127.0.0.1:9/hooks/badges";
+        }
         if (variables.ContainsKey("apiKey"))
         {
             variables["apiKey"] = BadgeIssuerApplication.ApiKey;
@@ -102,17 +111,15 @@ public sealed partial class HttpSamplesTests
                     }
                     else
                     {
-                        Assert.True(request.Headers.TryAddWithoutValidation(name, value), $"{label}: header {name}");
+                        request.Headers.TryAddWithoutValidation(name, value).Should().BeTrue($"{label}: header {name}");
                     }
                 }
 
                 HttpResponseMessage response = await client.SendAsync(request, Ct);
                 string text = await response.Content.ReadAsStringAsync(Ct);
                 int status = (int)response.StatusCode;
-                Assert.True(status < 500, $"{label}: {sample.Method} {request.RequestUri} answered {status}: {text}");
-                Assert.False(
-                    response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed,
-                    $"{label}: {sample.Method} {request.RequestUri} answered {status} (no such endpoint or resource): {text}");
+                (status < 500).Should().BeTrue($"{label}: {sample.Method} {request.RequestUri} answered {status}: {text}");
+                (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed).Should().BeFalse($"{label}: {sample.Method} {request.RequestUri} answered {status} (no such endpoint or resource): {text}");
                 if (sample.Name is { } name2)
                 {
                     responses[name2] = (response, text);
@@ -134,7 +141,7 @@ public sealed partial class HttpSamplesTests
 
     private static string Substitute(string text, Dictionary<string, string> variables, Dictionary<string, (HttpResponseMessage Response, string Body)> responses, string label, int depth = 0)
     {
-        Assert.True(depth < 10, $"{label}: variables refer to each other in a loop");
+        (depth < 10).Should().BeTrue($"{label}: variables refer to each other in a loop");
         return VariablePattern().Replace(text, match =>
         {
             string name = match.Groups[1].Value.Trim();
@@ -149,9 +156,9 @@ public sealed partial class HttpSamplesTests
             }
 
             string[] parts = name.Split('.', 4);
-            Assert.True(parts.Length >= 4 && string.Equals(parts[1], "response", StringComparison.Ordinal), $"{label}: unknown variable {{{{{name}}}}}");
-            Assert.True(responses.TryGetValue(parts[0], out (HttpResponseMessage Response, string Body) named), $"{label}: no earlier request named '{parts[0]}'");
-            Assert.True(named.Response.IsSuccessStatusCode, $"{label}: {{{{{name}}}}} refers to a failed request ({(int)named.Response.StatusCode}): {named.Body}");
+            (parts.Length >= 4 && string.Equals(parts[1], "response", StringComparison.Ordinal)).Should().BeTrue($"{label}: unknown variable {{{{{name}}}}}");
+            responses.TryGetValue(parts[0], out (HttpResponseMessage Response, string Body) named).Should().BeTrue($"{label}: no earlier request named '{parts[0]}'");
+            named.Response.IsSuccessStatusCode.Should().BeTrue($"{label}: {{{{{name}}}}} refers to a failed request ({(int)named.Response.StatusCode}): {named.Body}");
             if (string.Equals(parts[2], "headers", StringComparison.Ordinal))
             {
                 return named.Response.Headers.TryGetValues(parts[3], out IEnumerable<string>? values) || named.Response.Content.Headers.TryGetValues(parts[3], out values)
@@ -159,7 +166,7 @@ public sealed partial class HttpSamplesTests
                     : throw new InvalidOperationException($"{label}: response '{parts[0]}' has no header {parts[3]}");
             }
 
-            Assert.True(string.Equals(parts[2], "body", StringComparison.Ordinal) && parts[3].StartsWith('$'), $"{label}: only body JSONPath and headers are supported: {name}");
+            (string.Equals(parts[2], "body", StringComparison.Ordinal) && parts[3].StartsWith('$')).Should().BeTrue($"{label}: only body JSONPath and headers are supported: {name}");
             using JsonDocument document = JsonDocument.Parse(named.Body);
             JsonElement element = document.RootElement;
             foreach (Match step in JsonPathStep().Matches(parts[3][1..]))

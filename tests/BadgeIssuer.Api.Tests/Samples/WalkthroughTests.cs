@@ -23,7 +23,7 @@ public sealed class WalkthroughTests
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "walkthrough.sh needs bash and curl (run it under WSL or Git Bash by hand).");
         string dll = ServiceDll();
-        Assert.True(File.Exists(dll), $"{dll} is missing: build src/BadgeIssuer.Api in this configuration first.");
+        File.Exists(dll).Should().BeTrue($"{dll} is missing: build src/BadgeIssuer.Api in this configuration first.");
 
         int port = FreePort();
         string baseUrl = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
@@ -64,17 +64,17 @@ public sealed class WalkthroughTests
 
             script.WaitForExit(); // drains the output handlers
             string log = Snapshot(scriptLog);
-            Assert.True(script.ExitCode == 0, $"walkthrough.sh exited {script.ExitCode.ToString(CultureInfo.InvariantCulture)}:\n{log}\nservice:\n{Snapshot(serviceLog)}");
-            Assert.Contains("achievement created: " + publicUrl + "/achievements/", log, StringComparison.Ordinal);
-            Assert.Contains("awarded: " + publicUrl + "/credentials/", log, StringComparison.Ordinal);
-            Assert.Contains("downloaded: badge.json", log, StringComparison.Ordinal);
-            Assert.Contains("verified (badge.png): verified: true, status check: passed", log, StringComparison.Ordinal);
-            Assert.Contains("revoked: " + publicUrl + "/credentials/", log, StringComparison.Ordinal);
-            Assert.Contains("status list: " + publicUrl + "/status-lists/", log, StringComparison.Ordinal);
-            Assert.Contains("re-verified after revocation (badge.png): verified: false, status check: failed", log, StringComparison.Ordinal);
+            (script.ExitCode == 0).Should().BeTrue($"walkthrough.sh exited {script.ExitCode.ToString(CultureInfo.InvariantCulture)}:\n{log}\nservice:\n{Snapshot(serviceLog)}");
+            log.Should().Contain("achievement created: " + publicUrl + "/achievements/");
+            log.Should().Contain("awarded: " + publicUrl + "/credentials/");
+            log.Should().Contain("downloaded: badge.json");
+            log.Should().Contain("verified (badge.png): verified: true, status check: passed");
+            log.Should().Contain("revoked: " + publicUrl + "/credentials/");
+            log.Should().Contain("status list: " + publicUrl + "/status-lists/");
+            log.Should().Contain("re-verified after revocation (badge.png): verified: false, status check: failed");
             foreach (string file in (string[])["badge.json", "badge.jwt", "badge.png", "badge.svg"])
             {
-                Assert.True(new FileInfo(Path.Combine(output.FullName, file)).Length > 0, file);
+                (new FileInfo(Path.Combine(output.FullName, file)).Length > 0).Should().BeTrue(file);
             }
         }
         finally
@@ -94,8 +94,8 @@ public sealed class WalkthroughTests
     public async Task Readme_RunCommand_IsStatedVerbatim()
     {
         string readme = await File.ReadAllTextAsync(Path.Combine(NodeInterop.RepoRoot, "README.md"), Ct);
-        Assert.Contains("dotnet run --project src/BadgeIssuer.Api\n", readme.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(NodeInterop.RepoRoot, "src", "BadgeIssuer.Api", "BadgeIssuer.Api.csproj")));
+        readme.Replace("\r\n", "\n", StringComparison.Ordinal).Should().Contain("dotnet run --project src/BadgeIssuer.Api\n");
+        File.Exists(Path.Combine(NodeInterop.RepoRoot, "src", "BadgeIssuer.Api", "BadgeIssuer.Api.csproj")).Should().BeTrue();
     }
 
     /// <summary>src/BadgeIssuer.Api/bin/&lt;Configuration&gt;/&lt;tfm&gt;/BadgeIssuer.Api.dll, configuration and tfm as this test assembly's.</summary>
@@ -170,7 +170,7 @@ public sealed class WalkthroughTests
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            Assert.False(service.HasExited, $"The service exited early ({(service.HasExited ? service.ExitCode.ToString(CultureInfo.InvariantCulture) : "?")}):\n{Snapshot(log)}");
+            service.HasExited.Should().BeFalse($"The service exited early ({(service.HasExited ? service.ExitCode.ToString(CultureInfo.InvariantCulture) : "?")}):\n{Snapshot(log)}");
             try
             {
                 using HttpResponseMessage response = await client.GetAsync(baseUrl + "/readyz", Ct);
@@ -188,7 +188,7 @@ public sealed class WalkthroughTests
                 // One probe timed out.
             }
 
-            Assert.True(clock.Elapsed < s_readyTimeout, $"/readyz did not answer 200 within {s_readyTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s:\n{Snapshot(log)}");
+            (clock.Elapsed < s_readyTimeout).Should().BeTrue($"/readyz did not answer 200 within {s_readyTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s:\n{Snapshot(log)}");
             await Task.Delay(200, Ct);
         }
     }

@@ -51,10 +51,10 @@ public sealed class VectorEndpointTests(VectorEndpointTests.Service service) : I
         List<string> all = SignedVectors();
 
         // A broken path would turn the theories below into silent no-ops.
-        Assert.True(all.Count >= 40, $"{all.Count} signed vectors under {Root}");
-        Assert.All(s_notVerifiable.Keys, v => Assert.Contains(v, all));
-        Assert.Contains("ob-v3p0-spec-examples/complete-openbadgecredential.jwt", all);
-        Assert.Contains("1edtech-validator-fixtures/baked/simple-jwt.svg", all);
+        (all.Count >= 40).Should().BeTrue($"{all.Count} signed vectors under {Root}");
+        s_notVerifiable.Keys.Should().AllSatisfy(v => all.Should().Contain(v));
+        all.Should().Contain("ob-v3p0-spec-examples/complete-openbadgecredential.jwt");
+        all.Should().Contain("1edtech-validator-fixtures/baked/simple-jwt.svg");
     }
 
     [Theory]
@@ -63,9 +63,9 @@ public sealed class VectorEndpointTests(VectorEndpointTests.Service service) : I
     {
         VerifyReport report = await PostAsync(Vector(vector), vector);
 
-        Assert.True(report.AnyProofPassed, $"{vector}\n{report}");
-        Assert.DoesNotContain(report.ProofChecks, c => c.Status == "failed");
-        Assert.NotEmpty(report.Named("issuer-key"));
+        report.AnyProofPassed.Should().BeTrue($"{vector}\n{report}");
+        report.ProofChecks.Should().NotContain(c => c.Status == "failed");
+        report.Named("issuer-key").Should().NotBeEmpty();
     }
 
     [Theory]
@@ -76,9 +76,9 @@ public sealed class VectorEndpointTests(VectorEndpointTests.Service service) : I
 
         VerifyReport report = await PostAsync(tampered, vector);
 
-        Assert.False(report.Verified, $"{vector}\n{report}");
-        Assert.False(report.AnyProofPassed, $"{vector}\n{report}");
-        Assert.Contains(report.ProofChecks, c => c.Status == "failed" && c.Message.Contains("signature", StringComparison.OrdinalIgnoreCase));
+        report.Verified.Should().BeFalse($"{vector}\n{report}");
+        report.AnyProofPassed.Should().BeFalse($"{vector}\n{report}");
+        report.ProofChecks.Should().Contain(c => c.Status == "failed" && c.Message.Contains("signature", StringComparison.OrdinalIgnoreCase));
     }
 
     [Theory]
@@ -87,9 +87,9 @@ public sealed class VectorEndpointTests(VectorEndpointTests.Service service) : I
     {
         VerifyReport report = await PostAsync(Vector(vector), vector);
 
-        Assert.False(report.Verified, $"{vector} ({s_notVerifiable[vector]})\n{report}");
-        Assert.False(report.AnyProofPassed, $"{vector} ({s_notVerifiable[vector]})\n{report}");
-        Assert.Contains(report.ProofChecks, c => c.Status == "failed" && c.Message.Length > 0);
+        report.Verified.Should().BeFalse($"{vector} ({s_notVerifiable[vector]})\n{report}");
+        report.AnyProofPassed.Should().BeFalse($"{vector} ({s_notVerifiable[vector]})\n{report}");
+        report.ProofChecks.Should().Contain(c => c.Status == "failed" && c.Message.Length > 0);
     }
 
     /// <summary>
@@ -167,7 +167,7 @@ public sealed class VectorEndpointTests(VectorEndpointTests.Service service) : I
     private static string TamperJson(string json)
     {
         JsonNode document = JsonNode.Parse(json)!;
-        Assert.True(TamperCredential(document.AsObject()), "nothing to tamper with");
+        TamperCredential(document.AsObject()).Should().BeTrue("nothing to tamper with");
         return document.ToJsonString();
     }
 
@@ -178,7 +178,7 @@ public sealed class VectorEndpointTests(VectorEndpointTests.Service service) : I
 
         // VC-JWT 1.1 carries the credential in "vc"; OB 3.0 / VC-JOSE-COSE make the payload the credential.
         JsonObject credential = payload["vc"] as JsonObject ?? payload;
-        Assert.True(TamperCredential(credential), "nothing to tamper with");
+        TamperCredential(credential).Should().BeTrue("nothing to tamper with");
         parts[1] = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()));
         return string.Join('.', parts);
     }

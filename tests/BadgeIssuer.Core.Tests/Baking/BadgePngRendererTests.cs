@@ -23,20 +23,20 @@ public sealed class BadgePngRendererTests
     {
         byte[] png = BadgePngRenderer.Render(Sample);
 
-        Assert.Equal(PngTestImages.Signature, png[..8]);
+        png[..8].Should().Equal(PngTestImages.Signature);
         List<(string Type, byte[] Data)> chunks = ReadChunks(png); // checks every CRC
-        Assert.Equal(["IHDR", "sRGB", "IDAT", "IEND"], chunks.Select(c => c.Type));
+        chunks.Select(c => c.Type).Should().Equal(["IHDR", "sRGB", "IDAT", "IEND"]);
         byte[] ihdr = chunks[0].Data;
-        Assert.Equal(13, ihdr.Length);
-        Assert.Equal((uint)Size, BinaryPrimitives.ReadUInt32BigEndian(ihdr));
-        Assert.Equal((uint)Size, BinaryPrimitives.ReadUInt32BigEndian(ihdr.AsSpan(4)));
-        Assert.Equal([8, 6, 0, 0, 0], ihdr[8..]); // 8-bit RGBA, deflate, adaptive filtering, no interlace
-        Assert.Empty(chunks[^1].Data);
+        ihdr.Length.Should().Be(13);
+        BinaryPrimitives.ReadUInt32BigEndian(ihdr).Should().Be((uint)Size);
+        BinaryPrimitives.ReadUInt32BigEndian(ihdr.AsSpan(4)).Should().Be((uint)Size);
+        ihdr[8..].Should().Equal([8, 6, 0, 0, 0]); // 8-bit RGBA, deflate, adaptive filtering, no interlace
+        chunks[^1].Data.Should().BeEmpty();
 
         byte[] scanlines = Inflate(chunks);
-        Assert.Equal(Size * (1 + (Size * 4)), scanlines.Length);
-        Assert.All(Enumerable.Range(0, Size), y => Assert.InRange(scanlines[y * (1 + (Size * 4))], 0, 4));
-        Assert.InRange(png.Length, 1, 100 * 1024);
+        scanlines.Length.Should().Be(Size * (1 + (Size * 4)));
+        Enumerable.Range(0, Size).Should().AllSatisfy(y => scanlines[y * (1 + (Size * 4))].Should().BeInRange(0, 4));
+        png.Length.Should().BeInRange(1, 100 * 1024);
         PngBaking.ReadChunks(png); // the baker's own validation accepts it
     }
 
@@ -45,27 +45,27 @@ public sealed class BadgePngRendererTests
     {
         Func<int, int, Rgba> pixel = Decode(BadgePngRenderer.Render(new BadgeSvgContent("I", "Issuer", AccentColor: "#336699")));
 
-        Assert.Equal(Transparent, pixel(0, 0));           // corner, outside the disc
-        Assert.Equal(Transparent, pixel(200, 7));         // just outside the disc (r = 192)
-        Assert.Equal(Accent, pixel(200, 8));              // disc edge, fully covered
-        Assert.Equal(Accent, pixel(200, 12));             // accent border
-        Assert.Equal(Accent, pixel(200, 37));             // accent ring on the face (r = 163)
-        Assert.Equal(White, pixel(200, 40));              // white face
-        Assert.Equal(Accent, pixel(200, 80));             // star
-        Assert.Equal(White, pixel(200, 150));             // face between type and name
-        Assert.Equal(NameColor, pixel(200, 200));         // centre: the stem of the 'I'
-        Assert.Equal(Accent, pixel(200, 265));            // rule under the name
-        Assert.Equal(White, pixel(200, 264));
-        Assert.Equal(Accent, pixel(383, 205));            // gap in the dashed ring
+        pixel(0, 0).Should().Be(Transparent);           // corner, outside the disc
+        pixel(200, 7).Should().Be(Transparent);         // just outside the disc (r = 192)
+        pixel(200, 8).Should().Be(Accent);              // disc edge, fully covered
+        pixel(200, 12).Should().Be(Accent);             // accent border
+        pixel(200, 37).Should().Be(Accent);             // accent ring on the face (r = 163)
+        pixel(200, 40).Should().Be(White);              // white face
+        pixel(200, 80).Should().Be(Accent);             // star
+        pixel(200, 150).Should().Be(White);             // face between type and name
+        pixel(200, 200).Should().Be(NameColor);         // centre: the stem of the 'I'
+        pixel(200, 265).Should().Be(Accent);            // rule under the name
+        pixel(200, 264).Should().Be(White);
+        pixel(383, 205).Should().Be(Accent);            // gap in the dashed ring
 
         Rgba dash = pixel(383, 200);                      // a dash: white at 70 % over the accent
-        Assert.Equal(0xFF, dash.A);
-        Assert.InRange(dash.R, Accent.R + 100, 0xFE);
-        Assert.InRange(dash.B, Accent.B + 50, 0xFE);
+        dash.A.Should().Be(0xFF);
+        ((int)dash.R).Should().BeInRange(Accent.R + 100, 0xFE);
+        ((int)dash.B).Should().BeInRange(Accent.B + 50, 0xFE);
 
         Rgba edge = pixel(64, 64);                        // anti-aliased disc edge on the diagonal
-        Assert.InRange(edge.A, 1, 0xFE);
-        Assert.Equal(Accent with { A = edge.A }, edge);
+        edge.A.Should().BeInRange(1, 0xFE);
+        edge.Should().Be(Accent with { A = edge.A });
     }
 
     [Fact]
@@ -73,10 +73,10 @@ public sealed class BadgePngRendererTests
     {
         Func<int, int, Rgba> pixel = Decode(BadgePngRenderer.Render(Sample));
 
-        Assert.Equal(0, Count(pixel, 100, 130, NameColor));
-        Assert.InRange(Count(pixel, 110, 127, new Rgba(0x4B, 0x55, 0x63, 0xFF)), 200, 5000); // type
-        Assert.InRange(Count(pixel, 150, 255, NameColor), 1000, 40000);                   // name
-        Assert.InRange(Count(pixel, 284, 306, new Rgba(0x37, 0x41, 0x51, 0xFF)), 200, 5000); // issuer
+        Count(pixel, 100, 130, NameColor).Should().Be(0);
+        Count(pixel, 110, 127, new Rgba(0x4B, 0x55, 0x63, 0xFF)).Should().BeInRange(200, 5000); // type
+        Count(pixel, 150, 255, NameColor).Should().BeInRange(1000, 40000);                   // name
+        Count(pixel, 284, 306, new Rgba(0x37, 0x41, 0x51, 0xFF)).Should().BeInRange(200, 5000); // issuer
     }
 
     [Fact]
@@ -84,8 +84,8 @@ public sealed class BadgePngRendererTests
     {
         BadgeSvgContent content = Sample;
 
-        Assert.Equal(BadgePngRenderer.Render(content), BadgePngRenderer.Render(content with { }));
-        Assert.NotEqual(BadgePngRenderer.Render(content), BadgePngRenderer.Render(content with { AccentColor = "#abcdef" }));
+        BadgePngRenderer.Render(content with { }).Should().Equal(BadgePngRenderer.Render(content));
+        BadgePngRenderer.Render(content with { AccentColor = "#abcdef" }).Should().NotEqual(BadgePngRenderer.Render(content));
     }
 
     [Theory]
@@ -100,8 +100,8 @@ public sealed class BadgePngRendererTests
 
         XNamespace svg = "http://www.w3.org/2000/svg";
         string fill = (string)XDocument.Parse(Encoding.UTF8.GetString(BadgeSvgRenderer.Render(content))).Root!.Element(svg + "circle")!.Attribute("fill")!;
-        Assert.Contains(fill, BadgeSvgRenderer.Palette);
-        Assert.Equal(fill, $"#{border.R:x2}{border.G:x2}{border.B:x2}");
+        BadgeSvgRenderer.Palette.Should().Contain(fill);
+        $"#{border.R:x2}{border.G:x2}{border.B:x2}".Should().Be(fill);
     }
 
     [Theory]
@@ -114,13 +114,11 @@ public sealed class BadgePngRendererTests
         byte[] baked = BakedBadge.Bake(image, payload, BadgeImageFormat.Png);
         UnbakedBadge badge = BakedBadge.Unbake(baked);
 
-        Assert.Equal(payload, badge.Payload);
-        Assert.Equal(BadgeImageFormat.Png, badge.Format);
-        Assert.Equal(payload == Jws, badge.IsCompactJws);
-        Assert.Equal(
-            [("IHDR", null), ("sRGB", null), ("IDAT", null), ("iTXt", BakedBadge.PngKeyword), ("IEND", null)],
-            PngTestImages.Chunks(baked));
-        Assert.Equal(Inflate(ReadChunks(image)), Inflate(ReadChunks(baked)));
+        badge.Payload.Should().Be(payload);
+        badge.Format.Should().Be(BadgeImageFormat.Png);
+        badge.IsCompactJws.Should().Be(payload == Jws);
+        PngTestImages.Chunks(baked).Should().Equal([("IHDR", null), ("sRGB", null), ("IDAT", null), ("iTXt", BakedBadge.PngKeyword), ("IEND", null)]);
+        Inflate(ReadChunks(baked)).Should().Equal(Inflate(ReadChunks(image)));
     }
 
     [Theory]
@@ -134,8 +132,8 @@ public sealed class BadgePngRendererTests
     {
         byte[] png = BadgePngRenderer.Render(new BadgeSvgContent(name, name, name));
 
-        Assert.Equal(Size * (1 + (Size * 4)), Inflate(ReadChunks(png)).Length);
-        Assert.InRange(png.Length, 1, 100 * 1024);
+        Inflate(ReadChunks(png)).Length.Should().Be(Size * (1 + (Size * 4)));
+        png.Length.Should().BeInRange(1, 100 * 1024);
     }
 
     [Fact]
@@ -145,8 +143,8 @@ public sealed class BadgePngRendererTests
 
         byte[] png = BadgePngRenderer.Render(new BadgeSvgContent(name, name, name));
 
-        Assert.InRange(png.Length, 1, 100 * 1024);
-        Assert.Equal(Jws, BakedBadge.Unbake(BakedBadge.Bake(png, Jws)).Payload);
+        png.Length.Should().BeInRange(1, 100 * 1024);
+        BakedBadge.Unbake(BakedBadge.Bake(png, Jws)).Payload.Should().Be(Jws);
     }
 
     [Theory]
@@ -158,7 +156,7 @@ public sealed class BadgePngRendererTests
     [InlineData("\u65E5\u672C \u0416 \u00A9 \uFFFD", "?? ? ? ?")]
     public void ToGlyphs_Cluster_BecomesOneFontCharacterOrAsciiFold(string text, string expected)
     {
-        Assert.Equal(expected, BadgePngRenderer.ToGlyphs(text));
+        BadgePngRenderer.ToGlyphs(text).Should().Be(expected);
     }
 
     [Theory]
@@ -172,9 +170,9 @@ public sealed class BadgePngRendererTests
     {
         (List<string> actual, int actualScale) = BadgePngRenderer.LayoutName(name);
 
-        Assert.Equal(scale, actualScale);
-        Assert.Equal(lines, actual);
-        Assert.InRange(actual.Count, 1, BadgePngRenderer.MaxNameLines);
+        actualScale.Should().Be(scale);
+        actual.Should().Equal(lines);
+        actual.Count.Should().BeInRange(1, BadgePngRenderer.MaxNameLines);
     }
 
     [Theory]
@@ -183,7 +181,7 @@ public sealed class BadgePngRendererTests
     [InlineData("#12345g")]
     public void Render_InvalidAccentColor_ThrowsArgumentException(string color)
     {
-        Assert.Throws<ArgumentException>(() => BadgePngRenderer.Render(new BadgeSvgContent("Name", "Issuer", AccentColor: color)));
+        FluentActions.Invoking(() => BadgePngRenderer.Render(new BadgeSvgContent("Name", "Issuer", AccentColor: color))).Should().ThrowExactly<ArgumentException>();
     }
 
     [Theory]
@@ -192,7 +190,7 @@ public sealed class BadgePngRendererTests
     [InlineData("\u0001", "Issuer")]
     public void Render_MissingName_ThrowsArgumentException(string name, string issuer)
     {
-        Assert.Throws<ArgumentException>(() => BadgePngRenderer.Render(new BadgeSvgContent(name, issuer)));
+        FluentActions.Invoking(() => BadgePngRenderer.Render(new BadgeSvgContent(name, issuer))).Should().ThrowExactly<ArgumentException>();
     }
 
     private readonly record struct Rgba(byte R, byte G, byte B, byte A)
@@ -225,15 +223,15 @@ public sealed class BadgePngRendererTests
         while (pos < png.Length)
         {
             int length = checked((int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos)));
-            Assert.InRange(length, 0, png.Length - pos - 12);
+            length.Should().BeInRange(0, png.Length - pos - 12);
             string type = Encoding.ASCII.GetString(png, pos + 4, 4);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos + 8 + length));
-            Assert.Equal(Crc32.Compute(png.AsSpan(pos + 4, length + 4)), crc);
+            crc.Should().Be(Crc32.Compute(png.AsSpan(pos + 4, length + 4)));
             chunks.Add((type, png[(pos + 8)..(pos + 8 + length)]));
             pos += length + 12;
         }
 
-        Assert.Equal(png.Length, pos);
+        pos.Should().Be(png.Length);
         return chunks;
     }
 

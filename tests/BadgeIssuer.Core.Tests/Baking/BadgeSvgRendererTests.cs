@@ -19,19 +19,19 @@ public sealed class BadgeSvgRendererTests
         byte[] bytes = BadgeSvgRenderer.Render(new BadgeSvgContent("Data Literacy", "Example University", "Certificate"));
 
         XElement root = Parse(bytes).Root!;
-        Assert.Equal(Svg + "svg", root.Name);
-        Assert.Equal("1.1", (string?)root.Attribute("version"));
-        Assert.Equal("0 0 400 400", (string?)root.Attribute("viewBox"));
-        Assert.Equal("img", (string?)root.Attribute("role"));
-        Assert.Equal("Data Literacy, issued by Example University", (string?)root.Attribute("aria-label"));
-        Assert.Equal("Data Literacy", root.Element(Svg + "title")!.Value);
-        Assert.Equal(["Data Literacy"], NameLines(root));
-        Assert.Equal("Example University", Text(root, "issuer"));
-        Assert.Equal("CERTIFICATE", Text(root, "type"));
-        Assert.All(root.DescendantsAndSelf().Attributes(), a => Assert.DoesNotContain("href", a.Name.LocalName, StringComparison.Ordinal));
-        Assert.DoesNotContain(root.Descendants(), e => e.Name.LocalName is "script" or "style" or "image" or "foreignObject");
-        Assert.All(root.Descendants(Svg + "g"), g => Assert.Equal("Helvetica, Arial, sans-serif", (string?)g.Attribute("font-family")));
-        Assert.False(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]));
+        root.Name.Should().Be(Svg + "svg");
+        ((string?)root.Attribute("version")).Should().Be("1.1");
+        ((string?)root.Attribute("viewBox")).Should().Be("0 0 400 400");
+        ((string?)root.Attribute("role")).Should().Be("img");
+        ((string?)root.Attribute("aria-label")).Should().Be("Data Literacy, issued by Example University");
+        root.Element(Svg + "title")!.Value.Should().Be("Data Literacy");
+        NameLines(root).Should().Equal(["Data Literacy"]);
+        Text(root, "issuer").Should().Be("Example University");
+        Text(root, "type").Should().Be("CERTIFICATE");
+        root.DescendantsAndSelf().Attributes().Should().AllSatisfy(a => a.Name.LocalName.Should().NotContain("href"));
+        root.Descendants().Select(e => e.Name.LocalName).Should().NotContain(["script", "style", "image", "foreignObject"]);
+        root.Descendants(Svg + "g").Should().AllSatisfy(g => ((string?)g.Attribute("font-family")).Should().Be("Helvetica, Arial, sans-serif"));
+        bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]).Should().BeFalse();
     }
 
     [Theory]
@@ -44,11 +44,11 @@ public sealed class BadgeSvgRendererTests
     {
         XElement root = Parse(BadgeSvgRenderer.Render(new BadgeSvgContent(name, name, name))).Root!;
 
-        Assert.Equal(expected, root.Element(Svg + "title")!.Value);
-        Assert.Equal(expected, string.Concat(NameLines(root)));
-        Assert.Equal(expected, Text(root, "issuer"));
-        Assert.Equal(expected.ToUpperInvariant(), Text(root, "type"));
-        Assert.Empty(root.Descendants(Svg + "script"));
+        root.Element(Svg + "title")!.Value.Should().Be(expected);
+        string.Concat(NameLines(root)).Should().Be(expected);
+        Text(root, "issuer").Should().Be(expected);
+        Text(root, "type").Should().Be(expected.ToUpperInvariant());
+        root.Descendants(Svg + "script").Should().BeEmpty();
     }
 
     [Theory]
@@ -58,11 +58,11 @@ public sealed class BadgeSvgRendererTests
     {
         List<string> lines = NameLines(Parse(BadgeSvgRenderer.Render(new BadgeSvgContent(name, "Issuer"))).Root!);
 
-        Assert.Equal(BadgeSvgRenderer.MaxNameLines, lines.Count);
-        Assert.EndsWith("\u2026", lines[^1], StringComparison.Ordinal);
-        Assert.All(lines, l => Assert.InRange(new StringInfo(l).LengthInTextElements, 1, BadgeSvgRenderer.NameBudget));
+        lines.Count.Should().Be(BadgeSvgRenderer.MaxNameLines);
+        lines[^1].Should().EndWith("\u2026");
+        lines.Should().AllSatisfy(l => new StringInfo(l).LengthInTextElements.Should().BeInRange(1, BadgeSvgRenderer.NameBudget));
         string shown = string.Concat(lines)[..^1].Replace(" ", string.Empty, StringComparison.Ordinal);
-        Assert.StartsWith(shown, name.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        name.Replace(" ", string.Empty, StringComparison.Ordinal).Should().StartWith(shown);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class BadgeSvgRendererTests
     {
         List<string> lines = NameLines(Parse(BadgeSvgRenderer.Render(new BadgeSvgContent("Introduction to Structural Engineering", "I"))).Root!);
 
-        Assert.Equal(["Introduction to", "Structural", "Engineering"], lines);
+        lines.Should().Equal(["Introduction to", "Structural", "Engineering"]);
     }
 
     [Fact]
@@ -82,9 +82,9 @@ public sealed class BadgeSvgRendererTests
             string name = string.Concat(Enumerable.Repeat("a\uD83C\uDF93" + Family + "e\u0301", n));
             byte[] bytes = BadgeSvgRenderer.Render(new BadgeSvgContent(name, name, name));
 
-            Assert.DoesNotContain("\uFFFD", StrictUtf8.GetString(bytes), StringComparison.Ordinal);
+            StrictUtf8.GetString(bytes).Should().NotContain("\uFFFD");
             XElement root = Parse(bytes).Root!;
-            Assert.Equal(name, root.Element(Svg + "title")!.Value);
+            root.Element(Svg + "title")!.Value.Should().Be(name);
             int offset = 0;
             foreach (string line in NameLines(root))
             {
@@ -100,8 +100,8 @@ public sealed class BadgeSvgRendererTests
     private static int AssertClusterPrefix(string source, string line)
     {
         string body = line.EndsWith('\u2026') ? line[..^1] : line;
-        Assert.StartsWith(body, source, StringComparison.Ordinal);
-        Assert.True(body.Length == source.Length || StringInfo.ParseCombiningCharacters(source).Contains(body.Length), $"'{body}' splits a cluster");
+        source.Should().StartWith(body);
+        (body.Length == source.Length || StringInfo.ParseCombiningCharacters(source).Contains(body.Length)).Should().BeTrue($"'{body}' splits a cluster");
         return body.Length;
     }
 
@@ -110,7 +110,7 @@ public sealed class BadgeSvgRendererTests
     {
         byte[] bytes = BadgeSvgRenderer.Render(new BadgeSvgContent("a\uD800b\uDC00", "Issuer"));
 
-        Assert.Equal("a\uFFFDb\uFFFD", Parse(bytes).Root!.Element(Svg + "title")!.Value);
+        Parse(bytes).Root!.Element(Svg + "title")!.Value.Should().Be("a\uFFFDb\uFFFD");
     }
 
     [Theory]
@@ -123,11 +123,11 @@ public sealed class BadgeSvgRendererTests
         byte[] baked = BakedBadge.Bake(image, payload, BadgeImageFormat.Svg);
         UnbakedBadge badge = BakedBadge.Unbake(baked);
 
-        Assert.Equal(payload, badge.Payload);
-        Assert.Equal(payload == Jws, badge.IsCompactJws);
+        badge.Payload.Should().Be(payload);
+        badge.IsCompactJws.Should().Be(payload == Jws);
         XElement root = Parse(baked).Root!;
-        Assert.Single(root.Elements(XNamespace.Get(BakedBadge.SvgNamespace) + "credential"));
-        Assert.Equal("]]> & <Badge>", root.Element(Svg + "title")!.Value);
+        root.Elements(XNamespace.Get(BakedBadge.SvgNamespace) + "credential").Should().ContainSingle();
+        root.Element(Svg + "title")!.Value.Should().Be("]]> & <Badge>");
     }
 
     [Fact]
@@ -135,10 +135,10 @@ public sealed class BadgeSvgRendererTests
     {
         var content = new BadgeSvgContent("Team Leadership", "Acme Academy", "Badge");
 
-        Assert.Equal(BadgeSvgRenderer.Render(content), BadgeSvgRenderer.Render(content with { }));
+        BadgeSvgRenderer.Render(content with { }).Should().Equal(BadgeSvgRenderer.Render(content));
         string svg = Encoding.UTF8.GetString(BadgeSvgRenderer.Render(content));
-        Assert.Contains(BadgeSvgRenderer.Palette, c => svg.Contains("fill=\"" + c + "\"", StringComparison.Ordinal));
-        Assert.Contains("fill=\"#abcdef\"", Encoding.UTF8.GetString(BadgeSvgRenderer.Render(content with { AccentColor = "#ABCDEF" })), StringComparison.Ordinal);
+        BadgeSvgRenderer.Palette.Should().Contain(c => svg.Contains("fill=\"" + c + "\"", StringComparison.Ordinal));
+        Encoding.UTF8.GetString(BadgeSvgRenderer.Render(content with { AccentColor = "#ABCDEF" })).Should().Contain("fill=\"#abcdef\"");
     }
 
     [Theory]
@@ -151,7 +151,7 @@ public sealed class BadgeSvgRendererTests
     [InlineData("")]
     public void Render_InvalidAccentColor_ThrowsArgumentException(string color)
     {
-        Assert.Throws<ArgumentException>(() => BadgeSvgRenderer.Render(new BadgeSvgContent("Name", "Issuer", AccentColor: color)));
+        FluentActions.Invoking(() => BadgeSvgRenderer.Render(new BadgeSvgContent("Name", "Issuer", AccentColor: color))).Should().ThrowExactly<ArgumentException>();
     }
 
     [Theory]
@@ -160,7 +160,7 @@ public sealed class BadgeSvgRendererTests
     [InlineData("\u0001", "Issuer")]
     public void Render_MissingName_ThrowsArgumentException(string name, string issuer)
     {
-        Assert.Throws<ArgumentException>(() => BadgeSvgRenderer.Render(new BadgeSvgContent(name, issuer)));
+        FluentActions.Invoking(() => BadgeSvgRenderer.Render(new BadgeSvgContent(name, issuer))).Should().ThrowExactly<ArgumentException>();
     }
 
     private static XDocument Parse(byte[] bytes)

@@ -45,10 +45,10 @@ public sealed class BakedBadgeTests
 
         UnbakedBadge badge = BakedBadge.Unbake(image);
 
-        Assert.Equal(format, badge.Format);
-        Assert.Equal(expected, badge.Payload);
-        Assert.Equal(isJws, badge.IsCompactJws);
-        Assert.Equal(format, BakedBadge.DetectFormat(image));
+        badge.Format.Should().Be(format);
+        badge.Payload.Should().Be(expected);
+        badge.IsCompactJws.Should().Be(isJws);
+        BakedBadge.DetectFormat(image).Should().Be(format);
     }
 
     [Theory]
@@ -60,9 +60,9 @@ public sealed class BakedBadgeTests
         UnbakedBadge badge = BakedBadge.Unbake(baked);
 
         string expected = badge.Format == BadgeImageFormat.Svg ? payload.Trim() : payload;
-        Assert.Equal(expected, badge.Payload);
-        Assert.Equal(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(badge.Payload));
-        Assert.Equal(1, CountCredentials(baked, badge.Format));
+        badge.Payload.Should().Be(expected);
+        Encoding.UTF8.GetBytes(badge.Payload).Should().Equal(Encoding.UTF8.GetBytes(expected));
+        CountCredentials(baked, badge.Format).Should().Be(1);
     }
 
     [Fact]
@@ -72,11 +72,11 @@ public sealed class BakedBadgeTests
 
         List<(string Type, string? Keyword)> chunks = PngTestImages.Chunks(baked);
 
-        Assert.Equal(("IEND", null), chunks[^1]);
-        Assert.Equal(("iTXt", "openbadgecredential"), chunks[^2]);
-        Assert.Single(chunks, c => c.Keyword == "openbadgecredential");
+        chunks[^1].Should().Be(("IEND", null));
+        chunks[^2].Should().Be(("iTXt", "openbadgecredential"));
+        chunks.Should().ContainSingle(c => c.Keyword == "openbadgecredential");
         byte[] expectedData = [.. "openbadgecredential"u8, 0, 0, 0, 0, 0, .. Encoding.UTF8.GetBytes(NonAsciiJson)];
-        Assert.True(baked.AsSpan().IndexOf(expectedData) > 0);
+        (baked.AsSpan().IndexOf(expectedData) > 0).Should().BeTrue();
     }
 
     [Fact]
@@ -89,10 +89,10 @@ public sealed class BakedBadgeTests
         // The fixture's credential chunk sat just before IEND too, so only that chunk differs.
         List<(string Type, string? Keyword)> before = PngTestImages.Chunks(original);
         List<(string Type, string? Keyword)> after = PngTestImages.Chunks(baked);
-        Assert.Equal(before, after);
+        after.Should().Equal(before);
         int prefix = original.AsSpan().CommonPrefixLength(baked);
-        Assert.True(prefix >= original.Length - 2300 - 12);
-        Assert.True(baked.AsSpan().EndsWith(original.AsSpan(original.Length - 12)));
+        (prefix >= original.Length - 2300 - 12).Should().BeTrue();
+        baked.AsSpan().EndsWith(original.AsSpan(original.Length - 12)).Should().BeTrue();
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public sealed class BakedBadgeTests
 
             UnbakedBadge badge = BakedBadge.Unbake(twice);
 
-            Assert.Equal("{\"second\":2}", badge.Payload);
-            Assert.Equal(1, CountCredentials(twice, badge.Format));
-            Assert.Equal(BakedBadge.Bake(Fixture(file), "{\"second\":2}"), twice);
+            badge.Payload.Should().Be("{\"second\":2}");
+            CountCredentials(twice, badge.Format).Should().Be(1);
+            twice.Should().Equal(BakedBadge.Bake(Fixture(file), "{\"second\":2}"));
         }
     }
 
@@ -116,9 +116,9 @@ public sealed class BakedBadgeTests
     [InlineData("simple-json.svg")]
     public void Bake_ExistingCredentialWithThrow_ReportsAlreadyPresent(string file)
     {
-        var ex = Assert.Throws<BakingException>(() => BakedBadge.Bake(Fixture(file), "{}", existing: ExistingCredentialHandling.Throw));
+        var ex = FluentActions.Invoking(() => BakedBadge.Bake(Fixture(file), "{}", existing: ExistingCredentialHandling.Throw)).Should().ThrowExactly<BakingException>().Which;
 
-        Assert.Equal(BakingErrorReason.CredentialAlreadyPresent, ex.Reason);
+        ex.Reason.Should().Be(BakingErrorReason.CredentialAlreadyPresent);
     }
 
     [Fact]
@@ -128,19 +128,19 @@ public sealed class BakedBadgeTests
 
         BadgeImageFormat format = BakedBadge.Bake(PngTestImages.Minimal(), Jws, buffer, BadgeImageFormat.Png);
 
-        Assert.Equal(BadgeImageFormat.Png, format);
-        Assert.Equal(BakedBadge.Bake(PngTestImages.Minimal(), Jws), buffer.WrittenSpan.ToArray());
+        format.Should().Be(BadgeImageFormat.Png);
+        buffer.WrittenSpan.ToArray().Should().Equal(BakedBadge.Bake(PngTestImages.Minimal(), Jws));
     }
 
     [Fact]
     public void Unbake_PngWithoutCredential_ReportsNotFound()
     {
-        var ex = Assert.Throws<BakingException>(() => BakedBadge.Unbake(PngTestImages.Minimal()));
+        var ex = FluentActions.Invoking(() => BakedBadge.Unbake(PngTestImages.Minimal())).Should().ThrowExactly<BakingException>().Which;
 
-        Assert.Equal(BakingErrorReason.CredentialNotFound, ex.Reason);
-        Assert.False(BakedBadge.TryUnbake(PngTestImages.Minimal(), out UnbakedBadge? badge, out BakingErrorReason reason));
-        Assert.Null(badge);
-        Assert.Equal(BakingErrorReason.CredentialNotFound, reason);
+        ex.Reason.Should().Be(BakingErrorReason.CredentialNotFound);
+        BakedBadge.TryUnbake(PngTestImages.Minimal(), out UnbakedBadge? badge, out BakingErrorReason reason).Should().BeFalse();
+        badge.Should().BeNull();
+        reason.Should().Be(BakingErrorReason.CredentialNotFound);
     }
 
     [Fact]
@@ -149,10 +149,10 @@ public sealed class BakedBadgeTests
         byte[] image = Fixture("simple-json.png");
         image[100] ^= 0x01; // inside the first IDAT
 
-        var ex = Assert.Throws<BakingException>(() => BakedBadge.Unbake(image));
+        var ex = FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which;
 
-        Assert.Equal(BakingErrorReason.ChunkCrcMismatch, ex.Reason);
-        Assert.NotNull(ex.Offset);
+        ex.Reason.Should().Be(BakingErrorReason.ChunkCrcMismatch);
+        ex.Offset.Should().NotBeNull();
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class BakedBadgeTests
         byte[] image = Fixture("simple-json.png");
         image[^20] ^= 0x20; // inside the iTXt text
 
-        Assert.Equal(BakingErrorReason.ChunkCrcMismatch, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.ChunkCrcMismatch);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class BakedBadgeTests
     {
         byte[] image = Fixture("simple-json.png")[..50_000];
 
-        Assert.Equal(BakingErrorReason.TruncatedChunk, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.TruncatedChunk);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class BakedBadgeTests
     {
         byte[] image = PngTestImages.Build([PngTestImages.Ihdr(), PngTestImages.ITxt("openbadgecredential", 0, 0, "{}"u8.ToArray())]);
 
-        Assert.Equal(BakingErrorReason.MissingEnd, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.MissingEnd);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class BakedBadgeTests
         byte[] image = PngTestImages.Minimal();
         image[8 + 25] = 0x7F; // IDAT length high byte: 2 GiB claimed
 
-        Assert.Equal(BakingErrorReason.TruncatedChunk, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.TruncatedChunk);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class BakedBadgeTests
         byte[] image = PngTestImages.Minimal();
         image[8 + 25] = 0x80;
 
-        Assert.Equal(BakingErrorReason.InvalidChunk, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.InvalidChunk);
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class BakedBadgeTests
     {
         byte[] image = PngTestImages.Build([PngTestImages.Chunk("IDAT", [1, 2]), PngTestImages.Ihdr(), PngTestImages.Chunk("IEND", [])]);
 
-        Assert.Equal(BakingErrorReason.MissingHeader, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.MissingHeader);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class BakedBadgeTests
     {
         byte[] image = [.. PngTestImages.Minimal(), 0x00];
 
-        Assert.Equal(BakingErrorReason.DataAfterEnd, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.DataAfterEnd);
     }
 
     [Fact]
@@ -223,11 +223,11 @@ public sealed class BakedBadgeTests
             PngTestImages.ITxt("openbadgecredential", 0, 0, "{\"n\":2}"u8.ToArray()));
 
         // BAKE-3: at most one credential per image; which of two is meant is not knowable, so neither is read.
-        Assert.Equal(BakingErrorReason.DuplicateCredential, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.DuplicateCredential);
         byte[] rebaked = BakedBadge.Bake(image, "{\"n\":3}");
-        Assert.Single(PngTestImages.Chunks(rebaked), c => c.Keyword == "openbadgecredential");
-        Assert.Single(PngTestImages.Chunks(rebaked), c => c.Keyword == "openbadges");
-        Assert.Equal("{\"n\":3}", BakedBadge.Unbake(rebaked).Payload);
+        PngTestImages.Chunks(rebaked).Should().ContainSingle(c => c.Keyword == "openbadgecredential");
+        PngTestImages.Chunks(rebaked).Should().ContainSingle(c => c.Keyword == "openbadges");
+        BakedBadge.Unbake(rebaked).Payload.Should().Be("{\"n\":3}");
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public sealed class BakedBadgeTests
         byte[] text = Encoding.UTF8.GetBytes(NonAsciiJson);
         byte[] image = PngTestImages.Minimal(PngTestImages.ITxt("openbadgecredential", 1, 0, PngTestImages.Zlib(text)));
 
-        Assert.Equal(NonAsciiJson, BakedBadge.Unbake(image).Payload);
+        BakedBadge.Unbake(image).Payload.Should().Be(NonAsciiJson);
     }
 
     [Fact]
@@ -245,7 +245,7 @@ public sealed class BakedBadgeTests
         byte[] bomb = PngTestImages.Zlib(new byte[BakedBadge.MaxPayloadBytes + 1]);
         byte[] image = PngTestImages.Minimal(PngTestImages.ITxt("openbadgecredential", 1, 0, bomb));
 
-        Assert.Equal(BakingErrorReason.PayloadTooLarge, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.PayloadTooLarge);
     }
 
     [Theory]
@@ -255,7 +255,7 @@ public sealed class BakedBadgeTests
     {
         byte[] image = PngTestImages.Minimal(PngTestImages.ITxt("openbadgecredential", flag, method, "{}"u8.ToArray()));
 
-        Assert.Equal(expected, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(expected);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public sealed class BakedBadgeTests
     {
         byte[] image = PngTestImages.Minimal(PngTestImages.ITxt("openbadgecredential", 0, 0, [0x7B, 0xC3, 0x28, 0x7D]));
 
-        Assert.Equal(BakingErrorReason.InvalidPayloadEncoding, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.InvalidPayloadEncoding);
     }
 
     [Fact]
@@ -271,7 +271,7 @@ public sealed class BakedBadgeTests
     {
         byte[] image = PngTestImages.Minimal(PngTestImages.Chunk("iTXt", [.. "openbadgecredential"u8, 0, 0, 0, .. "{}"u8]));
 
-        Assert.Equal(BakingErrorReason.MalformedTextChunk, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.MalformedTextChunk);
     }
 
     [Fact]
@@ -285,8 +285,8 @@ public sealed class BakedBadgeTests
             "data-y='c\">d'>",
             "data-y='c\">d' xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\"><openbadges:credential><![CDATA[{\"a\":\"]]]]><![CDATA[>\"}]]></openbadges:credential>",
             StringComparison.Ordinal);
-        Assert.Equal(expected, baked);
-        Assert.Equal("{\"a\":\"]]>\"}", BakedBadge.Unbake(Encoding.UTF8.GetBytes(baked)).Payload);
+        baked.Should().Be(expected);
+        BakedBadge.Unbake(Encoding.UTF8.GetBytes(baked)).Payload.Should().Be("{\"a\":\"]]>\"}");
     }
 
     [Fact]
@@ -296,12 +296,10 @@ public sealed class BakedBadgeTests
 
         string baked = Encoding.UTF8.GetString(BakedBadge.Bake(Encoding.UTF8.GetBytes(Svg), Jws, BadgeImageFormat.Svg));
 
-        Assert.Equal(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\"><openbadges:credential verify=\"" + Jws + "\"></openbadges:credential><g/></svg>",
-            baked);
+        baked.Should().Be("<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\"><openbadges:credential verify=\"" + Jws + "\"></openbadges:credential><g/></svg>");
         UnbakedBadge badge = BakedBadge.Unbake(Encoding.UTF8.GetBytes(baked));
-        Assert.Equal(Jws, badge.Payload);
-        Assert.True(badge.IsCompactJws);
+        badge.Payload.Should().Be(Jws);
+        badge.IsCompactJws.Should().BeTrue();
     }
 
     [Fact]
@@ -311,10 +309,8 @@ public sealed class BakedBadgeTests
 
         string baked = Encoding.UTF8.GetString(BakedBadge.Bake(Encoding.UTF8.GetBytes(Svg), "{}"));
 
-        Assert.Equal(
-            "<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\"  xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\"><openbadges:credential><![CDATA[{}]]></openbadges:credential></svg:svg>",
-            baked);
-        Assert.Equal("{}", BakedBadge.Unbake(Encoding.UTF8.GetBytes(baked)).Payload);
+        baked.Should().Be("<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\"  xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\"><openbadges:credential><![CDATA[{}]]></openbadges:credential></svg:svg>");
+        BakedBadge.Unbake(Encoding.UTF8.GetBytes(baked)).Payload.Should().Be("{}");
     }
 
     [Fact]
@@ -324,10 +320,10 @@ public sealed class BakedBadgeTests
 
         byte[] baked = BakedBadge.Bake(svg, "{}");
 
-        Assert.True(baked.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]));
+        baked.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]).Should().BeTrue();
         string text = Encoding.UTF8.GetString(baked.AsSpan(3));
-        Assert.Equal(1, CountOccurrences(text, "xmlns:openbadges"));
-        Assert.Equal("{}", BakedBadge.Unbake(baked).Payload);
+        CountOccurrences(text, "xmlns:openbadges").Should().Be(1);
+        BakedBadge.Unbake(baked).Payload.Should().Be("{}");
     }
 
     [Fact]
@@ -335,7 +331,7 @@ public sealed class BakedBadgeTests
     {
         byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\"></svg>"u8.ToArray();
 
-        Assert.Equal(BakingErrorReason.NamespacePrefixConflict, Assert.Throws<BakingException>(() => BakedBadge.Bake(svg, "{}")).Reason);
+        FluentActions.Invoking(() => BakedBadge.Bake(svg, "{}")).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.NamespacePrefixConflict);
     }
 
     [Fact]
@@ -343,11 +339,11 @@ public sealed class BakedBadgeTests
     {
         byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><g><ob:credential xmlns:ob=\"https://purl.imsglobal.org/ob/v3p0\"><![CDATA[{\"p\":1}]]></ob:credential></g></svg>"u8.ToArray();
 
-        Assert.Equal("{\"p\":1}", BakedBadge.Unbake(svg).Payload);
+        BakedBadge.Unbake(svg).Payload.Should().Be("{\"p\":1}");
         byte[] rebaked = BakedBadge.Bake(svg, "{\"p\":2}");
-        Assert.Equal("{\"p\":2}", BakedBadge.Unbake(rebaked).Payload);
-        Assert.Equal(1, CountCredentials(rebaked, BadgeImageFormat.Svg));
-        Assert.Contains("<g></g>", Encoding.UTF8.GetString(rebaked), StringComparison.Ordinal);
+        BakedBadge.Unbake(rebaked).Payload.Should().Be("{\"p\":2}");
+        CountCredentials(rebaked, BadgeImageFormat.Svg).Should().Be(1);
+        Encoding.UTF8.GetString(rebaked).Should().Contain("<g></g>");
     }
 
     [Fact]
@@ -357,9 +353,7 @@ public sealed class BakedBadgeTests
 
         string baked = Encoding.UTF8.GetString(BakedBadge.Bake(Encoding.UTF8.GetBytes(Svg), "{\"n\":2}"));
 
-        Assert.Equal(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\"\r\n xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\"><openbadges:credential><![CDATA[{\"n\":2}]]></openbadges:credential>\r\n\r<g>\u00E9\uD83C\uDF93</g>\r\n  \r\n<rect/></svg>",
-            baked);
+        baked.Should().Be("<svg xmlns=\"http://www.w3.org/2000/svg\"\r\n xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\"><openbadges:credential><![CDATA[{\"n\":2}]]></openbadges:credential>\r\n\r<g>\u00E9\uD83C\uDF93</g>\r\n  \r\n<rect/></svg>");
     }
 
     [Fact]
@@ -368,9 +362,9 @@ public sealed class BakedBadgeTests
         const string Svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\">"
             + "<openbadges:credential verify=\"a.b.c\"/><openbadges:credential><![CDATA[{\"forged\":true}]]></openbadges:credential></svg>";
 
-        var ex = Assert.Throws<BakingException>(() => BakedBadge.Unbake(Encoding.UTF8.GetBytes(Svg)));
+        var ex = FluentActions.Invoking(() => BakedBadge.Unbake(Encoding.UTF8.GetBytes(Svg))).Should().ThrowExactly<BakingException>().Which;
 
-        Assert.Equal(BakingErrorReason.DuplicateCredential, ex.Reason);
+        ex.Reason.Should().Be(BakingErrorReason.DuplicateCredential);
     }
 
     [Fact]
@@ -378,7 +372,7 @@ public sealed class BakedBadgeTests
     {
         byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"x\"/></svg>"u8.ToArray();
 
-        Assert.Equal(BakingErrorReason.CredentialNotFound, Assert.Throws<BakingException>(() => BakedBadge.Unbake(svg)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(svg)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.CredentialNotFound);
     }
 
     [Theory]
@@ -394,8 +388,8 @@ public sealed class BakedBadgeTests
     {
         byte[] bytes = Encoding.UTF8.GetBytes(svg);
 
-        Assert.Equal(expected, Assert.Throws<BakingException>(() => BakedBadge.Unbake(bytes)).Reason);
-        Assert.Equal(expected, Assert.Throws<BakingException>(() => BakedBadge.Bake(bytes, "{}")).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(bytes)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(expected);
+        FluentActions.Invoking(() => BakedBadge.Bake(bytes, "{}")).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(expected);
     }
 
     [Fact]
@@ -404,7 +398,7 @@ public sealed class BakedBadgeTests
         // The 1EdTech fixtures carry the SVG 1.1 public DOCTYPE; it is read, never fetched.
         byte[] svg = "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8.ToArray();
 
-        Assert.Equal("{}", BakedBadge.Unbake(BakedBadge.Bake(svg, "{}")).Payload);
+        BakedBadge.Unbake(BakedBadge.Bake(svg, "{}")).Payload.Should().Be("{}");
     }
 
     [Fact]
@@ -413,8 +407,8 @@ public sealed class BakedBadgeTests
         byte[] utf16 = [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("<svg xmlns=\"http://www.w3.org/2000/svg\"/>")];
         byte[] latin1 = [.. "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>"u8, 0xE9, .. "</title></svg>"u8];
 
-        Assert.Equal(BakingErrorReason.UnsupportedFormat, Assert.Throws<BakingException>(() => BakedBadge.Unbake(utf16)).Reason);
-        Assert.Equal(BakingErrorReason.UnsupportedEncoding, Assert.Throws<BakingException>(() => BakedBadge.Unbake(latin1)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(utf16)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.UnsupportedFormat);
+        FluentActions.Invoking(() => BakedBadge.Unbake(latin1)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.UnsupportedEncoding);
     }
 
     [Theory]
@@ -424,16 +418,15 @@ public sealed class BakedBadgeTests
     [InlineData(new byte[0])]
     public void BakeAndUnbake_NotPngOrSvg_ReportsUnsupportedFormat(byte[] image)
     {
-        Assert.Null(BakedBadge.DetectFormat(image));
-        Assert.Equal(BakingErrorReason.UnsupportedFormat, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
-        Assert.Equal(BakingErrorReason.UnsupportedFormat, Assert.Throws<BakingException>(() => BakedBadge.Bake(image, "{}")).Reason);
+        BakedBadge.DetectFormat(image).Should().BeNull();
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.UnsupportedFormat);
+        FluentActions.Invoking(() => BakedBadge.Bake(image, "{}")).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.UnsupportedFormat);
     }
 
     [Fact]
     public void Bake_FormatMismatch_Fails()
     {
-        Assert.Equal(BakingErrorReason.FormatMismatch,
-            Assert.Throws<BakingException>(() => BakedBadge.Bake(Fixture("simple-json.png"), "{}", BadgeImageFormat.Svg)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Bake(Fixture("simple-json.png"), "{}", BadgeImageFormat.Svg)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.FormatMismatch);
     }
 
     [Theory]
@@ -444,8 +437,7 @@ public sealed class BakedBadgeTests
     [InlineData("{\"bad\":\"\u0001\"}")]
     public void Bake_InvalidPayload_Fails(string payload)
     {
-        Assert.Equal(BakingErrorReason.InvalidPayload,
-            Assert.Throws<BakingException>(() => BakedBadge.Bake(Fixture("simple-json.svg"), payload)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Bake(Fixture("simple-json.svg"), payload)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.InvalidPayload);
     }
 
     [Fact]
@@ -453,8 +445,7 @@ public sealed class BakedBadgeTests
     {
         string payload = "{\"x\":\"" + new string('a', BakedBadge.MaxPayloadBytes) + "\"}";
 
-        Assert.Equal(BakingErrorReason.PayloadTooLarge,
-            Assert.Throws<BakingException>(() => BakedBadge.Bake(PngTestImages.Minimal(), payload)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Bake(PngTestImages.Minimal(), payload)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.PayloadTooLarge);
     }
 
     [Fact]
@@ -463,13 +454,13 @@ public sealed class BakedBadgeTests
         byte[] image = new byte[BakedBadge.MaxImageBytes + 1];
         PngTestImages.Signature.CopyTo(image, 0);
 
-        Assert.Equal(BakingErrorReason.ImageTooLarge, Assert.Throws<BakingException>(() => BakedBadge.Unbake(image)).Reason);
+        FluentActions.Invoking(() => BakedBadge.Unbake(image)).Should().ThrowExactly<BakingException>().Which.Reason.Should().Be(BakingErrorReason.ImageTooLarge);
     }
 
     [Fact]
     public void Crc32_CheckValue()
     {
-        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
+        Crc32.Compute("123456789"u8).Should().Be(0xCBF43926u);
     }
 
     private static byte[] Fixture(string name) => TestFiles.Bytes("1edtech-validator-fixtures", "baked", name);

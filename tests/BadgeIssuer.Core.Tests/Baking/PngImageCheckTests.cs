@@ -19,7 +19,7 @@ public sealed class PngImageCheckTests
     }
 
     private static BakingErrorReason Refused(byte[] png) =>
-        Assert.Throws<BakingException>(() => BakedBadge.CheckPngImage(png)).Reason;
+        FluentActions.Invoking(() => BakedBadge.CheckPngImage(png)).Should().ThrowExactly<BakingException>().Which.Reason;
 
     [Fact]
     public void WellFormedImages_Pass()
@@ -44,8 +44,8 @@ public sealed class PngImageCheckTests
     {
         // 3x3 8-bit grey, interlaced: passes 1, 4, 5, 6, 7 hold 2 + 2 + 3 + 4 + 4 = 15 bytes.
         BakedBadge.CheckPngImage(Build([Header(3, 3, 8, 0, interlace: 1), Chunk("IDAT", Zlib(new byte[15])), Chunk("IEND", [])]));
-        Assert.Equal(BakingErrorReason.InvalidImageData, Refused(Build([Header(3, 3, 8, 0, interlace: 1), Chunk("IDAT", Zlib(new byte[16])), Chunk("IEND", [])])));
-        Assert.Equal(BakingErrorReason.InvalidImageData, Refused(Build([Header(3, 3, 8, 0), Chunk("IDAT", Zlib(new byte[15])), Chunk("IEND", [])])));
+        Refused(Build([Header(3, 3, 8, 0, interlace: 1), Chunk("IDAT", Zlib(new byte[16])), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageData);
+        Refused(Build([Header(3, 3, 8, 0), Chunk("IDAT", Zlib(new byte[15])), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageData);
     }
 
     [Fact]
@@ -54,19 +54,19 @@ public sealed class PngImageCheckTests
         // 1x1 grey declares 2 bytes; the stream holds 64 MiB of zeros (about 64 KiB compressed).
         byte[] bomb = Build([Ihdr(), Chunk("IDAT", Zlib(new byte[64 * 1024 * 1024])), Chunk("IEND", [])]);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        BakingException e = Assert.Throws<BakingException>(() => BakedBadge.CheckPngImage(bomb));
-        Assert.Equal(BakingErrorReason.InvalidImageData, e.Reason);
-        Assert.Contains("inflates past the 2 bytes", e.Message, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), watch.Elapsed.ToString());
+        BakingException e = FluentActions.Invoking(() => BakedBadge.CheckPngImage(bomb)).Should().ThrowExactly<BakingException>().Which;
+        e.Reason.Should().Be(BakingErrorReason.InvalidImageData);
+        e.Message.Should().Contain("inflates past the 2 bytes");
+        (watch.Elapsed < TimeSpan.FromSeconds(2)).Should().BeTrue(watch.Elapsed.ToString());
     }
 
     [Fact]
     public void ShortOrBrokenImageData_IsRefused()
     {
-        Assert.Equal(BakingErrorReason.InvalidImageData, Refused(Build([Header(2, 2, 8, 0), Chunk("IDAT", Zlib([0, 0])), Chunk("IEND", [])])));
-        Assert.Equal(BakingErrorReason.InvalidImageData, Refused(Build([Ihdr(), Chunk("IDAT", [1, 2, 3, 4]), Chunk("IEND", [])])));
-        Assert.Equal(BakingErrorReason.InvalidImageData, Refused(Build([Ihdr(), Chunk("IEND", [])])));
-        Assert.Equal(BakingErrorReason.InvalidImageData, Refused(Build([Ihdr(), Chunk("IDAT", Zlib([0])), Chunk("tEXt", [.. "a"u8, 0]), Chunk("IDAT", Zlib([0x80])), Chunk("IEND", [])])));
+        Refused(Build([Header(2, 2, 8, 0), Chunk("IDAT", Zlib([0, 0])), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageData);
+        Refused(Build([Ihdr(), Chunk("IDAT", [1, 2, 3, 4]), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageData);
+        Refused(Build([Ihdr(), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageData);
+        Refused(Build([Ihdr(), Chunk("IDAT", Zlib([0])), Chunk("tEXt", [.. "a"u8, 0]), Chunk("IDAT", Zlib([0x80])), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageData);
     }
 
     [Theory]
@@ -76,21 +76,21 @@ public sealed class PngImageCheckTests
     [InlineData(0x7FFFFFFFu, 0x7FFFFFFFu, 8, 6)]
     [InlineData(4096u, 4096u, 16, 6)] // within the sides, but 128 MiB decoded
     public void Dimensions_AreBounded(uint width, uint height, byte depth, byte colourType) =>
-        Assert.Equal(BakingErrorReason.ImageDimensionsTooLarge, Refused(Build([Header(width, height, depth, colourType), Chunk("IDAT", Zlib([0, 0])), Chunk("IEND", [])])));
+        Refused(Build([Header(width, height, depth, colourType), Chunk("IDAT", Zlib([0, 0])), Chunk("IEND", [])])).Should().Be(BakingErrorReason.ImageDimensionsTooLarge);
 
     [Theory]
     [InlineData(8, 7)]
     [InlineData(16, 3)]
     [InlineData(4, 2)]
     public void UndefinedColourTypeOrDepth_IsRefused(byte depth, byte colourType) =>
-        Assert.Equal(BakingErrorReason.InvalidImageHeader, Refused(Build([Header(1, 1, depth, colourType), Chunk("IDAT", Zlib([0, 0])), Chunk("IEND", [])])));
+        Refused(Build([Header(1, 1, depth, colourType), Chunk("IDAT", Zlib([0, 0])), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageHeader);
 
     [Fact]
     public void BadCrc_IsRefusedAsByTheBaker()
     {
         byte[] png = Minimal();
         png[^1] ^= 0xFF; // IEND's CRC
-        Assert.Equal(BakingErrorReason.ChunkCrcMismatch, Refused(png));
+        Refused(png).Should().Be(BakingErrorReason.ChunkCrcMismatch);
     }
 
     [Fact]
@@ -102,9 +102,9 @@ public sealed class PngImageCheckTests
         byte[] iccp = Chunk("iCCP", [.. "sRGB"u8, 0, 0, .. mib]);
         BakedBadge.CheckPngImage(Minimal(ztxt));
         BakedBadge.CheckPngImage(Minimal(itxt));
-        Assert.Equal(BakingErrorReason.PayloadTooLarge, Refused(Minimal(ztxt, itxt, iccp)));
-        Assert.Equal(BakingErrorReason.PayloadTooLarge, Refused(Minimal(Chunk("zTXt", [.. "Comment"u8, 0, 0, .. Zlib(new byte[BakedBadge.MaxPayloadBytes + 1])]))));
-        Assert.Equal(BakingErrorReason.UnsupportedCompression, Refused(Minimal(Chunk("zTXt", [.. "Comment"u8, 0, 7, .. mib]))));
-        Assert.Equal(BakingErrorReason.MalformedTextChunk, Refused(Minimal(Chunk("zTXt", [.. "Comment"u8, 0, 0, 1, 2, 3]))));
+        Refused(Minimal(ztxt, itxt, iccp)).Should().Be(BakingErrorReason.PayloadTooLarge);
+        Refused(Minimal(Chunk("zTXt", [.. "Comment"u8, 0, 0, .. Zlib(new byte[BakedBadge.MaxPayloadBytes + 1])]))).Should().Be(BakingErrorReason.PayloadTooLarge);
+        Refused(Minimal(Chunk("zTXt", [.. "Comment"u8, 0, 7, .. mib]))).Should().Be(BakingErrorReason.UnsupportedCompression);
+        Refused(Minimal(Chunk("zTXt", [.. "Comment"u8, 0, 0, 1, 2, 3]))).Should().Be(BakingErrorReason.MalformedTextChunk);
     }
 }

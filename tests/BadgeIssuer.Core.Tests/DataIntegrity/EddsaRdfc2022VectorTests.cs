@@ -37,8 +37,8 @@ public class EddsaRdfc2022VectorTests
     {
         JsonElement doc = TestVectors.Json(file);
         IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(doc, s_resolver);
-        Assert.NotEmpty(results);
-        Assert.All(results, r => Assert.True(r.Verified, $"{r.Failure}: {r.Message}"));
+        results.Should().NotBeEmpty();
+        results.Should().AllSatisfy(r => r.Verified.Should().BeTrue($"{r.Failure}: {r.Message}"));
     }
 
     [Fact]
@@ -48,11 +48,11 @@ public class EddsaRdfc2022VectorTests
         JsonElement unsigned = TestVectors.Json("w3c-vc-di-eddsa/unsigned.json");
         JsonElement proofConfig = TestVectors.Json(dir + "proofConfigDataInt.json");
 
-        Assert.Equal(TestVectors.Text(dir + "canonDocDataInt.txt"), JsonLdProcessor.Canonicalize(unsigned, JsonLdOptions.Safe));
-        Assert.Equal(TestVectors.Text(dir + "proofCanonDataInt.txt"), JsonLdProcessor.Canonicalize(proofConfig, JsonLdOptions.Safe));
+        JsonLdProcessor.Canonicalize(unsigned, JsonLdOptions.Safe).Should().Be(TestVectors.Text(dir + "canonDocDataInt.txt"));
+        JsonLdProcessor.Canonicalize(proofConfig, JsonLdOptions.Safe).Should().Be(TestVectors.Text(dir + "proofCanonDataInt.txt"));
 
         byte[] hashData = EddsaRdfc2022.ComputeHashData(unsigned, proofConfig);
-        Assert.Equal(TestVectors.Text(dir + "combinedHashDataInt.txt").Trim(), Convert.ToHexStringLower(hashData));
+        Convert.ToHexStringLower(hashData).Should().Be(TestVectors.Text(dir + "combinedHashDataInt.txt").Trim());
 
         using Key key = W3cKey();
         var options = new ProofOptions
@@ -62,8 +62,8 @@ public class EddsaRdfc2022VectorTests
         };
         using JsonDocument signed = JsonDocument.Parse(EddsaRdfc2022.Sign(unsigned, options, key));
         JsonElement proof = signed.RootElement.GetProperty("proof")[0];
-        Assert.Equal(TestVectors.Text(dir + "sigBTC58DataInt.txt").Trim(), proof.GetProperty("proofValue").GetString());
-        Assert.All(EddsaRdfc2022.VerifyAll(signed.RootElement, s_resolver), r => Assert.True(r.Verified));
+        proof.GetProperty("proofValue").GetString().Should().Be(TestVectors.Text(dir + "sigBTC58DataInt.txt").Trim());
+        EddsaRdfc2022.VerifyAll(signed.RootElement, s_resolver).Should().AllSatisfy(r => r.Verified.Should().BeTrue());
     }
 
     [Fact]
@@ -82,8 +82,8 @@ public class EddsaRdfc2022VectorTests
             VerificationMethod = proofOptions.GetProperty("verificationMethod").GetString()!,
         };
         using JsonDocument signed = JsonDocument.Parse(EddsaRdfc2022.Sign(unsigned, options, key));
-        Assert.Equal(TestVectors.Text(dir + "proof-value.txt").Trim(), signed.RootElement.GetProperty("proof")[0].GetProperty("proofValue").GetString());
-        Assert.Equal(TestVectors.Text(dir + "document-canon.nq"), JsonLdProcessor.Canonicalize(unsigned, JsonLdOptions.Safe));
+        signed.RootElement.GetProperty("proof")[0].GetProperty("proofValue").GetString().Should().Be(TestVectors.Text(dir + "proof-value.txt").Trim());
+        JsonLdProcessor.Canonicalize(unsigned, JsonLdOptions.Safe).Should().Be(TestVectors.Text(dir + "document-canon.nq"));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class EddsaRdfc2022VectorTests
         {
             JsonElement doc = TestVectors.Json("w3c-vc-di-eddsa/proof-set-chain/" + file);
             IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(doc, new MultiKeyResolver());
-            Assert.All(results, r => Assert.True(r.Verified, $"{file}: {r.Failure}: {r.Message}"));
+            results.Should().AllSatisfy(r => r.Verified.Should().BeTrue($"{file}: {r.Failure}: {r.Message}"));
         }
     }
 
@@ -102,15 +102,15 @@ public class EddsaRdfc2022VectorTests
     {
         JsonElement doc = TestVectors.Json("1edtech-validator-fixtures/simple-multiple-proofs.json");
         IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(doc, s_resolver);
-        Assert.Contains(results, r => r.Verified);
-        Assert.Contains(results, r => r.Failure == ProofFailure.UnsupportedCryptosuite);
+        results.Should().Contain(r => r.Verified);
+        results.Should().Contain(r => r.Failure == ProofFailure.UnsupportedCryptosuite);
     }
 
     [Fact]
     public void Tampered_proof_value_fails()
     {
         JsonElement doc = TestVectors.Json("1edtech-validator-fixtures/simple-err-proof-value.json");
-        Assert.All(EddsaRdfc2022.VerifyAll(doc, s_resolver), r => Assert.False(r.Verified));
+        EddsaRdfc2022.VerifyAll(doc, s_resolver).Should().AllSatisfy(r => r.Verified.Should().BeFalse());
     }
 
     [Fact]
@@ -118,10 +118,10 @@ public class EddsaRdfc2022VectorTests
     {
         string json = TestVectors.Text("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.signed.json");
         string tampered = json.Replace("Teamwork Badge", "Teamwork Badge!", StringComparison.Ordinal);
-        Assert.NotEqual(json, tampered);
+        tampered.Should().NotBe(json);
         using JsonDocument doc = JsonDocument.Parse(tampered);
-        ProofVerificationResult r = Assert.Single(EddsaRdfc2022.VerifyAll(doc.RootElement, s_resolver));
-        Assert.Equal(ProofFailure.SignatureInvalid, r.Failure);
+        ProofVerificationResult r = EddsaRdfc2022.VerifyAll(doc.RootElement, s_resolver).Should().ContainSingle().Which;
+        r.Failure.Should().Be(ProofFailure.SignatureInvalid);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public class EddsaRdfc2022VectorTests
         JsonElement a = TestVectors.Json("ob-v3p0-spec-examples/achievement-alignment-case.signed-di.json");
         JsonElement b = TestVectors.Json("ob-v3p0-spec-examples/achievement-alignment-credential-engine.signed-di.json");
         using JsonDocument swapped = JsonDocument.Parse(WithProof(a, b.GetProperty("proof")));
-        Assert.All(EddsaRdfc2022.VerifyAll(swapped.RootElement, s_resolver), r => Assert.Equal(ProofFailure.SignatureInvalid, r.Failure));
+        EddsaRdfc2022.VerifyAll(swapped.RootElement, s_resolver).Should().AllSatisfy(r => r.Failure.Should().Be(ProofFailure.SignatureInvalid));
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public class EddsaRdfc2022VectorTests
         JsonElement doc = TestVectors.Json("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.signed.json");
         byte[] other = FragmentKeyResolver.DecodeEd25519Multikey("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2")!;
         var resolver = new FixedResolver(new ResolvedProofKey(other, "https://example.edu/issuers/565049", true));
-        Assert.Equal(ProofFailure.SignatureInvalid, Assert.Single(EddsaRdfc2022.VerifyAll(doc, resolver)).Failure);
+        EddsaRdfc2022.VerifyAll(doc, resolver).Should().ContainSingle().Which.Failure.Should().Be(ProofFailure.SignatureInvalid);
     }
 
     [Fact]
@@ -147,9 +147,9 @@ public class EddsaRdfc2022VectorTests
     {
         JsonElement doc = TestVectors.Json("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.signed.json");
         var options = new DataIntegrityOptions { ExpectedController = "https://other.example/issuers/1" };
-        Assert.Equal(ProofFailure.ControllerMismatch, Assert.Single(EddsaRdfc2022.VerifyAll(doc, s_resolver, options)).Failure);
+        EddsaRdfc2022.VerifyAll(doc, s_resolver, options).Should().ContainSingle().Which.Failure.Should().Be(ProofFailure.ControllerMismatch);
         var right = new DataIntegrityOptions { ExpectedController = "https://example.edu/issuers/565049" };
-        Assert.True(Assert.Single(EddsaRdfc2022.VerifyAll(doc, s_resolver, right)).Verified);
+        EddsaRdfc2022.VerifyAll(doc, s_resolver, right).Should().ContainSingle().Which.Verified.Should().BeTrue();
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public class EddsaRdfc2022VectorTests
         string json = TestVectors.Text("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.signed.json")
             .Replace("\"assertionMethod\"", "\"authentication\"", StringComparison.Ordinal);
         using JsonDocument doc = JsonDocument.Parse(json);
-        Assert.Equal(ProofFailure.ProofPurposeMismatch, Assert.Single(EddsaRdfc2022.VerifyAll(doc.RootElement, s_resolver)).Failure);
+        EddsaRdfc2022.VerifyAll(doc.RootElement, s_resolver).Should().ContainSingle().Which.Failure.Should().Be(ProofFailure.ProofPurposeMismatch);
     }
 
     [Fact]
@@ -166,21 +166,21 @@ public class EddsaRdfc2022VectorTests
     {
         JsonElement doc = TestVectors.Json("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.signed.json");
         using JsonDocument extra = JsonDocument.Parse(WithMember(doc, "notInContext", "\"x\""));
-        ProofVerificationResult r = Assert.Single(EddsaRdfc2022.VerifyAll(extra.RootElement, s_resolver));
-        Assert.Equal(ProofFailure.CanonicalizationFailed, r.Failure);
-        Assert.Contains("notInContext", r.Message, StringComparison.Ordinal);
+        ProofVerificationResult r = EddsaRdfc2022.VerifyAll(extra.RootElement, s_resolver).Should().ContainSingle().Which;
+        r.Failure.Should().Be(ProofFailure.CanonicalizationFailed);
+        r.Message.Should().Contain("notInContext");
     }
 
     [Fact]
     public void Missing_proof_and_bad_proof_value_are_reported()
     {
         JsonElement unsigned = TestVectors.Json("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.unsigned.json");
-        Assert.Equal(ProofFailure.MissingProof, Assert.Single(EddsaRdfc2022.VerifyAll(unsigned, s_resolver)).Failure);
+        EddsaRdfc2022.VerifyAll(unsigned, s_resolver).Should().ContainSingle().Which.Failure.Should().Be(ProofFailure.MissingProof);
 
         string json = TestVectors.Text("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.signed.json");
         string badValue = System.Text.RegularExpressions.Regex.Replace(json, "\"proofValue\": *\"z[^\"]*\"", "\"proofValue\": \"z0OIl\"");
         using JsonDocument doc = JsonDocument.Parse(badValue);
-        Assert.Equal(ProofFailure.InvalidProofValue, Assert.Single(EddsaRdfc2022.VerifyAll(doc.RootElement, s_resolver)).Failure);
+        EddsaRdfc2022.VerifyAll(doc.RootElement, s_resolver).Should().ContainSingle().Which.Failure.Should().Be(ProofFailure.InvalidProofValue);
     }
 
     [Fact]
@@ -210,20 +210,20 @@ public class EddsaRdfc2022VectorTests
         };
         byte[] signedBytes = EddsaRdfc2022.Sign(doc.RootElement, options, key);
         using JsonDocument signed = JsonDocument.Parse(signedBytes);
-        Assert.Equal("2026-01-01T00:00:00Z", signed.RootElement.GetProperty("proof")[0].GetProperty("created").GetString());
-        Assert.True(Assert.Single(EddsaRdfc2022.VerifyAll(signed.RootElement, s_resolver)).Verified);
-        Assert.Contains("🎓", Encoding.UTF8.GetString(signedBytes), StringComparison.Ordinal);
+        signed.RootElement.GetProperty("proof")[0].GetProperty("created").GetString().Should().Be("2026-01-01T00:00:00Z");
+        EddsaRdfc2022.VerifyAll(signed.RootElement, s_resolver).Should().ContainSingle().Which.Verified.Should().BeTrue();
+        Encoding.UTF8.GetString(signedBytes).Should().Contain("🎓");
 
         // The credential's own bytes are kept exactly; the proof is appended.
         string original = json.TrimEnd();
-        Assert.StartsWith(original[..original.LastIndexOf('}')], Encoding.UTF8.GetString(signedBytes), StringComparison.Ordinal);
+        Encoding.UTF8.GetString(signedBytes).Should().StartWith(original[..original.LastIndexOf('}')]);
     }
 
     private static Key W3cKey()
     {
         JsonElement keyPair = TestVectors.Json("w3c-vc-di-eddsa/keyPair.json");
         byte[] decoded = SimpleBase.Base58.Bitcoin.Decode(keyPair.GetProperty("privateKeyMultibase").GetString().AsSpan(1));
-        Assert.True(decoded[0] == 0x80 && decoded[1] == 0x26, "multicodec ed25519-priv");
+        (decoded[0] == 0x80 && decoded[1] == 0x26).Should().BeTrue("multicodec ed25519-priv");
         return Key.Import(SignatureAlgorithm.Ed25519, decoded.AsSpan(2), KeyBlobFormat.RawPrivateKey);
     }
 

@@ -20,21 +20,21 @@ public class ControllerDocumentTests
         byte[] document = builder.Build(indented: true);
 
         var registry = new LocalControllerRegistry();
-        Assert.Equal("did:web:issuer.example:issuers:1", registry.Register(document));
+        registry.Register(document).Should().Be("did:web:issuer.example:issuers:1");
         CompositeVerificationMethodResolver resolver = CompositeVerificationMethodResolver.CreateDefault(registry);
 
         foreach ((string fragment, VerificationKey key) in new (string, VerificationKey)[] { ("key-2024", oldKey.PublicKey), ("key-2025", newKey.PublicKey), ("rsa-1", rsa.PublicKey) })
         {
             VerificationMethodResolution result = await resolver.ResolveVerificationMethodAsync("did:web:issuer.example:issuers:1#" + fragment, TestContext.Current.CancellationToken);
-            Assert.True(result.Succeeded, fragment);
-            Assert.True(result.Method!.PublicKey.HasSameKey(key));
-            Assert.Equal(KeyProvenance.LocallyRegistered, result.Method.Provenance);
-            Assert.True(result.Method.IsAuthorizedFor(VerificationRelationships.AssertionMethod));
+            result.Succeeded.Should().BeTrue(fragment);
+            result.Method!.PublicKey.HasSameKey(key).Should().BeTrue();
+            result.Method.Provenance.Should().Be(KeyProvenance.LocallyRegistered);
+            result.Method.IsAuthorizedFor(VerificationRelationships.AssertionMethod).Should().BeTrue();
         }
 
         using JsonDocument doc = JsonDocument.Parse(document);
-        Assert.Equal(3, doc.RootElement.GetProperty("assertionMethod").GetArrayLength());
-        Assert.Equal(["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1", "https://w3id.org/security/jwk/v1"], doc.RootElement.GetProperty("@context").EnumerateArray().Select(c => c.GetString()!));
+        doc.RootElement.GetProperty("assertionMethod").GetArrayLength().Should().Be(3);
+        doc.RootElement.GetProperty("@context").EnumerateArray().Select(c => c.GetString()!).Should().Equal(["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1", "https://w3id.org/security/jwk/v1"]);
     }
 
     [Fact]
@@ -62,10 +62,10 @@ public class ControllerDocumentTests
         VerificationMethodResolution result = await registry.ResolveVerificationMethodAsync("https://example.edu/issuers/565049#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", TestContext.Current.CancellationToken);
         DidResolution doc = await registry.ResolveDidAsync("https://example.edu/issuers/565049", TestContext.Current.CancellationToken);
 
-        Assert.True(result.Succeeded);
-        Assert.Equal("https://example.edu/issuers/565049", result.Method!.Controller);
-        Assert.True(result.Method.IsAuthorizedFor(VerificationRelationships.AssertionMethod));
-        Assert.True(doc.Succeeded);
+        result.Succeeded.Should().BeTrue();
+        result.Method!.Controller.Should().Be("https://example.edu/issuers/565049");
+        result.Method.IsAuthorizedFor(VerificationRelationships.AssertionMethod).Should().BeTrue();
+        doc.Succeeded.Should().BeTrue();
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public class ControllerDocumentTests
         string id = registry.RegisterVerificationMethod(Encoding.UTF8.GetBytes(json));
         VerificationMethodResolution result = await registry.ResolveVerificationMethodAsync(id, TestContext.Current.CancellationToken);
 
-        Assert.True(result.Succeeded);
-        Assert.True(registry.Unregister(id));
-        Assert.Equal(ResolutionError.NotFound, (await registry.ResolveVerificationMethodAsync(id, TestContext.Current.CancellationToken)).Error);
+        result.Succeeded.Should().BeTrue();
+        registry.Unregister(id).Should().BeTrue();
+        (await registry.ResolveVerificationMethodAsync(id, TestContext.Current.CancellationToken)).Error.Should().Be(ResolutionError.NotFound);
     }
 
     [Theory]
@@ -90,7 +90,7 @@ public class ControllerDocumentTests
     [InlineData("""{"verificationMethod":[]}""")]
     public void Registry_InconsistentDocument_IsRefused(string json)
     {
-        Assert.Throws<ArgumentException>(() => new LocalControllerRegistry().Register(Encoding.UTF8.GetBytes(json)));
+        FluentActions.Invoking(() => new LocalControllerRegistry().Register(Encoding.UTF8.GetBytes(json))).Should().ThrowExactly<ArgumentException>();
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class ControllerDocumentTests
 
         VerificationMethodResolution result = await registry.ResolveVerificationMethodAsync("did:web:a.example#x", TestContext.Current.CancellationToken);
 
-        Assert.Equal(ResolutionError.UnsupportedVerificationMethod, result.Error);
+        result.Error.Should().Be(ResolutionError.UnsupportedVerificationMethod);
     }
 
     [Fact]
@@ -115,10 +115,10 @@ public class ControllerDocumentTests
         VerificationMethodResolution refused = await strict.ResolveVerificationMethodAsync(url, TestContext.Current.CancellationToken);
         VerificationMethodResolution derived = await lenient.ResolveVerificationMethodAsync(url, TestContext.Current.CancellationToken);
 
-        Assert.Equal(ResolutionError.NotFound, refused.Error);
-        Assert.True(derived.Succeeded);
-        Assert.Equal(KeyProvenance.FragmentDerived, derived.Method!.Provenance);
-        Assert.False(derived.Method.IsControllerAuthenticated);
+        refused.Error.Should().Be(ResolutionError.NotFound);
+        derived.Succeeded.Should().BeTrue();
+        derived.Method!.Provenance.Should().Be(KeyProvenance.FragmentDerived);
+        derived.Method.IsControllerAuthenticated.Should().BeFalse();
     }
 
     [Theory]
@@ -129,7 +129,7 @@ public class ControllerDocumentTests
     {
         VerificationMethodResolution result = await CompositeVerificationMethodResolver.CreateDefault().ResolveVerificationMethodAsync(url, TestContext.Current.CancellationToken);
 
-        Assert.Equal(ResolutionError.MethodNotSupported, result.Error);
+        result.Error.Should().Be(ResolutionError.MethodNotSupported);
     }
 
     [Fact]
@@ -137,10 +137,10 @@ public class ControllerDocumentTests
     {
         using Ed25519KeyPair key = Ed25519KeyPair.Generate();
 
-        Assert.Throws<ArgumentException>(() => new DidWebDocumentBuilder("http://example.com/issuers/1"));
-        Assert.Throws<ArgumentException>(() => new DidWebDocumentBuilder("did:web:example.com#frag"));
+        FluentActions.Invoking(() => new DidWebDocumentBuilder("http://example.com/issuers/1")).Should().ThrowExactly<ArgumentException>();
+        FluentActions.Invoking(() => new DidWebDocumentBuilder("did:web:example.com#frag")).Should().ThrowExactly<ArgumentException>();
         var builder = new DidWebDocumentBuilder("https://example.com/issuers/1").AddMultikey(key.Ed25519PublicKey);
-        Assert.Throws<ArgumentException>(() => builder.AddMultikey(key.Ed25519PublicKey));
-        Assert.Equal("https://example.com/issuers/1#" + key.Ed25519PublicKey.PublicKeyMultibase, builder.VerificationMethodIds[0]);
+        FluentActions.Invoking(() => builder.AddMultikey(key.Ed25519PublicKey)).Should().ThrowExactly<ArgumentException>();
+        builder.VerificationMethodIds[0].Should().Be("https://example.com/issuers/1#" + key.Ed25519PublicKey.PublicKeyMultibase);
     }
 }

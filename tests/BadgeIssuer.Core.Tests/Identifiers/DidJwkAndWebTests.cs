@@ -24,13 +24,13 @@ public class DidJwkAndWebTests
         VerificationMethodResolution resolution = await DidJwkResolver.Instance.ResolveVerificationMethodAsync(did + "#0", TestContext.Current.CancellationToken);
         using JsonDocument doc = JsonDocument.Parse(DidJwk.CreateDocument(did));
 
-        Assert.StartsWith("did:jwk:eyJ", did, StringComparison.Ordinal);
-        Assert.True(parsed.HasSameKey(key.PublicKey));
-        Assert.True(resolution.Succeeded);
-        Assert.Equal(KeyProvenance.SelfCertifying, resolution.Method!.Provenance);
-        Assert.True(resolution.Method.PublicKey.HasSameKey(key.PublicKey));
-        Assert.Equal(did + "#0", doc.RootElement.GetProperty("verificationMethod")[0].GetProperty("id").GetString());
-        Assert.Equal("JsonWebKey", doc.RootElement.GetProperty("verificationMethod")[0].GetProperty("type").GetString());
+        did.Should().StartWith("did:jwk:eyJ");
+        parsed.HasSameKey(key.PublicKey).Should().BeTrue();
+        resolution.Succeeded.Should().BeTrue();
+        resolution.Method!.Provenance.Should().Be(KeyProvenance.SelfCertifying);
+        resolution.Method.PublicKey.HasSameKey(key.PublicKey).Should().BeTrue();
+        doc.RootElement.GetProperty("verificationMethod")[0].GetProperty("id").GetString().Should().Be(did + "#0");
+        doc.RootElement.GetProperty("verificationMethod")[0].GetProperty("type").GetString().Should().Be("JsonWebKey");
     }
 
     [Fact]
@@ -39,8 +39,8 @@ public class DidJwkAndWebTests
         // did:jwk method spec, P-256 example.
         const string did = "did:jwk:eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9";
 
-        Assert.True(DidJwk.TryParse(did, out VerificationKey? key));
-        Assert.Equal(KeyType.P256, key.KeyType);
+        DidJwk.TryParse(did, out VerificationKey? key).Should().BeTrue();
+        key!.KeyType.Should().Be(KeyType.P256);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class DidJwkAndWebTests
     {
         const string did = "did:jwk:" + "eyJrdHkiOiJPS1AiLCJjcnYiOiJFZDI1NTE5IiwieCI6IjExcVlBWUt4Q3JmVlNfN1R5V1FIT2c3aGN2UGFwaU1scndJYWFQY0hVUm8iLCJkIjoibldHeG5lXzlXbUM2aEVyMGt1d3N4RVJKeFdsN01ta1pjRHVzQXh5dWYyQSJ9";
 
-        Assert.False(DidJwk.TryParse(did, out _));
+        DidJwk.TryParse(did, out _).Should().BeFalse();
     }
 
     [Theory]
@@ -59,15 +59,15 @@ public class DidJwkAndWebTests
     [InlineData("did:web:example.com:issuers:1", "https://example.com/issuers/1/did.json")]
     public void DidWeb_MapsToDocumentUrlAndBack(string did, string url)
     {
-        Assert.Equal(url, DidWeb.ToDocumentUrl(did).AbsoluteUri);
-        Assert.Equal(did, DidWeb.FromUrl(new Uri(url)));
+        DidWeb.ToDocumentUrl(did).AbsoluteUri.Should().Be(url);
+        DidWeb.FromUrl(new Uri(url)).Should().Be(did);
     }
 
     [Fact]
     public void DidWeb_FromBaseUrl_NamesThatPath()
     {
-        Assert.Equal("did:web:example.com:issuers:1", DidWeb.FromUrl(new Uri("https://example.com/issuers/1")));
-        Assert.Equal("did:web:example.com", DidWeb.FromUrl(new Uri("https://Example.COM/")));
+        DidWeb.FromUrl(new Uri("https://example.com/issuers/1")).Should().Be("did:web:example.com:issuers:1");
+        DidWeb.FromUrl(new Uri("https://Example.COM/")).Should().Be("did:web:example.com");
     }
 
     [Theory]
@@ -83,7 +83,7 @@ public class DidJwkAndWebTests
     [InlineData("did:web:example.com#key-1")]
     public void DidWeb_InvalidIdentifiers_AreRefused(string did)
     {
-        Assert.False(DidWeb.TryToDocumentUrl(did, out _));
+        DidWeb.TryToDocumentUrl(did, out _).Should().BeFalse();
     }
 
     [Theory]
@@ -92,6 +92,6 @@ public class DidJwkAndWebTests
     [InlineData("https://example.com/a?b=c")]
     public void DidWeb_FromUrl_RefusesNonHttpsOrNonDns(string url)
     {
-        Assert.Throws<FormatException>(() => DidWeb.FromUrl(new Uri(url)));
+        FluentActions.Invoking(() => DidWeb.FromUrl(new Uri(url))).Should().ThrowExactly<FormatException>();
     }
 }

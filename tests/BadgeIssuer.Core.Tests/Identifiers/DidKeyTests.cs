@@ -18,16 +18,16 @@ public class DidKeyTests
 
         // Same id, verification method and signing relationships. Deliberate differences: the context
         // (did/v1 + multikey/v1 instead of the not-yet-final did/v1.1) and no derived X25519 keyAgreement key.
-        Assert.Equal(e.GetProperty("id").GetString(), a.GetProperty("id").GetString());
-        Assert.True(JsonElement.DeepEquals(e.GetProperty("verificationMethod")[0], a.GetProperty("verificationMethod")[0]));
-        Assert.Equal(1, a.GetProperty("verificationMethod").GetArrayLength());
+        a.GetProperty("id").GetString().Should().Be(e.GetProperty("id").GetString());
+        JsonElement.DeepEquals(e.GetProperty("verificationMethod")[0], a.GetProperty("verificationMethod")[0]).Should().BeTrue();
+        a.GetProperty("verificationMethod").GetArrayLength().Should().Be(1);
         foreach (string relationship in new[] { "authentication", "assertionMethod", "capabilityDelegation", "capabilityInvocation" })
         {
-            Assert.True(JsonElement.DeepEquals(e.GetProperty(relationship), a.GetProperty(relationship)), relationship);
+            JsonElement.DeepEquals(e.GetProperty(relationship), a.GetProperty(relationship)).Should().BeTrue(relationship);
         }
 
-        Assert.Equal(["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"], a.GetProperty("@context").EnumerateArray().Select(c => c.GetString()!));
-        Assert.False(a.TryGetProperty("keyAgreement", out _));
+        a.GetProperty("@context").EnumerateArray().Select(c => c.GetString()!).Should().Equal(["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]);
+        a.TryGetProperty("keyAgreement", out _).Should().BeFalse();
     }
 
     [Fact]
@@ -35,14 +35,14 @@ public class DidKeyTests
     {
         VerificationMethodResolution result = await DidKeyResolver.Instance.ResolveVerificationMethodAsync(SpecDid + "#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", TestContext.Current.CancellationToken);
 
-        Assert.True(result.Succeeded);
+        result.Succeeded.Should().BeTrue();
         ResolvedVerificationMethod vm = result.Method!;
-        Assert.Equal(SpecDid, vm.Controller);
-        Assert.Equal("Multikey", vm.Type);
-        Assert.Equal(KeyProvenance.SelfCertifying, vm.Provenance);
-        Assert.True(vm.IsControllerAuthenticated);
-        Assert.True(vm.IsAuthorizedFor(VerificationRelationships.AssertionMethod | VerificationRelationships.Authentication));
-        Assert.False(vm.IsAuthorizedFor(VerificationRelationships.KeyAgreement));
+        vm.Controller.Should().Be(SpecDid);
+        vm.Type.Should().Be("Multikey");
+        vm.Provenance.Should().Be(KeyProvenance.SelfCertifying);
+        vm.IsControllerAuthenticated.Should().BeTrue();
+        vm.IsAuthorizedFor(VerificationRelationships.AssertionMethod | VerificationRelationships.Authentication).Should().BeTrue();
+        vm.IsAuthorizedFor(VerificationRelationships.KeyAgreement).Should().BeFalse();
     }
 
     [Fact]
@@ -51,8 +51,8 @@ public class DidKeyTests
         // The 1EdTech fixture simple-did-key-method.json uses the DID without fragment.
         VerificationMethodResolution result = await DidKeyResolver.Instance.ResolveVerificationMethodAsync("did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", TestContext.Current.CancellationToken);
 
-        Assert.True(result.Succeeded);
-        Assert.Equal("did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", result.Method!.Id);
+        result.Succeeded.Should().BeTrue();
+        result.Method!.Id.Should().Be("did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi");
     }
 
     [Theory]
@@ -64,8 +64,8 @@ public class DidKeyTests
     {
         VerificationMethodResolution result = await DidKeyResolver.Instance.ResolveVerificationMethodAsync(url, TestContext.Current.CancellationToken);
 
-        Assert.False(result.Succeeded);
-        Assert.Equal(expected, result.Error);
+        result.Succeeded.Should().BeFalse();
+        result.Error.Should().Be(expected);
     }
 
     [Fact]
@@ -76,9 +76,9 @@ public class DidKeyTests
 
         using Ed25519PublicKey parsed = DidKey.Parse(did);
 
-        Assert.True(parsed.HasSameKey(pair.PublicKey));
-        Assert.True(DidKey.TryParse(DidKey.GetVerificationMethodId(pair.Ed25519PublicKey), out _));
-        Assert.False(DidKey.TryParse("did:key:", out _));
-        Assert.False(DidKey.TryParse("did:key:zQ3s", out _));
+        parsed.HasSameKey(pair.PublicKey).Should().BeTrue();
+        DidKey.TryParse(DidKey.GetVerificationMethodId(pair.Ed25519PublicKey), out _).Should().BeTrue();
+        DidKey.TryParse("did:key:", out _).Should().BeFalse();
+        DidKey.TryParse("did:key:zQ3s", out _).Should().BeFalse();
     }
 }

@@ -32,8 +32,8 @@ public class IdentifierEquivalenceTests
     [InlineData("ftp://example.com/issuers/1", null)]
     public void TryGetLocation_NormalizesEverySpellingOfALocation(string identifier, string? expected)
     {
-        Assert.Equal(expected is not null, IdentifierEquivalence.TryGetLocation(identifier, out string? location));
-        Assert.Equal(expected, location);
+        IdentifierEquivalence.TryGetLocation(identifier, out string? location).Should().Be(expected is not null);
+        location.Should().Be(expected);
     }
 
     [Theory]
@@ -43,7 +43,7 @@ public class IdentifierEquivalenceTests
     [InlineData("https://example.com", null)]
     [InlineData("did:web:", null)]
     public void CanonicalDidWeb_IsTheSpellingThisServiceMints(string did, string? expected)
-        => Assert.Equal(expected, IdentifierEquivalence.CanonicalDidWeb(did));
+        => IdentifierEquivalence.CanonicalDidWeb(did).Should().Be(expected);
 
     [Theory]
     [InlineData("https://example.com/issuers/1", "did:web:example.com:issuers:1", true)]
@@ -54,5 +54,5 @@ public class IdentifierEquivalenceTests
     [InlineData("did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", true)]
     [InlineData("did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "did:key:Z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", false)]
     public void AreEquivalent_ComparesLocationsNotSpellings(string a, string b, bool expected)
-        => Assert.Equal(expected, IdentifierEquivalence.AreEquivalent(a, b));
+        => IdentifierEquivalence.AreEquivalent(a, b).Should().Be(expected);
 }

@@ -21,11 +21,11 @@ public class JwtLibraryDefaultsTests
         using SigningKey key = VcJwtRoundTripTests.Create(type);
         string credential = VcJwtRoundTripTests.Credential().Replace("\"name\": \"Teamwork Badge ®\"", "\"name\": \"" + new string('x', 400_000) + "\"", StringComparison.Ordinal);
         string jws = new VcJwtSigner(key).Sign(Encoding.UTF8.GetBytes(credential));
-        Assert.True(jws.Length > 250 * 1024);
+        (jws.Length > 250 * 1024).Should().BeTrue();
 
         using VcJwtVerificationResult result = VcJwtRoundTripTests.StrictVerifier().Verify(jws);
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
     }
 
     [Theory]
@@ -42,8 +42,8 @@ public class JwtLibraryDefaultsTests
 
         using VcJwtVerificationResult result = VcJwtRoundTripTests.StrictVerifier().Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", payload));
 
-        Assert.True(result.SignatureVerified);
-        Assert.Equal(VcJwtFailure.InvalidPayload, result.Failure);
+        result.SignatureVerified.Should().BeTrue();
+        result.Failure.Should().Be(VcJwtFailure.InvalidPayload);
     }
 
     [Fact]
@@ -54,16 +54,16 @@ public class JwtLibraryDefaultsTests
 
         TokenValidationParameters p = JwsLibrary.ParametersFor(key.PublicKey);
 
-        Assert.Equal(["EdDSA"], p.ValidAlgorithms);
-        Assert.False(p.TryAllIssuerSigningKeys);
-        Assert.False(p.ValidateLifetime);
-        Assert.Equal(TimeSpan.Zero, p.ClockSkew);
-        Assert.True(p.RequireSignedTokens);
+        p.ValidAlgorithms.Should().Equal(["EdDSA"]);
+        p.TryAllIssuerSigningKeys.Should().BeFalse();
+        p.ValidateLifetime.Should().BeFalse();
+        p.ClockSkew.Should().Be(TimeSpan.Zero);
+        p.RequireSignedTokens.Should().BeTrue();
 
         // Whatever kid the token names, only the chosen key is offered.
         IEnumerable<SecurityKey> offered = p.IssuerSigningKeyResolver("t", null, other.PublicKey.ComputeJwkThumbprint(), p);
-        Assert.Same(key.PublicKey.SecurityKey, Assert.Single(offered));
-        Assert.Same(p, JwsLibrary.ParametersFor(key.PublicKey));
+        offered.Should().ContainSingle().Which.Should().BeSameAs(key.PublicKey.SecurityKey);
+        JwsLibrary.ParametersFor(key.PublicKey).Should().BeSameAs(p);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class JwtLibraryDefaultsTests
 
         using VcJwtVerificationResult result = VcJwtRoundTripTests.StrictVerifier().Verify(jws, other.PublicKey);
 
-        Assert.Equal(VcJwtFailure.InvalidSignature, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidSignature);
     }
 
     [Fact]
@@ -86,20 +86,20 @@ public class JwtLibraryDefaultsTests
         using Ed25519KeyPair ed = Ed25519KeyPair.Generate();
         using RsaKeyPair rsa = RsaKeyPair.Generate();
 
-        Assert.True(NSecEdDsaCryptoProvider.Instance.IsSupportedAlgorithm("EdDSA", ed.PublicKey.SecurityKey));
-        Assert.False(NSecEdDsaCryptoProvider.Instance.IsSupportedAlgorithm("eddsa", ed.PublicKey.SecurityKey));
-        Assert.False(NSecEdDsaCryptoProvider.Instance.IsSupportedAlgorithm("ES256", ed.PublicKey.SecurityKey));
-        Assert.False(NSecEdDsaCryptoProvider.Instance.IsSupportedAlgorithm("EdDSA", rsa.PublicKey.SecurityKey));
-        Assert.Throws<InvalidOperationException>(() => NSecEdDsaCryptoProvider.Instance.Create("EdDSA", ed.PublicKey.SecurityKey, true));
+        NSecEdDsaCryptoProvider.Instance.IsSupportedAlgorithm("EdDSA", ed.PublicKey.SecurityKey).Should().BeTrue();
+        NSecEdDsaCryptoProvider.Instance.IsSupportedAlgorithm("eddsa", ed.PublicKey.SecurityKey).Should().BeFalse();
+        NSecEdDsaCryptoProvider.Instance.IsSupportedAlgorithm("ES256", ed.PublicKey.SecurityKey).Should().BeFalse();
+        NSecEdDsaCryptoProvider.Instance.IsSupportedAlgorithm("EdDSA", rsa.PublicKey.SecurityKey).Should().BeFalse();
+        FluentActions.Invoking(() => NSecEdDsaCryptoProvider.Instance.Create("EdDSA", ed.PublicKey.SecurityKey, true)).Should().ThrowExactly<InvalidOperationException>();
 
         byte[] data = "signing input"u8.ToArray();
         var signer = (SignatureProvider)NSecEdDsaCryptoProvider.Instance.Create("EdDSA", ed.SecurityKey, true);
         var verifier = (SignatureProvider)NSecEdDsaCryptoProvider.Instance.Create("EdDSA", ed.PublicKey.SecurityKey, false);
         byte[] signature = signer.Sign(data);
-        Assert.True(verifier.Verify(data, signature));
-        Assert.True(ed.PublicKey.Verify(data, signature));
+        verifier.Verify(data, signature).Should().BeTrue();
+        ed.PublicKey.Verify(data, signature).Should().BeTrue();
         signature[0] ^= 1;
-        Assert.False(verifier.Verify(data, signature));
-        Assert.False(verifier.Verify(data, signature[..63]));
+        verifier.Verify(data, signature).Should().BeFalse();
+        verifier.Verify(data, signature[..63]).Should().BeFalse();
     }
 }

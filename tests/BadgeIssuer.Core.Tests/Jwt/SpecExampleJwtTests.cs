@@ -41,14 +41,14 @@ public class SpecExampleJwtTests
 
         using VcJwtVerificationResult result = Tolerant(s_now).Verify(jws);
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
-        Assert.Equal(VcJwtFormat.OpenBadges, result.Format);
-        Assert.Equal(VcJwtKeySource.HeaderJwk, result.KeySource);
-        Assert.Equal(KeyType.Rsa, result.Key!.KeyType);
-        Assert.Equal(JwsAlgorithms.RS256, result.Algorithm);
-        Assert.True(JsonElement.DeepEquals(expectedHeader.RootElement, result.Header));
-        Assert.True(JsonElement.DeepEquals(expectedPayload.RootElement, result.Credential));
-        Assert.Equal(expectedPayload.RootElement.GetProperty("validFrom").GetString(), result.Credential.GetProperty("validFrom").GetString());
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
+        result.Format.Should().Be(VcJwtFormat.OpenBadges);
+        result.KeySource.Should().Be(VcJwtKeySource.HeaderJwk);
+        result.Key!.KeyType.Should().Be(KeyType.Rsa);
+        result.Algorithm.Should().Be(JwsAlgorithms.RS256);
+        JsonElement.DeepEquals(expectedHeader.RootElement, result.Header).Should().BeTrue();
+        JsonElement.DeepEquals(expectedPayload.RootElement, result.Credential).Should().BeTrue();
+        result.Credential.GetProperty("validFrom").GetString().Should().Be(expectedPayload.RootElement.GetProperty("validFrom").GetString());
     }
 
     [Theory]
@@ -59,8 +59,8 @@ public class SpecExampleJwtTests
 
         using VcJwtVerificationResult result = verifier.Verify(TestDataFiles.Text(Folder + name + ".jwt"));
 
-        Assert.True(result.SignatureVerified);
-        Assert.Equal(VcJwtFailure.MissingNotBefore, result.Failure);
+        result.SignatureVerified.Should().BeTrue();
+        result.Failure.Should().Be(VcJwtFailure.MissingNotBefore);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class SpecExampleJwtTests
         // complete-openbadgecredential has validUntil 2030-01-01 and no exp: validUntil still counts.
         using VcJwtVerificationResult result = Tolerant(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero)).Verify(TestDataFiles.Text(Folder + "complete-openbadgecredential.jwt"));
 
-        Assert.Equal(VcJwtFailure.Expired, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.Expired);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class SpecExampleJwtTests
     {
         using VcJwtVerificationResult result = Tolerant(new DateTimeOffset(2009, 12, 31, 0, 0, 0, TimeSpan.Zero)).Verify(TestDataFiles.Text(Folder + "sample-openbadgecredential.jwt"));
 
-        Assert.Equal(VcJwtFailure.NotYetValid, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.NotYetValid);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class SpecExampleJwtTests
 
         using VcJwtVerificationResult result = Tolerant(s_now).Verify(TestDataFiles.Text(Folder + "sample-openbadgecredential.jwt"), other.PublicKey);
 
-        Assert.Equal(VcJwtFailure.KeyMismatch, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.KeyMismatch);
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public class SpecExampleJwtTests
 
         using VcJwtVerificationResult result = Tolerant(s_now).Verify(tampered);
 
-        Assert.Equal(VcJwtFailure.InvalidSignature, result.Failure);
-        Assert.Equal(JsonValueKind.Undefined, result.Credential.ValueKind);
+        result.Failure.Should().Be(VcJwtFailure.InvalidSignature);
+        result.Credential.ValueKind.Should().Be(JsonValueKind.Undefined);
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public class SpecExampleJwtTests
         // 1EdTech simple.jwt: header {"alg":"RS256","typ":"JWT"} with neither kid nor jwk.
         using VcJwtVerificationResult result = Tolerant(s_now).Verify(TestDataFiles.Text("vectors/1edtech-validator-fixtures/simple-vc-data-model-1.1-vc-claim.jwt"));
 
-        Assert.Equal(VcJwtFailure.MissingKey, result.Failure);
-        Assert.Equal(JsonValueKind.Undefined, result.Payload.ValueKind);
+        result.Failure.Should().Be(VcJwtFailure.MissingKey);
+        result.Payload.ValueKind.Should().Be(JsonValueKind.Undefined);
     }
 
     [Fact]
@@ -127,13 +127,13 @@ public class SpecExampleJwtTests
 
         using VcJwtVerificationResult result = verifier.Verify(jws);
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
-        Assert.Equal(VcJwtFormat.VcClaim, result.Format);
-        Assert.Equal("http://example.edu/credentials/3732", result.Credential.GetProperty("id").GetString());
-        Assert.Equal(new DateTimeOffset(2010, 1, 1, 0, 0, 0, TimeSpan.Zero), result.NotBefore);
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
+        result.Format.Should().Be(VcJwtFormat.VcClaim);
+        result.Credential.GetProperty("id").GetString().Should().Be("http://example.edu/credentials/3732");
+        result.NotBefore.Should().Be(new DateTimeOffset(2010, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
         using VcJwtVerificationResult refused = new VcJwtVerifier(new VcJwtVerifierOptions { TimeProvider = new FixedTimeProvider(s_now), AllowVcClaim = false }).Verify(jws);
-        Assert.Equal(VcJwtFailure.MissingCredential, refused.Failure);
+        refused.Failure.Should().Be(VcJwtFailure.MissingCredential);
     }
 }
 

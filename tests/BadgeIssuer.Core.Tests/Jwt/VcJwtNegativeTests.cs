@@ -26,7 +26,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", Payload()));
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
     }
 
     [Theory]
@@ -39,7 +39,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(token);
 
-        Assert.Equal(VcJwtFailure.AlgorithmNone, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.AlgorithmNone);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", Payload(extra: ",\"name\":\"\\ud800\"")));
 
-        Assert.Equal(VcJwtFailure.InvalidPayload, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidPayload);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(token);
 
-        Assert.Equal(VcJwtFailure.InvalidHeader, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidHeader);
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(signingInput + "." + Base64Url.EncodeToString(mac));
 
-        Assert.Equal(VcJwtFailure.UnsupportedAlgorithm, result.Failure);
-        Assert.False(result.SignatureVerified);
+        result.Failure.Should().Be(VcJwtFailure.UnsupportedAlgorithm);
+        result.SignatureVerified.Should().BeFalse();
     }
 
     [Theory]
@@ -91,7 +91,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, $$"""{"alg":"{{alg}}","typ":"JWT","jwk":{{Jwk(key)}}}""", Payload()));
 
-        Assert.Equal(VcJwtFailure.AlgorithmKeyMismatch, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.AlgorithmKeyMismatch);
     }
 
     [Fact]
@@ -101,8 +101,8 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","cty":"JWT","x5c":[],"jwk":""" + Jwk(key) + "}", Payload()));
 
-        Assert.Equal(VcJwtFailure.UnexpectedHeaderParameter, result.Failure);
-        Assert.Equal(["cty", "x5c"], result.UnexpectedHeaderParameters);
+        result.Failure.Should().Be(VcJwtFailure.UnexpectedHeaderParameter);
+        result.UnexpectedHeaderParameters.Should().Equal(["cty", "x5c"]);
     }
 
     [Theory]
@@ -115,7 +115,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, $$"""{"alg":"EdDSA","typ":"{{typ}}","jwk":{{Jwk(key)}}}""", Payload()));
 
-        Assert.Equal(VcJwtFailure.InvalidType, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidType);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(tampered);
 
-        Assert.Equal(VcJwtFailure.InvalidSignature, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidSignature);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(parts[0] + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload)) + "." + parts[2]);
 
-        Assert.Equal(VcJwtFailure.InvalidSignature, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidSignature);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = new VcJwtVerifier(new VcJwtVerifierOptions { TimeProvider = new FixedTimeProvider(VcJwtRoundTripTests.Now) }).Verify(jws, other.PublicKey);
 
-        Assert.Equal(VcJwtFailure.InvalidSignature, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidSignature);
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(jws);
 
-        Assert.Equal(VcJwtFailure.KeyResolutionFailed, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.KeyResolutionFailed);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT"}""", Payload()));
 
-        Assert.Equal(VcJwtFailure.MissingKey, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.MissingKey);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Encoding.UTF8.GetString(key.ExportPrivateJwk()) + "}", Payload()));
 
-        Assert.Equal(VcJwtFailure.PrivateKeyInHeader, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.PrivateKeyInHeader);
     }
 
     [Fact]
@@ -196,23 +196,23 @@ public class VcJwtNegativeTests
 
         using (VcJwtVerificationResult withinSkew = verifier.Verify(jws))
         {
-            Assert.True(withinSkew.IsValid);
+            withinSkew.IsValid.Should().BeTrue();
         }
 
         clock.Now = new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero);
         using (VcJwtVerificationResult expired = verifier.Verify(jws))
         {
-            Assert.Equal(VcJwtFailure.Expired, expired.Failure);
+            expired.Failure.Should().Be(VcJwtFailure.Expired);
         }
 
         clock.Now = new DateTimeOffset(2024, 5, 1, 9, 58, 0, TimeSpan.Zero);
         using (VcJwtVerificationResult early = verifier.Verify(jws))
         {
-            Assert.Equal(VcJwtFailure.NotYetValid, early.Failure);
+            early.Failure.Should().Be(VcJwtFailure.NotYetValid);
         }
 
         using VcJwtVerificationResult unchecked_ = new VcJwtVerifier(new VcJwtVerifierOptions { TimeProvider = clock, ValidateLifetime = false }).Verify(jws);
-        Assert.True(unchecked_.IsValid);
+        unchecked_.IsValid.Should().BeTrue();
     }
 
     [Theory]
@@ -234,8 +234,8 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", payload));
 
-        Assert.True(result.SignatureVerified);
-        Assert.Equal(expected, result.Failure);
+        result.SignatureVerified.Should().BeTrue();
+        result.Failure.Should().Be(expected);
     }
 
     [Fact]
@@ -245,7 +245,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", Payload(extra: ",\"iss\":\"https://issuer.example/issuers/1\"")));
 
-        Assert.Equal(VcJwtFailure.InvalidPayload, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidPayload);
     }
 
     [Fact]
@@ -256,7 +256,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", Payload(extra: ",\"x\":" + deep)));
 
-        Assert.Equal(VcJwtFailure.InvalidPayload, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidPayload);
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", "not json"));
 
-        Assert.Equal(VcJwtFailure.InvalidPayload, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InvalidPayload);
     }
 
     [Theory]
@@ -289,7 +289,7 @@ public class VcJwtNegativeTests
     {
         using VcJwtVerificationResult result = Verify(token);
 
-        Assert.Equal(expected, result.Failure);
+        result.Failure.Should().Be(expected);
     }
 
     [Fact]
@@ -299,7 +299,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(token);
 
-        Assert.Equal(VcJwtFailure.InputTooLarge, result.Failure);
+        result.Failure.Should().Be(VcJwtFailure.InputTooLarge);
     }
 
     [Fact]
@@ -310,7 +310,7 @@ public class VcJwtNegativeTests
 
         using VcJwtVerificationResult result = Verify(JwsTestHelper.SignRaw(key, """{"alg":"EdDSA","typ":"JWT","jwk":""" + Jwk(key) + "}", payload));
 
-        Assert.DoesNotContain("evil", result.Detail, StringComparison.Ordinal);
-        Assert.DoesNotContain(Base64Url.EncodeToString(key.Ed25519PublicKey.RawKey), result.Detail, StringComparison.Ordinal);
+        result.Detail.Should().NotContain("evil");
+        result.Detail.Should().NotContain(Base64Url.EncodeToString(key.Ed25519PublicKey.RawKey));
     }
 }

@@ -66,17 +66,17 @@ public class VcJwtRoundTripTests
         string jws = new VcJwtSigner(key).Sign(credential);
         using VcJwtVerificationResult result = StrictVerifier().Verify(jws);
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
-        Assert.Equal(key.JwsAlgorithm, result.Algorithm);
-        Assert.Equal(VcJwtFormat.OpenBadges, result.Format);
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
+        result.Algorithm.Should().Be(key.JwsAlgorithm);
+        result.Format.Should().Be(VcJwtFormat.OpenBadges);
         foreach (JsonProperty member in original.RootElement.EnumerateObject())
         {
-            Assert.True(JsonElement.DeepEquals(member.Value, result.Credential.GetProperty(member.Name)), member.Name);
+            JsonElement.DeepEquals(member.Value, result.Credential.GetProperty(member.Name)).Should().BeTrue(member.Name);
         }
 
-        Assert.Equal("Teamwork Badge ®", result.Credential.GetProperty("name").GetString());
-        Assert.Equal(new DateTimeOffset(2024, 5, 1, 10, 0, 0, TimeSpan.Zero), result.NotBefore);
-        Assert.Equal(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), result.Expires);
+        result.Credential.GetProperty("name").GetString().Should().Be("Teamwork Badge ®");
+        result.NotBefore.Should().Be(new DateTimeOffset(2024, 5, 1, 10, 0, 0, TimeSpan.Zero));
+        result.Expires.Should().Be(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     }
 
     [Fact]
@@ -88,20 +88,20 @@ public class VcJwtRoundTripTests
         string[] parts = jws.Split('.');
 
         string x = Base64Url.EncodeToString(key.Ed25519PublicKey.RawKey);
-        Assert.Equal($$$"""{"alg":"EdDSA","typ":"JWT","jwk":{"crv":"Ed25519","kty":"OKP","x":"{{{x}}}"}}""", Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[0])));
-        Assert.Equal(86, parts[2].Length);
+        Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[0])).Should().Be($$$"""{"alg":"EdDSA","typ":"JWT","jwk":{"crv":"Ed25519","kty":"OKP","x":"{{{x}}}"}}""");
+        parts[2].Length.Should().Be(86);
         using JsonDocument payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
         JsonElement p = payload.RootElement;
-        Assert.Equal("https://issuer.example/issuers/1", p.GetProperty("iss").GetString());
-        Assert.Equal("urn:uuid:7a4e2b1c-3d5f-4e6a-8b9c-0d1e2f3a4b5c", p.GetProperty("jti").GetString());
-        Assert.Equal("did:example:ebfeb1f712ebc6f1c276e12ec21", p.GetProperty("sub").GetString());
-        Assert.Equal(1714557600, p.GetProperty("nbf").GetInt64());
-        Assert.Equal(1893456000, p.GetProperty("exp").GetInt64());
-        Assert.False(p.TryGetProperty("vc", out _));
+        p.GetProperty("iss").GetString().Should().Be("https://issuer.example/issuers/1");
+        p.GetProperty("jti").GetString().Should().Be("urn:uuid:7a4e2b1c-3d5f-4e6a-8b9c-0d1e2f3a4b5c");
+        p.GetProperty("sub").GetString().Should().Be("did:example:ebfeb1f712ebc6f1c276e12ec21");
+        p.GetProperty("nbf").GetInt64().Should().Be(1714557600);
+        p.GetProperty("exp").GetInt64().Should().Be(1893456000);
+        p.TryGetProperty("vc", out _).Should().BeFalse();
 
         // The credential bytes are copied, not re-serialized: the original text survives verbatim.
         string payloadText = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1]));
-        Assert.StartsWith(Credential().TrimEnd()[..^1].TrimEnd(), payloadText, StringComparison.Ordinal);
+        payloadText.Should().StartWith(Credential().TrimEnd()[..^1].TrimEnd());
     }
 
     [Fact]
@@ -113,8 +113,8 @@ public class VcJwtRoundTripTests
         string jws = new VcJwtSigner(key).Sign(doc.RootElement.GetProperty("outer"));
         using VcJwtVerificationResult result = StrictVerifier().Verify(jws);
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
-        Assert.Contains("🏅", Encoding.UTF8.GetString(Base64Url.DecodeFromChars(jws.Split('.')[1])), StringComparison.Ordinal);
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
+        Encoding.UTF8.GetString(Base64Url.DecodeFromChars(jws.Split('.')[1])).Should().Contain("🏅");
     }
 
     [Fact]
@@ -128,10 +128,10 @@ public class VcJwtRoundTripTests
 
         using VcJwtVerificationResult result = await StrictVerifier(CompositeVerificationMethodResolver.CreateDefault()).VerifyAsync(jws, TestContext.Current.CancellationToken);
 
-        Assert.DoesNotContain("\"jwk\"", signer.HeaderJson, StringComparison.Ordinal);
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
-        Assert.Equal(VcJwtKeySource.ResolvedKeyId, result.KeySource);
-        Assert.Equal(KeyProvenance.SelfCertifying, result.VerificationMethod!.Provenance);
+        signer.HeaderJson.Should().NotContain("\"jwk\"");
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
+        result.KeySource.Should().Be(VcJwtKeySource.ResolvedKeyId);
+        result.VerificationMethod!.Provenance.Should().Be(KeyProvenance.SelfCertifying);
     }
 
     [Fact]
@@ -143,8 +143,8 @@ public class VcJwtRoundTripTests
 
         using VcJwtVerificationResult result = await StrictVerifier(CompositeVerificationMethodResolver.CreateDefault()).VerifyAsync(jws, TestContext.Current.CancellationToken);
 
-        Assert.True(result.SignatureVerified);
-        Assert.Equal(VcJwtFailure.ControllerMismatch, result.Failure);
+        result.SignatureVerified.Should().BeTrue();
+        result.Failure.Should().Be(VcJwtFailure.ControllerMismatch);
     }
 
     [Fact]
@@ -159,8 +159,8 @@ public class VcJwtRoundTripTests
         using VcJwtVerificationResult result = await StrictVerifier(CompositeVerificationMethodResolver.CreateDefault(registry))
             .VerifyAsync(signer.Sign(Encoding.UTF8.GetBytes(Credential())), TestContext.Current.CancellationToken);
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
-        Assert.Equal(KeyProvenance.LocallyRegistered, result.VerificationMethod!.Provenance);
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
+        result.VerificationMethod!.Provenance.Should().Be(KeyProvenance.LocallyRegistered);
     }
 
     [Fact]
@@ -172,8 +172,8 @@ public class VcJwtRoundTripTests
         string jws = new VcJwtSigner(key).Sign(Encoding.UTF8.GetBytes(credential));
         using VcJwtVerificationResult result = StrictVerifier().Verify(jws);
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
-        Assert.False(result.Payload.TryGetProperty("sub", out _));
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
+        result.Payload.TryGetProperty("sub", out _).Should().BeFalse();
     }
 
     [Theory]
@@ -189,7 +189,7 @@ public class VcJwtRoundTripTests
     {
         using Ed25519KeyPair key = Ed25519KeyPair.Generate();
 
-        Assert.Throws<ArgumentException>(() => new VcJwtSigner(key).Sign(Encoding.UTF8.GetBytes(credential)));
+        FluentActions.Invoking(() => new VcJwtSigner(key).Sign(Encoding.UTF8.GetBytes(credential))).Should().ThrowExactly<ArgumentException>();
     }
 
     [Fact]
@@ -203,9 +203,9 @@ public class VcJwtRoundTripTests
 
         using VcJwtVerificationResult result = await StrictVerifier().VerifyEnvelopedAsync(envelope.RootElement, TestContext.Current.CancellationToken);
 
-        Assert.True(result.IsValid, $"{result.Failure}: {result.Detail}");
-        Assert.True(VcJwtVerifier.TryGetEnvelopedJws(envelope.RootElement, out string? extracted));
-        Assert.Equal(jws, extracted);
+        result.IsValid.Should().BeTrue($"{result.Failure}: {result.Detail}");
+        VcJwtVerifier.TryGetEnvelopedJws(envelope.RootElement, out string? extracted).Should().BeTrue();
+        extracted.Should().Be(jws);
     }
 
     [Fact]
@@ -218,8 +218,8 @@ public class VcJwtRoundTripTests
         using VcJwtVerificationResult ob = StrictVerifier().Verify(jws);
         using VcJwtVerificationResult jose = new VcJwtVerifier(new VcJwtVerifierOptions { TimeProvider = new FixedTimeProvider(Now), AllowVcJoseCose = true }).Verify(jws);
 
-        Assert.Equal(VcJwtFailure.UnexpectedHeaderParameter, ob.Failure); // cty is not an OB header parameter
-        Assert.True(jose.IsValid, $"{jose.Failure}: {jose.Detail}");
-        Assert.Equal(VcJwtFormat.VcJoseCose, jose.Format);
+        ob.Failure.Should().Be(VcJwtFailure.UnexpectedHeaderParameter); // cty is not an OB header parameter
+        jose.IsValid.Should().BeTrue($"{jose.Failure}: {jose.Detail}");
+        jose.Format.Should().Be(VcJwtFormat.VcJoseCose);
     }
 }

@@ -22,11 +22,11 @@ public class Ed25519KeyTests
 
         using Ed25519KeyPair pair = Ed25519KeyPair.ImportSecretKeyMultibase(secretMultibase, allowExport: true);
 
-        Assert.Equal(W3cSeedHex, Convert.ToHexStringLower(pair.ExportSeed()));
-        Assert.Equal(W3cPublicHex, Convert.ToHexStringLower(pair.Ed25519PublicKey.RawKey));
-        Assert.Equal(publicMultibase, pair.Ed25519PublicKey.PublicKeyMultibase);
-        Assert.Equal(secretMultibase, pair.ExportSecretKeyMultibase());
-        Assert.Equal(Convert.FromHexString(W3cPublicHex), Multikey.DecodeEd25519PublicKey(publicMultibase));
+        Convert.ToHexStringLower(pair.ExportSeed()).Should().Be(W3cSeedHex);
+        Convert.ToHexStringLower(pair.Ed25519PublicKey.RawKey).Should().Be(W3cPublicHex);
+        pair.Ed25519PublicKey.PublicKeyMultibase.Should().Be(publicMultibase);
+        pair.ExportSecretKeyMultibase().Should().Be(secretMultibase);
+        Multikey.DecodeEd25519PublicKey(publicMultibase).Should().Equal(Convert.FromHexString(W3cPublicHex));
     }
 
     [Fact]
@@ -39,12 +39,12 @@ public class Ed25519KeyTests
         using Ed25519KeyPair fromMultibase = Ed25519KeyPair.ImportSecretKeyMultibase(secret, allowExport: true);
         using Ed25519KeyPair fromHex = Ed25519KeyPair.Import(Convert.FromHexString(root.GetProperty("privateKeyHex").GetString()!));
 
-        Assert.Equal(ObPublicHex, Convert.ToHexStringLower(fromMultibase.Ed25519PublicKey.RawKey));
-        Assert.Equal(root.GetProperty("publicKeyMultibase").GetString(), fromMultibase.Ed25519PublicKey.PublicKeyMultibase);
-        Assert.Equal(ObDidKey, DidKey.Create(fromMultibase.Ed25519PublicKey));
-        Assert.Equal(ObDidKey, DidKey.Create(fromHex.Ed25519PublicKey));
-        Assert.Equal(secret, fromMultibase.ExportSecretKeyMultibase(includePublicKey: true));
-        Assert.Equal(root.GetProperty("privateKeyHex").GetString(), Convert.ToHexStringLower(fromMultibase.ExportSeedAndPublicKey()));
+        Convert.ToHexStringLower(fromMultibase.Ed25519PublicKey.RawKey).Should().Be(ObPublicHex);
+        fromMultibase.Ed25519PublicKey.PublicKeyMultibase.Should().Be(root.GetProperty("publicKeyMultibase").GetString());
+        DidKey.Create(fromMultibase.Ed25519PublicKey).Should().Be(ObDidKey);
+        DidKey.Create(fromHex.Ed25519PublicKey).Should().Be(ObDidKey);
+        fromMultibase.ExportSecretKeyMultibase(includePublicKey: true).Should().Be(secret);
+        Convert.ToHexStringLower(fromMultibase.ExportSeedAndPublicKey()).Should().Be(root.GetProperty("privateKeyHex").GetString());
     }
 
     [Fact]
@@ -54,8 +54,8 @@ public class Ed25519KeyTests
         Convert.FromHexString(W3cSeedHex).CopyTo(blob, 0);
         Convert.FromHexString(ObPublicHex).CopyTo(blob, 32);
 
-        var ex = Assert.Throws<KeyFormatException>(() => Ed25519KeyPair.Import(blob));
-        Assert.Equal(KeyFormatError.PublicKeyMismatch, ex.Error);
+        var ex = FluentActions.Invoking(() => Ed25519KeyPair.Import(blob)).Should().ThrowExactly<KeyFormatException>().Which;
+        ex.Error.Should().Be(KeyFormatError.PublicKeyMismatch);
     }
 
     [Theory]
@@ -67,8 +67,8 @@ public class Ed25519KeyTests
         byte[] bytes = [.. header, .. new byte[32]];
         string multibase = "z" + SimpleBase.Base58.Bitcoin.Encode(bytes);
 
-        var ex = Assert.Throws<KeyFormatException>(() => Multikey.DecodeEd25519PublicKey(multibase));
-        Assert.Equal(expected, ex.Error);
+        var ex = FluentActions.Invoking(() => Multikey.DecodeEd25519PublicKey(multibase)).Should().ThrowExactly<KeyFormatException>().Which;
+        ex.Error.Should().Be(expected);
     }
 
     [Theory]
@@ -77,8 +77,8 @@ public class Ed25519KeyTests
     public void DecodePublicKey_WrongLength_IsRefused(int length)
     {
         byte[] bytes = [0xED, 0x01, .. new byte[length]];
-        var ex = Assert.Throws<KeyFormatException>(() => Multikey.DecodeEd25519PublicKey("z" + SimpleBase.Base58.Bitcoin.Encode(bytes)));
-        Assert.Equal(KeyFormatError.WrongLength, ex.Error);
+        var ex = FluentActions.Invoking(() => Multikey.DecodeEd25519PublicKey("z" + SimpleBase.Base58.Bitcoin.Encode(bytes))).Should().ThrowExactly<KeyFormatException>().Which;
+        ex.Error.Should().Be(KeyFormatError.WrongLength);
     }
 
     [Theory]
@@ -88,8 +88,8 @@ public class Ed25519KeyTests
     [InlineData("z6Mk\u00e9\uFFFD", KeyFormatError.InvalidEncoding)] // non-ASCII (SimpleBase threw IndexOutOfRangeException; found by fuzzing)
     public void DecodePublicKey_BadMultibase_IsRefused(string value, KeyFormatError expected)
     {
-        var ex = Assert.Throws<KeyFormatException>(() => Multikey.DecodeEd25519PublicKey(value));
-        Assert.Equal(expected, ex.Error);
+        var ex = FluentActions.Invoking(() => Multikey.DecodeEd25519PublicKey(value)).Should().ThrowExactly<KeyFormatException>().Which;
+        ex.Error.Should().Be(expected);
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public class Ed25519KeyTests
         string publicAsSecret = "z" + SimpleBase.Base58.Bitcoin.Encode([0xED, 0x01, .. new byte[32]]);
         string shortSecret = "z" + SimpleBase.Base58.Bitcoin.Encode([0x80, 0x26, .. new byte[48]]);
 
-        Assert.Equal(KeyFormatError.WrongMulticodecPrefix, Assert.Throws<KeyFormatException>(() => Ed25519KeyPair.ImportSecretKeyMultibase(publicAsSecret)).Error);
-        Assert.Equal(KeyFormatError.WrongLength, Assert.Throws<KeyFormatException>(() => Ed25519KeyPair.ImportSecretKeyMultibase(shortSecret)).Error);
+        FluentActions.Invoking(() => Ed25519KeyPair.ImportSecretKeyMultibase(publicAsSecret)).Should().ThrowExactly<KeyFormatException>().Which.Error.Should().Be(KeyFormatError.WrongMulticodecPrefix);
+        FluentActions.Invoking(() => Ed25519KeyPair.ImportSecretKeyMultibase(shortSecret)).Should().ThrowExactly<KeyFormatException>().Which.Error.Should().Be(KeyFormatError.WrongLength);
     }
 
     [Fact]
@@ -107,12 +107,12 @@ public class Ed25519KeyTests
     {
         using Ed25519KeyPair pair = Ed25519KeyPair.Generate();
 
-        Assert.False(pair.CanExportPrivateKey);
-        Assert.Throws<InvalidOperationException>(() => pair.ExportSeed());
-        Assert.Throws<InvalidOperationException>(() => pair.ExportSecretKeyMultibase());
-        Assert.Throws<InvalidOperationException>(() => pair.ExportPrivateJwk());
-        Assert.Throws<InvalidOperationException>(() => pair.ExportPkcs8PrivateKeyPem());
-        Assert.StartsWith("z6Mk", pair.Ed25519PublicKey.PublicKeyMultibase, StringComparison.Ordinal);
+        pair.CanExportPrivateKey.Should().BeFalse();
+        FluentActions.Invoking(() => pair.ExportSeed()).Should().ThrowExactly<InvalidOperationException>();
+        FluentActions.Invoking(() => pair.ExportSecretKeyMultibase()).Should().ThrowExactly<InvalidOperationException>();
+        FluentActions.Invoking(() => pair.ExportPrivateJwk()).Should().ThrowExactly<InvalidOperationException>();
+        FluentActions.Invoking(() => pair.ExportPkcs8PrivateKeyPem()).Should().ThrowExactly<InvalidOperationException>();
+        pair.Ed25519PublicKey.PublicKeyMultibase.Should().StartWith("z6Mk");
     }
 
     [Fact]
@@ -122,13 +122,13 @@ public class Ed25519KeyTests
         byte[] jwk = pair.ExportPrivateJwk();
         using JsonDocument doc = JsonDocument.Parse(jwk);
 
-        Assert.Equal("OKP", doc.RootElement.GetProperty("kty").GetString());
-        Assert.Equal("Ed25519", doc.RootElement.GetProperty("crv").GetString());
+        doc.RootElement.GetProperty("kty").GetString().Should().Be("OKP");
+        doc.RootElement.GetProperty("crv").GetString().Should().Be("Ed25519");
         using SigningKey again = Jwk.ImportPrivateKey(jwk);
-        Assert.True(again.PublicKey.HasSameKey(pair.PublicKey));
+        again.PublicKey.HasSameKey(pair.PublicKey).Should().BeTrue();
 
         string publicJwk = Encoding.UTF8.GetString(pair.PublicKey.ExportJwk());
-        Assert.DoesNotContain("\"d\"", publicJwk, StringComparison.Ordinal);
+        publicJwk.Should().NotContain("\"d\"");
     }
 
     [Fact]
@@ -138,11 +138,11 @@ public class Ed25519KeyTests
         string privatePem = pair.ExportPkcs8PrivateKeyPem();
         string publicPem = pair.PublicKey.ExportSubjectPublicKeyInfoPem();
 
-        Assert.StartsWith("-----BEGIN PRIVATE KEY-----", privatePem, StringComparison.Ordinal);
+        privatePem.Should().StartWith("-----BEGIN PRIVATE KEY-----");
         using SigningKey fromPem = KeyPem.ImportPrivateKey(privatePem);
         using VerificationKey publicFromPem = KeyPem.ImportPublicKey(publicPem);
-        Assert.IsType<Ed25519KeyPair>(fromPem);
-        Assert.True(publicFromPem.HasSameKey(pair.PublicKey));
+        fromPem.Should().BeOfType<Ed25519KeyPair>();
+        publicFromPem.HasSameKey(pair.PublicKey).Should().BeTrue();
     }
 
     [Fact]
@@ -154,12 +154,12 @@ public class Ed25519KeyTests
 
         int written = pair.Sign(data, signature);
 
-        Assert.Equal(64, written);
-        Assert.Equal(signature.ToArray(), pair.Sign(data)); // Ed25519 is deterministic
-        Assert.True(pair.PublicKey.Verify(data, signature));
+        written.Should().Be(64);
+        pair.Sign(data).Should().Equal(signature.ToArray()); // Ed25519 is deterministic
+        pair.PublicKey.Verify(data, signature).Should().BeTrue();
         signature[0] ^= 1;
-        Assert.False(pair.PublicKey.Verify(data, signature));
-        Assert.False(pair.PublicKey.Verify(data, signature[..63]));
+        pair.PublicKey.Verify(data, signature).Should().BeFalse();
+        pair.PublicKey.Verify(data, signature[..63]).Should().BeFalse();
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public class Ed25519KeyTests
         // RFC 8037 Appendix A.3: thumbprint of the A.2 public key.
         using VerificationKey key = Jwk.ImportPublicKey("""{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"""u8);
 
-        Assert.Equal("kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k", key.ComputeJwkThumbprint());
+        key.ComputeJwkThumbprint().Should().Be("kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
     }
 
     [Fact]
@@ -177,10 +177,8 @@ public class Ed25519KeyTests
         // RFC 8032 §7.1 TEST 1 (empty message).
         using Ed25519KeyPair pair = Ed25519KeyPair.Import(Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
 
-        Assert.Equal("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", Convert.ToHexStringLower(pair.Ed25519PublicKey.RawKey));
-        Assert.Equal(
-            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
-            Convert.ToHexStringLower(pair.Sign(ReadOnlySpan<byte>.Empty)));
-        Assert.True(CryptographicOperations.FixedTimeEquals(pair.Ed25519PublicKey.RawKey, Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")));
+        Convert.ToHexStringLower(pair.Ed25519PublicKey.RawKey).Should().Be("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        Convert.ToHexStringLower(pair.Sign(ReadOnlySpan<byte>.Empty)).Should().Be("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+        CryptographicOperations.FixedTimeEquals(pair.Ed25519PublicKey.RawKey, Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")).Should().BeTrue();
     }
 }

@@ -27,12 +27,12 @@ public class KeyFileTests
 
         using KeyFile loaded = KeyFile.Parse(file);
 
-        Assert.Equal(did, loaded.Controller);
-        Assert.Equal(loaded.Id, loaded.Key.KeyId);
-        Assert.True(loaded.Key.PublicKey.HasSameKey(pair.PublicKey));
-        Assert.False(loaded.Key.CanExportPrivateKey);
+        loaded.Controller.Should().Be(did);
+        loaded.Key.KeyId.Should().Be(loaded.Id);
+        loaded.Key.PublicKey.HasSameKey(pair.PublicKey).Should().BeTrue();
+        loaded.Key.CanExportPrivateKey.Should().BeFalse();
         using JsonDocument doc = JsonDocument.Parse(file);
-        Assert.Equal(pair.Ed25519PublicKey.PublicKeyMultibase, doc.RootElement.GetProperty("publicKeyMultibase").GetString());
+        doc.RootElement.GetProperty("publicKeyMultibase").GetString().Should().Be(pair.Ed25519PublicKey.PublicKeyMultibase);
     }
 
     [Theory]
@@ -44,8 +44,8 @@ public class KeyFileTests
 
         using KeyFile loaded = KeyFile.Parse(KeyFile.Serialize(key, "https://issuer.example/issuers/1#key-1", "https://issuer.example/issuers/1"));
 
-        Assert.Equal(type, loaded.Key.KeyType);
-        Assert.True(loaded.Key.PublicKey.HasSameKey(key.PublicKey));
+        loaded.Key.KeyType.Should().Be(type);
+        loaded.Key.PublicKey.HasSameKey(key.PublicKey).Should().BeTrue();
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class KeyFileTests
 
         using KeyFile loaded = KeyFile.Parse(Encoding.UTF8.GetBytes(json));
 
-        Assert.Equal(KeyType.Ed25519, loaded.Key.KeyType);
+        loaded.Key.KeyType.Should().Be(KeyType.Ed25519);
     }
 
     [Theory]
@@ -67,10 +67,10 @@ public class KeyFileTests
     [InlineData("""{"type":"Ed25519","type":"RSA"}""", KeyFormatError.InvalidEncoding)]
     public void Parse_InvalidFile_ReportsReason(string json, KeyFormatError expected)
     {
-        var ex = Assert.Throws<KeyFormatException>(() => KeyFile.Parse(Encoding.UTF8.GetBytes(json)));
+        var ex = FluentActions.Invoking(() => KeyFile.Parse(Encoding.UTF8.GetBytes(json))).Should().ThrowExactly<KeyFormatException>().Which;
 
-        Assert.Equal(expected, ex.Error);
-        Assert.DoesNotContain("nWGxne", ex.Message, StringComparison.Ordinal);
+        ex.Error.Should().Be(expected);
+        ex.Message.Should().NotContain("nWGxne");
     }
 
     [Fact]
@@ -83,11 +83,11 @@ public class KeyFileTests
             KeyFile.Save(path, pair);
 
             using KeyFile loaded = KeyFile.Load(path);
-            Assert.True(loaded.Key.PublicKey.HasSameKey(pair.PublicKey));
-            Assert.Throws<IOException>(() => KeyFile.Save(path, pair));
+            loaded.Key.PublicKey.HasSameKey(pair.PublicKey).Should().BeTrue();
+            FluentActions.Invoking(() => KeyFile.Save(path, pair)).Should().ThrowExactly<IOException>();
             if (!OperatingSystem.IsWindows())
             {
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+                File.GetUnixFileMode(path).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
         }
         finally
@@ -102,9 +102,9 @@ public class KeyFileTests
     {
         using KeyFile file = await KeyFile.LoadAsync(TestDataFiles.PathOf("keys.example/" + fileName), cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.Contains("THROWAWAY EXAMPLE", file.Comment, StringComparison.Ordinal);
+        file.Comment.Should().Contain("THROWAWAY EXAMPLE");
         byte[] data = Encoding.UTF8.GetBytes("example");
-        Assert.True(file.Key.PublicKey.Verify(data, file.Key.Sign(data)));
+        file.Key.PublicKey.Verify(data, file.Key.Sign(data)).Should().BeTrue();
     }
 
     [Fact]
@@ -114,6 +114,6 @@ public class KeyFileTests
 
         using SigningKey key = KeyPem.ImportPrivateKey(pem);
         using KeyFile file = KeyFile.Load(TestDataFiles.PathOf("keys.example/ed25519.example.key.json"));
-        Assert.True(key.PublicKey.HasSameKey(file.Key.PublicKey));
+        key.PublicKey.HasSameKey(file.Key.PublicKey).Should().BeTrue();
     }
 }

@@ -18,10 +18,10 @@ public class RsaAndP256KeyTests
         using VerificationKey publicFromJwk = Jwk.ImportPublicKey(pair.PublicKey.ExportJwk());
         using VerificationKey publicFromPem = KeyPem.ImportPublicKey(pair.PublicKey.ExportSubjectPublicKeyInfoPem());
 
-        Assert.Equal(JwsAlgorithms.RS256, fromJwk.JwsAlgorithm);
-        Assert.True(publicFromJwk.Verify(data, fromJwk.Sign(data)));
-        Assert.True(publicFromPem.Verify(data, fromPem.Sign(data)));
-        Assert.Equal(256, pair.SignatureSize);
+        fromJwk.JwsAlgorithm.Should().Be(JwsAlgorithms.RS256);
+        publicFromJwk.Verify(data, fromJwk.Sign(data)).Should().BeTrue();
+        publicFromPem.Verify(data, fromPem.Sign(data)).Should().BeTrue();
+        pair.SignatureSize.Should().Be(256);
     }
 
     [Fact]
@@ -31,10 +31,10 @@ public class RsaAndP256KeyTests
         RSAParameters p = small.ExportParameters(false);
         string jwk = $$"""{"kty":"RSA","n":"{{Base64Url(p.Modulus!)}}","e":"{{Base64Url(p.Exponent!)}}"}""";
 
-        var ex = Assert.Throws<KeyFormatException>(() => Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(jwk)));
-        Assert.Equal(KeyFormatError.KeyTooSmall, ex.Error);
-        Assert.Throws<KeyFormatException>(() => RsaKeyPair.Generate(1024));
-        Assert.Equal(KeyFormatError.KeyTooSmall, Assert.Throws<KeyFormatException>(() => KeyPem.ImportPublicKey(small.ExportSubjectPublicKeyInfoPem())).Error);
+        var ex = FluentActions.Invoking(() => Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(jwk))).Should().ThrowExactly<KeyFormatException>().Which;
+        ex.Error.Should().Be(KeyFormatError.KeyTooSmall);
+        FluentActions.Invoking(() => RsaKeyPair.Generate(1024)).Should().ThrowExactly<KeyFormatException>();
+        FluentActions.Invoking(() => KeyPem.ImportPublicKey(small.ExportSubjectPublicKeyInfoPem())).Should().ThrowExactly<KeyFormatException>().Which.Error.Should().Be(KeyFormatError.KeyTooSmall);
     }
 
     [Fact]
@@ -47,10 +47,10 @@ public class RsaAndP256KeyTests
         using SigningKey fromJwk = Jwk.ImportPrivateKey(pair.ExportPrivateJwk());
         using VerificationKey fromPem = KeyPem.ImportPublicKey(pair.PublicKey.ExportSubjectPublicKeyInfoPem());
 
-        Assert.Equal(64, signature.Length);
-        Assert.True(pair.PublicKey.Verify(data, signature));
-        Assert.True(fromPem.Verify(data, fromJwk.Sign(data)));
-        Assert.Equal(JwsAlgorithms.ES256, pair.JwsAlgorithm);
+        signature.Length.Should().Be(64);
+        pair.PublicKey.Verify(data, signature).Should().BeTrue();
+        fromPem.Verify(data, fromJwk.Sign(data)).Should().BeTrue();
+        pair.JwsAlgorithm.Should().Be(JwsAlgorithms.ES256);
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public class RsaAndP256KeyTests
         string x = Base64Url(new byte[32]);
         string jwk = $$"""{"kty":"EC","crv":"P-256","x":"{{x}}","y":"{{x}}"}""";
 
-        var ex = Assert.Throws<KeyFormatException>(() => Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(jwk)));
-        Assert.Equal(KeyFormatError.InvalidKey, ex.Error);
+        var ex = FluentActions.Invoking(() => Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(jwk))).Should().ThrowExactly<KeyFormatException>().Which;
+        ex.Error.Should().Be(KeyFormatError.InvalidKey);
     }
 
     [Theory]
@@ -75,8 +75,8 @@ public class RsaAndP256KeyTests
     {
         using JsonDocument doc = JsonDocument.Parse(json);
 
-        Assert.False(Jwk.TryImportPublicKey(doc.RootElement, out _, out KeyFormatError error));
-        Assert.Equal(expected, error);
+        Jwk.TryImportPublicKey(doc.RootElement, out _, out KeyFormatError error).Should().BeFalse();
+        error.Should().Be(expected);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class RsaAndP256KeyTests
     {
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
 
-        Assert.Throws<KeyFormatException>(() => KeyPem.ImportPublicKey(p384.ExportSubjectPublicKeyInfoPem()));
+        FluentActions.Invoking(() => KeyPem.ImportPublicKey(p384.ExportSubjectPublicKeyInfoPem())).Should().ThrowExactly<KeyFormatException>();
     }
 
     [Fact]
@@ -93,8 +93,8 @@ public class RsaAndP256KeyTests
         const string d = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A";
         string json = $$"""{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","d":"{{d}}"}""";
 
-        var ex = Assert.Throws<KeyFormatException>(() => Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(json)));
-        Assert.DoesNotContain(d, ex.Message, StringComparison.Ordinal);
+        var ex = FluentActions.Invoking(() => Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(json))).Should().ThrowExactly<KeyFormatException>().Which;
+        ex.Message.Should().NotContain(d);
     }
 
     private static string Base64Url(byte[] value) => System.Buffers.Text.Base64Url.EncodeToString(value);

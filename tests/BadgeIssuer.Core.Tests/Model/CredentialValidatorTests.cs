@@ -15,7 +15,7 @@ public class CredentialValidatorTests
     {
         CredentialValidationResult result = CredentialValidator.Default.Validate(TestVectors.Json(Sample));
 
-        Assert.True(result.IsValid, string.Join("\n", result.Violations));
+        result.IsValid.Should().BeTrue(string.Join("\n", result.Violations));
     }
 
     [Fact]
@@ -26,11 +26,11 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        CredentialViolation violation = Assert.Single(result.Violations);
-        Assert.Equal(CredentialViolationKind.JsonLd, violation.Kind);
-        Assert.Equal("$.credentialSubject.achievement.favouriteColour", violation.Path);
-        Assert.Equal("/credentialSubject/achievement/favouriteColour", violation.InstanceLocation);
-        Assert.Contains("favouriteColour", violation.Message, StringComparison.Ordinal);
+        CredentialViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.Kind.Should().Be(CredentialViolationKind.JsonLd);
+        violation.Path.Should().Be("$.credentialSubject.achievement.favouriteColour");
+        violation.InstanceLocation.Should().Be("/credentialSubject/achievement/favouriteColour");
+        violation.Message.Should().Contain("favouriteColour");
     }
 
     [Fact]
@@ -41,9 +41,9 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        CredentialViolation violation = Assert.Single(result.Violations);
-        Assert.Equal(CredentialViolationKind.JsonLd, violation.Kind);
-        Assert.Equal("$.credentialSubject.id", violation.Path);
+        CredentialViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.Kind.Should().Be(CredentialViolationKind.JsonLd);
+        violation.Path.Should().Be("$.credentialSubject.id");
     }
 
     [Fact]
@@ -54,10 +54,10 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        CredentialViolation violation = Assert.Single(result.Violations);
-        Assert.Equal(CredentialViolationKind.SubjectIdentity, violation.Kind);
-        Assert.Equal("OB-DM-20", violation.Code);
-        Assert.Equal("$.credentialSubject", violation.Path);
+        CredentialViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.Kind.Should().Be(CredentialViolationKind.SubjectIdentity);
+        violation.Code.Should().Be("OB-DM-20");
+        violation.Path.Should().Be("$.credentialSubject");
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        Assert.Contains(result.Violations, static v => v.Kind == CredentialViolationKind.Context && v.Code == "T-15" && v.Path == "$['@context'][1]");
-        Assert.Contains(result.Violations, static v => v.Kind == CredentialViolationKind.Schema && v.Code == "pattern" && v.Path == "$['@context'][1]");
+        result.Violations.Should().Contain(static v => v.Kind == CredentialViolationKind.Context && v.Code == "T-15" && v.Path == "$['@context'][1]");
+        result.Violations.Should().Contain(static v => v.Kind == CredentialViolationKind.Schema && v.Code == "pattern" && v.Path == "$['@context'][1]");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        Assert.Contains(result.Violations, static v => v.Kind == CredentialViolationKind.DateTime && v.Code == "T-13" && v.Path == "$.validFrom");
+        result.Violations.Should().Contain(static v => v.Kind == CredentialViolationKind.DateTime && v.Code == "T-13" && v.Path == "$.validFrom");
     }
 
     [Fact]
@@ -92,9 +92,9 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        CredentialViolation violation = Assert.Single(result.Violations);
-        Assert.Equal(CredentialViolationKind.ValidityPeriod, violation.Kind);
-        Assert.Equal("$.validUntil", violation.Path);
+        CredentialViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.Kind.Should().Be(CredentialViolationKind.ValidityPeriod);
+        violation.Path.Should().Be("$.validUntil");
     }
 
     [Fact]
@@ -110,16 +110,16 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        Assert.Contains(result.Violations, static v => v.Kind == CredentialViolationKind.Schema && v.Path == "$.issuer" && v.Code == "required");
-        Assert.Contains(result.Violations, static v => v.Kind == CredentialViolationKind.Schema && v.Path == "$.type");
-        Assert.Contains(result.Violations, static v => v.Kind == CredentialViolationKind.Schema && v.Path == "$.credentialSubject.achievement.criteria");
+        result.Violations.Should().Contain(static v => v.Kind == CredentialViolationKind.Schema && v.Path == "$.issuer" && v.Code == "required");
+        result.Violations.Should().Contain(static v => v.Kind == CredentialViolationKind.Schema && v.Path == "$.type");
+        result.Violations.Should().Contain(static v => v.Kind == CredentialViolationKind.Schema && v.Path == "$.credentialSubject.achievement.criteria");
         // JSON-LD stops at its first error: with type "OpenBadgeCredential" alone the VC type-scoped terms are not
         // active, so credentialSubject itself is the undefined term reported (before colour would be).
-        CredentialViolation jsonLd = Assert.Single(result.Violations, static v => v.Kind == CredentialViolationKind.JsonLd);
-        Assert.Equal("$.credentialSubject", jsonLd.Path);
-        Assert.Equal("safe mode undefined term", jsonLd.Code);
-        Assert.Contains(result.Violations, static v => v.Kind == CredentialViolationKind.SubjectIdentity);
-        Assert.Contains(result.Violations, static v => v.Kind == CredentialViolationKind.ValidityPeriod);
+        CredentialViolation jsonLd = result.Violations.Should().ContainSingle(static v => v.Kind == CredentialViolationKind.JsonLd).Which;
+        jsonLd.Path.Should().Be("$.credentialSubject");
+        jsonLd.Code.Should().Be("safe mode undefined term");
+        result.Violations.Should().Contain(static v => v.Kind == CredentialViolationKind.SubjectIdentity);
+        result.Violations.Should().Contain(static v => v.Kind == CredentialViolationKind.ValidityPeriod);
     }
 
     [Fact]
@@ -131,10 +131,10 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        Assert.True(result.IsValid, string.Join("\n", result.Violations));
-        CredentialViolation warning = Assert.Single(result.Warnings);
-        Assert.Equal(CredentialViolationKind.UnknownSchema, warning.Kind);
-        Assert.Contains("https://example.org/my-schema.json", warning.Message, StringComparison.Ordinal);
+        result.IsValid.Should().BeTrue(string.Join("\n", result.Violations));
+        CredentialViolation warning = result.Warnings.Should().ContainSingle().Which;
+        warning.Kind.Should().Be(CredentialViolationKind.UnknownSchema);
+        warning.Message.Should().Contain("https://example.org/my-schema.json");
     }
 
     [Fact]
@@ -153,16 +153,16 @@ public class CredentialValidatorTests
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(ObSchemaValidatorTests.ToElement(credential));
 
-        CredentialViolation violation = Assert.Single(result.Violations);
-        Assert.Equal(CredentialViolationKind.Schema, violation.Kind);
-        Assert.Equal("$.credentialStatus", violation.Path);
-        Assert.Equal("type", violation.Code);
+        CredentialViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.Kind.Should().Be(CredentialViolationKind.Schema);
+        violation.Path.Should().Be("$.credentialStatus");
+        violation.Code.Should().Be("type");
     }
 
     [Fact]
     public void Validate_UndefinedElement_IsReportedNotThrown()
     {
-        Assert.False(CredentialValidator.Default.Validate(default(JsonElement)).IsValid);
+        CredentialValidator.Default.Validate(default(JsonElement)).IsValid.Should().BeFalse();
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public class CredentialValidatorTests
     {
         CredentialValidationResult result = CredentialValidator.Default.Validate(TestVectors.Json("1edtech-validator-fixtures/simple_v1.json"));
 
-        Assert.True(result.IsValid, string.Join("\n", result.Violations));
+        result.IsValid.Should().BeTrue(string.Join("\n", result.Violations));
     }
 
     [Theory]
@@ -184,8 +184,8 @@ public class CredentialValidatorTests
     {
         CredentialValidationResult result = CredentialValidator.Default.Validate(Encoding.UTF8.GetBytes(text));
 
-        Assert.False(result.IsValid);
-        Assert.All(result.Violations, static v => Assert.StartsWith("$", v.Path, StringComparison.Ordinal));
+        result.IsValid.Should().BeFalse();
+        result.Violations.Should().AllSatisfy(static v => v.Path.Should().StartWith("$"));
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public class CredentialValidatorTests
         foreach (string file in new[] { Sample, "ob-v3p0-spec-examples/complete-openbadgecredential.unsigned.json", "ob-v3p0-spec-examples/sample-endorsementcredential.unsigned.json" })
         {
             CredentialValidationResult result = CredentialValidator.Default.Validate(TestVectors.Json(file));
-            Assert.True(result.IsValid, file + ": " + string.Join("\n", result.Violations));
+            result.IsValid.Should().BeTrue(file + ": " + string.Join("\n", result.Violations));
         }
     }
 }

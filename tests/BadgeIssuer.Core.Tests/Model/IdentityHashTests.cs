@@ -15,26 +15,26 @@ public class IdentityHashTests
     [MemberData(nameof(Vectors))]
     public void ComputeSha256_SpecVector_Matches(string email, string salt, string expected)
     {
-        Assert.Equal(expected, IdentityHash.ComputeSha256(email, salt));
+        IdentityHash.ComputeSha256(email, salt).Should().Be(expected);
     }
 
     [Theory]
     [MemberData(nameof(Vectors))]
     public void Matches_SpecVector_AnyHexCase(string email, string salt, string expected)
     {
-        Assert.True(IdentityHash.Matches(expected, email, salt));
-        Assert.True(IdentityHash.Matches("sha256$" + expected["sha256$".Length..].ToUpperInvariant(), email, salt));
-        Assert.False(IdentityHash.Matches(expected, email, salt + "x"));
-        Assert.False(IdentityHash.Matches(expected, "b@example.com", salt));
+        IdentityHash.Matches(expected, email, salt).Should().BeTrue();
+        IdentityHash.Matches("sha256$" + expected["sha256$".Length..].ToUpperInvariant(), email, salt).Should().BeTrue();
+        IdentityHash.Matches(expected, email, salt + "x").Should().BeFalse();
+        IdentityHash.Matches(expected, "b@example.com", salt).Should().BeFalse();
     }
 
     [Fact]
     public void Matches_LegacyMd5_IsAccepted()
     {
         // md5("a@example.comKosher"), computed independently with coreutils md5sum.
-        Assert.True(IdentityHash.Matches("md5$ddd142639a792e74751ee7e129237efa", "a@example.com", "Kosher"));
-        Assert.True(IdentityHash.Matches("md5$DDD142639A792E74751EE7E129237EFA", "a@example.com", "Kosher"));
-        Assert.False(IdentityHash.Matches("md5$ddd142639a792e74751ee7e129237efa", "a@example.com", "Salt"));
+        IdentityHash.Matches("md5$ddd142639a792e74751ee7e129237efa", "a@example.com", "Kosher").Should().BeTrue();
+        IdentityHash.Matches("md5$DDD142639A792E74751EE7E129237EFA", "a@example.com", "Kosher").Should().BeTrue();
+        IdentityHash.Matches("md5$ddd142639a792e74751ee7e129237efa", "a@example.com", "Salt").Should().BeFalse();
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public class IdentityHashTests
     [InlineData("")]
     public void Matches_UnknownOrMalformed_IsFalse(string hash)
     {
-        Assert.False(IdentityHash.Matches(hash, "a@example.com", "Kosher"));
+        IdentityHash.Matches(hash, "a@example.com", "Kosher").Should().BeFalse();
     }
 
     [Fact]
@@ -52,8 +52,8 @@ public class IdentityHashTests
     {
         string a = IdentityHash.NewSalt();
         string b = IdentityHash.NewSalt();
-        Assert.Equal(32, a.Length);
-        Assert.NotEqual(a, b);
-        Assert.All(a, static c => Assert.True(char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)));
+        a.Length.Should().Be(32);
+        b.Should().NotBe(a);
+        a.Should().MatchRegex("^[0-9a-f]*$");
     }
 }

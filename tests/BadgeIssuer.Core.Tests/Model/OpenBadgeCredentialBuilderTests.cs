@@ -16,13 +16,13 @@ public class OpenBadgeCredentialBuilderTests
         JsonElement json = TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(credential));
 
         JsonElement subject = json.GetProperty("credentialSubject");
-        Assert.False(subject.TryGetProperty("id", out _));
-        JsonElement identity = Assert.Single(subject.GetProperty("identifier").EnumerateArray());
-        Assert.Equal("IdentityObject", identity.GetProperty("type").GetString());
-        Assert.True(identity.GetProperty("hashed").GetBoolean());
-        Assert.Equal("sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399", identity.GetProperty("identityHash").GetString());
-        Assert.Equal("emailAddress", identity.GetProperty("identityType").GetString());
-        Assert.Equal("Kosher", identity.GetProperty("salt").GetString());
+        subject.TryGetProperty("id", out _).Should().BeFalse();
+        JsonElement identity = subject.GetProperty("identifier").EnumerateArray().Should().ContainSingle().Which;
+        identity.GetProperty("type").GetString().Should().Be("IdentityObject");
+        identity.GetProperty("hashed").GetBoolean().Should().BeTrue();
+        identity.GetProperty("identityHash").GetString().Should().Be("sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399");
+        identity.GetProperty("identityType").GetString().Should().Be("emailAddress");
+        identity.GetProperty("salt").GetString().Should().Be("Kosher");
         AssertValidAndCanonicalizes(json);
     }
 
@@ -32,8 +32,8 @@ public class OpenBadgeCredentialBuilderTests
         JsonElement json = TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(TestCredentials.Minimal(Recipient.FromEmail("learner@example.org"))));
 
         string salt = json.GetProperty("credentialSubject").GetProperty("identifier")[0].GetProperty("salt").GetString()!;
-        Assert.Equal(32, salt.Length);
-        Assert.True(RecipientMatcher.MatchesEmail(json, "learner@example.org"));
+        salt.Length.Should().Be(32);
+        RecipientMatcher.MatchesEmail(json, "learner@example.org").Should().BeTrue();
         AssertValidAndCanonicalizes(json);
     }
 
@@ -43,9 +43,9 @@ public class OpenBadgeCredentialBuilderTests
         JsonElement json = TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(TestCredentials.Minimal(Recipient.FromEmailPlaintext("learner@example.org"))));
 
         JsonElement identity = json.GetProperty("credentialSubject").GetProperty("identifier")[0];
-        Assert.False(identity.GetProperty("hashed").GetBoolean());
-        Assert.Equal("learner@example.org", identity.GetProperty("identityHash").GetString());
-        Assert.False(identity.TryGetProperty("salt", out _));
+        identity.GetProperty("hashed").GetBoolean().Should().BeFalse();
+        identity.GetProperty("identityHash").GetString().Should().Be("learner@example.org");
+        identity.TryGetProperty("salt", out _).Should().BeFalse();
         AssertValidAndCanonicalizes(json);
     }
 
@@ -56,30 +56,28 @@ public class OpenBadgeCredentialBuilderTests
 
         JsonElement json = TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(credential));
 
-        Assert.Equal(
-            ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"],
-            json.GetProperty("@context").EnumerateArray().Select(static e => e.GetString()));
-        Assert.Equal(["VerifiableCredential", "OpenBadgeCredential"], json.GetProperty("type").EnumerateArray().Select(static e => e.GetString()));
-        Assert.Equal("2024-05-01T10:00:00Z", json.GetProperty("validFrom").GetString());
-        Assert.Equal("Teamwork", json.GetProperty("name").GetString());
+        json.GetProperty("@context").EnumerateArray().Select(static e => e.GetString()).Should().Equal(["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]);
+        json.GetProperty("type").EnumerateArray().Select(static e => e.GetString()).Should().Equal(["VerifiableCredential", "OpenBadgeCredential"]);
+        json.GetProperty("validFrom").GetString().Should().Be("2024-05-01T10:00:00Z");
+        json.GetProperty("name").GetString().Should().Be("Teamwork");
 
         JsonElement issuer = json.GetProperty("issuer");
-        Assert.Equal(JsonValueKind.Array, issuer.GetProperty("type").ValueKind);
-        Assert.Equal("Example University", issuer.GetProperty("name").GetString());
+        issuer.GetProperty("type").ValueKind.Should().Be(JsonValueKind.Array);
+        issuer.GetProperty("name").GetString().Should().Be("Example University");
 
         JsonElement subject = json.GetProperty("credentialSubject");
-        Assert.Equal("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", subject.GetProperty("id").GetString());
-        Assert.False(subject.TryGetProperty("identifier", out _));
-        Assert.Equal(JsonValueKind.Array, subject.GetProperty("type").ValueKind);
+        subject.GetProperty("id").GetString().Should().Be("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
+        subject.TryGetProperty("identifier", out _).Should().BeFalse();
+        subject.GetProperty("type").ValueKind.Should().Be(JsonValueKind.Array);
 
-        JsonElement schema = Assert.Single(json.GetProperty("credentialSchema").EnumerateArray());
-        Assert.Equal("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json", schema.GetProperty("id").GetString());
-        Assert.Equal("1EdTechJsonSchemaValidator2019", schema.GetProperty("type").GetString());
+        JsonElement schema = json.GetProperty("credentialSchema").EnumerateArray().Should().ContainSingle().Which;
+        schema.GetProperty("id").GetString().Should().Be("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json");
+        schema.GetProperty("type").GetString().Should().Be("1EdTechJsonSchemaValidator2019");
 
-        Assert.False(json.TryGetProperty("endorsementJwt", out _));
-        Assert.False(json.TryGetProperty("jti", out _));
-        Assert.False(json.TryGetProperty("validUntil", out _));
-        Assert.False(json.TryGetProperty("evidence", out _));
+        json.TryGetProperty("endorsementJwt", out _).Should().BeFalse();
+        json.TryGetProperty("jti", out _).Should().BeFalse();
+        json.TryGetProperty("validUntil", out _).Should().BeFalse();
+        json.TryGetProperty("evidence", out _).Should().BeFalse();
         AssertValidAndCanonicalizes(json);
     }
 
@@ -90,8 +88,8 @@ public class OpenBadgeCredentialBuilderTests
 
         JsonElement json = TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(credential));
 
-        Assert.Equal(2, json.GetProperty("@context").GetArrayLength());
-        Assert.False(json.TryGetProperty("credentialSchema", out _));
+        json.GetProperty("@context").GetArrayLength().Should().Be(2);
+        json.TryGetProperty("credentialSchema", out _).Should().BeFalse();
         AssertValidAndCanonicalizes(json);
     }
 
@@ -159,14 +157,14 @@ public class OpenBadgeCredentialBuilderTests
 
         JsonElement json = TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(credential));
 
-        Assert.Equal("2026-05-01T10:00:00Z", json.GetProperty("validUntil").GetString());
-        Assert.Equal("2024-04-30T23:59:59Z", json.GetProperty("awardedDate").GetString());
-        Assert.Equal("Image", json.GetProperty("image").GetProperty("type").GetString());
-        Assert.Equal(2, json.GetProperty("evidence").GetArrayLength());
-        Assert.Equal("BitstringStatusListEntry", json.GetProperty("credentialStatus").GetProperty("type").GetString());
+        json.GetProperty("validUntil").GetString().Should().Be("2026-05-01T10:00:00Z");
+        json.GetProperty("awardedDate").GetString().Should().Be("2024-04-30T23:59:59Z");
+        json.GetProperty("image").GetProperty("type").GetString().Should().Be("Image");
+        json.GetProperty("evidence").GetArrayLength().Should().Be(2);
+        json.GetProperty("credentialStatus").GetProperty("type").GetString().Should().Be("BitstringStatusListEntry");
         JsonElement achievement = json.GetProperty("credentialSubject").GetProperty("achievement");
-        Assert.Equal(JsonValueKind.Array, achievement.GetProperty("alignment")[0].GetProperty("type").ValueKind);
-        Assert.Equal(2, json.GetProperty("credentialSubject").GetProperty("result").GetArrayLength());
+        achievement.GetProperty("alignment")[0].GetProperty("type").ValueKind.Should().Be(JsonValueKind.Array);
+        json.GetProperty("credentialSubject").GetProperty("result").GetArrayLength().Should().Be(2);
         AssertValidAndCanonicalizes(json);
     }
 
@@ -178,7 +176,7 @@ public class OpenBadgeCredentialBuilderTests
 
         JsonElement json = TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(credential));
 
-        Assert.Equal(3, json.GetProperty("@context").GetArrayLength());
+        json.GetProperty("@context").GetArrayLength().Should().Be(3);
         AssertValidAndCanonicalizes(json);
     }
 
@@ -201,9 +199,9 @@ public class OpenBadgeCredentialBuilderTests
         byte[] utf8 = OpenBadgeCredentialBuilder.Build(credential);
         JsonElement json = TestCredentials.Parse(utf8);
 
-        Assert.Equal(name, json.GetProperty("name").GetString());
-        Assert.Equal(name, json.GetProperty("credentialSubject").GetProperty("achievement").GetProperty("name").GetString());
-        Assert.True(RecipientMatcher.MatchesEmail(json, "名前@example.jp"));
+        json.GetProperty("name").GetString().Should().Be(name);
+        json.GetProperty("credentialSubject").GetProperty("achievement").GetProperty("name").GetString().Should().Be(name);
+        RecipientMatcher.MatchesEmail(json, "名前@example.jp").Should().BeTrue();
         AssertValidAndCanonicalizes(json);
     }
 
@@ -214,7 +212,7 @@ public class OpenBadgeCredentialBuilderTests
 
         string text = Encoding.UTF8.GetString(OpenBadgeCredentialBuilder.Build(credential));
 
-        Assert.Contains("Acme® “Pro” élève", text, StringComparison.Ordinal);
+        text.Should().Contain("Acme® “Pro” élève");
     }
 
     [Fact]
@@ -224,10 +222,8 @@ public class OpenBadgeCredentialBuilderTests
 
         string compact = Encoding.UTF8.GetString(OpenBadgeCredentialBuilder.Build(credential, indented: false));
 
-        Assert.DoesNotContain('\n', compact);
-        Assert.Equal(
-            JsonLdProcessor.Canonicalize(TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(credential)), JsonLdOptions.Safe),
-            JsonLdProcessor.Canonicalize(TestCredentials.Parse(Encoding.UTF8.GetBytes(compact)), JsonLdOptions.Safe));
+        compact.Should().NotContain("\n");
+        JsonLdProcessor.Canonicalize(TestCredentials.Parse(Encoding.UTF8.GetBytes(compact)), JsonLdOptions.Safe).Should().Be(JsonLdProcessor.Canonicalize(TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(credential)), JsonLdOptions.Safe));
     }
 
     [Fact]
@@ -235,7 +231,7 @@ public class OpenBadgeCredentialBuilderTests
     {
         OpenBadgeCredential credential = TestCredentials.Minimal(Recipient.FromId("did:example:1")) with { ValidUntil = TestCredentials.ValidFrom };
 
-        Assert.Throws<ArgumentException>(() => OpenBadgeCredentialBuilder.Build(credential));
+        FluentActions.Invoking(() => OpenBadgeCredentialBuilder.Build(credential)).Should().ThrowExactly<ArgumentException>();
     }
 
     [Fact]
@@ -244,7 +240,7 @@ public class OpenBadgeCredentialBuilderTests
         using JsonDocument status = JsonDocument.Parse("\"https://example.edu/status\"");
         OpenBadgeCredential credential = TestCredentials.Minimal(Recipient.FromId("did:example:1")) with { CredentialStatus = status.RootElement };
 
-        Assert.Throws<ArgumentException>(() => OpenBadgeCredentialBuilder.Build(credential));
+        FluentActions.Invoking(() => OpenBadgeCredentialBuilder.Build(credential)).Should().ThrowExactly<ArgumentException>();
     }
 
     [Fact]
@@ -252,20 +248,20 @@ public class OpenBadgeCredentialBuilderTests
     {
         string id = OpenBadgeCredentialBuilder.NewUrnUuid();
 
-        Assert.StartsWith("urn:uuid:", id, StringComparison.Ordinal);
-        Assert.True(Guid.TryParse(id["urn:uuid:".Length..], out _));
+        id.Should().StartWith("urn:uuid:");
+        Guid.TryParse(id["urn:uuid:".Length..], out _).Should().BeTrue();
     }
 
     private static void AssertValidAndCanonicalizes(JsonElement json)
     {
         ObSchemaValidationResult schema = ObSchemaValidator.Shared.Validate(json);
-        Assert.True(schema.IsValid, string.Join("\n", schema.Violations));
+        schema.IsValid.Should().BeTrue(string.Join("\n", schema.Violations));
 
         CredentialValidationResult result = CredentialValidator.Default.Validate(json);
-        Assert.True(result.IsValid, string.Join("\n", result.Violations));
-        Assert.Empty(result.Warnings);
+        result.IsValid.Should().BeTrue(string.Join("\n", result.Violations));
+        result.Warnings.Should().BeEmpty();
 
         string nquads = JsonLdProcessor.Canonicalize(json, JsonLdOptions.Safe);
-        Assert.False(string.IsNullOrEmpty(nquads));
+        string.IsNullOrEmpty(nquads).Should().BeFalse();
     }
 }

@@ -20,9 +20,9 @@ public class RecipientMatcherTests
                 "identityHash": "sha256$658625B25AB3D75D613CA97D9A5A77F70E2192FECA5557F4AD09A4D4F121F5FC" } ] } }
             """);
 
-        Assert.True(RecipientMatcher.MatchesEmail(credential, "jjefferson18@example.com"));
-        Assert.True(RecipientMatcher.MatchesEmail(credential, " JJefferson18@Example.com "));
-        Assert.False(RecipientMatcher.MatchesEmail(credential, "a@example.com"));
+        RecipientMatcher.MatchesEmail(credential, "jjefferson18@example.com").Should().BeTrue();
+        RecipientMatcher.MatchesEmail(credential, " JJefferson18@Example.com ").Should().BeTrue();
+        RecipientMatcher.MatchesEmail(credential, "a@example.com").Should().BeFalse();
     }
 
     [Fact]
@@ -33,8 +33,8 @@ public class RecipientMatcherTests
                 "identityHash": "md5$ddd142639a792e74751ee7e129237efa" } ] }
             """);
 
-        Assert.True(RecipientMatcher.MatchesIdentifier(subject, "emailAddress", "a@example.com"));
-        Assert.False(RecipientMatcher.MatchesIdentifier(subject, "emailAddress", "b@example.com"));
+        RecipientMatcher.MatchesIdentifier(subject, "emailAddress", "a@example.com").Should().BeTrue();
+        RecipientMatcher.MatchesIdentifier(subject, "emailAddress", "b@example.com").Should().BeFalse();
     }
 
     [Fact]
@@ -44,8 +44,8 @@ public class RecipientMatcherTests
             { "identifier": [ { "type": "IdentityObject", "hashed": false, "identityType": "sourcedId", "identityHash": "a@example.com" } ] }
             """);
 
-        Assert.False(RecipientMatcher.MatchesIdentifier(subject, "emailAddress", "a@example.com"));
-        Assert.True(RecipientMatcher.MatchesIdentifier(subject, "sourcedId", "a@example.com"));
+        RecipientMatcher.MatchesIdentifier(subject, "emailAddress", "a@example.com").Should().BeFalse();
+        RecipientMatcher.MatchesIdentifier(subject, "sourcedId", "a@example.com").Should().BeTrue();
     }
 
     [Fact]
@@ -53,9 +53,9 @@ public class RecipientMatcherTests
     {
         JsonElement credential = TestVectors.Json("ob-v3p0-spec-examples/complete-openbadgecredential.unsigned.json");
 
-        Assert.True(RecipientMatcher.MatchesEmail(credential, "student@1edtech.edu"));
-        Assert.True(RecipientMatcher.MatchesEmail(credential, "somebody@gmail.com"));
-        Assert.False(RecipientMatcher.MatchesEmail(credential, "student@1edtech.ed"));
+        RecipientMatcher.MatchesEmail(credential, "student@1edtech.edu").Should().BeTrue();
+        RecipientMatcher.MatchesEmail(credential, "somebody@gmail.com").Should().BeTrue();
+        RecipientMatcher.MatchesEmail(credential, "student@1edtech.ed").Should().BeFalse();
     }
 
     [Fact]
@@ -63,9 +63,9 @@ public class RecipientMatcherTests
     {
         JsonElement credential = TestVectors.Json("ob-v3p0-spec-examples/sample-openbadgecredential.unsigned.json");
 
-        Assert.True(RecipientMatcher.MatchesId(credential, "did:example:ebfeb1f712ebc6f1c276e12ec21"));
-        Assert.False(RecipientMatcher.MatchesId(credential, "did:example:other"));
-        Assert.False(RecipientMatcher.MatchesEmail(credential, "did:example:ebfeb1f712ebc6f1c276e12ec21"));
+        RecipientMatcher.MatchesId(credential, "did:example:ebfeb1f712ebc6f1c276e12ec21").Should().BeTrue();
+        RecipientMatcher.MatchesId(credential, "did:example:other").Should().BeFalse();
+        RecipientMatcher.MatchesEmail(credential, "did:example:ebfeb1f712ebc6f1c276e12ec21").Should().BeFalse();
     }
 
     [Fact]
@@ -73,17 +73,17 @@ public class RecipientMatcherTests
     {
         JsonElement json = TestCredentials.Parse(OpenBadgeCredentialBuilder.Build(TestCredentials.Minimal(Recipient.FromEmail("a@example.com", "Kosher"))));
 
-        Assert.True(RecipientMatcher.MatchesEmail(json, "a@example.com"));
-        Assert.True(RecipientMatcher.MatchesEmail(json.GetProperty("credentialSubject"), "a@example.com"));
-        Assert.False(RecipientMatcher.MatchesEmail(json, "a@example.co"));
-        Assert.False(RecipientMatcher.MatchesId(json, "a@example.com"));
+        RecipientMatcher.MatchesEmail(json, "a@example.com").Should().BeTrue();
+        RecipientMatcher.MatchesEmail(json.GetProperty("credentialSubject"), "a@example.com").Should().BeTrue();
+        RecipientMatcher.MatchesEmail(json, "a@example.co").Should().BeFalse();
+        RecipientMatcher.MatchesId(json, "a@example.com").Should().BeFalse();
     }
 
     [Fact]
     public void Matches_MalformedSubject_IsFalse()
     {
-        Assert.False(RecipientMatcher.MatchesEmail(Subject("""{ "credentialSubject": "nope" }"""), "a@example.com"));
-        Assert.False(RecipientMatcher.MatchesEmail(Subject("""{ "identifier": [ 1, { "identityType": "emailAddress", "hashed": true, "identityHash": 5 } ] }"""), "a@example.com"));
-        Assert.False(RecipientMatcher.MatchesId(Subject("[]"), "did:example:1"));
+        RecipientMatcher.MatchesEmail(Subject("""{ "credentialSubject": "nope" }"""), "a@example.com").Should().BeFalse();
+        RecipientMatcher.MatchesEmail(Subject("""{ "identifier": [ 1, { "identityType": "emailAddress", "hashed": true, "identityHash": 5 } ] }"""), "a@example.com").Should().BeFalse();
+        RecipientMatcher.MatchesId(Subject("[]"), "did:example:1").Should().BeFalse();
     }
 }

@@ -40,7 +40,7 @@ public sealed class CompiledSchemaDifferentialTests
         using JsonDocument probe = JsonDocument.Parse("{}");
         foreach (ObSchema schema in ObSchemaValidator.KnownSchemas)
         {
-            Assert.True(ObSchemaValidator.Shared.CompareEvaluators(schema, probe.RootElement).Compiled, schema.ResourceName);
+            ObSchemaValidator.Shared.CompareEvaluators(schema, probe.RootElement).Compiled.Should().BeTrue(schema.ResourceName);
         }
     }
 
@@ -52,7 +52,7 @@ public sealed class CompiledSchemaDifferentialTests
         foreach (ObSchema schema in ObSchemaValidator.KnownSchemas)
         {
             (_, bool fast, bool reference) = ObSchemaValidator.Shared.CompareEvaluators(schema, document.RootElement);
-            Assert.True(fast == reference, $"{relative} against {schema.ResourceName}: compiled {fast}, JsonSchema.Net {reference}");
+            (fast == reference).Should().BeTrue($"{relative} against {schema.ResourceName}: compiled {fast}, JsonSchema.Net {reference}");
         }
     }
 
@@ -85,7 +85,7 @@ public sealed class CompiledSchemaDifferentialTests
                 string json = mutant.ToJsonString();
                 using JsonDocument document = JsonDocument.Parse(json);
                 (_, bool fast, bool reference) = ObSchemaValidator.Shared.CompareEvaluators(schema, document.RootElement);
-                Assert.True(fast == reference, $"mutant {i} of {relative} (seed {Seed}): compiled {fast}, JsonSchema.Net {reference}: {json}");
+                (fast == reference).Should().BeTrue($"mutant {i} of {relative} (seed {Seed}): compiled {fast}, JsonSchema.Net {reference}: {json}");
                 if (reference)
                 {
                     valid++;
@@ -98,8 +98,8 @@ public sealed class CompiledSchemaDifferentialTests
         }
 
         // Both answers must be exercised, or the comparison proves nothing.
-        Assert.True(valid > 100, $"{valid} valid mutants");
-        Assert.True(invalid > 100, $"{invalid} invalid mutants");
+        (valid > 100).Should().BeTrue($"{valid} valid mutants");
+        (invalid > 100).Should().BeTrue($"{invalid} invalid mutants");
     }
 
     private static void Mutate(JsonNode root, Random random)

@@ -25,14 +25,14 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(credential);
 
-        Assert.True(result.IsValid, string.Join("\n", result.Violations));
-        Assert.All(result.AppliedSchemas, static s => Assert.Equal(ObSchemaBuild.Current, s.Build));
+        result.IsValid.Should().BeTrue(string.Join("\n", result.Violations));
+        result.AppliedSchemas.Should().AllSatisfy(static s => s.Build.Should().Be(ObSchemaBuild.Current));
     }
 
     [Fact]
     public void SpecExamples_AreAllFound()
     {
-        Assert.Equal(16, SpecExamples.Count);
+        SpecExamples.Count.Should().Be(16);
     }
 
     [Fact]
@@ -40,8 +40,8 @@ public class ObSchemaValidatorTests
     {
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(TestVectors.Json("ob-v3p0-spec-examples/sample-endorsementcredential.unsigned.json"));
 
-        Assert.True(result.IsValid);
-        Assert.Equal(ObSchemaKind.EndorsementCredential, result.AppliedSchemas[0].Kind);
+        result.IsValid.Should().BeTrue();
+        result.AppliedSchemas[0].Kind.Should().Be(ObSchemaKind.EndorsementCredential);
     }
 
     [Fact]
@@ -49,21 +49,21 @@ public class ObSchemaValidatorTests
     {
         // T-7: the impl guide vector carries "proof": {…}; the VCDM 2.0 schema wants an array.
         JsonElement credential = TestVectors.Json("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.signed.json");
-        Assert.Equal(JsonValueKind.Object, credential.GetProperty("proof").ValueKind);
+        credential.GetProperty("proof").ValueKind.Should().Be(JsonValueKind.Object);
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(credential);
 
-        Assert.False(result.IsValid);
-        SchemaViolation violation = Assert.Single(result.Violations);
-        Assert.Equal("/proof", violation.InstanceLocation);
-        Assert.Equal("$.proof", violation.Path);
-        Assert.Equal("type", violation.Keyword);
+        result.IsValid.Should().BeFalse();
+        SchemaViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.InstanceLocation.Should().Be("/proof");
+        violation.Path.Should().Be("$.proof");
+        violation.Keyword.Should().Be("type");
     }
 
     [Fact]
     public void Validate_ImplGuideUnsigned_Passes()
     {
-        Assert.True(ObSchemaValidator.Shared.Validate(TestVectors.Json("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.unsigned.json")).IsValid);
+        ObSchemaValidator.Shared.Validate(TestVectors.Json("ob-v3p0-impl-guide-eddsa-rdfc-2022/credential.unsigned.json")).IsValid.Should().BeTrue();
     }
 
     [Fact]
@@ -73,11 +73,11 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(credential);
 
-        Assert.True(result.IsValid, string.Join("\n", result.Violations));
-        ObSchema applied = Assert.Single(result.AppliedSchemas);
-        Assert.Equal(ObSchemaBuild.LegacyVcdm11, applied.Build);
-        Assert.Equal(ObSchemaKind.AchievementCredential, applied.Kind);
-        Assert.Equal(SchemaBase + "ob_v3p0_achievementcredential_schema.json", applied.Id);
+        result.IsValid.Should().BeTrue(string.Join("\n", result.Violations));
+        ObSchema applied = result.AppliedSchemas.Should().ContainSingle().Which;
+        applied.Build.Should().Be(ObSchemaBuild.LegacyVcdm11);
+        applied.Kind.Should().Be(ObSchemaKind.AchievementCredential);
+        applied.Id.Should().Be(SchemaBase + "ob_v3p0_achievementcredential_schema.json");
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public class ObSchemaValidatorTests
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(
             TestVectors.Json("1edtech-validator-fixtures/simple_v1.json"), ObSchemaKind.AchievementCredential, ObSchemaBuild.Current);
 
-        Assert.False(result.IsValid);
-        Assert.Contains(result.Violations, static v => v.Path == "$.validFrom" && v.Keyword == "required");
-        Assert.Contains(result.Violations, static v => v.Path == "$['@context'][0]");
+        result.IsValid.Should().BeFalse();
+        result.Violations.Should().Contain(static v => v.Path == "$.validFrom" && v.Keyword == "required");
+        result.Violations.Should().Contain(static v => v.Path == "$['@context'][0]");
     }
 
     [Theory]
@@ -101,9 +101,9 @@ public class ObSchemaValidatorTests
     [InlineData(SchemaBase + "ob_v3p0_profile-jsonschema1.json", ObSchemaBuild.Current, ObSchemaKind.Profile, ObSchemaBuild.Current)]
     public void TryResolveSchemaUrl_KnownUrl_MapsToBundledFile(string url, ObSchemaBuild credentialBuild, ObSchemaKind kind, ObSchemaBuild build)
     {
-        Assert.True(ObSchemaValidator.TryResolveSchemaUrl(url, credentialBuild, out ObSchema? schema));
-        Assert.Equal(kind, schema!.Kind);
-        Assert.Equal(build, schema.Build);
+        ObSchemaValidator.TryResolveSchemaUrl(url, credentialBuild, out ObSchema? schema).Should().BeTrue();
+        schema!.Kind.Should().Be(kind);
+        schema.Build.Should().Be(build);
     }
 
     [Theory]
@@ -112,8 +112,8 @@ public class ObSchemaValidatorTests
     [InlineData("")]
     public void TryResolveSchemaUrl_UnknownUrl_ReturnsFalse(string url)
     {
-        Assert.False(ObSchemaValidator.TryResolveSchemaUrl(url, ObSchemaBuild.Current, out ObSchema? schema));
-        Assert.Null(schema);
+        ObSchemaValidator.TryResolveSchemaUrl(url, ObSchemaBuild.Current, out ObSchema? schema).Should().BeFalse();
+        schema.Should().BeNull();
     }
 
     [Fact]
@@ -122,9 +122,9 @@ public class ObSchemaValidatorTests
         // sample-endorsementcredential declares the official schema and the endorser's own one.
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(TestVectors.Json("ob-v3p0-spec-examples/sample-endorsementcredential.unsigned.json"));
 
-        Assert.True(result.IsValid);
-        Assert.Contains(result.DeclaredSchemas, static d => d.Status == DeclaredSchemaStatus.Applied && d.Schema!.Kind == ObSchemaKind.EndorsementCredential);
-        Assert.Equal(["https://state.gov/schema/endorsementcredential.json"], result.UnknownSchemaUrls);
+        result.IsValid.Should().BeTrue();
+        result.DeclaredSchemas.Should().Contain(static d => d.Status == DeclaredSchemaStatus.Applied && d.Schema!.Kind == ObSchemaKind.EndorsementCredential);
+        result.UnknownSchemaUrls.Should().Equal(["https://state.gov/schema/endorsementcredential.json"]);
     }
 
     [Fact]
@@ -138,13 +138,13 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(ToElement(credential));
 
-        Assert.Equal(2, result.AppliedSchemas.Count);
-        Assert.Equal(ObSchemaKind.Profile, result.AppliedSchemas[1].Kind);
-        Assert.Equal(DeclaredSchemaStatus.UnsupportedType, result.DeclaredSchemas[2].Status);
-        Assert.Empty(result.UnknownSchemaUrls);
+        result.AppliedSchemas.Count.Should().Be(2);
+        result.AppliedSchemas[1].Kind.Should().Be(ObSchemaKind.Profile);
+        result.DeclaredSchemas[2].Status.Should().Be(DeclaredSchemaStatus.UnsupportedType);
+        result.UnknownSchemaUrls.Should().BeEmpty();
 
         // The profile schema wants type to contain "Profile": the credential is reported against it.
-        Assert.Contains(result.Violations, static v => v.Path == "$.type" && v.SchemaLocation.Contains("profile", StringComparison.Ordinal));
+        result.Violations.Should().Contain(static v => v.Path == "$.type" && v.SchemaLocation.Contains("profile", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -155,11 +155,11 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(ToElement(credential));
 
-        SchemaViolation violation = Assert.Single(result.Violations);
-        Assert.Equal("/issuer", violation.InstanceLocation);
-        Assert.Equal("$.issuer", violation.Path);
-        Assert.Equal("required", violation.Keyword);
-        Assert.Contains("issuer", violation.Message, StringComparison.Ordinal);
+        SchemaViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.InstanceLocation.Should().Be("/issuer");
+        violation.Path.Should().Be("$.issuer");
+        violation.Keyword.Should().Be("required");
+        violation.Message.Should().Contain("issuer");
     }
 
     [Fact]
@@ -170,9 +170,9 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(ToElement(credential));
 
-        Assert.NotEmpty(result.Violations);
-        Assert.All(result.Violations, static v => Assert.Equal("$.type", v.Path));
-        Assert.Contains(result.Violations, static v => v.Keyword == "type");
+        result.Violations.Should().NotBeEmpty();
+        result.Violations.Should().AllSatisfy(static v => v.Path.Should().Be("$.type"));
+        result.Violations.Should().Contain(static v => v.Keyword == "type");
     }
 
     [Fact]
@@ -183,11 +183,11 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(ToElement(credential));
 
-        SchemaViolation violation = Assert.Single(result.Violations);
-        Assert.Equal("/credentialSubject/achievement/criteria", violation.InstanceLocation);
-        Assert.Equal("$.credentialSubject.achievement.criteria", violation.Path);
-        Assert.Equal("required", violation.Keyword);
-        Assert.EndsWith("#/$defs/Achievement", violation.SchemaLocation, StringComparison.Ordinal);
+        SchemaViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.InstanceLocation.Should().Be("/credentialSubject/achievement/criteria");
+        violation.Path.Should().Be("$.credentialSubject.achievement.criteria");
+        violation.Keyword.Should().Be("required");
+        violation.SchemaLocation.Should().EndWith("#/$defs/Achievement");
     }
 
     [Fact]
@@ -201,10 +201,10 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(ToElement(credential));
 
-        Assert.Contains(result.Violations, static v => v.Path == "$.validFrom" && v.Keyword == "required");
-        Assert.Contains(result.Violations, static v => v.Path == "$['@context'][1]" && v.Keyword == "pattern");
-        Assert.Contains(result.Violations, static v => v.Path == "$.credentialSubject.achievement.image.type" && v.Keyword == "type");
-        Assert.Contains(result.Violations, static v => v.Path == "$.credentialSubject.identifier[0].hashed" && v.Keyword == "type");
+        result.Violations.Should().Contain(static v => v.Path == "$.validFrom" && v.Keyword == "required");
+        result.Violations.Should().Contain(static v => v.Path == "$['@context'][1]" && v.Keyword == "pattern");
+        result.Violations.Should().Contain(static v => v.Path == "$.credentialSubject.achievement.image.type" && v.Keyword == "type");
+        result.Violations.Should().Contain(static v => v.Path == "$.credentialSubject.identifier[0].hashed" && v.Keyword == "type");
     }
 
     [Fact]
@@ -215,9 +215,9 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(ToElement(credential));
 
-        SchemaViolation violation = Assert.Single(result.Violations);
-        Assert.Equal("$.validFrom", violation.Path);
-        Assert.Equal("format", violation.Keyword);
+        SchemaViolation violation = result.Violations.Should().ContainSingle().Which;
+        violation.Path.Should().Be("$.validFrom");
+        violation.Keyword.Should().Be("format");
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public class ObSchemaValidatorTests
 
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(ToElement(credential));
 
-        Assert.DoesNotContain(result.Violations, static v => v.Path.StartsWith("$.issuer", StringComparison.Ordinal));
+        result.Violations.Should().NotContain(static v => v.Path.StartsWith("$.issuer", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public class ObSchemaValidatorTests
     {
         JsonElement issuer = TestVectors.Json("ob-v3p0-spec-examples/complete-openbadgecredential.unsigned.json").GetProperty("issuer");
 
-        Assert.True(ObSchemaValidator.Shared.Validate(issuer, ObSchemaKind.Profile, ObSchemaBuild.Current).IsValid);
+        ObSchemaValidator.Shared.Validate(issuer, ObSchemaKind.Profile, ObSchemaBuild.Current).IsValid.Should().BeTrue();
     }
 
     [Fact]
@@ -247,7 +247,7 @@ public class ObSchemaValidatorTests
         // threads gives the same answer everywhere.
         JsonElement credential = TestVectors.Json("ob-v3p0-spec-examples/sample-openbadgecredential.unsigned.json");
         ObSchemaValidator validator = new();
-        Parallel.For(0, 64, _ => Assert.True(validator.Validate(credential).IsValid));
+        Parallel.For(0, 64, _ => validator.Validate(credential).IsValid.Should().BeTrue());
     }
 
     internal static JsonObject Mutable(string file) => JsonNode.Parse(TestVectors.Bytes(file))!.AsObject();

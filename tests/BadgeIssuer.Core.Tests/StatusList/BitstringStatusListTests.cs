@@ -15,24 +15,24 @@ public sealed class BitstringStatusListTests
     {
         using JsonDocument doc = JsonDocument.Parse(TestFiles.Text("1edtech-validator-fixtures", "bitstring-status-list", "testlist.json"));
         BitstringStatusListCredential credential = BitstringStatusListCredential.Parse(doc.RootElement);
-        Assert.Equal(OneEdTechList, credential.EncodedList);
+        credential.EncodedList.Should().Be(OneEdTechList);
 
         BitstringStatusList list = credential.DecodeList();
 
-        Assert.Equal(16_384, list.Bits.Length);
-        Assert.Equal(131_072, list.Length);
-        Assert.Equal(0x01, list.Bits[2]);
+        list.Bits.Length.Should().Be(16_384);
+        list.Length.Should().Be(131_072);
+        list.Bits[2].Should().Be(0x01);
         for (int i = 0; i < list.Bits.Length; i++)
         {
             if (i != 2)
             {
-                Assert.Equal(0, list.Bits[i]);
+                list.Bits[i].Should().Be(0);
             }
         }
 
-        Assert.True(list.IsSet(23));
-        Assert.False(list.IsSet(22));
-        Assert.False(list.IsSet(24));
+        list.IsSet(23).Should().BeTrue();
+        list.IsSet(22).Should().BeFalse();
+        list.IsSet(24).Should().BeFalse();
     }
 
     [Fact]
@@ -40,13 +40,13 @@ public sealed class BitstringStatusListTests
     {
         using JsonDocument doc = JsonDocument.Parse(TestFiles.Text("bitstring-status-list", "bitstring-status-list-credential.example.json"));
         BitstringStatusListCredential credential = BitstringStatusListCredential.Parse(doc.RootElement);
-        Assert.Equal(W3cExampleList, credential.EncodedList);
+        credential.EncodedList.Should().Be(W3cExampleList);
 
         BitstringStatusList list = credential.DecodeList();
 
-        Assert.Equal(131_072, list.Length);
-        Assert.Equal(16_384, list.Bits.Length);
-        Assert.False(list.Bits.ContainsAnyExcept((byte)0));
+        list.Length.Should().Be(131_072);
+        list.Bits.Length.Should().Be(16_384);
+        list.Bits.ContainsAnyExcept((byte)0).Should().BeFalse();
     }
 
     [Theory]
@@ -64,18 +64,18 @@ public sealed class BitstringStatusListTests
 
         string encoded = list.Encode();
 
-        Assert.StartsWith("u", encoded, StringComparison.Ordinal);
-        Assert.DoesNotContain('=', encoded);
-        Assert.DoesNotContain('+', encoded);
-        Assert.DoesNotContain('/', encoded);
+        encoded.Should().StartWith("u");
+        encoded.Should().NotContain("=");
+        encoded.Should().NotContain("+");
+        encoded.Should().NotContain("/");
         BitstringStatusList decoded = BitstringStatusList.Decode(encoded, statusSize);
-        Assert.Equal(list.Bits.ToArray(), decoded.Bits.ToArray());
+        decoded.Bits.ToArray().Should().Equal(list.Bits.ToArray());
         for (int k = 0; k < indices.Length; k++)
         {
-            Assert.Equal((uint)(k % max) + 1, decoded.GetStatus(indices[k]));
+            decoded.GetStatus(indices[k]).Should().Be((uint)(k % max) + 1);
         }
 
-        Assert.Equal(0u, decoded.GetStatus(2));
+        decoded.GetStatus(2).Should().Be(0u);
     }
 
     [Fact]
@@ -85,8 +85,8 @@ public sealed class BitstringStatusListTests
 
         byte[] gzip = Convert.FromBase64String(ToStandardBase64(encoded[1..]));
 
-        Assert.Equal(0x1f, gzip[0]);
-        Assert.Equal(0x8b, gzip[1]);
+        gzip[0].Should().Be(0x1f);
+        gzip[1].Should().Be(0x8b);
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public sealed class BitstringStatusListTests
 
         int written = list.Encode(buffer);
 
-        Assert.Equal(written, buffer.WrittenCount);
-        Assert.Equal(list.Encode(), System.Text.Encoding.ASCII.GetString(buffer.WrittenSpan));
+        buffer.WrittenCount.Should().Be(written);
+        System.Text.Encoding.ASCII.GetString(buffer.WrittenSpan).Should().Be(list.Encode());
     }
 
     [Theory]
@@ -113,8 +113,8 @@ public sealed class BitstringStatusListTests
 
         list.Set(index, true);
 
-        Assert.Equal(expectedMask, list.Bits[expectedByte]);
-        Assert.Equal(1, list.Bits.Length - list.Bits.Count((byte)0));
+        ((int)list.Bits[expectedByte]).Should().Be(expectedMask);
+        (list.Bits.Length - list.Bits.Count((byte)0)).Should().Be(1);
     }
 
     [Fact]
@@ -126,12 +126,12 @@ public sealed class BitstringStatusListTests
         list.SetStatus(1, 3); // bits 2..3 = 11
         list.SetStatus(4, 1); // bits 8..9 = 01
 
-        Assert.Equal(0b1011_0000, list.Bits[0]);
-        Assert.Equal(0b0100_0000, list.Bits[1]);
-        Assert.Equal(2u, list.GetStatus(0));
-        Assert.Equal(3u, list.GetStatus(1));
-        Assert.Equal(1u, list.GetStatus(4));
-        Assert.Throws<ArgumentOutOfRangeException>(() => list.SetStatus(2, 4));
+        list.Bits[0].Should().Be(0b1011_0000);
+        list.Bits[1].Should().Be(0b0100_0000);
+        list.GetStatus(0).Should().Be(2u);
+        list.GetStatus(1).Should().Be(3u);
+        list.GetStatus(4).Should().Be(1u);
+        FluentActions.Invoking(() => list.SetStatus(2, 4)).Should().ThrowExactly<ArgumentOutOfRangeException>();
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class BitstringStatusListTests
 
         list.Set(9, false);
 
-        Assert.False(list.Bits.ContainsAnyExcept((byte)0));
+        list.Bits.ContainsAnyExcept((byte)0).Should().BeFalse();
     }
 
     [Fact]
@@ -150,19 +150,19 @@ public sealed class BitstringStatusListTests
     {
         string encoded = EncodeRaw(Gzip(new byte[16_383]));
 
-        var ex = Assert.Throws<StatusListException>(() => BitstringStatusList.Decode(encoded));
+        var ex = FluentActions.Invoking(() => BitstringStatusList.Decode(encoded)).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.StatusListLengthError, ex.ErrorCode);
-        Assert.Equal("STATUS_LIST_LENGTH_ERROR", ex.ErrorCode.ToSpecString());
+        ex.ErrorCode.Should().Be(StatusListErrorCode.StatusListLengthError);
+        ex.ErrorCode.ToSpecString().Should().Be("STATUS_LIST_LENGTH_ERROR");
     }
 
     [Fact]
     public void Decode_MinimumBitsWithStatusSize2_ReportsStatusListLengthError()
     {
         // 131,072 bits / 2 = 65,536 entries < 131,072 (SL-4).
-        var ex = Assert.Throws<StatusListException>(() => BitstringStatusList.Decode(W3cExampleList, statusSize: 2));
+        var ex = FluentActions.Invoking(() => BitstringStatusList.Decode(W3cExampleList, statusSize: 2)).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.StatusListLengthError, ex.ErrorCode);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.StatusListLengthError);
     }
 
     [Theory]
@@ -172,9 +172,9 @@ public sealed class BitstringStatusListTests
     [InlineData("UH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA")]
     public void Decode_MissingOrWrongMultibasePrefix_ReportsMalformedValue(string encoded)
     {
-        var ex = Assert.Throws<StatusListException>(() => BitstringStatusList.Decode(encoded));
+        var ex = FluentActions.Invoking(() => BitstringStatusList.Decode(encoded)).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.MalformedValueError, ex.ErrorCode);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.MalformedValueError);
     }
 
     [Theory]
@@ -184,9 +184,9 @@ public sealed class BitstringStatusListTests
     [InlineData("uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAA")] // truncated stream
     public void Decode_InvalidBase64UrlOrStream_ReportsMalformedValue(string encoded)
     {
-        var ex = Assert.Throws<StatusListException>(() => BitstringStatusList.Decode(encoded));
+        var ex = FluentActions.Invoking(() => BitstringStatusList.Decode(encoded)).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.MalformedValueError, ex.ErrorCode);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.MalformedValueError);
     }
 
     [Fact]
@@ -198,10 +198,10 @@ public sealed class BitstringStatusListTests
             zlib.Write(new byte[16_384]);
         }
 
-        var ex = Assert.Throws<StatusListException>(() => BitstringStatusList.Decode(EncodeRaw(output.ToArray())));
+        var ex = FluentActions.Invoking(() => BitstringStatusList.Decode(EncodeRaw(output.ToArray()))).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.MalformedValueError, ex.ErrorCode);
-        Assert.Contains("zlib", ex.Message, StringComparison.Ordinal);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.MalformedValueError);
+        ex.Message.Should().Contain("zlib");
     }
 
     [Fact]
@@ -213,9 +213,9 @@ public sealed class BitstringStatusListTests
             deflate.Write(new byte[16_384]);
         }
 
-        var ex = Assert.Throws<StatusListException>(() => BitstringStatusList.Decode(EncodeRaw(output.ToArray())));
+        var ex = FluentActions.Invoking(() => BitstringStatusList.Decode(EncodeRaw(output.ToArray()))).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.MalformedValueError, ex.ErrorCode);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.MalformedValueError);
     }
 
     [Fact]
@@ -232,10 +232,10 @@ public sealed class BitstringStatusListTests
             }
         }
 
-        var ex = Assert.Throws<StatusListException>(() => BitstringStatusList.Decode(EncodeRaw(output.ToArray())));
+        var ex = FluentActions.Invoking(() => BitstringStatusList.Decode(EncodeRaw(output.ToArray()))).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.MalformedValueError, ex.ErrorCode);
-        Assert.Contains("16777216", ex.Message, StringComparison.Ordinal);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.MalformedValueError);
+        ex.Message.Should().Contain("16777216");
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class BitstringStatusListTests
     {
         BitstringStatusList list = BitstringStatusList.Decode(EncodeRaw(Gzip(new byte[BitstringStatusList.MaxBitstringBytes])));
 
-        Assert.Equal(BitstringStatusList.MaxBitstringBytes * 8, list.Length);
+        list.Length.Should().Be(BitstringStatusList.MaxBitstringBytes * 8);
     }
 
     [Theory]
@@ -254,26 +254,26 @@ public sealed class BitstringStatusListTests
     {
         var list = new BitstringStatusList();
 
-        var ex = Assert.Throws<StatusListException>(() => list.GetStatus(index));
+        var ex = FluentActions.Invoking(() => list.GetStatus(index)).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.RangeError, ex.ErrorCode);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.RangeError);
     }
 
     [Fact]
     public void Constructor_FewerThanMinimumEntries_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BitstringStatusList(131_071));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BitstringStatusList(statusSize: 0));
+        FluentActions.Invoking(() => new BitstringStatusList(131_071)).Should().ThrowExactly<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new BitstringStatusList(statusSize: 0)).Should().ThrowExactly<ArgumentOutOfRangeException>();
     }
 
     [Fact]
     public void TryDecode_BadInput_ReturnsErrorCode()
     {
-        Assert.False(BitstringStatusList.TryDecode("x", 1, out BitstringStatusList? list, out StatusListErrorCode error));
-        Assert.Null(list);
-        Assert.Equal(StatusListErrorCode.MalformedValueError, error);
-        Assert.True(BitstringStatusList.TryDecode(W3cExampleList, 1, out list, out _));
-        Assert.NotNull(list);
+        BitstringStatusList.TryDecode("x", 1, out BitstringStatusList? list, out StatusListErrorCode error).Should().BeFalse();
+        list.Should().BeNull();
+        error.Should().Be(StatusListErrorCode.MalformedValueError);
+        BitstringStatusList.TryDecode(W3cExampleList, 1, out list, out _).Should().BeTrue();
+        list.Should().NotBeNull();
     }
 
     [Fact]
@@ -285,15 +285,14 @@ public sealed class BitstringStatusListTests
         BitstringStatusList list = BitstringStatusList.FromBits(bits);
         bits[0] = 0;
 
-        Assert.True(list.IsSet(0));
-        Assert.Equal(StatusListErrorCode.StatusListLengthError,
-            Assert.Throws<StatusListException>(() => BitstringStatusList.FromBits(new byte[100])).ErrorCode);
+        list.IsSet(0).Should().BeTrue();
+        FluentActions.Invoking(() => BitstringStatusList.FromBits(new byte[100])).Should().ThrowExactly<StatusListException>().Which.ErrorCode.Should().Be(StatusListErrorCode.StatusListLengthError);
     }
 
     [Fact]
     public void ErrorCode_ProblemType_UsesSpecFragment()
     {
-        Assert.Equal("https://www.w3.org/ns/credentials/status-list#RANGE_ERROR", StatusListErrorCode.RangeError.ToProblemType());
+        StatusListErrorCode.RangeError.ToProblemType().Should().Be("https://www.w3.org/ns/credentials/status-list#RANGE_ERROR");
     }
 
     private static byte[] Gzip(byte[] data)

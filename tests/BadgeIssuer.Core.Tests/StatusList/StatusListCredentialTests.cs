@@ -19,18 +19,18 @@ public sealed class StatusListCredentialTests
         using JsonDocument doc = JsonDocument.Parse(credential.ToUtf8Json());
         JsonElement root = doc.RootElement;
 
-        Assert.Equal("https://www.w3.org/ns/credentials/v2", root.GetProperty("@context")[0].GetString());
-        Assert.Equal("https://issuer.example/status/1", root.GetProperty("id").GetString());
-        Assert.Equal(["VerifiableCredential", "BitstringStatusListCredential"], root.GetProperty("type").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal("did:example:issuer", root.GetProperty("issuer").GetString());
-        Assert.Equal("2025-01-02T01:04:05Z", root.GetProperty("validFrom").GetString());
-        Assert.Equal("2025-02-01T01:04:05Z", root.GetProperty("validUntil").GetString());
+        root.GetProperty("@context")[0].GetString().Should().Be("https://www.w3.org/ns/credentials/v2");
+        root.GetProperty("id").GetString().Should().Be("https://issuer.example/status/1");
+        root.GetProperty("type").EnumerateArray().Select(e => e.GetString()).Should().Equal(["VerifiableCredential", "BitstringStatusListCredential"]);
+        root.GetProperty("issuer").GetString().Should().Be("did:example:issuer");
+        root.GetProperty("validFrom").GetString().Should().Be("2025-01-02T01:04:05Z");
+        root.GetProperty("validUntil").GetString().Should().Be("2025-02-01T01:04:05Z");
         JsonElement subject = root.GetProperty("credentialSubject");
-        Assert.Equal("https://issuer.example/status/1#list", subject.GetProperty("id").GetString());
-        Assert.Equal("BitstringStatusList", subject.GetProperty("type").GetString());
-        Assert.Equal("revocation", subject.GetProperty("statusPurpose").GetString());
-        Assert.False(subject.TryGetProperty("statusSize", out _));
-        Assert.True(BitstringStatusList.Decode(subject.GetProperty("encodedList").GetString()!).IsSet(7));
+        subject.GetProperty("id").GetString().Should().Be("https://issuer.example/status/1#list");
+        subject.GetProperty("type").GetString().Should().Be("BitstringStatusList");
+        subject.GetProperty("statusPurpose").GetString().Should().Be("revocation");
+        subject.TryGetProperty("statusSize", out _).Should().BeFalse();
+        BitstringStatusList.Decode(subject.GetProperty("encodedList").GetString()!).IsSet(7).Should().BeTrue();
     }
 
     [Fact]
@@ -50,14 +50,14 @@ public sealed class StatusListCredentialTests
         using JsonDocument doc = JsonDocument.Parse(credential.ToUtf8Json());
         JsonElement subject = doc.RootElement.GetProperty("credentialSubject");
 
-        Assert.Equal(2, subject.GetProperty("statusSize").GetInt32());
-        Assert.Equal(300_000, subject.GetProperty("ttl").GetInt64());
-        Assert.Equal("0x1", subject.GetProperty("statusMessage")[1].GetProperty("status").GetString());
-        Assert.False(doc.RootElement.TryGetProperty("validUntil", out _));
+        subject.GetProperty("statusSize").GetInt32().Should().Be(2);
+        subject.GetProperty("ttl").GetInt64().Should().Be(300_000);
+        subject.GetProperty("statusMessage")[1].GetProperty("status").GetString().Should().Be("0x1");
+        doc.RootElement.TryGetProperty("validUntil", out _).Should().BeFalse();
         BitstringStatusListCredential parsed = BitstringStatusListCredential.Parse(doc.RootElement);
-        Assert.Equal(2, parsed.StatusSize);
-        Assert.Equal(2, parsed.DecodeList().StatusSize);
-        Assert.Equal(2, parsed.StatusMessage!.Count);
+        parsed.StatusSize.Should().Be(2);
+        parsed.DecodeList().StatusSize.Should().Be(2);
+        parsed.StatusMessage!.Count.Should().Be(2);
     }
 
     [Fact]
@@ -67,15 +67,15 @@ public sealed class StatusListCredentialTests
         {
             Id = "https://example.com/credentials/status/3#94567",
         };
-        Assert.Equal(entry.Id, entry.DefaultId);
+        entry.DefaultId.Should().Be(entry.Id);
 
         JsonElement json = Write(entry.WriteTo);
 
-        Assert.Equal(JsonValueKind.String, json.GetProperty("statusListIndex").ValueKind);
-        Assert.Equal("94567", json.GetProperty("statusListIndex").GetString());
-        Assert.Equal("BitstringStatusListEntry", json.GetProperty("type").GetString());
-        Assert.Equal("suspension", json.GetProperty("statusPurpose").GetString());
-        Assert.False(json.TryGetProperty("statusSize", out _));
+        json.GetProperty("statusListIndex").ValueKind.Should().Be(JsonValueKind.String);
+        json.GetProperty("statusListIndex").GetString().Should().Be("94567");
+        json.GetProperty("type").GetString().Should().Be("BitstringStatusListEntry");
+        json.GetProperty("statusPurpose").GetString().Should().Be("suspension");
+        json.TryGetProperty("statusSize", out _).Should().BeFalse();
     }
 
     [Fact]
@@ -85,11 +85,11 @@ public sealed class StatusListCredentialTests
 
         IReadOnlyList<BitstringStatusListEntry> entries = BitstringStatusListEntry.ParseCredentialStatus(doc.RootElement.GetProperty("credentialStatus"));
 
-        Assert.Equal(2, entries.Count);
-        Assert.Equal(("revocation", 94_567L), (entries[0].StatusPurpose, entries[0].StatusListIndex));
-        Assert.Equal(("suspension", 23_452L), (entries[1].StatusPurpose, entries[1].StatusListIndex));
-        Assert.True(entries[1].TryGetPurpose(out StatusPurpose purpose));
-        Assert.Equal(StatusPurpose.Suspension, purpose);
+        entries.Count.Should().Be(2);
+        ((entries[0].StatusPurpose, entries[0].StatusListIndex)).Should().Be(("revocation", 94_567L));
+        ((entries[1].StatusPurpose, entries[1].StatusListIndex)).Should().Be(("suspension", 23_452L));
+        entries[1].TryGetPurpose(out StatusPurpose purpose).Should().BeTrue();
+        purpose.Should().Be(StatusPurpose.Suspension);
     }
 
     [Fact]
@@ -98,12 +98,12 @@ public sealed class StatusListCredentialTests
         using JsonDocument credentialDoc = JsonDocument.Parse(TestFiles.Text("1edtech-validator-fixtures", "bitstring-status-list", "credential-status-revoked.json"));
         using JsonDocument listDoc = JsonDocument.Parse(TestFiles.Text("1edtech-validator-fixtures", "bitstring-status-list", "testlist.json"));
 
-        BitstringStatusListEntry entry = Assert.Single(BitstringStatusListEntry.ParseCredentialStatus(credentialDoc.RootElement.GetProperty("credentialStatus")));
+        BitstringStatusListEntry entry = BitstringStatusListEntry.ParseCredentialStatus(credentialDoc.RootElement.GetProperty("credentialStatus")).Should().ContainSingle().Which;
         BitstringStatusListCredential list = BitstringStatusListCredential.Parse(listDoc.RootElement);
 
-        Assert.Equal(23, entry.StatusListIndex);
-        Assert.Equal(1u, list.GetStatus(entry));
-        Assert.Equal(0u, list.GetStatus(new BitstringStatusListEntry("revocation", 22, entry.StatusListCredential)));
+        entry.StatusListIndex.Should().Be(23);
+        list.GetStatus(entry).Should().Be(1u);
+        list.GetStatus(new BitstringStatusListEntry("revocation", 22, entry.StatusListCredential)).Should().Be(0u);
     }
 
     [Fact]
@@ -112,9 +112,9 @@ public sealed class StatusListCredentialTests
         using JsonDocument listDoc = JsonDocument.Parse(TestFiles.Text("1edtech-validator-fixtures", "bitstring-status-list", "testlist.json"));
         BitstringStatusListCredential list = BitstringStatusListCredential.Parse(listDoc.RootElement);
 
-        var ex = Assert.Throws<StatusListException>(() => list.GetStatus(new BitstringStatusListEntry(StatusPurpose.Suspension, 23, list.Id)));
+        var ex = FluentActions.Invoking(() => list.GetStatus(new BitstringStatusListEntry(StatusPurpose.Suspension, 23, list.Id))).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.StatusVerificationError, ex.ErrorCode);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.StatusVerificationError);
     }
 
     [Fact]
@@ -123,9 +123,9 @@ public sealed class StatusListCredentialTests
         using JsonDocument listDoc = JsonDocument.Parse(TestFiles.Text("1edtech-validator-fixtures", "bitstring-status-list", "testlist.json"));
         BitstringStatusListCredential list = BitstringStatusListCredential.Parse(listDoc.RootElement);
 
-        var ex = Assert.Throws<StatusListException>(() => list.GetStatus(new BitstringStatusListEntry(StatusPurpose.Revocation, 131_072, list.Id)));
+        var ex = FluentActions.Invoking(() => list.GetStatus(new BitstringStatusListEntry(StatusPurpose.Revocation, 131_072, list.Id))).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.RangeError, ex.ErrorCode);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.RangeError);
     }
 
     [Fact]
@@ -157,14 +157,14 @@ public sealed class StatusListCredentialTests
         using JsonDocument statusDoc = JsonDocument.Parse(Status);
 
         BitstringStatusListCredential list = BitstringStatusListCredential.Parse(credentialDoc.RootElement);
-        BitstringStatusListEntry entry = Assert.Single(BitstringStatusListEntry.ParseCredentialStatus(statusDoc.RootElement));
+        BitstringStatusListEntry entry = BitstringStatusListEntry.ParseCredentialStatus(statusDoc.RootElement).Should().ContainSingle().Which;
 
-        Assert.True(list.IsLegacy);
-        Assert.True(entry.IsLegacy);
-        Assert.Equal("did:example:12345", list.Issuer);
-        Assert.Equal(new DateTimeOffset(2021, 4, 5, 14, 27, 40, TimeSpan.Zero), list.ValidFrom);
-        Assert.Equal(1u, list.GetStatus(entry));
-        Assert.Throws<NotSupportedException>(() => list.ToUtf8Json());
+        list.IsLegacy.Should().BeTrue();
+        entry.IsLegacy.Should().BeTrue();
+        list.Issuer.Should().Be("did:example:12345");
+        list.ValidFrom.Should().Be(new DateTimeOffset(2021, 4, 5, 14, 27, 40, TimeSpan.Zero));
+        list.GetStatus(entry).Should().Be(1u);
+        FluentActions.Invoking(() => list.ToUtf8Json()).Should().ThrowExactly<NotSupportedException>();
     }
 
     [Theory]
@@ -183,9 +183,9 @@ public sealed class StatusListCredentialTests
               "statusListCredential": "https://example.com/status/1" }
             """);
 
-        var ex = Assert.Throws<StatusListException>(() => BitstringStatusListEntry.Parse(doc.RootElement));
+        var ex = FluentActions.Invoking(() => BitstringStatusListEntry.Parse(doc.RootElement)).Should().ThrowExactly<StatusListException>().Which;
 
-        Assert.Equal(StatusListErrorCode.MalformedValueError, ex.ErrorCode);
+        ex.ErrorCode.Should().Be(StatusListErrorCode.MalformedValueError);
     }
 
     [Fact]
@@ -196,8 +196,7 @@ public sealed class StatusListCredentialTests
               "statusListIndex": "1", "statusListCredential": "https://example.com/status/1" }
             """);
 
-        Assert.Equal(StatusListErrorCode.MalformedValueError,
-            Assert.Throws<StatusListException>(() => BitstringStatusListEntry.Parse(doc.RootElement)).ErrorCode);
+        FluentActions.Invoking(() => BitstringStatusListEntry.Parse(doc.RootElement)).Should().ThrowExactly<StatusListException>().Which.ErrorCode.Should().Be(StatusListErrorCode.MalformedValueError);
     }
 
     [Fact]
@@ -213,10 +212,10 @@ public sealed class StatusListCredentialTests
         JsonElement json = Write(entry.WriteTo);
         BitstringStatusListEntry parsed = BitstringStatusListEntry.Parse(json);
 
-        Assert.Equal(2, parsed.StatusSize);
-        Assert.Equal(entry.StatusMessage, parsed.StatusMessage);
-        Assert.Equal(entry.StatusReference, parsed.StatusReference);
-        Assert.Null(parsed.Id);
+        parsed.StatusSize.Should().Be(2);
+        parsed.StatusMessage.Should().Equal(entry.StatusMessage);
+        parsed.StatusReference.Should().Equal(entry.StatusReference);
+        parsed.Id.Should().BeNull();
     }
 
     private static JsonElement Write(Action<Utf8JsonWriter> write)

@@ -31,13 +31,13 @@ public class CredentialVerifierTests
         // The published examples have no key documents: their keys are taken from the verification method
         // fragment, which only verifies when the caller accepts unauthenticated issuer keys.
         VerificationReport report = await Verifier(ReportAssert.SpecExampleRevocationLists(), allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes(file), TestContext.Current.CancellationToken);
-        Assert.True(report.Verified, Describe(report));
+        report.Verified.Should().BeTrue(Describe(report));
         foreach (string step in new[] { CheckNames.Format, CheckNames.Context, CheckNames.Type, CheckNames.Schema, CheckNames.JsonLd, CheckNames.IssuerKey, CheckNames.Validity, CheckNames.Status })
         {
-            Assert.Contains(report.Checks, c => c.Name == step);
+            report.Checks.Should().Contain(c => c.Name == step);
         }
 
-        Assert.Contains(report.Checks, c => c.Name.StartsWith(CheckNames.Proof, StringComparison.Ordinal) && c.Status == CheckStatus.Passed);
+        report.Checks.Should().Contain(c => c.Name.StartsWith(CheckNames.Proof, StringComparison.Ordinal) && c.Status == CheckStatus.Passed);
     }
 
     [Fact]
@@ -65,12 +65,12 @@ public class CredentialVerifierTests
             key);
 
         VerificationReport didKey = await Verifier().VerifyAsync(signed, TestContext.Current.CancellationToken);
-        Assert.True(didKey.Verified, Describe(didKey));
-        Assert.Equal(CheckStatus.Passed, Single(didKey, CheckNames.IssuerKey).Status);
+        didKey.Verified.Should().BeTrue(Describe(didKey));
+        Single(didKey, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Passed);
 
         VerificationReport https = await Verifier(allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Passed, Single(https, CheckNames.Schema).Status);
-        Assert.Equal(CheckStatus.Warning, Single(https, CheckNames.IssuerKey).Status);
+        Single(https, CheckNames.Schema).Status.Should().Be(CheckStatus.Passed);
+        Single(https, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Warning);
     }
 
     [Fact]
@@ -89,24 +89,24 @@ public class CredentialVerifierTests
             attacker);
 
         VerificationReport report = await Verifier().VerifyAsync(forged, TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.IssuerKey).Status);
-        Assert.Contains("issuer key not authenticated", Single(report, CheckNames.IssuerKey).Message, StringComparison.Ordinal);
-        Assert.True(report.IssuerKeyUntrusted);
-        Assert.False(report.Verified);
-        Assert.NotEmpty(report.Errors);
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        Single(report, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Failed);
+        Single(report, CheckNames.IssuerKey).Message.Should().Contain("issuer key not authenticated");
+        report.IssuerKeyUntrusted.Should().BeTrue();
+        report.Verified.Should().BeFalse();
+        report.Errors.Should().NotBeEmpty();
 
         string jwt = new BadgeIssuer.Core.Jwt.VcJwtSigner(attacker).Sign(unsigned.RootElement);
         VerificationReport jwtReport = await Verifier().VerifyAsync(Encoding.ASCII.GetBytes(jwt), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Failed, Single(jwtReport, CheckNames.IssuerKey).Status);
-        Assert.False(jwtReport.Verified);
+        Single(jwtReport, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Failed);
+        jwtReport.Verified.Should().BeFalse();
 
         // The same forgery against an issuer whose key document is known here fails the binding outright.
         VerificationReport known = await ReportAssert.Verifier(knownIssuers: ReportAssert.SpecExampleIssuers, trustFragment: true).VerifyAsync(forged, TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Failed, Single(known, CheckNames.IssuerKey).Status);
-        Assert.False(known.Verified);
+        Single(known, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Failed);
+        known.Verified.Should().BeFalse();
         VerificationReport knownJwt = await ReportAssert.Verifier(knownIssuers: ReportAssert.SpecExampleIssuers, trustFragment: true).VerifyAsync(Encoding.ASCII.GetBytes(jwt), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Failed, Single(knownJwt, CheckNames.IssuerKey).Status);
+        Single(knownJwt, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Failed);
     }
 
     [Theory]
@@ -116,8 +116,8 @@ public class CredentialVerifierTests
     public async Task Input_that_is_no_credential_format_is_unreadable(string input)
     {
         VerificationReport report = await Verifier().VerifyAsync(Encoding.UTF8.GetBytes(input), TestContext.Current.CancellationToken);
-        Assert.False(report.InputReadable);
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Format).Status);
+        report.InputReadable.Should().BeFalse();
+        Single(report, CheckNames.Format).Status.Should().Be(CheckStatus.Failed);
     }
 
     private static byte[] StripProof(JsonElement document)
@@ -145,9 +145,9 @@ public class CredentialVerifierTests
     {
         // The 1EdTech fixture is signed with a did:key while its issuer is a urn:uuid (DIGEST DI-10, VER-7).
         VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple-did-key-method.json"), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.IssuerKey).Status);
-        Assert.False(report.Verified);
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        Single(report, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Failed);
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -160,27 +160,27 @@ public class CredentialVerifierTests
 
         VerificationReport report = await Verifier(source, allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes(dir + "credential-status-revoked.json"), TestContext.Current.CancellationToken);
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Failed, status.Status);
-        Assert.Contains("revoked", status.Message, StringComparison.Ordinal);
-        Assert.False(report.Verified);
-        Assert.Contains(report.Checks, c => c.Name == CheckNames.Proof && c.Status == CheckStatus.Passed);
+        status.Status.Should().Be(CheckStatus.Failed);
+        status.Message.Should().Contain("revoked");
+        report.Verified.Should().BeFalse();
+        report.Checks.Should().Contain(c => c.Name == CheckNames.Proof && c.Status == CheckStatus.Passed);
     }
 
     [Fact]
     public async Task Status_list_unavailable_fails_closed()
     {
         VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/bitstring-status-list/credential-status-revoked.json"), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Status).Status);
-        Assert.Contains("STATUS_RETRIEVAL_ERROR", Single(report, CheckNames.Status).Message, StringComparison.Ordinal);
-        Assert.False(report.Verified);
+        Single(report, CheckNames.Status).Status.Should().Be(CheckStatus.Failed);
+        Single(report, CheckNames.Status).Message.Should().Contain("STATUS_RETRIEVAL_ERROR");
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
     public async Task Tampered_proof_fails()
     {
         VerificationReport report = await Verifier().VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple-err-proof-value.json"), TestContext.Current.CancellationToken);
-        Assert.False(report.Verified);
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Proof).Status);
+        report.Verified.Should().BeFalse();
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Failed);
     }
 
     [Fact]
@@ -191,14 +191,14 @@ public class CredentialVerifierTests
         DateTimeOffset validFrom = DateTimeOffset.Parse(doc.RootElement.GetProperty("validFrom").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
         VerificationReport early = await Verifier(now: validFrom.AddDays(-1)).VerifyAsync(input, TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Failed, Single(early, CheckNames.Validity).Status);
-        Assert.False(early.Verified);
+        Single(early, CheckNames.Validity).Status.Should().Be(CheckStatus.Failed);
+        early.Verified.Should().BeFalse();
 
         if (doc.RootElement.TryGetProperty("validUntil", out JsonElement until))
         {
             DateTimeOffset validUntil = DateTimeOffset.Parse(until.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
             VerificationReport late = await Verifier(now: validUntil.AddDays(1)).VerifyAsync(input, TestContext.Current.CancellationToken);
-            Assert.Equal(CheckStatus.Failed, Single(late, CheckNames.Validity).Status);
+            Single(late, CheckNames.Validity).Status.Should().Be(CheckStatus.Failed);
         }
     }
 
@@ -208,10 +208,10 @@ public class CredentialVerifierTests
         // The unknown proof type's own terms are undefined; safe mode is checked on the credential without its
         // proofs, and each proof on its own, so the valid proof carries the credential (1EdTech fixture README).
         VerificationReport report = await Verifier(allowUnauthenticated: true).VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple-multiple-proofs.json"), TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.JsonLd).Status);
-        Assert.Contains(report.Checks, c => c.Name.StartsWith("proof[", StringComparison.Ordinal) && c.Status == CheckStatus.Passed);
-        Assert.Contains(report.Checks, c => c.Name.StartsWith("proof[", StringComparison.Ordinal) && c.Status == CheckStatus.Warning);
-        Assert.True(report.Verified, Describe(report));
+        Single(report, CheckNames.JsonLd).Status.Should().Be(CheckStatus.Passed);
+        report.Checks.Should().Contain(c => c.Name.StartsWith("proof[", StringComparison.Ordinal) && c.Status == CheckStatus.Passed);
+        report.Checks.Should().Contain(c => c.Name.StartsWith("proof[", StringComparison.Ordinal) && c.Status == CheckStatus.Warning);
+        report.Verified.Should().BeTrue(Describe(report));
     }
 
     [Fact]
@@ -222,10 +222,10 @@ public class CredentialVerifierTests
         string tampered = json.Insert(at, "\"nickname\": \"x\", ");
         VerificationReport report = await Verifier(allowUnauthenticated: true).VerifyAsync(Encoding.UTF8.GetBytes(tampered), TestContext.Current.CancellationToken);
         VerificationCheck safe = Single(report, CheckNames.JsonLd);
-        Assert.Equal(CheckStatus.Failed, safe.Status);
-        Assert.Contains("nickname", safe.Message, StringComparison.Ordinal);
-        Assert.StartsWith("not checked", Single(report, CheckNames.Proof).Message, StringComparison.Ordinal);
-        Assert.False(report.Verified);
+        safe.Status.Should().Be(CheckStatus.Failed);
+        safe.Message.Should().Contain("nickname");
+        Single(report, CheckNames.Proof).Message.Should().StartWith("not checked");
+        report.Verified.Should().BeFalse();
     }
 
     [Theory]
@@ -237,8 +237,8 @@ public class CredentialVerifierTests
     public async Task Garbage_is_reported_not_thrown(string input)
     {
         VerificationReport report = await Verifier().VerifyAsync(Encoding.UTF8.GetBytes(input), TestContext.Current.CancellationToken);
-        Assert.False(report.Verified);
-        Assert.Contains(report.Checks, c => c.Status == CheckStatus.Failed);
+        report.Verified.Should().BeFalse();
+        report.Checks.Should().Contain(c => c.Status == CheckStatus.Failed);
     }
 
     [Fact]
@@ -248,7 +248,7 @@ public class CredentialVerifierTests
         byte[] input = TestVectors.Bytes("ob-v3p0-spec-examples/complete-openbadgecredential.signed-di.json");
         var wrong = new CredentialVerifier(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(s_now), ExpectedRecipient = "someone.else@example.com" });
         VerificationReport report = await wrong.VerifyAsync(input, TestContext.Current.CancellationToken);
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Recipient).Status);
+        Single(report, CheckNames.Recipient).Status.Should().Be(CheckStatus.Failed);
     }
 
     [Fact]
@@ -262,14 +262,14 @@ public class CredentialVerifierTests
         }
 
         using JsonDocument json = JsonDocument.Parse(ms.ToArray());
-        Assert.True(json.RootElement.GetProperty("verified").GetBoolean());
-        Assert.Equal(report.Checks.Count, json.RootElement.GetProperty("checks").GetArrayLength());
+        json.RootElement.GetProperty("verified").GetBoolean().Should().BeTrue();
+        json.RootElement.GetProperty("checks").GetArrayLength().Should().Be(report.Checks.Count);
     }
 
     private static CredentialVerifier Verifier(IStatusListCredentialSource? statusLists = null, DateTimeOffset? now = null, bool allowUnauthenticated = false)
         => new(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(now ?? s_now), StatusLists = statusLists, TrustVerificationMethodFragment = allowUnauthenticated });
 
-    private static VerificationCheck Single(VerificationReport report, string name) => Assert.Single(report.Checks, c => c.Name == name);
+    private static VerificationCheck Single(VerificationReport report, string name) => report.Checks.Should().ContainSingle(c => c.Name == name).Which;
 
     private static string Describe(VerificationReport report)
         => string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status}: {c.Message}"));

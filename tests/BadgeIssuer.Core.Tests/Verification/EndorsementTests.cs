@@ -20,9 +20,9 @@ public sealed class EndorsementTests
         VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck check = Single(report, CheckNames.Endorsement);
-        Assert.Equal(CheckStatus.Passed, check.Status);
-        Assert.StartsWith($"endorsement {(string)endorsement["id"]!} by 'Endorser' ({endorser.Id}) (endorsement[0]): verified", check.Message, StringComparison.Ordinal);
-        Assert.True(report.Verified, Describe(report));
+        check.Status.Should().Be(CheckStatus.Passed);
+        check.Message.Should().StartWith($"endorsement {(string)endorsement["id"]!} by 'Endorser' ({endorser.Id}) (endorsement[0]): verified");
+        report.Verified.Should().BeTrue(Describe(report));
     }
 
     [Fact]
@@ -38,10 +38,10 @@ public sealed class EndorsementTests
         VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck check = Single(report, CheckNames.Endorsement);
-        Assert.Equal(CheckStatus.Warning, check.Status);
-        Assert.Contains("(credentialSubject.achievement.endorsement[0]): not verified (proof: ", check.Message, StringComparison.Ordinal);
-        Assert.Contains(check.Message, report.Warnings);
-        Assert.True(report.Verified, Describe(report));
+        check.Status.Should().Be(CheckStatus.Warning);
+        check.Message.Should().Contain("(credentialSubject.achievement.endorsement[0]): not verified (proof: ");
+        report.Warnings.Should().Contain(check.Message);
+        report.Verified.Should().BeTrue(Describe(report));
     }
 
     [Fact]
@@ -55,11 +55,11 @@ public sealed class EndorsementTests
         VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck[] checks = [.. report.Checks.Where(c => c.Name == CheckNames.Endorsement)];
-        Assert.Equal(2, checks.Length);
-        Assert.Equal(CheckStatus.Passed, checks[0].Status);
-        Assert.Contains("(issuer.endorsementJwt[0]): verified", checks[0].Message, StringComparison.Ordinal);
-        Assert.Equal(CheckStatus.Warning, checks[1].Status);
-        Assert.StartsWith("issuer.endorsementJwt[1]: not an EndorsementCredential", checks[1].Message, StringComparison.Ordinal);
+        checks.Length.Should().Be(2);
+        checks[0].Status.Should().Be(CheckStatus.Passed);
+        checks[0].Message.Should().Contain("(issuer.endorsementJwt[0]): verified");
+        checks[1].Status.Should().Be(CheckStatus.Warning);
+        checks[1].Message.Should().StartWith("issuer.endorsementJwt[1]: not an EndorsementCredential");
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public sealed class EndorsementTests
         VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck check = Single(report, CheckNames.Endorsement);
-        Assert.Equal(CheckStatus.Warning, check.Status);
-        Assert.Contains("not verified (type: an endorsement must have type VerifiableCredential and EndorsementCredential", check.Message, StringComparison.Ordinal);
+        check.Status.Should().Be(CheckStatus.Warning);
+        check.Message.Should().Contain("not verified (type: an endorsement must have type VerifiableCredential and EndorsementCredential");
     }
 
     [Fact]
@@ -101,21 +101,21 @@ public sealed class EndorsementTests
 
         VerificationReport report = await Verifier().VerifyAsync(signed, Ct);
 
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Endorsement).Status);
-        VerificationReport e1 = Assert.Single(report.Endorsements).Report;
-        VerificationReport e2 = Assert.Single(e1.Endorsements).Report;
-        VerificationReport e3 = Assert.Single(e2.Endorsements).Report;
-        Assert.True(e3.Verified, Describe(e3));
-        Assert.Empty(e3.Endorsements);
+        Single(report, CheckNames.Endorsement).Status.Should().Be(CheckStatus.Passed);
+        VerificationReport e1 = report.Endorsements.Should().ContainSingle().Which.Report;
+        VerificationReport e2 = e1.Endorsements.Should().ContainSingle().Which.Report;
+        VerificationReport e3 = e2.Endorsements.Should().ContainSingle().Which.Report;
+        e3.Verified.Should().BeTrue(Describe(e3));
+        e3.Endorsements.Should().BeEmpty();
         VerificationCheck skipped = Single(e3, CheckNames.Endorsement);
-        Assert.Equal(CheckStatus.Skipped, skipped.Status);
-        Assert.Equal("1 endorsement(s) not verified: endorsements are verified 3 level(s) deep", skipped.Message);
-        Assert.Equal("endorsement", e3.Checks[^1].Name);
-        Assert.Equal("endorsement[0]", report.Endorsements[0].Location);
+        skipped.Status.Should().Be(CheckStatus.Skipped);
+        skipped.Message.Should().Be("1 endorsement(s) not verified: endorsements are verified 3 level(s) deep");
+        e3.Checks[^1].Name.Should().Be("endorsement");
+        report.Endorsements[0].Location.Should().Be("endorsement[0]");
 
         VerificationReport none = await Verifier(maxEndorsementDepth: 0).VerifyAsync(signed, Ct);
-        Assert.Equal(CheckStatus.Skipped, Single(none, CheckNames.Endorsement).Status);
-        Assert.True(none.Verified);
+        Single(none, CheckNames.Endorsement).Status.Should().Be(CheckStatus.Skipped);
+        none.Verified.Should().BeTrue();
     }
 
     [Fact]
@@ -131,10 +131,8 @@ public sealed class EndorsementTests
 
         VerificationReport report = await Verifier(maxEndorsements: 2).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal(
-            [CheckStatus.Passed, CheckStatus.Passed, CheckStatus.Skipped],
-            report.Checks.Where(c => c.Name == CheckNames.Endorsement).Select(c => c.Status));
-        Assert.Equal("1 more endorsement(s) not verified: at most 2 are verified per input", report.Checks[^1].Message);
+        report.Checks.Where(c => c.Name == CheckNames.Endorsement).Select(c => c.Status).Should().Equal([CheckStatus.Passed, CheckStatus.Passed, CheckStatus.Skipped]);
+        report.Checks[^1].Message.Should().Be("1 more endorsement(s) not verified: at most 2 are verified per input");
     }
 
     [Fact]
@@ -146,10 +144,10 @@ public sealed class EndorsementTests
             TestVectors.Bytes("ob-v3p0-spec-examples/complete-openbadgecredential.signed-di.json"), Ct);
 
         VerificationCheck[] endorsements = [.. report.Checks.Where(c => c.Name == CheckNames.Endorsement)];
-        Assert.Equal(5, endorsements.Length);
-        Assert.All(endorsements, c => Assert.Equal(CheckStatus.Warning, c.Status));
-        Assert.Contains(endorsements, c => c.Message.Contains("(credentialSubject.achievement.creator.endorsement[1])", StringComparison.Ordinal));
-        Assert.True(report.Verified, Describe(report));
+        endorsements.Length.Should().Be(5);
+        endorsements.Should().AllSatisfy(c => c.Status.Should().Be(CheckStatus.Warning));
+        endorsements.Should().Contain(c => c.Message.Contains("(credentialSubject.achievement.creator.endorsement[1])", StringComparison.Ordinal));
+        report.Verified.Should().BeTrue(Describe(report));
     }
 
     [Fact]
@@ -162,7 +160,7 @@ public sealed class EndorsementTests
         VerificationReport report = await Verifier(SpecExampleRevocationLists(), knownIssuers: SpecExampleIssuers).VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck check = Single(report, CheckNames.Endorsement);
-        Assert.True(check.Status == CheckStatus.Passed, check.Message);
-        Assert.Contains("by 'State Department of Education' (https://state.gov/issuers/565049)", check.Message, StringComparison.Ordinal);
+        (check.Status == CheckStatus.Passed).Should().BeTrue(check.Message);
+        check.Message.Should().Contain("by 'State Department of Education' (https://state.gov/issuers/565049)");
     }
 }

@@ -24,6 +24,6 @@ public sealed class IssuerLookalikeTests
             """));
         VerificationReport report = await ReportAssert.Verifier(trustFragment: true, knownIssuers: known)
             .VerifyAsync(attacker.Sign(TestDocuments.Credential(spelling)), TestContext.Current.CancellationToken);
-        Assert.False(report.Verified, "an attacker key verified for a spelling that names the known issuer's location");
+        report.Verified.Should().BeFalse("an attacker key verified for a spelling that names the known issuer's location");
     }
 }

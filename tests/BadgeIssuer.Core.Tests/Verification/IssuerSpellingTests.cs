@@ -73,9 +73,9 @@ public sealed class IssuerSpellingTests
         VerificationReport jwk = await verifier.VerifyAsync(Encoding.ASCII.GetBytes(attacker.SignJwt(credential, includeJwk: true)), Ct);
         VerificationReport kid = await verifier.VerifyAsync(Encoding.ASCII.GetBytes(attacker.SignJwt(credential)), Ct);
 
-        Assert.Equal(CheckStatus.Passed, Single(jwk, CheckNames.Proof).Status);
-        Assert.Equal($"the token's jwk is not a key of the issuer '{spelling}', whose keys are known here", Single(jwk, CheckNames.IssuerKey).Message);
-        Assert.False(jwk.Verified, Describe(jwk));
+        Single(jwk, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        Single(jwk, CheckNames.IssuerKey).Message.Should().Be($"the token's jwk is not a key of the issuer '{spelling}', whose keys are known here");
+        jwk.Verified.Should().BeFalse(Describe(jwk));
         AssertIssuerKeyFailed(kid, spelling);
     }
 
@@ -93,9 +93,9 @@ public sealed class IssuerSpellingTests
 
         foreach (VerificationReport report in (VerificationReport[])[listed, respelled, jwt])
         {
-            Assert.True(report.Verified, Describe(report));
-            Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.IssuerKey).Status);
-            Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.KnownIssuer).Status);
+            report.Verified.Should().BeTrue(Describe(report));
+            Single(report, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Passed);
+            Single(report, CheckNames.KnownIssuer).Status.Should().Be(CheckStatus.Passed);
         }
     }
 
@@ -108,16 +108,16 @@ public sealed class IssuerSpellingTests
         VerificationReport report = await Verifier(trustFragment: true, knownIssuers: known).VerifyAsync(attacker.Sign(TestDocuments.Credential(attacker.Id)), Ct);
 
         VerificationCheck key = Single(report, CheckNames.IssuerKey);
-        Assert.Equal(CheckStatus.Failed, key.Status);
-        Assert.Equal($"the signing key is not authenticated, and the issuer '{attacker.Id}' is known here: a key the credential only names is never trusted for it", key.Message);
-        Assert.False(report.Verified);
+        key.Status.Should().Be(CheckStatus.Failed);
+        key.Message.Should().Be($"the signing key is not authenticated, and the issuer '{attacker.Id}' is known here: a key the credential only names is never trusted for it");
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
     public void KnownIssuers_TwoSpellingsOfOneIssuer_IsAFormatError()
     {
-        FormatException ex = Assert.Throws<FormatException>(() => KnownIssuers.Parse(Encoding.UTF8.GetBytes("""[{"id": "https://a.example/x"}, {"id": "https://A.example/x/"}]""")));
-        Assert.Contains("names the same issuer as 'https://a.example/x'", ex.Message, StringComparison.Ordinal);
+        FormatException ex = FluentActions.Invoking(() => KnownIssuers.Parse(Encoding.UTF8.GetBytes("""[{"id": "https://a.example/x"}, {"id": "https://A.example/x/"}]"""))).Should().ThrowExactly<FormatException>().Which;
+        ex.Message.Should().Contain("names the same issuer as 'https://a.example/x'");
     }
 
     [Fact]
@@ -146,8 +146,8 @@ public sealed class IssuerSpellingTests
 
             // The profile URL is another name of the hosted issuer: its real key (the did:web method) authenticates it.
             VerificationReport real = await verifier.VerifyAsync(hosted.Sign(TestDocuments.Credential(spelling), did + "#key-1"), Ct);
-            Assert.True(real.Verified, Describe(real));
-            Assert.Equal($"the issuer '{spelling}' is hosted by this service", Single(real, CheckNames.KnownIssuer).Message);
+            real.Verified.Should().BeTrue(Describe(real));
+            Single(real, CheckNames.KnownIssuer).Message.Should().Be($"the issuer '{spelling}' is hosted by this service");
         }
     }
 
@@ -158,10 +158,10 @@ public sealed class IssuerSpellingTests
 
     private static void AssertIssuerKeyFailed(VerificationReport report, string issuer)
     {
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
         VerificationCheck key = Single(report, CheckNames.IssuerKey);
-        Assert.Equal(CheckStatus.Failed, key.Status);
-        Assert.Equal($"the signing key is not one of the keys of the issuer '{issuer}', whose key document is known here", key.Message);
-        Assert.False(report.Verified, Describe(report));
+        key.Status.Should().Be(CheckStatus.Failed);
+        key.Message.Should().Be($"the signing key is not one of the keys of the issuer '{issuer}', whose key document is known here");
+        report.Verified.Should().BeFalse(Describe(report));
     }
 }

@@ -37,10 +37,10 @@ public sealed class IssuerTrustTests
     {
         VerificationReport report = await Verifier(SpecExampleRevocationLists(), knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(file), Ct);
 
-        Assert.True(report.Verified, Describe(report));
-        Assert.All(report.Checks.Where(c => c.Name == CheckNames.IssuerKey), c => Assert.Equal(CheckStatus.Passed, c.Status));
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.KnownIssuer).Status);
-        Assert.False(report.IssuerKeyUntrusted);
+        report.Verified.Should().BeTrue(Describe(report));
+        report.Checks.Where(c => c.Name == CheckNames.IssuerKey).Should().AllSatisfy(c => c.Status.Should().Be(CheckStatus.Passed));
+        Single(report, CheckNames.KnownIssuer).Status.Should().Be(CheckStatus.Passed);
+        report.IssuerKeyUntrusted.Should().BeFalse();
     }
 
     [Theory]
@@ -50,19 +50,19 @@ public sealed class IssuerTrustTests
         VerificationReport strict = await Verifier(SpecExampleRevocationLists()).VerifyAsync(TestVectors.Bytes(file), Ct);
         VerificationReport trusting = await Verifier(SpecExampleRevocationLists(), trustFragment: true).VerifyAsync(TestVectors.Bytes(file), Ct);
 
-        Assert.False(strict.Verified);
-        Assert.True(strict.IssuerKeyUntrusted, Describe(strict));
+        strict.Verified.Should().BeFalse();
+        strict.IssuerKeyUntrusted.Should().BeTrue(Describe(strict));
         VerificationCheck key = Single(strict, CheckNames.IssuerKey);
         // verified:false always names its reason among the errors: the issuer-key step fails (with trust on it is a warning).
-        Assert.Equal(CheckStatus.Failed, key.Status);
-        Assert.StartsWith("issuer key not authenticated: ", key.Message, StringComparison.Ordinal);
-        Assert.Equal([key.Message], strict.Errors);
-        Assert.StartsWith("Not valid: the signature verifies, but its key is not authenticated as the issuer's", strict.Verdict, StringComparison.Ordinal);
+        key.Status.Should().Be(CheckStatus.Failed);
+        key.Message.Should().StartWith("issuer key not authenticated: ");
+        strict.Errors.Should().Equal([key.Message]);
+        strict.Verdict.Should().StartWith("Not valid: the signature verifies, but its key is not authenticated as the issuer's");
 
-        Assert.True(trusting.Verified, Describe(trusting));
-        Assert.Equal(CheckStatus.Warning, Single(trusting, CheckNames.IssuerKey).Status);
-        Assert.Contains("accepted under the trustVerificationMethodFragment policy", Single(trusting, CheckNames.IssuerKey).Message, StringComparison.Ordinal);
-        Assert.Equal(CheckStatus.Warning, Single(trusting, CheckNames.KnownIssuer).Status);
+        trusting.Verified.Should().BeTrue(Describe(trusting));
+        Single(trusting, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Warning);
+        Single(trusting, CheckNames.IssuerKey).Message.Should().Contain("accepted under the trustVerificationMethodFragment policy");
+        Single(trusting, CheckNames.KnownIssuer).Status.Should().Be(CheckStatus.Warning);
     }
 
     [Fact]
@@ -71,8 +71,8 @@ public sealed class IssuerTrustTests
         byte[] input = TestVectors.Bytes("1edtech-validator-fixtures/simple.json");
         CredentialVerifier shared = Verifier();
 
-        Assert.True((await shared.ForRequest(null, trustVerificationMethodFragment: true).VerifyAsync(input, Ct)).Verified);
-        Assert.False((await shared.VerifyAsync(input, Ct)).Verified);
+        (await shared.ForRequest(null, trustVerificationMethodFragment: true).VerifyAsync(input, Ct)).Verified.Should().BeTrue();
+        (await shared.VerifyAsync(input, Ct)).Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -85,11 +85,11 @@ public sealed class IssuerTrustTests
         {
             VerificationReport report = await Verifier(trustFragment: trust).VerifyAsync(signed, Ct);
 
-            Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
+            Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
             VerificationCheck key = Single(report, CheckNames.IssuerKey);
-            Assert.Equal(CheckStatus.Failed, key.Status);
-            Assert.Equal($"the signing key is controlled by '{signer.Id}', not by the issuer 'https://university.example/issuers/1'", key.Message);
-            Assert.False(report.Verified);
+            key.Status.Should().Be(CheckStatus.Failed);
+            key.Message.Should().Be($"the signing key is controlled by '{signer.Id}', not by the issuer 'https://university.example/issuers/1'");
+            report.Verified.Should().BeFalse();
         }
     }
 
@@ -101,8 +101,8 @@ public sealed class IssuerTrustTests
 
         VerificationReport report = await Verifier(trustFragment: true).VerifyAsync(signed, Ct);
 
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.IssuerKey).Status);
-        Assert.False(report.Verified);
+        Single(report, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Failed);
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -112,11 +112,11 @@ public sealed class IssuerTrustTests
 
         VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(TestDocuments.Credential(issuer.Id)), Ct);
 
-        Assert.True(report.Verified, Describe(report));
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.IssuerKey).Status);
+        report.Verified.Should().BeTrue(Describe(report));
+        Single(report, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Passed);
         VerificationCheck known = Single(report, CheckNames.KnownIssuer);
-        Assert.Equal(CheckStatus.Warning, known.Status);
-        Assert.Equal($"the issuer '{issuer.Id}' is not on this verifier's list of known issuers", known.Message);
+        known.Status.Should().Be(CheckStatus.Warning);
+        known.Message.Should().Be($"the issuer '{issuer.Id}' is not on this verifier's list of known issuers");
     }
 
     [Fact]
@@ -128,8 +128,8 @@ public sealed class IssuerTrustTests
         VerificationReport report = await Verifier(knownIssuers: known).VerifyAsync(issuer.Sign(TestDocuments.Credential(issuer.Id)), Ct);
 
         VerificationCheck check = Single(report, CheckNames.KnownIssuer);
-        Assert.Equal(CheckStatus.Passed, check.Status);
-        Assert.Equal($"the issuer 'Partner College' ({issuer.Id}) is on the list of known issuers", check.Message);
+        check.Status.Should().Be(CheckStatus.Passed);
+        check.Message.Should().Be($"the issuer 'Partner College' ({issuer.Id}) is on the list of known issuers");
     }
 
     [Fact]
@@ -145,9 +145,9 @@ public sealed class IssuerTrustTests
         }).VerifyAsync(issuer.Sign(TestDocuments.Credential(issuer.Id)), Ct);
 
         VerificationCheck check = Single(report, CheckNames.KnownIssuer);
-        Assert.Equal(CheckStatus.Passed, check.Status);
-        Assert.Equal($"the issuer '{issuer.Id}' is hosted by this service", check.Message);
-        Assert.Equal([issuer.Id], asked);
+        check.Status.Should().Be(CheckStatus.Passed);
+        check.Message.Should().Be($"the issuer '{issuer.Id}' is hosted by this service");
+        asked.Should().Equal([issuer.Id]);
     }
 
     [Fact]
@@ -161,8 +161,8 @@ public sealed class IssuerTrustTests
 
         VerificationReport report = await Verifier(knownIssuers: known).VerifyAsync(issuer.Sign(TestDocuments.Credential(issuer.Id)), Ct);
 
-        Assert.True(report.Verified, Describe(report));
-        Assert.Equal("the key is controlled by the issuer 'https://partner.example/issuers/7' (locally registered key)", Single(report, CheckNames.IssuerKey).Message);
+        report.Verified.Should().BeTrue(Describe(report));
+        Single(report, CheckNames.IssuerKey).Message.Should().Be("the key is controlled by the issuer 'https://partner.example/issuers/7' (locally registered key)");
     }
 
     [Fact]
@@ -170,15 +170,15 @@ public sealed class IssuerTrustTests
     {
         KnownIssuers known = SpecExampleIssuers;
 
-        Assert.Equal(5, known.Count);
+        known.Count.Should().Be(5);
         KnownIssuer edu = known.Find("https://example.edu/issuers/565049")!;
-        Assert.Equal("Example University", edu.Name);
-        Assert.Equal(4, edu.VerificationMethods.Count);
-        Assert.All(edu.VerificationMethods, m => Assert.Equal(KeyProvenance.LocallyRegistered, m.Provenance));
+        edu.Name.Should().Be("Example University");
+        edu.VerificationMethods.Count.Should().Be(4);
+        edu.VerificationMethods.Should().AllSatisfy(m => m.Provenance.Should().Be(KeyProvenance.LocallyRegistered));
         VerificationMethodResolution resolved = await known.ResolveVerificationMethodAsync("https://example.edu/issuers/565049#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", Ct);
-        Assert.True(resolved.Succeeded);
-        Assert.True((await known.ResolveDidAsync("https://state.gov/issuers/565049", Ct)).Succeeded);
-        Assert.False(known.Contains("https://unknown.example"));
+        resolved.Succeeded.Should().BeTrue();
+        (await known.ResolveDidAsync("https://state.gov/issuers/565049", Ct)).Succeeded.Should().BeTrue();
+        known.Contains("https://unknown.example").Should().BeFalse();
     }
 
     [Theory]
@@ -193,8 +193,8 @@ public sealed class IssuerTrustTests
     [InlineData("""[{"id": "https://a.example", "didDocument": {}, "publicKeyMultibase": "z"}]""", "Give one of")]
     public void KnownIssuers_Malformed_ThrowsFormatExceptionNamingTheEntry(string json, string expected)
     {
-        FormatException ex = Assert.Throws<FormatException>(() => KnownIssuers.Parse(Encoding.UTF8.GetBytes(json)));
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        FormatException ex = FluentActions.Invoking(() => KnownIssuers.Parse(Encoding.UTF8.GetBytes(json))).Should().ThrowExactly<FormatException>().Which;
+        ex.Message.Should().Contain(expected);
     }
 
     [Fact]
@@ -209,9 +209,9 @@ public sealed class IssuerTrustTests
         VerificationReport unknown = await Verifier().VerifyAsync(jwt, Ct);
         VerificationReport listed = await Verifier(knownIssuers: known).VerifyAsync(jwt, Ct);
 
-        Assert.Equal(CheckStatus.Failed, Single(unknown, CheckNames.IssuerKey).Status);
-        Assert.False(unknown.Verified);
-        Assert.Equal($"the token's jwk is the key {issuer.Id}#jwk of the known issuer '{issuer.Id}'", Single(listed, CheckNames.IssuerKey).Message);
-        Assert.True(listed.Verified, Describe(listed));
+        Single(unknown, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Failed);
+        unknown.Verified.Should().BeFalse();
+        Single(listed, CheckNames.IssuerKey).Message.Should().Be($"the token's jwk is the key {issuer.Id}#jwk of the known issuer '{issuer.Id}'");
+        listed.Verified.Should().BeTrue(Describe(listed));
     }
 }

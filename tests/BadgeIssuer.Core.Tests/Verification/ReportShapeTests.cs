@@ -19,18 +19,18 @@ public sealed class ReportShapeTests
         JsonNode achievement = source["credentialSubject"]!["achievement"]!;
 
         CredentialSummary summary = report.Summary!;
-        Assert.Equal("OpenBadgeCredential", summary.Type);
-        Assert.Equal((string?)source["name"], summary.Name);
-        Assert.Equal(new ProfileSummary("https://example.edu/issuers/565049", "Example University", (string?)source["issuer"]!["url"], (string?)source["issuer"]!["image"]?["id"]), summary.Issuer);
-        Assert.Equal((string?)achievement["name"], summary.Achievement!.Name);
-        Assert.Equal((string?)achievement["description"], summary.Achievement.Description);
-        Assert.Equal((string?)achievement["criteria"]!["narrative"], summary.Achievement.CriteriaNarrative);
-        Assert.Equal((string?)achievement["image"]?["id"], summary.Achievement.Image);
-        AlignmentSummary alignment = Assert.Single(summary.Achievement.Alignments);
-        Assert.Equal((string?)achievement["alignment"]![0]!["targetName"], alignment.TargetName);
-        Assert.Equal((string?)achievement["alignment"]![0]!["targetUrl"], alignment.TargetUrl);
-        Assert.Equal((string?)source["validFrom"], summary.ValidFrom);
-        Assert.Equal(CredentialStatusState.None, summary.Status);
+        summary.Type.Should().Be("OpenBadgeCredential");
+        summary.Name.Should().Be((string?)source["name"]);
+        summary.Issuer.Should().Be(new ProfileSummary("https://example.edu/issuers/565049", "Example University", (string?)source["issuer"]!["url"], (string?)source["issuer"]!["image"]?["id"]));
+        summary.Achievement!.Name.Should().Be((string?)achievement["name"]);
+        summary.Achievement.Description.Should().Be((string?)achievement["description"]);
+        summary.Achievement.CriteriaNarrative.Should().Be((string?)achievement["criteria"]!["narrative"]);
+        summary.Achievement.Image.Should().Be((string?)achievement["image"]?["id"]);
+        AlignmentSummary alignment = summary.Achievement.Alignments.Should().ContainSingle().Which;
+        alignment.TargetName.Should().Be((string?)achievement["alignment"]![0]!["targetName"]);
+        alignment.TargetUrl.Should().Be((string?)achievement["alignment"]![0]!["targetUrl"]);
+        summary.ValidFrom.Should().Be((string?)source["validFrom"]);
+        summary.Status.Should().Be(CredentialStatusState.None);
     }
 
     [Fact]
@@ -48,10 +48,10 @@ public sealed class ReportShapeTests
 
         VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.True(report.Verified, Describe(report));
-        Assert.Equal("Ada Lovelace", report.Summary!.RecipientName);
-        Assert.Equal("2026-02-03T04:05:06Z", report.Summary.AwardedDate);
-        Assert.Equal("Certificate", report.Summary.Achievement!.AchievementType);
+        report.Verified.Should().BeTrue(Describe(report));
+        report.Summary!.RecipientName.Should().Be("Ada Lovelace");
+        report.Summary.AwardedDate.Should().Be("2026-02-03T04:05:06Z");
+        report.Summary.Achievement!.AchievementType.Should().Be("Certificate");
     }
 
     [Fact]
@@ -64,21 +64,19 @@ public sealed class ReportShapeTests
         using JsonDocument json = ToJson(report);
         JsonElement root = json.RootElement;
 
-        Assert.Equal(
-            ["verified", "verdict", "format", "credentialId", "issuer", "checks", "warnings", "errors", "status", "credential"],
-            root.EnumerateObject().Select(p => p.Name));
-        Assert.False(root.GetProperty("verified").GetBoolean());
-        Assert.Equal("Not valid: expired: validUntil was 2026-06-01T00:00:00Z.", root.GetProperty("verdict").GetString());
-        Assert.Equal(["expired: validUntil was 2026-06-01T00:00:00Z"], root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
-        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("known issuers", StringComparison.Ordinal));
+        root.EnumerateObject().Select(p => p.Name).Should().Equal(["verified", "verdict", "format", "credentialId", "issuer", "checks", "warnings", "errors", "status", "credential"]);
+        root.GetProperty("verified").GetBoolean().Should().BeFalse();
+        root.GetProperty("verdict").GetString().Should().Be("Not valid: expired: validUntil was 2026-06-01T00:00:00Z.");
+        root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()).Should().Equal(["expired: validUntil was 2026-06-01T00:00:00Z"]);
+        root.GetProperty("warnings").EnumerateArray().Should().Contain(w => w.GetString()!.Contains("known issuers", StringComparison.Ordinal));
         JsonElement credential = root.GetProperty("credential");
-        Assert.Equal("Test Issuer", credential.GetProperty("issuer").GetProperty("name").GetString());
-        Assert.Equal("https://issuer.example", credential.GetProperty("issuer").GetProperty("url").GetString());
-        Assert.Equal("Achievement", credential.GetProperty("achievement").GetProperty("name").GetString());
-        Assert.Equal("Do the thing.", credential.GetProperty("achievement").GetProperty("criteria").GetProperty("narrative").GetString());
-        Assert.Equal("2026-06-01T00:00:00Z", credential.GetProperty("validUntil").GetString());
-        Assert.Equal("none", credential.GetProperty("status").GetString());
-        Assert.False(credential.TryGetProperty("recipient", out _));
+        credential.GetProperty("issuer").GetProperty("name").GetString().Should().Be("Test Issuer");
+        credential.GetProperty("issuer").GetProperty("url").GetString().Should().Be("https://issuer.example");
+        credential.GetProperty("achievement").GetProperty("name").GetString().Should().Be("Achievement");
+        credential.GetProperty("achievement").GetProperty("criteria").GetProperty("narrative").GetString().Should().Be("Do the thing.");
+        credential.GetProperty("validUntil").GetString().Should().Be("2026-06-01T00:00:00Z");
+        credential.GetProperty("status").GetString().Should().Be("none");
+        credential.TryGetProperty("recipient", out _).Should().BeFalse();
     }
 
     [Fact]
@@ -87,9 +85,9 @@ public sealed class ReportShapeTests
         VerificationReport report = await Verifier().VerifyAsync("{\"a\": "u8.ToArray(), Ct);
         using JsonDocument json = ToJson(report);
 
-        Assert.False(report.InputReadable);
-        Assert.False(json.RootElement.TryGetProperty("credential", out _));
-        Assert.Single(json.RootElement.GetProperty("errors").EnumerateArray());
+        report.InputReadable.Should().BeFalse();
+        json.RootElement.TryGetProperty("credential", out _).Should().BeFalse();
+        json.RootElement.GetProperty("errors").EnumerateArray().Should().ContainSingle();
     }
 
     [Theory]
@@ -108,10 +106,10 @@ public sealed class ReportShapeTests
         VerificationReport report = await Verifier().ForRequest(given).VerifyAsync(signed, Ct);
         VerificationReport other = await Verifier(recipient: "grace@example.org").VerifyAsync(signed, Ct);
 
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Recipient).Status);
-        Assert.True(report.Verified, Describe(report));
-        Assert.Equal(CheckStatus.Failed, Single(other, CheckNames.Recipient).Status);
-        Assert.False(other.Verified);
+        Single(report, CheckNames.Recipient).Status.Should().Be(CheckStatus.Passed);
+        report.Verified.Should().BeTrue(Describe(report));
+        Single(other, CheckNames.Recipient).Status.Should().Be(CheckStatus.Failed);
+        other.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -124,7 +122,7 @@ public sealed class ReportShapeTests
 
         VerificationReport report = await Verifier(recipient: "did:example:learner").VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Recipient).Status);
-        Assert.DoesNotContain(report.Endorsements[0].Report.Checks, c => c.Name == CheckNames.Recipient);
+        Single(report, CheckNames.Recipient).Status.Should().Be(CheckStatus.Passed);
+        report.Endorsements[0].Report.Checks.Should().NotContain(c => c.Name == CheckNames.Recipient);
     }
 }

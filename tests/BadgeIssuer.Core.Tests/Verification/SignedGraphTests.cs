@@ -41,18 +41,18 @@ public sealed class SignedGraphTests
         using JsonDocument view = SignedGraph.FromQuads(quads).Render();
         JsonElement root = view.RootElement;
 
-        Assert.Equal("urn:uuid:1", root.GetProperty("id").GetString());
-        Assert.Equal(["OpenBadgeCredential", "VerifiableCredential"], root.GetProperty("type").EnumerateArray().Select(t => t.GetString()).Order(StringComparer.Ordinal));
-        Assert.Equal("2020-01-01T00:00:00Z", root.GetProperty("validUntil").GetString());
-        Assert.Equal("BitstringStatusListEntry", root.GetProperty("credentialStatus").GetProperty("type").GetString());
-        Assert.Equal("7", root.GetProperty("credentialStatus").GetProperty("statusListIndex").GetString());
+        root.GetProperty("id").GetString().Should().Be("urn:uuid:1");
+        root.GetProperty("type").EnumerateArray().Select(t => t.GetString()).Order(StringComparer.Ordinal).Should().Equal(["OpenBadgeCredential", "VerifiableCredential"]);
+        root.GetProperty("validUntil").GetString().Should().Be("2020-01-01T00:00:00Z");
+        root.GetProperty("credentialStatus").GetProperty("type").GetString().Should().Be("BitstringStatusListEntry");
+        root.GetProperty("credentialStatus").GetProperty("statusListIndex").GetString().Should().Be("7");
 
         // One IRI, a class ("Criteria") and a property ("criteria"): the property is named by its lower-case term.
         JsonElement a = root.GetProperty("credentialSubject").GetProperty("achievement");
-        Assert.Equal("Do it.", a.GetProperty("criteria").GetProperty("narrative").GetString());
+        a.GetProperty("criteria").GetProperty("narrative").GetString().Should().Be("Do it.");
 
         // OB spells the XSD namespace with https: still a JSON boolean.
-        Assert.Equal(JsonValueKind.True, root.GetProperty("credentialSubject").GetProperty("identifier").GetProperty("hashed").ValueKind);
+        root.GetProperty("credentialSubject").GetProperty("identifier").GetProperty("hashed").ValueKind.Should().Be(JsonValueKind.True);
     }
 
     [Fact]
@@ -64,8 +64,8 @@ public sealed class SignedGraphTests
             Q(RdfTerm.Iri("urn:b"), RdfType, RdfTerm.Iri(Cred + "VerifiableCredential")),
         ];
 
-        SignedGraphException ex = Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
-        Assert.Contains("exactly one is needed", ex.Message, StringComparison.Ordinal);
+        SignedGraphException ex = FluentActions.Invoking(() => SignedGraph.FromQuads(quads).Render()).Should().ThrowExactly<SignedGraphException>().Which;
+        ex.Message.Should().Contain("exactly one is needed");
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class SignedGraphTests
         ];
 
         using JsonDocument view = SignedGraph.FromQuads(quads).Render();
-        Assert.Equal("urn:c", view.RootElement.GetProperty("id").GetString());
+        view.RootElement.GetProperty("id").GetString().Should().Be("urn:c");
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class SignedGraphTests
         }
 
         quads.Add(Q(RdfTerm.Iri("urn:n30"), "https://example.org/leaf", RdfTerm.Literal("x")));
-        SignedGraphException ex = Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
-        Assert.Contains("work bound", ex.Message, StringComparison.Ordinal);
+        SignedGraphException ex = FluentActions.Invoking(() => SignedGraph.FromQuads(quads).Render()).Should().ThrowExactly<SignedGraphException>().Which;
+        ex.Message.Should().Contain("work bound");
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class SignedGraphTests
             quads.Add(Q(c, string.Create(CultureInfo.InvariantCulture, $"https://example.org/p{i}"), big));
         }
 
-        Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
+        FluentActions.Invoking(() => SignedGraph.FromQuads(quads).Render()).Should().ThrowExactly<SignedGraphException>();
     }
 
     [Fact]
@@ -131,8 +131,8 @@ public sealed class SignedGraphTests
             quads.Add(Q(n, "https://example.org/next", RdfTerm.Iri(string.Create(CultureInfo.InvariantCulture, $"urn:v{(i + 1) % 40}"))));
         }
 
-        SignedGraphException ex = Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
-        Assert.Contains("more than 16 candidate", ex.Message, StringComparison.Ordinal);
+        SignedGraphException ex = FluentActions.Invoking(() => SignedGraph.FromQuads(quads).Render()).Should().ThrowExactly<SignedGraphException>().Which;
+        ex.Message.Should().Contain("more than 16 candidate");
     }
 
     [Fact]
@@ -146,8 +146,8 @@ public sealed class SignedGraphTests
         }
 
         quads.Add(Q(RdfTerm.Iri("urn:n60"), Cred + "validUntil", RdfTerm.Literal("2020-01-01T00:00:00Z")));
-        SignedGraphException ex = Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
-        Assert.Contains("nests deeper", ex.Message, StringComparison.Ordinal);
+        SignedGraphException ex = FluentActions.Invoking(() => SignedGraph.FromQuads(quads).Render()).Should().ThrowExactly<SignedGraphException>().Which;
+        ex.Message.Should().Contain("nests deeper");
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class SignedGraphTests
             quads.Add(Q(list, Rest, nil));
         }
 
-        Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
+        FluentActions.Invoking(() => SignedGraph.FromQuads(quads).Render()).Should().ThrowExactly<SignedGraphException>();
     }
 
     [Fact]
@@ -180,6 +180,6 @@ public sealed class SignedGraphTests
             quads.Add(Q(c, string.Create(CultureInfo.InvariantCulture, $"https://example.org/r{i}"), shared));
         }
 
-        Assert.Throws<SignedGraphException>(() => SignedGraph.FromQuads(quads).Render());
+        FluentActions.Invoking(() => SignedGraph.FromQuads(quads).Render()).Should().ThrowExactly<SignedGraphException>();
     }
 }

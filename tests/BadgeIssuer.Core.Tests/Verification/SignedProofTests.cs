@@ -28,9 +28,9 @@ public sealed class SignedProofTests
         VerificationReport report = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), Ct);
 
         VerificationCheck check = Single(report, CheckNames.Proof);
-        Assert.Equal(CheckStatus.Failed, check.Status);
-        Assert.Contains(member == "proofPurpose" ? "lacks verificationMethod, proofPurpose or proofValue" : "does not say what its signed form says", check.Message, StringComparison.Ordinal);
-        Assert.False(report.Verified);
+        check.Status.Should().Be(CheckStatus.Failed);
+        check.Message.Should().Contain(member == "proofPurpose" ? "lacks verificationMethod, proofPurpose or proofValue" : "does not say what its signed form says");
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -38,6 +38,6 @@ public sealed class SignedProofTests
     {
         using TestIssuer issuer = TestIssuer.Create();
         VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(TestDocuments.Credential(issuer.Id)), Ct);
-        Assert.True(report.Verified, Describe(report));
+        report.Verified.Should().BeTrue(Describe(report));
     }
 }

@@ -19,7 +19,7 @@ public sealed class SignedSchemaReferenceTests
         JsonNode signed = issuer.SignToNode(credential);
 
         VerificationReport plain = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), TestContext.Current.CancellationToken);
-        Assert.True(plain.Verified, Describe(plain));
+        plain.Verified.Should().BeTrue(Describe(plain));
 
         // The same signed statement under the property's IRI: the signature holds, the JSON no longer shows the entry.
         JsonNode schema = signed["credentialSchema"]!.DeepClone();
@@ -27,9 +27,9 @@ public sealed class SignedSchemaReferenceTests
         signed["https://www.w3.org/2018/credentials#credentialSchema"] = schema;
         VerificationReport renamed = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), TestContext.Current.CancellationToken);
 
-        Assert.Equal(CheckStatus.Passed, Single(renamed, CheckNames.Proof).Status);
-        Assert.Contains(renamed.Checks, c => c.Name == CheckNames.Schema && c.Status == CheckStatus.Failed && c.Message.Contains("credentialSchema entries that are signed", StringComparison.Ordinal));
-        Assert.False(renamed.Verified);
+        Single(renamed, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        renamed.Checks.Should().Contain(c => c.Name == CheckNames.Schema && c.Status == CheckStatus.Failed && c.Message.Contains("credentialSchema entries that are signed", StringComparison.Ordinal));
+        renamed.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -45,8 +45,8 @@ public sealed class SignedSchemaReferenceTests
         signed["credentialSchema"]![0]!["type"] = "https://purl.imsglobal.org/spec/vccs/v1p0/context.json#1EdTechJsonSchemaValidator2019";
         VerificationReport report = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), TestContext.Current.CancellationToken);
 
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.Contains(report.Checks, c => c.Name == CheckNames.Schema && c.Status == CheckStatus.Failed && c.Message.Contains("credentialSchema entries that are signed", StringComparison.Ordinal));
-        Assert.False(report.Verified);
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        report.Checks.Should().Contain(c => c.Name == CheckNames.Schema && c.Status == CheckStatus.Failed && c.Message.Contains("credentialSchema entries that are signed", StringComparison.Ordinal));
+        report.Verified.Should().BeFalse();
     }
 }

@@ -46,31 +46,31 @@ public sealed class SignedViewMutationTests
         foreach (MutationInput input in MutationCorpus.Inputs)
         {
             VerificationReport report = await input.BaselineAsync(Ct);
-            Assert.True(ProofPassed(report), input.Name + ": " + Describe(report));
-            Assert.NotNull(report.Summary);
+            ProofPassed(report).Should().BeTrue(input.Name + ": " + Describe(report));
+            report.Summary.Should().NotBeNull();
             if (input.FailingStep is string step)
             {
-                Assert.False(report.Verified, input.Name);
-                Assert.True(report.Checks.Any(c => c.Name == step && c.Status == CheckStatus.Failed), input.Name + ": " + Describe(report));
+                report.Verified.Should().BeFalse(input.Name);
+                report.Checks.Any(c => c.Name == step && c.Status == CheckStatus.Failed).Should().BeTrue(input.Name + ": " + Describe(report));
             }
             else
             {
-                Assert.True(report.Verified, input.Name + ": " + Describe(report));
+                report.Verified.Should().BeTrue(input.Name + ": " + Describe(report));
             }
         }
 
         VerificationReport revoked = await MutationCorpus.Input("revoked").BaselineAsync(Ct);
-        Assert.Equal(CredentialStatusState.Revoked, revoked.Summary!.Status);
+        revoked.Summary!.Status.Should().Be(CredentialStatusState.Revoked);
         VerificationReport suspended = await MutationCorpus.Input("suspended").BaselineAsync(Ct);
-        Assert.Equal(CredentialStatusState.Suspended, suspended.Summary!.Status);
+        suspended.Summary!.Status.Should().Be(CredentialStatusState.Suspended);
         VerificationReport endorsed = await MutationCorpus.Input("endorsed").BaselineAsync(Ct);
-        Assert.Equal(2, endorsed.Endorsements.Count);
-        Assert.All(endorsed.Endorsements, e => Assert.False(e.Report.Verified, Describe(e.Report)));
+        endorsed.Endorsements.Count.Should().Be(2);
+        endorsed.Endorsements.Should().AllSatisfy(e => e.Report.Verified.Should().BeFalse(Describe(e.Report)));
 
         PresentationVerificationReport presented = await MutationCorpus.PresentationVerifier.VerifyAsync(Encoding.UTF8.GetBytes(MutationCorpus.Presentation.ToJsonString()), MutationCorpus.Challenge, null, Ct);
-        Assert.Equal(CheckStatus.Passed, presented.Checks.Single(c => c.Name == PresentationCheckNames.Proof).Status);
-        Assert.False(Assert.Single(presented.Credentials).Verified);
-        Assert.False(presented.Verified);
+        presented.Checks.Single(c => c.Name == PresentationCheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        presented.Credentials.Should().ContainSingle().Which.Verified.Should().BeFalse();
+        presented.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class SignedViewMutationTests
         MutationCase[] kept = [.. all.Where(c => c.Effect == RewriteEffect.KeepsGraph)];
         string[] kinds = [.. kept.Select(c => c.Kind).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-        Assert.True(all.Length >= 600, $"{all.Length} cases");
-        Assert.True(kept.Length >= 250, $"{kept.Length} of {all.Length} cases keep the signed graph");
+        (all.Length >= 600).Should().BeTrue($"{all.Length} cases");
+        (kept.Length >= 250).Should().BeTrue($"{kept.Length} of {all.Length} cases keep the signed graph");
 
         // Every kind of graph-preserving rewrite this suite names keeps the graph somewhere (else it tests nothing).
         string[] expected =
@@ -90,18 +90,18 @@ public sealed class SignedViewMutationTests
             "included", "index-map", "keyword", "keywords-within", "nest", "reorder-within", "reverse", "set-object",
             "split-node", "type-map", "value-object",
         ];
-        Assert.True(expected.All(kinds.Contains), "kinds that keep the graph: " + string.Join(", ", kinds));
+        expected.All(kinds.Contains).Should().BeTrue("kinds that keep the graph: " + string.Join(", ", kinds));
 
         // The targets the verifier reads after the proof are each moved by a graph-preserving rewrite.
         // (type is the @type keyword: it has no IRI to rename to; its keyword and escaped spellings keep the graph.)
-        Assert.Contains(kept, c => c.Target == "type" && c.Kind == "keyword");
+        kept.Should().Contain(c => c.Target == "type" && c.Kind == "keyword");
         foreach (string member in new[] { "credentialStatus", "validFrom", "validUntil", "issuanceDate", "expirationDate", "issuer", "credentialSubject", "name", "credentialSchema", "refreshService", "endorsement", "verifiableCredential" })
         {
-            Assert.True(kept.Any(c => string.Equals(c.Target, member, StringComparison.Ordinal) && c.Kind is "full-iri" or "alias-term" or "nest"), member + ": no graph-preserving rename; kept: " + string.Join(", ", kept.Where(c => string.Equals(c.Target, member, StringComparison.Ordinal)).Select(c => c.Input + "/" + c.Kind)));
+            kept.Any(c => string.Equals(c.Target, member, StringComparison.Ordinal) && c.Kind is "full-iri" or "alias-term" or "nest").Should().BeTrue(member + ": no graph-preserving rename; kept: " + string.Join(", ", kept.Where(c => string.Equals(c.Target, member, StringComparison.Ordinal)).Select(c => c.Input + "/" + c.Kind)));
         }
 
         // Duplicate members are never JSON a verifier reads.
-        Assert.All(all.Where(c => c.Kind.StartsWith("duplicate-", StringComparison.Ordinal)), c => Assert.Equal(RewriteEffect.RefusedAsJson, c.Effect));
+        all.Where(c => c.Kind.StartsWith("duplicate-", StringComparison.Ordinal)).Should().AllSatisfy(c => c.Effect.Should().Be(RewriteEffect.RefusedAsJson));
     }
 
     [Theory]
@@ -130,17 +130,17 @@ public sealed class SignedViewMutationTests
         PresentationVerificationReport report = await MutationCorpus.PresentationVerifier.VerifyAsync(Encoding.UTF8.GetBytes(c.Json), MutationCorpus.Challenge, null, Ct);
 
         string described = string.Join("\n", report.Checks.Select(x => $"{x.Name}: {x.Status}: {x.Message}"));
-        Assert.False(report.Verified, name + "\n" + described);
+        report.Verified.Should().BeFalse(name + "\n" + described);
         bool holderProof = report.Checks.Any(x => x.Name == PresentationCheckNames.Proof && x.Status == CheckStatus.Passed);
         bool parsed = report.Checks.Any(x => x.Name == PresentationCheckNames.Parse && x.Status == CheckStatus.Passed);
         if (c.Effect == RewriteEffect.KeepsGraph)
         {
             // The presentation verifier reads its shape (type, @context) from the JSON: a keyword spelling fails there, closed.
-            Assert.True(holderProof || !parsed, name + "\n" + described);
+            (holderProof || !parsed).Should().BeTrue(name + "\n" + described);
         }
         else
         {
-            Assert.False(holderProof, name + "\n" + described);
+            holderProof.Should().BeFalse(name + "\n" + described);
         }
 
         foreach (VerificationReport credential in report.Credentials)
@@ -152,9 +152,7 @@ public sealed class SignedViewMutationTests
         // (failing) report, or with a failed credentials step saying the JSON does not show what was signed.
         if (holderProof)
         {
-            Assert.True(
-                report.Credentials.Count > 0 || report.Checks.Any(x => x.Name == PresentationCheckNames.Credentials && x.Status == CheckStatus.Failed),
-                name + ": the presentation proof verified but no credential was reported and nothing failed\n" + described);
+            (report.Credentials.Count > 0 || report.Checks.Any(x => x.Name == PresentationCheckNames.Credentials && x.Status == CheckStatus.Failed)).Should().BeTrue(name + ": the presentation proof verified but no credential was reported and nothing failed\n" + described);
         }
     }
 
@@ -188,9 +186,9 @@ public sealed class SignedViewMutationTests
 
         VerificationReport report = await input.Verifier.VerifyAsync(Encoding.UTF8.GetBytes(doc.ToJsonString()), Ct);
 
-        Assert.False(report.Verified, Describe(report));
-        Assert.False(ProofPassed(report), Describe(report));
-        Assert.Null(report.Summary);
+        report.Verified.Should().BeFalse(Describe(report));
+        ProofPassed(report).Should().BeFalse(Describe(report));
+        report.Summary.Should().BeNull();
     }
 
     private static void AssertEffect(MutationCase c, VerificationReport report)
@@ -199,18 +197,18 @@ public sealed class SignedViewMutationTests
         switch (c.Effect)
         {
             case RewriteEffect.RefusedAsJson:
-                Assert.True(report.Checks.Any(x => x.Name == CheckNames.Parse && x.Status == CheckStatus.Failed), why);
-                Assert.False(report.InputReadable, why);
+                report.Checks.Any(x => x.Name == CheckNames.Parse && x.Status == CheckStatus.Failed).Should().BeTrue(why);
+                report.InputReadable.Should().BeFalse(why);
                 break;
             case RewriteEffect.RejectedBySafeMode:
-                Assert.True(report.Checks.Any(x => x.Name == CheckNames.JsonLd && x.Status == CheckStatus.Failed), why);
-                Assert.False(ProofPassed(report), why);
+                report.Checks.Any(x => x.Name == CheckNames.JsonLd && x.Status == CheckStatus.Failed).Should().BeTrue(why);
+                ProofPassed(report).Should().BeFalse(why);
                 break;
             case RewriteEffect.ChangesGraph:
-                Assert.False(ProofPassed(report), why);
+                ProofPassed(report).Should().BeFalse(why);
                 break;
             default:
-                Assert.True(ProofPassed(report), why);
+                ProofPassed(report).Should().BeTrue(why);
                 break;
         }
     }
@@ -221,7 +219,7 @@ public sealed class SignedViewMutationTests
         string why = name + "\nbaseline:\n" + Describe(baseline) + "\nrewritten:\n" + Describe(report);
         if (!baseline.Verified)
         {
-            Assert.False(report.Verified, why);
+            report.Verified.Should().BeFalse(why);
         }
 
         if (ProofPassed(report))
@@ -229,16 +227,16 @@ public sealed class SignedViewMutationTests
             // The signature covers the same data, so every step after the proof reads the same and says the same.
             foreach (string step in new[] { CheckNames.Type, CheckNames.IssuerKey, CheckNames.KnownIssuer, CheckNames.Validity, CheckNames.Status, CheckNames.Refresh })
             {
-                Assert.True(Steps(baseline, step).SequenceEqual(Steps(report, step)), step + ": " + why);
+                Steps(baseline, step).SequenceEqual(Steps(report, step)).Should().BeTrue(step + ": " + why);
             }
 
-            Assert.NotNull(report.Summary);
-            Assert.Equal(SummaryJson(baseline), SummaryJson(report));
+            report.Summary.Should().NotBeNull();
+            SummaryJson(report).Should().Be(SummaryJson(baseline));
         }
         else
         {
-            Assert.False(report.Verified, why);
-            Assert.Null(report.Summary);
+            report.Verified.Should().BeFalse(why);
+            report.Summary.Should().BeNull();
         }
 
         // Endorsements: none verifies that did not, none shows another summary, and no more endorsement steps pass.
@@ -247,24 +245,22 @@ public sealed class SignedViewMutationTests
             EndorsementReport? before = baseline.Endorsements.FirstOrDefault(b => string.Equals(b.Report.CredentialId, e.Report.CredentialId, StringComparison.Ordinal));
             if (before is null)
             {
-                Assert.False(e.Report.Verified, "an endorsement the signed credential does not show verified: " + why);
+                e.Report.Verified.Should().BeFalse("an endorsement the signed credential does not show verified: " + why);
                 continue;
             }
 
             if (!before.Report.Verified)
             {
-                Assert.False(e.Report.Verified, "endorsement " + e.Location + ": " + Describe(e.Report) + "\n" + why);
+                e.Report.Verified.Should().BeFalse("endorsement " + e.Location + ": " + Describe(e.Report) + "\n" + why);
             }
 
             if (e.Report.Summary is not null)
             {
-                Assert.Equal(SummaryJson(before.Report), SummaryJson(e.Report));
+                SummaryJson(e.Report).Should().Be(SummaryJson(before.Report));
             }
         }
 
-        Assert.True(
-            report.Checks.Count(x => x.Name == CheckNames.Endorsement && x.Status == CheckStatus.Passed) <= baseline.Checks.Count(x => x.Name == CheckNames.Endorsement && x.Status == CheckStatus.Passed),
-            why);
+        (report.Checks.Count(x => x.Name == CheckNames.Endorsement && x.Status == CheckStatus.Passed) <= baseline.Checks.Count(x => x.Name == CheckNames.Endorsement && x.Status == CheckStatus.Passed)).Should().BeTrue(why);
     }
 
     private static IEnumerable<(CheckStatus, string)> Steps(VerificationReport report, string name)
@@ -275,7 +271,7 @@ public sealed class SignedViewMutationTests
 
     private static string SummaryJson(VerificationReport report)
     {
-        Assert.NotNull(report.Summary);
+        report.Summary.Should().NotBeNull();
         using var ms = new MemoryStream();
         using (var writer = new Utf8JsonWriter(ms))
         {

@@ -31,15 +31,15 @@ public sealed class StatusFindingTests
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal(new StatusFinding("revocation", true, null, ChangedAt, "issued in error"), Assert.Single(report.StatusFindings));
-        Assert.Contains("changed 2026-10-08T09:10:11Z; reason: issued in error", ReportAssert.Single(report, CheckNames.Status).Message, StringComparison.Ordinal);
+        report.StatusFindings.Should().ContainSingle().Which.Should().Be(new StatusFinding("revocation", true, null, ChangedAt, "issued in error"));
+        ReportAssert.Single(report, CheckNames.Status).Message.Should().Contain("changed 2026-10-08T09:10:11Z; reason: issued in error");
         using JsonDocument json = ReportAssert.ToJson(report);
-        JsonElement status = Assert.Single(json.RootElement.GetProperty("status").EnumerateArray().ToList());
-        Assert.Equal("revocation", status.GetProperty("purpose").GetString());
-        Assert.True(status.GetProperty("set").GetBoolean());
-        Assert.Equal("2026-10-08T09:10:11Z", status.GetProperty("changedAt").GetString());
-        Assert.Equal("issued in error", status.GetProperty("reason").GetString());
-        Assert.False(status.TryGetProperty("message", out _));
+        JsonElement status = json.RootElement.GetProperty("status").EnumerateArray().ToList().Should().ContainSingle().Which;
+        status.GetProperty("purpose").GetString().Should().Be("revocation");
+        status.GetProperty("set").GetBoolean().Should().BeTrue();
+        status.GetProperty("changedAt").GetString().Should().Be("2026-10-08T09:10:11Z");
+        status.GetProperty("reason").GetString().Should().Be("issued in error");
+        status.TryGetProperty("message", out _).Should().BeFalse();
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class StatusFindingTests
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal(new StatusFinding("suspension", true, null, null, null), Assert.Single(report.StatusFindings));
+        report.StatusFindings.Should().ContainSingle().Which.Should().Be(new StatusFinding("suspension", true, null, null, null));
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class StatusFindingTests
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal(new StatusFinding("revocation", true, null, null, null), Assert.Single(report.StatusFindings));
-        Assert.DoesNotContain("plagiarism", ReportAssert.Single(report, CheckNames.Status).Message, StringComparison.Ordinal);
+        report.StatusFindings.Should().ContainSingle().Which.Should().Be(new StatusFinding("revocation", true, null, null, null));
+        ReportAssert.Single(report, CheckNames.Status).Message.Should().NotContain("plagiarism");
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public sealed class StatusFindingTests
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(System.Text.Encoding.UTF8.GetBytes(tampered.ToJsonString()), Ct);
 
-        Assert.False(report.Verified);
-        Assert.All(report.StatusFindings, f => Assert.Null(f.Reason));
-        Assert.DoesNotContain(report.Checks, c => c.Message.Contains("plagiarism", StringComparison.Ordinal));
+        report.Verified.Should().BeFalse();
+        report.StatusFindings.Should().AllSatisfy(f => f.Reason.Should().BeNull());
+        report.Checks.Should().NotContain(c => c.Message.Contains("plagiarism", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -101,8 +101,8 @@ public sealed class StatusFindingTests
 
         VerificationReport report = await Verifier(lists, null).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal(new StatusFinding("revocation", false, null, null, null), Assert.Single(report.StatusFindings));
-        Assert.True(report.Verified);
+        report.StatusFindings.Should().ContainSingle().Which.Should().Be(new StatusFinding("revocation", false, null, null, null));
+        report.Verified.Should().BeTrue();
     }
 
     [Fact]
@@ -119,9 +119,9 @@ public sealed class StatusFindingTests
 
         VerificationReport report = await Verifier(lists, null).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal("withdrawn by the registrar", Assert.Single(report.StatusFindings).StatusMessage);
+        report.StatusFindings.Should().ContainSingle().Which.StatusMessage.Should().Be("withdrawn by the registrar");
         using JsonDocument json = ReportAssert.ToJson(report);
-        Assert.Equal("withdrawn by the registrar", json.RootElement.GetProperty("status")[0].GetProperty("message").GetString());
+        json.RootElement.GetProperty("status")[0].GetProperty("message").GetString().Should().Be("withdrawn by the registrar");
     }
 
     [Fact]
@@ -133,8 +133,8 @@ public sealed class StatusFindingTests
 
         VerificationReport report = await Verifier(new InMemoryStatusListSource(), new Records()).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Empty(report.StatusFindings);
-        Assert.False(report.Verified);
+        report.StatusFindings.Should().BeEmpty();
+        report.Verified.Should().BeFalse();
     }
 
     private sealed class Records : Dictionary<(string, int), StatusEntryRecord>, IStatusRecordSource

@@ -29,10 +29,10 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(new InMemoryStatusListSource().Add(ListUrl, list)).VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(expected, status.Status);
-        Assert.StartsWith(state + " (", status.Message, StringComparison.Ordinal);
-        Assert.Equal(!set, report.Verified);
-        Assert.Equal(display, report.Summary!.Status);
+        status.Status.Should().Be(expected);
+        status.Message.Should().StartWith(state + " (");
+        report.Verified.Should().Be(!set);
+        report.Summary!.Status.Should().Be(display);
     }
 
     [Fact]
@@ -48,10 +48,10 @@ public sealed class StatusMethodTests
 
         VerificationReport report = await Verifier(lists).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal([CheckStatus.Passed, CheckStatus.Failed], report.Checks.Where(c => c.Name == CheckNames.Status).Select(c => c.Status));
-        Assert.Equal(CredentialStatusState.Suspended, report.Summary!.Status);
-        Assert.Contains(report.Errors, e => e.StartsWith("suspended", StringComparison.Ordinal));
-        Assert.False(report.Verified);
+        report.Checks.Where(c => c.Name == CheckNames.Status).Select(c => c.Status).Should().Equal([CheckStatus.Passed, CheckStatus.Failed]);
+        report.Summary!.Status.Should().Be(CredentialStatusState.Suspended);
+        report.Errors.Should().Contain(e => e.StartsWith("suspended", StringComparison.Ordinal));
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -89,10 +89,10 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(lists).VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.True(status.Status == CheckStatus.Failed, Describe(report));
-        Assert.StartsWith("revoked", status.Message, StringComparison.Ordinal);
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.Equal(CredentialStatusState.Revoked, report.Summary!.Status);
+        (status.Status == CheckStatus.Failed).Should().BeTrue(Describe(report));
+        status.Message.Should().StartWith("revoked");
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        report.Summary!.Status.Should().Be(CredentialStatusState.Revoked);
     }
 
     [Fact]
@@ -109,9 +109,9 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(lists).VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Failed, status.Status);
-        Assert.Contains("STATUS_VERIFICATION_ERROR", status.Message, StringComparison.Ordinal);
-        Assert.Equal(CredentialStatusState.Unknown, report.Summary!.Status);
+        status.Status.Should().Be(CheckStatus.Failed);
+        status.Message.Should().Contain("STATUS_VERIFICATION_ERROR");
+        report.Summary!.Status.Should().Be(CredentialStatusState.Unknown);
     }
 
     [Fact]
@@ -126,9 +126,9 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(lists).VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Failed, status.Status);
-        Assert.Contains($"issued by '{other.Id}'", status.Message, StringComparison.Ordinal);
-        Assert.False(report.Verified);
+        status.Status.Should().Be(CheckStatus.Failed);
+        status.Message.Should().Contain($"issued by '{other.Id}'");
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -146,8 +146,8 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(lists).VerifyAsync(issuer.Sign(credential), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Failed, status.Status);
-        Assert.StartsWith("STATUS_VERIFICATION_ERROR: the status list credential's proof does not verify", status.Message, StringComparison.Ordinal);
+        status.Status.Should().Be(CheckStatus.Failed);
+        status.Message.Should().StartWith("STATUS_VERIFICATION_ERROR: the status list credential's proof does not verify");
     }
 
     [Fact]
@@ -160,13 +160,13 @@ public sealed class StatusMethodTests
         var source = new SwitchingSource(issuer.StatusList(ListUrl, StatusPurpose.Revocation));
         CredentialVerifier verifier = Verifier(source);
 
-        Assert.True((await verifier.VerifyAsync(signed, Ct)).Verified);
-        Assert.True((await verifier.VerifyAsync(signed, Ct)).Verified);
+        (await verifier.VerifyAsync(signed, Ct)).Verified.Should().BeTrue();
+        (await verifier.VerifyAsync(signed, Ct)).Verified.Should().BeTrue();
         source.Current = issuer.StatusList(ListUrl, StatusPurpose.Revocation, 42);
         VerificationReport revoked = await verifier.VerifyAsync(signed, Ct);
 
-        Assert.False(revoked.Verified);
-        Assert.Equal(CredentialStatusState.Revoked, revoked.Summary!.Status);
+        revoked.Verified.Should().BeFalse();
+        revoked.Summary!.Status.Should().Be(CredentialStatusState.Revoked);
     }
 
     [Fact]
@@ -178,9 +178,9 @@ public sealed class StatusMethodTests
 
         VerificationReport report = await Verifier(new InMemoryStatusListSource()).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Status).Status);
-        Assert.Equal(CredentialStatusState.Unknown, report.Summary!.Status);
-        Assert.False(report.Verified, Describe(report));
+        Single(report, CheckNames.Status).Status.Should().Be(CheckStatus.Failed);
+        report.Summary!.Status.Should().Be(CredentialStatusState.Unknown);
+        report.Verified.Should().BeFalse(Describe(report));
     }
 
     [Fact]
@@ -193,12 +193,12 @@ public sealed class StatusMethodTests
         var lists = new InMemoryStatusListSource().Add(listUrl, TestVectors.Bytes(dir + "testlist.json"));
 
         VerificationReport untrusted = await Verifier(lists).VerifyAsync(TestVectors.Bytes(dir + "credential-status-revoked.json"), Ct);
-        Assert.Equal(CheckStatus.Failed, Single(untrusted, CheckNames.Status).Status);
+        Single(untrusted, CheckNames.Status).Status.Should().Be(CheckStatus.Failed);
 
         VerificationReport known = await Verifier(lists, knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(dir + "credential-status-revoked.json"), Ct);
-        Assert.Equal(CheckStatus.Failed, Single(known, CheckNames.Status).Status);
-        Assert.Equal(CheckStatus.Passed, Single(known, CheckNames.IssuerKey).Status);
-        Assert.Equal(CredentialStatusState.Revoked, known.Summary!.Status);
+        Single(known, CheckNames.Status).Status.Should().Be(CheckStatus.Failed);
+        Single(known, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Passed);
+        known.Summary!.Status.Should().Be(CredentialStatusState.Revoked);
     }
 
     [Fact]
@@ -209,12 +209,12 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(lists, knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(RevocationFixture), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Failed, status.Status);
-        Assert.StartsWith("revoked: Awarded to the wrong learner (1EdTech revocation list " + RevocationListUrl, status.Message, StringComparison.Ordinal);
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.IssuerKey).Status);
-        Assert.Equal(CredentialStatusState.Revoked, report.Summary!.Status);
-        Assert.False(report.Verified);
+        status.Status.Should().Be(CheckStatus.Failed);
+        status.Message.Should().StartWith("revoked: Awarded to the wrong learner (1EdTech revocation list " + RevocationListUrl);
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        Single(report, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Passed);
+        report.Summary!.Status.Should().Be(CredentialStatusState.Revoked);
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -225,10 +225,10 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(lists, knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(RevocationFixture), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Passed, status.Status);
-        Assert.StartsWith("not revoked", status.Message, StringComparison.Ordinal);
-        Assert.Equal(CredentialStatusState.Active, report.Summary!.Status);
-        Assert.True(report.Verified, Describe(report));
+        status.Status.Should().Be(CheckStatus.Passed);
+        status.Message.Should().StartWith("not revoked");
+        report.Summary!.Status.Should().Be(CredentialStatusState.Active);
+        report.Verified.Should().BeTrue(Describe(report));
     }
 
     [Fact]
@@ -236,9 +236,9 @@ public sealed class StatusMethodTests
     {
         VerificationReport report = await Verifier(new InMemoryStatusListSource(), knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(RevocationFixture), Ct);
 
-        Assert.Equal(CheckStatus.Failed, Single(report, CheckNames.Status).Status);
-        Assert.Equal(CredentialStatusState.Unknown, report.Summary!.Status);
-        Assert.False(report.Verified);
+        Single(report, CheckNames.Status).Status.Should().Be(CheckStatus.Failed);
+        report.Summary!.Status.Should().Be(CredentialStatusState.Unknown);
+        report.Verified.Should().BeFalse();
     }
 
     [Theory]
@@ -254,8 +254,8 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(lists, knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes(RevocationFixture), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Failed, status.Status);
-        Assert.Contains(reason, status.Message, StringComparison.Ordinal);
+        status.Status.Should().Be(CheckStatus.Failed);
+        status.Message.Should().Contain(reason);
     }
 
     [Fact]
@@ -269,11 +269,11 @@ public sealed class StatusMethodTests
         VerificationReport report = await Verifier(new InMemoryStatusListSource()).VerifyAsync(TestDocuments.Utf8(credential), Ct);
 
         VerificationCheck status = Single(report, CheckNames.Status);
-        Assert.Equal(CheckStatus.Failed, status.Status);
-        Assert.Contains("CredentialStatusList2017", status.Message, StringComparison.Ordinal);
+        status.Status.Should().Be(CheckStatus.Failed);
+        status.Message.Should().Contain("CredentialStatusList2017");
 
         // Nothing verified, so no summary: it would show content no signature covers.
-        Assert.Null(report.Summary);
+        report.Summary.Should().BeNull();
     }
 
     private sealed class SwitchingSource(byte[] initial) : IStatusListCredentialSource

@@ -19,11 +19,11 @@ public sealed class ValidityTests
         VerificationReport report = await Verifier().VerifyAsync(signed, Ct);
 
         VerificationCheck validity = Single(report, CheckNames.Validity);
-        Assert.Equal(CheckStatus.Failed, validity.Status);
-        Assert.Equal(message, validity.Message);
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.False(report.Verified);
-        Assert.Contains(message, report.Errors);
+        validity.Status.Should().Be(CheckStatus.Failed);
+        validity.Message.Should().Be(message);
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        report.Verified.Should().BeFalse();
+        report.Errors.Should().Contain(message);
     }
 
     [Theory]
@@ -36,11 +36,11 @@ public sealed class ValidityTests
 
         VerificationReport report = await Verifier().VerifyAsync(signed, Ct);
 
-        Assert.True(Single(report, CheckNames.Proof).Status == CheckStatus.Passed, Describe(report));
+        (Single(report, CheckNames.Proof).Status == CheckStatus.Passed).Should().BeTrue(Describe(report));
         VerificationCheck validity = Single(report, CheckNames.Validity);
-        Assert.Equal(CheckStatus.Failed, validity.Status);
-        Assert.Equal(message, validity.Message);
-        Assert.False(report.Verified);
+        validity.Status.Should().Be(CheckStatus.Failed);
+        validity.Message.Should().Be(message);
+        report.Verified.Should().BeFalse();
     }
 
     [Fact]
@@ -51,10 +51,10 @@ public sealed class ValidityTests
 
         VerificationReport report = await Verifier().VerifyAsync(signed, Ct);
 
-        Assert.True(report.Verified, Describe(report));
-        Assert.Equal("valid from 2025-01-01T00:00:00Z until 2027-01-01T00:00:00Z (issuanceDate, expirationDate)", Single(report, CheckNames.Validity).Message);
-        Assert.Equal("2025-01-01T00:00:00Z", report.Summary!.ValidFrom);
-        Assert.Equal("2027-01-01T00:00:00Z", report.Summary.ValidUntil);
+        report.Verified.Should().BeTrue(Describe(report));
+        Single(report, CheckNames.Validity).Message.Should().Be("valid from 2025-01-01T00:00:00Z until 2027-01-01T00:00:00Z (issuanceDate, expirationDate)");
+        report.Summary!.ValidFrom.Should().Be("2025-01-01T00:00:00Z");
+        report.Summary.ValidUntil.Should().Be("2027-01-01T00:00:00Z");
     }
 
     [Fact]
@@ -70,8 +70,8 @@ public sealed class ValidityTests
             ClockSkew = TimeSpan.Zero,
         }).VerifyAsync(signed, Ct);
 
-        Assert.Equal(CheckStatus.Passed, Single(withinSkew, CheckNames.Validity).Status);
-        Assert.Equal(CheckStatus.Failed, Single(strict, CheckNames.Validity).Status);
+        Single(withinSkew, CheckNames.Validity).Status.Should().Be(CheckStatus.Passed);
+        Single(strict, CheckNames.Validity).Status.Should().Be(CheckStatus.Failed);
     }
 
     [Fact]
@@ -83,8 +83,8 @@ public sealed class ValidityTests
 
         VerificationReport report = await Verifier().VerifyAsync(System.Text.Encoding.ASCII.GetBytes(jwt), Ct);
 
-        Assert.Equal(CheckStatus.Passed, Single(report, CheckNames.Proof).Status);
-        Assert.Equal("expired: validUntil was 2026-06-01T00:00:00Z", Single(report, CheckNames.Validity).Message);
-        Assert.False(report.Verified);
+        Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
+        Single(report, CheckNames.Validity).Message.Should().Be("expired: validUntil was 2026-06-01T00:00:00Z");
+        report.Verified.Should().BeFalse();
     }
 }

@@ -36,12 +36,12 @@ public sealed class VerdictTests
         foreach (CredentialVerifier verifier in new[] { Verifier(), Verifier(SpecExampleRevocationLists()) })
         {
             VerificationReport report = await verifier.VerifyAsync(TestVectors.Bytes(file), Ct);
-            Assert.False(report.Verified, Describe(report));
-            Assert.NotEmpty(report.Errors);
-            Assert.StartsWith("Not valid: ", report.Verdict, StringComparison.Ordinal);
+            report.Verified.Should().BeFalse(Describe(report));
+            report.Errors.Should().NotBeEmpty();
+            report.Verdict.Should().StartWith("Not valid: ");
             using JsonDocument json = ToJson(report);
-            Assert.NotEqual(0, json.RootElement.GetProperty("errors").GetArrayLength());
-            Assert.Equal(report.Verdict, json.RootElement.GetProperty("verdict").GetString());
+            json.RootElement.GetProperty("errors").GetArrayLength().Should().NotBe(0);
+            json.RootElement.GetProperty("verdict").GetString().Should().Be(report.Verdict);
         }
     }
 
@@ -51,11 +51,11 @@ public sealed class VerdictTests
         // Before: verified:false with errors:[] (the issuer-key step was only a warning).
         VerificationReport report = await Verifier(SpecExampleRevocationLists()).VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/simple.json"), Ct);
 
-        Assert.False(report.Verified);
+        report.Verified.Should().BeFalse();
         VerificationCheck key = Single(report, CheckNames.IssuerKey);
-        Assert.Equal(CheckStatus.Failed, key.Status);
-        Assert.Equal([key.Message], report.Errors);
-        Assert.DoesNotContain(report.Checks, c => c.Name == CheckNames.Verdict);
+        key.Status.Should().Be(CheckStatus.Failed);
+        report.Errors.Should().Equal([key.Message]);
+        report.Checks.Should().NotContain(c => c.Name == CheckNames.Verdict);
     }
 
     [Fact]
@@ -63,11 +63,11 @@ public sealed class VerdictTests
     {
         var report = new VerificationReport("json", [new VerificationCheck(CheckNames.Proof, CheckStatus.Skipped, "no proof")], null, null);
 
-        Assert.False(report.Verified);
+        report.Verified.Should().BeFalse();
         VerificationCheck verdict = Single(report, CheckNames.Verdict);
-        Assert.Equal(CheckStatus.Failed, verdict.Status);
-        Assert.Equal([verdict.Message], report.Errors);
-        Assert.Equal("Not valid: not verified: no proof verified.", report.Verdict);
+        verdict.Status.Should().Be(CheckStatus.Failed);
+        report.Errors.Should().Equal([verdict.Message]);
+        report.Verdict.Should().Be("Not valid: not verified: no proof verified.");
     }
 
     [Fact]
@@ -83,10 +83,10 @@ public sealed class VerdictTests
 
         VerificationReport report = await Verifier(lists, now: new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero)).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.True(report.Verified, Describe(report));
-        Assert.Equal($"Valid: 'Intro to Welding', issued by 'Acme College' ('{issuer.Id}', not a known issuer) to 'Ada Lovelace' on 2026-12-07, not revoked.", report.Verdict);
-        StatusFinding finding = Assert.Single(report.StatusFindings);
-        Assert.Equal(new StatusFinding("revocation", false, null, null, null), finding);
+        report.Verified.Should().BeTrue(Describe(report));
+        report.Verdict.Should().Be($"Valid: 'Intro to Welding', issued by 'Acme College' ('{issuer.Id}', not a known issuer) to 'Ada Lovelace' on 2026-12-07, not revoked.");
+        StatusFinding finding = report.StatusFindings.Should().ContainSingle().Which;
+        finding.Should().Be(new StatusFinding("revocation", false, null, null, null));
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class VerdictTests
 
         VerificationReport report = await Verifier(new InMemoryStatusListSource(), now: new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero)).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.True(report.Verified, Describe(report));
-        Assert.StartsWith($"Valid: 'Doctor of Medicine', issued by 'Harvard University' ('{issuer.Id}', not a known issuer)", report.Verdict, StringComparison.Ordinal);
+        report.Verified.Should().BeTrue(Describe(report));
+        report.Verdict.Should().StartWith($"Valid: 'Doctor of Medicine', issued by 'Harvard University' ('{issuer.Id}', not a known issuer)");
     }
 
     [Fact]
@@ -118,15 +118,15 @@ public sealed class VerdictTests
 
         VerificationReport report = await Verifier(lists).VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.False(report.Verified);
-        Assert.Equal("Not valid: revoked (status: revoked by the registrar).", report.Verdict);
-        Assert.Equal(new StatusFinding("revocation", true, "revoked by the registrar", null, null), Assert.Single(report.StatusFindings));
+        report.Verified.Should().BeFalse();
+        report.Verdict.Should().Be("Not valid: revoked (status: revoked by the registrar).");
+        report.StatusFindings.Should().ContainSingle().Which.Should().Be(new StatusFinding("revocation", true, "revoked by the registrar", null, null));
         using JsonDocument json = ToJson(report);
-        JsonElement status = Assert.Single(json.RootElement.GetProperty("status").EnumerateArray());
-        Assert.Equal("revocation", status.GetProperty("purpose").GetString());
-        Assert.True(status.GetProperty("set").GetBoolean());
-        Assert.Equal("revoked by the registrar", status.GetProperty("message").GetString());
-        Assert.False(status.TryGetProperty("reason", out _));
+        JsonElement status = json.RootElement.GetProperty("status").EnumerateArray().Should().ContainSingle().Which;
+        status.GetProperty("purpose").GetString().Should().Be("revocation");
+        status.GetProperty("set").GetBoolean().Should().BeTrue();
+        status.GetProperty("message").GetString().Should().Be("revoked by the registrar");
+        status.TryGetProperty("reason", out _).Should().BeFalse();
     }
 
     [Fact]
@@ -137,8 +137,8 @@ public sealed class VerdictTests
 
         VerificationReport report = await Verifier(lists, knownIssuers: SpecExampleIssuers).VerifyAsync(TestVectors.Bytes("1edtech-validator-fixtures/credential-status-revoked.json"), Ct);
 
-        Assert.Equal("Not valid: revoked (reason: Awarded to the wrong learner).", report.Verdict);
-        Assert.Equal("Awarded to the wrong learner", Assert.Single(report.StatusFindings).Reason);
+        report.Verdict.Should().Be("Not valid: revoked (reason: Awarded to the wrong learner).");
+        report.StatusFindings.Should().ContainSingle().Which.Reason.Should().Be("Awarded to the wrong learner");
     }
 
     [Fact]
@@ -151,12 +151,12 @@ public sealed class VerdictTests
 
         VerificationReport report = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), Ct);
 
-        Assert.False(report.Verified);
-        Assert.Null(report.Summary);
-        Assert.Equal("Not valid: the signature does not match the content (it was changed after signing, or signed with another key).", report.Verdict);
+        report.Verified.Should().BeFalse();
+        report.Summary.Should().BeNull();
+        report.Verdict.Should().Be("Not valid: the signature does not match the content (it was changed after signing, or signed with another key).");
         using JsonDocument json = ToJson(report);
-        Assert.False(json.RootElement.TryGetProperty("credential", out _));
-        Assert.DoesNotContain("Forged Doctorate", json.RootElement.GetRawText(), StringComparison.Ordinal);
+        json.RootElement.TryGetProperty("credential", out _).Should().BeFalse();
+        json.RootElement.GetRawText().Should().NotContain("Forged Doctorate");
     }
 
     [Fact]
@@ -171,11 +171,11 @@ public sealed class VerdictTests
 
         VerificationReport report = await Verifier().VerifyAsync(Encoding.ASCII.GetBytes(forged), Ct);
 
-        Assert.False(report.Verified);
-        Assert.Null(report.Summary);
-        Assert.StartsWith("Not valid: the signature does not match the content", report.Verdict, StringComparison.Ordinal);
+        report.Verified.Should().BeFalse();
+        report.Summary.Should().BeNull();
+        report.Verdict.Should().StartWith("Not valid: the signature does not match the content");
         using JsonDocument json = ToJson(report);
-        Assert.DoesNotContain("Forged Doctorate", json.RootElement.GetRawText(), StringComparison.Ordinal);
+        json.RootElement.GetRawText().Should().NotContain("Forged Doctorate");
     }
 
     [Fact]
@@ -188,10 +188,10 @@ public sealed class VerdictTests
 
         VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(credential), Ct);
 
-        Assert.True(report.Verified, Describe(report));
+        report.Verified.Should().BeTrue(Describe(report));
         string expectedIssuer = "'" + new string('A', VerdictSentence.MaxValueLength - 1) + "…'";
-        Assert.Equal($"Valid: 'Intro gnidleW to Welding ’advanced’', issued by {expectedIssuer} ('{issuer.Id}', not a known issuer) on 2026-01-01, with no revocation status (it cannot be revoked).", report.Verdict);
-        Assert.DoesNotContain(report.Verdict, c => char.IsControl(c) || c is '\u202E' or '\u202C');
+        report.Verdict.Should().Be($"Valid: 'Intro gnidleW to Welding ’advanced’', issued by {expectedIssuer} ('{issuer.Id}', not a known issuer) on 2026-01-01, with no revocation status (it cannot be revoked).");
+        report.Verdict.Where(c => char.IsControl(c) || c is '\u202E' or '\u202C').Should().BeEmpty();
     }
 
     [Fact]
@@ -206,9 +206,9 @@ public sealed class VerdictTests
         VerificationReport report = await verifier.VerifyAsync(Encoding.ASCII.GetBytes(token), Ct);
 
         VerificationCheck proof = Single(report, CheckNames.Proof);
-        Assert.Contains("'did:web:issuer.example:issuers:1#key-1'", proof.Message, StringComparison.Ordinal);
-        Assert.EndsWith("; give it with --did-documents DIR", proof.Message, StringComparison.Ordinal);
-        Assert.StartsWith("Not valid: the signing key could not be found", report.Verdict, StringComparison.Ordinal);
+        proof.Message.Should().Contain("'did:web:issuer.example:issuers:1#key-1'");
+        proof.Message.Should().EndWith("; give it with --did-documents DIR");
+        report.Verdict.Should().StartWith("Not valid: the signing key could not be found");
     }
 
     private static byte[] Base64Url(string value) => System.Buffers.Text.Base64Url.DecodeFromChars(value);

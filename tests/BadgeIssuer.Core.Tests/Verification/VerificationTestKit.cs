@@ -185,7 +185,7 @@ internal static class TestDocuments
 /// <summary>Shorthands over a <see cref="VerificationReport"/>.</summary>
 internal static class ReportAssert
 {
-    public static VerificationCheck Single(VerificationReport report, string name) => Assert.Single(report.Checks, c => c.Name == name);
+    public static VerificationCheck Single(VerificationReport report, string name) => report.Checks.Should().ContainSingle(c => c.Name == name).Which;
 
     public static string Describe(VerificationReport report)
         => string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status}: {c.Message}"));

@@ -23,16 +23,14 @@ public sealed class JsonLdApiSuite
 
         if (test.IsNegative)
         {
-            JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Expand(input, options));
-            Assert.Equal(test.ExpectErrorCode, ex.SpecCode);
+            JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.Expand(input, options)).Should().ThrowExactly<JsonLdException>().Which;
+            ex.SpecCode.Should().Be(test.ExpectErrorCode);
             return;
         }
 
         JsonElement actual = JsonLdProcessor.Expand(input, options);
         JsonElement expected = ReadJson(test.Expect!);
-        Assert.True(
-            JsonLdComparer.AreEqual(expected, actual, out string difference),
-            $"{test.Name}: {difference}{Environment.NewLine}actual: {actual.GetRawText()}");
+        JsonLdComparer.AreEqual(expected, actual, out string difference).Should().BeTrue($"{test.Name}: {difference}{Environment.NewLine}actual: {actual.GetRawText()}");
     }
 
     [Theory]
@@ -43,8 +41,8 @@ public sealed class JsonLdApiSuite
 
         if (test.IsNegative)
         {
-            JsonLdException ex = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(input, options));
-            Assert.Equal(test.ExpectErrorCode, ex.SpecCode);
+            JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.ToRdf(input, options)).Should().ThrowExactly<JsonLdException>().Which;
+            ex.SpecCode.Should().Be(test.ExpectErrorCode);
             return;
         }
 
@@ -58,11 +56,11 @@ public sealed class JsonLdApiSuite
         RdfDataset expected = NQuads.Parse(File.ReadAllText(SuiteManifest.LocalPath(test.Expect!)), options.ProduceGeneralizedRdf);
         if (options.ProduceGeneralizedRdf)
         {
-            Assert.True(CanonicalDataset.AreIsomorphic(expected, actual), "the generalized datasets are not isomorphic");
+            CanonicalDataset.AreIsomorphic(expected, actual).Should().BeTrue("the generalized datasets are not isomorphic");
             return;
         }
 
-        Assert.Equal(CanonicalDataset.Of(expected), CanonicalDataset.Of(actual));
+        CanonicalDataset.Of(actual).Should().Be(CanonicalDataset.Of(expected));
     }
 
     private static SuiteTest Prepare(string manifest, string id, out JsonElement input, out JsonLdOptions options)

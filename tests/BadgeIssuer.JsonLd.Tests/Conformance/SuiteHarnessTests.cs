@@ -12,10 +12,10 @@ public sealed class SuiteHarnessTests
     {
         List<SuiteTest> tests = SuiteManifest.Load(manifest).Values.ToList();
 
-        Assert.Equal(total, tests.Count);
-        Assert.Equal(positive, tests.Count(t => t.Types.Contains("jld:PositiveEvaluationTest")));
-        Assert.Equal(negative, tests.Count(t => t.IsNegative));
-        Assert.Equal(syntax, tests.Count(t => t.IsPositiveSyntax));
+        tests.Count.Should().Be(total);
+        tests.Count(t => t.Types.Contains("jld:PositiveEvaluationTest")).Should().Be(positive);
+        tests.Count(t => t.IsNegative).Should().Be(negative);
+        tests.Count(t => t.IsPositiveSyntax).Should().Be(syntax);
     }
 
     [Theory]
@@ -25,19 +25,19 @@ public sealed class SuiteHarnessTests
     {
         foreach (SuiteTest test in SuiteManifest.Load(manifest).Values)
         {
-            Assert.True(File.Exists(SuiteManifest.LocalPath(test.Input)), test.Input);
+            File.Exists(SuiteManifest.LocalPath(test.Input)).Should().BeTrue(test.Input);
             if (test.IsNegative)
             {
-                Assert.False(string.IsNullOrEmpty(test.ExpectErrorCode), test.Id);
+                string.IsNullOrEmpty(test.ExpectErrorCode).Should().BeFalse(test.Id);
             }
             else if (!test.IsPositiveSyntax)
             {
-                Assert.True(File.Exists(SuiteManifest.LocalPath(test.Expect!)), test.Expect);
+                File.Exists(SuiteManifest.LocalPath(test.Expect!)).Should().BeTrue(test.Expect);
             }
 
             if (test.OptionString("expandContext") is string context)
             {
-                Assert.True(File.Exists(SuiteManifest.LocalPath(context)), context);
+                File.Exists(SuiteManifest.LocalPath(context)).Should().BeTrue(context);
             }
         }
     }
@@ -54,7 +54,7 @@ public sealed class SuiteHarnessTests
             .Select(t => $"{t.Id}: {t.ExpectErrorCode}")
             .ToArray();
 
-        Assert.Empty(unknown);
+        unknown.Should().BeEmpty();
     }
 
     [Theory]
@@ -64,8 +64,8 @@ public sealed class SuiteHarnessTests
     {
         string?[] reasons = SuiteManifest.Load(manifest).Values.Select(SkipTable.ReasonToSkip).Where(r => r is not null).ToArray();
 
-        Assert.Equal(expectedSkips, reasons.Length);
-        Assert.All(reasons, r => Assert.Equal("JSON-LD 1.0-only test", r));
+        reasons.Length.Should().Be(expectedSkips);
+        reasons.Should().AllSatisfy(r => r.Should().Be("JSON-LD 1.0-only test"));
     }
 
     [Fact]
@@ -74,9 +74,9 @@ public sealed class SuiteHarnessTests
         SuiteTest test = SuiteManifest.Load("expand")["t0001"];
         JsonLdOptions options = JsonLdApiSuite.OptionsFor(test, SuiteManifest.BaseIri + test.Input);
 
-        Assert.Equal("https://w3c.github.io/json-ld-api/tests/expand/0001-in.jsonld", options.Base);
-        Assert.Null(options.ExpandContext);
-        Assert.Equal("json-ld-1.1", options.ProcessingMode);
+        options.Base.Should().Be("https://w3c.github.io/json-ld-api/tests/expand/0001-in.jsonld");
+        options.ExpandContext.Should().BeNull();
+        options.ProcessingMode.Should().Be("json-ld-1.1");
     }
 
     [Fact]
@@ -85,9 +85,9 @@ public sealed class SuiteHarnessTests
         SuiteTest test = SuiteManifest.Load("expand")["t0077"];
         JsonLdOptions options = JsonLdApiSuite.OptionsFor(test, SuiteManifest.BaseIri + test.Input);
 
-        Assert.NotNull(options.ExpandContext);
-        Assert.Equal(JsonValueKind.Object, options.ExpandContext.Value.ValueKind);
-        Assert.True(options.ExpandContext.Value.TryGetProperty("term1", out _));
+        options.ExpandContext.Should().NotBeNull();
+        options.ExpandContext.Value.ValueKind.Should().Be(JsonValueKind.Object);
+        options.ExpandContext.Value.TryGetProperty("term1", out _).Should().BeTrue();
     }
 
     [Theory]
@@ -99,8 +99,8 @@ public sealed class SuiteHarnessTests
         SuiteTest test = SuiteManifest.Load(manifest)[id];
         JsonLdOptions options = JsonLdApiSuite.OptionsFor(test, SuiteManifest.BaseIri + test.Input);
 
-        Assert.Equal(direction, options.RdfDirection);
-        Assert.Equal(generalized, options.ProduceGeneralizedRdf);
+        options.RdfDirection.Should().Be(direction);
+        options.ProduceGeneralizedRdf.Should().Be(generalized);
     }
 
     [Fact]
@@ -109,25 +109,25 @@ public sealed class SuiteHarnessTests
         SuiteTest withBase = SuiteManifest.Load("expand")["t0076"];
         SuiteTest mode10 = SuiteManifest.Load("expand")["tep02"];
 
-        Assert.Equal("http://example/base/", JsonLdApiSuite.OptionsFor(withBase, "unused").Base);
-        Assert.Equal("json-ld-1.0", JsonLdApiSuite.OptionsFor(mode10, "unused").ProcessingMode);
+        JsonLdApiSuite.OptionsFor(withBase, "unused").Base.Should().Be("http://example/base/");
+        JsonLdApiSuite.OptionsFor(mode10, "unused").ProcessingMode.Should().Be("json-ld-1.0");
     }
 
     [Fact]
     public void Loader_ServesSuiteFiles_AndRefusesEverythingElse()
     {
         RemoteDocument doc = SuiteDocumentLoader.Load(SuiteManifest.BaseIri + "expand/0126-context.jsonld");
-        Assert.Equal(JsonValueKind.Object, doc.Document.RootElement.ValueKind);
+        doc.Document.RootElement.ValueKind.Should().Be(JsonValueKind.Object);
 
-        JsonLdException other = Assert.Throws<JsonLdException>(() => SuiteDocumentLoader.Load("https://example.com/context.jsonld"));
-        Assert.Equal(JsonLdErrorCode.LoadingDocumentFailed, other.Code);
-        Assert.Contains("https://example.com/context.jsonld", other.Message, StringComparison.Ordinal);
+        JsonLdException other = FluentActions.Invoking(() => SuiteDocumentLoader.Load("https://example.com/context.jsonld")).Should().ThrowExactly<JsonLdException>().Which;
+        other.Code.Should().Be(JsonLdErrorCode.LoadingDocumentFailed);
+        other.Message.Should().Contain("https://example.com/context.jsonld");
 
-        JsonLdException escape = Assert.Throws<JsonLdException>(() => SuiteDocumentLoader.Load(SuiteManifest.BaseIri + "../../secret.json"));
-        Assert.Equal(JsonLdErrorCode.LoadingDocumentFailed, escape.Code);
+        JsonLdException escape = FluentActions.Invoking(() => SuiteDocumentLoader.Load(SuiteManifest.BaseIri + "../../secret.json")).Should().ThrowExactly<JsonLdException>().Which;
+        escape.Code.Should().Be(JsonLdErrorCode.LoadingDocumentFailed);
 
-        JsonLdException missing = Assert.Throws<JsonLdException>(() => SuiteDocumentLoader.Load(SuiteManifest.BaseIri + "expand/missing.jsonld"));
-        Assert.Equal(JsonLdErrorCode.LoadingDocumentFailed, missing.Code);
+        JsonLdException missing = FluentActions.Invoking(() => SuiteDocumentLoader.Load(SuiteManifest.BaseIri + "expand/missing.jsonld")).Should().ThrowExactly<JsonLdException>().Which;
+        missing.Code.Should().Be(JsonLdErrorCode.LoadingDocumentFailed);
     }
 
     [Theory]
@@ -148,7 +148,7 @@ public sealed class SuiteHarnessTests
         using JsonDocument e = JsonDocument.Parse(expected);
         using JsonDocument a = JsonDocument.Parse(actual);
 
-        Assert.Equal(equal, JsonLdComparer.AreEqual(e.RootElement, a.RootElement, out string difference));
-        Assert.Equal(equal, difference.Length == 0);
+        JsonLdComparer.AreEqual(e.RootElement, a.RootElement, out string difference).Should().Be(equal);
+        (difference.Length == 0).Should().Be(equal);
     }
 }

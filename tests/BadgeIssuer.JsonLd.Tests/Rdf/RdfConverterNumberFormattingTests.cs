@@ -50,8 +50,8 @@ public class RdfConverterNumberFormattingTests
     public void Doubles_format_like_javascript(ulong bits, string xsdDouble, string ecmaScript)
     {
         double value = BitConverter.UInt64BitsToDouble(bits);
-        Assert.Equal(xsdDouble, NumberFormatting.ToXsdDouble(value));
-        Assert.Equal(ecmaScript, NumberFormatting.ToEcmaScriptString(value));
+        NumberFormatting.ToXsdDouble(value).Should().Be(xsdDouble);
+        NumberFormatting.ToEcmaScriptString(value).Should().Be(ecmaScript);
     }
 
     /// <summary>RFC 8785 Appendix B (number serialization samples).</summary>
@@ -82,7 +82,7 @@ public class RdfConverterNumberFormattingTests
     [InlineData(0x43143ff3c1cb0959UL, "1424953923781206.2")]
     public void Json_numbers_follow_rfc8785_appendix_b(ulong bits, string expected)
     {
-        Assert.Equal(expected, NumberFormatting.ToEcmaScriptString(BitConverter.UInt64BitsToDouble(bits)));
+        NumberFormatting.ToEcmaScriptString(BitConverter.UInt64BitsToDouble(bits)).Should().Be(expected);
     }
 
     [Theory]
@@ -104,7 +104,7 @@ public class RdfConverterNumberFormattingTests
     [InlineData(-0d, "0")]
     public void Json_numbers_use_ecmascript_number_to_string(double value, string expected)
     {
-        Assert.Equal(expected, NumberFormatting.ToEcmaScriptString(value));
+        NumberFormatting.ToEcmaScriptString(value).Should().Be(expected);
     }
 
     [Theory]
@@ -115,14 +115,14 @@ public class RdfConverterNumberFormattingTests
     [InlineData(9.99e20, "999000000000000000000")]
     public void Integers_are_written_exactly(double value, string expected)
     {
-        Assert.Equal(expected, NumberFormatting.ToXsdInteger(value));
+        NumberFormatting.ToXsdInteger(value).Should().Be(expected);
     }
 
     [Fact]
     public void Negative_zero_has_no_sign()
     {
-        Assert.Equal("0", NumberFormatting.ToXsdInteger(-0d));
-        Assert.Equal("0.0E0", NumberFormatting.ToXsdDouble(-0d));
-        Assert.Equal("0", NumberFormatting.ToEcmaScriptString(-0d));
+        NumberFormatting.ToXsdInteger(-0d).Should().Be("0");
+        NumberFormatting.ToXsdDouble(-0d).Should().Be("0.0E0");
+        NumberFormatting.ToEcmaScriptString(-0d).Should().Be("0");
     }
 }

@@ -18,14 +18,14 @@ public class RdfConverterTests
         => ExpandedInput.Format(RdfConverter.ToRdf(ExpandedInput.Parse(expandedJson), options ?? s_default));
 
     private static void AssertQuads(string expandedJson, string[] expected, JsonLdOptions? options = null)
-        => Assert.Equal(expected, Convert(expandedJson, options));
+        => Convert(expandedJson, options).Should().Equal(expected);
 
     private static RdfTerm SingleObject(string valueObjectJson, JsonLdOptions? options = null)
     {
         RdfDataset dataset = RdfConverter.ToRdf(
             ExpandedInput.Parse("""[{"@id": "http://ex/s", "http://ex/p": [""" + valueObjectJson + "]}]"),
             options ?? s_default);
-        return Assert.Single(dataset.Quads).Object;
+        return dataset.Quads.Should().ContainSingle().Which.Object;
     }
 
     // ---- Node map generation: blank node relabelling, merging, graphs -------------------------------------------
@@ -166,21 +166,21 @@ public class RdfConverterTests
     [Fact]
     public void Free_floating_nodes_and_empty_properties_produce_no_quads()
     {
-        Assert.Empty(Convert("""[{"@id": "http://ex/s"}, {"http://ex/p": []}, {"@id": "http://ex/t", "@index": "i"}]"""));
+        Convert("""[{"@id": "http://ex/s"}, {"http://ex/p": []}, {"@id": "http://ex/t", "@index": "i"}]""").Should().BeEmpty();
     }
 
     [Fact]
     public void Conflicting_indexes_throw()
     {
-        var ex = Assert.Throws<JsonLdException>(() => Convert(
+        var ex = FluentActions.Invoking(() => Convert(
             """
             [
               {"@id": "http://ex/s", "@index": "a", "http://ex/p": [{"@value": "x"}]},
               {"@id": "http://ex/t", "http://ex/p": [{"@id": "http://ex/s", "@index": "b"}]}
             ]
-            """));
-        Assert.Equal(JsonLdErrorCode.ConflictingIndexes, ex.Code);
-        Assert.Equal("conflicting indexes", ex.SpecCode);
+            """)).Should().ThrowExactly<JsonLdException>().Which;
+        ex.Code.Should().Be(JsonLdErrorCode.ConflictingIndexes);
+        ex.SpecCode.Should().Be("conflicting indexes");
     }
 
     [Fact]
@@ -293,16 +293,16 @@ public class RdfConverterTests
     public void Value_objects_become_literals(string valueObject, string expected)
     {
         RdfTerm literal = SingleObject(valueObject);
-        Assert.Equal(expected, ExpandedInput.FormatTerm(literal));
+        ExpandedInput.FormatTerm(literal).Should().Be(expected);
     }
 
     [Fact]
     public void Literal_terms_carry_datatype_and_language()
     {
         RdfTerm lang = SingleObject("""{"@value": "hallo", "@language": "de"}""");
-        Assert.Equal(new RdfTerm(RdfTermKind.Literal, "hallo", RdfTerm.RdfLangString, "de"), lang);
+        lang.Should().Be(new RdfTerm(RdfTermKind.Literal, "hallo", RdfTerm.RdfLangString, "de"));
         RdfTerm plain = SingleObject("""{"@value": "x"}""");
-        Assert.Equal(RdfTerm.Literal("x"), plain);
+        plain.Should().Be(RdfTerm.Literal("x"));
     }
 
     [Fact]
@@ -385,10 +385,10 @@ public class RdfConverterTests
     public void Json_literals_use_the_json_canonicalization_scheme(string json, string expected)
     {
         RdfTerm literal = SingleObject("""{"@type": "@json", "@value": """ + json + "}");
-        Assert.Equal(RdfTermKind.Literal, literal.Kind);
-        Assert.Equal(RdfNs + "JSON", literal.Datatype);
-        Assert.Null(literal.Language);
-        Assert.Equal(expected, literal.Value);
+        literal.Kind.Should().Be(RdfTermKind.Literal);
+        literal.Datatype.Should().Be(RdfNs + "JSON");
+        literal.Language.Should().BeNull();
+        literal.Value.Should().Be(expected);
     }
 
     [Fact]
@@ -403,9 +403,7 @@ public class RdfConverterTests
               "literals": [null, true, false]
             }}
             """);
-        Assert.Equal(
-            """{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}""",
-            literal.Value);
+        literal.Value.Should().Be("""{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}""");
     }
 
     [Fact]
@@ -426,11 +424,9 @@ public class RdfConverterTests
               "\ufb01": "Ligature fi (sorts after the surrogate pair)"
             }}
             """);
-        Assert.Equal(
-            "{\"\\n\":\"Newline\",\"\\r\":\"Carriage Return\",\"1\":\"One\",\"</script>\":\"Browser Challenge\","
+        literal.Value.Should().Be("{\"\\n\":\"Newline\",\"\\r\":\"Carriage Return\",\"1\":\"One\",\"</script>\":\"Browser Challenge\","
             + "\"\u0080\":\"Control\u007f\",\"ö\":\"Latin Small Letter O With Diaeresis\",\"€\":\"Euro Sign\","
-            + "\"\ud83d\ude02\":\"Smiley\",\"\ufb01\":\"Ligature fi (sorts after the surrogate pair)\"}",
-            literal.Value);
+            + "\"\ud83d\ude02\":\"Smiley\",\"\ufb01\":\"Ligature fi (sorts after the surrogate pair)\"}");
     }
 
     [Fact]
@@ -518,7 +514,7 @@ public class RdfConverterTests
     [InlineData("_:b0", false)]
     public void Well_formed_iris_have_a_scheme_and_no_forbidden_characters(string iri, bool expected)
     {
-        Assert.Equal(expected, RdfConverter.IsWellFormedIri(iri));
+        RdfConverter.IsWellFormedIri(iri).Should().Be(expected);
     }
 
     [Theory]
@@ -534,6 +530,6 @@ public class RdfConverterTests
     [InlineData("toolongtag", false)]
     public void Language_tags_are_checked_for_well_formedness(string tag, bool expected)
     {
-        Assert.Equal(expected, RdfConverter.IsWellFormedLanguageTag(tag));
+        RdfConverter.IsWellFormedLanguageTag(tag).Should().Be(expected);
     }
 }

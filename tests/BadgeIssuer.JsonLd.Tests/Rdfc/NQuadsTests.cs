@@ -26,7 +26,7 @@ public sealed class NQuadsTests
             @"\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000B\f\r\u000E\u000F" +
             @"\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
             @"\u007F\""\\'<>{}" + "é∞\U0001F303\u0080\u00A0\" .\n";
-        Assert.Equal(Expected, line);
+        line.Should().Be(Expected);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class NQuadsTests
         {
             var quad = new RdfQuad(s_s, s_p, RdfTerm.Literal(value), RdfTerm.Iri("urn:ex:g"));
             RdfDataset parsed = NQuads.Parse(NQuads.SerializeQuad(quad));
-            Assert.Equal(quad, Assert.Single(parsed.Quads));
+            parsed.Quads.Should().ContainSingle().Which.Should().Be(quad);
         }
     }
 
@@ -55,24 +55,24 @@ public sealed class NQuadsTests
     {
         RdfDataset dataset = NQuads.Parse(
             "<urn:ex:\\u0065\\u0078> <urn:ex:\\U0001F303> \"\\u0022\\U0001F303\\t\\b\\n\\r\\f\\\"\\'\\\\\"^^<urn:ex:\\u221e> .");
-        RdfQuad quad = Assert.Single(dataset.Quads);
-        Assert.Equal(RdfTerm.Iri("urn:ex:ex"), quad.Subject);
-        Assert.Equal(RdfTerm.Iri("urn:ex:\U0001F303"), quad.Predicate);
-        Assert.Equal("\"\U0001F303\t\b\n\r\f\"'\\", quad.Object.Value);
-        Assert.Equal("urn:ex:∞", quad.Object.Datatype);
-        Assert.True(quad.Graph.IsDefaultGraph);
+        RdfQuad quad = dataset.Quads.Should().ContainSingle().Which;
+        quad.Subject.Should().Be(RdfTerm.Iri("urn:ex:ex"));
+        quad.Predicate.Should().Be(RdfTerm.Iri("urn:ex:\U0001F303"));
+        quad.Object.Value.Should().Be("\"\U0001F303\t\b\n\r\f\"'\\");
+        quad.Object.Datatype.Should().Be("urn:ex:∞");
+        quad.Graph.IsDefaultGraph.Should().BeTrue();
     }
 
     [Fact]
     public void Language_tagged_literals_use_rdf_langString()
     {
         RdfDataset dataset = NQuads.Parse("<urn:ex:s> <urn:ex:p> \"chat\"@fr-CA .\n");
-        RdfTerm literal = Assert.Single(dataset.Quads).Object;
-        Assert.Equal(RdfTermKind.Literal, literal.Kind);
-        Assert.Equal("chat", literal.Value);
-        Assert.Equal(RdfTerm.RdfLangString, literal.Datatype);
-        Assert.Equal("fr-CA", literal.Language);
-        Assert.Equal("\"chat\"@fr-CA", NQuads.SerializeTerm(literal));
+        RdfTerm literal = dataset.Quads.Should().ContainSingle().Which.Object;
+        literal.Kind.Should().Be(RdfTermKind.Literal);
+        literal.Value.Should().Be("chat");
+        literal.Datatype.Should().Be(RdfTerm.RdfLangString);
+        literal.Language.Should().Be("fr-CA");
+        NQuads.SerializeTerm(literal).Should().Be("\"chat\"@fr-CA");
     }
 
     [Fact]
@@ -82,31 +82,27 @@ public sealed class NQuadsTests
             "<urn:ex:s> <urn:ex:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n" +
             "<urn:ex:s> <urn:ex:p> \"a\"^^<http://www.w3.org/2001/XMLSchema#string> .\n" +
             "<urn:ex:s> <urn:ex:p> \"b\" .\n");
-        Assert.Equal("http://www.w3.org/2001/XMLSchema#integer", dataset.Quads[0].Object.Datatype);
-        Assert.Equal(RdfTerm.XsdString, dataset.Quads[1].Object.Datatype);
-        Assert.Equal(RdfTerm.XsdString, dataset.Quads[2].Object.Datatype);
-        Assert.Null(dataset.Quads[2].Object.Language);
-        Assert.Equal(
-            "<urn:ex:s> <urn:ex:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n" +
+        dataset.Quads[0].Object.Datatype.Should().Be("http://www.w3.org/2001/XMLSchema#integer");
+        dataset.Quads[1].Object.Datatype.Should().Be(RdfTerm.XsdString);
+        dataset.Quads[2].Object.Datatype.Should().Be(RdfTerm.XsdString);
+        dataset.Quads[2].Object.Language.Should().BeNull();
+        NQuads.Serialize(dataset.Quads).Should().Be("<urn:ex:s> <urn:ex:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n" +
             "<urn:ex:s> <urn:ex:p> \"a\" .\n" +
-            "<urn:ex:s> <urn:ex:p> \"b\" .\n",
-            NQuads.Serialize(dataset.Quads));
+            "<urn:ex:s> <urn:ex:p> \"b\" .\n");
     }
 
     [Fact]
     public void Terms_serialize_in_canonical_form()
     {
-        Assert.Equal("<urn:ex:a b>", NQuads.SerializeTerm(RdfTerm.Iri("urn:ex:a b")));
-        Assert.Equal("_:b0", NQuads.SerializeTerm(RdfTerm.BlankNode("b0")));
-        Assert.Equal("\"x\"", NQuads.SerializeTerm(RdfTerm.Literal("x")));
-        Assert.Equal("\"x\"", NQuads.SerializeTerm(new RdfTerm(RdfTermKind.Literal, "x")));
-        Assert.Equal("\"x\"^^<urn:ex:dt>", NQuads.SerializeTerm(RdfTerm.Literal("x", "urn:ex:dt")));
-        Assert.Equal("\"x\"@en", NQuads.SerializeTerm(RdfTerm.Literal("x", language: "en")));
-        Assert.Equal(string.Empty, NQuads.SerializeTerm(RdfTerm.DefaultGraph));
-        Assert.Equal("<urn:ex:s> <urn:ex:p> _:o .\n", new RdfQuad(s_s, s_p, RdfTerm.BlankNode("o")).ToString());
-        Assert.Equal(
-            "_:s <urn:ex:p> <urn:ex:o> _:g .\n",
-            NQuads.SerializeQuad(new RdfQuad(RdfTerm.BlankNode("s"), s_p, RdfTerm.Iri("urn:ex:o"), RdfTerm.BlankNode("g"))));
+        NQuads.SerializeTerm(RdfTerm.Iri("urn:ex:a b")).Should().Be("<urn:ex:a b>");
+        NQuads.SerializeTerm(RdfTerm.BlankNode("b0")).Should().Be("_:b0");
+        NQuads.SerializeTerm(RdfTerm.Literal("x")).Should().Be("\"x\"");
+        NQuads.SerializeTerm(new RdfTerm(RdfTermKind.Literal, "x")).Should().Be("\"x\"");
+        NQuads.SerializeTerm(RdfTerm.Literal("x", "urn:ex:dt")).Should().Be("\"x\"^^<urn:ex:dt>");
+        NQuads.SerializeTerm(RdfTerm.Literal("x", language: "en")).Should().Be("\"x\"@en");
+        NQuads.SerializeTerm(RdfTerm.DefaultGraph).Should().Be(string.Empty);
+        new RdfQuad(s_s, s_p, RdfTerm.BlankNode("o")).ToString().Should().Be("<urn:ex:s> <urn:ex:p> _:o .\n");
+        NQuads.SerializeQuad(new RdfQuad(RdfTerm.BlankNode("s"), s_p, RdfTerm.Iri("urn:ex:o"), RdfTerm.BlankNode("g"))).Should().Be("_:s <urn:ex:p> <urn:ex:o> _:g .\n");
     }
 
     [Fact]
@@ -114,15 +110,15 @@ public sealed class NQuadsTests
     {
         var builder = new StringBuilder("x");
         NQuads.AppendQuad(builder, new RdfQuad(s_s, s_p, RdfTerm.Literal("v"), RdfTerm.Iri("urn:ex:g")));
-        Assert.Equal("x<urn:ex:s> <urn:ex:p> \"v\" <urn:ex:g> .\n", builder.ToString());
+        builder.ToString().Should().Be("x<urn:ex:s> <urn:ex:p> \"v\" <urn:ex:g> .\n");
     }
 
     [Fact]
     public void Invalid_quads_are_rejected_on_serialization()
     {
-        Assert.Throws<ArgumentException>(() => NQuads.SerializeQuad(new RdfQuad(RdfTerm.Literal("s"), s_p, s_s)));
-        Assert.Throws<ArgumentException>(() => NQuads.SerializeQuad(new RdfQuad(s_s, s_p, s_s, RdfTerm.Literal("g"))));
-        Assert.Throws<ArgumentException>(() => NQuads.SerializeQuad(new RdfQuad(s_s, s_p, RdfTerm.DefaultGraph)));
+        FluentActions.Invoking(() => NQuads.SerializeQuad(new RdfQuad(RdfTerm.Literal("s"), s_p, s_s))).Should().ThrowExactly<ArgumentException>();
+        FluentActions.Invoking(() => NQuads.SerializeQuad(new RdfQuad(s_s, s_p, s_s, RdfTerm.Literal("g")))).Should().ThrowExactly<ArgumentException>();
+        FluentActions.Invoking(() => NQuads.SerializeQuad(new RdfQuad(s_s, s_p, RdfTerm.DefaultGraph))).Should().ThrowExactly<ArgumentException>();
     }
 
     [Fact]
@@ -137,21 +133,21 @@ public sealed class NQuadsTests
             "\n\n" +
             "_:b1 <urn:ex:p> \"last\" .";
         RdfDataset dataset = NQuads.Parse(Text);
-        Assert.Equal(3, dataset.Count);
-        Assert.Equal(RdfTerm.BlankNode("b1"), dataset.Quads[0].Subject);
-        Assert.Equal(RdfTerm.BlankNode("b2.x"), dataset.Quads[0].Object);
-        Assert.Equal(RdfTerm.Iri("urn:ex:g"), dataset.Quads[0].Graph);
-        Assert.Equal(RdfTerm.BlankNode("g1"), dataset.Quads[1].Graph);
-        Assert.True(dataset.Quads[2].Graph.IsDefaultGraph);
-        Assert.Empty(NQuads.Parse(string.Empty).Quads);
-        Assert.Empty(NQuads.Parse("# only a comment").Quads);
+        dataset.Count.Should().Be(3);
+        dataset.Quads[0].Subject.Should().Be(RdfTerm.BlankNode("b1"));
+        dataset.Quads[0].Object.Should().Be(RdfTerm.BlankNode("b2.x"));
+        dataset.Quads[0].Graph.Should().Be(RdfTerm.Iri("urn:ex:g"));
+        dataset.Quads[1].Graph.Should().Be(RdfTerm.BlankNode("g1"));
+        dataset.Quads[2].Graph.IsDefaultGraph.Should().BeTrue();
+        NQuads.Parse(string.Empty).Quads.Should().BeEmpty();
+        NQuads.Parse("# only a comment").Quads.Should().BeEmpty();
     }
 
     [Fact]
     public void Blank_node_label_does_not_swallow_the_final_dot()
     {
-        RdfQuad quad = Assert.Single(NQuads.Parse("<urn:ex:s> <urn:ex:p> _:o.").Quads);
-        Assert.Equal(RdfTerm.BlankNode("o"), quad.Object);
+        RdfQuad quad = NQuads.Parse("<urn:ex:s> <urn:ex:p> _:o.").Quads.Should().ContainSingle().Which;
+        quad.Object.Should().Be(RdfTerm.BlankNode("o"));
     }
 
     [Theory]
@@ -174,8 +170,8 @@ public sealed class NQuadsTests
     [InlineData("<urn:ex:s> <urn:ex:p> <urn:ex:o", 1, "unterminated IRI")]
     public void Syntax_errors_name_the_line(string text, int line, string message)
     {
-        var ex = Assert.Throws<FormatException>(() => NQuads.Parse(text));
-        Assert.Contains($"line {line},", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        var ex = FluentActions.Invoking(() => NQuads.Parse(text)).Should().ThrowExactly<FormatException>().Which;
+        ex.Message.Should().Contain($"line {line},");
+        ex.Message.Should().Contain(message);
     }
 }

@@ -23,7 +23,7 @@ public sealed class RdfCanonManifestTests
     [Fact]
     public void Manifest_has_all_entries()
     {
-        Assert.Equal(86, RdfCanonManifest.Entries.Count);
+        RdfCanonManifest.Entries.Count.Should().Be(86);
     }
 
     [Theory]
@@ -41,9 +41,9 @@ public sealed class RdfCanonManifestTests
                 RdfcResult result = RdfCanonicalizer.Canonicalize(input, options);
                 byte[] expected = RdfCanonManifest.LoadResultBytes(entry);
                 byte[] actual = Encoding.UTF8.GetBytes(result.CanonicalNQuads);
-                Assert.Equal(Encoding.UTF8.GetString(expected), result.CanonicalNQuads);
-                Assert.Equal(expected, actual);
-                Assert.Equal(result.CanonicalNQuads, NQuads.Serialize(result.Quads));
+                result.CanonicalNQuads.Should().Be(Encoding.UTF8.GetString(expected));
+                actual.Should().Equal(expected);
+                NQuads.Serialize(result.Quads).Should().Be(result.CanonicalNQuads);
                 break;
             }
 
@@ -63,15 +63,15 @@ public sealed class RdfCanonManifestTests
                     actualMap.Add(pair.Key, pair.Value);
                 }
 
-                Assert.Equal(expectedMap, actualMap);
+                actualMap.Should().Equal(expectedMap);
                 break;
             }
 
             case RdfCanonManifest.NegativeEvalTest:
             {
                 // The work limit (a count of Hash N-Degree Quads calls, not a clock) must stop the poison graph.
-                var ex = Assert.Throws<RdfcWorkLimitExceededException>(() => RdfCanonicalizer.Canonicalize(input, options));
-                Assert.Equal("canonicalization work limit exceeded", ex.Message);
+                var ex = FluentActions.Invoking(() => RdfCanonicalizer.Canonicalize(input, options)).Should().ThrowExactly<RdfcWorkLimitExceededException>().Which;
+                ex.Message.Should().Be("canonicalization work limit exceeded");
                 break;
             }
 

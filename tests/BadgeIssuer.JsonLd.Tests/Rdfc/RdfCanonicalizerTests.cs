@@ -13,13 +13,11 @@ public sealed class RdfCanonicalizerTests
         RdfcResult sha256 = RdfCanonicalizer.Canonicalize(input);
         RdfcResult sha384 = RdfCanonicalizer.Canonicalize(input, new RdfcOptions { HashAlgorithm = RdfcHashAlgorithm.Sha384 });
 
-        Assert.Equal(RdfcHashAlgorithm.Sha256, RdfcOptions.Default.HashAlgorithm);
-        Assert.Equal("c14n2", sha256.IssuedIdentifiers["e0"]);
-        Assert.Equal("c14n0", sha384.IssuedIdentifiers["e0"]);
-        Assert.NotEqual(sha256.CanonicalNQuads, sha384.CanonicalNQuads);
-        Assert.Equal(
-            System.Text.Encoding.UTF8.GetString(RdfCanonManifest.LoadResultBytes(RdfCanonManifest.Get("test075c"))),
-            sha384.CanonicalNQuads);
+        RdfcOptions.Default.HashAlgorithm.Should().Be(RdfcHashAlgorithm.Sha256);
+        sha256.IssuedIdentifiers["e0"].Should().Be("c14n2");
+        sha384.IssuedIdentifiers["e0"].Should().Be("c14n0");
+        sha384.CanonicalNQuads.Should().NotBe(sha256.CanonicalNQuads);
+        sha384.CanonicalNQuads.Should().Be(System.Text.Encoding.UTF8.GetString(RdfCanonManifest.LoadResultBytes(RdfCanonManifest.Get("test075c"))));
     }
 
     [Fact]
@@ -29,9 +27,7 @@ public sealed class RdfCanonicalizerTests
         RdfDataset dataset = NQuads.Parse(
             "<urn:ex:s> <urn:ex:p> \"\\U0001F303\" .\n" +
             "<urn:ex:s> <urn:ex:p> \"\\uFFFD\" .\n");
-        Assert.Equal(
-            "<urn:ex:s> <urn:ex:p> \"\uFFFD\" .\n<urn:ex:s> <urn:ex:p> \"\U0001F303\" .\n",
-            RdfCanonicalizer.CanonicalizeToNQuads(dataset));
+        RdfCanonicalizer.CanonicalizeToNQuads(dataset).Should().Be("<urn:ex:s> <urn:ex:p> \"\uFFFD\" .\n<urn:ex:s> <urn:ex:p> \"\U0001F303\" .\n");
     }
 
     [Fact]
@@ -43,13 +39,13 @@ public sealed class RdfCanonicalizerTests
             "_:x <urn:ex:knows> _:y .\n");
         RdfcResult result = RdfCanonicalizer.Canonicalize(dataset);
 
-        Assert.Equal(NQuads.Serialize(result.Quads), result.CanonicalNQuads);
-        Assert.Equal(3, result.IssuedIdentifiers.Count);
+        result.CanonicalNQuads.Should().Be(NQuads.Serialize(result.Quads));
+        result.IssuedIdentifiers.Count.Should().Be(3);
         foreach (RdfQuad quad in result.Quads)
         {
             foreach (RdfTerm term in new[] { quad.Subject, quad.Object, quad.Graph })
             {
-                Assert.True(!term.IsBlankNode || term.Value.StartsWith("c14n", StringComparison.Ordinal), term.Value);
+                (!term.IsBlankNode || term.Value.StartsWith("c14n", StringComparison.Ordinal)).Should().BeTrue(term.Value);
             }
         }
 
@@ -58,16 +54,16 @@ public sealed class RdfCanonicalizerTests
             "_:q <urn:ex:knows> _:p .\n" +
             "_:p <urn:ex:name> \"a\" .\n" +
             "_:q <urn:ex:name> \"z\" _:h .\n");
-        Assert.Equal(result.CanonicalNQuads, RdfCanonicalizer.CanonicalizeToNQuads(renamed));
+        RdfCanonicalizer.CanonicalizeToNQuads(renamed).Should().Be(result.CanonicalNQuads);
     }
 
     [Fact]
     public void Empty_and_ground_datasets()
     {
-        Assert.Equal(string.Empty, RdfCanonicalizer.CanonicalizeToNQuads(new RdfDataset()));
+        RdfCanonicalizer.CanonicalizeToNQuads(new RdfDataset()).Should().Be(string.Empty);
         RdfcResult ground = RdfCanonicalizer.Canonicalize(NQuads.Parse("<urn:b> <urn:p> <urn:o> .\n<urn:a> <urn:p> \"x\"@en .\n"));
-        Assert.Equal("<urn:a> <urn:p> \"x\"@en .\n<urn:b> <urn:p> <urn:o> .\n", ground.CanonicalNQuads);
-        Assert.Empty(ground.IssuedIdentifiers);
+        ground.CanonicalNQuads.Should().Be("<urn:a> <urn:p> \"x\"@en .\n<urn:b> <urn:p> <urn:o> .\n");
+        ground.IssuedIdentifiers.Should().BeEmpty();
     }
 
     [Fact]
@@ -76,15 +72,15 @@ public sealed class RdfCanonicalizerTests
         RdfTerm iri = RdfTerm.Iri("urn:ex:i");
         var blankPredicate = new RdfDataset([new RdfQuad(iri, RdfTerm.BlankNode("p"), iri)]);
         var literalSubject = new RdfDataset([new RdfQuad(RdfTerm.Literal("s"), iri, iri)]);
-        Assert.Throws<ArgumentException>(() => RdfCanonicalizer.Canonicalize(blankPredicate));
-        Assert.Throws<ArgumentException>(() => RdfCanonicalizer.Canonicalize(literalSubject));
+        FluentActions.Invoking(() => RdfCanonicalizer.Canonicalize(blankPredicate)).Should().ThrowExactly<ArgumentException>();
+        FluentActions.Invoking(() => RdfCanonicalizer.Canonicalize(literalSubject)).Should().ThrowExactly<ArgumentException>();
     }
 
     [Fact]
     public void Null_arguments_are_rejected()
     {
-        Assert.Throws<ArgumentNullException>(() => RdfCanonicalizer.Canonicalize(null!));
-        Assert.Throws<ArgumentNullException>(() => NQuads.Parse(null!));
-        Assert.Throws<ArgumentNullException>(() => NQuads.Serialize(null!));
+        FluentActions.Invoking(() => RdfCanonicalizer.Canonicalize(null!)).Should().ThrowExactly<ArgumentNullException>();
+        FluentActions.Invoking(() => NQuads.Parse(null!)).Should().ThrowExactly<ArgumentNullException>();
+        FluentActions.Invoking(() => NQuads.Serialize(null!)).Should().ThrowExactly<ArgumentNullException>();
     }
 }

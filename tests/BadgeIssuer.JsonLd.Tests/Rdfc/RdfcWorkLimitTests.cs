@@ -34,7 +34,7 @@ public sealed class RdfcWorkLimitTests
         }
 
         _output.WriteLine($"heaviest positive test: {heaviestId} with {heaviest} Hash N-Degree Quads calls");
-        Assert.True(heaviest * 4 <= RdfcOptions.DefaultMaxHashNDegreeCalls, $"{heaviestId} needs {heaviest} calls");
+        (heaviest * 4 <= RdfcOptions.DefaultMaxHashNDegreeCalls).Should().BeTrue($"{heaviestId} needs {heaviest} calls");
     }
 
     [Fact]
@@ -43,14 +43,13 @@ public sealed class RdfcWorkLimitTests
         // A symmetric 3-cycle: every node has the same first-degree hash, so Hash N-Degree Quads must run.
         RdfDataset cycle = NQuads.Parse("_:a <urn:p> _:b .\n_:b <urn:p> _:c .\n_:c <urn:p> _:a .\n");
         RdfCanonicalizer.Canonicalize(cycle, new RdfcOptions { MaxHashNDegreeCalls = int.MaxValue }, out int needed);
-        Assert.True(needed > 1, $"needed {needed}");
+        (needed > 1).Should().BeTrue($"needed {needed}");
 
         // Exactly enough work succeeds; one call less fails.
         RdfcResult result = RdfCanonicalizer.Canonicalize(cycle, new RdfcOptions { MaxHashNDegreeCalls = needed });
-        Assert.NotEmpty(result.CanonicalNQuads);
-        var ex = Assert.Throws<RdfcWorkLimitExceededException>(
-            () => RdfCanonicalizer.Canonicalize(cycle, new RdfcOptions { MaxHashNDegreeCalls = needed - 1 }));
-        Assert.Equal("canonicalization work limit exceeded", ex.Message);
+        result.CanonicalNQuads.Should().NotBeEmpty();
+        var ex = FluentActions.Invoking(() => RdfCanonicalizer.Canonicalize(cycle, new RdfcOptions { MaxHashNDegreeCalls = needed - 1 })).Should().ThrowExactly<RdfcWorkLimitExceededException>().Which;
+        ex.Message.Should().Be("canonicalization work limit exceeded");
     }
 
     [Fact]
@@ -58,15 +57,14 @@ public sealed class RdfcWorkLimitTests
     {
         RdfDataset dataset = NQuads.Parse("_:x <urn:p> \"1\" .\n_:y <urn:p> \"2\" .\n_:x <urn:q> _:y .\n");
         RdfcResult result = RdfCanonicalizer.Canonicalize(dataset, new RdfcOptions { MaxHashNDegreeCalls = 0 });
-        Assert.Equal(2, result.IssuedIdentifiers.Count);
+        result.IssuedIdentifiers.Count.Should().Be(2);
     }
 
     [Fact]
     public void Negative_limit_is_rejected()
     {
         RdfDataset dataset = NQuads.Parse("_:x <urn:p> \"1\" .\n");
-        Assert.Throws<ArgumentOutOfRangeException>(
-            () => RdfCanonicalizer.Canonicalize(dataset, new RdfcOptions { MaxHashNDegreeCalls = -1 }));
+        FluentActions.Invoking(() => RdfCanonicalizer.Canonicalize(dataset, new RdfcOptions { MaxHashNDegreeCalls = -1 })).Should().ThrowExactly<ArgumentOutOfRangeException>();
     }
 
     [Fact]
@@ -97,7 +95,7 @@ public sealed class RdfcWorkLimitTests
             maxStackSize: 256 * 1024);
         thread.Start();
         thread.Join();
-        Assert.IsType<RdfcWorkLimitExceededException>(caught);
+        caught.Should().BeOfType<RdfcWorkLimitExceededException>();
     }
 
     [Fact]
@@ -105,7 +103,7 @@ public sealed class RdfcWorkLimitTests
     {
         RdfDataset clique = RdfCanonManifest.LoadInput(RdfCanonManifest.Get("test074c"));
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Throws<RdfcWorkLimitExceededException>(() => RdfCanonicalizer.Canonicalize(clique, null, out _));
+        FluentActions.Invoking(() => RdfCanonicalizer.Canonicalize(clique, null, out _)).Should().ThrowExactly<RdfcWorkLimitExceededException>();
         stopwatch.Stop();
         _output.WriteLine($"test074 (10-node clique) rejected after {stopwatch.Elapsed.TotalMilliseconds:F1} ms");
     }

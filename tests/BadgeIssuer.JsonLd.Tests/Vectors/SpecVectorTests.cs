@@ -20,7 +20,7 @@ public sealed class SpecVectorTests
 
         string actual = JsonLdProcessor.Canonicalize(document, JsonLdOptions.Safe);
 
-        Assert.Equal(expected, actual);
+        actual.Should().Be(expected);
     }
 
     // The published hashes are SHA-256 of the published N-Quads: this pins that the .nq/.txt files were copied
@@ -41,8 +41,8 @@ public sealed class SpecVectorTests
         byte[] bytes = File.ReadAllBytes(Path.Combine(SpecVectors.Root, nquads));
         string expected = SpecVectors.ReadText(hash).Trim();
 
-        Assert.Equal(expected, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-        Assert.Equal(SpecVectors.ReadText(nquads), Encoding.UTF8.GetString(bytes));
+        Convert.ToHexStringLower(SHA256.HashData(bytes)).Should().Be(expected);
+        Encoding.UTF8.GetString(bytes).Should().Be(SpecVectors.ReadText(nquads));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class SpecVectorTests
 
         string[] covered = SpecVectors.Cases.Values.Select(c => c.Expected).Distinct().Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(published, covered);
+        covered.Should().Equal(published);
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public sealed class SpecVectorTests
         JsonObject config = SpecVectors.Cases["clr-v2p0-impl-guide-eddsa-rdfc-2022 proof config from signed"].Input();
         JsonObject signed = SpecVectors.ReadObject("clr-v2p0-impl-guide-eddsa-rdfc-2022/credential.signed.json");
 
-        Assert.False(config.ContainsKey("proofValue"));
-        Assert.True(JsonNode.DeepEquals(signed["@context"], config["@context"]));
-        Assert.Equal("eddsa-rdfc-2022", (string?)config["cryptosuite"]);
+        config.ContainsKey("proofValue").Should().BeFalse();
+        JsonNode.DeepEquals(signed["@context"], config["@context"]).Should().BeTrue();
+        ((string?)config["cryptosuite"]).Should().Be("eddsa-rdfc-2022");
     }
 }

@@ -34,7 +34,7 @@ public static class SpecVectors
     /// <summary>The proof configuration: the proof (single or sole array item) without <c>proofValue</c>, with <paramref name="context"/> as <c>@context</c>.</summary>
     public static JsonObject ProofConfiguration(JsonNode proof, JsonNode context)
     {
-        JsonObject config = (proof is JsonArray array ? Assert.Single(array)! : proof).DeepClone().AsObject();
+        JsonObject config = (proof is JsonArray array ? array.Should().ContainSingle().Which! : proof).DeepClone().AsObject();
         config.Remove("proofValue");
         config["@context"] = context.DeepClone();
         return config;
