@@ -196,8 +196,8 @@ public sealed class KeyPrivilegeTests
         // Created at the same (fixed) instant, the two cascaded keys may be listed in either order.
         entries.Select(e => (string)e!["action"]!).Should().Equal(["apikey.revoke.cascade", "apikey.revoke.cascade", "client.revoke"]);
         ((string)entries[2]!["target"]!).Should().Be(parentId);
-        entries.Take(2).Select(e => (string)e!["target"]!).Order(StringComparer.Ordinal).Should().Equal(new[] { childId, clientId }.Order(StringComparer.Ordinal));
-        JsonNode.Parse((string)entries[2]!["details"]!)!["cascade"]!.AsArray().Select(id => (string)id!).Order(StringComparer.Ordinal).Should().Equal(new[] { childId, clientId }.Order(StringComparer.Ordinal));
+        entries.Take(2).Select(e => (string)e!["target"]!).Should().BeEquivalentTo([childId, clientId]);
+        JsonNode.Parse((string)entries[2]!["details"]!)!["cascade"]!.AsArray().Select(id => (string)id!).Should().BeEquivalentTo([childId, clientId]);
         entries.Should().AllSatisfy(e => ((string)e!["actor"]!).Should().Be(entries[2]!["actor"]!.GetValue<string>()));
     }
 

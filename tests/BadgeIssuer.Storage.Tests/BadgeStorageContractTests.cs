@@ -231,8 +231,8 @@ public abstract partial class BadgeStorageContractTests
         lists.Count.Should().Be(3);
         lists.Select(l => l.AllocatedCount).Should().Equal([16, 16, 8]);
         // Full lists hand out every index exactly once.
-        indexes.Where(i => i.ListId == lists[0].ListId).Select(i => i.Index).Order().Should().Equal(Enumerable.Range(0, 16));
-        indexes.Where(i => i.ListId == lists[1].ListId).Select(i => i.Index).Order().Should().Equal(Enumerable.Range(0, 16));
+        indexes.Where(i => i.ListId == lists[0].ListId).Select(i => i.Index).Should().BeEquivalentTo(Enumerable.Range(0, 16));
+        indexes.Where(i => i.ListId == lists[1].ListId).Select(i => i.Index).Should().BeEquivalentTo(Enumerable.Range(0, 16));
     }
 
     [Fact]

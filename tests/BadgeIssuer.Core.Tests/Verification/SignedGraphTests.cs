@@ -42,7 +42,7 @@ public sealed class SignedGraphTests
         JsonElement root = view.RootElement;
 
         root.GetProperty("id").GetString().Should().Be("urn:uuid:1");
-        root.GetProperty("type").EnumerateArray().Select(t => t.GetString()).Order(StringComparer.Ordinal).Should().Equal(["OpenBadgeCredential", "VerifiableCredential"]);
+        root.GetProperty("type").EnumerateArray().Select(t => t.GetString()).Should().BeEquivalentTo(["OpenBadgeCredential", "VerifiableCredential"]);
         root.GetProperty("validUntil").GetString().Should().Be("2020-01-01T00:00:00Z");
         root.GetProperty("credentialStatus").GetProperty("type").GetString().Should().Be("BitstringStatusListEntry");
         root.GetProperty("credentialStatus").GetProperty("statusListIndex").GetString().Should().Be("7");
