@@ -369,6 +369,36 @@ public sealed class WebhookTests
         Assert.Contains("link-local", (string)delivery["lastError"]!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Webhooks_Description_RefusesControlBidiAndSeparatorCharacters()
+    {
+        using var app = new BadgeIssuerApplication(("BadgeIssuer:Webhooks:Enabled", "true"));
+        using HttpClient client = app.CreateAuthorizedClient();
+        string id = (string)(await RegisterAsync(client, "https://93.184.216.34/in"))["id"]!;
+        // Letters of any script, punctuation, emoji and a zero-width joiner are fine.
+        using (HttpResponseMessage fine = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/ok", description = "LMS – Zürich 🎓 עברית x\u200Dy" }, Ct))
+        {
+            Assert.True(fine.StatusCode == HttpStatusCode.Created, await fine.Content.ReadAsStringAsync(Ct));
+        }
+
+        foreach (char c in "\u0000\u0007\u0009\u000A\u000D\u001B\u007F\u0085\u009B\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u2028\u2029")
+        {
+            string description = "LMS " + c + "evil";
+            using HttpResponseMessage create = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/in", description }, Ct);
+            string created = await create.Content.ReadAsStringAsync(Ct);
+            Assert.True(create.StatusCode == HttpStatusCode.BadRequest, $"U+{(int)c:X4}: {created}");
+            Assert.Contains("invalid-request", created, StringComparison.Ordinal);
+            Assert.Contains("/description", created, StringComparison.Ordinal);
+
+            using HttpResponseMessage update = await client.PatchAsJsonAsync($"/issuers/default/webhooks/{id}", new { description }, Ct);
+            string updated = await update.Content.ReadAsStringAsync(Ct);
+            Assert.True(update.StatusCode == HttpStatusCode.BadRequest, $"U+{(int)c:X4}: {updated}");
+            Assert.Contains("/description", updated, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("LMS", (string)JsonNode.Parse(await client.GetStringAsync($"/issuers/default/webhooks/{id}", Ct))!["description"]!);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", "loopback")]
     [InlineData("127.255.0.9", "loopback")]

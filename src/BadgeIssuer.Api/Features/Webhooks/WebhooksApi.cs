@@ -51,6 +51,12 @@ internal static class WebhooksApi
     private static readonly RequestShape s_createShape = RequestShape.Object(("url", null), ("eventTypes", null), ("description", null));
     private static readonly RequestShape s_updateShape = s_createShape.With(("enabled", null));
 
+    // Control characters (char.IsControl: U+0000–U+001F, U+007F–U+009F), the bidirectional formatting characters and
+    // the line and paragraph separators.
+    private static readonly System.Buffers.SearchValues<char> s_refusedInText = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(i => (char)i), .. Enumerable.Range(0x7F, 0x21).Select(i => (char)i),
+         '\u200E', '\u200F', '\u061C', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u2028', '\u2029']);
+
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
         RouteGroupBuilder group = routes.MapGroup("/issuers/{slug}/webhooks").WithTags("Webhooks").RequireAuthorization(ApiScopes.Manage);
@@ -138,7 +144,7 @@ internal static class WebhooksApi
             JsonElement body = document!.RootElement;
             url = await ReadUrlAsync(body, guard, violations, required: true, cancellationToken);
             eventTypes = ReadEventTypes(body, violations);
-            description = RequestJson.OptionalText(body, "description", string.Empty, violations, MaxDescriptionLength);
+            description = ReadDescription(body, violations);
         }
 
         if (violations.Count > 0)
@@ -200,6 +206,25 @@ internal static class WebhooksApi
         }
 
         return url;
+    }
+
+    /// <summary>
+    /// The description: text up to <see cref="MaxDescriptionLength"/>, without control characters (NUL, ESC, newlines …),
+    /// bidirectional formatting characters (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069) or the line and
+    /// paragraph separators (U+2028, U+2029), which could hide or reorder what an admin reads in a listing or a log.
+    /// </summary>
+    private static string? ReadDescription(JsonElement body, List<InputViolation> violations)
+    {
+        string? description = RequestJson.OptionalText(body, "description", string.Empty, violations, MaxDescriptionLength);
+        int at = description is null ? -1 : description.AsSpan().IndexOfAny(s_refusedInText);
+        if (at >= 0)
+        {
+            violations.Add(new("/description", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"'description' must not contain control, bidirectional-formatting or line/paragraph-separator characters (found U+{(int)description![at]:X4}).")));
+            return null;
+        }
+
+        return description;
     }
 
     private static List<string>? ReadEventTypes(JsonElement body, List<InputViolation> violations)
@@ -290,7 +315,7 @@ internal static class WebhooksApi
             {
                 updated = updated with { Description = string.Empty };
             }
-            else if (RequestJson.OptionalText(body, "description", string.Empty, violations, MaxDescriptionLength) is { } description)
+            else if (ReadDescription(body, violations) is { } description)
             {
                 updated = updated with { Description = description };
             }
