@@ -217,6 +217,7 @@ internal sealed partial class WebhookDispatcher(
             refused = refused.InnerException;
         }
 
+        // The guard's message is generic (no address, no range): the log is read by the issuer's API callers.
         return refused is not null
             ? "connection refused by the address guard: " + refused.Message
             : "the request failed: " + (e.InnerException?.Message ?? e.Message);

@@ -7,14 +7,23 @@ internal sealed class WebhookOptions
 {
     public const string Section = "BadgeIssuer:Webhooks";
 
+    private static readonly int[] s_defaultPorts = [443];
+
     /// <summary>Register endpoints and send deliveries. Off by default: nothing reaches out unless an operator turns it on.</summary>
     public bool Enabled { get; set; }
 
     /// <summary>
-    /// Development and tests only: accept <c>http://</c> URLs and loopback addresses (127.0.0.0/8, ::1). Private,
-    /// link-local and every other refused range stay refused.
+    /// Development and tests only: accept <c>http://</c> URLs and loopback addresses (127.0.0.0/8, ::1), on any port.
+    /// Private, link-local and every other refused range stay refused.
     /// </summary>
     public bool AllowLoopback { get; set; }
+
+    /// <summary>
+    /// The TCP ports a webhook URL may name, checked at registration and on every connection (so deliveries cannot probe
+    /// other ports). Empty in configuration means the default, 443 only. Loopback targets under <see cref="AllowLoopback"/>
+    /// may use any port.
+    /// </summary>
+    public List<int> AllowedPorts { get; set; } = [];
 
     /// <summary>Most endpoints per issuer.</summary>
     public int MaxEndpointsPerIssuer { get; set; } = 10;
@@ -46,6 +55,9 @@ internal sealed class WebhookOptions
     /// <summary>Finished deliveries and their attempts are deleted after this many days.</summary>
     public int RetentionDays { get; set; } = 30;
 
+    /// <summary>The ports a URL may name: <see cref="AllowedPorts"/>, or 443 when none is configured.</summary>
+    public IReadOnlyList<int> EffectivePorts => AllowedPorts is { Count: > 0 } ? AllowedPorts : s_defaultPorts;
+
     /// <summary>A sender's lease on a delivery: the timeout plus a margin, so a live sender always finishes first.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(TimeoutSeconds + 30);
 }
@@ -64,6 +76,8 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         Check(options.MaxBackoffSeconds is >= 1 and <= 86_400, "MaxBackoffSeconds must be between 1 and 86400.");
         Check(options.PollIntervalMilliseconds is >= 10 and <= 60_000, "PollIntervalMilliseconds must be between 10 and 60000.");
         Check(options.MaxConcurrentDeliveries is >= 1 and <= 256, "MaxConcurrentDeliveries must be between 1 and 256.");
+        Check(options.AllowedPorts is not null && options.AllowedPorts.Count <= 32 && options.AllowedPorts.All(p => p is >= 1 and <= 65535),
+            "AllowedPorts must hold at most 32 ports, each between 1 and 65535.");
         Check(options.RetentionDays is >= 1 and <= 3650, "RetentionDays must be between 1 and 3650.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 

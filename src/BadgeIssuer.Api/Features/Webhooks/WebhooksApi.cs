@@ -61,7 +61,7 @@ internal static class WebhooksApi
     {
         RouteGroupBuilder group = routes.MapGroup("/issuers/{slug}/webhooks").WithTags("Webhooks").RequireAuthorization(ApiScopes.Manage);
         group.MapPost("/", Create).WithName("CreateWebhookEndpoint").WithSummary("Register a webhook endpoint (the signing secret is shown once)")
-            .WithDescription("Events: credential.issued, credential.revoked, credential.suspended, credential.reinstated. Deliveries are signed per Standard Webhooks. The URL must be https and resolve to public addresses only.")
+            .WithDescription("Events: credential.issued, credential.revoked, credential.suspended, credential.reinstated. Deliveries are signed per Standard Webhooks. The URL must be https, name an allowed port (BadgeIssuer:Webhooks:AllowedPorts, 443 by default) and resolve to public addresses only. The description may not hold control, bidirectional-formatting or line/paragraph-separator characters.")
             .CarriesNewSecret()
             .AcceptsJson<CreateWebhookRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
