@@ -480,6 +480,56 @@ public sealed class WebhookTests
         Assert.Equal("LMS", (string)JsonNode.Parse(await client.GetStringAsync($"/issuers/default/webhooks/{id}", Ct))!["description"]!);
     }
 
+    [Fact]
+    public async Task Webhooks_Redeliver_RefusedWhileACopyIsPending_AndWhileTheEndpointHasTooManyPending()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var app = new BadgeIssuerApplication(Enabled(("BadgeIssuer:Webhooks:MaxPendingForRedelivery", "2")));
+        using HttpClient client = app.CreateAuthorizedClient();
+        string endpointId = (string)(await RegisterAsync(client, receiver.Url("/hook"), "credential.issued"))["id"]!;
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+        for (int i = 0; i < 3; i++)
+        {
+            await AwardAsync(client, achievementId);
+        }
+
+        await WaitForAsync(() => receiver.Received.Count >= 3, "three deliveries");
+        List<string> messages = [.. receiver.Received.Select(r => r.Id)];
+        // Disabled, so what is queued stays pending.
+        using (HttpResponseMessage disable = await client.PatchAsJsonAsync($"/issuers/default/webhooks/{endpointId}", new { enabled = false }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+        }
+
+        string Redeliver(string messageId) => $"/issuers/default/webhooks/{endpointId}/messages/{messageId}/redeliver";
+        using (HttpResponseMessage first = await client.PostAsync(Redeliver(messages[0]), null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        for (int i = 0; i < 30; i++)
+        {
+            using HttpResponseMessage again = await client.PostAsync(Redeliver(messages[0]), null, Ct);
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            Assert.Contains("urn:badgeissuer:problem:redelivery-pending", await again.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        using (HttpResponseMessage second = await client.PostAsync(Redeliver(messages[1]), null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        }
+
+        using (HttpResponseMessage third = await client.PostAsync(Redeliver(messages[2]), null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
+            Assert.Contains("urn:badgeissuer:problem:redelivery-backlog", await third.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        JsonNode log = await DeliveriesAsync(client, endpointId);
+        Assert.Equal(5, log["deliveries"]!.AsArray().Count);
+        Assert.Equal(2, log["deliveries"]!.AsArray().Count(d => (string)d!["state"]! == "pending"));
+    }
+
     [Theory]
     [InlineData("127.0.0.1", "loopback")]
     [InlineData("127.255.0.9", "loopback")]

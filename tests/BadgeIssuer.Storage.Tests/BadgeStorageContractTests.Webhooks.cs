@@ -199,17 +199,70 @@ public abstract partial class BadgeStorageContractTests
         WebhookClaim claim = Assert.Single(await ClaimMineAsync("a", now, endpoint));
         await Storage.Webhooks.RecordAttemptAsync("a", new(claim.Delivery.Seq, now, 410, null, 1), WebhookAttemptOutcome.Failed, null, Ct);
 
-        WebhookDeliveryRecord? again = await Storage.Webhooks.RedeliverAsync(endpoint.Id, claim.Delivery.MessageId, now, Ct);
+        WebhookRedelivery redelivery = await Storage.Webhooks.RedeliverAsync(endpoint.Id, claim.Delivery.MessageId, now, 100, Ct);
 
-        Assert.NotNull(again);
+        Assert.Equal(WebhookRedeliveryOutcome.Queued, redelivery.Outcome);
+        WebhookDeliveryRecord again = redelivery.Delivery!;
         Assert.Equal(claim.Delivery.MessageId, again.MessageId);
         Assert.Equal(claim.Delivery.Payload, again.Payload);
         Assert.True(again.Seq > claim.Delivery.Seq);
-        Assert.Null(await Storage.Webhooks.RedeliverAsync(endpoint.Id, "msg_unknown", now, Ct));
+        Assert.Equal(new WebhookRedelivery(WebhookRedeliveryOutcome.UnknownMessage), await Storage.Webhooks.RedeliverAsync(endpoint.Id, "msg_unknown", now, 100, Ct));
         Assert.Equal(again.Seq, Assert.Single(await ClaimMineAsync("b", now, endpoint)).Delivery.Seq);
 
         Assert.True(await Storage.Webhooks.PurgeAsync(now.AddSeconds(1), Ct) >= 1);
         Assert.Equal(again.Seq, Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Seq);
         Assert.Empty(await Storage.Webhooks.ListAttemptsAsync([claim.Delivery.Seq], Ct));
+    }
+
+    [Fact]
+    public async Task Webhooks_Redeliver_AtMostOnePendingCopy_AndNotWhileTheEndpointHasTooManyPending()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+        for (int i = 0; i < 3; i++)
+        {
+            await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
+        }
+
+        DateTimeOffset now = T0.AddHours(1);
+        List<string> messages = [.. (await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Reverse().Select(d => d.MessageId)];
+
+        // Still pending (never sent yet): a redelivery would only be a second copy.
+        Assert.Equal(WebhookRedeliveryOutcome.AlreadyPending, (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[0], now, 100, Ct)).Outcome);
+        string owner = "redeliver-" + Guid.NewGuid().ToString("N");
+        for (int i = 0; i < 3; i++)
+        {
+            WebhookClaim claim = Assert.Single(await ClaimMineAsync(owner, now, endpoint));
+            Assert.True(await Storage.Webhooks.RecordAttemptAsync(owner, new(claim.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct));
+        }
+
+        Assert.Equal(WebhookRedeliveryOutcome.Queued, (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[0], now, 2, Ct)).Outcome);
+        Assert.Equal(WebhookRedeliveryOutcome.AlreadyPending, (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[0], now, 2, Ct)).Outcome);
+        Assert.Equal(WebhookRedeliveryOutcome.Queued, (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[1], now, 2, Ct)).Outcome);
+        // Two pending: a third message is refused at a bound of 2, whichever it is.
+        Assert.Equal(WebhookRedeliveryOutcome.Backlog, (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[2], now, 2, Ct)).Outcome);
+
+        IReadOnlyList<WebhookDeliveryRecord> all = await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct);
+        Assert.Equal(5, all.Count);
+        Assert.Equal(2, all.Count(d => d.State == WebhookDeliveryStates.Pending));
+    }
+
+    [Fact]
+    public async Task Webhooks_Redeliver_ConcurrentCalls_QueueOneCopy()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+        await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
+        DateTimeOffset now = T0.AddHours(1);
+        string owner = "redeliver-" + Guid.NewGuid().ToString("N");
+        WebhookClaim claim = Assert.Single(await ClaimMineAsync(owner, now, endpoint));
+        Assert.True(await Storage.Webhooks.RecordAttemptAsync(owner, new(claim.Delivery.Seq, now, 410, null, 1), WebhookAttemptOutcome.Failed, null, Ct));
+
+        WebhookRedelivery[] results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => Storage.Webhooks.RedeliverAsync(endpoint.Id, claim.Delivery.MessageId, now, 100, Ct), Ct)));
+
+        Assert.Single(results, r => r.Outcome == WebhookRedeliveryOutcome.Queued);
+        Assert.All(results.Where(r => r.Outcome != WebhookRedeliveryOutcome.Queued), r => Assert.Equal(WebhookRedeliveryOutcome.AlreadyPending, r.Outcome));
+        Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct), d => d.State == WebhookDeliveryStates.Pending);
     }
 }

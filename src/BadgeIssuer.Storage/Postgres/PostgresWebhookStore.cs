@@ -232,18 +232,61 @@ internal sealed class PostgresWebhookStore(PostgresBadgeStorage storage) : IWebh
         return rows;
     }
 
-    public async Task<WebhookDeliveryRecord?> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<WebhookRedelivery> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, int maxPending, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpointId);
         ArgumentNullException.ThrowIfNull(messageId);
-        await using NpgsqlCommand insert = storage.Command($"""
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPending, 1);
+        await using NpgsqlConnection connection = await storage.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The endpoint row lock serializes redeliveries to the endpoint (across instances), so the checks below hold
+        // until the insert commits. FOR NO KEY UPDATE does not conflict with the key-share lock of the outbox inserts.
+        await ExecuteAsync(connection, transaction, "SELECT 1 FROM webhook_endpoints WHERE id = $1 FOR NO KEY UPDATE;", cancellationToken, Pg.Text(endpointId))
+            .ConfigureAwait(false);
+        long known, copies, pending;
+        await using (NpgsqlCommand check = Command(connection, transaction, """
+            SELECT count(*) FILTER (WHERE message_id = $2),
+                   count(*) FILTER (WHERE message_id = $2 AND state = 'pending'),
+                   count(*) FILTER (WHERE state = 'pending')
+            FROM webhook_deliveries WHERE endpoint_id = $1;
+            """, Pg.Text(endpointId), Pg.Text(messageId)))
+        {
+            await using NpgsqlDataReader counts = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await counts.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (known, copies, pending) = (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2));
+        }
+
+        if (known == 0)
+        {
+            return new(WebhookRedeliveryOutcome.UnknownMessage);
+        }
+
+        if (copies > 0)
+        {
+            return new(WebhookRedeliveryOutcome.AlreadyPending);
+        }
+
+        if (pending >= maxPending)
+        {
+            return new(WebhookRedeliveryOutcome.Backlog);
+        }
+
+        WebhookDeliveryRecord delivery;
+        await using (NpgsqlCommand insert = Command(connection, transaction, $"""
             INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, created_at, state, attempts, next_attempt_at)
             SELECT endpoint_id, message_id, event_type, payload, $3, 'pending', 0, $3 FROM webhook_deliveries
             WHERE endpoint_id = $1 AND message_id = $2 ORDER BY seq DESC LIMIT 1
             RETURNING {DeliveryColumns};
-            """, Pg.Text(endpointId), Pg.Text(messageId), Pg.Time(now));
-        await using NpgsqlDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDelivery(reader, 0) : null;
+            """, Pg.Text(endpointId), Pg.Text(messageId), Pg.Time(now)))
+        {
+            await using NpgsqlDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            delivery = ReadDelivery(reader, 0);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new(WebhookRedeliveryOutcome.Queued, delivery);
     }
 
     public async Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)

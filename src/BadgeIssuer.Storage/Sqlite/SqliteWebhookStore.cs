@@ -323,23 +323,62 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
         return rows;
     }
 
-    public async Task<WebhookDeliveryRecord?> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<WebhookRedelivery> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, int maxPending, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpointId);
         ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPending, 1);
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand insert = Command(connection, null, $"""
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        long known, copies, pending;
+        using (SqliteCommand check = Command(connection, transaction, """
+            SELECT
+                (SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $endpoint AND message_id = $msg),
+                (SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $endpoint AND message_id = $msg AND state = 'pending'),
+                (SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $endpoint AND state = 'pending');
+            """))
+        {
+            check.Parameters.AddWithValue("$endpoint", endpointId);
+            check.Parameters.AddWithValue("$msg", messageId);
+            using SqliteDataReader counts = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await counts.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (known, copies, pending) = (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2));
+        }
+
+        if (known == 0)
+        {
+            return new(WebhookRedeliveryOutcome.UnknownMessage);
+        }
+
+        if (copies > 0)
+        {
+            return new(WebhookRedeliveryOutcome.AlreadyPending);
+        }
+
+        if (pending >= maxPending)
+        {
+            return new(WebhookRedeliveryOutcome.Backlog);
+        }
+
+        WebhookDeliveryRecord delivery;
+        using (SqliteCommand insert = Command(connection, transaction, $"""
             INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, created_at, state, attempts, next_attempt_at)
             SELECT endpoint_id, message_id, event_type, payload, $now, 'pending', 0, $now FROM webhook_deliveries
             WHERE endpoint_id = $endpoint AND message_id = $msg ORDER BY seq DESC LIMIT 1
             RETURNING {DeliveryColumns};
-            """);
-        insert.Parameters.AddWithValue("$endpoint", endpointId);
-        insert.Parameters.AddWithValue("$msg", messageId);
-        insert.Parameters.AddWithValue("$now", SqliteTime.Ticks(now));
-        using SqliteDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDelivery(reader, 0) : null;
+            """))
+        {
+            insert.Parameters.AddWithValue("$endpoint", endpointId);
+            insert.Parameters.AddWithValue("$msg", messageId);
+            insert.Parameters.AddWithValue("$now", SqliteTime.Ticks(now));
+            using SqliteDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            delivery = ReadDelivery(reader, 0);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new(WebhookRedeliveryOutcome.Queued, delivery);
     }
 
     public async Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)

@@ -52,6 +52,9 @@ internal sealed class WebhookOptions
     /// <summary>Most deliveries in flight at once per instance (each to a different endpoint).</summary>
     public int MaxConcurrentDeliveries { get; set; } = 16;
 
+    /// <summary>A redelivery is refused while the endpoint has this many pending deliveries or more.</summary>
+    public int MaxPendingForRedelivery { get; set; } = 100;
+
     /// <summary>Finished deliveries and their attempts are deleted after this many days.</summary>
     public int RetentionDays { get; set; } = 30;
 
@@ -76,6 +79,7 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         Check(options.MaxBackoffSeconds is >= 1 and <= 86_400, "MaxBackoffSeconds must be between 1 and 86400.");
         Check(options.PollIntervalMilliseconds is >= 10 and <= 60_000, "PollIntervalMilliseconds must be between 10 and 60000.");
         Check(options.MaxConcurrentDeliveries is >= 1 and <= 256, "MaxConcurrentDeliveries must be between 1 and 256.");
+        Check(options.MaxPendingForRedelivery is >= 1 and <= 100_000, "MaxPendingForRedelivery must be between 1 and 100000.");
         Check(options.AllowedPorts is not null && options.AllowedPorts.Count <= 32 && options.AllowedPorts.All(p => p is >= 1 and <= 65535),
             "AllowedPorts must hold at most 32 ports, each between 1 and 65535.");
         Check(options.RetentionDays is >= 1 and <= 3650, "RetentionDays must be between 1 and 3650.");

@@ -86,6 +86,7 @@ internal static class WebhooksApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/messages/{messageId}/redeliver", Redeliver).WithName("RedeliverWebhookMessage")
             .WithSummary("Send a message (by webhook-id) to the endpoint again, after its other pending deliveries")
+            .WithDescription("202 with the new pending delivery. 409 problems: urn:badgeissuer:problem:redelivery-pending while a copy of the message is still pending for this endpoint (one pending copy at most); urn:badgeissuer:problem:redelivery-backlog while the endpoint has BadgeIssuer:Webhooks:MaxPendingForRedelivery or more pending deliveries; urn:badgeissuer:problem:webhooks-disabled while webhooks are off. 404 when the endpoint never had the message.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
@@ -438,8 +439,23 @@ internal static class WebhooksApi
             return Disabled();
         }
 
-        WebhookDeliveryRecord? delivery = messageId.Length <= 64 ? await storage.Webhooks.RedeliverAsync(id, messageId, timeProvider.GetUtcNow(), cancellationToken) : null;
-        if (delivery is null)
+        int maxPending = options.Value.MaxPendingForRedelivery;
+        WebhookRedelivery result = messageId.Length <= 64
+            ? await storage.Webhooks.RedeliverAsync(id, messageId, timeProvider.GetUtcNow(), maxPending, cancellationToken)
+            : new(WebhookRedeliveryOutcome.UnknownMessage);
+        if (result.Outcome == WebhookRedeliveryOutcome.AlreadyPending)
+        {
+            return ApiProblems.RedeliveryPending.Result(
+                "A copy of this message is still pending for this endpoint; it is sent (or retried) without a redelivery. Redeliver once it has succeeded or failed.");
+        }
+
+        if (result.Outcome == WebhookRedeliveryOutcome.Backlog)
+        {
+            return ApiProblems.RedeliveryBacklog.Result(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The endpoint has {maxPending} or more pending deliveries (BadgeIssuer:Webhooks:MaxPendingForRedelivery); redeliver once they have drained."));
+        }
+
+        if (result.Delivery is not { } delivery)
         {
             return ApiProblems.NotFound.Result("This endpoint never had a message with that id.");
         }
