@@ -116,8 +116,14 @@ public interface IWebhookStore
     /// Leases up to <paramref name="max"/> due deliveries to <paramref name="owner"/> until <paramref name="leaseUntil"/>:
     /// for each enabled endpoint only its oldest pending delivery, and only when its next attempt is due and no unexpired
     /// lease holds it. Safe with several senders on one database: each delivery goes to one of them.
+    /// <para>
+    /// Fair across issuers: <paramref name="owner"/> never holds more than <paramref name="maxPerIssuer"/> unexpired
+    /// leases of one issuer's deliveries (those it holds already count), and the free places go round the issuers
+    /// (each issuer's first before any issuer's second), oldest first within a round.
+    /// </para>
     /// </summary>
-    Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, int maxPerIssuer, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records an attempt and, while <paramref name="owner"/> still holds the lease, moves the delivery on

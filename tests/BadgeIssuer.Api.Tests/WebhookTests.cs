@@ -36,10 +36,13 @@ public sealed class WebhookTests
         .. more,
     ];
 
-    private static async Task<JsonNode> RegisterAsync(HttpClient client, string url, params string[] eventTypes)
+    private static Task<JsonNode> RegisterAsync(HttpClient client, string url, params string[] eventTypes) =>
+        RegisterForAsync("default", client, url, eventTypes);
+
+    private static async Task<JsonNode> RegisterForAsync(string slug, HttpClient client, string url, params string[] eventTypes)
     {
         object body = eventTypes.Length == 0 ? new { url, description = "LMS" } : new { url, eventTypes, description = "LMS" };
-        using HttpResponseMessage response = await client.PostAsJsonAsync("/issuers/default/webhooks", body, Ct);
+        using HttpResponseMessage response = await client.PostAsJsonAsync($"/issuers/{slug}/webhooks", body, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
         return JsonNode.Parse(text)!;
@@ -63,6 +66,17 @@ public sealed class WebhookTests
                 app.Clock.Now += s;
             }
 
+            await Task.Delay(25, Ct);
+        }
+    }
+
+    /// <summary>Waits for <paramref name="condition"/> at most <paramref name="limit"/> (less than the delivery timeout, to tell waiting from not).</summary>
+    private static async Task WaitWithinAsync(Func<bool> condition, string what, TimeSpan limit)
+    {
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(elapsed.Elapsed < limit, $"{what}: not within {limit.TotalSeconds} s");
             await Task.Delay(25, Ct);
         }
     }
@@ -528,6 +542,124 @@ public sealed class WebhookTests
         JsonNode log = await DeliveriesAsync(client, endpointId);
         Assert.Equal(5, log["deliveries"]!.AsArray().Count);
         Assert.Equal(2, log["deliveries"]!.AsArray().Count(d => (string)d!["state"]! == "pending"));
+    }
+
+    [Fact]
+    public async Task Webhooks_SlowEndpoint_HoldsOnePlace_TheOtherPlacesRefillAsDeliveriesEnd()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int slowArrivals = 0;
+        receiver.RespondAsync = async (r, _, aborted) =>
+        {
+            if (r.Path == "/slow")
+            {
+                Interlocked.Increment(ref slowArrivals);
+                await release.Task.WaitAsync(aborted);
+            }
+
+            return 200;
+        };
+        using var app = new BadgeIssuerApplication(Enabled(("BadgeIssuer:Webhooks:MaxConcurrentDeliveries", "2"), ("BadgeIssuer:Webhooks:TimeoutSeconds", "60")));
+        using HttpClient client = app.CreateAuthorizedClient();
+        await RegisterAsync(client, receiver.Url("/slow"), "credential.issued");
+        await RegisterAsync(client, receiver.Url("/fast"), "credential.issued");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+        for (int i = 0; i < 4; i++)
+        {
+            await AwardAsync(client, achievementId);
+        }
+
+        try
+        {
+            // The slow endpoint's first message holds one place (answering just under the timeout); the fast endpoint's
+            // four go through the other place one after another, without waiting for it.
+            await WaitWithinAsync(() => receiver.Received.Count(r => r.Path == "/fast") >= 4, "the fast endpoint's four messages", TimeSpan.FromSeconds(20));
+            Assert.Equal(1, Volatile.Read(ref slowArrivals));
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        await WaitForAsync(() => receiver.Received.Count(r => r.Path == "/slow") >= 4, "the slow endpoint's four messages");
+    }
+
+    [Fact]
+    public async Task Webhooks_OneIssuersSlowEndpoints_CannotTakeEveryPlace()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int slowArrivals = 0;
+        receiver.RespondAsync = async (r, _, aborted) =>
+        {
+            if (r.Path.StartsWith("/slow", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref slowArrivals);
+                await release.Task.WaitAsync(aborted);
+            }
+
+            return 200;
+        };
+        using var app = new BadgeIssuerApplication(Enabled(
+            ("BadgeIssuer:Webhooks:MaxConcurrentDeliveries", "3"), ("BadgeIssuer:Webhooks:MaxConcurrentDeliveriesPerIssuer", "2"), ("BadgeIssuer:Webhooks:TimeoutSeconds", "60")));
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpResponseMessage created = await admin.PostAsJsonAsync("/issuers", new { name = "Other College", slug = "other" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        string otherIssuerId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!["id"]!;
+
+        // The default issuer: three endpoints that answer just under the timeout.
+        for (int i = 0; i < 3; i++)
+        {
+            await RegisterAsync(admin, receiver.Url("/slow" + i), "credential.issued");
+        }
+
+        await RegisterForAsync("other", admin, receiver.Url("/fast"), "credential.issued");
+        await AwardAsync(admin, await IssuingApiTests.CreateAchievementAsync(admin));
+        string otherAchievement = await IssuingApiTests.CreateAchievementAsync(admin, new
+        {
+            issuerId = otherIssuerId, name = "Other badge", description = "d", criteria = new { narrative = "x" },
+        });
+
+        try
+        {
+            await WaitWithinAsync(() => Volatile.Read(ref slowArrivals) >= 2, "two slow deliveries in flight", TimeSpan.FromSeconds(20));
+            for (int i = 0; i < 3; i++)
+            {
+                await AwardAsync(admin, otherAchievement);
+            }
+
+            // The default issuer holds two places at most: the other issuer's messages go through the third.
+            await WaitWithinAsync(() => receiver.Received.Count(r => r.Path == "/fast") >= 3, "the other issuer's three messages", TimeSpan.FromSeconds(20));
+            Assert.Equal(2, Volatile.Read(ref slowArrivals));
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        await WaitForAsync(() => receiver.Received.Count(r => r.Path.StartsWith("/slow", StringComparison.Ordinal)) >= 3, "the slow endpoints' messages");
+    }
+
+    [Fact]
+    public void Options_NewBoundsAreValidated()
+    {
+        var validator = new WebhookOptionsValidator();
+        Assert.True(validator.Validate(null, new WebhookOptions()).Succeeded);
+        Assert.True(validator.Validate(null, new WebhookOptions { AllowedPorts = [443, 8443] }).Succeeded);
+        foreach (WebhookOptions bad in new[]
+        {
+            new WebhookOptions { MaxConcurrentDeliveriesPerIssuer = 0 },
+            new WebhookOptions { MaxPendingForRedelivery = 0 },
+            new WebhookOptions { AllowedPorts = [0] },
+            new WebhookOptions { AllowedPorts = [65536] },
+            new WebhookOptions { AllowedPorts = [.. Enumerable.Range(1000, 33)] },
+        })
+        {
+            Assert.True(validator.Validate(null, bad).Failed);
+        }
+
+        Assert.Equal([443], new WebhookOptions().EffectivePorts);
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public abstract partial class BadgeStorageContractTests
     }
 
     private async Task<List<WebhookClaim>> ClaimMineAsync(string owner, DateTimeOffset now, WebhookEndpointRecord endpoint) =>
-        (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, Ct)).Where(c => c.Endpoint.Id == endpoint.Id).ToList();
+        (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, 256, Ct)).Where(c => c.Endpoint.Id == endpoint.Id).ToList();
 
     [Fact]
     public async Task Webhooks_Endpoint_CreateGetListUpdateDelete()
@@ -168,7 +168,7 @@ public abstract partial class BadgeStorageContractTests
             string owner = "sender-" + worker;
             for (int idle = 0; idle < 20;)
             {
-                List<WebhookClaim> claims = (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, Ct)).Where(c => mine.Contains(c.Endpoint.Id)).ToList();
+                List<WebhookClaim> claims = (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, 256, Ct)).Where(c => mine.Contains(c.Endpoint.Id)).ToList();
                 idle = claims.Count == 0 ? idle + 1 : 0;
                 foreach (WebhookClaim claim in claims)
                 {
@@ -264,5 +264,40 @@ public abstract partial class BadgeStorageContractTests
         Assert.Single(results, r => r.Outcome == WebhookRedeliveryOutcome.Queued);
         Assert.All(results.Where(r => r.Outcome != WebhookRedeliveryOutcome.Queued), r => Assert.Equal(WebhookRedeliveryOutcome.AlreadyPending, r.Outcome));
         Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct), d => d.State == WebhookDeliveryStates.Pending);
+    }
+
+    [Fact]
+    public async Task Webhooks_Claim_CapsEachIssuersLeasesPerOwner_SoOneIssuerCannotTakeEveryPlace()
+    {
+        IssuerRecord busy = await NewIssuerAsync();
+        IssuerRecord quiet = await NewIssuerAsync();
+        var endpoints = new List<WebhookEndpointRecord>();
+        for (int i = 0; i < 5; i++)
+        {
+            endpoints.Add(await AddEndpointAsync(busy));
+        }
+
+        endpoints.Add(await AddEndpointAsync(quiet));
+        await Storage.Credentials.AddAsync(NewCredential(busy), [], Ct);
+        await Storage.Credentials.AddAsync(NewCredential(quiet), [], Ct);
+        var mine = endpoints.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        DateTimeOffset now = T0.AddHours(1);
+        string owner = "cap-" + Guid.NewGuid().ToString("N");
+        async Task<List<WebhookClaim>> ClaimAsync(string who, DateTimeOffset at) =>
+            [.. (await Storage.Webhooks.ClaimDueAsync(who, at, at.AddMinutes(1), 256, 2, Ct)).Where(c => mine.Contains(c.Endpoint.Id))];
+
+        // Five of the busy issuer's endpoints are due, and one of the quiet one's: two places for the busy one.
+        List<WebhookClaim> first = await ClaimAsync(owner, now);
+        Assert.Equal(2, first.Count(c => c.Endpoint.IssuerId == busy.Id));
+        Assert.Single(first, c => c.Endpoint.IssuerId == quiet.Id);
+
+        // The owner's leases count until they end; another sender has places of its own.
+        Assert.Empty(await ClaimAsync(owner, now));
+        Assert.Equal(2, (await ClaimAsync("cap-other-" + Guid.NewGuid().ToString("N"), now)).Count(c => c.Endpoint.IssuerId == busy.Id));
+        WebhookClaim done = first.First(c => c.Endpoint.IssuerId == busy.Id);
+        Assert.True(await Storage.Webhooks.RecordAttemptAsync(owner, new(done.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct));
+        WebhookClaim refill = Assert.Single(await ClaimAsync(owner, now));
+        Assert.Equal(busy.Id, refill.Endpoint.IssuerId);
+        Assert.DoesNotContain(refill.Delivery.Seq, first.Select(c => c.Delivery.Seq));
     }
 }

@@ -176,24 +176,37 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
         return deleted == 1;
     }
 
-    public async Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, int maxPerIssuer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPerIssuer, 1);
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
 
-        // Each endpoint's head (its oldest pending delivery) only: a later one never overtakes an earlier one.
+        // Each endpoint's head (its oldest pending delivery) only: a later one never overtakes an earlier one. A head's
+        // place in its issuer's queue (rank: the owner's unexpired leases of that issuer, plus its position among the
+        // issuer's due heads) caps the issuer at $per in flight and orders the claim round by round across issuers.
         var claimed = new List<long>();
         using (SqliteCommand lease = Command(connection, transaction, """
-            UPDATE webhook_deliveries SET lease_owner = $owner, lease_until = $until
-            WHERE seq IN (
-                SELECT d.seq FROM (SELECT min(seq) AS seq FROM webhook_deliveries WHERE state = 'pending' GROUP BY endpoint_id) h
+            WITH inflight AS (
+                SELECT e.issuer_id, count(*) AS n FROM webhook_deliveries l JOIN webhook_endpoints e ON e.id = l.endpoint_id
+                WHERE l.state = 'pending' AND l.lease_owner = $owner AND l.lease_until > $now
+                GROUP BY e.issuer_id
+            ), due AS (
+                SELECT d.seq, e.issuer_id, row_number() OVER (PARTITION BY e.issuer_id ORDER BY d.seq) AS position
+                FROM (SELECT min(seq) AS seq FROM webhook_deliveries WHERE state = 'pending' GROUP BY endpoint_id) h
                 JOIN webhook_deliveries d ON d.seq = h.seq
                 JOIN webhook_endpoints e ON e.id = d.endpoint_id
                 WHERE e.enabled = 1 AND d.next_attempt_at <= $now AND (d.lease_until IS NULL OR d.lease_until <= $now)
-                ORDER BY d.seq LIMIT $max)
+            )
+            UPDATE webhook_deliveries SET lease_owner = $owner, lease_until = $until
+            WHERE seq IN (
+                SELECT due.seq FROM due LEFT JOIN inflight i ON i.issuer_id = due.issuer_id
+                WHERE due.position + coalesce(i.n, 0) <= $per
+                ORDER BY due.position + coalesce(i.n, 0), due.seq LIMIT $max)
             RETURNING seq;
             """))
         {
@@ -201,6 +214,7 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
             lease.Parameters.AddWithValue("$until", SqliteTime.Ticks(leaseUntil));
             lease.Parameters.AddWithValue("$now", SqliteTime.Ticks(now));
             lease.Parameters.AddWithValue("$max", max);
+            lease.Parameters.AddWithValue("$per", maxPerIssuer);
             using SqliteDataReader reader = await lease.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -49,8 +49,14 @@ internal sealed class WebhookOptions
     /// <summary>How often the sender looks for due deliveries.</summary>
     public int PollIntervalMilliseconds { get; set; } = 1_000;
 
-    /// <summary>Most deliveries in flight at once per instance (each to a different endpoint).</summary>
+    /// <summary>Most deliveries in flight at once per instance (each to a different endpoint); a free place is refilled as soon as a delivery ends.</summary>
     public int MaxConcurrentDeliveries { get; set; } = 16;
+
+    /// <summary>
+    /// Most deliveries of one issuer in flight at once per instance, so one issuer's slow endpoints cannot hold every
+    /// place of <see cref="MaxConcurrentDeliveries"/>.
+    /// </summary>
+    public int MaxConcurrentDeliveriesPerIssuer { get; set; } = 4;
 
     /// <summary>A redelivery is refused while the endpoint has this many pending deliveries or more.</summary>
     public int MaxPendingForRedelivery { get; set; } = 100;
@@ -79,6 +85,7 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         Check(options.MaxBackoffSeconds is >= 1 and <= 86_400, "MaxBackoffSeconds must be between 1 and 86400.");
         Check(options.PollIntervalMilliseconds is >= 10 and <= 60_000, "PollIntervalMilliseconds must be between 10 and 60000.");
         Check(options.MaxConcurrentDeliveries is >= 1 and <= 256, "MaxConcurrentDeliveries must be between 1 and 256.");
+        Check(options.MaxConcurrentDeliveriesPerIssuer is >= 1 and <= 256, "MaxConcurrentDeliveriesPerIssuer must be between 1 and 256.");
         Check(options.MaxPendingForRedelivery is >= 1 and <= 100_000, "MaxPendingForRedelivery must be between 1 and 100000.");
         Check(options.AllowedPorts is not null && options.AllowedPorts.Count <= 32 && options.AllowedPorts.All(p => p is >= 1 and <= 65535),
             "AllowedPorts must hold at most 32 ports, each between 1 and 65535.");
