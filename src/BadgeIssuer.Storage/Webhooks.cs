@@ -145,6 +145,13 @@ public interface IWebhookStore
     /// </summary>
     Task<WebhookRedelivery> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, int maxPending, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Marks pending deliveries created before <paramref name="createdBefore"/> that no unexpired lease holds as failed
+    /// (completed at <paramref name="now"/>, with <paramref name="reason"/> as the last error), so that <see cref="PurgeAsync"/> deletes them
+    /// in time; the number marked. For when nothing sends (webhooks off): the outbox does not grow without bound.
+    /// </summary>
+    Task<int> ExpirePendingAsync(DateTimeOffset createdBefore, DateTimeOffset now, string reason, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes finished (succeeded or failed) deliveries completed before <paramref name="completedBefore"/>, with their attempts.</summary>
     Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default);
 }

@@ -545,6 +545,48 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task Webhooks_Off_PendingDeliveriesExpireAfterMaxAge_AndArePurged()
+    {
+        string dataDirectory = Directory.CreateTempSubdirectory("badgeissuer-webhook-off-").FullName;
+        try
+        {
+            string endpointId;
+            using (var on = new BadgeIssuerApplication(Enabled()) { DataDirectory = dataDirectory, KeepDataDirectory = true })
+            {
+                using HttpClient client = on.CreateAuthorizedClient();
+                endpointId = (string)(await RegisterAsync(client, "http://127.0.0.1:9/hook", "credential.issued"))["id"]!;
+            }
+
+            // Turned off later: the endpoint is still there and issuance still writes its outbox rows, which nothing sends.
+            using var off = new BadgeIssuerApplication(
+                ("BadgeIssuer:Webhooks:PollIntervalMilliseconds", "25"), ("BadgeIssuer:Webhooks:MaxAgeHours", "24"), ("BadgeIssuer:Webhooks:RetentionDays", "30"))
+            { DataDirectory = dataDirectory, KeepDataDirectory = true };
+            using HttpClient offClient = off.CreateAuthorizedClient();
+            await AwardAsync(offClient, await IssuingApiTests.CreateAchievementAsync(offClient));
+            JsonNode Delivery() => DeliveriesAsync(offClient, endpointId).GetAwaiter().GetResult()["deliveries"]!.AsArray().Single()!;
+            Assert.Equal("pending", (string)Delivery()["state"]!);
+
+            off.Clock.Now += TimeSpan.FromHours(25);
+            await WaitForAsync(() => (string)Delivery()["state"]! == "failed", "the old pending delivery to be marked failed");
+            Assert.Equal(WebhookDispatcher.ExpiredWhileOff, (string)Delivery()["lastError"]!);
+            Assert.Equal(0, (int)Delivery()["attempts"]!);
+
+            off.Clock.Now += TimeSpan.FromDays(31);
+            await WaitForAsync(() => DeliveriesAsync(offClient, endpointId).GetAwaiter().GetResult()["deliveries"]!.AsArray().Count == 0, "the purge");
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public async Task Webhooks_SlowEndpoint_HoldsOnePlace_TheOtherPlacesRefillAsDeliveriesEnd()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

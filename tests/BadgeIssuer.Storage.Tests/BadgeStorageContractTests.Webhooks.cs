@@ -300,4 +300,33 @@ public abstract partial class BadgeStorageContractTests
         Assert.Equal(busy.Id, refill.Endpoint.IssuerId);
         Assert.DoesNotContain(refill.Delivery.Seq, first.Select(c => c.Delivery.Seq));
     }
+
+    [Fact]
+    public async Task Webhooks_ExpirePending_MarksOldUnleasedPendingFailed_AndPurgeThenDeletesThem()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord leased = await AddEndpointAsync(issuer, "credential.issued");
+        WebhookEndpointRecord idle = await AddEndpointAsync(issuer, "credential.revoked");
+        DateTimeOffset old = T0.AddDays(40);
+        DateTimeOffset now = old.AddDays(2);
+        await Storage.Credentials.AddAsync(NewCredential(issuer) with { IssuedAt = old }, [], Ct);
+        // The leased endpoint's delivery is held by a live sender: it is left alone.
+        Assert.Single(await ClaimMineAsync("expire-" + Guid.NewGuid().ToString("N"), now, leased));
+        Assert.True(await Storage.Webhooks.UpdateEndpointAsync(leased with { EventTypes = "credential.revoked" }, Ct));
+        Assert.True(await Storage.Webhooks.UpdateEndpointAsync(idle with { EventTypes = "credential.issued" }, Ct));
+        await Storage.Credentials.AddAsync(NewCredential(issuer) with { IssuedAt = old }, [], Ct);
+        await Storage.Credentials.AddAsync(NewCredential(issuer) with { IssuedAt = old.AddDays(1) }, [], Ct);
+
+        Assert.True(await Storage.Webhooks.ExpirePendingAsync(old.AddHours(1), now, "off", Ct) >= 1);
+
+        List<WebhookDeliveryRecord> idles = [.. (await Storage.Webhooks.ListDeliveriesAsync(idle.Id, 10, null, Ct)).Reverse()];
+        Assert.Equal(WebhookDeliveryStates.Failed, idles[0].State);
+        Assert.Equal("off", idles[0].LastError);
+        Assert.Equal(now, idles[0].CompletedAt);
+        Assert.Equal(WebhookDeliveryStates.Pending, idles[1].State);
+        Assert.Equal(WebhookDeliveryStates.Pending, Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(leased.Id, 10, null, Ct)).State);
+
+        Assert.True(await Storage.Webhooks.PurgeAsync(now.AddSeconds(1), Ct) >= 1);
+        Assert.Equal(idles[1].Seq, Assert.Single(await Storage.Webhooks.ListDeliveriesAsync(idle.Id, 10, null, Ct)).Seq);
+    }
 }

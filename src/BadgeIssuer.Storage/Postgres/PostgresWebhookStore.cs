@@ -303,6 +303,16 @@ internal sealed class PostgresWebhookStore(PostgresBadgeStorage storage) : IWebh
         return new(WebhookRedeliveryOutcome.Queued, delivery);
     }
 
+    public async Task<int> ExpirePendingAsync(DateTimeOffset createdBefore, DateTimeOffset now, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        await using NpgsqlCommand expire = storage.Command("""
+            UPDATE webhook_deliveries SET state = 'failed', completed_at = $1, last_error = $2, lease_owner = NULL, lease_until = NULL
+            WHERE state = 'pending' AND created_at < $3 AND (lease_until IS NULL OR lease_until <= $1);
+            """, Pg.Time(now), Pg.Text(reason), Pg.Time(createdBefore));
+        return await expire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)
     {
         await using NpgsqlConnection connection = await storage.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -395,6 +395,21 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
         return new(WebhookRedeliveryOutcome.Queued, delivery);
     }
 
+    public async Task<int> ExpirePendingAsync(DateTimeOffset createdBefore, DateTimeOffset now, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand expire = Command(connection, null, """
+            UPDATE webhook_deliveries SET state = 'failed', completed_at = $now, last_error = $error, lease_owner = NULL, lease_until = NULL
+            WHERE state = 'pending' AND created_at < $before AND (lease_until IS NULL OR lease_until <= $now);
+            """);
+        expire.Parameters.AddWithValue("$now", SqliteTime.Ticks(now));
+        expire.Parameters.AddWithValue("$error", reason);
+        expire.Parameters.AddWithValue("$before", SqliteTime.Ticks(createdBefore));
+        return await expire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)
     {
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);

@@ -22,8 +22,9 @@ namespace BadgeIssuer.Api.Features.Webhooks;
 /// <see cref="WebhookOptions.MaxConcurrentDeliveriesPerIssuer"/> of them belong to one issuer (the claim enforces it).
 /// </para>
 /// <para>
-/// Runs only when webhooks are enabled; finished deliveries older than <see cref="WebhookOptions.RetentionDays"/> are
-/// deleted hourly.
+/// Sends only when webhooks are enabled. Maintenance runs either way, hourly: finished deliveries older than
+/// <see cref="WebhookOptions.RetentionDays"/> are deleted, and while webhooks are off, pending deliveries older than
+/// <see cref="WebhookOptions.MaxAgeHours"/> are marked failed, so an outbox nothing sends does not grow without bound.
 /// </para>
 /// </summary>
 internal sealed partial class WebhookDispatcher(
@@ -36,6 +37,7 @@ internal sealed partial class WebhookDispatcher(
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string ClientName = "BadgeIssuer.Webhooks";
+    internal const string ExpiredWhileOff = "not sent: webhooks are off on this service, and the message is older than MaxAgeHours";
     private const int MaxErrorLength = 300;
     private static readonly TimeSpan s_maintainEvery = TimeSpan.FromHours(1);
 
@@ -46,11 +48,6 @@ internal sealed partial class WebhookDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         WebhookOptions o = options.Value;
-        if (!o.Enabled)
-        {
-            return;
-        }
-
         while (!bootstrap.Completed && !stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
@@ -67,7 +64,7 @@ internal sealed partial class WebhookDispatcher(
                 try
                 {
                     await MaintainAsync(stoppingToken);
-                    if (free > 0)
+                    if (o.Enabled && free > 0)
                     {
                         started = await ClaimAndStartAsync(free, inFlight, stoppingToken);
                     }
@@ -115,7 +112,7 @@ internal sealed partial class WebhookDispatcher(
     private static bool IsOutboxError(Exception e) =>
         e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or IOException;
 
-    /// <summary>Hourly: deletes old finished deliveries.</summary>
+    /// <summary>Hourly: deletes old finished deliveries and, while webhooks are off, marks old pending ones failed.</summary>
     private async Task MaintainAsync(CancellationToken stoppingToken)
     {
         WebhookOptions o = options.Value;
@@ -126,6 +123,15 @@ internal sealed partial class WebhookDispatcher(
         }
 
         _nextMaintenance = now + s_maintainEvery;
+        if (!o.Enabled)
+        {
+            int expired = await storage.Webhooks.ExpirePendingAsync(now - TimeSpan.FromHours(o.MaxAgeHours), now, ExpiredWhileOff, stoppingToken);
+            if (expired > 0)
+            {
+                LogExpiredWhileOff(logger, expired, o.MaxAgeHours);
+            }
+        }
+
         await storage.Webhooks.PurgeAsync(now - TimeSpan.FromDays(o.RetentionDays), stoppingToken);
     }
 
@@ -342,6 +348,9 @@ internal sealed partial class WebhookDispatcher(
 
     [LoggerMessage(121, LogLevel.Error, "The webhook sender could not read or write the outbox ({Type}: {Message}); it tries again.")]
     private static partial void LogSenderError(ILogger logger, string type, string message);
+
+    [LoggerMessage(122, LogLevel.Warning, "Webhooks are off: {Count} pending deliveries older than {MaxAgeHours} h were marked failed (not sent).")]
+    private static partial void LogExpiredWhileOff(ILogger logger, int count, int maxAgeHours);
 }
 
 internal static class WebhookServices
