@@ -58,6 +58,22 @@ public sealed record WebhookAttemptRecord(long DeliverySeq, DateTimeOffset Attem
 /// <summary>A delivery leased to one sender, with its endpoint (URL and protected secret).</summary>
 public sealed record WebhookClaim(WebhookDeliveryRecord Delivery, WebhookEndpointRecord Endpoint);
 
+/// <summary>What a redelivery request did.</summary>
+public enum WebhookRedeliveryOutcome
+{
+    /// <summary>A new pending copy is queued.</summary>
+    Queued,
+    /// <summary>The endpoint never had a message with that id.</summary>
+    UnknownMessage,
+    /// <summary>A copy of the message is still pending for the endpoint: it goes anyway, a second copy is not queued.</summary>
+    AlreadyPending,
+    /// <summary>The endpoint has too many pending deliveries to queue another.</summary>
+    Backlog,
+}
+
+/// <summary>The outcome of a redelivery and, when <see cref="WebhookRedeliveryOutcome.Queued"/>, the new delivery.</summary>
+public sealed record WebhookRedelivery(WebhookRedeliveryOutcome Outcome, WebhookDeliveryRecord? Delivery = null);
+
 /// <summary>What an attempt means for its delivery.</summary>
 public enum WebhookAttemptOutcome
 {
@@ -100,8 +116,14 @@ public interface IWebhookStore
     /// Leases up to <paramref name="max"/> due deliveries to <paramref name="owner"/> until <paramref name="leaseUntil"/>:
     /// for each enabled endpoint only its oldest pending delivery, and only when its next attempt is due and no unexpired
     /// lease holds it. Safe with several senders on one database: each delivery goes to one of them.
+    /// <para>
+    /// Fair across issuers: <paramref name="owner"/> never holds more than <paramref name="maxPerIssuer"/> unexpired
+    /// leases of one issuer's deliveries (those it holds already count), and the free places go round the issuers
+    /// (each issuer's first before any issuer's second), oldest first within a round.
+    /// </para>
     /// </summary>
-    Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, int maxPerIssuer, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records an attempt and, while <paramref name="owner"/> still holds the lease, moves the delivery on
@@ -117,9 +139,18 @@ public interface IWebhookStore
 
     /// <summary>
     /// Queues the message (by <c>webhook-id</c>) to the endpoint again, as a new pending delivery after the endpoint's
-    /// others; null when the endpoint never had that message.
+    /// others. Refused (nothing written) when the endpoint never had that message, when a copy of it is still pending
+    /// for the endpoint, or when the endpoint already has <paramref name="maxPending"/> or more pending deliveries.
+    /// Concurrent redeliveries to one endpoint are serialized, so two of them never both pass these checks.
     /// </summary>
-    Task<WebhookDeliveryRecord?> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<WebhookRedelivery> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, int maxPending, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks pending deliveries created before <paramref name="createdBefore"/> that no unexpired lease holds as failed
+    /// (completed at <paramref name="now"/>, with <paramref name="reason"/> as the last error), so that <see cref="PurgeAsync"/> deletes them
+    /// in time; the number marked. For when nothing sends (webhooks off): the outbox does not grow without bound.
+    /// </summary>
+    Task<int> ExpirePendingAsync(DateTimeOffset createdBefore, DateTimeOffset now, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes finished (succeeded or failed) deliveries completed before <paramref name="completedBefore"/>, with their attempts.</summary>
     Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default);

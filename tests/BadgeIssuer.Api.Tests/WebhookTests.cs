@@ -36,10 +36,13 @@ public sealed class WebhookTests
         .. more,
     ];
 
-    private static async Task<JsonNode> RegisterAsync(HttpClient client, string url, params string[] eventTypes)
+    private static Task<JsonNode> RegisterAsync(HttpClient client, string url, params string[] eventTypes) =>
+        RegisterForAsync("default", client, url, eventTypes);
+
+    private static async Task<JsonNode> RegisterForAsync(string slug, HttpClient client, string url, params string[] eventTypes)
     {
         object body = eventTypes.Length == 0 ? new { url, description = "LMS" } : new { url, eventTypes, description = "LMS" };
-        using HttpResponseMessage response = await client.PostAsJsonAsync("/issuers/default/webhooks", body, Ct);
+        using HttpResponseMessage response = await client.PostAsJsonAsync($"/issuers/{slug}/webhooks", body, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
         (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         return JsonNode.Parse(text)!;
@@ -63,6 +66,17 @@ public sealed class WebhookTests
                 app.Clock.Now += s;
             }
 
+            await Task.Delay(25, Ct);
+        }
+    }
+
+    /// <summary>Waits for <paramref name="condition"/> at most <paramref name="limit"/> (less than the delivery timeout, to tell waiting from not).</summary>
+    private static async Task WaitWithinAsync(Func<bool> condition, string what, TimeSpan limit)
+    {
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            (elapsed.Elapsed < limit).Should().BeTrue($"{what}: not within {limit.TotalSeconds} s");
             await Task.Delay(25, Ct);
         }
     }
@@ -364,8 +378,329 @@ public sealed class WebhookTests
         }, "a refused delivery");
 
         delivery!["lastStatusCode"].Should().BeNull();
+        string error = (string)delivery["lastError"]!;
+        error.Should().Contain("address guard");
+        // Generic: the log is read by API callers, who must not learn which internal address or range a name maps to.
+        error.Should().Contain("refused (non-public) address");
+        error.Should().NotContain("169.254");
+        error.Should().NotContain("link-local");
+    }
+
+    [Fact]
+    public async Task Webhooks_Registration_RefusedAddress_IsReportedWithoutTheAddressOrItsRange()
+    {
+        using var app = new BadgeIssuerApplication(("BadgeIssuer:Webhooks:Enabled", "true"));
+        using HttpClient client = app.CreateAuthorizedClient();
+        WebhookAddressGuard guard = app.Services.GetRequiredService<WebhookAddressGuard>();
+        guard.Resolve = (host, _) => Task.FromResult(new[] { IPAddress.Parse("93.184.216.34"), IPAddress.Parse("10.20.30.40") });
+
+        foreach (string url in new[] { "https://intranet.corp.test/in", "https://[fd12:3456::1]/in", "https://169.254.169.254/latest" })
+        {
+            using HttpResponseMessage refused = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url }, Ct);
+            string text = await refused.Content.ReadAsStringAsync(Ct);
+
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            text.Should().Contain("refused (non-public) address");
+            text.Should().NotContain("10.20.30.40");
+            foreach (string range in new[] { "private", "link-local", "10.0.0.0/8", "fc00::/7", "169.254.0.0/16", "unique local" })
+            {
+                text.Should().NotContain(range);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Webhooks_Port_OnlyAllowedPorts_AtRegistration()
+    {
+        using (var app = new BadgeIssuerApplication(("BadgeIssuer:Webhooks:Enabled", "true")))
+        {
+            using HttpClient client = app.CreateAuthorizedClient();
+            foreach (string url in new[] { "https://93.184.216.34:8443/in", "https://93.184.216.34:22/in", "https://93.184.216.34:6379/in", "https://93.184.216.34:80/in" })
+            {
+                using HttpResponseMessage refused = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url }, Ct);
+                string text = await refused.Content.ReadAsStringAsync(Ct);
+                (refused.StatusCode == HttpStatusCode.BadRequest).Should().BeTrue(url + ": " + text);
+                text.Should().Contain("port is not allowed");
+            }
+
+            await RegisterAsync(client, "https://93.184.216.34/in");
+            await RegisterAsync(client, "https://93.184.216.34:443/in2");
+        }
+
+        using (var app = new BadgeIssuerApplication(("BadgeIssuer:Webhooks:Enabled", "true"), ("BadgeIssuer:Webhooks:AllowedPorts:0", "8443")))
+        {
+            using HttpClient client = app.CreateAuthorizedClient();
+            await RegisterAsync(client, "https://93.184.216.34:8443/in");
+            using HttpResponseMessage refused = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/in" }, Ct);
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        }
+    }
+
+    [Fact]
+    public async Task Webhooks_Port_NotAllowed_IsRefusedAtConnection()
+    {
+        using var app = new BadgeIssuerApplication(
+            ("BadgeIssuer:Webhooks:Enabled", "true"), ("BadgeIssuer:Webhooks:PollIntervalMilliseconds", "25"), ("BadgeIssuer:Webhooks:MaxAttempts", "1"));
+        using HttpClient client = app.CreateAuthorizedClient();
+        WebhookAddressGuard guard = app.Services.GetRequiredService<WebhookAddressGuard>();
+        guard.Resolve = (host, _) => Task.FromResult(new[] { IPAddress.Parse("93.184.216.34") });
+        string endpointId = (string)(await RegisterAsync(client, "https://hooks.port.test/in"))["id"]!;
+        // A URL that got in some other way (an older version, the database): the connection is checked all the same.
+        BadgeIssuer.Storage.IBadgeStorage storage = app.Services.GetRequiredService<BadgeIssuer.Storage.IBadgeStorage>();
+        BadgeIssuer.Storage.WebhookEndpointRecord stored = (await storage.Webhooks.GetEndpointAsync(endpointId, Ct))!;
+        (await storage.Webhooks.UpdateEndpointAsync(stored with { Url = "https://hooks.port.test:6379/in" }, Ct)).Should().BeTrue();
+        await AwardAsync(client, await IssuingApiTests.CreateAchievementAsync(client));
+
+        JsonNode? delivery = null;
+        await WaitForAsync(() =>
+        {
+            delivery = DeliveriesAsync(client, endpointId).GetAwaiter().GetResult()["deliveries"]![0]!;
+            return (string)delivery["state"]! == "failed";
+        }, "a refused delivery");
+
+        delivery!["lastStatusCode"].Should().BeNull();
         ((string)delivery["lastError"]!).Should().Contain("address guard");
-        ((string)delivery["lastError"]!).Should().Contain("link-local");
+        ((string)delivery["lastError"]!).Should().Contain("port is not allowed");
+    }
+
+    [Fact]
+    public async Task Webhooks_Description_RefusesControlBidiAndSeparatorCharacters()
+    {
+        using var app = new BadgeIssuerApplication(("BadgeIssuer:Webhooks:Enabled", "true"));
+        using HttpClient client = app.CreateAuthorizedClient();
+        string id = (string)(await RegisterAsync(client, "https://93.184.216.34/in"))["id"]!;
+        // Letters of any script, punctuation, emoji and a zero-width joiner are fine.
+        using (HttpResponseMessage fine = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/ok", description = "LMS – Zürich 🎓 עברית x\u200Dy" }, Ct))
+        {
+            (fine.StatusCode == HttpStatusCode.Created).Should().BeTrue(await fine.Content.ReadAsStringAsync(Ct));
+        }
+
+        foreach (char c in "\u0000\u0007\u0009\u000A\u000D\u001B\u007F\u0085\u009B\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u2028\u2029")
+        {
+            string description = "LMS " + c + "evil";
+            using HttpResponseMessage create = await client.PostAsJsonAsync("/issuers/default/webhooks", new { url = "https://93.184.216.34/in", description }, Ct);
+            string created = await create.Content.ReadAsStringAsync(Ct);
+            (create.StatusCode == HttpStatusCode.BadRequest).Should().BeTrue($"U+{(int)c:X4}: {created}");
+            created.Should().Contain("invalid-request");
+            created.Should().Contain("/description");
+
+            using HttpResponseMessage update = await client.PatchAsJsonAsync($"/issuers/default/webhooks/{id}", new { description }, Ct);
+            string updated = await update.Content.ReadAsStringAsync(Ct);
+            (update.StatusCode == HttpStatusCode.BadRequest).Should().BeTrue($"U+{(int)c:X4}: {updated}");
+            updated.Should().Contain("/description");
+        }
+
+        ((string)JsonNode.Parse(await client.GetStringAsync($"/issuers/default/webhooks/{id}", Ct))!["description"]!).Should().Be("LMS");
+    }
+
+    [Fact]
+    public async Task Webhooks_Redeliver_RefusedWhileACopyIsPending_AndWhileTheEndpointHasTooManyPending()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var app = new BadgeIssuerApplication(Enabled(("BadgeIssuer:Webhooks:MaxPendingForRedelivery", "2")));
+        using HttpClient client = app.CreateAuthorizedClient();
+        string endpointId = (string)(await RegisterAsync(client, receiver.Url("/hook"), "credential.issued"))["id"]!;
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+        for (int i = 0; i < 3; i++)
+        {
+            await AwardAsync(client, achievementId);
+        }
+
+        await WaitForAsync(() => receiver.Received.Count >= 3, "three deliveries");
+        List<string> messages = [.. receiver.Received.Select(r => r.Id)];
+        // Disabled, so what is queued stays pending.
+        using (HttpResponseMessage disable = await client.PatchAsJsonAsync($"/issuers/default/webhooks/{endpointId}", new { enabled = false }, Ct))
+        {
+            disable.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        string Redeliver(string messageId) => $"/issuers/default/webhooks/{endpointId}/messages/{messageId}/redeliver";
+        using (HttpResponseMessage first = await client.PostAsync(Redeliver(messages[0]), null, Ct))
+        {
+            first.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        for (int i = 0; i < 30; i++)
+        {
+            using HttpResponseMessage again = await client.PostAsync(Redeliver(messages[0]), null, Ct);
+            again.StatusCode.Should().Be(HttpStatusCode.Conflict);
+            (await again.Content.ReadAsStringAsync(Ct)).Should().Contain("urn:badgeissuer:problem:redelivery-pending");
+        }
+
+        using (HttpResponseMessage second = await client.PostAsync(Redeliver(messages[1]), null, Ct))
+        {
+            second.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        using (HttpResponseMessage third = await client.PostAsync(Redeliver(messages[2]), null, Ct))
+        {
+            third.StatusCode.Should().Be(HttpStatusCode.Conflict);
+            (await third.Content.ReadAsStringAsync(Ct)).Should().Contain("urn:badgeissuer:problem:redelivery-backlog");
+        }
+
+        JsonNode log = await DeliveriesAsync(client, endpointId);
+        log["deliveries"]!.AsArray().Count.Should().Be(5);
+        log["deliveries"]!.AsArray().Count(d => (string)d!["state"]! == "pending").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Webhooks_Off_PendingDeliveriesExpireAfterMaxAge_AndArePurged()
+    {
+        string dataDirectory = Directory.CreateTempSubdirectory("badgeissuer-webhook-off-").FullName;
+        try
+        {
+            string endpointId;
+            using (var on = new BadgeIssuerApplication(Enabled()) { DataDirectory = dataDirectory, KeepDataDirectory = true })
+            {
+                using HttpClient client = on.CreateAuthorizedClient();
+                endpointId = (string)(await RegisterAsync(client, "http://127.0.0.1:9/hook", "credential.issued"))["id"]!;
+            }
+
+            // Turned off later: the endpoint is still there and issuance still writes its outbox rows, which nothing sends.
+            using var off = new BadgeIssuerApplication(
+                ("BadgeIssuer:Webhooks:PollIntervalMilliseconds", "25"), ("BadgeIssuer:Webhooks:MaxAgeHours", "24"), ("BadgeIssuer:Webhooks:RetentionDays", "30"))
+            { DataDirectory = dataDirectory, KeepDataDirectory = true };
+            using HttpClient offClient = off.CreateAuthorizedClient();
+            await AwardAsync(offClient, await IssuingApiTests.CreateAchievementAsync(offClient));
+            JsonNode Delivery() => DeliveriesAsync(offClient, endpointId).GetAwaiter().GetResult()["deliveries"]!.AsArray().Single()!;
+            ((string)Delivery()["state"]!).Should().Be("pending");
+
+            off.Clock.Now += TimeSpan.FromHours(25);
+            await WaitForAsync(() => (string)Delivery()["state"]! == "failed", "the old pending delivery to be marked failed");
+            ((string)Delivery()["lastError"]!).Should().Be(WebhookDispatcher.ExpiredWhileOff);
+            ((int)Delivery()["attempts"]!).Should().Be(0);
+
+            off.Clock.Now += TimeSpan.FromDays(31);
+            await WaitForAsync(() => DeliveriesAsync(offClient, endpointId).GetAwaiter().GetResult()["deliveries"]!.AsArray().Count == 0, "the purge");
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Webhooks_SlowEndpoint_HoldsOnePlace_TheOtherPlacesRefillAsDeliveriesEnd()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int slowArrivals = 0;
+        receiver.RespondAsync = async (r, _, aborted) =>
+        {
+            if (r.Path == "/slow")
+            {
+                Interlocked.Increment(ref slowArrivals);
+                await release.Task.WaitAsync(aborted);
+            }
+
+            return 200;
+        };
+        using var app = new BadgeIssuerApplication(Enabled(("BadgeIssuer:Webhooks:MaxConcurrentDeliveries", "2"), ("BadgeIssuer:Webhooks:TimeoutSeconds", "60")));
+        using HttpClient client = app.CreateAuthorizedClient();
+        await RegisterAsync(client, receiver.Url("/slow"), "credential.issued");
+        await RegisterAsync(client, receiver.Url("/fast"), "credential.issued");
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+        for (int i = 0; i < 4; i++)
+        {
+            await AwardAsync(client, achievementId);
+        }
+
+        try
+        {
+            // The slow endpoint's first message holds one place (answering just under the timeout); the fast endpoint's
+            // four go through the other place one after another, without waiting for it.
+            await WaitWithinAsync(() => receiver.Received.Count(r => r.Path == "/fast") >= 4, "the fast endpoint's four messages", TimeSpan.FromSeconds(20));
+            Volatile.Read(ref slowArrivals).Should().Be(1);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        await WaitForAsync(() => receiver.Received.Count(r => r.Path == "/slow") >= 4, "the slow endpoint's four messages");
+    }
+
+    [Fact]
+    public async Task Webhooks_OneIssuersSlowEndpoints_CannotTakeEveryPlace()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int slowArrivals = 0;
+        receiver.RespondAsync = async (r, _, aborted) =>
+        {
+            if (r.Path.StartsWith("/slow", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref slowArrivals);
+                await release.Task.WaitAsync(aborted);
+            }
+
+            return 200;
+        };
+        using var app = new BadgeIssuerApplication(Enabled(
+            ("BadgeIssuer:Webhooks:MaxConcurrentDeliveries", "3"), ("BadgeIssuer:Webhooks:MaxConcurrentDeliveriesPerIssuer", "2"), ("BadgeIssuer:Webhooks:TimeoutSeconds", "60")));
+        using HttpClient admin = app.CreateAuthorizedClient();
+        using HttpResponseMessage created = await admin.PostAsJsonAsync("/issuers", new { name = "Other College", slug = "other" }, Ct);
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        string otherIssuerId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!["id"]!;
+
+        // The default issuer: three endpoints that answer just under the timeout.
+        for (int i = 0; i < 3; i++)
+        {
+            await RegisterAsync(admin, receiver.Url("/slow" + i), "credential.issued");
+        }
+
+        await RegisterForAsync("other", admin, receiver.Url("/fast"), "credential.issued");
+        await AwardAsync(admin, await IssuingApiTests.CreateAchievementAsync(admin));
+        string otherAchievement = await IssuingApiTests.CreateAchievementAsync(admin, new
+        {
+            issuerId = otherIssuerId, name = "Other badge", description = "d", criteria = new { narrative = "x" },
+        });
+
+        try
+        {
+            await WaitWithinAsync(() => Volatile.Read(ref slowArrivals) >= 2, "two slow deliveries in flight", TimeSpan.FromSeconds(20));
+            for (int i = 0; i < 3; i++)
+            {
+                await AwardAsync(admin, otherAchievement);
+            }
+
+            // The default issuer holds two places at most: the other issuer's messages go through the third.
+            await WaitWithinAsync(() => receiver.Received.Count(r => r.Path == "/fast") >= 3, "the other issuer's three messages", TimeSpan.FromSeconds(20));
+            Volatile.Read(ref slowArrivals).Should().Be(2);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        await WaitForAsync(() => receiver.Received.Count(r => r.Path.StartsWith("/slow", StringComparison.Ordinal)) >= 3, "the slow endpoints' messages");
+    }
+
+    [Fact]
+    public void Options_NewBoundsAreValidated()
+    {
+        var validator = new WebhookOptionsValidator();
+        validator.Validate(null, new WebhookOptions()).Succeeded.Should().BeTrue();
+        validator.Validate(null, new WebhookOptions { AllowedPorts = [443, 8443] }).Succeeded.Should().BeTrue();
+        foreach (WebhookOptions bad in new[]
+        {
+            new WebhookOptions { MaxConcurrentDeliveriesPerIssuer = 0 },
+            new WebhookOptions { MaxPendingForRedelivery = 0 },
+            new WebhookOptions { AllowedPorts = [0] },
+            new WebhookOptions { AllowedPorts = [65536] },
+            new WebhookOptions { AllowedPorts = [.. Enumerable.Range(1000, 33)] },
+        })
+        {
+            validator.Validate(null, bad).Failed.Should().BeTrue();
+        }
+
+        new WebhookOptions().EffectivePorts.Should().Equal([443]);
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public abstract partial class BadgeStorageContractTests
     }
 
     private async Task<List<WebhookClaim>> ClaimMineAsync(string owner, DateTimeOffset now, WebhookEndpointRecord endpoint) =>
-        (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, Ct)).Where(c => c.Endpoint.Id == endpoint.Id).ToList();
+        (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, 256, Ct)).Where(c => c.Endpoint.Id == endpoint.Id).ToList();
 
     [Fact]
     public async Task Webhooks_Endpoint_CreateGetListUpdateDelete()
@@ -168,7 +168,7 @@ public abstract partial class BadgeStorageContractTests
             string owner = "sender-" + worker;
             for (int idle = 0; idle < 20;)
             {
-                List<WebhookClaim> claims = (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, Ct)).Where(c => mine.Contains(c.Endpoint.Id)).ToList();
+                List<WebhookClaim> claims = (await Storage.Webhooks.ClaimDueAsync(owner, now, now.AddMinutes(1), 256, 256, Ct)).Where(c => mine.Contains(c.Endpoint.Id)).ToList();
                 idle = claims.Count == 0 ? idle + 1 : 0;
                 foreach (WebhookClaim claim in claims)
                 {
@@ -199,17 +199,134 @@ public abstract partial class BadgeStorageContractTests
         WebhookClaim claim = (await ClaimMineAsync("a", now, endpoint)).Should().ContainSingle().Which;
         await Storage.Webhooks.RecordAttemptAsync("a", new(claim.Delivery.Seq, now, 410, null, 1), WebhookAttemptOutcome.Failed, null, Ct);
 
-        WebhookDeliveryRecord? again = await Storage.Webhooks.RedeliverAsync(endpoint.Id, claim.Delivery.MessageId, now, Ct);
+        WebhookRedelivery redelivery = await Storage.Webhooks.RedeliverAsync(endpoint.Id, claim.Delivery.MessageId, now, 100, Ct);
 
-        again.Should().NotBeNull();
+        redelivery.Outcome.Should().Be(WebhookRedeliveryOutcome.Queued);
+        WebhookDeliveryRecord again = redelivery.Delivery!;
         again.MessageId.Should().Be(claim.Delivery.MessageId);
         again.Payload.Should().Be(claim.Delivery.Payload);
         (again.Seq > claim.Delivery.Seq).Should().BeTrue();
-        (await Storage.Webhooks.RedeliverAsync(endpoint.Id, "msg_unknown", now, Ct)).Should().BeNull();
+        (await Storage.Webhooks.RedeliverAsync(endpoint.Id, "msg_unknown", now, 100, Ct)).Should().Be(new WebhookRedelivery(WebhookRedeliveryOutcome.UnknownMessage));
         (await ClaimMineAsync("b", now, endpoint)).Should().ContainSingle().Which.Delivery.Seq.Should().Be(again.Seq);
 
         (await Storage.Webhooks.PurgeAsync(now.AddSeconds(1), Ct) >= 1).Should().BeTrue();
         (await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Should().ContainSingle().Which.Seq.Should().Be(again.Seq);
         (await Storage.Webhooks.ListAttemptsAsync([claim.Delivery.Seq], Ct)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Webhooks_Redeliver_AtMostOnePendingCopy_AndNotWhileTheEndpointHasTooManyPending()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+        for (int i = 0; i < 3; i++)
+        {
+            await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
+        }
+
+        DateTimeOffset now = T0.AddHours(1);
+        List<string> messages = [.. (await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Reverse().Select(d => d.MessageId)];
+
+        // Still pending (never sent yet): a redelivery would only be a second copy.
+        (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[0], now, 100, Ct)).Outcome.Should().Be(WebhookRedeliveryOutcome.AlreadyPending);
+        string owner = "redeliver-" + Guid.NewGuid().ToString("N");
+        for (int i = 0; i < 3; i++)
+        {
+            WebhookClaim claim = (await ClaimMineAsync(owner, now, endpoint)).Should().ContainSingle().Which;
+            (await Storage.Webhooks.RecordAttemptAsync(owner, new(claim.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct)).Should().BeTrue();
+        }
+
+        (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[0], now, 2, Ct)).Outcome.Should().Be(WebhookRedeliveryOutcome.Queued);
+        (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[0], now, 2, Ct)).Outcome.Should().Be(WebhookRedeliveryOutcome.AlreadyPending);
+        (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[1], now, 2, Ct)).Outcome.Should().Be(WebhookRedeliveryOutcome.Queued);
+        // Two pending: a third message is refused at a bound of 2, whichever it is.
+        (await Storage.Webhooks.RedeliverAsync(endpoint.Id, messages[2], now, 2, Ct)).Outcome.Should().Be(WebhookRedeliveryOutcome.Backlog);
+
+        IReadOnlyList<WebhookDeliveryRecord> all = await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct);
+        all.Count.Should().Be(5);
+        all.Count(d => d.State == WebhookDeliveryStates.Pending).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Webhooks_Redeliver_ConcurrentCalls_QueueOneCopy()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord endpoint = await AddEndpointAsync(issuer);
+        await Storage.Credentials.AddAsync(NewCredential(issuer), [], Ct);
+        DateTimeOffset now = T0.AddHours(1);
+        string owner = "redeliver-" + Guid.NewGuid().ToString("N");
+        WebhookClaim claim = (await ClaimMineAsync(owner, now, endpoint)).Should().ContainSingle().Which;
+        (await Storage.Webhooks.RecordAttemptAsync(owner, new(claim.Delivery.Seq, now, 410, null, 1), WebhookAttemptOutcome.Failed, null, Ct)).Should().BeTrue();
+
+        WebhookRedelivery[] results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => Storage.Webhooks.RedeliverAsync(endpoint.Id, claim.Delivery.MessageId, now, 100, Ct), Ct)));
+
+        results.Should().ContainSingle(r => r.Outcome == WebhookRedeliveryOutcome.Queued);
+        results.Where(r => r.Outcome != WebhookRedeliveryOutcome.Queued).Should().AllSatisfy(r => r.Outcome.Should().Be(WebhookRedeliveryOutcome.AlreadyPending));
+        (await Storage.Webhooks.ListDeliveriesAsync(endpoint.Id, 10, null, Ct)).Should().ContainSingle(d => d.State == WebhookDeliveryStates.Pending);
+    }
+
+    [Fact]
+    public async Task Webhooks_Claim_CapsEachIssuersLeasesPerOwner_SoOneIssuerCannotTakeEveryPlace()
+    {
+        IssuerRecord busy = await NewIssuerAsync();
+        IssuerRecord quiet = await NewIssuerAsync();
+        var endpoints = new List<WebhookEndpointRecord>();
+        for (int i = 0; i < 5; i++)
+        {
+            endpoints.Add(await AddEndpointAsync(busy));
+        }
+
+        endpoints.Add(await AddEndpointAsync(quiet));
+        await Storage.Credentials.AddAsync(NewCredential(busy), [], Ct);
+        await Storage.Credentials.AddAsync(NewCredential(quiet), [], Ct);
+        var mine = endpoints.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        DateTimeOffset now = T0.AddHours(1);
+        string owner = "cap-" + Guid.NewGuid().ToString("N");
+        async Task<List<WebhookClaim>> ClaimAsync(string who, DateTimeOffset at) =>
+            [.. (await Storage.Webhooks.ClaimDueAsync(who, at, at.AddMinutes(1), 256, 2, Ct)).Where(c => mine.Contains(c.Endpoint.Id))];
+
+        // Five of the busy issuer's endpoints are due, and one of the quiet one's: two places for the busy one.
+        List<WebhookClaim> first = await ClaimAsync(owner, now);
+        first.Count(c => c.Endpoint.IssuerId == busy.Id).Should().Be(2);
+        first.Should().ContainSingle(c => c.Endpoint.IssuerId == quiet.Id);
+
+        // The owner's leases count until they end; another sender has places of its own.
+        (await ClaimAsync(owner, now)).Should().BeEmpty();
+        (await ClaimAsync("cap-other-" + Guid.NewGuid().ToString("N"), now)).Count(c => c.Endpoint.IssuerId == busy.Id).Should().Be(2);
+        WebhookClaim done = first.First(c => c.Endpoint.IssuerId == busy.Id);
+        (await Storage.Webhooks.RecordAttemptAsync(owner, new(done.Delivery.Seq, now, 200, null, 1), WebhookAttemptOutcome.Succeeded, null, Ct)).Should().BeTrue();
+        WebhookClaim refill = (await ClaimAsync(owner, now)).Should().ContainSingle().Which;
+        refill.Endpoint.IssuerId.Should().Be(busy.Id);
+        first.Select(c => c.Delivery.Seq).Should().NotContain(refill.Delivery.Seq);
+    }
+
+    [Fact]
+    public async Task Webhooks_ExpirePending_MarksOldUnleasedPendingFailed_AndPurgeThenDeletesThem()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        WebhookEndpointRecord leased = await AddEndpointAsync(issuer, "credential.issued");
+        WebhookEndpointRecord idle = await AddEndpointAsync(issuer, "credential.revoked");
+        DateTimeOffset old = T0.AddDays(40);
+        DateTimeOffset now = old.AddDays(2);
+        await Storage.Credentials.AddAsync(NewCredential(issuer) with { IssuedAt = old }, [], Ct);
+        // The leased endpoint's delivery is held by a live sender: it is left alone.
+        (await ClaimMineAsync("expire-" + Guid.NewGuid().ToString("N"), now, leased)).Should().ContainSingle();
+        (await Storage.Webhooks.UpdateEndpointAsync(leased with { EventTypes = "credential.revoked" }, Ct)).Should().BeTrue();
+        (await Storage.Webhooks.UpdateEndpointAsync(idle with { EventTypes = "credential.issued" }, Ct)).Should().BeTrue();
+        await Storage.Credentials.AddAsync(NewCredential(issuer) with { IssuedAt = old }, [], Ct);
+        await Storage.Credentials.AddAsync(NewCredential(issuer) with { IssuedAt = old.AddDays(1) }, [], Ct);
+
+        (await Storage.Webhooks.ExpirePendingAsync(old.AddHours(1), now, "off", Ct) >= 1).Should().BeTrue();
+
+        List<WebhookDeliveryRecord> idles = [.. (await Storage.Webhooks.ListDeliveriesAsync(idle.Id, 10, null, Ct)).Reverse()];
+        idles[0].State.Should().Be(WebhookDeliveryStates.Failed);
+        idles[0].LastError.Should().Be("off");
+        idles[0].CompletedAt.Should().Be(now);
+        idles[1].State.Should().Be(WebhookDeliveryStates.Pending);
+        (await Storage.Webhooks.ListDeliveriesAsync(leased.Id, 10, null, Ct)).Should().ContainSingle().Which.State.Should().Be(WebhookDeliveryStates.Pending);
+
+        (await Storage.Webhooks.PurgeAsync(now.AddSeconds(1), Ct) >= 1).Should().BeTrue();
+        (await Storage.Webhooks.ListDeliveriesAsync(idle.Id, 10, null, Ct)).Should().ContainSingle().Which.Seq.Should().Be(idles[1].Seq);
     }
 }

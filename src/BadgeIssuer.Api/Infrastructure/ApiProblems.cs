@@ -34,6 +34,8 @@ internal static class ApiProblems
     public static readonly ApiProblem StatusNotSupported = new("status-not-supported", StatusCodes.Status409Conflict, "The credential has no status entry for this purpose.");
     public static readonly ApiProblem RevocationIsPermanent = new("revocation-permanent", StatusCodes.Status409Conflict, "A revoked credential cannot be reinstated.");
     public static readonly ApiProblem WebhooksDisabled = new("webhooks-disabled", StatusCodes.Status409Conflict, "Webhooks are turned off on this service.");
+    public static readonly ApiProblem RedeliveryPending = new("redelivery-pending", StatusCodes.Status409Conflict, "A copy of this webhook message is still pending for the endpoint.");
+    public static readonly ApiProblem RedeliveryBacklog = new("redelivery-backlog", StatusCodes.Status409Conflict, "The webhook endpoint has too many pending deliveries to queue a redelivery.");
     public static readonly ApiProblem NotReady = new("not-ready", StatusCodes.Status503ServiceUnavailable, "The service is not ready.");
     public static readonly ApiProblem RequestTimeout = new("request-timeout", StatusCodes.Status408RequestTimeout, "The request body arrived too slowly.");
     public static readonly ApiProblem CredentialInQuery = new("credential-in-query", StatusCodes.Status400BadRequest, "Credentials are not accepted in the query string.");

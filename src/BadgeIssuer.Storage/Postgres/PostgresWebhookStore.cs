@@ -128,25 +128,39 @@ internal sealed class PostgresWebhookStore(PostgresBadgeStorage storage) : IWebh
         return deleted == 1;
     }
 
-    public async Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, int maxPerIssuer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPerIssuer, 1);
 
-        // heads: each endpoint's oldest pending delivery. The row lock is taken (or the row skipped) in `due`, and
-        // state and lease are in its WHERE so they are re-checked on the newest row version once locked: a head
+        // heads: each endpoint's oldest pending delivery. ranked: a due head's place in its issuer's queue (this owner's
+        // unexpired leases of that issuer, plus its position among the issuer's due heads), which caps the issuer at $5 in
+        // flight and orders the claim round by round across issuers. The row lock is taken (or the row skipped) in `due`,
+        // and state and lease are in its WHERE so they are re-checked on the newest row version once locked: a head
         // another sender finished or leased since this statement's snapshot is not claimed again.
         string d = string.Join(", ", DeliveryColumns.Split(", ").Select(c => "w." + c));
         string e = string.Join(", ", EndpointColumns.Split(", ").Select(c => "e." + c));
         await using NpgsqlCommand claim = storage.Command($"""
-            WITH heads AS (
+            WITH inflight AS (
+                SELECT e.issuer_id, count(*) AS n FROM webhook_deliveries l JOIN webhook_endpoints e ON e.id = l.endpoint_id
+                WHERE l.state = 'pending' AND l.lease_owner = $3 AND l.lease_until > $1
+                GROUP BY e.issuer_id
+            ), heads AS (
                 SELECT DISTINCT ON (endpoint_id) seq FROM webhook_deliveries WHERE state = 'pending' ORDER BY endpoint_id, seq
-            ), due AS (
-                SELECT d.seq FROM webhook_deliveries d
+            ), ranked AS (
+                SELECT d.seq, row_number() OVER (PARTITION BY e.issuer_id ORDER BY d.seq) + coalesce(i.n, 0) AS rank
+                FROM webhook_deliveries d
                 JOIN heads h ON h.seq = d.seq
                 JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                WHERE e.enabled AND d.state = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until <= $1)
-                ORDER BY d.seq LIMIT $2
+                LEFT JOIN inflight i ON i.issuer_id = e.issuer_id
+                WHERE e.enabled AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until <= $1)
+            ), due AS (
+                SELECT d.seq FROM webhook_deliveries d
+                JOIN ranked r ON r.seq = d.seq
+                WHERE r.rank <= $5 AND d.state = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until <= $1)
+                ORDER BY r.rank, d.seq LIMIT $2
                 FOR UPDATE OF d SKIP LOCKED
             ), leased AS (
                 UPDATE webhook_deliveries w SET lease_owner = $3, lease_until = $4 FROM due WHERE w.seq = due.seq
@@ -154,7 +168,7 @@ internal sealed class PostgresWebhookStore(PostgresBadgeStorage storage) : IWebh
             )
             SELECT {string.Join(", ", DeliveryColumns.Split(", ").Select(c => "w." + c))}, {e}
             FROM leased w JOIN webhook_endpoints e ON e.id = w.endpoint_id ORDER BY w.seq;
-            """, Pg.Time(now), Pg.Integer(max), Pg.Text(owner), Pg.Time(leaseUntil));
+            """, Pg.Time(now), Pg.Integer(max), Pg.Text(owner), Pg.Time(leaseUntil), Pg.Integer(maxPerIssuer));
         var claims = new List<WebhookClaim>();
         await using NpgsqlDataReader reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -232,18 +246,71 @@ internal sealed class PostgresWebhookStore(PostgresBadgeStorage storage) : IWebh
         return rows;
     }
 
-    public async Task<WebhookDeliveryRecord?> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<WebhookRedelivery> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, int maxPending, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpointId);
         ArgumentNullException.ThrowIfNull(messageId);
-        await using NpgsqlCommand insert = storage.Command($"""
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPending, 1);
+        await using NpgsqlConnection connection = await storage.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The endpoint row lock serializes redeliveries to the endpoint (across instances), so the checks below hold
+        // until the insert commits. FOR NO KEY UPDATE does not conflict with the key-share lock of the outbox inserts.
+        await ExecuteAsync(connection, transaction, "SELECT 1 FROM webhook_endpoints WHERE id = $1 FOR NO KEY UPDATE;", cancellationToken, Pg.Text(endpointId))
+            .ConfigureAwait(false);
+        long known, copies, pending;
+        await using (NpgsqlCommand check = Command(connection, transaction, """
+            SELECT count(*) FILTER (WHERE message_id = $2),
+                   count(*) FILTER (WHERE message_id = $2 AND state = 'pending'),
+                   count(*) FILTER (WHERE state = 'pending')
+            FROM webhook_deliveries WHERE endpoint_id = $1;
+            """, Pg.Text(endpointId), Pg.Text(messageId)))
+        {
+            await using NpgsqlDataReader counts = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await counts.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (known, copies, pending) = (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2));
+        }
+
+        if (known == 0)
+        {
+            return new(WebhookRedeliveryOutcome.UnknownMessage);
+        }
+
+        if (copies > 0)
+        {
+            return new(WebhookRedeliveryOutcome.AlreadyPending);
+        }
+
+        if (pending >= maxPending)
+        {
+            return new(WebhookRedeliveryOutcome.Backlog);
+        }
+
+        WebhookDeliveryRecord delivery;
+        await using (NpgsqlCommand insert = Command(connection, transaction, $"""
             INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, created_at, state, attempts, next_attempt_at)
             SELECT endpoint_id, message_id, event_type, payload, $3, 'pending', 0, $3 FROM webhook_deliveries
             WHERE endpoint_id = $1 AND message_id = $2 ORDER BY seq DESC LIMIT 1
             RETURNING {DeliveryColumns};
-            """, Pg.Text(endpointId), Pg.Text(messageId), Pg.Time(now));
-        await using NpgsqlDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDelivery(reader, 0) : null;
+            """, Pg.Text(endpointId), Pg.Text(messageId), Pg.Time(now)))
+        {
+            await using NpgsqlDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            delivery = ReadDelivery(reader, 0);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new(WebhookRedeliveryOutcome.Queued, delivery);
+    }
+
+    public async Task<int> ExpirePendingAsync(DateTimeOffset createdBefore, DateTimeOffset now, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        await using NpgsqlCommand expire = storage.Command("""
+            UPDATE webhook_deliveries SET state = 'failed', completed_at = $1, last_error = $2, lease_owner = NULL, lease_until = NULL
+            WHERE state = 'pending' AND created_at < $3 AND (lease_until IS NULL OR lease_until <= $1);
+            """, Pg.Time(now), Pg.Text(reason), Pg.Time(createdBefore));
+        return await expire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)

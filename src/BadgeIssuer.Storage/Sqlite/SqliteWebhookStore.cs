@@ -176,24 +176,37 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
         return deleted == 1;
     }
 
-    public async Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<WebhookClaim>> ClaimDueAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, int maxPerIssuer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPerIssuer, 1);
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
 
-        // Each endpoint's head (its oldest pending delivery) only: a later one never overtakes an earlier one.
+        // Each endpoint's head (its oldest pending delivery) only: a later one never overtakes an earlier one. A head's
+        // place in its issuer's queue (rank: the owner's unexpired leases of that issuer, plus its position among the
+        // issuer's due heads) caps the issuer at $per in flight and orders the claim round by round across issuers.
         var claimed = new List<long>();
         using (SqliteCommand lease = Command(connection, transaction, """
-            UPDATE webhook_deliveries SET lease_owner = $owner, lease_until = $until
-            WHERE seq IN (
-                SELECT d.seq FROM (SELECT min(seq) AS seq FROM webhook_deliveries WHERE state = 'pending' GROUP BY endpoint_id) h
+            WITH inflight AS (
+                SELECT e.issuer_id, count(*) AS n FROM webhook_deliveries l JOIN webhook_endpoints e ON e.id = l.endpoint_id
+                WHERE l.state = 'pending' AND l.lease_owner = $owner AND l.lease_until > $now
+                GROUP BY e.issuer_id
+            ), due AS (
+                SELECT d.seq, e.issuer_id, row_number() OVER (PARTITION BY e.issuer_id ORDER BY d.seq) AS position
+                FROM (SELECT min(seq) AS seq FROM webhook_deliveries WHERE state = 'pending' GROUP BY endpoint_id) h
                 JOIN webhook_deliveries d ON d.seq = h.seq
                 JOIN webhook_endpoints e ON e.id = d.endpoint_id
                 WHERE e.enabled = 1 AND d.next_attempt_at <= $now AND (d.lease_until IS NULL OR d.lease_until <= $now)
-                ORDER BY d.seq LIMIT $max)
+            )
+            UPDATE webhook_deliveries SET lease_owner = $owner, lease_until = $until
+            WHERE seq IN (
+                SELECT due.seq FROM due LEFT JOIN inflight i ON i.issuer_id = due.issuer_id
+                WHERE due.position + coalesce(i.n, 0) <= $per
+                ORDER BY due.position + coalesce(i.n, 0), due.seq LIMIT $max)
             RETURNING seq;
             """))
         {
@@ -201,6 +214,7 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
             lease.Parameters.AddWithValue("$until", SqliteTime.Ticks(leaseUntil));
             lease.Parameters.AddWithValue("$now", SqliteTime.Ticks(now));
             lease.Parameters.AddWithValue("$max", max);
+            lease.Parameters.AddWithValue("$per", maxPerIssuer);
             using SqliteDataReader reader = await lease.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -323,23 +337,77 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
         return rows;
     }
 
-    public async Task<WebhookDeliveryRecord?> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<WebhookRedelivery> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, int maxPending, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpointId);
         ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPending, 1);
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand insert = Command(connection, null, $"""
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        long known, copies, pending;
+        using (SqliteCommand check = Command(connection, transaction, """
+            SELECT
+                (SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $endpoint AND message_id = $msg),
+                (SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $endpoint AND message_id = $msg AND state = 'pending'),
+                (SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $endpoint AND state = 'pending');
+            """))
+        {
+            check.Parameters.AddWithValue("$endpoint", endpointId);
+            check.Parameters.AddWithValue("$msg", messageId);
+            using SqliteDataReader counts = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await counts.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (known, copies, pending) = (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2));
+        }
+
+        if (known == 0)
+        {
+            return new(WebhookRedeliveryOutcome.UnknownMessage);
+        }
+
+        if (copies > 0)
+        {
+            return new(WebhookRedeliveryOutcome.AlreadyPending);
+        }
+
+        if (pending >= maxPending)
+        {
+            return new(WebhookRedeliveryOutcome.Backlog);
+        }
+
+        WebhookDeliveryRecord delivery;
+        using (SqliteCommand insert = Command(connection, transaction, $"""
             INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, created_at, state, attempts, next_attempt_at)
             SELECT endpoint_id, message_id, event_type, payload, $now, 'pending', 0, $now FROM webhook_deliveries
             WHERE endpoint_id = $endpoint AND message_id = $msg ORDER BY seq DESC LIMIT 1
             RETURNING {DeliveryColumns};
+            """))
+        {
+            insert.Parameters.AddWithValue("$endpoint", endpointId);
+            insert.Parameters.AddWithValue("$msg", messageId);
+            insert.Parameters.AddWithValue("$now", SqliteTime.Ticks(now));
+            using SqliteDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            delivery = ReadDelivery(reader, 0);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new(WebhookRedeliveryOutcome.Queued, delivery);
+    }
+
+    public async Task<int> ExpirePendingAsync(DateTimeOffset createdBefore, DateTimeOffset now, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand expire = Command(connection, null, """
+            UPDATE webhook_deliveries SET state = 'failed', completed_at = $now, last_error = $error, lease_owner = NULL, lease_until = NULL
+            WHERE state = 'pending' AND created_at < $before AND (lease_until IS NULL OR lease_until <= $now);
             """);
-        insert.Parameters.AddWithValue("$endpoint", endpointId);
-        insert.Parameters.AddWithValue("$msg", messageId);
-        insert.Parameters.AddWithValue("$now", SqliteTime.Ticks(now));
-        using SqliteDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDelivery(reader, 0) : null;
+        expire.Parameters.AddWithValue("$now", SqliteTime.Ticks(now));
+        expire.Parameters.AddWithValue("$error", reason);
+        expire.Parameters.AddWithValue("$before", SqliteTime.Ticks(createdBefore));
+        return await expire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)

@@ -13,9 +13,17 @@ namespace BadgeIssuer.Api.Features.Webhooks;
 /// again in <see cref="ConnectAsync"/> (a name that resolves differently later, DNS rebinding, is refused then); the
 /// socket connects to an address that was checked, never to a name resolved again behind our back. Redirects are not
 /// followed (the handler has <c>AllowAutoRedirect = false</c>; a 3xx answer is a failed attempt), and no proxy is used.
+/// The port must be one of <see cref="WebhookOptions.AllowedPorts"/> (443 by default), so deliveries cannot probe other
+/// services; loopback targets under <see cref="WebhookOptions.AllowLoopback"/> may use any port.
+/// <para>
+/// What callers see is generic: a refused host "resolves to a refused (non-public) address", never which address nor
+/// which range (that would map internal names for them). The operator's log has the details.
+/// </para>
 /// </summary>
-internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
+internal sealed partial class WebhookAddressGuard(IOptions<WebhookOptions> options, ILogger<WebhookAddressGuard> logger)
 {
+    internal const string RefusedAddress = "resolves to a refused (non-public) address; webhooks go to public addresses only";
+
     public const int MaxUrlLength = 2048;
     private static readonly TimeSpan s_resolveTimeout = TimeSpan.FromSeconds(5);
 
@@ -154,7 +162,7 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
             return (null, $"the host '{url.IdnHost}' does not resolve");
         }
 
-        if (CheckAddresses(url, addresses) is { } refused)
+        if (CheckAddresses(url, url.Port, addresses) is { } refused)
         {
             return (null, refused);
         }
@@ -189,7 +197,7 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
         return null;
     }
 
-    private string? CheckAddresses(Uri url, IPAddress[] addresses)
+    private string? CheckAddresses(Uri url, int port, IPAddress[] addresses)
     {
         if (addresses.Length == 0)
         {
@@ -201,7 +209,9 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
         {
             if (WhyRefused(address, AllowLoopback) is { } why)
             {
-                return $"the host '{url.IdnHost}' resolves to {address}, which is {why}; webhooks go to public addresses only";
+                // The address and its range go to the operator's log only.
+                LogRefusedAddress(logger, url.IdnHost, address.ToString(), why);
+                return $"the host '{url.IdnHost}' {RefusedAddress}";
             }
 
             if (http && !IPAddress.IsLoopback(address))
@@ -210,8 +220,18 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
             }
         }
 
+        // Any port on loopback under the development allowance (a local receiver listens where it can).
+        IReadOnlyList<int> ports = options.Value.EffectivePorts;
+        if (!ports.Contains(port) && !(AllowLoopback && addresses.All(IPAddress.IsLoopback)))
+        {
+            return $"the URL's port is not allowed; webhooks go to port {string.Join(", ", ports)} (BadgeIssuer:Webhooks:AllowedPorts)";
+        }
+
         return null;
     }
+
+    [LoggerMessage(125, LogLevel.Information, "Webhook address guard: the host '{Host}' resolves to {Address}, which is {Why}; refused.")]
+    private static partial void LogRefusedAddress(ILogger logger, string host, string address, string why);
 
     private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
@@ -228,7 +248,7 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
 
     /// <summary>
     /// <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the host, refuses the connection when any address is
-    /// refused (or, for http, not loopback), and connects to the checked addresses.
+    /// refused (or, for http, not loopback) or the port is not allowed, and connects to the checked addresses.
     /// </summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -243,7 +263,7 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
             throw new HttpRequestException($"the host '{context.DnsEndPoint.Host}' does not resolve", e);
         }
 
-        if ((CheckSyntax(url) ?? CheckAddresses(url, addresses)) is { } refused)
+        if ((CheckSyntax(url) ?? CheckAddresses(url, context.DnsEndPoint.Port, addresses)) is { } refused)
         {
             throw new WebhookAddressRefusedException(refused);
         }

@@ -15,7 +15,17 @@ namespace BadgeIssuer.Api.Features.Webhooks;
 /// bounded time and response size, and records the attempt: 2xx succeeds; anything else is retried with exponential
 /// backoff and jitter until <see cref="WebhookOptions.MaxAttempts"/> or <see cref="WebhookOptions.MaxAgeHours"/>, then
 /// fails for good (and the endpoint's next delivery goes). A sender stopped mid-delivery records nothing: its lease
-/// expires and the delivery is sent again (at least once). Runs only when webhooks are enabled.
+/// expires and the delivery is sent again (at least once).
+/// <para>
+/// A bounded worker loop: up to <see cref="WebhookOptions.MaxConcurrentDeliveries"/> deliveries are in flight, and each
+/// place is refilled as soon as its delivery ends (a slow endpoint holds one place, not the round); at most
+/// <see cref="WebhookOptions.MaxConcurrentDeliveriesPerIssuer"/> of them belong to one issuer (the claim enforces it).
+/// </para>
+/// <para>
+/// Sends only when webhooks are enabled. Maintenance runs either way, hourly: finished deliveries older than
+/// <see cref="WebhookOptions.RetentionDays"/> are deleted, and while webhooks are off, pending deliveries older than
+/// <see cref="WebhookOptions.MaxAgeHours"/> are marked failed, so an outbox nothing sends does not grow without bound.
+/// </para>
 /// </summary>
 internal sealed partial class WebhookDispatcher(
     IBadgeStorage storage,
@@ -27,67 +37,139 @@ internal sealed partial class WebhookDispatcher(
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string ClientName = "BadgeIssuer.Webhooks";
+    internal const string ExpiredWhileOff = "not sent: webhooks are off on this service, and the message is older than MaxAgeHours";
     private const int MaxErrorLength = 300;
-    private static readonly TimeSpan s_purgeEvery = TimeSpan.FromHours(1);
+    private static readonly TimeSpan s_maintainEvery = TimeSpan.FromHours(1);
 
     // Distinct per process start, so a restarted instance never mistakes an old lease for its own.
     private readonly string _owner = "sender-" + Guid.NewGuid().ToString("N");
-    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextMaintenance = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         WebhookOptions o = options.Value;
-        if (!o.Enabled)
-        {
-            return;
-        }
-
         while (!bootstrap.Completed && !stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        // The deliveries in flight, by delivery seq.
+        var inFlight = new Dictionary<long, Task>();
+        try
         {
-            int sent = 0;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                int free = o.MaxConcurrentDeliveries - inFlight.Count;
+                int started = 0;
+                try
+                {
+                    await MaintainAsync(stoppingToken);
+                    if (o.Enabled && free > 0)
+                    {
+                        started = await ClaimAndStartAsync(free, inFlight, stoppingToken);
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (IsOutboxError(e))
+                {
+                    LogSenderError(logger, e.GetType().Name, e.Message);
+                }
+
+                // Every free place filled: wait for one to come free. Otherwise nothing more is due now: wait for the
+                // poll interval, or less when a delivery ends (its endpoint's next message may be due at once).
+                if (free == 0 || started < free)
+                {
+                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    Task poll = Task.Delay(TimeSpan.FromMilliseconds(o.PollIntervalMilliseconds), wake.Token);
+                    await Task.WhenAny(inFlight.Values.Append(poll));
+                    await wake.CancelAsync();
+                }
+
+                foreach (long seq in inFlight.Where(p => p.Value.IsCompleted).Select(p => p.Key).ToList())
+                {
+                    Task done = inFlight[seq];
+                    inFlight.Remove(seq);
+                    await done;
+                }
+            }
+        }
+        finally
+        {
+            // Stopping: deliveries in flight see the cancellation and record nothing (or their answer, when it came).
             try
             {
-                sent = await RunOnceAsync(stoppingToken);
+                await Task.WhenAll(inFlight.Values);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (IsOutboxError(e) || e is OperationCanceledException)
             {
-                return;
-            }
-            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or IOException)
-            {
-                LogSenderError(logger, e.GetType().Name, e.Message);
-            }
-
-            if (sent == 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(o.PollIntervalMilliseconds), stoppingToken);
             }
         }
     }
 
-    /// <summary>One round: claim due deliveries and send them; the number claimed.</summary>
-    internal async Task<int> RunOnceAsync(CancellationToken stoppingToken)
+    private static bool IsOutboxError(Exception e) =>
+        e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or IOException;
+
+    /// <summary>Hourly: deletes old finished deliveries and, while webhooks are off, marks old pending ones failed.</summary>
+    private async Task MaintainAsync(CancellationToken stoppingToken)
     {
         WebhookOptions o = options.Value;
         DateTimeOffset now = timeProvider.GetUtcNow();
-        if (now >= _nextPurge)
+        if (now < _nextMaintenance)
         {
-            _nextPurge = now + s_purgeEvery;
-            await storage.Webhooks.PurgeAsync(now - TimeSpan.FromDays(o.RetentionDays), stoppingToken);
+            return;
         }
 
-        IReadOnlyList<WebhookClaim> claims = await storage.Webhooks.ClaimDueAsync(_owner, now, now + o.Lease, o.MaxConcurrentDeliveries, stoppingToken);
-        if (claims.Count > 0)
+        _nextMaintenance = now + s_maintainEvery;
+        if (!o.Enabled)
         {
-            await Task.WhenAll(claims.Select(c => DeliverAsync(c, stoppingToken)));
+            int expired = await storage.Webhooks.ExpirePendingAsync(now - TimeSpan.FromHours(o.MaxAgeHours), now, ExpiredWhileOff, stoppingToken);
+            if (expired > 0)
+            {
+                LogExpiredWhileOff(logger, expired, o.MaxAgeHours);
+            }
         }
 
-        return claims.Count;
+        await storage.Webhooks.PurgeAsync(now - TimeSpan.FromDays(o.RetentionDays), stoppingToken);
+    }
+
+    /// <summary>Claims up to <paramref name="free"/> due deliveries and starts sending each; the number started.</summary>
+    private async Task<int> ClaimAndStartAsync(int free, Dictionary<long, Task> inFlight, CancellationToken stoppingToken)
+    {
+        WebhookOptions o = options.Value;
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        IReadOnlyList<WebhookClaim> claims = await storage.Webhooks.ClaimDueAsync(
+            _owner, now, now + o.Lease, free, o.MaxConcurrentDeliveriesPerIssuer, stoppingToken);
+        int started = 0;
+        foreach (WebhookClaim claim in claims)
+        {
+            // Only when a lease ran out while its delivery is still in flight here (a clock jump): it is not sent twice.
+            if (inFlight.ContainsKey(claim.Delivery.Seq))
+            {
+                continue;
+            }
+
+            inFlight[claim.Delivery.Seq] = DeliverGuardedAsync(claim, stoppingToken);
+            started++;
+        }
+
+        return started;
+    }
+
+    // One delivery; a database error while recording it is logged (the lease runs out and the message goes again).
+    private async Task DeliverGuardedAsync(WebhookClaim claim, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await DeliverAsync(claim, stoppingToken);
+        }
+        catch (Exception e) when (IsOutboxError(e))
+        {
+            LogSenderError(logger, e.GetType().Name, e.Message);
+        }
     }
 
     private async Task DeliverAsync(WebhookClaim claim, CancellationToken stoppingToken)
@@ -217,6 +299,7 @@ internal sealed partial class WebhookDispatcher(
             refused = refused.InnerException;
         }
 
+        // The guard's message is generic (no address, no range): the log is read by the issuer's API callers.
         return refused is not null
             ? "connection refused by the address guard: " + refused.Message
             : "the request failed: " + (e.InnerException?.Message ?? e.Message);
@@ -265,6 +348,9 @@ internal sealed partial class WebhookDispatcher(
 
     [LoggerMessage(121, LogLevel.Error, "The webhook sender could not read or write the outbox ({Type}: {Message}); it tries again.")]
     private static partial void LogSenderError(ILogger logger, string type, string message);
+
+    [LoggerMessage(122, LogLevel.Warning, "Webhooks are off: {Count} pending deliveries older than {MaxAgeHours} h were marked failed (not sent).")]
+    private static partial void LogExpiredWhileOff(ILogger logger, int count, int maxAgeHours);
 }
 
 internal static class WebhookServices

@@ -7,14 +7,23 @@ internal sealed class WebhookOptions
 {
     public const string Section = "BadgeIssuer:Webhooks";
 
+    private static readonly int[] s_defaultPorts = [443];
+
     /// <summary>Register endpoints and send deliveries. Off by default: nothing reaches out unless an operator turns it on.</summary>
     public bool Enabled { get; set; }
 
     /// <summary>
-    /// Development and tests only: accept <c>http://</c> URLs and loopback addresses (127.0.0.0/8, ::1). Private,
-    /// link-local and every other refused range stay refused.
+    /// Development and tests only: accept <c>http://</c> URLs and loopback addresses (127.0.0.0/8, ::1), on any port.
+    /// Private, link-local and every other refused range stay refused.
     /// </summary>
     public bool AllowLoopback { get; set; }
+
+    /// <summary>
+    /// The TCP ports a webhook URL may name, checked at registration and on every connection (so deliveries cannot probe
+    /// other ports). Empty in configuration means the default, 443 only. Loopback targets under <see cref="AllowLoopback"/>
+    /// may use any port.
+    /// </summary>
+    public List<int> AllowedPorts { get; set; } = [];
 
     /// <summary>Most endpoints per issuer.</summary>
     public int MaxEndpointsPerIssuer { get; set; } = 10;
@@ -40,11 +49,23 @@ internal sealed class WebhookOptions
     /// <summary>How often the sender looks for due deliveries.</summary>
     public int PollIntervalMilliseconds { get; set; } = 1_000;
 
-    /// <summary>Most deliveries in flight at once per instance (each to a different endpoint).</summary>
+    /// <summary>Most deliveries in flight at once per instance (each to a different endpoint); a free place is refilled as soon as a delivery ends.</summary>
     public int MaxConcurrentDeliveries { get; set; } = 16;
+
+    /// <summary>
+    /// Most deliveries of one issuer in flight at once per instance, so one issuer's slow endpoints cannot hold every
+    /// place of <see cref="MaxConcurrentDeliveries"/>.
+    /// </summary>
+    public int MaxConcurrentDeliveriesPerIssuer { get; set; } = 4;
+
+    /// <summary>A redelivery is refused while the endpoint has this many pending deliveries or more.</summary>
+    public int MaxPendingForRedelivery { get; set; } = 100;
 
     /// <summary>Finished deliveries and their attempts are deleted after this many days.</summary>
     public int RetentionDays { get; set; } = 30;
+
+    /// <summary>The ports a URL may name: <see cref="AllowedPorts"/>, or 443 when none is configured.</summary>
+    public IReadOnlyList<int> EffectivePorts => AllowedPorts is { Count: > 0 } ? AllowedPorts : s_defaultPorts;
 
     /// <summary>A sender's lease on a delivery: the timeout plus a margin, so a live sender always finishes first.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(TimeoutSeconds + 30);
@@ -64,6 +85,10 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         Check(options.MaxBackoffSeconds is >= 1 and <= 86_400, "MaxBackoffSeconds must be between 1 and 86400.");
         Check(options.PollIntervalMilliseconds is >= 10 and <= 60_000, "PollIntervalMilliseconds must be between 10 and 60000.");
         Check(options.MaxConcurrentDeliveries is >= 1 and <= 256, "MaxConcurrentDeliveries must be between 1 and 256.");
+        Check(options.MaxConcurrentDeliveriesPerIssuer is >= 1 and <= 256, "MaxConcurrentDeliveriesPerIssuer must be between 1 and 256.");
+        Check(options.MaxPendingForRedelivery is >= 1 and <= 100_000, "MaxPendingForRedelivery must be between 1 and 100000.");
+        Check(options.AllowedPorts is not null && options.AllowedPorts.Count <= 32 && options.AllowedPorts.All(p => p is >= 1 and <= 65535),
+            "AllowedPorts must hold at most 32 ports, each between 1 and 65535.");
         Check(options.RetentionDays is >= 1 and <= 3650, "RetentionDays must be between 1 and 3650.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 

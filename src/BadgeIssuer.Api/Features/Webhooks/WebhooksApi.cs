@@ -51,11 +51,17 @@ internal static class WebhooksApi
     private static readonly RequestShape s_createShape = RequestShape.Object(("url", null), ("eventTypes", null), ("description", null));
     private static readonly RequestShape s_updateShape = s_createShape.With(("enabled", null));
 
+    // Control characters (char.IsControl: U+0000–U+001F, U+007F–U+009F), the bidirectional formatting characters and
+    // the line and paragraph separators.
+    private static readonly System.Buffers.SearchValues<char> s_refusedInText = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(i => (char)i), .. Enumerable.Range(0x7F, 0x21).Select(i => (char)i),
+         '\u200E', '\u200F', '\u061C', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u2028', '\u2029']);
+
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
         RouteGroupBuilder group = routes.MapGroup("/issuers/{slug}/webhooks").WithTags("Webhooks").RequireAuthorization(ApiScopes.Manage);
         group.MapPost("/", Create).WithName("CreateWebhookEndpoint").WithSummary("Register a webhook endpoint (the signing secret is shown once)")
-            .WithDescription("Events: credential.issued, credential.revoked, credential.suspended, credential.reinstated. Deliveries are signed per Standard Webhooks. The URL must be https and resolve to public addresses only.")
+            .WithDescription("Events: credential.issued, credential.revoked, credential.suspended, credential.reinstated. Deliveries are signed per Standard Webhooks. The URL must be https, name an allowed port (BadgeIssuer:Webhooks:AllowedPorts, 443 by default) and resolve to public addresses only. The description may not hold control, bidirectional-formatting or line/paragraph-separator characters.")
             .CarriesNewSecret()
             .AcceptsJson<CreateWebhookRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -80,6 +86,7 @@ internal static class WebhooksApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/messages/{messageId}/redeliver", Redeliver).WithName("RedeliverWebhookMessage")
             .WithSummary("Send a message (by webhook-id) to the endpoint again, after its other pending deliveries")
+            .WithDescription("202 with the new pending delivery. 409 problems: urn:badgeissuer:problem:redelivery-pending while a copy of the message is still pending for this endpoint (one pending copy at most); urn:badgeissuer:problem:redelivery-backlog while the endpoint has BadgeIssuer:Webhooks:MaxPendingForRedelivery or more pending deliveries; urn:badgeissuer:problem:webhooks-disabled while webhooks are off. 404 when the endpoint never had the message.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
@@ -138,7 +145,7 @@ internal static class WebhooksApi
             JsonElement body = document!.RootElement;
             url = await ReadUrlAsync(body, guard, violations, required: true, cancellationToken);
             eventTypes = ReadEventTypes(body, violations);
-            description = RequestJson.OptionalText(body, "description", string.Empty, violations, MaxDescriptionLength);
+            description = ReadDescription(body, violations);
         }
 
         if (violations.Count > 0)
@@ -200,6 +207,25 @@ internal static class WebhooksApi
         }
 
         return url;
+    }
+
+    /// <summary>
+    /// The description: text up to <see cref="MaxDescriptionLength"/>, without control characters (NUL, ESC, newlines …),
+    /// bidirectional formatting characters (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069) or the line and
+    /// paragraph separators (U+2028, U+2029), which could hide or reorder what an admin reads in a listing or a log.
+    /// </summary>
+    private static string? ReadDescription(JsonElement body, List<InputViolation> violations)
+    {
+        string? description = RequestJson.OptionalText(body, "description", string.Empty, violations, MaxDescriptionLength);
+        int at = description is null ? -1 : description.AsSpan().IndexOfAny(s_refusedInText);
+        if (at >= 0)
+        {
+            violations.Add(new("/description", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"'description' must not contain control, bidirectional-formatting or line/paragraph-separator characters (found U+{(int)description![at]:X4}).")));
+            return null;
+        }
+
+        return description;
     }
 
     private static List<string>? ReadEventTypes(JsonElement body, List<InputViolation> violations)
@@ -290,7 +316,7 @@ internal static class WebhooksApi
             {
                 updated = updated with { Description = string.Empty };
             }
-            else if (RequestJson.OptionalText(body, "description", string.Empty, violations, MaxDescriptionLength) is { } description)
+            else if (ReadDescription(body, violations) is { } description)
             {
                 updated = updated with { Description = description };
             }
@@ -413,8 +439,23 @@ internal static class WebhooksApi
             return Disabled();
         }
 
-        WebhookDeliveryRecord? delivery = messageId.Length <= 64 ? await storage.Webhooks.RedeliverAsync(id, messageId, timeProvider.GetUtcNow(), cancellationToken) : null;
-        if (delivery is null)
+        int maxPending = options.Value.MaxPendingForRedelivery;
+        WebhookRedelivery result = messageId.Length <= 64
+            ? await storage.Webhooks.RedeliverAsync(id, messageId, timeProvider.GetUtcNow(), maxPending, cancellationToken)
+            : new(WebhookRedeliveryOutcome.UnknownMessage);
+        if (result.Outcome == WebhookRedeliveryOutcome.AlreadyPending)
+        {
+            return ApiProblems.RedeliveryPending.Result(
+                "A copy of this message is still pending for this endpoint; it is sent (or retried) without a redelivery. Redeliver once it has succeeded or failed.");
+        }
+
+        if (result.Outcome == WebhookRedeliveryOutcome.Backlog)
+        {
+            return ApiProblems.RedeliveryBacklog.Result(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The endpoint has {maxPending} or more pending deliveries (BadgeIssuer:Webhooks:MaxPendingForRedelivery); redeliver once they have drained."));
+        }
+
+        if (result.Delivery is not { } delivery)
         {
             return ApiProblems.NotFound.Result("This endpoint never had a message with that id.");
         }
