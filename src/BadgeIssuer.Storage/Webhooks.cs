@@ -71,6 +71,20 @@ public enum WebhookRedeliveryOutcome
     Backlog,
 }
 
+/// <summary>The rules both backends apply before queueing a redelivery.</summary>
+public static class WebhookRedeliveryRules
+{
+    /// <summary>
+    /// Why a redelivery is refused, from the endpoint's counts: copies of the message (<paramref name="known"/>), pending
+    /// copies of it (<paramref name="pendingCopies"/>) and all its pending deliveries; null when it may be queued.
+    /// </summary>
+    public static WebhookRedeliveryOutcome? Refusal(long known, long pendingCopies, long pending, int maxPending) =>
+        known == 0 ? WebhookRedeliveryOutcome.UnknownMessage
+        : pendingCopies > 0 ? WebhookRedeliveryOutcome.AlreadyPending
+        : pending >= maxPending ? WebhookRedeliveryOutcome.Backlog
+        : null;
+}
+
 /// <summary>The outcome of a redelivery and, when <see cref="WebhookRedeliveryOutcome.Queued"/>, the new delivery.</summary>
 public sealed record WebhookRedelivery(WebhookRedeliveryOutcome Outcome, WebhookDeliveryRecord? Delivery = null);
 

@@ -360,19 +360,9 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
             (known, copies, pending) = (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2));
         }
 
-        if (known == 0)
+        if (WebhookRedeliveryRules.Refusal(known, copies, pending, maxPending) is { } refusal)
         {
-            return new(WebhookRedeliveryOutcome.UnknownMessage);
-        }
-
-        if (copies > 0)
-        {
-            return new(WebhookRedeliveryOutcome.AlreadyPending);
-        }
-
-        if (pending >= maxPending)
-        {
-            return new(WebhookRedeliveryOutcome.Backlog);
+            return new(refusal);
         }
 
         WebhookDeliveryRecord delivery;
