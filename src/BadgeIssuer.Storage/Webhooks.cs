@@ -121,7 +121,11 @@ public interface IWebhookStore
     /// or re-wrap wins); true when replaced.
     /// </summary>
     Task<bool> ReplaceProtectedSecretAsync(string id, ReadOnlyMemory<byte> expected, byte[] replacement, CancellationToken cancellationToken = default);
-    /// <summary>Replaces URL, event types, description, enabled flag, secret and update time; false when there is no such endpoint.</summary>
+    /// <summary>
+    /// Replaces URL, event types, description, enabled flag and update time (never the secret: only
+    /// <see cref="ReplaceProtectedSecretAsync"/> changes it, so an update cannot restore an older secret); false when there is no
+    /// such endpoint.
+    /// </summary>
     Task<bool> UpdateEndpointAsync(WebhookEndpointRecord endpoint, CancellationToken cancellationToken = default);
     /// <summary>Removes the endpoint with its deliveries and attempts; false when there is no such endpoint.</summary>
     Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken = default);

@@ -307,6 +307,11 @@ public sealed class BackupRestoreTests : IDisposable
         using HttpClient admin = app.CreateAuthorizedClient();
         DatabaseBackup backups = app.Services.GetRequiredService<DatabaseBackup>();
 
+        Directory.CreateDirectory(backups.BackupDirectory);
+        string operatorsOwn = Path.Combine(backups.BackupDirectory, "badgeissuer-before-upgrade.db");
+        await File.WriteAllTextAsync(operatorsOwn, "not a backup of this service", Ct);
+        File.SetLastWriteTimeUtc(operatorsOwn, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
         var written = new List<string>();
         for (int i = 0; i < 4; i++)
         {
@@ -315,7 +320,7 @@ public sealed class BackupRestoreTests : IDisposable
             await Task.Delay(20, Ct); // distinct modification times
         }
 
-        Directory.GetFiles(backups.BackupDirectory, "badgeissuer-*.db").Order(StringComparer.Ordinal).Should().Equal(written.TakeLast(2).Order(StringComparer.Ordinal));
+        Directory.GetFiles(backups.BackupDirectory, "badgeissuer-*.db").Should().BeEquivalentTo([.. written.TakeLast(2), operatorsOwn]);
         written.Take(2).Should().AllSatisfy(path => File.Exists(path).Should().BeFalse(path));
     }
 

@@ -34,7 +34,12 @@ public abstract partial class BadgeStorageContractTests
         (await Storage.Webhooks.UpdateEndpointAsync(stored with { Enabled = false, ProtectedSecret = new byte[] { 9 } }, Ct)).Should().BeTrue();
         WebhookEndpointRecord updated = (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!;
         updated.Enabled.Should().BeFalse();
-        updated.ProtectedSecret.ToArray().Should().Equal([9]);
+        updated.ProtectedSecret.ToArray().Should().Equal([1, 2, 3], "an update never writes the secret (a PATCH racing a rotation must not restore the old one)");
+
+        // The secret changes only by compare-and-swap: against a stale value nothing happens.
+        (await Storage.Webhooks.ReplaceProtectedSecretAsync(endpoint.Id, new byte[] { 7 }, [8], Ct)).Should().BeFalse();
+        (await Storage.Webhooks.ReplaceProtectedSecretAsync(endpoint.Id, new byte[] { 1, 2, 3 }, [9], Ct)).Should().BeTrue();
+        (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct))!.ProtectedSecret.ToArray().Should().Equal([9]);
         (await Storage.Webhooks.DeleteEndpointAsync(endpoint.Id, Ct)).Should().BeTrue();
         (await Storage.Webhooks.GetEndpointAsync(endpoint.Id, Ct)).Should().BeNull();
         (await Storage.Webhooks.DeleteEndpointAsync(endpoint.Id, Ct)).Should().BeFalse();

@@ -28,7 +28,8 @@ internal sealed record Caller(string KeyId, string? IssuerId, IReadOnlySet<strin
     public bool Has(string permission) => ApiScopes.Grants(Scopes, permission);
 
     /// <summary>Whether the caller may act for <paramref name="issuerId"/>; callers that may not get a 404, never a hint that it exists.</summary>
-    public bool CanActFor(string issuerId) => IsAdmin || string.Equals(IssuerId, issuerId, StringComparison.Ordinal);
+    // No issuer id holds a control character; refusing one here keeps a NUL from ever reaching PostgreSQL text.
+    public bool CanActFor(string issuerId) => (IsAdmin && !issuerId.Any(char.IsControl)) || string.Equals(IssuerId, issuerId, StringComparison.Ordinal);
 
     /// <summary>Who did it, as recorded in the audit log and status changes.</summary>
     public string Actor => (TokenId is null ? "api-key:" : "oauth-client:") + KeyId;

@@ -151,6 +151,6 @@ internal sealed class PublicUrls
         }
 
         string id = url[start.Length..];
-        return id.Length is > 0 and <= 128 && id.AsSpan().IndexOfAny("/?#") < 0 ? id : null;
+        return id.Length is > 0 and <= 128 && id.AsSpan().IndexOfAny("/?#") < 0 && !id.Any(char.IsControl) ? id : null;
     }
 }

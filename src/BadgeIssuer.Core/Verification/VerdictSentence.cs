@@ -63,18 +63,23 @@ internal static class VerdictSentence
         CredentialSummary? summary = report.Summary;
         var sentence = new StringBuilder("Valid: ");
         sentence.Append(Quote(summary?.Achievement?.Name ?? summary?.Name) ?? "the credential");
-        if (Quote(summary?.Issuer?.Name ?? summary?.Issuer?.Id ?? report.IssuerId) is string issuer)
+        // A name is the credential's claim: unless the issuer is hosted here or on the known-issuers list, say whose key
+        // signed it and that nobody here vouches for that name (anyone can mint a did:key called "Harvard"). A name
+        // that cleans to nothing falls back to the id, and the caveat stands even when there is nothing to name.
+        bool known = report.Checks.Any(c => c.Name == CheckNames.KnownIssuer && c.Status == CheckStatus.Passed);
+        string? issuerName = Quote(summary?.Issuer?.Name);
+        string? issuerId = Quote(report.IssuerId ?? summary?.Issuer?.Id);
+        if ((issuerName ?? issuerId) is string shown)
         {
-            sentence.Append(", issued by ").Append(issuer);
-
-            // A name is the credential's claim: unless the issuer is hosted here or on the known-issuers list, say whose
-            // key signed it and that nobody here vouches for that name (anyone can mint a did:key called "Harvard").
-            if (!report.Checks.Any(c => c.Name == CheckNames.KnownIssuer && c.Status == CheckStatus.Passed))
+            sentence.Append(", issued by ").Append(shown);
+            if (!known)
             {
-                string? id = report.IssuerId ?? summary?.Issuer?.Id;
-                bool named = summary?.Issuer?.Name is not null;
-                sentence.Append(named && Quote(id) is string quotedId ? " (" + quotedId + ", not a known issuer)" : " (not a known issuer)");
+                sentence.Append(issuerName is not null && issuerId is not null ? " (" + issuerId + ", not a known issuer)" : " (not a known issuer)");
             }
+        }
+        else if (!known)
+        {
+            sentence.Append(", from an issuer not known here");
         }
 
         if (Quote(summary?.RecipientName) is string recipient)

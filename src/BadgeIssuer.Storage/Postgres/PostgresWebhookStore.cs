@@ -109,9 +109,11 @@ internal sealed class PostgresWebhookStore(PostgresBadgeStorage storage) : IWebh
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         await using NpgsqlCommand update = storage.Command("""
-            UPDATE webhook_endpoints SET url = $3, event_types = $4, description = $5, secret = $6, enabled = $7, updated_at = $9
-            WHERE id = $1 AND issuer_id = $2 AND created_at = $8;
-            """, EndpointParameters(endpoint));
+            UPDATE webhook_endpoints SET url = $3, event_types = $4, description = $5, enabled = $6, updated_at = $8
+            WHERE id = $1 AND issuer_id = $2 AND created_at = $7;
+            """,
+            Pg.Text(endpoint.Id), Pg.Text(endpoint.IssuerId), Pg.Text(endpoint.Url), Pg.Text(endpoint.EventTypes), Pg.Text(endpoint.Description),
+            Pg.Boolean(endpoint.Enabled), Pg.Time(endpoint.CreatedAt), Pg.Time(endpoint.UpdatedAt));
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 

@@ -139,7 +139,7 @@ internal sealed class SqliteWebhookStore(SqliteBadgeStorage storage) : IWebhookS
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand update = Command(connection, null, """
-            UPDATE webhook_endpoints SET url = $url, event_types = $types, description = $description, secret = $secret, enabled = $enabled, updated_at = $updated
+            UPDATE webhook_endpoints SET url = $url, event_types = $types, description = $description, enabled = $enabled, updated_at = $updated
             WHERE id = $id AND issuer_id = $issuer;
             """);
         BindEndpoint(update, endpoint);

@@ -89,6 +89,21 @@ public sealed class VerdictTests
         finding.Should().Be(new StatusFinding("revocation", false, null, null, null));
     }
 
+    [Theory]
+    [InlineData("\u200B")]
+    [InlineData("   ")]
+    public async Task Valid_AnIssuerNameThatCleansToNothing_StillShowsTheIdentifierAndTheCaveat(string name)
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = TestDocuments.Credential(issuer.Id, validFrom: "2025-01-01T00:00:00Z");
+        credential["issuer"]!["name"] = name;
+
+        VerificationReport report = await Verifier(new InMemoryStatusListSource(), now: new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero)).VerifyAsync(issuer.Sign(credential), Ct);
+
+        report.Verified.Should().BeTrue(Describe(report));
+        report.Verdict.Should().Contain($"issued by '{issuer.Id}' (not a known issuer)");
+    }
+
     [Fact]
     public async Task Valid_AnIssuerNameNobodyHereVouchesFor_IsShownWithTheSigningIdentifier()
     {

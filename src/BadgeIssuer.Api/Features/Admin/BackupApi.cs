@@ -37,7 +37,7 @@ public sealed record BackupResult(string Path, string FileName, long Bytes, stri
 /// Online backups of the SQLite store, one at a time per process: a consistent copy while the service keeps issuing
 /// (see <see cref="IOnlineBackup"/>), written under a temporary name, checked, hashed, then renamed into place.
 /// </summary>
-internal sealed class DatabaseBackup(IBadgeStorage storage, KeyVault vault, IOptions<BadgeIssuerOptions> options, DataDirectory dataDirectory, TimeProvider timeProvider, ILogger<DatabaseBackup> logger) : IDisposable
+internal sealed partial class DatabaseBackup(IBadgeStorage storage, KeyVault vault, IOptions<BadgeIssuerOptions> options, DataDirectory dataDirectory, TimeProvider timeProvider, ILogger<DatabaseBackup> logger) : IDisposable
 {
     private const int MaxNameAttempts = 100;
 
@@ -102,18 +102,39 @@ internal sealed class DatabaseBackup(IBadgeStorage storage, KeyVault vault, IOpt
         }
     }
 
-    // Keeps the newest Backup:Keep files (by name: the UTC time, then -2, -3 …); never the one just written.
+    // Exactly the names this service gives its backups (badgeissuer-<UTC time>[-n].db): nothing else in the directory,
+    // such as an operator's badgeissuer-before-upgrade.db, is ever pruned.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^badgeissuer-(\d{8}T\d{6}Z)(?:-(\d{1,3}))?\.db$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex BackupName();
+
+    // Keeps the newest Backup:Keep backups, newest by the time in their name (then the -n suffix); never the one just
+    // written, never a link (File.Delete would remove only the link, but a link is not ours to count). A failure to
+    // delete is logged: the new backup is already in place.
     private void Prune(string justWritten)
     {
-        int keep = options.Value.Backup.Keep;
-        string[] files = [.. System.IO.Directory.GetFiles(BackupDirectory, "badgeissuer-*.db")
-            .OrderByDescending(f => File.GetLastWriteTimeUtc(f)).ThenByDescending(f => f, StringComparer.Ordinal)];
-        foreach (string old in files.Skip(keep))
+        try
         {
-            if (!string.Equals(old, justWritten, StringComparison.Ordinal))
+            var backups = new List<(string Path, string Time, int Suffix)>();
+            foreach (string file in System.IO.Directory.GetFiles(BackupDirectory, "badgeissuer-*.db"))
             {
-                TryDelete(old);
+                System.Text.RegularExpressions.Match match = BackupName().Match(Path.GetFileName(file));
+                if (match.Success && !File.GetAttributes(file).HasFlag(FileAttributes.ReparsePoint))
+                {
+                    backups.Add((file, match.Groups[1].Value, match.Groups[2].Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 1));
+                }
             }
+
+            foreach ((string old, _, _) in backups.OrderByDescending(b => b.Time, StringComparer.Ordinal).ThenByDescending(b => b.Suffix).Skip(options.Value.Backup.Keep))
+            {
+                if (!string.Equals(old, justWritten, StringComparison.Ordinal))
+                {
+                    File.Delete(old);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.BackupPruneFailed(logger, BackupDirectory, e);
         }
     }
 

@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(1304, LogLevel.Error, "Database backup to {Directory} failed.")]
     public static partial void BackupFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(1305, LogLevel.Warning, "Old backups in {Directory} could not all be deleted (the new backup is written).")]
+    public static partial void BackupPruneFailed(ILogger logger, string directory, Exception exception);
 }

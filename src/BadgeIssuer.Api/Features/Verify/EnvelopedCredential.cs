@@ -18,14 +18,38 @@ internal static class EnvelopedCredential
     private const string JsonLdMediaType = "application/vc+ld+json";
 
     public static bool IsEnveloped(JsonElement credential)
-        => credential.ValueKind == JsonValueKind.Object
-            && credential.TryGetProperty("type", out JsonElement type)
-            && (type.ValueKind == JsonValueKind.String
-                ? type.ValueEquals(Type)
-                : type.ValueKind == JsonValueKind.Array && type.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.String && t.ValueEquals(Type)));
+    {
+        try
+        {
+            return credential.ValueKind == JsonValueKind.Object
+                && credential.TryGetProperty("type", out JsonElement type)
+                && (type.ValueKind == JsonValueKind.String
+                    ? type.ValueEquals(Type)
+                    : type.ValueKind == JsonValueKind.Array && type.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.String && t.ValueEquals(Type)));
+        }
+        catch (InvalidOperationException)
+        {
+            // A name or value with an unpaired surrogate escape cannot be compared: not an envelope; the verifier's
+            // parse step reports the unreadable string.
+            return false;
+        }
+    }
 
     /// <summary>The bytes to verify for an enveloped credential, or the problem that explains why there are none.</summary>
     public static ProblemHttpResult? Open(JsonElement envelope, int maxDepth, out byte[] credential)
+    {
+        credential = [];
+        try
+        {
+            return OpenCore(envelope, maxDepth, out credential);
+        }
+        catch (InvalidOperationException)
+        {
+            return ApiProblems.MalformedBody.Result("The envelope has a string that is not valid UTF-8 or holds an unpaired surrogate escape.");
+        }
+    }
+
+    private static ProblemHttpResult? OpenCore(JsonElement envelope, int maxDepth, out byte[] credential)
     {
         credential = [];
         string? id = envelope.TryGetProperty("id", out JsonElement idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;

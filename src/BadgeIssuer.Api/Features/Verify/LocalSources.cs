@@ -106,7 +106,8 @@ internal sealed class HostedIssuerResolver(IBadgeStorage storage, IssuerService 
 
     private async ValueTask<Hosted?> HostedAsync(string identifier, CancellationToken cancellationToken)
     {
-        if (Key(identifier) is not { } key)
+        // No hosted issuer's id holds a control character (and PostgreSQL text refuses NUL): not one of ours.
+        if (identifier.Any(char.IsControl) || Key(identifier) is not { } key)
         {
             return null;
         }

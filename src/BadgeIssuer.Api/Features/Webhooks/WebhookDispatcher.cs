@@ -38,6 +38,7 @@ internal sealed partial class WebhookDispatcher(
 {
     public const string ClientName = "BadgeIssuer.Webhooks";
     internal const string ExpiredWhileOff = "not sent: webhooks are off on this service, and the message is older than MaxAgeHours";
+    internal const string ExpiredOld = "not sent: the message is older than MaxAgeHours (endpoint disabled or not answering)";
     private const int MaxErrorLength = 300;
     private static readonly TimeSpan s_maintainEvery = TimeSpan.FromHours(1);
 
@@ -123,13 +124,13 @@ internal sealed partial class WebhookDispatcher(
         }
 
         _nextMaintenance = now + s_maintainEvery;
-        if (!o.Enabled)
+
+        // Whether or not sending is on: a message older than MaxAgeHours that is not being sent now (webhooks off, its
+        // endpoint disabled, or an endpoint that never answers) is failed, so no endpoint's backlog grows without bound.
+        int expired = await storage.Webhooks.ExpirePendingAsync(now - TimeSpan.FromHours(o.MaxAgeHours), now, o.Enabled ? ExpiredOld : ExpiredWhileOff, stoppingToken);
+        if (expired > 0)
         {
-            int expired = await storage.Webhooks.ExpirePendingAsync(now - TimeSpan.FromHours(o.MaxAgeHours), now, ExpiredWhileOff, stoppingToken);
-            if (expired > 0)
-            {
-                LogExpiredWhileOff(logger, expired, o.MaxAgeHours);
-            }
+            LogExpiredWhileOff(logger, expired, o.MaxAgeHours);
         }
 
         await storage.Webhooks.PurgeAsync(now - TimeSpan.FromDays(o.RetentionDays), stoppingToken);
@@ -168,6 +169,12 @@ internal sealed partial class WebhookDispatcher(
         }
         catch (Exception e) when (IsOutboxError(e))
         {
+            LogSenderError(logger, e.GetType().Name, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else is a bug in one delivery, not a reason to stop the service: log it; the lease runs out and
+            // the message goes again.
             LogSenderError(logger, e.GetType().Name, e.Message);
         }
     }
@@ -349,7 +356,7 @@ internal sealed partial class WebhookDispatcher(
     [LoggerMessage(121, LogLevel.Error, "The webhook sender could not read or write the outbox ({Type}: {Message}); it tries again.")]
     private static partial void LogSenderError(ILogger logger, string type, string message);
 
-    [LoggerMessage(122, LogLevel.Warning, "Webhooks are off: {Count} pending deliveries older than {MaxAgeHours} h were marked failed (not sent).")]
+    [LoggerMessage(122, LogLevel.Warning, "{Count} pending webhook deliveries older than {MaxAgeHours} h and not being sent (webhooks off, endpoint disabled or not answering) were marked failed.")]
     private static partial void LogExpiredWhileOff(ILogger logger, int count, int maxAgeHours);
 }
 

@@ -387,9 +387,13 @@ internal static class WebhooksApi
             CryptographicOperations.ZeroMemory(key);
         }
 
-        if (!await storage.Webhooks.UpdateEndpointAsync(rotated, cancellationToken))
+        // Compare-and-swap on the secret read above: a concurrent rotation (or KEK re-wrap) wins, and this one says so
+        // rather than hand out a secret that is not the one stored.
+        if (!await storage.Webhooks.ReplaceProtectedSecretAsync(endpoint.Id, endpoint.ProtectedSecret, rotated.ProtectedSecret.ToArray(), cancellationToken))
         {
-            return EndpointNotFound();
+            return await storage.Webhooks.GetEndpointAsync(endpoint.Id, cancellationToken) is null
+                ? EndpointNotFound()
+                : ApiProblems.Conflict.Result("The endpoint's secret changed while this rotation ran (another rotation or a key re-wrap); retry.");
         }
 
         await audit.AppendAsync(request.HttpContext, endpoint.IssuerId, "webhook.rotate", id);
