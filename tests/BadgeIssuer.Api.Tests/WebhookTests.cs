@@ -81,6 +81,18 @@ public sealed class WebhookTests
         }
     }
 
+    /// <summary>Removes a test's data directory; a pooled SQLite handle may still hold it a moment (left to the OS then).</summary>
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     /// <summary>Standard Webhooks verification, written from the specification (not the service's code).</summary>
     private static bool SignatureValid(string secret, Received r)
     {
@@ -266,13 +278,7 @@ public sealed class WebhookTests
         }
         finally
         {
-            try
-            {
-                Directory.Delete(dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            DeleteQuietly(dataDirectory);
         }
     }
 
@@ -325,13 +331,7 @@ public sealed class WebhookTests
         }
         finally
         {
-            try
-            {
-                Directory.Delete(dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            DeleteQuietly(dataDirectory);
         }
     }
 
@@ -575,13 +575,7 @@ public sealed class WebhookTests
         }
         finally
         {
-            try
-            {
-                Directory.Delete(dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            DeleteQuietly(dataDirectory);
         }
     }
 
