@@ -20,6 +20,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using BadgeIssuer.Core.Internal;
 
 namespace BadgeIssuer.Core.Baking;
 

@@ -13,6 +13,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using BadgeIssuer.Core.Internal;
 
 namespace BadgeIssuer.Core.Baking;
 

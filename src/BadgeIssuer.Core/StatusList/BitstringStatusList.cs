@@ -14,7 +14,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.IO.Compression;
-using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.Internal;
 
 namespace BadgeIssuer.Core.StatusList;
 

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Xml.Linq;
 using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.Internal;
 
 namespace BadgeIssuer.Core.Tests.Baking;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
 using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.Internal;
 
 namespace BadgeIssuer.Core.Tests.Baking;
 

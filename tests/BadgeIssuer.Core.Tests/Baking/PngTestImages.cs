@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.Internal;
 
 namespace BadgeIssuer.Core.Tests.Baking;
 

@@ -7,6 +7,7 @@ using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Tests.Fuzzing;
+using BadgeIssuer.Core.Internal;
 
 namespace BadgeIssuer.Core.Tests.Fuzzing;
 

@@ -1,4 +1,4 @@
-namespace BadgeIssuer.Core.Baking;
+namespace BadgeIssuer.Core.Internal;
 
 // CRC-32 (ISO-HDLC / PNG, reflected polynomial 0xEDB88320), PNG spec §5.5 and Annex D.
 // Table-driven, one byte at a time: inputs are bounded by the 16 MiB caps (PNG images, gzip status
