@@ -22,96 +22,81 @@ internal sealed class KekRewrap(IBadgeStorage storage, KeyVault vault, ILogger<K
 {
     public async Task<RewrapReport> RewrapAsync(CancellationToken cancellationToken)
     {
+        var tally = new Tally();
         IReadOnlyList<IssuerKeyRecord> keys = await storage.Issuers.ListAllKeysAsync(cancellationToken);
-        int rewrapped = 0, current = 0;
-        var failed = new List<RewrapFailure>();
         foreach (IssuerKeyRecord key in keys)
         {
-            ReadOnlyMemory<byte> blob = key.ProtectedPrivateKey;
-            string? kekId = KeyVault.KekIdOf(blob.Span);
-            if (vault.IsCurrent(blob.Span))
-            {
-                current++;
-                continue;
-            }
-
-            if (!vault.Knows(kekId))
-            {
-                failed.Add(new RewrapFailure(key.IssuerId, key.KeyId, kekId, kekId is null ? "unknown blob format" : "wrapped under a key-encryption key this service does not hold"));
-                continue;
-            }
-
-            byte[] replacement;
-            try
-            {
-                replacement = vault.Rewrap(blob.Span, key.IssuerId, key.KeyId);
-            }
-            catch (CryptographicException)
-            {
-                failed.Add(new RewrapFailure(key.IssuerId, key.KeyId, kekId, "does not decrypt under its key-encryption key (corrupt or moved blob)"));
-                continue;
-            }
-
-            if (await storage.Issuers.ReplaceProtectedKeyAsync(key.IssuerId, key.KeyId, blob, replacement, cancellationToken))
-            {
-                rewrapped++;
-            }
-            else
-            {
-                // Another instance re-wrapped it first (or it changed): it is no longer this pass's business.
-                current++;
-            }
+            // A failed swap: another instance re-wrapped it first (or it changed): no longer this pass's business.
+            await RewrapOneAsync(key.ProtectedPrivateKey, key.IssuerId, key.KeyId, tally,
+                replacement => storage.Issuers.ReplaceProtectedKeyAsync(key.IssuerId, key.KeyId, key.ProtectedPrivateKey, replacement, cancellationToken));
         }
 
-        // Webhook signing secrets are wrapped the same way (key id "webhook:{endpoint}"), so they move with the keys.
+        // Webhook signing secrets are wrapped the same way (key id "webhook:{endpoint}"), so they move with the keys; a
+        // failed swap means rotated, re-wrapped by another instance, or deleted meanwhile.
         IReadOnlyList<WebhookEndpointRecord> endpoints = await storage.Webhooks.ListAllEndpointsAsync(cancellationToken);
         foreach (WebhookEndpointRecord endpoint in endpoints)
         {
-            ReadOnlyMemory<byte> blob = endpoint.ProtectedSecret;
-            string keyId = Webhooks.WebhookSignature.KeyId(endpoint.Id);
-            string? kekId = KeyVault.KekIdOf(blob.Span);
-            if (vault.IsCurrent(blob.Span))
-            {
-                current++;
-                continue;
-            }
-
-            if (!vault.Knows(kekId))
-            {
-                failed.Add(new RewrapFailure(endpoint.IssuerId, keyId, kekId, kekId is null ? "unknown blob format" : "wrapped under a key-encryption key this service does not hold"));
-                continue;
-            }
-
-            byte[] replacement;
-            try
-            {
-                replacement = vault.Rewrap(blob.Span, endpoint.IssuerId, keyId);
-            }
-            catch (CryptographicException)
-            {
-                failed.Add(new RewrapFailure(endpoint.IssuerId, keyId, kekId, "does not decrypt under its key-encryption key (corrupt or moved blob)"));
-                continue;
-            }
-
-            if (await storage.Webhooks.ReplaceProtectedSecretAsync(endpoint.Id, blob, replacement, cancellationToken))
-            {
-                rewrapped++;
-            }
-            else
-            {
-                // Rotated, re-wrapped by another instance or deleted meanwhile.
-                current++;
-            }
+            await RewrapOneAsync(endpoint.ProtectedSecret, endpoint.IssuerId, Webhooks.WebhookSignature.KeyId(endpoint.Id), tally,
+                replacement => storage.Webhooks.ReplaceProtectedSecretAsync(endpoint.Id, endpoint.ProtectedSecret, replacement, cancellationToken));
         }
 
-        var report = new RewrapReport(vault.CurrentKekId, vault.KekIds, keys.Count + endpoints.Count, rewrapped, current, failed);
+        var report = new RewrapReport(vault.CurrentKekId, vault.KekIds, keys.Count + endpoints.Count, tally.Rewrapped, tally.Current, tally.Failed);
         Log.KeysRewrapped(logger, report.Keys, report.Rewrapped, report.AlreadyCurrent, report.Failed.Count, vault.CurrentKekId);
-        foreach (RewrapFailure failure in failed)
+        foreach (RewrapFailure failure in report.Failed)
         {
             Log.KeyNotRewrapped(logger, failure.IssuerId, failure.KeyId, failure.KekId ?? "?", failure.Reason);
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// One wrapped blob: counted current when it already is, a failure when its KEK is unknown or it does not decrypt,
+    /// else re-wrapped and swapped in by <paramref name="replace"/> (compare-and-swap; false: someone else changed it).
+    /// </summary>
+    private async Task RewrapOneAsync(ReadOnlyMemory<byte> blob, string issuerId, string keyId, Tally tally, Func<byte[], Task<bool>> replace)
+    {
+        string? kekId = KeyVault.KekIdOf(blob.Span);
+        if (vault.IsCurrent(blob.Span))
+        {
+            tally.Current++;
+            return;
+        }
+
+        if (!vault.Knows(kekId))
+        {
+            tally.Failed.Add(new RewrapFailure(issuerId, keyId, kekId, kekId is null ? "unknown blob format" : "wrapped under a key-encryption key this service does not hold"));
+            return;
+        }
+
+        byte[] replacement;
+        try
+        {
+            replacement = vault.Rewrap(blob.Span, issuerId, keyId);
+        }
+        catch (CryptographicException)
+        {
+            tally.Failed.Add(new RewrapFailure(issuerId, keyId, kekId, "does not decrypt under its key-encryption key (corrupt or moved blob)"));
+            return;
+        }
+
+        if (await replace(replacement))
+        {
+            tally.Rewrapped++;
+        }
+        else
+        {
+            tally.Current++;
+        }
+    }
+
+    private sealed class Tally
+    {
+        public int Rewrapped { get; set; }
+
+        public int Current { get; set; }
+
+        public List<RewrapFailure> Failed { get; } = [];
     }
 }
 
