@@ -156,8 +156,7 @@ internal static class Commands
         var printable = new StringBuilder(text.Length);
         foreach (char c in text)
         {
-            UnicodeCategory category = char.GetUnicodeCategory(c);
-            if (char.IsControl(c) || category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            if (DisplayText.IsHidden(c))
             {
                 printable.Append(c is '\n' or '\r' or '\t' ? ' ' : '\uFFFD');
                 continue;

@@ -236,9 +236,8 @@ internal static class VerdictSentence
         bool space = false;
         foreach (char c in value)
         {
-            UnicodeCategory category = char.GetUnicodeCategory(c);
-            if (category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                || (char.IsControl(c) && !char.IsWhiteSpace(c)))
+            // Hidden characters are dropped, except the white-space controls (line breaks, tabs), which collapse below.
+            if (DisplayText.IsHidden(c) && !(char.IsControl(c) && char.IsWhiteSpace(c)))
             {
                 continue;
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -236,8 +237,7 @@ internal static class StatusApi
             // Control characters, line and paragraph separators, and every format character (bidirectional marks,
             // embeddings, overrides and isolates, zero-width characters): a reason is shown to people, in reports and
             // logs, so it must read as the text it looks like.
-            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
-                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            if (DisplayText.IsHidden(c))
             {
                 violations.Add(new("/reason", string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"'reason' must not contain control, separator or formatting characters (found U+{(int)c:X4}).")));
