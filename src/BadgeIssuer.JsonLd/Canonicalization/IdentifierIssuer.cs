@@ -1,8 +1,9 @@
 namespace BadgeIssuer.JsonLd.Canonicalization;
 
 /// <summary>
-/// An RDFC-1.0 identifier issuer over dense blank node indices: node index → issued number (<c>prefix + number</c>),
-/// remembering the order of issuance. Copying is two small array copies.
+/// The canonical RDFC-1.0 identifier issuer, dense over the run's blank node indices: node index → issued number
+/// (<c>prefix + number</c>), remembering the order of issuance. One per run; the temporary issuers of Hash N-Degree
+/// Quads are <see cref="TemporaryIssuer"/>.
 /// </summary>
 internal sealed class IdentifierIssuer
 {
@@ -14,13 +15,6 @@ internal sealed class IdentifierIssuer
         _issued = new int[nodeCount];
         _issued.AsSpan().Fill(-1);
         _order = new int[nodeCount];
-    }
-
-    private IdentifierIssuer(IdentifierIssuer other)
-    {
-        _issued = (int[])other._issued.Clone();
-        _order = (int[])other._order.Clone();
-        Count = other.Count;
     }
 
     /// <summary>How many identifiers were issued.</summary>
@@ -50,5 +44,4 @@ internal sealed class IdentifierIssuer
         return number;
     }
 
-    public IdentifierIssuer Clone() => new(this);
 }

@@ -110,7 +110,7 @@ internal sealed class Rdfc10 : IDisposable
         // Step 5: shared hashes, via Hash N-Degree Quads.
         if (anyShared)
         {
-            var hashPaths = new List<(string Hash, IdentifierIssuer Issuer)>();
+            var hashPaths = new List<(string Hash, TemporaryIssuer Issuer)>();
             foreach (string hash in hashes)
             {
                 List<int> list = hashToNodes[hash];
@@ -127,7 +127,7 @@ internal sealed class Rdfc10 : IDisposable
                         continue;
                     }
 
-                    var temporary = new IdentifierIssuer(nodeCount);
+                    var temporary = new TemporaryIssuer();
                     temporary.Issue(n);
                     hashPaths.Add(HashNDegreeQuads(n, temporary));
                 }
@@ -135,7 +135,7 @@ internal sealed class Rdfc10 : IDisposable
                 // Stable sort by hash (ties keep identifier list order).
                 for (int i = 1; i < hashPaths.Count; i++)
                 {
-                    (string Hash, IdentifierIssuer Issuer) item = hashPaths[i];
+                    (string Hash, TemporaryIssuer Issuer) item = hashPaths[i];
                     int j = i - 1;
                     while (j >= 0 && string.CompareOrdinal(hashPaths[j].Hash, item.Hash) > 0)
                     {
@@ -146,7 +146,7 @@ internal sealed class Rdfc10 : IDisposable
                     hashPaths[j + 1] = item;
                 }
 
-                foreach ((string _, IdentifierIssuer issuer) in hashPaths)
+                foreach ((string _, TemporaryIssuer issuer) in hashPaths)
                 {
                     foreach (int node in issuer.IssuedNodes)
                     {
@@ -281,7 +281,7 @@ internal sealed class Rdfc10 : IDisposable
     }
 
     /// <summary>RDFC-1.0 4.7 Hash Related Blank Node.</summary>
-    private string HashRelatedBlankNode(int related, in RdfQuad quad, IdentifierIssuer issuer, char position)
+    private string HashRelatedBlankNode(int related, in RdfQuad quad, TemporaryIssuer issuer, char position)
     {
         // Resolve the identifier first: HashFirstDegreeQuads may use the scratch buffer.
         int canonical = _canonical.Get(related);
@@ -303,7 +303,7 @@ internal sealed class Rdfc10 : IDisposable
     }
 
     /// <summary>RDFC-1.0 4.8 Hash N-Degree Quads.</summary>
-    private (string Hash, IdentifierIssuer Issuer) HashNDegreeQuads(int node, IdentifierIssuer issuer)
+    private (string Hash, TemporaryIssuer Issuer) HashNDegreeQuads(int node, TemporaryIssuer issuer)
     {
         // The recursion is as deep as the chain of blank nodes it explores: refuse rather than overflow the stack.
         if (++_nDegreeCalls > _maxNDegreeCalls || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
@@ -334,12 +334,12 @@ internal sealed class Rdfc10 : IDisposable
         {
             dataToHash.Append(relatedHash);
             string? chosenPath = null;
-            IdentifierIssuer? chosenIssuer = null;
+            TemporaryIssuer? chosenIssuer = null;
             var permuter = new Permuter(hashToRelated[relatedHash], _labels);
             do
             {
                 ReadOnlySpan<int> permutation = permuter.Current;
-                IdentifierIssuer issuerCopy = issuer.Clone();
+                TemporaryIssuer issuerCopy = issuer.Clone();
                 path.Clear();
                 recursionList.Clear();
                 bool skip = false;
@@ -371,7 +371,7 @@ internal sealed class Rdfc10 : IDisposable
                 {
                     foreach (int related in recursionList)
                     {
-                        (string Hash, IdentifierIssuer Issuer) result = HashNDegreeQuads(related, issuerCopy);
+                        (string Hash, TemporaryIssuer Issuer) result = HashNDegreeQuads(related, issuerCopy);
                         path.Append(TempId(issuerCopy.Issue(related)));
                         path.Append('<');
                         path.Append(result.Hash);
@@ -410,7 +410,7 @@ internal sealed class Rdfc10 : IDisposable
     private static bool IsWorse(ReadOnlySpan<char> path, string? chosenPath)
         => chosenPath is not null && chosenPath.Length > 0 && path.Length >= chosenPath.Length && path.SequenceCompareTo(chosenPath) > 0;
 
-    private void AddRelated(Dictionary<string, List<int>> map, int related, int node, in RdfQuad quad, IdentifierIssuer issuer, char position)
+    private void AddRelated(Dictionary<string, List<int>> map, int related, int node, in RdfQuad quad, TemporaryIssuer issuer, char position)
     {
         if (related < 0 || related == node)
         {
