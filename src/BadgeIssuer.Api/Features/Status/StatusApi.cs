@@ -143,9 +143,17 @@ internal static class StatusApi
                     },
                     _ => null,
                 };
-                if (purpose is null && status.ValueKind == JsonValueKind.String)
+                string? named = status.ValueKind == JsonValueKind.String
+                    ? status.GetString() switch { "revoked" => "revocation", "suspended" => "suspension", _ => null }
+                    : null;
+                if (purpose is null)
                 {
-                    purpose = status.GetString() switch { "revoked" => "revocation", "suspended" => "suspension", _ => null };
+                    purpose = named;
+                }
+                else if (named is not null && named != purpose)
+                {
+                    // "suspended" with statusPurpose revocation would revoke for good: a contradiction is refused, not guessed.
+                    violations.Add(new("/credentialStatus/0/status", $"status '{status.GetString()}' contradicts statusPurpose '{purpose}'."));
                 }
             }
 
