@@ -13,7 +13,7 @@ public class BundledLoaderTests
     [Fact]
     public void Bundled_contexts_load()
     {
-        BundledDocumentLoader.BundledUrls.Count.Should().Be(20);
+        BundledDocumentLoader.BundledUrls.Count.Should().Be(27);
         foreach (string url in BundledDocumentLoader.BundledUrls)
         {
             RemoteDocument doc = BundledDocumentLoader.Default.Load(url);
