@@ -8,16 +8,38 @@ using Microsoft.Extensions.Options;
 
 namespace BadgeIssuer.Api.Features.Verify;
 
+/// <summary>Which remote documents the verifier may fetch (<c>Verify:Remote:Mode</c>).</summary>
+internal enum RemoteResolutionMode
+{
+    /// <summary>Nothing is fetched; the verifier works offline (the default).</summary>
+    Off,
+
+    /// <summary>https documents from the hosts in <see cref="RemoteResolutionOptions.AllowedHosts"/> only.</summary>
+    Allowlist,
+
+    /// <summary>https documents from any host that resolves only to public addresses, on <see cref="RemoteResolutionOptions.PublicPorts"/>.</summary>
+    Public,
+}
+
 /// <summary>
-/// Remote resolution for the verifier (configuration section <c>Verify:Remote</c>): off unless
-/// <see cref="AllowedHosts"/> names at least one host.
+/// Remote resolution for the verifier (configuration section <c>Verify:Remote</c>): did:web DID documents, https
+/// controller documents and remote status list credentials. Off by default.
 /// </summary>
 internal sealed class RemoteResolutionOptions
 {
     public const string Section = "Verify:Remote";
 
-    /// <summary>Exact host names whose https documents may be fetched; empty turns remote resolution off.</summary>
+    /// <summary>off, allowlist or public. Unset: allowlist when <see cref="AllowedHosts"/> names a host, otherwise off.</summary>
+    public RemoteResolutionMode? Mode { get; set; }
+
+    /// <summary>Exact host names whose https documents may be fetched in allowlist mode.</summary>
     public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>Ports public mode connects to (443 by default; did:web may name another port).</summary>
+    public int[] PublicPorts { get; set; } = [443];
+
+    /// <summary>Connections to one host and port at the same time; further fetches wait for one, within the timeout.</summary>
+    public int MaxConcurrentPerHost { get; set; } = 4;
 
     /// <summary>Time allowed for one document, redirects included.</summary>
     public int TimeoutSeconds { get; set; } = 5;
@@ -30,6 +52,9 @@ internal sealed class RemoteResolutionOptions
 
     /// <summary>Upper bound of the cache (sum of document sizes); the cache starts over when it would grow past it.</summary>
     public int MaxCacheBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>The mode in force: <see cref="Mode"/>, or the one implied by <see cref="AllowedHosts"/>.</summary>
+    public RemoteResolutionMode EffectiveMode => Mode ?? (AllowedHosts.Length > 0 ? RemoteResolutionMode.Allowlist : RemoteResolutionMode.Off);
 }
 
 internal sealed class RemoteResolutionOptionsValidator : IValidateOptions<RemoteResolutionOptions>
@@ -43,6 +68,26 @@ internal sealed class RemoteResolutionOptionsValidator : IValidateOptions<Remote
             {
                 failures.Add($"Verify:Remote:AllowedHosts: '{host}' is not a host name (no scheme, port, path or wildcard).");
             }
+        }
+
+        switch (options.Mode)
+        {
+            case RemoteResolutionMode.Allowlist when options.AllowedHosts.Length == 0:
+                failures.Add("Verify:Remote:Mode is allowlist but Verify:Remote:AllowedHosts names no host.");
+                break;
+            case RemoteResolutionMode.Off or RemoteResolutionMode.Public when options.AllowedHosts.Length > 0:
+                failures.Add($"Verify:Remote:AllowedHosts applies to allowlist mode only; Verify:Remote:Mode is {options.Mode.Value.ToString().ToLowerInvariant()}. Remove one of the two.");
+                break;
+        }
+
+        if (options.EffectiveMode == RemoteResolutionMode.Public && (options.PublicPorts.Length == 0 || options.PublicPorts.Any(p => p is < 1 or > 65535)))
+        {
+            failures.Add("Verify:Remote:PublicPorts must name at least one port, each between 1 and 65535.");
+        }
+
+        if (options.MaxConcurrentPerHost is < 1 or > 64)
+        {
+            failures.Add("Verify:Remote:MaxConcurrentPerHost must be between 1 and 64.");
         }
 
         if (options.TimeoutSeconds is < 1 or > 60)
@@ -70,10 +115,12 @@ internal sealed class RemoteResolutionOptionsValidator : IValidateOptions<Remote
 }
 
 /// <summary>
-/// Fetches did:web DID documents, https controller documents (KEY-3, KEY-4) and status list credentials from
-/// allow-listed hosts only: https, bounded in size and time, redirects followed by hand and only to allow-listed
-/// hosts, results cached. Anything not allow-listed is "not this resolver's method" (the next resolver is asked);
-/// a failed fetch is a resolution failure with the reason, never an exception.
+/// Fetches did:web DID documents, https controller documents (KEY-3, KEY-4) and status list credentials: in allowlist
+/// mode from the operator's hosts only, in public mode from any host whose name resolves only to public addresses
+/// (<see cref="RemoteFetchGuard"/> checks every connection, redirects included). Always https, bounded in size, time,
+/// redirects and concurrent fetches per host; results cached, failures briefly too. Anything not allowed is "not this
+/// resolver's method" (the next resolver is asked); a failed fetch is a resolution failure with the reason, never an
+/// exception.
 /// </summary>
 internal sealed partial class RemoteResolution : IVerificationMethodResolver, IDidResolver, IStatusListCredentialSource
 {
@@ -85,9 +132,12 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
     private static readonly TimeSpan s_failureCacheFor = TimeSpan.FromSeconds(30);
     private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 32 };
 
+    private const string NotAllowed = "remote resolution is off or the URL is not one it may fetch (Verify:Remote:Mode)";
+
     private readonly IHttpClientFactory _clients;
     private readonly RemoteResolutionOptions _options;
     private readonly HashSet<string> _allowedHosts;
+    private readonly RemoteResolutionMode _mode;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RemoteResolution> _logger;
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
@@ -98,18 +148,28 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
         _clients = clients;
         _options = options.Value;
         _allowedHosts = new HashSet<string>(_options.AllowedHosts.Select(h => h.Trim()), StringComparer.OrdinalIgnoreCase);
+        _mode = _options.EffectiveMode;
         _timeProvider = timeProvider;
         _logger = logger;
     }
 
-    /// <summary>False when no host is allow-listed: nothing is ever fetched.</summary>
-    public bool Enabled => _allowedHosts.Count > 0;
+    /// <summary>False in off mode: nothing is ever fetched.</summary>
+    public bool Enabled => _mode != RemoteResolutionMode.Off;
 
-    /// <summary>Whether <paramref name="url"/> may be fetched: https on an allow-listed host.</summary>
+    /// <summary>
+    /// Whether <paramref name="url"/> may be requested: https without user info, and an allow-listed host (allowlist
+    /// mode) or one of the public ports (public mode; the addresses are checked when connecting).
+    /// </summary>
     public bool IsAllowed(Uri url)
         => url.IsAbsoluteUri
             && string.Equals(url.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal)
-            && _allowedHosts.Contains(url.IdnHost);
+            && url.UserInfo.Length == 0
+            && _mode switch
+            {
+                RemoteResolutionMode.Allowlist => _allowedHosts.Contains(url.IdnHost),
+                RemoteResolutionMode.Public => _options.PublicPorts.Contains(url.Port),
+                _ => false,
+            };
 
     public async ValueTask<VerificationMethodResolution> ResolveVerificationMethodAsync(string verificationMethodUrl, CancellationToken cancellationToken = default)
     {
@@ -118,7 +178,7 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
         string controller = hash < 0 ? verificationMethodUrl : verificationMethodUrl[..hash];
         if (!TryGetDocumentUrl(controller, out Uri? url))
         {
-            return VerificationMethodResolution.Failure(ResolutionError.MethodNotSupported, "remote resolution is off or the host is not allow-listed");
+            return VerificationMethodResolution.Failure(ResolutionError.MethodNotSupported, NotAllowed);
         }
 
         RemoteDocument document = await GetDocumentAsync(url, "application/did+json, application/did+ld+json, application/ld+json;q=0.9, application/json;q=0.8", cancellationToken).ConfigureAwait(false);
@@ -147,7 +207,7 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
         ArgumentNullException.ThrowIfNull(did);
         if (did.Contains('#', StringComparison.Ordinal) || !TryGetDocumentUrl(did, out Uri? url))
         {
-            return DidResolution.Failure(ResolutionError.MethodNotSupported, "remote resolution is off or the host is not allow-listed");
+            return DidResolution.Failure(ResolutionError.MethodNotSupported, NotAllowed);
         }
 
         RemoteDocument document = await GetDocumentAsync(url, "application/did+json, application/did+ld+json, application/ld+json;q=0.9, application/json;q=0.8", cancellationToken).ConfigureAwait(false);
@@ -244,7 +304,9 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
                     if (!IsAllowed(next))
                     {
                         // Never follow to a host the operator did not allow (nor to http).
-                        return Failed(url, $"redirected to {next.Scheme}://{next.Host}, which is not allow-listed");
+                        return Failed(url, _mode == RemoteResolutionMode.Allowlist
+                            ? $"redirected to {next.Scheme}://{next.Host}, which is not allow-listed"
+                            : $"redirected to {next.Scheme}://{next.Authority}, which is not https on a public port");
                     }
 
                     current = next;
@@ -391,19 +453,42 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
 
 internal static class RemoteResolutionExtensions
 {
-    /// <summary>Registers <see cref="RemoteResolution"/>, its options and its named <see cref="HttpClient"/> (no automatic redirects).</summary>
+    /// <summary>
+    /// Registers <see cref="RemoteResolution"/>, its options, its guard and its named <see cref="HttpClient"/> (no
+    /// automatic redirects; in public mode no proxy and every connection through <see cref="RemoteFetchGuard"/>).
+    /// </summary>
     public static IServiceCollection AddRemoteResolution(this IServiceCollection services)
     {
         services.AddOptions<RemoteResolutionOptions>().BindConfiguration(RemoteResolutionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RemoteResolutionOptions>, RemoteResolutionOptionsValidator>();
+        services.AddSingleton<RemoteFetchGuard>();
         services.AddHttpClient(RemoteResolution.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp =>
             {
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                MaxResponseHeadersLength = 64,
+                RemoteResolutionOptions options = sp.GetRequiredService<IOptions<RemoteResolutionOptions>>().Value;
+                RemoteFetchGuard guard = sp.GetRequiredService<RemoteFetchGuard>();
+                bool isPublic = options.EffectiveMode == RemoteResolutionMode.Public;
+                var handler = new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    AutomaticDecompression = DecompressionMethods.None,
+                    ConnectTimeout = TimeSpan.FromSeconds(5),
+                    // Connections are re-resolved and re-checked at least this often.
+                    PooledConnectionLifetime = isPublic ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(5),
+                    MaxResponseHeadersLength = 64,
+                    // The per-host concurrency limit: further requests to the host wait for a connection, within the timeout.
+                    MaxConnectionsPerServer = options.MaxConcurrentPerHost,
+                    UseCookies = false,
+                };
+                if (isPublic)
+                {
+                    // A proxy would connect for us, past the address checks.
+                    handler.UseProxy = false;
+                    handler.ConnectCallback = guard.ConnectAsync;
+                }
+
+                handler.SslOptions.RemoteCertificateValidationCallback = guard.ValidateCertificate;
+                return handler;
             });
         services.AddSingleton<RemoteResolution>();
         return services;

@@ -479,9 +479,9 @@ internal sealed class VerifierFactory
             MaxEndorsements = o.MaxEndorsements,
             StatusLists = statusLists,
             StatusRecords = statusRecords,
-            StatusRetrievalHint = "lists this service does not publish are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default); if the host is allowed, the service log says why the fetch failed",
-            KeyResolutionHint = "keys of issuers not hosted here are fetched only from hosts named in Verify:Remote:AllowedHosts (remote resolution is off by default), or listed in Verify:KnownIssuersFile",
-            UnauthenticatedListHint = "name the issuer in Verify:KnownIssuersFile, or let its did:web or key document host be fetched (Verify:Remote:AllowedHosts), or accept such keys (trustVerificationMethodFragment)",
+            StatusRetrievalHint = "lists this service does not publish are fetched only when Verify:Remote:Mode allows it (off by default; allowlist with Verify:Remote:AllowedHosts, or public); if the host is allowed, the service log says why the fetch failed",
+            KeyResolutionHint = "keys of issuers not hosted here are fetched only when Verify:Remote:Mode allows it (off by default; allowlist with Verify:Remote:AllowedHosts, or public), or listed in Verify:KnownIssuersFile",
+            UnauthenticatedListHint = "name the issuer in Verify:KnownIssuersFile, or let its did:web or key document be fetched (Verify:Remote:Mode), or accept such keys (trustVerificationMethodFragment)",
         });
     }
 
