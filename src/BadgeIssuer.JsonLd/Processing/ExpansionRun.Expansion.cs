@@ -298,22 +298,10 @@ internal sealed partial class ExpansionRun
         int depth,
         ref List<Entry>? nests)
     {
+        // §5.1.2 steps 13.4.1-13.4.2.
+        CheckKeywordEntry(activeProperty, expandedProperty, result);
+
         JsonElement value = entry.Value;
-
-        // §5.1.2 step 13.4.1.
-        if (string.Equals(activeProperty, Keywords.Reverse, StringComparison.Ordinal))
-        {
-            throw new JsonLdException(JsonLdErrorCode.InvalidReversePropertyMap, $"keyword {expandedProperty} cannot be used in a @reverse map");
-        }
-
-        // §5.1.2 step 13.4.2.
-        if (result.ContainsKey(expandedProperty)
-            && !string.Equals(expandedProperty, Keywords.Included, StringComparison.Ordinal)
-            && (IsJsonLd10 || !string.Equals(expandedProperty, Keywords.Type, StringComparison.Ordinal)))
-        {
-            throw new JsonLdException(JsonLdErrorCode.CollidingKeywords, $"more than one entry expands to {expandedProperty}");
-        }
-
         object? expandedValue;
         switch (expandedProperty)
         {
@@ -368,14 +356,13 @@ internal sealed partial class ExpansionRun
                     : throw new JsonLdException(JsonLdErrorCode.InvalidIndexValue, "@index must be a string");
                 break;
             case Keywords.List:
-                // §5.1.2 step 13.4.11 (13.4.11.1: a free-floating list is dropped).
-                if (activeProperty is null || string.Equals(activeProperty, Keywords.Graph, StringComparison.Ordinal))
+                // §5.1.2 step 13.4.11.
+                expandedValue = ExpandListEntry(active, activeProperty, value, baseUrl, depth);
+                if (expandedValue is null)
                 {
-                    ThrowIfDroppedInSafeMode("free-floating @list would be dropped");
                     return;
                 }
 
-                expandedValue = AsList(Expand(active, activeProperty, value, baseUrl, fromMap: false, depth + 1));
                 break;
             case Keywords.Set:
                 // §5.1.2 step 13.4.12.
@@ -399,6 +386,36 @@ internal sealed partial class ExpansionRun
         {
             result[expandedProperty] = expandedValue;
         }
+    }
+
+    // §5.1.2 step 13.4.1: no keyword in a @reverse map; step 13.4.2: one entry per keyword (more than one @included,
+    // or @type outside json-ld-1.0, merge).
+    private void CheckKeywordEntry(string? activeProperty, string expandedProperty, Dictionary<string, object?> result)
+    {
+        if (string.Equals(activeProperty, Keywords.Reverse, StringComparison.Ordinal))
+        {
+            throw new JsonLdException(JsonLdErrorCode.InvalidReversePropertyMap, $"keyword {expandedProperty} cannot be used in a @reverse map");
+        }
+
+        if (result.ContainsKey(expandedProperty)
+            && !string.Equals(expandedProperty, Keywords.Included, StringComparison.Ordinal)
+            && (IsJsonLd10 || !string.Equals(expandedProperty, Keywords.Type, StringComparison.Ordinal)))
+        {
+            throw new JsonLdException(JsonLdErrorCode.CollidingKeywords, $"more than one entry expands to {expandedProperty}");
+        }
+    }
+
+    // §5.1.2 step 13.4.11: a free-floating @list is dropped (13.4.11.1: null); otherwise its value is expanded as an
+    // array (13.4.11.2).
+    private List<object?>? ExpandListEntry(ActiveContext active, string? activeProperty, JsonElement value, string? baseUrl, int depth)
+    {
+        if (activeProperty is null || string.Equals(activeProperty, Keywords.Graph, StringComparison.Ordinal))
+        {
+            ThrowIfDroppedInSafeMode("free-floating @list would be dropped");
+            return null;
+        }
+
+        return AsList(Expand(active, activeProperty, value, baseUrl, fromMap: false, depth + 1));
     }
 
     // §5.1.2 step 13.4.3: @id must be a string (13.4.3.1) and is IRI-expanded against the document (13.4.3.2).

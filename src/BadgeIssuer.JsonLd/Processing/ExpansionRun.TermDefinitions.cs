@@ -45,31 +45,7 @@ internal sealed partial class ExpansionRun
         active.Terms.Remove(term);
 
         // §4.2.2 steps 7-9: a null or string value stands for {"@id": value}; otherwise the value must be a map.
-        bool simpleTerm = false;
-        JsonElement? idValue = null;
-        bool hasId = false;
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            hasId = true;
-        }
-        else if (value.ValueKind == JsonValueKind.String)
-        {
-            hasId = true;
-            idValue = value;
-            simpleTerm = true;
-        }
-        else if (value.ValueKind == JsonValueKind.Object)
-        {
-            if (value.TryGetProperty(Keywords.Id, out JsonElement id))
-            {
-                hasId = true;
-                idValue = id.ValueKind == JsonValueKind.Null ? null : id;
-            }
-        }
-        else
-        {
-            throw new JsonLdException(JsonLdErrorCode.InvalidTermDefinition, $"the definition of term '{term}' must be a string, null or an object");
-        }
+        bool hasId = TryGetIdEntry(term, value, out JsonElement? idValue, out bool simpleTerm);
 
         // §4.2.2 step 10.
         bool isMap = value.ValueKind == JsonValueKind.Object;
@@ -121,6 +97,33 @@ internal sealed partial class ExpansionRun
 
         // §4.2.2 steps 27-28.
         FinishTermDefinition(active, state, term, definition, previous);
+    }
+
+    // §4.2.2 steps 7-9: whether the definition has an @id entry (a null or string value is {"@id": value}), its value
+    // (null for a null @id), and whether it is a simple term (a string value). Any other value is an error.
+    private static bool TryGetIdEntry(string term, JsonElement value, out JsonElement? idValue, out bool simpleTerm)
+    {
+        idValue = null;
+        simpleTerm = false;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return true;
+            case JsonValueKind.String:
+                idValue = value;
+                simpleTerm = true;
+                return true;
+            case JsonValueKind.Object:
+                if (!value.TryGetProperty(Keywords.Id, out JsonElement id))
+                {
+                    return false;
+                }
+
+                idValue = id.ValueKind == JsonValueKind.Null ? null : id;
+                return true;
+            default:
+                throw new JsonLdException(JsonLdErrorCode.InvalidTermDefinition, $"the definition of term '{term}' must be a string, null or an object");
+        }
     }
 
     // §4.2.2 steps 4-5: @type (JSON-LD 1.1 only) may only carry @container: @set and @protected; no other keyword may
