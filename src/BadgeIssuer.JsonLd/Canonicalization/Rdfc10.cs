@@ -302,7 +302,7 @@ internal sealed class Rdfc10 : IDisposable
         return Hash(buffer.AsSpan());
     }
 
-    /// <summary>RDFC-1.0 4.8 Hash N-Degree Quads.</summary>
+    /// <summary>RDFC-1.0 4.8 Hash N-Degree Quads (§4.8.3).</summary>
     private (string Hash, TemporaryIssuer Issuer) HashNDegreeQuads(int node, TemporaryIssuer issuer)
     {
         // The recursion is as deep as the chain of blank nodes it explores: refuse rather than overflow the stack.
@@ -338,54 +338,10 @@ internal sealed class Rdfc10 : IDisposable
             var permuter = new Permuter(hashToRelated[relatedHash], _labels);
             do
             {
-                ReadOnlySpan<int> permutation = permuter.Current;
+                // Step 5.4: one permutation; step 5.4.6: keep the least path.
                 TemporaryIssuer issuerCopy = issuer.Clone();
-                path.Clear();
-                recursionList.Clear();
-                bool skip = false;
-                foreach (int related in permutation)
-                {
-                    int canonical = _canonical.Get(related);
-                    if (canonical >= 0)
-                    {
-                        path.Append(CanonicalId(canonical));
-                    }
-                    else
-                    {
-                        if (!issuerCopy.Has(related))
-                        {
-                            recursionList.Add(related);
-                        }
-
-                        path.Append(TempId(issuerCopy.Issue(related)));
-                    }
-
-                    if (IsWorse(path.AsSpan(), chosenPath))
-                    {
-                        skip = true;
-                        break;
-                    }
-                }
-
-                if (!skip)
-                {
-                    foreach (int related in recursionList)
-                    {
-                        (string Hash, TemporaryIssuer Issuer) result = HashNDegreeQuads(related, issuerCopy);
-                        path.Append(TempId(issuerCopy.Issue(related)));
-                        path.Append('<');
-                        path.Append(result.Hash);
-                        path.Append('>');
-                        issuerCopy = result.Issuer;
-                        if (IsWorse(path.AsSpan(), chosenPath))
-                        {
-                            skip = true;
-                            break;
-                        }
-                    }
-                }
-
-                if (!skip && (chosenPath is null || path.AsSpan().SequenceCompareTo(chosenPath) < 0))
+                if (TryPermutationPath(permuter.Current, ref issuerCopy, path, recursionList, chosenPath)
+                    && (chosenPath is null || path.AsSpan().SequenceCompareTo(chosenPath) < 0))
                 {
                     chosenPath = path.ToString();
                     chosenIssuer = issuerCopy;
@@ -404,6 +360,53 @@ internal sealed class Rdfc10 : IDisposable
         }
 
         return (Hash(data.AsSpan()), issuer);
+    }
+
+    // RDFC-1.0 §4.8.3 steps 5.4.1-5.4.5: the path of one permutation of related blank nodes — their canonical or
+    // temporary identifiers (5.4.4), then each newly labelled node's identifier and N-degree hash (5.4.5). False as soon
+    // as the path cannot beat the chosen path (5.4.4.3, 5.4.5.5).
+    private bool TryPermutationPath(ReadOnlySpan<int> permutation, ref TemporaryIssuer issuerCopy, CharBuffer path, List<int> recursionList, string? chosenPath)
+    {
+        path.Clear();
+        recursionList.Clear();
+        foreach (int related in permutation)
+        {
+            int canonical = _canonical.Get(related);
+            if (canonical >= 0)
+            {
+                path.Append(CanonicalId(canonical));
+            }
+            else
+            {
+                if (!issuerCopy.Has(related))
+                {
+                    recursionList.Add(related);
+                }
+
+                path.Append(TempId(issuerCopy.Issue(related)));
+            }
+
+            if (IsWorse(path.AsSpan(), chosenPath))
+            {
+                return false;
+            }
+        }
+
+        foreach (int related in recursionList)
+        {
+            (string Hash, TemporaryIssuer Issuer) result = HashNDegreeQuads(related, issuerCopy);
+            path.Append(TempId(issuerCopy.Issue(related)));
+            path.Append('<');
+            path.Append(result.Hash);
+            path.Append('>');
+            issuerCopy = result.Issuer;
+            if (IsWorse(path.AsSpan(), chosenPath))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>"chosen path is not empty and path is at least as long and greater": paths are ASCII, ordinal is code point order.</summary>

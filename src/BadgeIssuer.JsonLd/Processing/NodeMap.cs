@@ -39,7 +39,7 @@ internal sealed class ListObject
     public List<object?> Items { get; } = [];
 }
 
-/// <summary>JSON-LD 1.1 Node Map Generation (section 7.2) over the <see cref="ExpandedJson"/> model.</summary>
+/// <summary>JSON-LD 1.1 Node Map Generation (§7.2) over the <see cref="ExpandedJson"/> model.</summary>
 internal sealed class NodeMap
 {
     public const string DefaultGraphName = "@default";
@@ -80,8 +80,8 @@ internal sealed class NodeMap
     }
 
     /// <summary>
-    /// The algorithm's recursion. The active subject is either <paramref name="subjectNode"/> (the node in
-    /// <paramref name="graph"/> named by the active subject) or, for a reverse property, the map
+    /// Node Map Generation (§7.2.2), the algorithm's recursion. The active subject is either <paramref name="subjectNode"/>
+    /// (the node in <paramref name="graph"/> named by the active subject) or, for a reverse property, the map
     /// <paramref name="reverseSubject"/>.
     /// </summary>
     private void Generate(
@@ -92,7 +92,7 @@ internal sealed class NodeMap
         string? activeProperty,
         List<object?>? list)
     {
-        // 1. Arrays: process each item.
+        // §7.2.2 step 1: arrays: process each item.
         if (element is List<object?> array)
         {
             for (int i = 0; i < array.Count; i++)
@@ -103,60 +103,89 @@ internal sealed class NodeMap
             return;
         }
 
-        // 2. Otherwise element is a map (anything else cannot occur in expanded form and is ignored).
+        // §7.2.2 step 2: otherwise element is a map (anything else cannot occur in expanded form and is ignored).
         if (element is not Dictionary<string, object?> map)
         {
             return;
         }
 
-        // 3. Relabel blank node @type values.
+        // §7.2.2 step 3: blank node @type values are relabelled (a value object's in step 4, a node's here).
         map.TryGetValue("@type", out object? typeValue);
-
-        // 4. Value objects.
         if (map.ContainsKey("@value"))
         {
-            Dictionary<string, object?> value = map;
-            if (typeValue is string valueType && BlankNodeIdentifierGenerator.IsBlankNode(valueType))
-            {
-                value = new Dictionary<string, object?>(map, StringComparer.Ordinal)
-                {
-                    ["@type"] = _issuer.Generate(valueType),
-                };
-            }
-
-            if (list is not null)
-            {
-                list.Add(value);
-            }
-            else if (subjectNode is not null && activeProperty is not null)
-            {
-                AddUnlessPresent(GetValues(subjectNode, activeProperty), value);
-            }
-
+            // §7.2.2 step 4.
+            AddValueObject(map, typeValue, subjectNode, activeProperty, list);
             return;
         }
 
         List<string>? types = RelabelTypes(typeValue);
-
-        // 5. List objects.
         if (map.TryGetValue("@list", out object? listValue))
         {
-            var result = new ListObject();
-            Generate(listValue, graph, subjectNode, reverseSubject, activeProperty, result.Items);
-            if (list is not null)
-            {
-                list.Add(result);
-            }
-            else if (subjectNode is not null && activeProperty is not null)
-            {
-                GetValues(subjectNode, activeProperty).Add(result);
-            }
-
+            // §7.2.2 step 5.
+            AddListObject(listValue, graph, subjectNode, reverseSubject, activeProperty, list);
             return;
         }
 
-        // 6. Node objects.
-        // 6.1-6.2
+        // §7.2.2 step 6.
+        GenerateNodeObject(map, types, graph, subjectNode, reverseSubject, activeProperty, list);
+    }
+
+    // §7.2.2 step 4: a value object is appended to the list (4.2) or added to the active property of the subject
+    // node unless an equal one is there (4.1).
+    private void AddValueObject(Dictionary<string, object?> map, object? typeValue, NodeMapNode? subjectNode, string? activeProperty, List<object?>? list)
+    {
+        Dictionary<string, object?> value = map;
+        if (typeValue is string valueType && BlankNodeIdentifierGenerator.IsBlankNode(valueType))
+        {
+            value = new Dictionary<string, object?>(map, StringComparer.Ordinal)
+            {
+                ["@type"] = _issuer.Generate(valueType),
+            };
+        }
+
+        if (list is not null)
+        {
+            list.Add(value);
+        }
+        else if (subjectNode is not null && activeProperty is not null)
+        {
+            AddUnlessPresent(GetValues(subjectNode, activeProperty), value);
+        }
+    }
+
+    // §7.2.2 step 5: a list object — its items are generated into a new list (5.1-5.2), which is appended to the
+    // active property of the subject node (5.3) or to the enclosing list (5.4).
+    private void AddListObject(
+        object? listValue,
+        Dictionary<string, NodeMapNode> graph,
+        NodeMapNode? subjectNode,
+        NodeReference? reverseSubject,
+        string? activeProperty,
+        List<object?>? list)
+    {
+        var result = new ListObject();
+        Generate(listValue, graph, subjectNode, reverseSubject, activeProperty, result.Items);
+        if (list is not null)
+        {
+            list.Add(result);
+        }
+        else if (subjectNode is not null && activeProperty is not null)
+        {
+            GetValues(subjectNode, activeProperty).Add(result);
+        }
+    }
+
+    // §7.2.2 step 6: a node object.
+    private void GenerateNodeObject(
+        Dictionary<string, object?> map,
+        List<string>? types,
+        Dictionary<string, NodeMapNode> graph,
+        NodeMapNode? subjectNode,
+        NodeReference? reverseSubject,
+        string? activeProperty,
+        List<object?>? list)
+    {
+        // §7.2.2 steps 6.1-6.2: the node's identifier (a blank node identifier relabelled, a missing one generated).
         string id;
         if (map.TryGetValue("@id", out object? idValue) && idValue is null)
         {
@@ -173,14 +202,56 @@ internal sealed class NodeMap
             id = _issuer.Generate(null);
         }
 
-        // 6.3-6.4
+        // §7.2.2 steps 6.3-6.4.
         if (!graph.TryGetValue(id, out NodeMapNode? node))
         {
             node = new NodeMapNode(id);
             graph.Add(id, node);
         }
 
-        // 6.5 Reverse property relationship.
+        // §7.2.2 steps 6.5-6.6: the relationship with the active subject.
+        LinkToActiveSubject(node, id, subjectNode, reverseSubject, activeProperty, list);
+
+        // §7.2.2 steps 6.7-6.8: @type and @index.
+        MergeTypesAndIndex(node, types, map);
+
+        // §7.2.2 step 6.9: each reverse property makes this node the subject of the values' nodes.
+        if (map.TryGetValue("@reverse", out object? reverseValue) && reverseValue is Dictionary<string, object?> reverseMap)
+        {
+            var referencedNode = new NodeReference(id);
+            foreach (KeyValuePair<string, object?> entry in reverseMap)
+            {
+                Generate(entry.Value, graph, null, referencedNode, entry.Key, null);
+            }
+        }
+
+        // §7.2.2 step 6.10: a named graph.
+        if (map.TryGetValue("@graph", out object? graphValue))
+        {
+            Generate(graphValue, GetGraph(id), null, null, null, null);
+        }
+
+        // §7.2.2 step 6.11: included nodes.
+        if (map.TryGetValue("@included", out object? includedValue))
+        {
+            Generate(includedValue, graph, null, null, null, null);
+        }
+
+        // §7.2.2 step 6.12: the remaining properties, ordered by property.
+        GenerateProperties(map, graph, node);
+    }
+
+    // §7.2.2 step 6.5: for a reverse property the active subject is added to the node's active property; step 6.6:
+    // otherwise a reference to the node is appended to the list (6.6.3) or added to the subject node's active property
+    // unless present (6.6.2).
+    private void LinkToActiveSubject(
+        NodeMapNode node,
+        string id,
+        NodeMapNode? subjectNode,
+        NodeReference? reverseSubject,
+        string? activeProperty,
+        List<object?>? list)
+    {
         if (reverseSubject is not null)
         {
             if (activeProperty is not null)
@@ -190,7 +261,6 @@ internal sealed class NodeMap
         }
         else if (activeProperty is not null)
         {
-            // 6.6
             var reference = new NodeReference(id);
             if (list is not null)
             {
@@ -201,8 +271,12 @@ internal sealed class NodeMap
                 AddUnlessPresent(GetValues(subjectNode, activeProperty), reference);
             }
         }
+    }
 
-        // 6.7
+    // §7.2.2 step 6.7: the element's types are added to the node's unless present; step 6.8: @index, which must not
+    // conflict with one the node already has.
+    private void MergeTypesAndIndex(NodeMapNode node, List<string>? types, Dictionary<string, object?> map)
+    {
         if (types is not null)
         {
             List<string> nodeTypes = node.Types ??= new List<string>(types.Count);
@@ -212,45 +286,21 @@ internal sealed class NodeMap
             }
         }
 
-        // 6.8
         if (map.TryGetValue("@index", out object? indexValue) && indexValue is string index)
         {
             if (node.Index is not null && !string.Equals(node.Index, index, StringComparison.Ordinal))
             {
                 throw new JsonLdException(
                     JsonLdErrorCode.ConflictingIndexes,
-                    string.Create(CultureInfo.InvariantCulture, $"Conflicting @index values \"{node.Index}\" and \"{index}\" for node {id}."));
+                    string.Create(CultureInfo.InvariantCulture, $"Conflicting @index values \"{node.Index}\" and \"{index}\" for node {node.Id}."));
             }
 
             node.Index = index;
         }
-
-        // 6.9
-        if (map.TryGetValue("@reverse", out object? reverseValue) && reverseValue is Dictionary<string, object?> reverseMap)
-        {
-            var referencedNode = new NodeReference(id);
-            foreach (KeyValuePair<string, object?> entry in reverseMap)
-            {
-                Generate(entry.Value, graph, null, referencedNode, entry.Key, null);
-            }
-        }
-
-        // 6.10
-        if (map.TryGetValue("@graph", out object? graphValue))
-        {
-            Generate(graphValue, GetGraph(id), null, null, null, null);
-        }
-
-        // 6.11
-        if (map.TryGetValue("@included", out object? includedValue))
-        {
-            Generate(includedValue, graph, null, null, null, null);
-        }
-
-        // 6.12 Remaining properties, ordered by property.
-        GenerateProperties(map, graph, node);
     }
 
+    // §7.2.2 step 6.12: each remaining property (not a keyword), in order: a blank node property is relabelled (6.12.1),
+    // gets an entry in the node (6.12.2) and its values are generated with the node as active subject (6.12.3).
     private void GenerateProperties(Dictionary<string, object?> map, Dictionary<string, NodeMapNode> graph, NodeMapNode node)
     {
         int count = 0;
@@ -308,6 +358,7 @@ internal sealed class NodeMap
         }
     }
 
+    // §7.2.2 step 3: a node's @type values, blank node identifiers relabelled.
     private List<string>? RelabelTypes(object? typeValue)
     {
         switch (typeValue)

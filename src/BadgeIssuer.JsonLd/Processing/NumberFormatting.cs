@@ -165,14 +165,20 @@ internal static class NumberFormatting
             k--;
         }
 
-        int n = point + exponentOffset;
+        return FormatDigits(negative, digits[..k], point + exponentOffset);
+    }
+
+    // ECMA-262 Number::toString, once the k digits d and n (value = 0.d × 10^n) are known: integer digits with trailing zeros,
+    // a decimal point inside the digits, leading "0.000", or exponent notation.
+    private static string FormatDigits(bool negative, ReadOnlySpan<char> d, int n)
+    {
+        int k = d.Length;
         var sb = new System.Text.StringBuilder(k + 8);
         if (negative)
         {
             sb.Append('-');
         }
 
-        ReadOnlySpan<char> d = digits[..k];
         if (k <= n && n <= 21)
         {
             sb.Append(d).Append('0', n - k);

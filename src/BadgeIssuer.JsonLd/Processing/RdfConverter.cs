@@ -5,8 +5,8 @@ using BadgeIssuer.JsonLd.Rdf;
 namespace BadgeIssuer.JsonLd.Processing;
 
 /// <summary>
-/// JSON-LD 1.1 Node Map Generation (section 7.2) + Deserialize JSON-LD to RDF (section 8.1, with Object to RDF
-/// Conversion and List to RDF Conversion).
+/// JSON-LD 1.1 Node Map Generation (§7.2) + Deserialize JSON-LD to RDF (§8.1, with Object to RDF Conversion, §8.2,
+/// and List to RDF Conversion, §8.3).
 /// </summary>
 internal sealed class RdfConverter
 {
@@ -60,12 +60,12 @@ internal sealed class RdfConverter
         ArgumentNullException.ThrowIfNull(expanded);
         ArgumentNullException.ThrowIfNull(options);
 
-        // 1. Node map generation; the same generator labels list and compound-literal nodes afterwards.
+        // The node map (§7.2, the input of §8.1.2); the same generator labels list and compound-literal nodes afterwards.
         var issuer = new BlankNodeIdentifierGenerator();
         NodeMap nodeMap = NodeMap.Create(expanded, issuer);
         var converter = new RdfConverter(issuer, options);
 
-        // 2. For each graph, ordered by graph name.
+        // §8.1.2 step 1: for each graph, ordered by graph name.
         Dictionary<string, Dictionary<string, NodeMapNode>> graphs = nodeMap.Graphs;
         if (graphs.Count == 1)
         {
@@ -76,7 +76,7 @@ internal sealed class RdfConverter
         string[] graphNames = SortedKeys(graphs);
         foreach (string graphName in graphNames)
         {
-            // 2.1 Skip graph names that are not well-formed.
+            // §8.1.2 step 1.1: skip graph names that are not well-formed.
             if (string.Equals(graphName, NodeMap.DefaultGraphName, StringComparison.Ordinal))
             {
                 converter._graph = RdfTerm.DefaultGraph;
@@ -255,14 +255,14 @@ internal sealed class RdfConverter
         }
     }
 
-    /// <summary>Step 2.3: the triples of one graph, subjects and properties in order.</summary>
+    /// <summary>Deserialize JSON-LD to RDF (§8.1.2) step 1.3: the triples of one graph, subjects and properties in order.</summary>
     private void ConvertGraph(Dictionary<string, NodeMapNode> graph)
     {
         string[] subjects = SortedKeys(graph);
         string[]? propertyBuffer = null;
         foreach (string subjectId in subjects)
         {
-            // 2.3.1
+            // §8.1.2 step 1.3.1: subjects that are not well-formed are skipped.
             if (NodeTerm(subjectId) is not RdfTerm subject)
             {
                 Dropped(JsonLdErrorCode.SafeModeRelativeId, $"relative subject reference: {subjectId}");
@@ -276,6 +276,7 @@ internal sealed class RdfConverter
                 continue;
             }
 
+            // §8.1.2 step 1.3.2: each property (with @type) in order.
             if (propertyBuffer is null || propertyBuffer.Length < count)
             {
                 propertyBuffer = new string[Math.Max(count, 8)];
@@ -294,74 +295,78 @@ internal sealed class RdfConverter
 
             for (int p = 0; p < count; p++)
             {
-                string property = propertyBuffer[p];
-
-                // 2.3.2.1 @type → rdf:type
-                _emitted.Clear();
-                _emittedIndex.Clear();
-                if (string.Equals(property, "@type", StringComparison.Ordinal))
-                {
-                    List<string> types = node.Types!;
-                    for (int i = 0; i < types.Count; i++)
-                    {
-                        if (NodeTerm(types[i]) is RdfTerm type)
-                        {
-                            Add(subject, s_rdfType, type);
-                        }
-                        else
-                        {
-                            Dropped(JsonLdErrorCode.SafeModeRelativeType, $"relative type reference: {types[i]}");
-                        }
-                    }
-
-                    continue;
-                }
-
-                // 2.3.2.2-2.3.2.4
-                RdfTerm predicate;
-                if (property.Length > 0 && property[0] == '@')
-                {
-                    continue;
-                }
-                else if (BlankNodeIdentifierGenerator.IsBlankNode(property))
-                {
-                    if (!_produceGeneralizedRdf)
-                    {
-                        Dropped(JsonLdErrorCode.SafeModeDroppedValue, $"blank node predicate: {property}");
-                        continue;
-                    }
-
-                    predicate = RdfTerm.BlankNode(BlankNodeIdentifierGenerator.LabelOf(property));
-                }
-                else if (IsWellFormedIri(property))
-                {
-                    predicate = RdfTerm.Iri(property);
-                }
-                else
-                {
-                    Dropped(JsonLdErrorCode.SafeModeUndefinedTerm, $"relative predicate reference: {property}");
-                    continue;
-                }
-
-                // 2.3.2.5
-                List<object?> values = node.Properties[property];
-                for (int i = 0; i < values.Count; i++)
-                {
-                    List<RdfQuad>? listTriples = null;
-                    if (ObjectToRdf(values[i], ref listTriples) is RdfTerm @object)
-                    {
-                        Add(subject, predicate, @object);
-                    }
-
-                    AddAll(listTriples);
-                }
+                ConvertProperty(subject, node, propertyBuffer[p]);
             }
 
             Array.Clear(propertyBuffer, 0, count);
         }
     }
 
-    /// <summary>Object to RDF Conversion (section 8.1.2); null means the item is skipped.</summary>
+    // §8.1.2 steps 1.3.2.1-1.3.2.5: the triples of one property of a node — @type as rdf:type (1.3.2.1); other keywords
+    // (1.3.2.2), blank node properties outside generalized RDF (1.3.2.3) and properties that are not well-formed
+    // (1.3.2.4) are skipped; otherwise each value becomes an object, with any list triples (1.3.2.5).
+    private void ConvertProperty(RdfTerm subject, NodeMapNode node, string property)
+    {
+        _emitted.Clear();
+        _emittedIndex.Clear();
+        if (string.Equals(property, "@type", StringComparison.Ordinal))
+        {
+            List<string> types = node.Types!;
+            for (int i = 0; i < types.Count; i++)
+            {
+                if (NodeTerm(types[i]) is RdfTerm type)
+                {
+                    Add(subject, s_rdfType, type);
+                }
+                else
+                {
+                    Dropped(JsonLdErrorCode.SafeModeRelativeType, $"relative type reference: {types[i]}");
+                }
+            }
+
+            return;
+        }
+
+        RdfTerm predicate;
+        if (property.Length > 0 && property[0] == '@')
+        {
+            return;
+        }
+        else if (BlankNodeIdentifierGenerator.IsBlankNode(property))
+        {
+            if (!_produceGeneralizedRdf)
+            {
+                Dropped(JsonLdErrorCode.SafeModeDroppedValue, $"blank node predicate: {property}");
+                return;
+            }
+
+            predicate = RdfTerm.BlankNode(BlankNodeIdentifierGenerator.LabelOf(property));
+        }
+        else if (IsWellFormedIri(property))
+        {
+            predicate = RdfTerm.Iri(property);
+        }
+        else
+        {
+            Dropped(JsonLdErrorCode.SafeModeUndefinedTerm, $"relative predicate reference: {property}");
+            return;
+        }
+
+        // §8.1.2 steps 1.3.2.5.1-1.3.2.5.3.
+        List<object?> values = node.Properties[property];
+        for (int i = 0; i < values.Count; i++)
+        {
+            List<RdfQuad>? listTriples = null;
+            if (ObjectToRdf(values[i], ref listTriples) is RdfTerm @object)
+            {
+                Add(subject, predicate, @object);
+            }
+
+            AddAll(listTriples);
+        }
+    }
+
+    /// <summary>Object to RDF Conversion (§8.2.2); null means the item is skipped.</summary>
     private RdfTerm? ObjectToRdf(object? item, ref List<RdfQuad>? listTriples)
     {
         switch (item)
@@ -385,7 +390,7 @@ internal sealed class RdfConverter
         }
     }
 
-    /// <summary>Object to RDF Conversion steps 4-15 for a value object.</summary>
+    /// <summary>Object to RDF Conversion (§8.2.2) steps 4-15 for a value object.</summary>
     private RdfTerm? ValueToRdf(Dictionary<string, object?> item, ref List<RdfQuad>? listTriples)
     {
         // 4-5
@@ -492,7 +497,7 @@ internal sealed class RdfConverter
         return NumberFormatting.ToXsdInteger(value);
     }
 
-    /// <summary>List to RDF Conversion (section 8.1.3); the list triples go to <paramref name="listTriples"/>.</summary>
+    /// <summary>List to RDF Conversion (§8.3.2); the list triples go to <paramref name="listTriples"/>.</summary>
     private RdfTerm ListToRdf(List<object?> list, ref List<RdfQuad>? listTriples)
     {
         // 1
