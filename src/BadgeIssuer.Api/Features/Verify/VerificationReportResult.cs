@@ -35,7 +35,9 @@ internal sealed class VerificationReportResult(VerificationReport report) : IRes
             writeReport(writer);
         }
 
-        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        // Not the request's token: once a verdict exists it is delivered. A cancelled flush would leave the report in the
+        // unsent buffer, and the request-timeout middleware would append its 504 problem to it (one body, two documents).
+        await httpContext.Response.BodyWriter.FlushAsync(CancellationToken.None);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
