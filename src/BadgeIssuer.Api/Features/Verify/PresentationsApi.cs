@@ -139,6 +139,11 @@ internal static class PresentationsApi
             return null;
         }
 
+        if (VerifyApi.DuplicateWrapperMember(root) is ProblemHttpResult duplicate)
+        {
+            return duplicate;
+        }
+
         if (!root.TryGetProperty("verifiablePresentation", out JsonElement vp))
         {
             return ApiProblems.UnsupportedRequest.Result("The request has no 'verifiablePresentation' member and is not a presentation (no @context with a type that includes VerifiablePresentation). " + WrapperHint);

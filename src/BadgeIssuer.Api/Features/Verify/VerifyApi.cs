@@ -226,6 +226,11 @@ internal static class VerifyApi
                 return ApiProblems.UnsupportedRequest.Result("A VC-API verify request is a JSON object with a 'verifiableCredential' member. " + WrapperHint);
             }
 
+            if (DuplicateWrapperMember(root) is ProblemHttpResult duplicate)
+            {
+                return duplicate;
+            }
+
             if (!root.TryGetProperty("verifiableCredential", out JsonElement vc))
             {
                 return ApiProblems.UnsupportedRequest.Result("The request has no 'verifiableCredential' member and is not a credential (no @context with a type that includes VerifiableCredential). " + WrapperHint);
@@ -277,6 +282,45 @@ internal static class VerifyApi
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A 400 when the VC-API wrapper or its <c>options</c> repeats a member: parsers disagree on which one wins, and the
+    /// credential verified (or the option applied) must be the one the caller meant. The credential itself is judged by
+    /// the verifier's parse step, from its own bytes.
+    /// </summary>
+    internal static ProblemHttpResult? DuplicateWrapperMember(JsonElement root)
+    {
+        if (FirstDuplicate(root) is string name)
+        {
+            return ApiProblems.MalformedBody.Result($"The request repeats the member '{name}'; send each member once.");
+        }
+
+        if (root.TryGetProperty("options", out JsonElement options) && options.ValueKind == JsonValueKind.Object && FirstDuplicate(options) is string option)
+        {
+            return ApiProblems.MalformedBody.Result($"'options' repeats the member '{option}'; send each member once.");
+        }
+
+        return null;
+
+        static string? FirstDuplicate(JsonElement value)
+        {
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (JsonProperty member in value.EnumerateObject())
+            {
+                if (!seen.Add(member.Name))
+                {
+                    return member.Name;
+                }
+            }
+
+            return null;
+        }
     }
 
     private const string WrapperHint = "Send {\"verifiableCredential\": <the credential object or VC-JWT string>, \"options\": {…}} "
