@@ -275,7 +275,7 @@ public static class OpenBadgeCredentialBuilder
         w.WriteEndObject();
     }
 
-    private static void WriteProfile(Utf8JsonWriter w, Profile p)
+    internal static void WriteProfile(Utf8JsonWriter w, Profile p)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(p.Id);
         w.WriteStartObject();
@@ -357,7 +357,7 @@ public static class OpenBadgeCredentialBuilder
         w.WriteEndObject();
     }
 
-    private static void WriteTypes(Utf8JsonWriter w, params ReadOnlySpan<string> types)
+    internal static void WriteTypes(Utf8JsonWriter w, params ReadOnlySpan<string> types)
     {
         w.WriteStartArray("type");
         foreach (string type in types)
@@ -368,7 +368,7 @@ public static class OpenBadgeCredentialBuilder
         w.WriteEndArray();
     }
 
-    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    internal static void WriteOptional(Utf8JsonWriter w, string name, string? value)
     {
         if (!string.IsNullOrEmpty(value))
         {
