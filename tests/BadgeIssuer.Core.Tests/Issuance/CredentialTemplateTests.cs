@@ -146,6 +146,19 @@ public class CredentialTemplateTests
         Encoding.UTF8.GetString(two).Should().Be(Encoding.UTF8.GetString(LegacyServiceWriters.WriteStatusEntries([(ListUrl, 131071), (ListUrl + "b", 12)], ["revocation", "suspension"])));
     }
 
+    [Fact]
+    public void EnvelopedCredentialJson_Jwt_WritesTheVcApiEnvelope()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            EnvelopedCredentialJson.Write(writer, "eyJhbGciOiJFZERTQSJ9.e30.c2ln");
+        }
+
+        Encoding.UTF8.GetString(buffer.WrittenSpan).Should().Be(
+            """{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"data:application/vc+jwt,eyJhbGciOiJFZERTQSJ9.e30.c2ln","type":"EnvelopedVerifiableCredential"}""");
+    }
+
     private const string GoldenAward =
         """{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json","https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"],"id":"https://badges.example.edu/credentials/Zx9-AbC_dEf0123456789a","type":["VerifiableCredential","OpenBadgeCredential"],"issuer":{"id":"did:web:badges.example.edu:issuers:office","type":["Profile"],"name":"Example University – Badge Office","url":"https://www.example.edu","email":"badges@example.edu"},"validFrom":"2026-03-01T07:00:00Z","validUntil":"2028-03-01T09:00:00Z","name":"Data Stewardship Foundations","credentialSubject":{"type":["AchievementSubject"],"identifier":[{"type":"IdentityObject","identityHash":"sha256$59d03ad10992eadaca9dd953fd49cfffe54e3fc3e8e6a50ecbb088bccc649974","identityType":"emailAddress","hashed":true,"salt":"c0ffee5a1t"}],"achievement":{"id":"https://badges.example.edu/achievements/dsf","type":["Achievement"],"name":"Data Stewardship Foundations","description":"Basics of data governance.","criteria":{"narrative":"Pass the final assessment with at least 80% & <submit> \"all\" modules."},"achievementType":"Course","tag":["data","governance"]}},"credentialSchema":[{"id":"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json","type":"1EdTechJsonSchemaValidator2019"}],"credentialStatus":{"id":"https://badges.example.edu/status/3f2a#42","type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"42","statusListCredential":"https://badges.example.edu/status/3f2a"}}""";
 }

@@ -307,25 +307,13 @@ internal static class IssueApi
             }
             else
             {
-                WriteEnveloped(w, record.Jwt!);
+                EnvelopedCredentialJson.Write(w, record.Jwt!);
             }
 
             w.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>A VC 2.0 EnvelopedVerifiableCredential carrying a VC-JWT.</summary>
-    internal static void WriteEnveloped(Utf8JsonWriter w, string jwt)
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("@context");
-        w.WriteStringValue(CredentialsV2);
-        w.WriteEndArray();
-        w.WriteString("id", "data:application/vc+jwt," + jwt);
-        w.WriteString("type", "EnvelopedVerifiableCredential");
-        w.WriteEndObject();
     }
 }
 
