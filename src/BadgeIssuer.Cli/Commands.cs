@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -7,6 +8,7 @@ using BadgeIssuer.Core;
 using BadgeIssuer.Core.Baking;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
+using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.Model;
@@ -74,46 +76,66 @@ internal static class Commands
         string format = line.Option("format") ?? "di";
         using JsonDocument credential = JsonDocument.Parse(StripBom(credentialBytes), new JsonDocumentOptions { MaxDepth = 64 });
 
-        if (!string.Equals(line.Option("validate"), "false", StringComparison.Ordinal))
-        {
-            CredentialValidationResult validation = CredentialValidator.Default.Validate(credential.RootElement);
-            if (!validation.IsValid)
-            {
-                CredentialViolation first = validation.Violations[0];
-                throw new CredentialRejectedException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"credential rejected ({validation.Violations.Count} violation(s)); first: {first.Path}: {first.Message} (--validate false skips this)"));
-            }
-        }
-
+        // The format and key are checked first (usage errors), then Core validates and signs in one call.
+        CredentialSigningOptions options;
         switch (format)
         {
             case "di":
-            {
                 if (keyFile.Key.KeyType != KeyType.Ed25519)
                 {
                     throw new UsageException("--format di needs an Ed25519 key (eddsa-rdfc-2022)");
                 }
 
                 CheckAlgorithm(line, keyFile.Key);
-                ProofOptions options = ReadProofOptions(line.Option("proof-options"), keyFile);
-                byte[] signed = EddsaRdfc2022.Sign(credential.RootElement, options, keyFile.Key);
-                stdout.Write(Indent(signed));
-                stdout.WriteLine();
-                return Success;
-            }
+                options = new CredentialSigningOptions
+                {
+                    Format = SecuringFormat.DataIntegrity,
+                    DataIntegrityKey = keyFile.Key,
+                    Proof = ReadProofOptions(line.Option("proof-options"), keyFile),
+                };
+                break;
 
             case "jwt":
-            {
                 CheckAlgorithm(line, keyFile.Key);
-                var signer = new VcJwtSigner(keyFile.Key, new VcJwtSignerOptions { KeyId = keyFile.Id });
-                stdout.WriteLine(signer.Sign(credential.RootElement));
-                return Success;
-            }
+                options = new CredentialSigningOptions
+                {
+                    Format = SecuringFormat.Jwt,
+                    JwtSigner = new VcJwtSigner(keyFile.Key, new VcJwtSignerOptions { KeyId = keyFile.Id }),
+                };
+                break;
 
             default:
                 throw new UsageException($"unknown format: {format} (di or jwt)");
         }
+
+        bool validate = !string.Equals(line.Option("validate"), "false", StringComparison.Ordinal);
+        SigningOutcome outcome = CredentialSigning.Sign(credential.RootElement, options with { Checks = validate ? CredentialChecks.Full : CredentialChecks.None });
+        if (outcome.Failure == SigningFailure.ValidationFailed)
+        {
+            CredentialValidationResult validation = outcome.Validation!;
+            CredentialViolation first = validation.Violations[0];
+            throw new CredentialRejectedException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"credential rejected ({validation.Violations.Count} violation(s)); first: {first.Path}: {first.Message} (--validate false skips this)"));
+        }
+
+        if (!outcome.Succeeded)
+        {
+            // Signing's own refusals (JSON-LD, canonicalization limit, a malformed credential) keep their messages and exit codes.
+            ExceptionDispatchInfo.Throw(outcome.Exception!);
+        }
+
+        if (outcome.DataIntegrity is { } signed)
+        {
+            stdout.Write(Indent(signed));
+            stdout.WriteLine();
+        }
+        else
+        {
+            stdout.WriteLine(outcome.Jwt);
+        }
+
+        return Success;
     }
 
     public static int Verify(CommandLine line, TextWriter stdout)

@@ -23,4 +23,31 @@ public static class CredentialJson
     /// <inheritdoc cref="StringMember(JsonElement, ReadOnlySpan{byte})"/>
     public static string? StringMember(JsonElement obj, string name)
         => obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+
+    /// <summary>True when <c>type</c> (a string or an array) includes <c>OpenBadgeCredential</c> or <c>AchievementCredential</c>.</summary>
+    public static bool IsOpenBadge(JsonElement credential)
+    {
+        if (credential.ValueKind != JsonValueKind.Object || !credential.TryGetProperty("type"u8, out JsonElement type))
+        {
+            return false;
+        }
+
+        if (type.ValueKind != JsonValueKind.Array)
+        {
+            return IsOpenBadgeType(type);
+        }
+
+        foreach (JsonElement t in type.EnumerateArray())
+        {
+            if (IsOpenBadgeType(t))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsOpenBadgeType(JsonElement type)
+        => type.ValueKind == JsonValueKind.String && (type.ValueEquals("OpenBadgeCredential"u8) || type.ValueEquals("AchievementCredential"u8));
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.Schemas;
 
 namespace BadgeIssuer.Core.Model;
@@ -44,6 +45,107 @@ public static class OpenBadgeCredentialBuilder
         Validate(credential);
         using Utf8JsonWriter writer = new(output, indented ? s_indented : s_compact);
         WriteCore(writer, credential);
+    }
+
+    /// <summary>
+    /// Returns an award (<see cref="OpenBadgeCredentialTemplate"/>) as compact UTF-8 JSON, in the form an issuing service
+    /// signs: <c>@context</c> [credentials/v2, OB 3.0.3, OB extensions], <c>id</c>, <c>type</c>, the embedded
+    /// <c>issuer</c>, <c>validFrom</c>/<c>validUntil</c>, <c>name</c>, the <c>credentialSubject</c> (id, type,
+    /// identifier, achievement, result), <c>evidence</c>, the OB-DM-9 <c>credentialSchema</c> entry and
+    /// <c>credentialStatus</c> (written as given). Credentials already issued were written in exactly this form.
+    /// </summary>
+    /// <param name="template">The award.</param>
+    /// <param name="credentialId">The credential's id.</param>
+    /// <param name="credentialStatus">The <c>credentialStatus</c> value as UTF-8 JSON, or null for none.</param>
+    public static byte[] Build(OpenBadgeCredentialTemplate template, string credentialId, byte[]? credentialStatus)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentException.ThrowIfNullOrEmpty(credentialId);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, s_compact))
+        {
+            WriteAward(w, template, credentialId, credentialStatus);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteAward(Utf8JsonWriter w, OpenBadgeCredentialTemplate t, string id, byte[]? status)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("@context");
+        w.WriteStringValue(CredentialsV2Context);
+        w.WriteStringValue(OpenBadgesContext);
+        w.WriteStringValue(OpenBadgesExtensionsContext);
+        w.WriteEndArray();
+        w.WriteString("id", id);
+        WriteTypes(w, "VerifiableCredential", "OpenBadgeCredential");
+        w.WritePropertyName("issuer");
+        w.WriteRawValue(t.IssuerProfile.Span, skipInputValidation: true);
+        w.WriteString("validFrom", FormatDate(t.ValidFrom));
+        if (t.ValidUntil is { } until)
+        {
+            w.WriteString("validUntil", FormatDate(until));
+        }
+
+        w.WriteString("name", t.Name);
+        w.WriteStartObject("credentialSubject");
+        if (t.Recipient.Id is not null)
+        {
+            w.WriteString("id", t.Recipient.Id);
+        }
+
+        WriteTypes(w, "AchievementSubject");
+        if (t.Recipient.Identifiers.Count > 0)
+        {
+            // The award form's member order (type, identityHash, identityType, hashed, salt): signed credentials keep it.
+            w.WriteStartArray("identifier");
+            foreach (IdentityObject identity in t.Recipient.Identifiers)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "IdentityObject");
+                w.WriteString("identityHash", identity.IdentityHash);
+                w.WriteString("identityType", identity.IdentityType);
+                w.WriteBoolean("hashed", identity.Hashed);
+                if (identity.Salt is not null)
+                {
+                    w.WriteString("salt", identity.Salt);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WritePropertyName("achievement");
+        w.WriteRawValue(t.Achievement.Span, skipInputValidation: true);
+        if (t.Results is { } results)
+        {
+            w.WritePropertyName("result");
+            results.WriteTo(w);
+        }
+
+        w.WriteEndObject();
+        if (t.Evidence is { } evidence)
+        {
+            w.WritePropertyName("evidence");
+            evidence.WriteTo(w);
+        }
+
+        w.WriteStartArray("credentialSchema");
+        w.WriteStartObject();
+        w.WriteString("id", ObSchemaValidator.GetSchema(ObSchemaKind.AchievementCredential, ObSchemaBuild.Current).OfficialUrl);
+        w.WriteString("type", ObSchemaValidator.SchemaValidatorType);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        if (status is not null)
+        {
+            w.WritePropertyName("credentialStatus");
+            w.WriteRawValue(status, skipInputValidation: true);
+        }
+
+        w.WriteEndObject();
     }
 
     private static void Validate(OpenBadgeCredential credential)
@@ -173,7 +275,7 @@ public static class OpenBadgeCredentialBuilder
         w.WriteEndObject();
     }
 
-    private static void WriteProfile(Utf8JsonWriter w, Profile p)
+    internal static void WriteProfile(Utf8JsonWriter w, Profile p)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(p.Id);
         w.WriteStartObject();
@@ -255,7 +357,7 @@ public static class OpenBadgeCredentialBuilder
         w.WriteEndObject();
     }
 
-    private static void WriteTypes(Utf8JsonWriter w, params ReadOnlySpan<string> types)
+    internal static void WriteTypes(Utf8JsonWriter w, params ReadOnlySpan<string> types)
     {
         w.WriteStartArray("type");
         foreach (string type in types)
@@ -266,7 +368,7 @@ public static class OpenBadgeCredentialBuilder
         w.WriteEndArray();
     }
 
-    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    internal static void WriteOptional(Utf8JsonWriter w, string name, string? value)
     {
         if (!string.IsNullOrEmpty(value))
         {

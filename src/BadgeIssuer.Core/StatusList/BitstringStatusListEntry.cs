@@ -67,13 +67,16 @@ public sealed class BitstringStatusListEntry
     public string DefaultId => StatusListCredential + "#" + StatusListIndex.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Writes the entry as a JSON object; <c>statusListIndex</c> is written as a string (SL-1).</summary>
-    public void WriteTo(Utf8JsonWriter writer)
+    public void WriteTo(Utf8JsonWriter writer) => WriteTo(writer, Id);
+
+    /// <summary>Writes the entry with <paramref name="id"/> as its <c>id</c> (none when null).</summary>
+    internal void WriteTo(Utf8JsonWriter writer, string? id)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        if (Id is not null)
+        if (id is not null)
         {
-            writer.WriteString("id"u8, Id);
+            writer.WriteString("id"u8, id);
         }
 
         writer.WriteString("type"u8, Type);

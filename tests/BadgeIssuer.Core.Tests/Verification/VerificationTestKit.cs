@@ -5,6 +5,7 @@ using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
+using BadgeIssuer.Core.Model;
 using BadgeIssuer.Core.StatusList;
 using BadgeIssuer.Core.Verification;
 
@@ -153,22 +154,20 @@ internal static class TestDocuments
         return credential;
     }
 
-    /// <summary>An EndorsementCredential endorsing <paramref name="subjectId"/>.</summary>
-    public static JsonObject Endorsement(string issuer, string subjectId, string comment = "Good work.") => new()
-    {
-        ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2", ObContext),
-        ["id"] = "urn:uuid:" + Guid.NewGuid().ToString(),
-        ["type"] = new JsonArray("VerifiableCredential", "EndorsementCredential"),
-        ["name"] = "An endorsement",
-        ["issuer"] = new JsonObject { ["id"] = issuer, ["type"] = new JsonArray("Profile"), ["name"] = "Endorser" },
-        ["validFrom"] = "2026-01-01T00:00:00Z",
-        ["credentialSubject"] = new JsonObject
-        {
-            ["id"] = subjectId,
-            ["type"] = new JsonArray("EndorsementSubject"),
-            ["endorsementComment"] = comment,
-        },
-    };
+    /// <summary>An EndorsementCredential endorsing <paramref name="subjectId"/> (Core's <see cref="EndorsementCredentialBuilder"/>, without credentialSchema).</summary>
+    public static JsonObject Endorsement(string issuer, string subjectId, string comment = "Good work.")
+        => JsonNode.Parse(EndorsementCredentialBuilder.Build(
+            new EndorsementCredential
+            {
+                Id = OpenBadgeCredentialBuilder.NewUrnUuid(),
+                Name = "An endorsement",
+                Issuer = new Profile { Id = issuer, Name = "Endorser" },
+                ValidFrom = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+                SubjectId = subjectId,
+                EndorsementComment = comment,
+                IncludeCredentialSchema = false,
+            },
+            indented: false))!.AsObject();
 
     public static JsonObject BitstringEntry(string listUrl, string purpose, long index) => new()
     {

@@ -6,8 +6,8 @@ using System.Text.Json;
 using BadgeIssuer.Api.Features.Achievements;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.Model;
-using BadgeIssuer.Core.Schemas;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -214,7 +214,17 @@ internal static class AwardsApi
                 // Caller-supplied evidence and results are checked by the schema; without them nothing new needs it.
                 ValidateSchema = evidence is not null || results is not null,
             },
-            (id, status) => WriteCredential(id, issuer, embeddedAchievement, achievementName, recipient!, validFrom, validUntil, evidence, results, status),
+            new OpenBadgeCredentialTemplate
+            {
+                IssuerProfile = issuer.EmbeddedProfile,
+                Achievement = embeddedAchievement,
+                Name = achievementName,
+                Recipient = recipient!,
+                ValidFrom = validFrom,
+                ValidUntil = validUntil,
+                Evidence = evidence,
+                Results = results,
+            },
             cancellationToken);
         if (!outcome.Succeeded)
         {
@@ -408,100 +418,6 @@ internal static class AwardsApi
 
         return value.GetArrayLength() == 0 ? null : value;
     }
-
-    // The OpenBadgeCredential in the form the credential core writes (T-7 arrays, UTC dates, credentialSchema + extensions context).
-    private static byte[] WriteCredential(
-        string id, IssuerSigning issuer, byte[] achievement, string achievementName, Recipient recipient,
-        DateTimeOffset validFrom, DateTimeOffset? validUntil, JsonElement? evidence, JsonElement? results, byte[]? status)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, s_writer))
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("@context");
-            w.WriteStringValue(OpenBadgeCredentialBuilder.CredentialsV2Context);
-            w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesContext);
-            w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesExtensionsContext);
-            w.WriteEndArray();
-            w.WriteString("id", id);
-            w.WriteStartArray("type");
-            w.WriteStringValue("VerifiableCredential");
-            w.WriteStringValue("OpenBadgeCredential");
-            w.WriteEndArray();
-            w.WritePropertyName("issuer");
-            w.WriteRawValue(issuer.EmbeddedProfile, skipInputValidation: true);
-            w.WriteString("validFrom", FormatDate(validFrom));
-            if (validUntil is { } until)
-            {
-                w.WriteString("validUntil", FormatDate(until));
-            }
-
-            w.WriteString("name", achievementName);
-            w.WriteStartObject("credentialSubject");
-            if (recipient.Id is not null)
-            {
-                w.WriteString("id", recipient.Id);
-            }
-
-            w.WriteStartArray("type");
-            w.WriteStringValue("AchievementSubject");
-            w.WriteEndArray();
-            if (recipient.Identifiers.Count > 0)
-            {
-                w.WriteStartArray("identifier");
-                foreach (IdentityObject identity in recipient.Identifiers)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("type", "IdentityObject");
-                    w.WriteString("identityHash", identity.IdentityHash);
-                    w.WriteString("identityType", identity.IdentityType);
-                    w.WriteBoolean("hashed", identity.Hashed);
-                    if (identity.Salt is not null)
-                    {
-                        w.WriteString("salt", identity.Salt);
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WritePropertyName("achievement");
-            w.WriteRawValue(achievement, skipInputValidation: true);
-            if (results is { } r)
-            {
-                w.WritePropertyName("result");
-                r.WriteTo(w);
-            }
-
-            w.WriteEndObject();
-            if (evidence is { } e)
-            {
-                w.WritePropertyName("evidence");
-                e.WriteTo(w);
-            }
-
-            w.WriteStartArray("credentialSchema");
-            w.WriteStartObject();
-            w.WriteString("id", ObSchemaValidator.GetSchema(ObSchemaKind.AchievementCredential, ObSchemaBuild.Current).OfficialUrl);
-            w.WriteString("type", ObSchemaValidator.SchemaValidatorType);
-            w.WriteEndObject();
-            w.WriteEndArray();
-            if (status is not null)
-            {
-                w.WritePropertyName("credentialStatus");
-                w.WriteRawValue(status, skipInputValidation: true);
-            }
-
-            w.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static string FormatDate(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     internal static byte[] WriteAwardResponse(CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created)
     {

@@ -1,29 +1,16 @@
-using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core;
 using BadgeIssuer.Core.DataIntegrity;
-using BadgeIssuer.Core.Schemas;
+using BadgeIssuer.Core.Issuance;
+using BadgeIssuer.Core.StatusList;
 using BadgeIssuer.JsonLd;
-using BadgeIssuer.JsonLd.Canonicalization;
 using BadgeIssuer.Storage;
 
 namespace BadgeIssuer.Api.Features.Issue;
-
-/// <summary>How to secure a credential.</summary>
-internal enum SecuringFormat
-{
-    /// <summary>Data Integrity proof, eddsa-rdfc-2022.</summary>
-    DataIntegrity,
-    /// <summary>VC-JWT (VC-JOSE), RS256 unless another alg is asked.</summary>
-    Jwt,
-    /// <summary>Both: one stored credential with a Data Integrity JSON and a JWT form.</summary>
-    Both,
-}
 
 /// <summary>What the caller asked for.</summary>
 internal sealed record IssueParameters(
@@ -76,8 +63,6 @@ internal enum ProblemKind
 /// </summary>
 internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool statusIndexes, PublicUrls urls, TimeProvider timeProvider, RecipientLookup recipients)
 {
-    private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>A new unguessable credential URL (128 random bits).</summary>
     public string NewCredentialId()
     {
@@ -87,14 +72,14 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
     }
 
     /// <summary>
-    /// Issues a credential built by <paramref name="build"/>, which receives the credential id and the status entries
-    /// (JSON: one object, or an array when there are several) and returns the unsigned credential as UTF-8 JSON.
+    /// Issues the credential of <paramref name="template"/> (a Core builder for its family), which receives the
+    /// credential id and the status entries and writes the unsigned credential; Core then validates and signs it.
     /// </summary>
     public async Task<IssueOutcome> IssueAsync(
         IssuerSigning issuer,
         string credentialId,
         IssueParameters parameters,
-        Func<string, byte[]?, byte[]> build,
+        ICredentialTemplate template,
         CancellationToken cancellationToken)
     {
         if (parameters.IdempotencyKey is { } key
@@ -110,69 +95,27 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         }
 
         byte[]? statusJson = indexes.Count == 0 ? null : WriteStatusEntries(indexes, parameters.StatusPurposes);
-        byte[] unsigned = build(credentialId, statusJson);
+        byte[] unsigned = template.Build(credentialId, statusJson);
 
         using JsonDocument document = JsonDocument.Parse(unsigned);
-        JsonElement credential = document.RootElement;
-        if (parameters.ValidateSchema && IsOpenBadge(credential))
-        {
-            ObSchemaValidationResult schema = ObSchemaValidator.Shared.Validate(credential);
-            if (!schema.IsValid)
-            {
-                return new IssueOutcome(null, false, ProblemKind.InvalidCredential,
-                    "The credential does not conform to the Open Badges 3.0 JSON Schema.",
-                    schema.Violations.Select(v => new InputViolation(v.InstanceLocation.Length == 0 ? "/" : v.InstanceLocation, v.Message)).ToList());
-            }
-        }
-
         DateTimeOffset now = timeProvider.GetUtcNow();
-        string? signedJson = null;
-        string? jwt = null;
-        try
+        SigningOutcome signing = CredentialSigning.Sign(document.RootElement, new CredentialSigningOptions
         {
-            if (parameters.Format is SecuringFormat.DataIntegrity or SecuringFormat.Both)
+            Format = parameters.Format,
+            Checks = parameters.ValidateSchema ? CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode : CredentialChecks.JsonLdSafeMode,
+            DataIntegrityKey = issuer.Ed25519,
+            Proof = parameters.Format == SecuringFormat.Jwt ? null : new ProofOptions
             {
-                // Signing canonicalizes in JSON-LD safe mode: an undefined term or a dropped value fails here.
-                byte[] signed = EddsaRdfc2022.Sign(credential, new ProofOptions
-                {
-                    VerificationMethod = issuer.Ed25519MethodId,
-                    Created = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero),
-                }, issuer.Ed25519);
-                signedJson = Encoding.UTF8.GetString(signed);
-            }
-
-            if (parameters.Format is SecuringFormat.Jwt or SecuringFormat.Both)
-            {
-                if (signedJson is null)
-                {
-                    // No proof to canonicalize: check safe mode explicitly.
-                    JsonLdProcessor.ToRdf(credential, JsonLdOptions.Safe);
-                }
-
-                jwt = (parameters.JwtAlgorithm ?? (issuer.Rs256Jwt is null ? "EdDSA" : "RS256")) switch
-                {
-                    "RS256" when issuer.Rs256Jwt is { } rs => rs.Sign(unsigned),
-                    "EdDSA" => issuer.EdDsaJwt.Sign(unsigned),
-                    string alg => throw new UnsupportedAlgorithmException(alg),
-                };
-            }
-        }
-        catch (JsonLdException e)
+                VerificationMethod = issuer.Ed25519MethodId,
+                Created = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero),
+            },
+            JwtAlgorithm = parameters.JwtAlgorithm,
+            EdDsaJwt = issuer.EdDsaJwt,
+            Rs256Jwt = issuer.Rs256Jwt,
+        });
+        if (!signing.Succeeded)
         {
-            return new IssueOutcome(null, false, ProblemKind.JsonLd, "JSON-LD processing failed (" + e.SpecCode + "): " + e.Message);
-        }
-        catch (RdfcWorkLimitExceededException)
-        {
-            // A poison graph (many alike blank nodes): refused once canonicalization has done its bounded work.
-            return new IssueOutcome(null, false, ProblemKind.JsonLd, "RDF canonicalization exceeded its work limit: the credential has too many indistinguishable blank nodes to sign.");
-        }
-        catch (UnsupportedAlgorithmException e)
-        {
-            return new IssueOutcome(null, false, ProblemKind.InvalidRequest, e.Message, [new InputViolation("/options/alg", e.Message)]);
-        }
-        catch (ArgumentException e)
-        {
-            return new IssueOutcome(null, false, ProblemKind.InvalidCredential, e.Message);
+            return Refused(signing);
         }
 
         var record = new CredentialRecord(
@@ -180,8 +123,8 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             issuer.Record.Id,
             parameters.AchievementId,
             parameters.RecipientLabel,
-            signedJson,
-            jwt,
+            signing.DataIntegrity is { } signed ? Encoding.UTF8.GetString(signed) : null,
+            signing.Jwt,
             statusJson is null ? null : Encoding.UTF8.GetString(statusJson),
             now,
             parameters.IdempotencyKey)
@@ -195,50 +138,39 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         return new IssueOutcome(stored.Credential, stored.Created);
     }
 
-    public static bool IsOpenBadge(JsonElement credential)
-    {
-        if (!credential.TryGetProperty("type", out JsonElement type))
-        {
-            return false;
-        }
+    /// <summary>True when the credential's type includes OpenBadgeCredential or AchievementCredential.</summary>
+    public static bool IsOpenBadge(JsonElement credential) => CredentialJson.IsOpenBadge(credential);
 
-        static bool IsOb(JsonElement t) => t.ValueKind == JsonValueKind.String && t.GetString() is "OpenBadgeCredential" or "AchievementCredential";
-        return type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Any(IsOb) : IsOb(type);
+    // Core's refusal as the service reports it (problem type, detail, violations).
+    private static IssueOutcome Refused(in SigningOutcome signing) => signing.Failure switch
+    {
+        SigningFailure.SchemaViolations => new IssueOutcome(null, false, ProblemKind.InvalidCredential,
+            "The credential does not conform to the Open Badges 3.0 JSON Schema.",
+            signing.Schema!.Violations.Select(v => new InputViolation(v.InstanceLocation.Length == 0 ? "/" : v.InstanceLocation, v.Message)).ToList()),
+        SigningFailure.JsonLd when signing.Exception is JsonLdException e =>
+            new IssueOutcome(null, false, ProblemKind.JsonLd, "JSON-LD processing failed (" + e.SpecCode + "): " + e.Message),
+        // A poison graph (many alike blank nodes): refused once canonicalization has done its bounded work.
+        SigningFailure.CanonicalizationWorkLimit => new IssueOutcome(null, false, ProblemKind.JsonLd,
+            "RDF canonicalization exceeded its work limit: the credential has too many indistinguishable blank nodes to sign."),
+        SigningFailure.UnsupportedAlgorithm => UnsupportedAlgorithm(signing.Algorithm!),
+        _ => new IssueOutcome(null, false, ProblemKind.InvalidCredential, signing.Exception?.Message ?? "The credential could not be signed."),
+    };
+
+    private static IssueOutcome UnsupportedAlgorithm(string alg)
+    {
+        string message = $"JWT algorithm '{alg}' is not available for this issuer (RS256 for did:web issuers, EdDSA for all).";
+        return new IssueOutcome(null, false, ProblemKind.InvalidRequest, message, [new InputViolation("/options/alg", message)]);
     }
 
     // One entry is written as an object (the OB schema's 0..1 credentialStatus, trap T-8); several as an array.
     private byte[] WriteStatusEntries(List<StatusListIndex> indexes, IReadOnlyList<string> purposes)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 * indexes.Count);
-        using (var w = new Utf8JsonWriter(buffer, s_writer))
+        var entries = new BitstringStatusListEntry[indexes.Count];
+        for (int i = 0; i < indexes.Count; i++)
         {
-            if (indexes.Count > 1)
-            {
-                w.WriteStartArray();
-            }
-
-            for (int i = 0; i < indexes.Count; i++)
-            {
-                string list = urls.StatusList(indexes[i].ListId);
-                string index = indexes[i].Index.ToString(CultureInfo.InvariantCulture);
-                w.WriteStartObject();
-                w.WriteString("id", list + "#" + index);
-                w.WriteString("type", "BitstringStatusListEntry");
-                w.WriteString("statusPurpose", purposes[i]);
-                w.WriteString("statusListIndex", index);
-                w.WriteString("statusListCredential", list);
-                w.WriteEndObject();
-            }
-
-            if (indexes.Count > 1)
-            {
-                w.WriteEndArray();
-            }
+            entries[i] = new BitstringStatusListEntry(purposes[i], indexes[i].Index, urls.StatusList(indexes[i].ListId));
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return CredentialStatusJson.Write(entries);
     }
-
-    private sealed class UnsupportedAlgorithmException(string alg)
-        : Exception($"JWT algorithm '{alg}' is not available for this issuer (RS256 for did:web issuers, EdDSA for all).");
 }

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -17,9 +18,8 @@ namespace BadgeIssuer.Api.Features.Issue;
 /// </summary>
 internal static class IssueApi
 {
-    private const string CredentialsV1 = "https://www.w3.org/2018/credentials/v1";
-    private const string CredentialsV2 = "https://www.w3.org/ns/credentials/v2";
-    private const string DataIntegrityV2 = "https://w3id.org/security/data-integrity/v2";
+    private const string CredentialsV1 = SubmittedCredentialTemplate.CredentialsV1Context;
+    private const string CredentialsV2 = SubmittedCredentialTemplate.CredentialsV2Context;
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IServiceCollection AddIssue(this IServiceCollection services)
@@ -101,7 +101,7 @@ internal static class IssueApi
 
             // Names, descriptions, narratives and URLs anywhere in the credential within the documented limits.
             TextLimits.Check(credential, "/credential", violations);
-            CheckCredentialShape(credential, purposes, violations, out string? issuerId, out bool isV1);
+            CheckCredentialShape(credential, purposes, violations, out string? issuerId);
             if (violations.Count > 0)
             {
                 return RequestJson.Violations(ApiProblems.InvalidRequest, "The issue request is not valid.", violations);
@@ -117,8 +117,7 @@ internal static class IssueApi
             string credentialId = credential.TryGetProperty("id", out JsonElement idElement) && idElement.ValueKind == JsonValueKind.String
                 ? idElement.GetString()!
                 : issuance.NewCredentialId();
-            bool addId = !credential.TryGetProperty("id", out _);
-            DateTimeOffset now = timeProvider.GetUtcNow();
+            var template = new SubmittedCredentialTemplate(credential, format, timeProvider.GetUtcNow());
 
             IssueOutcome outcome;
             try
@@ -127,7 +126,7 @@ internal static class IssueApi
                     issuer,
                     credentialId,
                     new IssueParameters(format, alg, purposes, idempotencyKey, null, RecipientLabel(credential), caller.Actor),
-                    (id, status) => Rewrite(credential, addId ? id : null, status, isV1, format, now),
+                    template,
                     cancellationToken);
             }
             catch (StorageConflictException)
@@ -210,10 +209,9 @@ internal static class IssueApi
         return purposes;
     }
 
-    private static void CheckCredentialShape(JsonElement credential, IReadOnlyList<string> purposes, List<InputViolation> violations, out string? issuerId, out bool isV1)
+    private static void CheckCredentialShape(JsonElement credential, IReadOnlyList<string> purposes, List<InputViolation> violations, out string? issuerId)
     {
         issuerId = null;
-        isV1 = false;
         if (!credential.TryGetProperty("@context", out JsonElement context) || context.ValueKind != JsonValueKind.Array || context.GetArrayLength() == 0
             || context[0].ValueKind != JsonValueKind.String)
         {
@@ -221,7 +219,6 @@ internal static class IssueApi
         }
         else if (context[0].GetString() is string first)
         {
-            isV1 = first == CredentialsV1;
             if (first is not (CredentialsV1 or CredentialsV2))
             {
                 violations.Add(new("/credential/@context/0", $"The first context must be {CredentialsV2} (or {CredentialsV1})."));
@@ -296,57 +293,6 @@ internal static class IssueApi
         return string.Empty;
     }
 
-    // The credential as sent, plus: the data-integrity context for VC 1.1 + DI, an id and a validity start when absent,
-    // and the status entries. Every other member is copied byte for byte.
-    private static byte[] Rewrite(JsonElement credential, string? newId, byte[]? status, bool isV1, SecuringFormat format, DateTimeOffset now)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, s_writer))
-        {
-            w.WriteStartObject();
-            foreach (JsonProperty p in credential.EnumerateObject())
-            {
-                if (p.NameEquals("@context") && isV1 && format != SecuringFormat.Jwt
-                    && !p.Value.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String && c.GetString() == DataIntegrityV2))
-                {
-                    w.WriteStartArray("@context");
-                    foreach (JsonElement c in p.Value.EnumerateArray())
-                    {
-                        c.WriteTo(w);
-                    }
-
-                    w.WriteStringValue(DataIntegrityV2);
-                    w.WriteEndArray();
-                }
-                else
-                {
-                    p.WriteTo(w);
-                }
-
-                if (p.NameEquals("@context") && newId is not null)
-                {
-                    w.WriteString("id", newId);
-                }
-            }
-
-            string dateMember = isV1 ? "issuanceDate" : "validFrom";
-            if (!credential.TryGetProperty(dateMember, out _))
-            {
-                w.WriteString(dateMember, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            if (status is not null)
-            {
-                w.WritePropertyName("credentialStatus");
-                w.WriteRawValue(status, skipInputValidation: true);
-            }
-
-            w.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
     // {"verifiableCredential": <DI JSON> | {EnvelopedVerifiableCredential with the JWT}}
     private static byte[] WriteResponse(CredentialRecord record)
     {
@@ -361,25 +307,13 @@ internal static class IssueApi
             }
             else
             {
-                WriteEnveloped(w, record.Jwt!);
+                EnvelopedCredentialJson.Write(w, record.Jwt!);
             }
 
             w.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>A VC 2.0 EnvelopedVerifiableCredential carrying a VC-JWT.</summary>
-    internal static void WriteEnveloped(Utf8JsonWriter w, string jwt)
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("@context");
-        w.WriteStringValue(CredentialsV2);
-        w.WriteEndArray();
-        w.WriteString("id", "data:application/vc+jwt," + jwt);
-        w.WriteString("type", "EnvelopedVerifiableCredential");
-        w.WriteEndObject();
     }
 }
 

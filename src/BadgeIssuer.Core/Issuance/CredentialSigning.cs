@@ -1,0 +1,218 @@
+using System.Text.Json;
+using BadgeIssuer.Core.DataIntegrity;
+using BadgeIssuer.Core.Jwt;
+using BadgeIssuer.Core.Keys;
+using BadgeIssuer.Core.Model;
+using BadgeIssuer.Core.Schemas;
+using BadgeIssuer.JsonLd;
+using BadgeIssuer.JsonLd.Canonicalization;
+
+namespace BadgeIssuer.Core.Issuance;
+
+/// <summary>What <see cref="CredentialSigning.Sign"/> checks before it signs.</summary>
+public enum CredentialChecks
+{
+    /// <summary>
+    /// Nothing beyond signing itself. Data Integrity signing canonicalizes in JSON-LD safe mode, so an undefined term
+    /// still fails there; a JWT alone is signed unchecked.
+    /// </summary>
+    None,
+
+    /// <summary>JSON-LD safe mode, for a JWT alone too (an explicit toRdf when there is no proof to canonicalize).</summary>
+    JsonLdSafeMode,
+
+    /// <summary>
+    /// The OB 3.0 JSON Schema when the credential is an Open Badges credential (<see cref="CredentialJson.IsOpenBadge"/>),
+    /// then JSON-LD safe mode as <see cref="JsonLdSafeMode"/>.
+    /// </summary>
+    OpenBadgesSchemaAndJsonLdSafeMode,
+
+    /// <summary>Every check of <see cref="CredentialValidator.Default"/> (schema, safe mode, the OB rules), whatever the type.</summary>
+    Full,
+}
+
+/// <summary>Why <see cref="CredentialSigning.Sign"/> did not sign.</summary>
+public enum SigningFailure
+{
+    /// <summary>It signed.</summary>
+    None,
+
+    /// <summary>An Open Badges credential does not conform to the OB JSON Schema (<see cref="SigningOutcome.Schema"/>).</summary>
+    SchemaViolations,
+
+    /// <summary><see cref="CredentialChecks.Full"/> found violations (<see cref="SigningOutcome.Validation"/>).</summary>
+    ValidationFailed,
+
+    /// <summary>JSON-LD processing failed (<see cref="SigningOutcome.Exception"/> is the <see cref="JsonLdException"/>).</summary>
+    JsonLd,
+
+    /// <summary>RDF canonicalization reached its work limit (a poison graph of many alike blank nodes).</summary>
+    CanonicalizationWorkLimit,
+
+    /// <summary>The JWT algorithm asked for has no key (<see cref="SigningOutcome.Algorithm"/>).</summary>
+    UnsupportedAlgorithm,
+
+    /// <summary>Signing refused the credential (<see cref="SigningOutcome.Exception"/> is the <see cref="ArgumentException"/>).</summary>
+    InvalidCredential,
+}
+
+/// <summary>How to check and secure one credential.</summary>
+public readonly record struct CredentialSigningOptions
+{
+    /// <summary>Data Integrity, VC-JWT or both.</summary>
+    public SecuringFormat Format { get; init; }
+
+    /// <summary>What to check before signing.</summary>
+    public CredentialChecks Checks { get; init; }
+
+    /// <summary>The Ed25519 key for the Data Integrity proof (required unless the format is <see cref="SecuringFormat.Jwt"/>).</summary>
+    public SigningKey? DataIntegrityKey { get; init; }
+
+    /// <summary>The proof's options: verification method, created, purpose (required with <see cref="DataIntegrityKey"/>).</summary>
+    public ProofOptions? Proof { get; init; }
+
+    /// <summary>The JWT signer to use; when null, one of <see cref="Rs256Jwt"/> and <see cref="EdDsaJwt"/> is chosen by <see cref="JwtAlgorithm"/>.</summary>
+    public VcJwtSigner? JwtSigner { get; init; }
+
+    /// <summary>RS256 or EdDSA; null means RS256 when there is an <see cref="Rs256Jwt"/>, else EdDSA.</summary>
+    public string? JwtAlgorithm { get; init; }
+
+    /// <summary>The issuer's EdDSA JWT signer.</summary>
+    public VcJwtSigner? EdDsaJwt { get; init; }
+
+    /// <summary>The issuer's RS256 JWT signer, when it has an RSA key.</summary>
+    public VcJwtSigner? Rs256Jwt { get; init; }
+}
+
+/// <summary>The secured forms of a credential, or why it was not signed.</summary>
+public readonly record struct SigningOutcome
+{
+    /// <summary>True when the credential was signed in every form asked for.</summary>
+    public bool Succeeded => Failure == SigningFailure.None;
+
+    /// <summary>The Data Integrity credential (UTF-8 JSON), when asked for.</summary>
+    public byte[]? DataIntegrity { get; init; }
+
+    /// <summary>The VC-JWT (compact JWS), when asked for.</summary>
+    public string? Jwt { get; init; }
+
+    /// <summary>Why it was not signed.</summary>
+    public SigningFailure Failure { get; init; }
+
+    /// <summary>The schema result, for <see cref="SigningFailure.SchemaViolations"/>.</summary>
+    public ObSchemaValidationResult? Schema { get; init; }
+
+    /// <summary>The validation result, for <see cref="SigningFailure.ValidationFailed"/>.</summary>
+    public CredentialValidationResult? Validation { get; init; }
+
+    /// <summary>The exception signing threw, for <see cref="SigningFailure.JsonLd"/>, <see cref="SigningFailure.CanonicalizationWorkLimit"/> and <see cref="SigningFailure.InvalidCredential"/>.</summary>
+    public Exception? Exception { get; init; }
+
+    /// <summary>The algorithm asked for, for <see cref="SigningFailure.UnsupportedAlgorithm"/>.</summary>
+    public string? Algorithm { get; init; }
+}
+
+/// <summary>
+/// The one validate-then-sign sequence, for the issuing service and <c>badge sign</c>: the checks asked for
+/// (<see cref="CredentialChecks"/>), then a Data Integrity proof (eddsa-rdfc-2022) and/or a VC-JWT. Refusals of the
+/// credential come back as a <see cref="SigningOutcome"/>, never as an exception.
+/// </summary>
+public static class CredentialSigning
+{
+    /// <summary>Checks and signs <paramref name="credential"/> (an unsigned credential object).</summary>
+    /// <exception cref="ArgumentException">The options lack the key, proof options or JWT signers the format needs.</exception>
+    public static SigningOutcome Sign(JsonElement credential, in CredentialSigningOptions options)
+    {
+        bool dataIntegrity = options.Format is SecuringFormat.DataIntegrity or SecuringFormat.Both;
+        bool jwt = options.Format is SecuringFormat.Jwt or SecuringFormat.Both;
+        if (dataIntegrity && (options.DataIntegrityKey is null || options.Proof is null))
+        {
+            throw new ArgumentException("Data Integrity signing needs a key and proof options.", nameof(options));
+        }
+
+        if (jwt && options.JwtSigner is null && options.EdDsaJwt is null && options.Rs256Jwt is null)
+        {
+            throw new ArgumentException("JWT signing needs a signer.", nameof(options));
+        }
+
+        switch (options.Checks)
+        {
+            case CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode when CredentialJson.IsOpenBadge(credential):
+            {
+                ObSchemaValidationResult schema = ObSchemaValidator.Shared.Validate(credential);
+                if (!schema.IsValid)
+                {
+                    return new SigningOutcome { Failure = SigningFailure.SchemaViolations, Schema = schema };
+                }
+
+                break;
+            }
+
+            case CredentialChecks.Full:
+            {
+                CredentialValidationResult validation = CredentialValidator.Default.Validate(credential);
+                if (!validation.IsValid)
+                {
+                    return new SigningOutcome { Failure = SigningFailure.ValidationFailed, Validation = validation };
+                }
+
+                break;
+            }
+        }
+
+        byte[]? signed = null;
+        string? token = null;
+        try
+        {
+            if (dataIntegrity)
+            {
+                // Signing canonicalizes in JSON-LD safe mode: an undefined term or a dropped value fails here.
+                signed = EddsaRdfc2022.Sign(credential, options.Proof!, options.DataIntegrityKey!);
+            }
+
+            if (jwt)
+            {
+                if (signed is null && options.Checks is CredentialChecks.JsonLdSafeMode or CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode)
+                {
+                    // No proof to canonicalize: check safe mode explicitly.
+                    JsonLdProcessor.ToRdf(credential, JsonLdOptions.Safe);
+                }
+
+                string algorithm = string.Empty;
+                VcJwtSigner? signer = options.JwtSigner;
+                signer ??= ChooseJwtSigner(options, out algorithm);
+                if (signer is null)
+                {
+                    return new SigningOutcome { Failure = SigningFailure.UnsupportedAlgorithm, Algorithm = algorithm };
+                }
+
+                token = signer.Sign(credential);
+            }
+        }
+        catch (JsonLdException e)
+        {
+            return new SigningOutcome { Failure = SigningFailure.JsonLd, Exception = e };
+        }
+        catch (RdfcWorkLimitExceededException e)
+        {
+            return new SigningOutcome { Failure = SigningFailure.CanonicalizationWorkLimit, Exception = e };
+        }
+        catch (ArgumentException e)
+        {
+            return new SigningOutcome { Failure = SigningFailure.InvalidCredential, Exception = e };
+        }
+
+        return new SigningOutcome { DataIntegrity = signed, Jwt = token };
+    }
+
+    private static VcJwtSigner? ChooseJwtSigner(in CredentialSigningOptions options, out string algorithm)
+    {
+        algorithm = options.JwtAlgorithm ?? (options.Rs256Jwt is null ? "EdDSA" : "RS256");
+        return algorithm switch
+        {
+            "RS256" => options.Rs256Jwt,
+            "EdDSA" => options.EdDsaJwt,
+            _ => null,
+        };
+    }
+}
