@@ -29,8 +29,12 @@ builder.Services.AddSingleton(TimeProvider.System);
 // Small bodies by default; an endpoint that needs more (baked images, batches) raises the limit for its own requests.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.DefaultMaxBytes);
 
-// Configuration, data directory, key vault, SQLite storage and the first-start bootstrap.
-builder.Services.AddBadgeIssuerCore();
+// Configuration, data directory, public URLs, key vault and recipient-lookup key.
+builder.Services.AddBadgeIssuerServices();
+// PostgreSQL when ConnectionStrings:Postgres is set, else SQLite in the data directory.
+builder.Services.AddBadgeStorage(sp => sp.GetRequiredService<DataDirectory>().Path);
+// The first issuer and admin API key on an empty database: the first hosted service, the others rely on it.
+builder.Services.AddBootstrap();
 // Bearer API keys and OAuth access tokens (JWTs from POST /oauth/token) on every protected endpoint.
 builder.Services.AddApiKeyAuthentication();
 // Re-wrapping issuer keys under a new key-encryption key: once at start and on demand.

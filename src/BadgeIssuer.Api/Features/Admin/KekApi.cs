@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Diagnostics;
