@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using BadgeIssuer.Api.Features.Achievements;
 using BadgeIssuer.Api.Features.Admin;
 using BadgeIssuer.Api.Features.Credentials;
@@ -18,7 +19,19 @@ HostConfiguration.AddDefaults(builder.Configuration);
 
 // Errors leave as RFC 9457 problem details; never a stack trace.
 builder.Services.AddApiProblemDetails();
-builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+// Source-generated metadata of the shared DTOs and of each feature's own, ahead of the reflection-based default.
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    JsonSerializerContext[] contexts =
+    [
+        ApiJsonContext.Default, VerifyJsonContext.Default, StatusJsonContext.Default, TenancyJsonContext.Default,
+        OAuthJsonContext.Default, AdminJsonContext.Default, WebhooksJsonContext.Default,
+    ];
+    for (int i = 0; i < contexts.Length; i++)
+    {
+        options.SerializerOptions.TypeInfoResolverChain.Insert(i, contexts[i]);
+    }
+});
 
 // Credentials a client puts in a URL anyway (?api_key=…) are masked in every log entry, the framework's included.
 builder.Services.AddCredentialRedactingLogs();

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;

@@ -381,15 +381,6 @@ internal static class AwardsApi
         return Recipient.Create(id, identifiers);
     }
 
-    /// <summary>
-    /// The one email normalisation: applied before hashing an address into a credential and before keying it for
-    /// recipient lookup (<see cref="RecipientLookup"/>), so both always agree. Emails are compared case-insensitively in
-    /// practice: the trimmed, lower-cased address with its IDN domain as an A-label (<see cref="EmailAddress"/>); an address
-    /// that is not valid is only trimmed and lower-cased (it matches nothing issued).
-    /// </summary>
-    internal static string NormalizeEmail(string email) =>
-        EmailAddress.TryNormalize(email, out string? normalized, out _) ? normalized! : email.Trim().ToLowerInvariant();
-
     private static JsonElement? ReadArray(JsonElement award, string name, string path, List<InputViolation> violations)
     {
         if (!award.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)

@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
-using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core;
 using BadgeIssuer.Storage;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Verification;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Tenancy;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
