@@ -13,14 +13,15 @@ namespace BadgeIssuer.Api.Tests.Architecture;
 public sealed class FeatureDependencyTests
 {
     /// <summary>
-    /// The allowed direction: a feature may use the features after it in this list, never one before it. Issuers is
-    /// the base (issuer records, keys and DID documents, the first-start bootstrap); Status publishes lists signed by
-    /// issuers; Verify resolves hosted issuers and local status lists; Tenancy, Issue, Achievements and Credentials
-    /// build on issuers; OAuth and Webhooks reuse Tenancy's key scopes; Admin re-wraps webhook secrets.
+    /// The allowed direction: a feature may use the features after it in this list, never one before it. Issuers is the
+    /// base (issuer records, keys, DID documents and their resolution, the first-start bootstrap); Status publishes lists
+    /// signed by issuers and Verify reads them locally; Achievements and Issue sign with issuers' keys, Issue embeds
+    /// achievements; Credentials lists by issuer; Tenancy's key scopes serve OAuth clients and webhook endpoints; Admin
+    /// waits for the bootstrap and re-wraps webhook secrets.
     /// </summary>
     private static readonly string[] s_layers =
     [
-        "Admin", "Webhooks", "OAuth", "Credentials", "Achievements", "Issue", "Tenancy", "Verify", "Status", "Issuers",
+        "Admin", "Webhooks", "OAuth", "Tenancy", "Credentials", "Issue", "Achievements", "Verify", "Status", "Issuers",
     ];
 
     private static readonly Lazy<FeatureGraph> s_api = new(() =>
