@@ -206,10 +206,7 @@ internal static class BackupApi
                 + "Issuing continues meanwhile. One backup at a time (409 backup-in-progress). The key-encryption key is not in the copy: keep it separately, "
                 + "it is needed to restore. On PostgreSQL the answer is 409 backup-not-supported: use pg_dump or WAL archiving (docs/backup.md).")
             .RequireAuthorization(ApiScopes.Admin)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.Conflict, ProblemStatus.InternalServerError);
         return routes;
     }
 

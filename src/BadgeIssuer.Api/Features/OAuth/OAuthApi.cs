@@ -86,13 +86,12 @@ internal static class OAuthApi
                 + "Scopes must be ones the caller holds; expiresAt no later than the caller's key's expiry (default: that expiry).")
             .CarriesNewSecret()
             .AcceptsJson<CreateApiKeyRequest>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.UnsupportedMediaType);
         clients.MapGet("/", ListClients).WithName("ListOAuthClients").WithSummary("The issuer's OAuth clients (the same records as its API keys; never the secrets)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound);
         clients.MapDelete("/{clientId}", RevokeClient).WithName("RevokeOAuthClient")
             .WithSummary("Revoke an OAuth client and every key or client created by it, transitively; their access tokens stop working too")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound);
         return routes;
     }
 

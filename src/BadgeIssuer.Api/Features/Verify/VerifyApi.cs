@@ -64,10 +64,7 @@ internal static class VerifyApi
                 + "form field recipient) checks the subject; options.trustVerificationMethodFragment (or the form field or query "
                 + "parameter of that name) overrides the server's policy for keys named only by a Multikey fragment.")
             .WithRequestTimeout(VerifyTimeouts.Policy)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.PayloadTooLarge, ProblemStatus.UnsupportedMediaType, ProblemStatus.GatewayTimeout)
             .AddOpenApiOperationTransformer(DescribeRequestBodyAsync);
 
         return routes;
