@@ -2,7 +2,7 @@ using Microsoft.OpenApi;
 
 namespace BadgeIssuer.Api.Infrastructure;
 
-/// <summary>An error status an endpoint documents as an RFC 9457 problem response (<see cref="OpenApiExtensions.ProducesProblems"/>); the value is the status code.</summary>
+/// <summary>An error status an endpoint documents as an RFC 9457 problem response (<see cref="OpenApiExtensions.ProducesProblems{TBuilder}"/>); the value is the status code.</summary>
 internal enum ProblemStatus
 {
     BadRequest = StatusCodes.Status400BadRequest,
@@ -24,7 +24,8 @@ internal static class OpenApiExtensions
     /// Documents the endpoint's problem responses (<c>application/problem+json</c>, the shape <see cref="ApiProblems"/>
     /// writes), in the order given, which is the order the OpenAPI document lists them in.
     /// </summary>
-    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params ReadOnlySpan<ProblemStatus> problems)
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params ReadOnlySpan<ProblemStatus> problems)
+        where TBuilder : IEndpointConventionBuilder
     {
         foreach (ProblemStatus problem in problems)
         {
