@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using BadgeIssuer.Api.Features.Achievements;
 using BadgeIssuer.Api.Features.Admin;
 using BadgeIssuer.Api.Features.Credentials;
@@ -18,7 +19,19 @@ HostConfiguration.AddDefaults(builder.Configuration);
 
 // Errors leave as RFC 9457 problem details; never a stack trace.
 builder.Services.AddApiProblemDetails();
-builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+// Source-generated metadata of the shared DTOs and of each feature's own, ahead of the reflection-based default.
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    JsonSerializerContext[] contexts =
+    [
+        ApiJsonContext.Default, VerifyJsonContext.Default, StatusJsonContext.Default, TenancyJsonContext.Default,
+        OAuthJsonContext.Default, AdminJsonContext.Default, WebhooksJsonContext.Default,
+    ];
+    for (int i = 0; i < contexts.Length; i++)
+    {
+        options.SerializerOptions.TypeInfoResolverChain.Insert(i, contexts[i]);
+    }
+});
 
 // Credentials a client puts in a URL anyway (?api_key=…) are masked in every log entry, the framework's included.
 builder.Services.AddCredentialRedactingLogs();
@@ -29,8 +42,12 @@ builder.Services.AddSingleton(TimeProvider.System);
 // Small bodies by default; an endpoint that needs more (baked images, batches) raises the limit for its own requests.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.DefaultMaxBytes);
 
-// Configuration, data directory, key vault, SQLite storage and the first-start bootstrap.
-builder.Services.AddBadgeIssuerCore();
+// Configuration, data directory, public URLs, key vault and recipient-lookup key.
+builder.Services.AddBadgeIssuerServices();
+// PostgreSQL when ConnectionStrings:Postgres is set, else SQLite in the data directory.
+builder.Services.AddBadgeStorage(sp => sp.GetRequiredService<DataDirectory>().Path);
+// The first issuer and admin API key on an empty database: the first hosted service, the others rely on it.
+builder.Services.AddBootstrap();
 // Bearer API keys and OAuth access tokens (JWTs from POST /oauth/token) on every protected endpoint.
 builder.Services.AddApiKeyAuthentication();
 // Re-wrapping issuer keys under a new key-encryption key: once at start and on demand.

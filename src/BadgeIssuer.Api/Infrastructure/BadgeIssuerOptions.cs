@@ -49,7 +49,7 @@ internal sealed class BadgeIssuerOptions
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     /// <summary>Online backups of the SQLite database (<c>POST /admin/backup</c>).</summary>
-    public Features.Admin.BackupOptions Backup { get; set; } = new();
+    public BackupOptions Backup { get; set; } = new();
 
     /// <summary>Most awards in one <c>POST /awards/batch</c>.</summary>
     public int MaxBatchSize { get; set; } = 1000;
@@ -71,6 +71,22 @@ internal sealed class BadgeIssuerOptions
 
     /// <summary>Status indexes reserved per database round trip (unused ones stay unused).</summary>
     public int StatusIndexBlock { get; set; } = 256;
+}
+
+/// <summary>Where online backups of the SQLite database go (section <c>BadgeIssuer:Backup</c>).</summary>
+internal sealed class BackupOptions
+{
+    /// <summary>
+    /// Directory for <c>POST /admin/backup</c> files (created owner-only when missing); default <c>&lt;DataDirectory&gt;/backups</c>.
+    /// Copy the files elsewhere (another disk or host); the key-encryption key is never written here.
+    /// </summary>
+    public string? Directory { get; set; }
+
+    /// <summary>
+    /// How many backup files (<c>badgeissuer-*.db</c>) the directory keeps: after each backup the oldest beyond this
+    /// number are deleted, so repeated calls cannot fill the disk. 1–1000.
+    /// </summary>
+    public int Keep { get; set; } = 10;
 }
 
 internal sealed class BootstrapOptions

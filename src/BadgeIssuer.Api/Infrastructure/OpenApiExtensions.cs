@@ -2,8 +2,39 @@ using Microsoft.OpenApi;
 
 namespace BadgeIssuer.Api.Infrastructure;
 
+/// <summary>An error status an endpoint documents as an RFC 9457 problem response (<see cref="OpenApiExtensions.ProducesProblems{TBuilder}"/>); the value is the status code.</summary>
+internal enum ProblemStatus
+{
+    BadRequest = StatusCodes.Status400BadRequest,
+    Unauthorized = StatusCodes.Status401Unauthorized,
+    Forbidden = StatusCodes.Status403Forbidden,
+    NotFound = StatusCodes.Status404NotFound,
+    NotAcceptable = StatusCodes.Status406NotAcceptable,
+    Conflict = StatusCodes.Status409Conflict,
+    PayloadTooLarge = StatusCodes.Status413PayloadTooLarge,
+    UnsupportedMediaType = StatusCodes.Status415UnsupportedMediaType,
+    UnprocessableEntity = StatusCodes.Status422UnprocessableEntity,
+    InternalServerError = StatusCodes.Status500InternalServerError,
+    GatewayTimeout = StatusCodes.Status504GatewayTimeout,
+}
+
 internal static class OpenApiExtensions
 {
+    /// <summary>
+    /// Documents the endpoint's problem responses (<c>application/problem+json</c>, the shape <see cref="ApiProblems"/>
+    /// writes), in the order given, which is the order the OpenAPI document lists them in.
+    /// </summary>
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params ReadOnlySpan<ProblemStatus> problems)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (ProblemStatus problem in problems)
+        {
+            builder.ProducesProblem((int)problem);
+        }
+
+        return builder;
+    }
+
     /// <summary>
     /// Documents a JSON request body of <typeparamref name="T"/> without adding routing metadata: the handler reads the
     /// body itself, so a wrong Content-Type gets our 415 problem instead of a bare routing rejection.

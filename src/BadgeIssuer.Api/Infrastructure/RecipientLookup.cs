@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using BadgeIssuer.Api.Features.Issue;
+using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;
 using Microsoft.Extensions.Options;
 
@@ -43,10 +43,19 @@ internal sealed class RecipientLookup
     }
 
     /// <summary>The keyed hash of an email address, normalised as awards normalise it before hashing into the credential.</summary>
-    public byte[] ForEmail(string email) => Hash("email:" + AwardsApi.NormalizeEmail(email));
+    public byte[] ForEmail(string email) => Hash("email:" + NormalizeEmail(email));
 
     /// <summary>The keyed hash of a subject id (a DID or URL), as given.</summary>
     public byte[] ForId(string id) => Hash("id:" + id);
+
+    /// <summary>
+    /// The one email normalisation, the one awards apply before hashing an address into a credential, so a lookup and
+    /// an award always agree. Emails are compared case-insensitively in practice: the trimmed, lower-cased address with
+    /// its IDN domain as an A-label (<see cref="EmailAddress"/>); an address that is not valid is only trimmed and
+    /// lower-cased (it matches nothing issued).
+    /// </summary>
+    internal static string NormalizeEmail(string email) =>
+        EmailAddress.TryNormalize(email, out string? normalized, out _) ? normalized! : email.Trim().ToLowerInvariant();
 
     /// <summary>The keyed hash for a listing's <c>recipient</c> filter: an absolute URI is an id, anything else an email.</summary>
     public byte[] ForQuery(string recipient) => RequestJson.IsAbsoluteUri(recipient) ? ForId(recipient) : ForEmail(recipient);

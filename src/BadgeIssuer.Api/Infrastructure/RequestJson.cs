@@ -137,17 +137,17 @@ internal static class RequestJson
             || mediaType.Equals("application/vc+ld+json", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A string member, or null when absent/null; a violation when present with another type or empty.</summary>
-    public static string? OptionalString(JsonElement obj, string name, string path, List<Features.Issue.InputViolation> violations, int maxLength = 2048) =>
+    public static string? OptionalString(JsonElement obj, string name, string path, List<InputViolation> violations, int maxLength = 2048) =>
         OptionalString(obj, name, path, violations, maxLength, textField: false);
 
     /// <summary>
-    /// A text field with a documented limit (<see cref="TextLimits"/>): as <see cref="OptionalString(JsonElement, string, string, List{Features.Issue.InputViolation}, int)"/>,
+    /// A text field with a documented limit (<see cref="TextLimits"/>): as <see cref="OptionalString(JsonElement, string, string, List{InputViolation}, int)"/>,
     /// but over the limit it is a <c>field-too-long</c> violation.
     /// </summary>
-    public static string? OptionalText(JsonElement obj, string name, string path, List<Features.Issue.InputViolation> violations, int maxLength) =>
+    public static string? OptionalText(JsonElement obj, string name, string path, List<InputViolation> violations, int maxLength) =>
         OptionalString(obj, name, path, violations, maxLength, textField: true);
 
-    private static string? OptionalString(JsonElement obj, string name, string path, List<Features.Issue.InputViolation> violations, int maxLength, bool textField)
+    private static string? OptionalString(JsonElement obj, string name, string path, List<InputViolation> violations, int maxLength, bool textField)
     {
         if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -181,9 +181,9 @@ internal static class RequestJson
     /// length limit the problem is <c>field-too-long</c> (400) listing only those fields, whatever <paramref name="problem"/> is:
     /// one stable answer for every endpoint, and the other checks may not have run on an oversized document.
     /// </summary>
-    public static ProblemHttpResult Violations(ApiProblems.ApiProblem problem, string detail, IReadOnlyList<Features.Issue.InputViolation> violations)
+    public static ProblemHttpResult Violations(ApiProblems.ApiProblem problem, string detail, IReadOnlyList<InputViolation> violations)
     {
-        List<Features.Issue.InputViolation> tooLong = violations.Where(v => v.TooLong).ToList();
+        List<InputViolation> tooLong = violations.Where(v => v.TooLong).ToList();
         if (tooLong.Count > 0)
         {
             problem = ApiProblems.FieldTooLong;

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using BadgeIssuer.Api.Features.Issue;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BadgeIssuer.Api.Infrastructure;
@@ -9,8 +7,8 @@ namespace BadgeIssuer.Api.Infrastructure;
 /// <summary>
 /// The member names a request body may use, level by level: an unknown member (a typo such as <c>"formt"</c> or
 /// <c>"recipent"</c>) is refused with its JSON pointer and a "did you mean" suggestion instead of being silently dropped.
-/// Shapes of our own DTOs come from their source-generated JSON metadata (<see cref="Of{T}"/>), so the names
-/// accepted are the names the OpenAPI document shows; members typed <see cref="JsonElement"/> (a credential,
+/// Shapes of our own DTOs come from their JSON contract under the web defaults (<see cref="Of{T}"/>), as the OpenAPI
+/// document's schemas do, so the names accepted are the names the OpenAPI document shows; members typed <see cref="JsonElement"/> (a credential,
 /// evidence) are opaque and not looked into.
 /// </summary>
 internal sealed class RequestShape
@@ -22,6 +20,9 @@ internal sealed class RequestShape
     private const int MaxSuggestionLength = 64;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, RequestShape> s_byType = new();
+
+    // Only read for member names (never used to deserialize): any feature's request DTO, without a list to keep.
+    private static readonly JsonSerializerOptions s_contracts = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     private readonly Dictionary<string, RequestShape?>? _members;
     private readonly RequestShape? _items;
@@ -68,7 +69,7 @@ internal sealed class RequestShape
         return new(all, _items);
     }
 
-    /// <summary>The shape of the request DTO <typeparamref name="T"/>, read from <see cref="RequestShapesContext"/>.</summary>
+    /// <summary>The shape of the request DTO <typeparamref name="T"/>, read from its JSON contract (web defaults).</summary>
     public static RequestShape Of<T>() => s_byType.GetOrAdd(typeof(T), static t => FromType(t, 0) ?? throw new InvalidOperationException($"{t} is not an object type."));
 
     private static RequestShape? FromType(Type type, int depth)
@@ -78,8 +79,7 @@ internal sealed class RequestShape
             return null;
         }
 
-        JsonTypeInfo info = RequestShapesContext.Default.GetTypeInfo(type)
-            ?? throw new InvalidOperationException($"Add [JsonSerializable(typeof({type.Name}))] to RequestShapesContext.");
+        JsonTypeInfo info = s_contracts.GetTypeInfo(type);
         return info.Kind switch
         {
             JsonTypeInfoKind.Object => new(info.Properties.ToDictionary(p => p.Name, p => FromType(p.PropertyType, depth + 1), StringComparer.Ordinal), null),
@@ -253,13 +253,3 @@ internal sealed record UnknownMember(string Path, string Name, string? Suggestio
         }
     }
 }
-
-/// <summary>Source-generated metadata for the request DTOs, read by <see cref="RequestShape.Of{T}"/> (never used to deserialize).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(AwardRequest))]
-[JsonSerializable(typeof(AwardBatchRequest))]
-[JsonSerializable(typeof(IssueCredentialRequest))]
-[JsonSerializable(typeof(Features.Issuers.IssuerRequest))]
-[JsonSerializable(typeof(Features.Tenancy.CreateApiKeyRequest))]
-[JsonSerializable(typeof(Features.Status.UpdateStatusRequest))]
-internal sealed partial class RequestShapesContext : JsonSerializerContext;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
 
 namespace BadgeIssuer.Api.Infrastructure;
 

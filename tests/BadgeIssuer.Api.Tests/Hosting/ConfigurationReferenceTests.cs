@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Storage;
 
 namespace BadgeIssuer.Api.Tests.Hosting;
 
@@ -25,7 +26,7 @@ public sealed partial class ConfigurationReferenceTests
 
     /// <summary>Keys read outside the options classes: the host's, the storage choice, and the in-code defaults.</summary>
     private static IEnumerable<string> HostKeys =>
-        HostConfiguration.Defaults.Keys.Concat(["ConnectionStrings:" + StorageRegistration.PostgresConnectionName]);
+        HostConfiguration.Defaults.Keys.Concat(["ConnectionStrings:" + StorageServiceCollectionExtensions.PostgresConnectionName]);
 
     [Fact]
     public void EveryOptionsClass_IsBoundHere()

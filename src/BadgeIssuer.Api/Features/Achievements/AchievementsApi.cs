@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
@@ -42,24 +41,20 @@ internal static class AchievementsApi
             .WithDescription("The body is an OB 3.0 Achievement without id (name, description, criteria{id|narrative}, image, achievementType, alignment, tag, …), plus an optional issuerId for admin keys. An image may be a PNG/SVG data: URI; it is served at …/image and baked into badge downloads.")
             .AcceptsJson<AchievementDocument>()
             .RequireAuthorization(ApiScopes.Manage)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.NotFound, ProblemStatus.PayloadTooLarge,
+                ProblemStatus.UnsupportedMediaType, ProblemStatus.UnprocessableEntity);
 
         group.MapGet("/", List)
             .WithName("ListAchievements")
             .WithSummary("List the issuer's achievements")
             .RequireAuthorization(ApiScopes.ReadCredentials)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound);
 
         group.MapGet("/{id}", Get)
             .WithName("GetAchievement")
             .WithSummary("An achievement as JSON-LD (public)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.NotFound);
 
         group.MapPut("/{id}", Update)
             .WithName("UpdateAchievement")
@@ -67,18 +62,15 @@ internal static class AchievementsApi
             .WithDescription("Credentials already issued keep the achievement as it was when they were signed.")
             .AcceptsJson<AchievementDocument>()
             .RequireAuthorization(ApiScopes.Manage)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.NotFound, ProblemStatus.PayloadTooLarge,
+                ProblemStatus.UnsupportedMediaType, ProblemStatus.UnprocessableEntity);
 
         group.MapGet("/{id}/image", GetImage)
             .WithName("GetAchievementImage")
             .WithSummary("The achievement's own image (public)")
             .Produces(StatusCodes.Status200OK, contentType: "image/png", additionalContentTypes: ["image/svg+xml"])
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.NotFound);
 
         return routes;
     }

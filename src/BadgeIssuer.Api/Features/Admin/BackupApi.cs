@@ -8,22 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace BadgeIssuer.Api.Features.Admin;
 
-/// <summary>Where online backups of the SQLite database go (section <c>BadgeIssuer:Backup</c>).</summary>
-internal sealed class BackupOptions
-{
-    /// <summary>
-    /// Directory for <c>POST /admin/backup</c> files (created owner-only when missing); default <c>&lt;DataDirectory&gt;/backups</c>.
-    /// Copy the files elsewhere (another disk or host); the key-encryption key is never written here.
-    /// </summary>
-    public string? Directory { get; set; }
-
-    /// <summary>
-    /// How many backup files (<c>badgeissuer-*.db</c>) the directory keeps: after each backup the oldest beyond this
-    /// number are deleted, so repeated calls cannot fill the disk. 1–1000.
-    /// </summary>
-    public int Keep { get; set; } = 10;
-}
-
 /// <summary>A backup file written by <c>POST /admin/backup</c>.</summary>
 /// <param name="Path">Full path of the file on the service's host.</param>
 /// <param name="FileName">The file name: <c>badgeissuer-&lt;UTC time&gt;.db</c>.</param>
@@ -222,10 +206,7 @@ internal static class BackupApi
                 + "Issuing continues meanwhile. One backup at a time (409 backup-in-progress). The key-encryption key is not in the copy: keep it separately, "
                 + "it is needed to restore. On PostgreSQL the answer is 409 backup-not-supported: use pg_dump or WAL archiving (docs/backup.md).")
             .RequireAuthorization(ApiScopes.Admin)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.Conflict, ProblemStatus.InternalServerError);
         return routes;
     }
 

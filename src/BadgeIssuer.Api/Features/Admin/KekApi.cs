@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -182,8 +183,7 @@ internal static class KekApi
             .WithDescription("Run after configuring a new BadgeIssuer:KeyEncryptionKey with the old one in BadgeIssuer:PreviousKeyEncryptionKeys (the service also does this once at start). "
                 + "When the report lists no failures and no key under another KEK remains, the previous KEK can be removed from the configuration.")
             .RequireAuthorization(ApiScopes.Admin)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden);
         return routes;
     }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
@@ -38,10 +37,7 @@ internal static class CredentialListApi
             .WithSummary("List the issuer's credentials (newest first, cursor paging)")
             .WithDescription("Query: achievementId, recipient (an email address or a subject id; matched by a keyed hash, never stored in clear), status (active|revoked|suspended), issuedAfter (inclusive) and issuedBefore (exclusive) as RFC 3339 date-times, limit (1-200, default 50), cursor (the previous page's next). Admin keys name the issuer (issuerId).")
             .RequireAuthorization(ApiScopes.ReadCredentials)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound);
         return routes;
     }
 

@@ -31,8 +31,7 @@ internal static class CredentialsApi
             .WithSummary("Download an issued credential (public)")
             .WithDescription("By Accept: application/vc+ld+json, application/ld+json, application/json (Data Integrity JSON), application/vc+jwt, application/jwt (VC-JWT), image/png, image/svg+xml (baked badge). Or explicitly: {id}.json, {id}.jwt, {id}.png, {id}.svg.")
             .Produces(StatusCodes.Status200OK, contentType: "application/vc+ld+json", additionalContentTypes: ["application/ld+json", "application/json", "application/vc+jwt", "application/jwt", "image/png", "image/svg+xml"])
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status406NotAcceptable);
+            .ProducesProblems(ProblemStatus.NotFound, ProblemStatus.NotAcceptable);
         return routes;
     }
 

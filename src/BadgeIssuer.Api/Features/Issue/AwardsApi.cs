@@ -33,13 +33,9 @@ internal static class AwardsApi
             .WithDescription("Writes, signs and stores an OpenBadgeCredential. The recipient's email is stored in the credential only as a salted SHA-256 (unless hashed is false). Honours the Idempotency-Key header: a retry returns the same credential (200) instead of a second one.")
             .AcceptsJson<AwardRequest>()
             .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key returns the credential the first request issued (200, created: false) instead of issuing another.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.PayloadTooLarge,
+                ProblemStatus.UnsupportedMediaType, ProblemStatus.UnprocessableEntity);
 
         group.MapPost("/batch", AwardBatch)
             .WithName("AwardBatch")
@@ -47,11 +43,9 @@ internal static class AwardsApi
             .WithDescription("Up to BadgeIssuer:MaxBatchSize awards; each gets its own result (one bad item does not fail the others). With an Idempotency-Key header, item i uses '<key>#i' unless it has its own idempotencyKey.")
             .AcceptsJson<AwardBatchRequest>()
             .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. Item i uses '<key>#i' unless it has its own idempotencyKey, so a retried batch returns the credentials already issued.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.PayloadTooLarge,
+                ProblemStatus.UnsupportedMediaType);
 
         return routes;
     }
@@ -390,15 +384,6 @@ internal static class AwardsApi
         label = id ?? identifiers[0].IdentityHash;
         return Recipient.Create(id, identifiers);
     }
-
-    /// <summary>
-    /// The one email normalisation: applied before hashing an address into a credential and before keying it for
-    /// recipient lookup (<see cref="RecipientLookup"/>), so both always agree. Emails are compared case-insensitively in
-    /// practice: the trimmed, lower-cased address with its IDN domain as an A-label (<see cref="EmailAddress"/>); an address
-    /// that is not valid is only trimmed and lower-cased (it matches nothing issued).
-    /// </summary>
-    internal static string NormalizeEmail(string email) =>
-        EmailAddress.TryNormalize(email, out string? normalized, out _) ? normalized! : email.Trim().ToLowerInvariant();
 
     private static JsonElement? ReadArray(JsonElement award, string name, string path, List<InputViolation> violations)
     {

@@ -36,12 +36,6 @@ internal sealed record IssueParameters(
     public bool ValidateSchema { get; init; } = true;
 }
 
-/// <summary>
-/// A violation of the input, with where it is (JSON pointer into the request); <paramref name="TooLong"/> marks a text field
-/// over its length limit (<see cref="Infrastructure.TextLimits"/>), reported as <c>field-too-long</c>.
-/// </summary>
-internal sealed record InputViolation(string Path, string Message, bool TooLong = false);
-
 /// <summary>The outcome of an issue call: the stored credential, or what was wrong.</summary>
 internal sealed record IssueOutcome(CredentialRecord? Credential, bool Created, ProblemKind Problem = ProblemKind.None, string? Detail = null, IReadOnlyList<InputViolation>? Violations = null)
 {

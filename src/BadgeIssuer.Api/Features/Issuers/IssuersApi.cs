@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
-using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;
@@ -41,25 +39,27 @@ internal static class IssuersApi
             .WithDescription("Creates the issuer's Ed25519 (Data Integrity) and, for did:web, RSA (RS256 JWT) keys. didMethod: web (default; DID document served here) or key.")
             .AcceptsJson<IssuerRequest>()
             .RequireAuthorization(ApiScopes.Admin)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.Conflict,
+                ProblemStatus.UnsupportedMediaType, ProblemStatus.UnprocessableEntity);
         group.MapGet("/{slug}", GetProfile).WithName("GetIssuerProfile").WithSummary("The issuer's OB Profile (public, JSON-LD)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.NotFound);
         group.MapPut("/{slug}", Update).WithName("UpdateIssuerProfile").WithSummary("Replace the issuer's profile")
             .WithDescription("Credentials already issued keep the profile they were signed with.")
             .AcceptsJson<IssuerRequest>()
             .RequireAuthorization(ApiScopes.UpdateProfile)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.NotFound, ProblemStatus.UnsupportedMediaType,
+                ProblemStatus.UnprocessableEntity);
         group.MapGet("/{slug}/did.json", GetDidDocument).WithName("GetIssuerDidDocument").WithSummary("The issuer's did:web DID document (public)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.NotFound);
         group.MapGet("/{slug}/keys", ListKeys).WithName("ListIssuerKeys").WithSummary("The issuer's public keys, current and retired")
             .RequireAuthorization(ApiScopes.ReadProfile)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound);
         group.MapPost("/{slug}/keys/rotate", Rotate).WithName("RotateIssuerKeys").WithSummary("Rotate the issuer's signing keys")
             .WithDescription("New keys become current; old public keys stay in the DID document so credentials already issued keep verifying. did:key issuers cannot rotate (the identifier is the key).")
             .RequireAuthorization(ApiScopes.Manage)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound, ProblemStatus.Conflict);
         return routes;
     }
 

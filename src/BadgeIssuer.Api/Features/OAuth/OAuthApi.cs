@@ -86,13 +86,12 @@ internal static class OAuthApi
                 + "Scopes must be ones the caller holds; expiresAt no later than the caller's key's expiry (default: that expiry).")
             .CarriesNewSecret()
             .AcceptsJson<CreateApiKeyRequest>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.UnsupportedMediaType);
         clients.MapGet("/", ListClients).WithName("ListOAuthClients").WithSummary("The issuer's OAuth clients (the same records as its API keys; never the secrets)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound);
         clients.MapDelete("/{clientId}", RevokeClient).WithName("RevokeOAuthClient")
             .WithSummary("Revoke an OAuth client and every key or client created by it, transitively; their access tokens stop working too")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound);
         return routes;
     }
 
@@ -185,7 +184,7 @@ internal static class OAuthApi
         string grantedScope = string.Join(' ', granted);
         await audit.AppendAsAsync("oauth-client:" + client.KeyId, request.HttpContext, client.IssuerId, "oauth.token", client.KeyId,
             System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>(StringComparer.Ordinal) { ["scope"] = grantedScope, ["jti"] = token.TokenId }, ApiJsonContext.Default.DictionaryStringString));
-        return TypedResults.Json(new TokenResponse(token.Token, "Bearer", token.ExpiresIn, grantedScope), ApiJsonContext.Default.TokenResponse);
+        return TypedResults.Json(new TokenResponse(token.Token, "Bearer", token.ExpiresIn, grantedScope), OAuthJsonContext.Default.TokenResponse);
     }
 
     /// <summary>RFC 6749 §2.3.1: HTTP Basic with form-urlencoded id and secret, or both as body parameters — one method only.</summary>
@@ -238,7 +237,7 @@ internal static class OAuthApi
     private static string? Single(Dictionary<string, StringValues> form, string name) => form.TryGetValue(name, out StringValues value) ? value.ToString() : null;
 
     private static JsonHttpResult<OAuthError> Error(string error, string description) =>
-        TypedResults.Json(new OAuthError(error, description), ApiJsonContext.Default.OAuthError, statusCode: StatusCodes.Status400BadRequest);
+        TypedResults.Json(new OAuthError(error, description), OAuthJsonContext.Default.OAuthError, statusCode: StatusCodes.Status400BadRequest);
 
     private static InvalidClientResult InvalidClient(string description) => new(description);
 
@@ -250,7 +249,7 @@ internal static class OAuthApi
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"BadgeIssuer\", charset=\"UTF-8\"";
-            return TypedResults.Json(new OAuthError("invalid_client", description), ApiJsonContext.Default.OAuthError, statusCode: StatusCodes.Status401Unauthorized)
+            return TypedResults.Json(new OAuthError("invalid_client", description), OAuthJsonContext.Default.OAuthError, statusCode: StatusCodes.Status401Unauthorized)
                 .ExecuteAsync(httpContext);
         }
     }

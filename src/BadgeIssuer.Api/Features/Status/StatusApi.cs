@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core;
 using BadgeIssuer.Storage;
@@ -48,12 +47,9 @@ internal static class StatusApi
             .WithDescription("Body: {credentialId, credentialStatus: [{type: BitstringStatusListEntry, statusPurpose: revocation|suspension, status: true|false}]}. Revocation cannot be undone.")
             .AcceptsJson<UpdateStatusRequest>()
             .Produces<StatusChangeResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.Conflict,
+                ProblemStatus.UnsupportedMediaType);
         foreach ((string verb, string purpose, bool set, string summary) in new[]
         {
             ("revoke", "revocation", true, "Revoke a credential (permanent)"),
@@ -68,12 +64,9 @@ internal static class StatusApi
                 .WithDescription("Optional JSON body {reason}: free text kept with the change (at most 500 characters, trimmed, no control characters); it shows in the list's changes, the audit log and this service's verify reports.")
                 .Accepts<StatusReasonRequest>(false, "application/json")
                 .Produces<StatusChangeResponse>()
-                .ProducesProblem(StatusCodes.Status400BadRequest)
-                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-                .ProducesProblem(StatusCodes.Status401Unauthorized)
-                .ProducesProblem(StatusCodes.Status403Forbidden)
-                .ProducesProblem(StatusCodes.Status404NotFound)
-                .ProducesProblem(StatusCodes.Status409Conflict);
+                .ProducesProblems(
+                    ProblemStatus.BadRequest, ProblemStatus.UnsupportedMediaType, ProblemStatus.Unauthorized, ProblemStatus.Forbidden,
+                    ProblemStatus.NotFound, ProblemStatus.Conflict);
         }
 
         routes.MapGet("/status-lists/{listId}/changes", ListChanges)
@@ -81,8 +74,7 @@ internal static class StatusApi
             .WithName("ListStatusChanges")
             .WithSummary("Every recorded change of a status list: who, when, which entry, from what to what")
             .RequireAuthorization(ApiScopes.ReadCredentials)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound);
 
         routes.MapGet("/status-lists/{listId}", GetStatusList)
             .WithTags("Status")
@@ -91,7 +83,7 @@ internal static class StatusApi
             .WithDescription("application/vc+ld+json (Data Integrity, default) or, by Accept, application/vc+jwt. ETag/If-None-Match; Cache-Control max-age matches the list's ttl.")
             .Produces(StatusCodes.Status200OK, contentType: "application/vc+ld+json", additionalContentTypes: ["application/vc+jwt"])
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.NotFound);
         return routes;
     }
 

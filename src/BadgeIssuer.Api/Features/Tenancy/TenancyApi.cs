@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,14 +44,13 @@ internal static class TenancyApi
         group.MapPost("/api-keys", CreateKey).WithName("CreateApiKey").WithSummary("Create an API key for the issuer (shown once)")
             .CarriesNewSecret()
             .AcceptsJson<CreateApiKeyRequest>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.UnsupportedMediaType);
         group.MapGet("/api-keys", ListKeys).WithName("ListApiKeys").WithSummary("The issuer's API keys (prefixes, scopes, expiry, revocation; never the keys)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound);
         group.MapDelete("/api-keys/{keyId}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revoke an API key and every key or client created by it, transitively")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound);
         group.MapGet("/audit", ReadAudit).WithName("ReadAuditLog").WithSummary("The issuer's audit log, newest first")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound);
         return routes;
     }
 

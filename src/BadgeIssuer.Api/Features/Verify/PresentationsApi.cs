@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Verification;
@@ -42,10 +43,7 @@ internal static class PresentationsApi
                 + "VerifiablePresentation; no options then). options.challenge and options.domain must match the proof (VP-JWT: nonce and aud). "
                 + "Answers 200 when everything verifies, 422 with the same report otherwise.")
             .AcceptsJson<VerifyPresentationRequest>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.PayloadTooLarge, ProblemStatus.UnsupportedMediaType, ProblemStatus.GatewayTimeout)
             .WithRequestTimeout(VerifyTimeouts.Policy);
 
         return routes;

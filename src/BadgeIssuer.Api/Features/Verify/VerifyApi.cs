@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Baking;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Verification;
 using BadgeIssuer.JsonLd;
+using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -30,7 +32,13 @@ internal static class VerifyApi
     {
         services.AddOptions<VerifyOptions>().BindConfiguration(VerifyOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VerifyOptions>, VerifyOptionsValidator>();
-        services.AddSingleton<HostedIssuerResolver>();
+        // Hosted issuers from the database; any other DID or controller through RemoteResolution (allow-listed hosts only).
+        services.AddSingleton(sp =>
+        {
+            RemoteResolution remote = sp.GetRequiredService<RemoteResolution>();
+            return new HostedIssuerResolver(
+                sp.GetRequiredService<IBadgeStorage>(), sp.GetRequiredService<IssuerService>(), sp.GetRequiredService<PublicUrls>(), sp.GetRequiredService<TimeProvider>(), remote, remote);
+        });
         services.AddSingleton<LocalStatusListSource>();
         services.AddSingleton<LocalStatusRecordSource>();
         services.AddSingleton<VerifierFactory>();
@@ -56,10 +64,7 @@ internal static class VerifyApi
                 + "form field recipient) checks the subject; options.trustVerificationMethodFragment (or the form field or query "
                 + "parameter of that name) overrides the server's policy for keys named only by a Multikey fragment.")
             .WithRequestTimeout(VerifyTimeouts.Policy)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.PayloadTooLarge, ProblemStatus.UnsupportedMediaType, ProblemStatus.GatewayTimeout)
             .AddOpenApiOperationTransformer(DescribeRequestBodyAsync);
 
         return routes;

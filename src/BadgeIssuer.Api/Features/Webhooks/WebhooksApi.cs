@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issue;
 using BadgeIssuer.Api.Features.Tenancy;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
@@ -64,31 +63,30 @@ internal static class WebhooksApi
             .WithDescription("Events: credential.issued, credential.revoked, credential.suspended, credential.reinstated. Deliveries are signed per Standard Webhooks. The URL must be https, name an allowed port (BadgeIssuer:Webhooks:AllowedPorts, 443 by default) and resolve to public addresses only. The description may not hold control, bidirectional-formatting or line/paragraph-separator characters.")
             .CarriesNewSecret()
             .AcceptsJson<CreateWebhookRequest>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.Conflict,
+                ProblemStatus.UnsupportedMediaType);
         group.MapGet("/", List).WithName("ListWebhookEndpoints").WithSummary("The issuer's webhook endpoints (never the secrets)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound);
         group.MapGet("/{id}", Get).WithName("GetWebhookEndpoint").WithSummary("One webhook endpoint")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound);
         group.MapPatch("/{id}", Update).WithName("UpdateWebhookEndpoint").WithSummary("Change a webhook endpoint's URL, events, description, or enable/disable it")
             .WithDescription("A disabled endpoint gets no new deliveries; its pending ones wait until it is enabled again.")
             .AcceptsJson<UpdateWebhookRequest>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.Conflict,
+                ProblemStatus.UnsupportedMediaType);
         group.MapDelete("/{id}", Delete).WithName("DeleteWebhookEndpoint").WithSummary("Delete a webhook endpoint with its pending deliveries and log")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound);
         group.MapPost("/{id}/rotate-secret", RotateSecret).WithName("RotateWebhookSecret").WithSummary("Replace the endpoint's signing secret (shown once)")
             .CarriesNewSecret()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.Conflict);
         group.MapGet("/{id}/deliveries", ListDeliveries).WithName("ListWebhookDeliveries").WithSummary("The endpoint's delivery log, newest first, with every attempt")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound);
         group.MapPost("/{id}/messages/{messageId}/redeliver", Redeliver).WithName("RedeliverWebhookMessage")
             .WithSummary("Send a message (by webhook-id) to the endpoint again, after its other pending deliveries")
             .WithDescription("202 with the new pending delivery. 409 problems: urn:badgeissuer:problem:redelivery-pending while a copy of the message is still pending for this endpoint (one pending copy at most); urn:badgeissuer:problem:redelivery-backlog while the endpoint has BadgeIssuer:Webhooks:MaxPendingForRedelivery or more pending deliveries; urn:badgeissuer:problem:webhooks-disabled while webhooks are off. 404 when the endpoint never had the message.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.Conflict);
         return routes;
     }
 

@@ -1,13 +1,9 @@
-using System.Data.Common;
 using System.Text.Json;
-using BadgeIssuer.Api.Features.Issuers;
+using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
-using BadgeIssuer.Storage.Postgres;
-using BadgeIssuer.Storage.Sqlite;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
-namespace BadgeIssuer.Api.Infrastructure;
+namespace BadgeIssuer.Api.Features.Issuers;
 
 /// <summary>Opens the database (migrations) and, on an empty one, creates the first issuer and admin API key.</summary>
 internal sealed class Bootstrap(
@@ -157,28 +153,11 @@ internal sealed class Bootstrap(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-internal static class StorageRegistration
+internal static class BootstrapRegistration
 {
-    public static IServiceCollection AddBadgeIssuerCore(this IServiceCollection services)
+    /// <summary>The first-start bootstrap (<see cref="Bootstrap"/>), a hosted service: register it before any other hosted service, which may rely on it having run.</summary>
+    public static IServiceCollection AddBootstrap(this IServiceCollection services)
     {
-        services.AddOptions<BadgeIssuerOptions>().BindConfiguration(BadgeIssuerOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BadgeIssuerOptions>, BadgeIssuerOptionsValidator>();
-        services.AddSingleton<DataDirectory>();
-        services.AddSingleton<PublicUrls>();
-        services.AddSingleton<KeyVault>();
-        services.AddSingleton<RecipientLookup>();
-        services.AddSingleton<IBadgeStorage>(sp =>
-        {
-            TimeProvider timeProvider = sp.GetRequiredService<TimeProvider>();
-            // PostgreSQL when a connection string is configured (several instances may share the database), else SQLite in the data directory.
-            if (sp.GetRequiredService<IConfiguration>().GetConnectionString(PostgresConnectionName) is { Length: > 0 } postgres)
-            {
-                return OpenPostgres(postgres, timeProvider);
-            }
-
-            string path = Path.Combine(sp.GetRequiredService<DataDirectory>().Path, "badgeissuer.db");
-            return SqliteBadgeStorage.OpenAsync(path, timeProvider).GetAwaiter().GetResult();
-        });
         services.AddSingleton<Bootstrap>();
         // The build runs the app to write openapi/badgeissuer.json (GetDocument.Insider): no database, keys or data directory then.
         if (!string.Equals(System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name, "GetDocument.Insider", StringComparison.Ordinal))
@@ -187,32 +166,5 @@ internal static class StorageRegistration
         }
 
         return services;
-    }
-
-    /// <summary><c>ConnectionStrings:Postgres</c> (environment <c>ConnectionStrings__Postgres</c>).</summary>
-    public const string PostgresConnectionName = "Postgres";
-
-    private static PostgresBadgeStorage OpenPostgres(string connectionString, TimeProvider timeProvider)
-    {
-        NpgsqlConnectionStringBuilder builder;
-        try
-        {
-            builder = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException e)
-        {
-            // The message names the offending keyword, never the string (it may hold a password).
-            throw new InvalidOperationException($"ConnectionStrings:{PostgresConnectionName} is not a valid PostgreSQL connection string: {e.Message}", e);
-        }
-
-        try
-        {
-            return PostgresBadgeStorage.OpenAsync(connectionString, timeProvider).GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is DbException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            throw new InvalidOperationException(
-                $"Could not open the PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port} (ConnectionStrings:{PostgresConnectionName}): {e.Message}", e);
-        }
     }
 }
