@@ -14,7 +14,7 @@ public sealed class ErrorHandlingTests
     [InlineData("Production")]
     public async Task UnhandledException_ReturnsProblemWithoutStackTrace(string environment)
     {
-        using var credentials = new TestCredentials();
+        using var credentials = new SignedCredentials();
         using var app = new BrokenClockApplication(environment);
         using HttpClient client = app.CreateClient();
         app.Clock.Broken = true;

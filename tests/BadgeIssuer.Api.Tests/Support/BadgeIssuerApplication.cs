@@ -14,7 +14,7 @@ namespace BadgeIssuer.Api.Tests.Support;
 /// </summary>
 public sealed class BadgeIssuerApplication(params (string Key, string Value)[] settings) : WebApplicationFactory<Program>
 {
-    public static readonly DateTimeOffset Now = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Now = TestClock.Now;
     public const string ApiKey = "bik_test-admin-key-0123456789abcdefghij";
     public const string BaseUrl = "http://localhost";
     public const string IssuerId = "did:web:localhost:issuers:default";

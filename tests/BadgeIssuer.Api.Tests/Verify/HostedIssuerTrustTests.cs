@@ -1,9 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Jwt;
-using BadgeIssuer.Core.Keys;
 using static BadgeIssuer.Api.Tests.Support.VerifyAssert;
 
 namespace BadgeIssuer.Api.Tests.Verify;
@@ -18,7 +16,8 @@ public sealed class HostedIssuerTrustTests : IDisposable
     private const string TrustOn = "/credentials/verify?trustVerificationMethodFragment=true";
     private const string HostedDid = "did:web:localhost%3A5181:issuers:default";
 
-    private readonly Ed25519KeyPair _attacker = Ed25519KeyPair.Generate();
+    // Signs with its own key whatever issuer it names (the issuer id of TestIssuer is not used).
+    private readonly TestIssuer _attacker = TestIssuer.Create(signedAt: BadgeIssuerApplication.Now.AddDays(-1));
 
     public void Dispose() => _attacker.Dispose();
 
@@ -55,7 +54,7 @@ public sealed class HostedIssuerTrustTests : IDisposable
         using var app = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", "http://localhost:5181"));
 
         JsonNode jwk = await VerifyAsync(app, Encoding.ASCII.GetBytes(SignJwt(spelling, kid: null)), "application/vc+jwt");
-        JsonNode kid = await VerifyAsync(app, Encoding.ASCII.GetBytes(SignJwt(spelling, kid: spelling + "#" + _attacker.Ed25519PublicKey.PublicKeyMultibase)), "application/vc+jwt");
+        JsonNode kid = await VerifyAsync(app, Encoding.ASCII.GetBytes(SignJwt(spelling, kid: spelling + "#" + _attacker.Key.Ed25519PublicKey.PublicKeyMultibase)), "application/vc+jwt");
 
         AssertIssuerKeyFailed(jwk, $"the token's jwk is not a key of the issuer '{spelling}', whose keys are known here");
         AssertIssuerKeyFailed(kid, $"the signing key is not one of the keys of the issuer '{spelling}', whose key document is known here");
@@ -172,32 +171,21 @@ public sealed class HostedIssuerTrustTests : IDisposable
         Message(report, "issuer-key").Should().Be(message);
     }
 
-    private static string Unsigned(string issuer) => $$$"""
-        {
-          "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-          "id": "urn:uuid:5c3e1f0a-9b2d-4e7f-8a6c-1d2e3f4a5b6c",
-          "type": ["VerifiableCredential", "OpenBadgeCredential"],
-          "issuer": {"id": "{{{issuer}}}", "type": ["Profile"], "name": "Not who it says"},
-          "validFrom": "2026-01-01T00:00:00Z",
-          "credentialSubject": {
-            "type": ["AchievementSubject"], "id": "did:example:learner",
-            "achievement": {"id": "urn:uuid:6d4f2a1b-0c3e-4f8a-9b7d-2e3f4a5b6c7d", "type": ["Achievement"], "name": "Forged", "description": "B", "criteria": {"narrative": "C"}}
-          }
-        }
-        """;
+    private static string Unsigned(string issuer) => TestDocuments.OpenBadge(
+        issuer,
+        issuerName: "Not who it says",
+        achievementName: "Forged",
+        id: "urn:uuid:5c3e1f0a-9b2d-4e7f-8a6c-1d2e3f4a5b6c",
+        achievementId: "urn:uuid:6d4f2a1b-0c3e-4f8a-9b7d-2e3f4a5b6c7d");
 
     /// <summary>The credential signed by the attacker, its key named by a Multikey fragment of <paramref name="issuer"/>.</summary>
     private string SignFragment(string issuer)
-    {
-        using JsonDocument document = JsonDocument.Parse(Unsigned(issuer));
-        var options = new ProofOptions { Created = BadgeIssuerApplication.Now.AddDays(-1), VerificationMethod = issuer + "#" + _attacker.Ed25519PublicKey.PublicKeyMultibase };
-        return Encoding.UTF8.GetString(EddsaRdfc2022.Sign(document.RootElement, options, _attacker));
-    }
+        => Encoding.UTF8.GetString(_attacker.Sign(Unsigned(issuer), verificationMethod: issuer + "#" + _attacker.Key.Ed25519PublicKey.PublicKeyMultibase));
 
     /// <summary>A VC-JWT signed by the attacker: its key in the header (jwk), or named by <paramref name="kid"/>.</summary>
     private string SignJwt(string issuer, string? kid)
     {
         using JsonDocument document = JsonDocument.Parse(Unsigned(issuer));
-        return new VcJwtSigner(_attacker, new VcJwtSignerOptions { KeyId = kid, IncludeJwk = kid is null }).Sign(document.RootElement);
+        return new VcJwtSigner(_attacker.Key, new VcJwtSignerOptions { KeyId = kid, IncludeJwk = kid is null }).Sign(document.RootElement);
     }
 }

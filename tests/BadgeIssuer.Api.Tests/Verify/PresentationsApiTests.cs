@@ -13,7 +13,7 @@ public sealed class PresentationsApiTests : IDisposable
     private const string Challenge = "c0ffee-3f1a-4b1d";
     private const string Domain = "employer.example";
 
-    private readonly TestCredentials _credentials = new();
+    private readonly SignedCredentials _credentials = new();
     private readonly TestHolder _holder = new();
 
     public void Dispose()

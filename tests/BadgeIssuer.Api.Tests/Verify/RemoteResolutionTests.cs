@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BadgeIssuer.Api.Features.Verify;
+using BadgeIssuer.Core.StatusList;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,12 @@ public sealed class RemoteResolutionTests : IDisposable
 {
     private const string VerifyPath = "/credentials/verify";
 
-    private readonly RemoteIssuer _issuer = new();
+    // A did:web issuer on another host, served to the service only through the fake handler.
+    private const string Host = "issuer.example";
+    private const string DidDocumentUrl = "https://" + Host + "/.well-known/did.json";
+    private const string StatusListUrl = "https://" + Host + "/status/1";
+
+    private readonly TestIssuer _issuer = TestIssuer.CreateDidWeb(Host, signedAt: BadgeIssuerApplication.Now.AddDays(-2));
     private readonly FakeRemoteHandler _network = new();
 
     public void Dispose()
@@ -28,7 +34,19 @@ public sealed class RemoteResolutionTests : IDisposable
             services.AddHttpClient(RemoteResolution.ClientName).ConfigurePrimaryHttpMessageHandler(() => _network)));
 
     private static BadgeIssuerApplication App(params (string Key, string Value)[] settings)
-        => new([("Verify:Remote:AllowedHosts:0", RemoteIssuer.Host), .. settings]);
+        => new([("Verify:Remote:AllowedHosts:0", Host), .. settings]);
+
+    /// <summary>An OpenBadgeCredential of the remote issuer, optionally with a revocation entry in <see cref="StatusListUrl"/>.</summary>
+    private byte[] Credential(int? statusIndex = null) => _issuer.Sign(TestDocuments.OpenBadge(
+        _issuer.Id,
+        issuerName: "Remote issuer",
+        achievementName: "Remote badge",
+        id: "urn:uuid:7d0e2c1a-5b3f-4e6d-9a8c-1f2e3d4c5b6a",
+        achievementId: "urn:uuid:3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c8d",
+        credentialStatus: statusIndex is int index ? TestDocuments.BitstringEntry(StatusListUrl, "revocation", index) : null));
+
+    /// <summary>The remote issuer's signed revocation list with <paramref name="revoked"/> set.</summary>
+    private byte[] StatusList(params long[] revoked) => _issuer.StatusList(StatusListUrl, StatusPurpose.Revocation, BadgeIssuerApplication.Now.AddDays(-1), revoked);
 
     private static async Task<JsonNode> VerifyAsync(WebApplicationFactory<Program> app, byte[] credential)
     {
@@ -40,26 +58,26 @@ public sealed class RemoteResolutionTests : IDisposable
     [Fact]
     public async Task Verify_DidWebIssuerOnAllowListedHost_FetchesTheDocumentAndVerifies()
     {
-        _network.Json(RemoteIssuer.DidDocumentUrl, _issuer.DidDocument);
+        _network.Json(DidDocumentUrl, _issuer.DidDocument);
         using BadgeIssuerApplication app = App();
         using WebApplicationFactory<Program> remote = Start(app);
 
-        JsonNode report = await VerifyAsync(remote, _issuer.Credential());
+        JsonNode report = await VerifyAsync(remote, Credential());
 
         ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
         Check(report, "issuer-key").Should().Be("passed");
-        _network.Requests.Should().ContainSingle().Which.Should().Be(new Uri(RemoteIssuer.DidDocumentUrl));
+        _network.Requests.Should().ContainSingle().Which.Should().Be(new Uri(DidDocumentUrl));
     }
 
     [Fact]
     public async Task Verify_SameIssuerTwice_FetchesTheDocumentOnce()
     {
-        _network.Json(RemoteIssuer.DidDocumentUrl, _issuer.DidDocument);
+        _network.Json(DidDocumentUrl, _issuer.DidDocument);
         using BadgeIssuerApplication app = App();
         using WebApplicationFactory<Program> remote = Start(app);
 
-        ((bool)(await VerifyAsync(remote, _issuer.Credential()))["verified"]!).Should().BeTrue();
-        ((bool)(await VerifyAsync(remote, _issuer.Credential()))["verified"]!).Should().BeTrue();
+        ((bool)(await VerifyAsync(remote, Credential()))["verified"]!).Should().BeTrue();
+        ((bool)(await VerifyAsync(remote, Credential()))["verified"]!).Should().BeTrue();
 
         _network.Requests.Should().ContainSingle();
     }
@@ -67,11 +85,11 @@ public sealed class RemoteResolutionTests : IDisposable
     [Fact]
     public async Task Verify_HostNotAllowListed_FetchesNothingAndDoesNotVerify()
     {
-        _network.Json(RemoteIssuer.DidDocumentUrl, _issuer.DidDocument);
+        _network.Json(DidDocumentUrl, _issuer.DidDocument);
         using var app = new BadgeIssuerApplication();
         using WebApplicationFactory<Program> remote = Start(app);
 
-        JsonNode report = await VerifyAsync(remote, _issuer.Credential());
+        JsonNode report = await VerifyAsync(remote, Credential());
 
         ((bool)report["verified"]!).Should().BeFalse();
         Check(report, "proof").Should().Be("failed");
@@ -81,11 +99,11 @@ public sealed class RemoteResolutionTests : IDisposable
     [Fact]
     public async Task Verify_RemoteHostTimesOut_ReportsAFailedProofWithTheReason()
     {
-        _network.Hang(RemoteIssuer.DidDocumentUrl);
+        _network.Hang(DidDocumentUrl);
         using BadgeIssuerApplication app = App(("Verify:Remote:TimeoutSeconds", "1"));
         using WebApplicationFactory<Program> remote = Start(app);
 
-        JsonNode report = await VerifyAsync(remote, _issuer.Credential());
+        JsonNode report = await VerifyAsync(remote, Credential());
 
         ((bool)report["verified"]!).Should().BeFalse();
         Check(report, "proof").Should().Be("failed");
@@ -96,11 +114,11 @@ public sealed class RemoteResolutionTests : IDisposable
     public async Task Verify_RemoteDocumentOverLimit_IsRefused()
     {
         string padded = _issuer.DidDocument.TrimEnd().TrimEnd('}') + ", \"padding\": \"" + new string('x', 4096) + "\"}";
-        _network.Json(RemoteIssuer.DidDocumentUrl, padded);
+        _network.Json(DidDocumentUrl, padded);
         using BadgeIssuerApplication app = App(("Verify:Remote:MaxDocumentBytes", "2048"));
         using WebApplicationFactory<Program> remote = Start(app);
 
-        JsonNode report = await VerifyAsync(remote, _issuer.Credential());
+        JsonNode report = await VerifyAsync(remote, Credential());
 
         ((bool)report["verified"]!).Should().BeFalse();
         Message(report, "proof").Should().Contain("the limit is 2048");
@@ -109,11 +127,11 @@ public sealed class RemoteResolutionTests : IDisposable
     [Fact]
     public async Task Verify_RedirectToAHostNotAllowListed_IsNotFollowed()
     {
-        _network.Redirect(RemoteIssuer.DidDocumentUrl, "https://elsewhere.example/did.json").Json("https://elsewhere.example/did.json", _issuer.DidDocument);
+        _network.Redirect(DidDocumentUrl, "https://elsewhere.example/did.json").Json("https://elsewhere.example/did.json", _issuer.DidDocument);
         using BadgeIssuerApplication app = App();
         using WebApplicationFactory<Program> remote = Start(app);
 
-        JsonNode report = await VerifyAsync(remote, _issuer.Credential());
+        JsonNode report = await VerifyAsync(remote, Credential());
 
         ((bool)report["verified"]!).Should().BeFalse();
         Message(report, "proof").Should().Contain("not allow-listed");
@@ -123,12 +141,12 @@ public sealed class RemoteResolutionTests : IDisposable
     [Fact]
     public async Task Verify_RedirectWithinTheAllowList_IsFollowed()
     {
-        const string moved = "https://" + RemoteIssuer.Host + "/moved/did.json";
-        _network.Redirect(RemoteIssuer.DidDocumentUrl, moved).Json(moved, _issuer.DidDocument);
+        const string moved = "https://" + Host + "/moved/did.json";
+        _network.Redirect(DidDocumentUrl, moved).Json(moved, _issuer.DidDocument);
         using BadgeIssuerApplication app = App();
         using WebApplicationFactory<Program> remote = Start(app);
 
-        JsonNode report = await VerifyAsync(remote, _issuer.Credential());
+        JsonNode report = await VerifyAsync(remote, Credential());
 
         ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
         _network.Requests.Count.Should().Be(2);
@@ -139,26 +157,26 @@ public sealed class RemoteResolutionTests : IDisposable
     [InlineData(8, "passed")]
     public async Task Verify_RemoteStatusList_IsFetchedVerifiedAndRead(int index, string expected)
     {
-        _network.Json(RemoteIssuer.DidDocumentUrl, _issuer.DidDocument).Json(RemoteIssuer.StatusListUrl, _issuer.StatusList(7));
+        _network.Json(DidDocumentUrl, _issuer.DidDocument).Json(StatusListUrl, StatusList(7));
         using BadgeIssuerApplication app = App();
         using WebApplicationFactory<Program> remote = Start(app);
 
-        JsonNode report = await VerifyAsync(remote, _issuer.Credential(statusIndex: index));
+        JsonNode report = await VerifyAsync(remote, Credential(statusIndex: index));
 
         Check(report, "status").Should().Be(expected);
         ((bool)report["verified"]!).Should().Be(expected == "passed");
-        _network.Requests.Should().Contain(u => u.AbsoluteUri == RemoteIssuer.StatusListUrl);
+        _network.Requests.Should().Contain(u => u.AbsoluteUri == StatusListUrl);
     }
 
     [Fact]
     public async Task Verify_SlowRemoteBeyondTheRequestTimeout_Returns504Problem()
     {
-        _network.Hang(RemoteIssuer.DidDocumentUrl);
+        _network.Hang(DidDocumentUrl);
         using BadgeIssuerApplication app = App(("Verify:Remote:TimeoutSeconds", "30"), ("Verify:RequestTimeoutSeconds", "1"));
         using WebApplicationFactory<Program> remote = Start(app);
         using HttpClient client = remote.CreateClient();
 
-        using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(_issuer.Credential(), "application/vc+ld+json"), Ct);
+        using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(Credential(), "application/vc+ld+json"), Ct);
 
         await ProblemAsync(response, HttpStatusCode.GatewayTimeout, "verification-timeout");
     }
@@ -178,11 +196,11 @@ public sealed class RemoteResolutionTests : IDisposable
     [Fact]
     public async Task Verify_DidWebDocumentWithAnotherId_IsRefused()
     {
-        _network.Json(RemoteIssuer.DidDocumentUrl, _issuer.DidDocument.Replace("\"id\": \"did:web:issuer.example\"", "\"id\": \"did:web:other.example\"", StringComparison.Ordinal));
+        _network.Json(DidDocumentUrl, _issuer.DidDocument.Replace("\"id\": \"did:web:issuer.example\"", "\"id\": \"did:web:other.example\"", StringComparison.Ordinal));
         using BadgeIssuerApplication app = App();
         using WebApplicationFactory<Program> remote = Start(app);
 
-        JsonNode report = await VerifyAsync(remote, _issuer.Credential());
+        JsonNode report = await VerifyAsync(remote, Credential());
 
         ((bool)report["verified"]!).Should().BeFalse();
         Check(report, "proof").Should().Be("failed");

@@ -101,7 +101,7 @@ public sealed class SignedViewApiTests : IDisposable
                 response = await client.PostAsync(VerifyPath, Body("{\"verifiableCredential\": " + credential + "}", "application/json"), Ct);
                 break;
             case "png":
-                response = await client.PostAsync(VerifyPath, Body(BakedBadge.Bake(TestCredentials.Png, credential, BadgeImageFormat.Png), "image/png"), Ct);
+                response = await client.PostAsync(VerifyPath, Body(BakedBadge.Bake(SignedCredentials.Png, credential, BadgeImageFormat.Png), "image/png"), Ct);
                 break;
             case "svg":
                 response = await client.PostAsync(VerifyPath, Body(BakedBadge.Bake(s_svg, credential, BadgeImageFormat.Svg), "image/svg+xml"), Ct);

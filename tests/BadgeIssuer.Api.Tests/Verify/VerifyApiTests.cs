@@ -10,7 +10,7 @@ public sealed class VerifyApiTests : IDisposable
 {
     private const string VerifyPath = "/credentials/verify";
 
-    private readonly TestCredentials _credentials = new();
+    private readonly SignedCredentials _credentials = new();
 
     public void Dispose() => _credentials.Dispose();
 
@@ -99,7 +99,7 @@ public sealed class VerifyApiTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TestCredentials.LearnerId, "passed", HttpStatusCode.OK)]
+    [InlineData(SignedCredentials.LearnerId, "passed", HttpStatusCode.OK)]
     [InlineData("someone.else@example.org", "failed", HttpStatusCode.UnprocessableEntity)]
     public async Task Verify_VcApiRecipientOption_ChecksTheSubject(string recipient, string expected, HttpStatusCode status)
     {
@@ -122,7 +122,7 @@ public sealed class VerifyApiTests : IDisposable
         root.GetProperty("warnings").EnumerateArray().Should().Contain(w => w.GetString()!.Contains("not on this verifier's list of known issuers", StringComparison.Ordinal));
         JsonElement credential = root.GetProperty("credential");
         credential.GetProperty("issuer").GetProperty("name").GetString().Should().Be("Test issuer");
-        credential.GetProperty("achievement").GetProperty("name").GetString().Should().Be(TestCredentials.AchievementName);
+        credential.GetProperty("achievement").GetProperty("name").GetString().Should().Be(SignedCredentials.AchievementName);
         credential.GetProperty("validFrom").GetString().Should().Be("2026-01-01T00:00:00Z");
         credential.GetProperty("status").GetString().Should().Be("none");
     }
@@ -245,7 +245,7 @@ public sealed class VerifyApiTests : IDisposable
     public async Task Verify_PngWithoutCredential_Returns400WithTheReport()
     {
         using var app = new BadgeIssuerApplication();
-        using JsonDocument report = await PostReportAsync(app, Body(TestCredentials.Png, "image/png"), HttpStatusCode.BadRequest);
+        using JsonDocument report = await PostReportAsync(app, Body(SignedCredentials.Png, "image/png"), HttpStatusCode.BadRequest);
 
         report.RootElement.GetProperty("verified").GetBoolean().Should().BeFalse();
         Checks(report).Should().Contain(c => c.Name == "format" && c.Status == "failed");
@@ -299,7 +299,7 @@ public sealed class VerifyApiTests : IDisposable
         using JsonDocument report = await PostReportAsync(app, Body(_credentials.DataIntegrity, "application/json"));
 
         AssertVerified(report, "json");
-        report.RootElement.GetProperty("verdict").GetString().Should().StartWith("Valid: '" + TestCredentials.AchievementName + "', issued by 'Test issuer'");
+        report.RootElement.GetProperty("verdict").GetString().Should().StartWith("Valid: '" + SignedCredentials.AchievementName + "', issued by 'Test issuer'");
 
         // And as an enveloped VC-JWT.
         string enveloped = $$"""{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,{{_credentials.Jwt}}"}""";
@@ -342,7 +342,7 @@ public sealed class VerifyApiTests : IDisposable
         using var app = new BadgeIssuerApplication(("Verify:MaxImageBytes", "2097152"));
         using HttpClient client = app.CreateClient();
         byte[] image = new byte[(2 * 1024 * 1024) + 1];
-        TestCredentials.Png.CopyTo(image, 0);
+        SignedCredentials.Png.CopyTo(image, 0);
 
         // No Content-Length: the limit is enforced while reading.
         using var content = new StreamContent(new UnknownLengthStream(image));

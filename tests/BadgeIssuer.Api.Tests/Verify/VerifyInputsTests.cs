@@ -12,7 +12,7 @@ public sealed class VerifyInputsTests : IDisposable
 {
     private const string VerifyPath = "/credentials/verify";
 
-    private readonly TestCredentials _credentials = new();
+    private readonly SignedCredentials _credentials = new();
 
     public void Dispose() => _credentials.Dispose();
 
@@ -38,7 +38,7 @@ public sealed class VerifyInputsTests : IDisposable
         using var app = new BadgeIssuerApplication();
         using HttpClient client = app.CreateClient();
         string[] parts = _credentials.Jwt.Split('.');
-        string payload = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1])).Replace(TestCredentials.AchievementName, "Forged", StringComparison.Ordinal);
+        string payload = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1])).Replace(SignedCredentials.AchievementName, "Forged", StringComparison.Ordinal);
         string forged = parts[0] + "." + System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload)) + "." + parts[2];
         using HttpResponseMessage response = await client.PostAsync(VerifyPath, Body(Enveloped("data:application/vc+jwt," + forged), "application/json"), Ct);
         JsonNode report = await ReportAsync(response);

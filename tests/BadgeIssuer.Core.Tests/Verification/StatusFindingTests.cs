@@ -15,7 +15,7 @@ public sealed class StatusFindingTests
 
     private static CredentialVerifier Verifier(IStatusListCredentialSource lists, IStatusRecordSource? records) => new(new CredentialVerifierOptions
     {
-        TimeProvider = new FixedTimeProvider(TestIssuer.Now),
+        TimeProvider = new FixedTimeProvider(TestClock.Now),
         StatusLists = lists,
         StatusRecords = records,
     });
