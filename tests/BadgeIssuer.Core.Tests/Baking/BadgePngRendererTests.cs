@@ -13,16 +13,16 @@ public sealed class BadgePngRendererTests
     private const string Json = "{\"type\":[\"VerifiableCredential\",\"OpenBadgeCredential\"],\"name\":\"x]]>y \uD83C\uDF93\",\"proof\":{\"type\":\"DataIntegrityProof\"}}";
     private const int Size = BadgePngRenderer.Size;
 
-    private static readonly Rgba Transparent = new(0, 0, 0, 0);
-    private static readonly Rgba White = new(0xFF, 0xFF, 0xFF, 0xFF);
-    private static readonly Rgba Accent = new(0x33, 0x66, 0x99, 0xFF); // #336699
-    private static readonly Rgba NameColor = new(0x11, 0x18, 0x27, 0xFF);
-    private static readonly BadgeSvgContent Sample = new("Data Literacy", "Example University", "Certificate", "#336699");
+    private static readonly Rgba s_transparent = new(0, 0, 0, 0);
+    private static readonly Rgba s_white = new(0xFF, 0xFF, 0xFF, 0xFF);
+    private static readonly Rgba s_accent = new(0x33, 0x66, 0x99, 0xFF); // #336699
+    private static readonly Rgba s_nameColor = new(0x11, 0x18, 0x27, 0xFF);
+    private static readonly BadgeSvgContent s_sample = new("Data Literacy", "Example University", "Certificate", "#336699");
 
     [Fact]
     public void Render_SimpleContent_IsValidRgbaPng()
     {
-        byte[] png = BadgePngRenderer.Render(Sample);
+        byte[] png = BadgePngRenderer.Render(s_sample);
 
         png[..8].Should().Equal(PngTestImages.Signature);
         List<(string Type, byte[] Data)> chunks = ReadChunks(png); // checks every CRC
@@ -46,44 +46,44 @@ public sealed class BadgePngRendererTests
     {
         Func<int, int, Rgba> pixel = Decode(BadgePngRenderer.Render(new BadgeSvgContent("I", "Issuer", AccentColor: "#336699")));
 
-        pixel(0, 0).Should().Be(Transparent);           // corner, outside the disc
-        pixel(200, 7).Should().Be(Transparent);         // just outside the disc (r = 192)
-        pixel(200, 8).Should().Be(Accent);              // disc edge, fully covered
-        pixel(200, 12).Should().Be(Accent);             // accent border
-        pixel(200, 37).Should().Be(Accent);             // accent ring on the face (r = 163)
-        pixel(200, 40).Should().Be(White);              // white face
-        pixel(200, 80).Should().Be(Accent);             // star
-        pixel(200, 150).Should().Be(White);             // face between type and name
-        pixel(200, 200).Should().Be(NameColor);         // centre: the stem of the 'I'
-        pixel(200, 265).Should().Be(Accent);            // rule under the name
-        pixel(200, 264).Should().Be(White);
-        pixel(383, 205).Should().Be(Accent);            // gap in the dashed ring
+        pixel(0, 0).Should().Be(s_transparent);           // corner, outside the disc
+        pixel(200, 7).Should().Be(s_transparent);         // just outside the disc (r = 192)
+        pixel(200, 8).Should().Be(s_accent);              // disc edge, fully covered
+        pixel(200, 12).Should().Be(s_accent);             // accent border
+        pixel(200, 37).Should().Be(s_accent);             // accent ring on the face (r = 163)
+        pixel(200, 40).Should().Be(s_white);              // white face
+        pixel(200, 80).Should().Be(s_accent);             // star
+        pixel(200, 150).Should().Be(s_white);             // face between type and name
+        pixel(200, 200).Should().Be(s_nameColor);         // centre: the stem of the 'I'
+        pixel(200, 265).Should().Be(s_accent);            // rule under the name
+        pixel(200, 264).Should().Be(s_white);
+        pixel(383, 205).Should().Be(s_accent);            // gap in the dashed ring
 
         Rgba dash = pixel(383, 200);                      // a dash: white at 70 % over the accent
         dash.A.Should().Be(0xFF);
-        ((int)dash.R).Should().BeInRange(Accent.R + 100, 0xFE);
-        ((int)dash.B).Should().BeInRange(Accent.B + 50, 0xFE);
+        ((int)dash.R).Should().BeInRange(s_accent.R + 100, 0xFE);
+        ((int)dash.B).Should().BeInRange(s_accent.B + 50, 0xFE);
 
         Rgba edge = pixel(64, 64);                        // anti-aliased disc edge on the diagonal
         edge.A.Should().BeInRange(1, 0xFE);
-        edge.Should().Be(Accent with { A = edge.A });
+        edge.Should().Be(s_accent with { A = edge.A });
     }
 
     [Fact]
     public void Render_Text_IsDrawnInItsColours()
     {
-        Func<int, int, Rgba> pixel = Decode(BadgePngRenderer.Render(Sample));
+        Func<int, int, Rgba> pixel = Decode(BadgePngRenderer.Render(s_sample));
 
-        Count(pixel, 100, 130, NameColor).Should().Be(0);
+        Count(pixel, 100, 130, s_nameColor).Should().Be(0);
         Count(pixel, 110, 127, new Rgba(0x4B, 0x55, 0x63, 0xFF)).Should().BeInRange(200, 5000); // type
-        Count(pixel, 150, 255, NameColor).Should().BeInRange(1000, 40000);                   // name
+        Count(pixel, 150, 255, s_nameColor).Should().BeInRange(1000, 40000);                   // name
         Count(pixel, 284, 306, new Rgba(0x37, 0x41, 0x51, 0xFF)).Should().BeInRange(200, 5000); // issuer
     }
 
     [Fact]
     public void Render_SameInput_IsDeterministic()
     {
-        BadgeSvgContent content = Sample;
+        BadgeSvgContent content = s_sample;
 
         BadgePngRenderer.Render(content with { }).Should().Equal(BadgePngRenderer.Render(content));
         BadgePngRenderer.Render(content with { AccentColor = "#abcdef" }).Should().NotEqual(BadgePngRenderer.Render(content));

@@ -10,8 +10,8 @@ public sealed class BadgeSvgRendererTests
 {
     private const string Jws = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZToxIn0.c2lnbmF0dXJl";
     private const string Json = "{\"type\":[\"VerifiableCredential\",\"OpenBadgeCredential\"],\"name\":\"x]]>y \uD83C\uDF93\",\"proof\":{\"type\":\"DataIntegrityProof\"}}";
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+    private static readonly XNamespace s_svg = "http://www.w3.org/2000/svg";
+    private static readonly UTF8Encoding s_strictUtf8 = new(false, throwOnInvalidBytes: true);
 
     [Fact]
     public void Render_SimpleContent_IsAccessibleSelfContainedSvg()
@@ -19,18 +19,18 @@ public sealed class BadgeSvgRendererTests
         byte[] bytes = BadgeSvgRenderer.Render(new BadgeSvgContent("Data Literacy", "Example University", "Certificate"));
 
         XElement root = Parse(bytes).Root!;
-        root.Name.Should().Be(Svg + "svg");
+        root.Name.Should().Be(s_svg + "svg");
         ((string?)root.Attribute("version")).Should().Be("1.1");
         ((string?)root.Attribute("viewBox")).Should().Be("0 0 400 400");
         ((string?)root.Attribute("role")).Should().Be("img");
         ((string?)root.Attribute("aria-label")).Should().Be("Data Literacy, issued by Example University");
-        root.Element(Svg + "title")!.Value.Should().Be("Data Literacy");
+        root.Element(s_svg + "title")!.Value.Should().Be("Data Literacy");
         NameLines(root).Should().Equal(["Data Literacy"]);
         Text(root, "issuer").Should().Be("Example University");
         Text(root, "type").Should().Be("CERTIFICATE");
         root.DescendantsAndSelf().Attributes().Should().AllSatisfy(a => a.Name.LocalName.Should().NotContain("href"));
         root.Descendants().Select(e => e.Name.LocalName).Should().NotContain(["script", "style", "image", "foreignObject"]);
-        root.Descendants(Svg + "g").Should().AllSatisfy(g => ((string?)g.Attribute("font-family")).Should().Be("Helvetica, Arial, sans-serif"));
+        root.Descendants(s_svg + "g").Should().AllSatisfy(g => ((string?)g.Attribute("font-family")).Should().Be("Helvetica, Arial, sans-serif"));
         bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]).Should().BeFalse();
     }
 
@@ -44,11 +44,11 @@ public sealed class BadgeSvgRendererTests
     {
         XElement root = Parse(BadgeSvgRenderer.Render(new BadgeSvgContent(name, name, name))).Root!;
 
-        root.Element(Svg + "title")!.Value.Should().Be(expected);
+        root.Element(s_svg + "title")!.Value.Should().Be(expected);
         string.Concat(NameLines(root)).Should().Be(expected);
         Text(root, "issuer").Should().Be(expected);
         Text(root, "type").Should().Be(expected.ToUpperInvariant());
-        root.Descendants(Svg + "script").Should().BeEmpty();
+        root.Descendants(s_svg + "script").Should().BeEmpty();
     }
 
     [Theory]
@@ -82,9 +82,9 @@ public sealed class BadgeSvgRendererTests
             string name = string.Concat(Enumerable.Repeat("a\uD83C\uDF93" + Family + "e\u0301", n));
             byte[] bytes = BadgeSvgRenderer.Render(new BadgeSvgContent(name, name, name));
 
-            StrictUtf8.GetString(bytes).Should().NotContain("\uFFFD");
+            s_strictUtf8.GetString(bytes).Should().NotContain("\uFFFD");
             XElement root = Parse(bytes).Root!;
-            root.Element(Svg + "title")!.Value.Should().Be(name);
+            root.Element(s_svg + "title")!.Value.Should().Be(name);
             int offset = 0;
             foreach (string line in NameLines(root))
             {
@@ -110,7 +110,7 @@ public sealed class BadgeSvgRendererTests
     {
         byte[] bytes = BadgeSvgRenderer.Render(new BadgeSvgContent("a\uD800b\uDC00", "Issuer"));
 
-        Parse(bytes).Root!.Element(Svg + "title")!.Value.Should().Be("a\uFFFDb\uFFFD");
+        Parse(bytes).Root!.Element(s_svg + "title")!.Value.Should().Be("a\uFFFDb\uFFFD");
     }
 
     [Theory]
@@ -127,7 +127,7 @@ public sealed class BadgeSvgRendererTests
         badge.IsCompactJws.Should().Be(payload == Jws);
         XElement root = Parse(baked).Root!;
         root.Elements(XNamespace.Get(BakedBadge.SvgNamespace) + "credential").Should().ContainSingle();
-        root.Element(Svg + "title")!.Value.Should().Be("]]> & <Badge>");
+        root.Element(s_svg + "title")!.Value.Should().Be("]]> & <Badge>");
     }
 
     [Fact]
@@ -171,8 +171,8 @@ public sealed class BadgeSvgRendererTests
     }
 
     private static List<string> NameLines(XElement root) =>
-        [.. root.Descendants(Svg + "text").Single(e => (string?)e.Attribute("class") == "name").Elements(Svg + "tspan").Select(t => t.Value)];
+        [.. root.Descendants(s_svg + "text").Single(e => (string?)e.Attribute("class") == "name").Elements(s_svg + "tspan").Select(t => t.Value)];
 
     private static string Text(XElement root, string cls) =>
-        root.Descendants(Svg + "text").Single(e => (string?)e.Attribute("class") == cls).Value;
+        root.Descendants(s_svg + "text").Single(e => (string?)e.Attribute("class") == cls).Value;
 }

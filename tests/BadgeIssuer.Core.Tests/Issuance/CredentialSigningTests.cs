@@ -36,7 +36,7 @@ public class CredentialSigningTests
             Format = SecuringFormat.DataIntegrity,
             Checks = CredentialChecks.Full,
             DataIntegrityKey = endorser.Key,
-            Proof = new ProofOptions { VerificationMethod = endorser.VerificationMethod, Created = TestIssuer.Now.AddDays(-30) },
+            Proof = new ProofOptions { VerificationMethod = endorser.VerificationMethod, Created = TestClock.Now.AddDays(-30) },
         });
 
         schema.Violations.Should().BeEmpty();
@@ -83,7 +83,7 @@ public class CredentialSigningTests
             Format = SecuringFormat.Both,
             Checks = CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode,
             DataIntegrityKey = issuer.Key,
-            Proof = new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = TestIssuer.Now },
+            Proof = new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = TestClock.Now },
             EdDsaJwt = jwt,
         });
 
@@ -145,7 +145,7 @@ public class CredentialSigningTests
         Format = format,
         Checks = checks,
         DataIntegrityKey = issuer.Key,
-        Proof = new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = TestIssuer.Now },
+        Proof = new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = TestClock.Now },
         EdDsaJwt = new VcJwtSigner(issuer.Key, new VcJwtSignerOptions { KeyId = issuer.VerificationMethod }),
     };
 

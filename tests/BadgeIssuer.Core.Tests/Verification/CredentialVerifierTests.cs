@@ -6,7 +6,7 @@ namespace BadgeIssuer.Core.Tests.Verification;
 
 public class CredentialVerifierTests
 {
-    private static readonly DateTimeOffset s_now = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_now = TestClock.Now;
 
     public static TheoryData<string> VerifiableInputs => new(
         "ob-v3p0-spec-examples/sample-openbadgecredential.signed-di.json",
@@ -43,26 +43,8 @@ public class CredentialVerifierTests
     [Fact]
     public async Task Did_key_issuer_is_authenticated_but_https_fragment_keys_are_a_warning()
     {
-        using BadgeIssuer.Core.Keys.Ed25519KeyPair key = BadgeIssuer.Core.Keys.Ed25519KeyPair.Generate();
-        string did = BadgeIssuer.Core.Identifiers.DidKey.Create(key.Ed25519PublicKey);
-        string json = $$$"""
-            {
-              "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-              "id": "urn:uuid:1b9d7c6e-3f0a-4d2b-8c55-2a1e0f9b7d31",
-              "type": ["VerifiableCredential", "OpenBadgeCredential"],
-              "issuer": {"id": "{{{did}}}", "type": ["Profile"], "name": "Self-certifying issuer"},
-              "validFrom": "2026-01-01T00:00:00Z",
-              "credentialSubject": {
-                "type": ["AchievementSubject"], "id": "did:example:learner",
-                "achievement": {"id": "urn:uuid:0c2f4a7b-9d1e-4f3a-8b6c-5e7d9a1b3c2f", "type": ["Achievement"], "name": "A", "description": "B", "criteria": {"narrative": "C"}}
-              }
-            }
-            """;
-        using JsonDocument doc = JsonDocument.Parse(json);
-        byte[] signed = BadgeIssuer.Core.DataIntegrity.EddsaRdfc2022.Sign(
-            doc.RootElement,
-            new BadgeIssuer.Core.DataIntegrity.ProofOptions { Created = s_now.AddDays(-30), VerificationMethod = BadgeIssuer.Core.Identifiers.DidKey.GetVerificationMethodId(key.Ed25519PublicKey) },
-            key);
+        using var credential = new SignedCredentials(issuerName: "Self-certifying issuer", achievementName: "A");
+        byte[] signed = credential.DataIntegrity;
 
         VerificationReport didKey = await Verifier().VerifyAsync(signed, TestContext.Current.CancellationToken);
         didKey.Verified.Should().BeTrue(Describe(didKey));
@@ -78,15 +60,12 @@ public class CredentialVerifierTests
     {
         // Anyone can sign an edited credential with their own key and name it "https://issuer#<their z6Mk>",
         // or embed their own jwk in a VC-JWT: the signature is valid, the issuer is not authenticated.
-        using BadgeIssuer.Core.Keys.Ed25519KeyPair attacker = BadgeIssuer.Core.Keys.Ed25519KeyPair.Generate();
         byte[] original = TestVectors.Bytes("1edtech-validator-fixtures/simple.json");
         using JsonDocument doc = JsonDocument.Parse(original);
         string issuer = doc.RootElement.GetProperty("issuer").GetProperty("id").GetString()!;
+        using var attacker = TestIssuer.CreateHttps(issuer, signedAt: s_now.AddDays(-1));
         using JsonDocument unsigned = JsonDocument.Parse(StripProof(doc.RootElement));
-        byte[] forged = BadgeIssuer.Core.DataIntegrity.EddsaRdfc2022.Sign(
-            unsigned.RootElement,
-            new BadgeIssuer.Core.DataIntegrity.ProofOptions { Created = s_now.AddDays(-1), VerificationMethod = issuer + "#" + attacker.Ed25519PublicKey.PublicKeyMultibase },
-            attacker);
+        byte[] forged = attacker.Sign(unsigned.RootElement.GetRawText());
 
         VerificationReport report = await Verifier().VerifyAsync(forged, TestContext.Current.CancellationToken);
         Single(report, CheckNames.Proof).Status.Should().Be(CheckStatus.Passed);
@@ -96,7 +75,7 @@ public class CredentialVerifierTests
         report.Verified.Should().BeFalse();
         report.Errors.Should().NotBeEmpty();
 
-        string jwt = new BadgeIssuer.Core.Jwt.VcJwtSigner(attacker).Sign(unsigned.RootElement);
+        string jwt = new BadgeIssuer.Core.Jwt.VcJwtSigner(attacker.Key).Sign(unsigned.RootElement);
         VerificationReport jwtReport = await Verifier().VerifyAsync(Encoding.ASCII.GetBytes(jwt), TestContext.Current.CancellationToken);
         Single(jwtReport, CheckNames.IssuerKey).Status.Should().Be(CheckStatus.Failed);
         jwtReport.Verified.Should().BeFalse();

@@ -133,7 +133,7 @@ public sealed class IssuerSpellingTests
         var principal = new KnownIssuer(did, null, [own]);
         CredentialVerifier verifier = new(new CredentialVerifierOptions
         {
-            TimeProvider = new FixedTimeProvider(TestIssuer.Now),
+            TimeProvider = new FixedTimeProvider(TestClock.Now),
             TrustVerificationMethodFragment = true,
             Resolver = new CompositeVerificationMethodResolver([registry, UnverifiedFragmentKeyResolver.Instance]),
             FindHostedIssuer = (id, _) => ValueTask.FromResult(IdentifierEquivalence.AreEquivalent(id, did) ? principal : null),

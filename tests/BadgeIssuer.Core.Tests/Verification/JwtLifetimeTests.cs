@@ -17,7 +17,7 @@ public sealed class JwtLifetimeTests
         JsonObject credential = TestDocuments.Credential(issuer.Id);
         string header = new VcJwtSigner(issuer.Key, new VcJwtSignerOptions { KeyId = issuer.VerificationMethod }).HeaderJson;
         long nbf = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
-        long exp = TestIssuer.Now.AddDays(-30).ToUnixTimeSeconds();
+        long exp = TestClock.Now.AddDays(-30).ToUnixTimeSeconds();
         credential["iss"] = issuer.Id;
         credential["jti"] = (string)credential["id"]!;
         credential["sub"] = "did:example:learner";

@@ -11,9 +11,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BadgeIssuer.Core.DataIntegrity;
-using BadgeIssuer.Core.Identifiers;
-using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.StatusList;
 using BadgeIssuer.Core.Verification;
 using static BadgeIssuer.Core.Tests.Verification.ReportAssert;
@@ -325,7 +322,7 @@ internal static class MutationCorpus
 
     private static readonly TestIssuer s_issuer = TestIssuer.Create();
     private static readonly TestIssuer s_endorser = TestIssuer.Create();
-    private static readonly Ed25519KeyPair s_holder = Ed25519KeyPair.Generate();
+    private static readonly TestHolder s_holder = new();
     private static readonly Lazy<MutationInput[]> s_inputs = new(BuildInputs);
     private static readonly Lazy<JsonObject> s_presentation = new(BuildPresentation);
     private static readonly Lazy<Dictionary<string, MutationCase>> s_credentials = new(BuildCredentialCases);
@@ -341,7 +338,7 @@ internal static class MutationCorpus
 
     public static PresentationVerifier PresentationVerifier { get; } = new(
         Input("revoked-presented").Verifier,
-        new PresentationVerifierOptions { TimeProvider = new FixedTimeProvider(TestIssuer.Now) });
+        new PresentationVerifierOptions { TimeProvider = new FixedTimeProvider(TestClock.Now) });
 
     public static MutationInput Input(string name) => s_inputs.Value.Single(i => string.Equals(i.Name, name, StringComparison.Ordinal));
 
@@ -402,20 +399,10 @@ internal static class MutationCorpus
         {
             ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2"),
             ["type"] = new JsonArray("VerifiablePresentation"),
-            ["holder"] = DidKey.Create(s_holder.Ed25519PublicKey),
+            ["holder"] = s_holder.Did,
             ["verifiableCredential"] = new JsonArray(Input("revoked-presented").Signed.DeepClone()),
         };
-        using JsonDocument document = JsonDocument.Parse(presentation.ToJsonString());
-        byte[] signed = EddsaRdfc2022.Sign(
-            document.RootElement,
-            new ProofOptions
-            {
-                Created = TestIssuer.Now.AddMinutes(-1),
-                VerificationMethod = DidKey.GetVerificationMethodId(s_holder.Ed25519PublicKey),
-                ProofPurpose = "authentication",
-                Challenge = Challenge,
-            },
-            s_holder);
+        string signed = s_holder.SignDataIntegrity(presentation.ToJsonString(), Challenge);
         return JsonNode.Parse(signed)!.AsObject();
     }
 

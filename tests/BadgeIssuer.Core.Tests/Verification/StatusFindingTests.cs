@@ -9,13 +9,13 @@ namespace BadgeIssuer.Core.Tests.Verification;
 public sealed class StatusFindingTests
 {
     private const string ListUrl = "https://issuer.example/status-lists/1";
-    private static readonly DateTimeOffset ChangedAt = new(2026, 10, 8, 9, 10, 11, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_changedAt = new(2026, 10, 8, 9, 10, 11, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static CredentialVerifier Verifier(IStatusListCredentialSource lists, IStatusRecordSource? records) => new(new CredentialVerifierOptions
     {
-        TimeProvider = new FixedTimeProvider(TestIssuer.Now),
+        TimeProvider = new FixedTimeProvider(TestClock.Now),
         StatusLists = lists,
         StatusRecords = records,
     });
@@ -27,11 +27,11 @@ public sealed class StatusFindingTests
         JsonObject credential = TestDocuments.Credential(issuer.Id);
         credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "revocation", 42);
         var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Revocation, 42));
-        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(ChangedAt, 1, "issued in error", (string)credential["id"]!) };
+        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(s_changedAt, 1, "issued in error", (string)credential["id"]!) };
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
 
-        report.StatusFindings.Should().ContainSingle().Which.Should().Be(new StatusFinding("revocation", true, null, ChangedAt, "issued in error"));
+        report.StatusFindings.Should().ContainSingle().Which.Should().Be(new StatusFinding("revocation", true, null, s_changedAt, "issued in error"));
         ReportAssert.Single(report, CheckNames.Status).Message.Should().Contain("changed 2026-10-08T09:10:11Z; reason: issued in error");
         using JsonDocument json = ReportAssert.ToJson(report);
         JsonElement status = json.RootElement.GetProperty("status").EnumerateArray().ToList().Should().ContainSingle().Which;
@@ -49,7 +49,7 @@ public sealed class StatusFindingTests
         JsonObject credential = TestDocuments.Credential(issuer.Id);
         credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "suspension", 5);
         var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Suspension, 5));
-        var records = new Records { [(ListUrl, 5)] = new StatusEntryRecord(ChangedAt, 0, "reinstated", (string)credential["id"]!) };
+        var records = new Records { [(ListUrl, 5)] = new StatusEntryRecord(s_changedAt, 0, "reinstated", (string)credential["id"]!) };
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
 
@@ -64,7 +64,7 @@ public sealed class StatusFindingTests
         JsonObject credential = TestDocuments.Credential(issuer.Id);
         credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "revocation", 42);
         var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Revocation, 42));
-        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(ChangedAt, 1, "plagiarism", "urn:uuid:someone-else") };
+        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(s_changedAt, 1, "plagiarism", "urn:uuid:someone-else") };
 
         VerificationReport report = await Verifier(lists, records).VerifyAsync(issuer.Sign(credential), Ct);
 
@@ -80,7 +80,7 @@ public sealed class StatusFindingTests
         JsonObject credential = TestDocuments.Credential(issuer.Id);
         credential["credentialStatus"] = TestDocuments.BitstringEntry(ListUrl, "revocation", 42);
         var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, StatusPurpose.Revocation, 42));
-        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(ChangedAt, 1, "plagiarism", (string)credential["id"]!) };
+        var records = new Records { [(ListUrl, 42)] = new StatusEntryRecord(s_changedAt, 1, "plagiarism", (string)credential["id"]!) };
         JsonObject tampered = JsonNode.Parse(issuer.Sign(credential))!.AsObject();
         tampered["name"] = "Something else";
 

@@ -66,7 +66,7 @@ public sealed class ValidityTests
         VerificationReport withinSkew = await Verifier().VerifyAsync(signed, Ct);
         VerificationReport strict = await new CredentialVerifier(new CredentialVerifierOptions
         {
-            TimeProvider = new FixedTimeProvider(TestIssuer.Now),
+            TimeProvider = new FixedTimeProvider(TestClock.Now),
             ClockSkew = TimeSpan.Zero,
         }).VerifyAsync(signed, Ct);
 

@@ -216,7 +216,7 @@ public sealed class VerdictTests
         string jwt = issuer.SignJwt(TestDocuments.Credential("did:web:issuer.example:issuers:1"));
         string header = System.Buffers.Text.Base64Url.EncodeToString("""{"alg":"EdDSA","typ":"vc+jwt","kid":"did:web:issuer.example:issuers:1#key-1"}"""u8);
         string token = header + jwt[jwt.IndexOf('.', StringComparison.Ordinal)..];
-        var verifier = new CredentialVerifier(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(TestIssuer.Now), KeyResolutionHint = "give it with --did-documents DIR" });
+        var verifier = new CredentialVerifier(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(TestClock.Now), KeyResolutionHint = "give it with --did-documents DIR" });
 
         VerificationReport report = await verifier.VerifyAsync(Encoding.ASCII.GetBytes(token), Ct);
 
