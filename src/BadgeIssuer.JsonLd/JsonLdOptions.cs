@@ -48,6 +48,16 @@ public sealed class JsonLdOptions
     /// <summary>How base direction is represented in RDF (<c>rdfDirection</c>).</summary>
     public RdfDirection RdfDirection { get; init; }
 
+    /// <summary>
+    /// Compatibility with jsonld.js (off by default): an element of a context array that is an
+    /// object whose only member is <c>@context</c> and whose value is an object — <c>[…, {"@context": {…}}]</c> — is
+    /// read as the context definition it wraps. JSON-LD 1.1 forbids the wrapper (<c>@context</c> cannot be redefined:
+    /// <c>keyword redefinition</c>, W3C test <c>ter56</c>), jsonld.js unwraps it. The unwrap is one step: the inner
+    /// object is processed as a context definition, so a wrapper inside it is still a keyword redefinition. Any other
+    /// shape (a sibling member, a non-object value, the wrapper as the whole <c>@context</c> value) stays an error.
+    /// </summary>
+    public bool UnwrapNestedContextObjects { get; init; }
+
     /// <summary>Whether to emit quads with blank-node predicates (<c>produceGeneralizedRdf</c>).</summary>
     public bool ProduceGeneralizedRdf { get; init; }
 
