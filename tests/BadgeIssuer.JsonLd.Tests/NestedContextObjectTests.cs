@@ -39,9 +39,10 @@ public sealed class NestedContextObjectTests
     }
 
     [Fact]
-    public void ToRdf_DefaultOptions_DoNotUnwrap()
+    public void Options_DefaultAndSafe_UnwrapOnlyInSafe()
     {
         new JsonLdOptions().UnwrapNestedContextObjects.Should().BeFalse();
+        JsonLdOptions.Safe.UnwrapNestedContextObjects.Should().BeTrue();
     }
 
     // ter56's own shape: the wrapper as the whole @context value. jsonld.js accepts it too; we keep it an error.
