@@ -48,6 +48,16 @@ public sealed class JsonLdOptions
     /// <summary>How base direction is represented in RDF (<c>rdfDirection</c>).</summary>
     public RdfDirection RdfDirection { get; init; }
 
+    /// <summary>
+    /// Compatibility with jsonld.js (off by default, on in <see cref="Safe"/>): an element of a context array that is an
+    /// object whose only member is <c>@context</c> and whose value is an object — <c>[…, {"@context": {…}}]</c> — is
+    /// read as the context definition it wraps. JSON-LD 1.1 forbids the wrapper (<c>@context</c> cannot be redefined:
+    /// <c>keyword redefinition</c>, W3C test <c>ter56</c>), jsonld.js unwraps it. The unwrap is one step: the inner
+    /// object is processed as a context definition, so a wrapper inside it is still a keyword redefinition. Any other
+    /// shape (a sibling member, a non-object value, the wrapper as the whole <c>@context</c> value) stays an error.
+    /// </summary>
+    public bool UnwrapNestedContextObjects { get; init; }
+
     /// <summary>Whether to emit quads with blank-node predicates (<c>produceGeneralizedRdf</c>).</summary>
     public bool ProduceGeneralizedRdf { get; init; }
 
@@ -66,8 +76,14 @@ public sealed class JsonLdOptions
 
     internal bool IsJsonLd10 => string.Equals(ProcessingMode, "json-ld-1.0", StringComparison.Ordinal);
 
-    /// <summary>Options with safe mode on, as used for signing and verifying Data Integrity proofs.</summary>
-    public static JsonLdOptions Safe { get; } = new() { SafeMode = true };
+    /// <summary>
+    /// The options for signing and verifying Data Integrity proofs: safe mode on, and the two compatibility rules of
+    /// the deployed JavaScript stack (jsonld-signatures, @digitalbazaar/data-integrity and its cryptosuites, which call
+    /// jsonld.js with <c>safe: true</c> and <c>rdfDirection: "i18n-datatype"</c>): <see cref="RdfDirection"/> is
+    /// <see cref="RdfDirection.I18nDatatype"/> and <see cref="UnwrapNestedContextObjects"/> is on. A document without
+    /// <c>@direction</c> and without the nested-context wrapper has the same RDF as under plain safe mode.
+    /// </summary>
+    public static JsonLdOptions Safe { get; } = new() { SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true };
 }
 
 /// <summary>One term definition reachable from a set of contexts (<see cref="JsonLdProcessor.DescribeTerms"/>).</summary>

@@ -126,6 +126,37 @@ public sealed class SafeModeTests
         ex.Message.Should().Contain(Url);
     }
 
+    // JsonLdOptions.Safe canonicalizes base direction as the deployed Data Integrity suites do (jsonld.js with
+    // rdfDirection "i18n-datatype"): the language lower-cased, then "_", then the direction.
+    [Fact]
+    public void Canonicalize_DirectionValueWithSafeOptions_WritesAnI18nDatatypeLiteral()
+    {
+        JsonElement input = Modify(c => c["name"] = JsonNode.Parse("""{"@value": "شارة", "@language": "ar-EG", "@direction": "rtl"}"""));
+
+        string nquads = JsonLdProcessor.Canonicalize(input, JsonLdOptions.Safe);
+
+        nquads.Should().Contain("\"شارة\"^^<https://www.w3.org/ns/i18n#ar-eg_rtl>");
+        JsonLdOptions.Safe.RdfDirection.Should().Be(RdfDirection.I18nDatatype);
+    }
+
+    [Fact]
+    public void Canonicalize_DirectionValueWithSafeModeAlone_RefusesTheDroppedDirection()
+    {
+        JsonElement input = Modify(c => c["name"] = JsonNode.Parse("""{"@value": "شارة", "@language": "ar", "@direction": "rtl"}"""));
+
+        JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.Canonicalize(input, new JsonLdOptions { SafeMode = true })).Should().ThrowExactly<JsonLdException>().Which;
+
+        ex.Code.Should().Be(JsonLdErrorCode.SafeModeDroppedValue);
+    }
+
+    [Fact]
+    public void Canonicalize_NoDirectionNoWrapper_SafeOptionsEqualSafeModeAlone()
+    {
+        JsonElement input = Modify(c => c["description"] = JsonNode.Parse("""{"@value": "Badge", "@language": "en"}"""));
+
+        JsonLdProcessor.Canonicalize(input, JsonLdOptions.Safe).Should().Be(JsonLdProcessor.Canonicalize(input, new JsonLdOptions { SafeMode = true }));
+    }
+
     private static JsonElement Modify(Action<JsonObject> change)
     {
         JsonObject credential = JsonNode.Parse(Credential)!.AsObject();

@@ -83,20 +83,23 @@ internal sealed class ActiveContext
 /// <summary>Identifies a derivation of an active context: the local context (a URL string or a term definition) and the flags.</summary>
 internal readonly record struct DerivationKey(object Source, int Flags);
 
-/// <summary>Initial (empty) active contexts, memoised per document loader, base IRI and processing mode.</summary>
+/// <summary>
+/// Initial (empty) active contexts, memoised per document loader, base IRI, processing mode and
+/// <see cref="JsonLdOptions.UnwrapNestedContextObjects"/> (a context processed leniently must not serve a strict run).
+/// </summary>
 internal static class RootContexts
 {
     private const int MaxRootsPerLoader = 256;
 
-    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<(System.Reflection.MethodInfo, string, bool), ActiveContext>> s_byTarget = new();
-    private static readonly ConcurrentDictionary<(System.Reflection.MethodInfo, string, bool), ActiveContext> s_static = new();
+    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<(System.Reflection.MethodInfo, string, bool, bool), ActiveContext>> s_byTarget = new();
+    private static readonly ConcurrentDictionary<(System.Reflection.MethodInfo, string, bool, bool), ActiveContext> s_static = new();
 
     public static ActiveContext Get(JsonLdOptions options)
     {
         DocumentLoader loader = options.DocumentLoader;
-        ConcurrentDictionary<(System.Reflection.MethodInfo, string, bool), ActiveContext> map =
+        ConcurrentDictionary<(System.Reflection.MethodInfo, string, bool, bool), ActiveContext> map =
             loader.Target is null ? s_static : s_byTarget.GetValue(loader.Target, static _ => new());
-        var key = (loader.Method, options.Base ?? string.Empty, options.IsJsonLd10);
+        var key = (loader.Method, options.Base ?? string.Empty, options.IsJsonLd10, options.UnwrapNestedContextObjects);
         if (map.TryGetValue(key, out ActiveContext? root))
         {
             return root;

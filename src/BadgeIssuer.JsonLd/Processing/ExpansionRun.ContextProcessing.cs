@@ -30,7 +30,7 @@ internal sealed partial class ExpansionRun
         {
             foreach (JsonElement item in localContext.EnumerateArray())
             {
-                active = ApplyInputContextItem(active, item, baseUrl);
+                active = ApplyInputContextItem(active, UnwrapNestedContextObject(item), baseUrl);
             }
 
             return active;
@@ -57,6 +57,35 @@ internal sealed partial class ExpansionRun
         }
 
         return ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
+    }
+
+    /// <summary>
+    /// <see cref="JsonLdOptions.UnwrapNestedContextObjects"/>: an array element <c>{"@context": {…}}</c> (that one member,
+    /// an object value) stands for the object it wraps, as jsonld.js reads it (lib/context.js, <c>api.process</c>:
+    /// "dereference @context key if present"). One step only — the result is processed as a context definition, where
+    /// an <c>@context</c> member is a keyword redefinition — so the wrapper adds no recursion. Anything else is
+    /// returned unchanged (and refused where the algorithm refuses it).
+    /// </summary>
+    private JsonElement UnwrapNestedContextObject(JsonElement item)
+    {
+        if (!_options.UnwrapNestedContextObjects || item.ValueKind != JsonValueKind.Object)
+        {
+            return item;
+        }
+
+        JsonElement inner = default;
+        int members = 0;
+        foreach (JsonProperty member in item.EnumerateObject())
+        {
+            if (++members > 1 || !member.NameEquals(Keywords.Context))
+            {
+                return item;
+            }
+
+            inner = member.Value;
+        }
+
+        return members == 1 && inner.ValueKind == JsonValueKind.Object ? inner : item;
     }
 
     /// <summary>Applies a term's scoped context (property-, type- or map-scoped), memoised on <paramref name="active"/>.</summary>
@@ -130,7 +159,7 @@ internal sealed partial class ExpansionRun
         {
             foreach (JsonElement item in localContext.EnumerateArray())
             {
-                result = ProcessContextItem(active, result, item, baseUrl, remoteContexts, overrideProtected, propagate, validateScoped);
+                result = ProcessContextItem(active, result, UnwrapNestedContextObject(item), baseUrl, remoteContexts, overrideProtected, propagate, validateScoped);
             }
         }
         else

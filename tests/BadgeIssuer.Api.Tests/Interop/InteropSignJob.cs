@@ -22,6 +22,9 @@ public sealed class InteropSignJob
     /// <summary>credentialSubject.id (and the JWT <c>sub</c>); null keeps the sample's identifier-only subject.</summary>
     public string? SubjectId { get; init; }
 
+    /// <summary>The credential to sign (written next to job.json as <c>credentialFile</c>); null signs samples/ob-credential.json.</summary>
+    public string? CredentialJson { get; init; }
+
     public IReadOnlyList<Item> Items => _items;
 
     public IReadOnlyList<StatusList> StatusLists => _statusLists;
@@ -59,6 +62,12 @@ public sealed class InteropSignJob
             if (SubjectId is not null)
             {
                 writer.WriteString("subjectId", SubjectId);
+            }
+
+            if (CredentialJson is not null)
+            {
+                File.WriteAllText(Path.Combine(folder, "credential.json"), CredentialJson);
+                writer.WriteString("credentialFile", "credential.json");
             }
 
             writer.WriteStartArray("statusLists");
