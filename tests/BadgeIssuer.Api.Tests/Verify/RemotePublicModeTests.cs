@@ -330,6 +330,32 @@ public sealed class RemotePublicModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Options_ConfiguredPublicPorts_ReplaceTheDefault443()
+    {
+        using var app = new BadgeIssuerApplication(("Verify:Remote:Mode", "public"), ("Verify:Remote:PublicPorts:0", "8443"));
+
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RemoteResolutionOptions>>().Value.EffectivePublicPorts.Should().Equal(8443);
+        RemoteResolution remote = app.Services.GetRequiredService<RemoteResolution>();
+        remote.IsAllowed(new Uri("https://issuer.test:8443/.well-known/did.json")).Should().BeTrue();
+        remote.IsAllowed(new Uri("https://issuer.test/.well-known/did.json")).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("intranet")]
+    [InlineData("issuer.test.")]
+    public async Task Public_HostNameThatIsNotFullyQualified_IsNotResolved(string host)
+    {
+        // A single-label name would be completed by the server's DNS search domains, i.e. resolve inside its network.
+        using BadgeIssuerApplication app = App(Dns((host, ["127.0.0.1"])));
+
+        JsonNode report = await VerifyAsync(app, Credential(host));
+
+        ((bool)report["verified"]!).Should().BeFalse();
+        _lookups.Should().BeEmpty();
+        _arrivals.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Off_ByDefault_NothingIsResolvedOrFetched()
     {
         using var app = new BadgeIssuerApplication();
@@ -351,7 +377,8 @@ public sealed class RemotePublicModeTests : IAsyncLifetime
     [InlineData("public", "Verify:Remote:AllowedHosts:0", "issuer.example", "applies to allowlist mode only")]
     [InlineData("off", "Verify:Remote:AllowedHosts:0", "issuer.example", "applies to allowlist mode only")]
     [InlineData("allowlist", "Verify:Remote:TimeoutSeconds", "5", "names no host")]
-    [InlineData("public", "Verify:Remote:PublicPorts:0", "70000", "PublicPorts must name at least one port")]
+    [InlineData("public", "Verify:Remote:PublicPorts:0", "70000", "PublicPorts must hold at most 32 ports, each between 1 and 65535")]
+    [InlineData("5", "Verify:Remote:TimeoutSeconds", "5", "Verify:Remote:Mode must be off, allowlist or public")]
     [InlineData("public", "Verify:Remote:MaxConcurrentPerHost", "0", "MaxConcurrentPerHost must be between 1 and 64")]
     public void Start_InconsistentRemoteSettings_FailsValidation(string mode, string key, string value, string expected)
     {

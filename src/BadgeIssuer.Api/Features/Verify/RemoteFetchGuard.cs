@@ -42,7 +42,7 @@ internal sealed partial class RemoteFetchGuard(IOptions<RemoteResolutionOptions>
     {
         string host = context.DnsEndPoint.Host;
         int port = context.DnsEndPoint.Port;
-        if (!options.Value.PublicPorts.Contains(port))
+        if (!options.Value.EffectivePublicPorts.Contains(port))
         {
             throw new RemoteAddressRefusedException($"port {port} is not one of Verify:Remote:PublicPorts");
         }

@@ -35,8 +35,8 @@ internal sealed class RemoteResolutionOptions
     /// <summary>Exact host names whose https documents may be fetched in allowlist mode.</summary>
     public string[] AllowedHosts { get; set; } = [];
 
-    /// <summary>Ports public mode connects to (443 by default; did:web may name another port).</summary>
-    public int[] PublicPorts { get; set; } = [443];
+    /// <summary>Ports public mode connects to; empty means 443 (did:web may name another port). See <see cref="EffectivePublicPorts"/>.</summary>
+    public List<int> PublicPorts { get; set; } = [];
 
     /// <summary>Connections to one host and port at the same time; further fetches wait for one, within the timeout.</summary>
     public int MaxConcurrentPerHost { get; set; } = 4;
@@ -52,6 +52,14 @@ internal sealed class RemoteResolutionOptions
 
     /// <summary>Upper bound of the cache (sum of document sizes); the cache starts over when it would grow past it.</summary>
     public int MaxCacheBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// <see cref="PublicPorts"/>, or 443 when none is configured. (The default is empty rather than [443] because the
+    /// configuration binder appends to a non-empty default: a configured list must replace 443, not add to it.)
+    /// </summary>
+    public IReadOnlyList<int> EffectivePublicPorts => PublicPorts is { Count: > 0 } ? PublicPorts : s_defaultPorts;
+
+    private static readonly int[] s_defaultPorts = [443];
 
     /// <summary>The mode in force: <see cref="Mode"/>, or the one implied by <see cref="AllowedHosts"/>.</summary>
     public RemoteResolutionMode EffectiveMode => Mode ?? (AllowedHosts.Length > 0 ? RemoteResolutionMode.Allowlist : RemoteResolutionMode.Off);
@@ -80,9 +88,14 @@ internal sealed class RemoteResolutionOptionsValidator : IValidateOptions<Remote
                 break;
         }
 
-        if (options.EffectiveMode == RemoteResolutionMode.Public && (options.PublicPorts.Length == 0 || options.PublicPorts.Any(p => p is < 1 or > 65535)))
+        if (options.Mode is RemoteResolutionMode mode && !Enum.IsDefined(mode))
         {
-            failures.Add("Verify:Remote:PublicPorts must name at least one port, each between 1 and 65535.");
+            failures.Add("Verify:Remote:Mode must be off, allowlist or public.");
+        }
+
+        if (options.PublicPorts is null || options.PublicPorts.Count > 32 || options.PublicPorts.Any(p => p is < 1 or > 65535))
+        {
+            failures.Add("Verify:Remote:PublicPorts must hold at most 32 ports, each between 1 and 65535.");
         }
 
         if (options.MaxConcurrentPerHost is < 1 or > 64)
@@ -167,7 +180,7 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
             && _mode switch
             {
                 RemoteResolutionMode.Allowlist => _allowedHosts.Contains(url.IdnHost),
-                RemoteResolutionMode.Public => _options.PublicPorts.Contains(url.Port),
+                RemoteResolutionMode.Public => _options.EffectivePublicPorts.Contains(url.Port) && IsQualifiedName(url),
                 _ => false,
             };
 
@@ -232,6 +245,14 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
         return document.Body;
     }
 
+    /// <summary>
+    /// Public mode fetches only from fully qualified names (at least one dot, no trailing dot) or IP literals: a
+    /// single-label name would be completed by the server's DNS search domains, i.e. resolve inside its network.
+    /// </summary>
+    private static bool IsQualifiedName(Uri url)
+        => url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            || (url.IdnHost.Contains('.', StringComparison.Ordinal) && !url.IdnHost.EndsWith('.'));
+
     /// <summary>did:web → its DID document URL; https → the URL itself. Only allow-listed https URLs.</summary>
     private bool TryGetDocumentUrl(string controller, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url)
     {
@@ -289,7 +310,8 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
         {
             for (int hop = 0; ; hop++)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                // HTTP/1.1 exactly: HTTP/3 (QUIC) would not go through the ConnectCallback guard.
+                using var request = new HttpRequestMessage(HttpMethod.Get, current) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
                 request.Headers.Accept.ParseAdd(accept);
                 using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 if (IsRedirect(response.StatusCode))
