@@ -479,6 +479,24 @@ internal sealed class SignedVocabulary
         "https://w3id.org/security/multikey/v1",
     ];
 
+    /// <summary>
+    /// Contexts bundled so that older and other-ecosystem credentials canonicalize, whose terms the view does not use as
+    /// names: they reuse OB and VC names for other IRIs (the JFF plugfest context's OpenBadgeCredential, achievement,
+    /// identityHash; ODRL's status; DCC's identifier), so naming by them would let a credential of another vocabulary
+    /// read as OB 3.0. Their properties and classes appear in the view as full IRIs.
+    /// </summary>
+    private static readonly string[] s_notNamed =
+    [
+        "https://w3c-ccg.github.io/vc-ed/plugfest-1-2022/jff-vc-edu-plugfest-1-context.json",
+        "https://www.w3.org/ns/odrl.jsonld",
+        "https://www.w3.org/2018/credentials/examples/v1", // imports ODRL
+        "https://w3id.org/dcc/v1",
+        "https://w3id.org/security/v1",
+        "https://w3id.org/security/v2",
+        "https://w3id.org/security/suites/ed25519-2018/v1",
+        "https://w3id.org/vc-revocation-list-2020/v1",
+    ];
+
     private readonly FrozenDictionary<string, string> _propertyByIri;
     private readonly FrozenDictionary<string, string> _classByIri;
     private readonly FrozenSet<string> _vocabTyped;
@@ -487,7 +505,7 @@ internal sealed class SignedVocabulary
     {
         var candidates = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var vocabTyped = new HashSet<string>(StringComparer.Ordinal);
-        IEnumerable<string> urls = s_priority.Concat(BundledDocumentLoader.BundledUrls.Order(StringComparer.Ordinal).Except(s_priority, StringComparer.Ordinal));
+        IEnumerable<string> urls = s_priority.Concat(BundledDocumentLoader.BundledUrls.Order(StringComparer.Ordinal).Except(s_priority, StringComparer.Ordinal).Except(s_notNamed, StringComparer.Ordinal));
         foreach (string url in urls)
         {
             IReadOnlyList<JsonLdTermInfo> terms;

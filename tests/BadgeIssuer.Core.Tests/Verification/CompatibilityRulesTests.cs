@@ -57,7 +57,7 @@ public sealed class CompatibilityRulesTests
         using JsonDocument doc = JsonDocument.Parse(credential.ToJsonString());
         var strict = new DataIntegrityOptions { JsonLd = new JsonLdOptions { SafeMode = true } };
 
-        FluentActions.Invoking(() => EddsaRdfc2022.Sign(doc.RootElement, new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = TestIssuer.Now }, issuer.Key, strict))
+        FluentActions.Invoking(() => EddsaRdfc2022.Sign(doc.RootElement, new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = TestClock.Now }, issuer.Key, strict))
             .Should().Throw<JsonLdException>().Which.Code.Should().Be(JsonLdErrorCode.SafeModeDroppedValue);
     }
 
@@ -119,7 +119,7 @@ public sealed class CompatibilityRulesTests
         using JsonDocument doc = JsonDocument.Parse(credential.ToJsonString());
         var strict = new DataIntegrityOptions { JsonLd = new JsonLdOptions { SafeMode = true, RdfDirection = RdfDirection.I18nDatatype } };
 
-        FluentActions.Invoking(() => EddsaRdfc2022.Sign(doc.RootElement, new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = TestIssuer.Now }, issuer.Key, strict))
+        FluentActions.Invoking(() => EddsaRdfc2022.Sign(doc.RootElement, new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = TestClock.Now }, issuer.Key, strict))
             .Should().Throw<JsonLdException>().Which.Code.Should().Be(JsonLdErrorCode.KeywordRedefinition);
     }
 
