@@ -3,7 +3,11 @@ using System.Text.Json;
 
 namespace BadgeIssuer.JsonLd.Processing;
 
-/// <summary>Context Processing (4.1), Create Term Definition (4.2) and IRI Expansion (5.2) for one expansion run.</summary>
+/// <summary>
+/// One expansion run: its options, limits and counters (here), the Context Processing Algorithm (§4.1.2, this file),
+/// Create Term Definition and IRI Expansion (§4.2.2, §5.2.2: <c>ExpansionRun.TermDefinitions.cs</c>), the Expansion
+/// Algorithm (§5.1.2: <c>ExpansionRun.Expansion.cs</c>) and the term listing (<c>ExpansionRun.TermInventory.cs</c>).
+/// </summary>
 internal sealed partial class ExpansionRun
 {
     private const int MaxRemoteContextDepth = 32;

@@ -665,67 +665,80 @@ internal sealed partial class ExpansionRun
     /// <summary>IRI Expansion (§5.2.2).</summary>
     private string? ExpandIri(ActiveContext active, string value, bool documentRelative, bool vocab, TermState? local = null)
     {
+        // §5.2.2 step 1: keywords (a null value never reaches here) expand to themselves.
         if (Keywords.IsKeyword(value))
         {
             return value;
         }
 
+        // §5.2.2 step 2: a keyword-like value ("@" followed by letters) is ignored.
         if (Keywords.HasKeywordForm(value))
         {
             return null;
         }
 
+        // §5.2.2 step 3: a term of the local context being processed is defined first.
         if (local is not null && local.Context.Contains(value) && !(local.Defined.TryGetValue(value, out bool d) && d))
         {
             CreateTermDefinition(active, local, value);
         }
 
+        // §5.2.2 step 4: a term mapped to a keyword expands to that keyword.
         TermDefinition? term = active.GetTerm(value);
         if (term is not null && Keywords.IsKeyword(term.IriMapping))
         {
             return term.IriMapping;
         }
 
+        // §5.2.2 step 5: vocabulary-relative, a term expands to its IRI mapping.
         if (vocab && term is not null)
         {
             return term.IriMapping;
         }
 
+        // §5.2.2 step 6: a compact IRI or an absolute IRI (a colon after the first character).
         int colon = value.Length > 1 ? value.IndexOf(':', 1) : -1;
         if (colon > 0)
         {
             string prefix = value[..colon];
+            // §5.2.2 step 6.2: a blank node identifier, or a suffix starting "//" (an IRI with an authority).
             if (string.Equals(prefix, "_", StringComparison.Ordinal) || value.AsSpan(colon + 1).StartsWith("//", StringComparison.Ordinal))
             {
                 return value;
             }
 
+            // §5.2.2 step 6.3: the prefix of the local context is defined first.
             if (local is not null && local.Context.Contains(prefix) && !(local.Defined.TryGetValue(prefix, out bool pd) && pd))
             {
                 CreateTermDefinition(active, local, prefix);
             }
 
+            // §5.2.2 step 6.4: a prefix term: its IRI mapping followed by the suffix.
             if (active.GetTerm(prefix) is { IriMapping: not null, Prefix: true } prefixDef)
             {
                 return string.Concat(prefixDef.IriMapping, value.AsSpan(colon + 1));
             }
 
+            // §5.2.2 step 6.5: already an absolute IRI.
             if (Iri.IsAbsolute(value))
             {
                 return value;
             }
         }
 
+        // §5.2.2 step 7: vocabulary-relative, the vocabulary mapping is prepended.
         if (vocab && active.Vocab is not null)
         {
             return active.Vocab + value;
         }
 
+        // §5.2.2 step 8: document-relative, resolved against the base IRI.
         if (documentRelative)
         {
             return Iri.Resolve(active.BaseIri, value);
         }
 
+        // §5.2.2 step 9.
         return value;
     }
 }
