@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
@@ -22,7 +23,7 @@ public sealed record CredentialLinks(string? Json, string? Jwt, string Png, stri
 /// <c>…/credential.readonly</c>), filtered by achievement, recipient (keyed hash, see docs/listing.md), state and issue
 /// time, with keyset cursor paging (limit 1..200, default 50).
 /// </summary>
-internal static class CredentialListApi
+internal static partial class CredentialListApi
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
@@ -235,8 +236,8 @@ internal static class CredentialListApi
             return null;
         }
 
-        // RFC 3339 date-time with an offset (Z or ±hh:mm).
-        if (text.Length >= 20 && (text[^1] is 'Z' or 'z' || text[^6] is '+' or '-')
+        // RFC 3339 date-time with an offset (Z or ±hh:mm), nothing else DateTimeOffset.TryParse would also take.
+        if (Rfc3339().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out DateTimeOffset value))
         {
             return value;
@@ -245,6 +246,9 @@ internal static class CredentialListApi
         violations.Add(new(name, $"'{name}' must be an RFC 3339 date-time with an offset, e.g. 2026-01-31T00:00:00Z."));
         return null;
     }
+
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc3339();
 
     private static T? Invalid<T>(List<InputViolation> violations, string name, string message)
         where T : struct
