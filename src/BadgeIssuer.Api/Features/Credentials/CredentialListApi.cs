@@ -112,6 +112,12 @@ internal static partial class CredentialListApi
             return ApiProblems.IssuerNotFound.Result("Name an issuer this API key may read (issuerId).");
         }
 
+        // An admin key may name any issuer: one that does not exist is a 404, not an empty page.
+        if (issuerId is not null && await storage.Issuers.GetAsync(target, cancellationToken) is null)
+        {
+            return ApiProblems.IssuerNotFound.Result($"No issuer has the id '{target}'.");
+        }
+
         // One row more than asked tells whether there is a next page.
         IReadOnlyList<CredentialListItem> rows = await storage.Credentials.QueryAsync(new CredentialQuery(target, limit + 1)
         {
