@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using BadgeIssuer.Api.Features.Verify;
 using BadgeIssuer.Api.Infrastructure;
-using BadgeIssuer.Core.DataIntegrity;
-using BadgeIssuer.Core.Keys;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -28,7 +24,7 @@ public sealed class RemotePublicModeTests : IAsyncLifetime
     private const string PublicHost = "issuer.test";
     private const string InternalHost = "internal.test";
 
-    private readonly Ed25519KeyPair _key = Ed25519KeyPair.Generate();
+    private readonly ConcurrentDictionary<string, TestIssuer> _issuers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<HttpContext, Task>> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _arrivals = new();
     private readonly ConcurrentQueue<string> _lookups = new();
@@ -39,9 +35,8 @@ public sealed class RemotePublicModeTests : IAsyncLifetime
 
     private int Port { get; set; }
 
-    private string Did(string host) => $"did:web:{host}%3A{Port}";
-
-    private string DocumentUrl(string host) => $"https://{host}:{Port}/.well-known/did.json";
+    /// <summary>The did:web issuer on <paramref name="host"/> at the test server's port (one key per host).</summary>
+    private TestIssuer Issuer(string host) => _issuers.GetOrAdd(host, h => TestIssuer.CreateDidWeb($"{h}%3A{Port}", signedAt: BadgeIssuerApplication.Now.AddDays(-2)));
 
     public async ValueTask InitializeAsync()
     {
@@ -89,7 +84,10 @@ public sealed class RemotePublicModeTests : IAsyncLifetime
         }
 
         _certificate?.Dispose();
-        _key.Dispose();
+        foreach (TestIssuer issuer in _issuers.Values)
+        {
+            issuer.Dispose();
+        }
     }
 
     private void Serve(string path, string json)
@@ -132,33 +130,9 @@ public sealed class RemotePublicModeTests : IAsyncLifetime
 
     private static readonly Dictionary<string, IPAddress[]> s_publicHostOnly = Dns((PublicHost, ["127.0.0.1"]));
 
-    private string DidDocument(string host) => $$"""
-        {
-          "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-          "id": "{{Did(host)}}",
-          "verificationMethod": [{"id": "{{Did(host)}}#key-1", "type": "Multikey", "controller": "{{Did(host)}}", "publicKeyMultibase": "{{_key.Ed25519PublicKey.PublicKeyMultibase}}"}],
-          "assertionMethod": ["{{Did(host)}}#key-1"]
-        }
-        """;
+    private string DidDocument(string host) => Issuer(host).DidDocument;
 
-    private byte[] Credential(string host)
-    {
-        string unsigned = $$$"""
-            {
-              "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-              "id": "urn:uuid:5d0e2c1a-5b3f-4e6d-9a8c-1f2e3d4c5b6a",
-              "type": ["VerifiableCredential", "OpenBadgeCredential"],
-              "issuer": {"id": "{{{Did(host)}}}", "type": ["Profile"], "name": "Remote issuer"},
-              "validFrom": "2026-01-01T00:00:00Z",
-              "credentialSubject": {
-                "type": ["AchievementSubject"], "id": "did:example:learner",
-                "achievement": {"id": "urn:uuid:3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c8d", "type": ["Achievement"], "name": "Remote badge", "description": "B", "criteria": {"narrative": "C"}}
-              }
-            }
-            """;
-        using JsonDocument document = JsonDocument.Parse(unsigned);
-        return EddsaRdfc2022.Sign(document.RootElement, new ProofOptions { Created = BadgeIssuerApplication.Now.AddDays(-2), VerificationMethod = Did(host) + "#key-1" }, _key);
-    }
+    private byte[] Credential(string host) => Issuer(host).Sign(TestDocuments.OpenBadge(Issuer(host).Id, issuerName: "Remote issuer"));
 
     private static async Task<JsonNode> VerifyAsync(BadgeIssuerApplication app, byte[] credential)
     {
