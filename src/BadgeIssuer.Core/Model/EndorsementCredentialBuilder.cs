@@ -48,11 +48,11 @@ public static class EndorsementCredentialBuilder
         using Utf8JsonWriter w = new(output, indented ? s_indented : s_compact);
         w.WriteStartObject();
         w.WriteStartArray("@context");
-        w.WriteStringValue(OpenBadgeCredentialBuilder.CredentialsV2Context);
-        w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesContext);
+        w.WriteStringValue(ContextUrls.CredentialsV2);
+        w.WriteStringValue(ContextUrls.OpenBadgesV3);
         if (endorsement.IncludeCredentialSchema)
         {
-            w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesExtensionsContext);
+            w.WriteStringValue(ContextUrls.OpenBadgesExtensions);
         }
 
         w.WriteEndArray();
@@ -61,7 +61,7 @@ public static class EndorsementCredentialBuilder
         w.WriteString("name", endorsement.Name);
         OpenBadgeCredentialBuilder.WriteOptional(w, "description", endorsement.Description);
         w.WritePropertyName("issuer");
-        OpenBadgeCredentialBuilder.WriteProfile(w, endorsement.Issuer);
+        ProfileJson.Write(w, endorsement.Issuer);
         w.WriteString("validFrom", OpenBadgeCredentialBuilder.FormatDate(endorsement.ValidFrom));
         if (endorsement.ValidUntil is { } validUntil)
         {
