@@ -9,7 +9,8 @@ namespace BadgeIssuer.Core.Model;
 /// Writes an unsigned OB 3.0 EndorsementCredential: <c>@context</c> <c>[credentials/v2, ob/v3p0/context-3.0.3.json]</c>
 /// (+ <c>extensions.json</c> with the <c>credentialSchema</c> entry), <c>type</c>
 /// <c>[VerifiableCredential, EndorsementCredential]</c>, the endorser's Profile, UTC dates and an
-/// <c>EndorsementSubject</c>. Sign it like any credential (<see cref="Issuance.CredentialSigning"/>).
+/// <c>EndorsementSubject</c>. Sign it like any credential (<see cref="Issuance.CredentialSigning"/>), or issue it
+/// through <see cref="Issuance.EndorsementCredentialTemplate"/>.
 /// </summary>
 public static class EndorsementCredentialBuilder
 {

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
-using BadgeIssuer.Core;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.StatusList;
@@ -85,9 +83,8 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         byte[]? statusJson = indexes.Count == 0 ? null : WriteStatusEntries(indexes, parameters.StatusPurposes);
         byte[] unsigned = template.Build(credentialId, statusJson);
 
-        using JsonDocument document = JsonDocument.Parse(unsigned);
         DateTimeOffset now = timeProvider.GetUtcNow();
-        SigningOutcome signing = CredentialSigning.Sign(document.RootElement, new CredentialSigningOptions
+        SigningOutcome signing = CredentialSigning.Sign(unsigned, new CredentialSigningOptions
         {
             Format = parameters.Format,
             Checks = template.Checks,
