@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace BadgeIssuer.Core;
@@ -5,6 +7,39 @@ namespace BadgeIssuer.Core;
 /// <summary>Small readers for credential JSON shared by the proof suites, the JWT verifier and the verifier pipeline.</summary>
 public static class CredentialJson
 {
+    private static readonly JsonWriterOptions s_relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// A JSON-LD document (an Achievement, a Profile) as embedded in a credential: every member but <c>@context</c>, in
+    /// order, as compact UTF-8 JSON.
+    /// </summary>
+    public static byte[] WithoutContext(JsonElement document)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, s_relaxed))
+        {
+            WithoutContext(document, writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="document"/> (a JSON object) without its <c>@context</c> member.</summary>
+    public static void WithoutContext(JsonElement document, Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        foreach (JsonProperty p in document.EnumerateObject())
+        {
+            if (!p.NameEquals("@context"))
+            {
+                p.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
     /// <summary>The issuer id: <c>issuer</c> when it is a string, else <c>issuer.id</c>; null when absent or malformed.</summary>
     public static string? IssuerId(JsonElement credential)
     {

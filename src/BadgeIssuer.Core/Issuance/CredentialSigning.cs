@@ -9,7 +9,7 @@ using BadgeIssuer.JsonLd.Canonicalization;
 
 namespace BadgeIssuer.Core.Issuance;
 
-/// <summary>What <see cref="CredentialSigning.Sign"/> checks before it signs.</summary>
+/// <summary>What <see cref="CredentialSigning"/> checks before it signs.</summary>
 public enum CredentialChecks
 {
     /// <summary>
@@ -31,7 +31,7 @@ public enum CredentialChecks
     Full,
 }
 
-/// <summary>Why <see cref="CredentialSigning.Sign"/> did not sign.</summary>
+/// <summary>Why <see cref="CredentialSigning"/> did not sign.</summary>
 public enum SigningFailure
 {
     /// <summary>It signed.</summary>
@@ -74,7 +74,7 @@ public readonly record struct CredentialSigningOptions
     /// <summary>The JWT signer to use; when null, one of <see cref="Rs256Jwt"/> and <see cref="EdDsaJwt"/> is chosen by <see cref="JwtAlgorithm"/>.</summary>
     public VcJwtSigner? JwtSigner { get; init; }
 
-    /// <summary>RS256 or EdDSA; null means RS256 when there is an <see cref="Rs256Jwt"/>, else EdDSA.</summary>
+    /// <summary>RS256 or EdDSA; null means <see cref="CredentialSigning.DefaultJwtAlgorithm"/> (RS256 when there is an <see cref="Rs256Jwt"/>, else EdDSA).</summary>
     public string? JwtAlgorithm { get; init; }
 
     /// <summary>The issuer's EdDSA JWT signer.</summary>
@@ -119,6 +119,52 @@ public readonly record struct SigningOutcome
 /// </summary>
 public static class CredentialSigning
 {
+    /// <summary>The JWT algorithm used when none is asked for: RS256 when the issuer has an RSA signer, else EdDSA.</summary>
+    public static string DefaultJwtAlgorithm(VcJwtSigner? rs256Jwt) => rs256Jwt is null ? "EdDSA" : "RS256";
+
+    /// <summary>
+    /// <paramref name="time"/> in UTC without its fractional seconds: the form of a proof's <c>created</c> and of the
+    /// dates the service derives from its clock or its records (credentials carry whole-second XSD dateTimes).
+    /// </summary>
+    public static DateTimeOffset WholeSeconds(DateTimeOffset time)
+        => new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+    /// <summary>
+    /// Checks and signs <paramref name="credential"/> (an unsigned credential object, UTF-8 JSON). A JWT alone with
+    /// <see cref="CredentialChecks.None"/> signs the bytes as they are, without parsing them; anything else parses them
+    /// once and signs as <see cref="Sign(JsonElement, in CredentialSigningOptions)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options lack the key, proof options or JWT signers the format needs.</exception>
+    public static SigningOutcome Sign(ReadOnlyMemory<byte> credential, in CredentialSigningOptions options)
+    {
+        if (options.Format == SecuringFormat.Jwt && options.Checks == CredentialChecks.None)
+        {
+            if (options.JwtSigner is null && options.EdDsaJwt is null && options.Rs256Jwt is null)
+            {
+                throw new ArgumentException("JWT signing needs a signer.", nameof(options));
+            }
+
+            string algorithm = string.Empty;
+            VcJwtSigner? signer = options.JwtSigner ?? ChooseJwtSigner(options, out algorithm);
+            if (signer is null)
+            {
+                return new SigningOutcome { Failure = SigningFailure.UnsupportedAlgorithm, Algorithm = algorithm };
+            }
+
+            try
+            {
+                return new SigningOutcome { Jwt = signer.Sign(credential.Span) };
+            }
+            catch (ArgumentException e)
+            {
+                return new SigningOutcome { Failure = SigningFailure.InvalidCredential, Exception = e };
+            }
+        }
+
+        using JsonDocument document = JsonDocument.Parse(credential);
+        return Sign(document.RootElement, options);
+    }
+
     /// <summary>Checks and signs <paramref name="credential"/> (an unsigned credential object).</summary>
     /// <exception cref="ArgumentException">The options lack the key, proof options or JWT signers the format needs.</exception>
     public static SigningOutcome Sign(JsonElement credential, in CredentialSigningOptions options)
@@ -207,7 +253,7 @@ public static class CredentialSigning
 
     private static VcJwtSigner? ChooseJwtSigner(in CredentialSigningOptions options, out string algorithm)
     {
-        algorithm = options.JwtAlgorithm ?? (options.Rs256Jwt is null ? "EdDSA" : "RS256");
+        algorithm = options.JwtAlgorithm ?? DefaultJwtAlgorithm(options.Rs256Jwt);
         return algorithm switch
         {
             "RS256" => options.Rs256Jwt,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BadgeIssuer.Core.Model;
 
 namespace BadgeIssuer.Core.Issuance;
 
@@ -12,7 +13,7 @@ public static class EnvelopedCredentialJson
         ArgumentException.ThrowIfNullOrEmpty(jwt);
         writer.WriteStartObject();
         writer.WriteStartArray("@context");
-        writer.WriteStringValue(SubmittedCredentialTemplate.CredentialsV2Context);
+        writer.WriteStringValue(ContextUrls.CredentialsV2);
         writer.WriteEndArray();
         writer.WriteString("id", "data:application/vc+jwt," + jwt);
         writer.WriteString("type", "EnvelopedVerifiableCredential");

@@ -39,6 +39,17 @@ public sealed class OpenBadgeCredentialTemplate : ICredentialTemplate
     public JsonElement? Results { get; init; }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The OB JSON Schema runs when the award carries caller-supplied <see cref="Evidence"/> or <see cref="Results"/>;
+    /// otherwise JSON-LD safe mode only, because every other part was checked on its own: the achievement when it was
+    /// stored (<see cref="AchievementValidator"/>), the issuer profile when it was written
+    /// (<see cref="ProfileJson"/>), the recipient and dates by the caller, the frame by construction.
+    /// </remarks>
+    public CredentialChecks Checks => Evidence is not null || Results is not null
+        ? CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode
+        : CredentialChecks.JsonLdSafeMode;
+
+    /// <inheritdoc/>
     public byte[] Build(string credentialId, byte[]? credentialStatus)
         => OpenBadgeCredentialBuilder.Build(this, credentialId, credentialStatus);
 }

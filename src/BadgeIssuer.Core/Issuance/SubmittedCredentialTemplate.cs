@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BadgeIssuer.Core.Model;
 
 namespace BadgeIssuer.Core.Issuance;
 
@@ -14,15 +15,6 @@ namespace BadgeIssuer.Core.Issuance;
 /// <remarks>The credential element is written, not copied: the template must not outlive its document.</remarks>
 public sealed class SubmittedCredentialTemplate : ICredentialTemplate
 {
-    /// <summary>The VC 1.1 base context.</summary>
-    public const string CredentialsV1Context = "https://www.w3.org/2018/credentials/v1";
-
-    /// <summary>The VC 2.0 base context.</summary>
-    public const string CredentialsV2Context = "https://www.w3.org/ns/credentials/v2";
-
-    /// <summary>The Data Integrity context a VC 1.1 credential needs for its proof's terms.</summary>
-    public const string DataIntegrityV2Context = "https://w3id.org/security/data-integrity/v2";
-
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly JsonElement _credential;
@@ -58,7 +50,14 @@ public sealed class SubmittedCredentialTemplate : ICredentialTemplate
         => credential.ValueKind == JsonValueKind.Object
             && credential.TryGetProperty("@context"u8, out JsonElement context)
             && context.ValueKind == JsonValueKind.Array && context.GetArrayLength() > 0
-            && context[0].ValueKind == JsonValueKind.String && context[0].ValueEquals(CredentialsV1Context);
+            && context[0].ValueKind == JsonValueKind.String && context[0].ValueEquals(ContextUrls.CredentialsV1);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The OB JSON Schema when the submitted credential is an Open Badges credential, and JSON-LD safe mode for every
+    /// credential (<see cref="CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode"/>).
+    /// </remarks>
+    public CredentialChecks Checks => CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode;
 
     /// <inheritdoc/>
     /// <remarks><paramref name="credentialId"/> is written only when the credential has no id (<see cref="HasId"/>).</remarks>
@@ -72,7 +71,7 @@ public sealed class SubmittedCredentialTemplate : ICredentialTemplate
             foreach (JsonProperty p in _credential.EnumerateObject())
             {
                 if (p.NameEquals("@context") && IsV1 && _dataIntegrity
-                    && !p.Value.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String && c.ValueEquals(DataIntegrityV2Context)))
+                    && !p.Value.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String && c.ValueEquals(ContextUrls.DataIntegrityV2)))
                 {
                     w.WriteStartArray("@context");
                     foreach (JsonElement c in p.Value.EnumerateArray())
@@ -80,7 +79,7 @@ public sealed class SubmittedCredentialTemplate : ICredentialTemplate
                         c.WriteTo(w);
                     }
 
-                    w.WriteStringValue(DataIntegrityV2Context);
+                    w.WriteStringValue(ContextUrls.DataIntegrityV2);
                     w.WriteEndArray();
                 }
                 else

@@ -17,8 +17,6 @@ public sealed partial class CredentialValidator
     /// <summary>Largest accepted UTF-8 input for <see cref="Validate(ReadOnlyMemory{byte})"/>.</summary>
     public const int MaxDocumentBytes = 1024 * 1024;
 
-    private const string CredentialsV2Context = "https://www.w3.org/ns/credentials/v2";
-    private const string CredentialsV1Context = "https://www.w3.org/2018/credentials/v1";
 
     private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = JsonLdOptions.DefaultMaxDepth };
 
@@ -208,10 +206,10 @@ public sealed partial class CredentialValidator
         }
 
         int count = context.GetArrayLength();
-        bool v1 = count > 0 && context[0].ValueKind == JsonValueKind.String && context[0].ValueEquals(CredentialsV1Context);
-        if (count == 0 || context[0].ValueKind != JsonValueKind.String || !(context[0].ValueEquals(CredentialsV2Context) || v1))
+        bool v1 = count > 0 && context[0].ValueKind == JsonValueKind.String && context[0].ValueEquals(ContextUrls.CredentialsV1);
+        if (count == 0 || context[0].ValueKind != JsonValueKind.String || !(context[0].ValueEquals(ContextUrls.CredentialsV2) || v1))
         {
-            Add(violations, credential, CredentialViolationKind.Context, "/@context/0", "OB-DM-1", $"@context[0] must be \"{CredentialsV2Context}\".");
+            Add(violations, credential, CredentialViolationKind.Context, "/@context/0", "OB-DM-1", $"@context[0] must be \"{ContextUrls.CredentialsV2}\".");
         }
 
         if (count < 2 || context[1].ValueKind != JsonValueKind.String || !ObContextRegex().IsMatch(context[1].GetString()!))

@@ -9,7 +9,8 @@ namespace BadgeIssuer.Core.Model;
 /// Writes an unsigned OB 3.0 EndorsementCredential: <c>@context</c> <c>[credentials/v2, ob/v3p0/context-3.0.3.json]</c>
 /// (+ <c>extensions.json</c> with the <c>credentialSchema</c> entry), <c>type</c>
 /// <c>[VerifiableCredential, EndorsementCredential]</c>, the endorser's Profile, UTC dates and an
-/// <c>EndorsementSubject</c>. Sign it like any credential (<see cref="Issuance.CredentialSigning"/>).
+/// <c>EndorsementSubject</c>. Sign it like any credential (<see cref="Issuance.CredentialSigning"/>), or issue it
+/// through <see cref="Issuance.EndorsementCredentialTemplate"/>.
 /// </summary>
 public static class EndorsementCredentialBuilder
 {
@@ -48,11 +49,11 @@ public static class EndorsementCredentialBuilder
         using Utf8JsonWriter w = new(output, indented ? s_indented : s_compact);
         w.WriteStartObject();
         w.WriteStartArray("@context");
-        w.WriteStringValue(OpenBadgeCredentialBuilder.CredentialsV2Context);
-        w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesContext);
+        w.WriteStringValue(ContextUrls.CredentialsV2);
+        w.WriteStringValue(ContextUrls.OpenBadgesV3);
         if (endorsement.IncludeCredentialSchema)
         {
-            w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesExtensionsContext);
+            w.WriteStringValue(ContextUrls.OpenBadgesExtensions);
         }
 
         w.WriteEndArray();
@@ -61,7 +62,7 @@ public static class EndorsementCredentialBuilder
         w.WriteString("name", endorsement.Name);
         OpenBadgeCredentialBuilder.WriteOptional(w, "description", endorsement.Description);
         w.WritePropertyName("issuer");
-        OpenBadgeCredentialBuilder.WriteProfile(w, endorsement.Issuer);
+        ProfileJson.Write(w, endorsement.Issuer);
         w.WriteString("validFrom", OpenBadgeCredentialBuilder.FormatDate(endorsement.ValidFrom));
         if (endorsement.ValidUntil is { } validUntil)
         {

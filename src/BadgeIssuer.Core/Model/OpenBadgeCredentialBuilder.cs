@@ -16,10 +16,6 @@ namespace BadgeIssuer.Core.Model;
 /// </summary>
 public static class OpenBadgeCredentialBuilder
 {
-    public const string CredentialsV2Context = "https://www.w3.org/ns/credentials/v2";
-    public const string OpenBadgesContext = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
-    public const string OpenBadgesExtensionsContext = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
-
     private static readonly JsonWriterOptions s_indented = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
     private static readonly JsonWriterOptions s_compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -74,9 +70,9 @@ public static class OpenBadgeCredentialBuilder
     {
         w.WriteStartObject();
         w.WriteStartArray("@context");
-        w.WriteStringValue(CredentialsV2Context);
-        w.WriteStringValue(OpenBadgesContext);
-        w.WriteStringValue(OpenBadgesExtensionsContext);
+        w.WriteStringValue(ContextUrls.CredentialsV2);
+        w.WriteStringValue(ContextUrls.OpenBadgesV3);
+        w.WriteStringValue(ContextUrls.OpenBadgesExtensions);
         w.WriteEndArray();
         w.WriteString("id", id);
         WriteTypes(w, "VerifiableCredential", "OpenBadgeCredential");
@@ -175,11 +171,11 @@ public static class OpenBadgeCredentialBuilder
         w.WriteStartObject();
 
         w.WriteStartArray("@context");
-        w.WriteStringValue(CredentialsV2Context);
-        w.WriteStringValue(OpenBadgesContext);
+        w.WriteStringValue(ContextUrls.CredentialsV2);
+        w.WriteStringValue(ContextUrls.OpenBadgesV3);
         if (NeedsExtensionsContext(c))
         {
-            w.WriteStringValue(OpenBadgesExtensionsContext);
+            w.WriteStringValue(ContextUrls.OpenBadgesExtensions);
         }
 
         w.WriteEndArray();
@@ -191,7 +187,7 @@ public static class OpenBadgeCredentialBuilder
         WriteImage(w, c.Image);
 
         w.WritePropertyName("issuer");
-        WriteProfile(w, c.Issuer);
+        ProfileJson.Write(w, c.Issuer);
 
         w.WriteString("validFrom", FormatDate(c.ValidFrom));
         if (c.ValidUntil is { } until)
@@ -267,26 +263,11 @@ public static class OpenBadgeCredentialBuilder
         if (a.Creator is not null)
         {
             w.WritePropertyName("creator");
-            WriteProfile(w, a.Creator);
+            ProfileJson.Write(w, a.Creator);
         }
 
         WriteOptional(w, "inLanguage", a.InLanguage);
         WriteOptional(w, "version", a.Version);
-        w.WriteEndObject();
-    }
-
-    internal static void WriteProfile(Utf8JsonWriter w, Profile p)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(p.Id);
-        w.WriteStartObject();
-        w.WriteString("id", p.Id);
-        WriteTypes(w, "Profile");
-        WriteOptional(w, "name", p.Name);
-        WriteOptional(w, "url", p.Url);
-        WriteOptional(w, "email", p.Email);
-        WriteOptional(w, "phone", p.Phone);
-        WriteOptional(w, "description", p.Description);
-        WriteImage(w, p.Image);
         w.WriteEndObject();
     }
 
@@ -342,7 +323,7 @@ public static class OpenBadgeCredentialBuilder
         w.WriteEndObject();
     }
 
-    private static void WriteImage(Utf8JsonWriter w, Image? image)
+    internal static void WriteImage(Utf8JsonWriter w, Image? image)
     {
         if (image is null)
         {

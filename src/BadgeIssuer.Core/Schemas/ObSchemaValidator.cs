@@ -21,7 +21,7 @@ public sealed class ObSchemaValidator
     public const string SchemaValidatorType = "1EdTechJsonSchemaValidator2019";
 
     private const string SchemaBase = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/";
-    private const string Vcdm11Context = "https://www.w3.org/2018/credentials/v1";
+    private const string Vcdm11Context = Model.ContextUrls.CredentialsV1;
 
     private static readonly EvaluationOptions s_flag = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true, Culture = CultureInfo.InvariantCulture };
     private static readonly EvaluationOptions s_detailed = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true, Culture = CultureInfo.InvariantCulture };

@@ -13,7 +13,6 @@ public sealed class BitstringStatusListCredential
     public const string LegacyCredentialType = "StatusList2021Credential";
     public const string SubjectType = "BitstringStatusList";
     public const string LegacySubjectType = "StatusList2021";
-    public const string CredentialsV2Context = "https://www.w3.org/ns/credentials/v2";
     public const string LegacyStatusListContext = "https://w3id.org/vc/status-list/2021/v1";
 
     private BitstringStatusList? _decoded;
@@ -131,7 +130,7 @@ public sealed class BitstringStatusListCredential
 
         writer.WriteStartObject();
         writer.WriteStartArray("@context"u8);
-        writer.WriteStringValue(CredentialsV2Context);
+        writer.WriteStringValue(Model.ContextUrls.CredentialsV2);
         writer.WriteEndArray();
         writer.WriteString("id"u8, Id);
         writer.WriteStartArray("type"u8);

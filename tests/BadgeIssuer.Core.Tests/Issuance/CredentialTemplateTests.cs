@@ -124,7 +124,7 @@ public class CredentialTemplateTests
         using JsonDocument document = JsonDocument.Parse(json);
         JsonElement credential = document.RootElement;
         byte[]? status = withStatus ? LegacyServiceWriters.WriteStatusEntries([(ListUrl, 5)], ["revocation"]) : null;
-        bool isV1 = credential.GetProperty("@context")[0].GetString() == SubmittedCredentialTemplate.CredentialsV1Context;
+        bool isV1 = credential.GetProperty("@context")[0].GetString() == ContextUrls.CredentialsV1;
         bool addId = !credential.TryGetProperty("id", out _);
         DateTimeOffset now = new(2026, 12, 7, 14, 0, 1, 999, TimeSpan.Zero);
 

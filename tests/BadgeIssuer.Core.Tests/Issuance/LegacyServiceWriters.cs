@@ -28,9 +28,9 @@ internal static class LegacyServiceWriters
         {
             w.WriteStartObject();
             w.WriteStartArray("@context");
-            w.WriteStringValue(OpenBadgeCredentialBuilder.CredentialsV2Context);
-            w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesContext);
-            w.WriteStringValue(OpenBadgeCredentialBuilder.OpenBadgesExtensionsContext);
+            w.WriteStringValue(ContextUrls.CredentialsV2);
+            w.WriteStringValue(ContextUrls.OpenBadgesV3);
+            w.WriteStringValue(ContextUrls.OpenBadgesExtensions);
             w.WriteEndArray();
             w.WriteString("id", id);
             w.WriteStartArray("type");

@@ -4,9 +4,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core;
 using BadgeIssuer.Core.Baking;
-using BadgeIssuer.Core.Schemas;
-using BadgeIssuer.JsonLd;
+using BadgeIssuer.Core.Model;
 
 namespace BadgeIssuer.Api.Features.Achievements;
 
@@ -16,13 +16,12 @@ internal sealed record PreparedAchievement(string Json, string? ImageMediaType, 
 /// <summary>
 /// Builds the stored OB <c>Achievement</c> (JSON-LD, with <c>@context</c>) from a request body shaped as an
 /// Achievement: assigns <c>id</c>, defaults <c>type</c> and <c>creator</c>, takes a PNG/SVG <c>data:</c> image out
-/// of the document (served at <c>…/image</c> and baked into downloads), then validates the result against the OB
-/// JSON Schema (inside a probe credential, as OB defines Achievement only there) and JSON-LD safe mode.
+/// of the document (served at <c>…/image</c> and baked into downloads), then validates the result with Core's
+/// <see cref="AchievementValidator"/> (OB JSON Schema and JSON-LD safe mode).
 /// </summary>
 internal static class AchievementDocuments
 {
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private const string SubjectPointer = "/credentialSubject/achievement";
 
     private static readonly RequestShape s_image = RequestShape.Object(("id", null), ("type", null), ("caption", null));
     private static readonly RequestShape s_alignment = RequestShape.ArrayOf(RequestShape.Object(
@@ -132,8 +131,8 @@ internal static class AchievementDocuments
         {
             w.WriteStartObject();
             w.WriteStartArray("@context");
-            w.WriteStringValue("https://www.w3.org/ns/credentials/v2");
-            w.WriteStringValue("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json");
+            w.WriteStringValue(ContextUrls.CredentialsV2);
+            w.WriteStringValue(ContextUrls.OpenBadgesV3);
             w.WriteEndArray();
             w.WriteString("id", achievementUrl);
             if (!body.TryGetProperty("type", out _))
@@ -179,7 +178,14 @@ internal static class AchievementDocuments
         }
 
         string json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        Validate(json, issuer, violations);
+        using (JsonDocument written = JsonDocument.Parse(json))
+        {
+            foreach (AchievementViolation v in AchievementValidator.Validate(written.RootElement, issuer.EmbeddedProfile))
+            {
+                violations.Add(new(v.Path, v.Message));
+            }
+        }
+
         return violations.Count > 0 ? null : new PreparedAchievement(json, imageMediaType, imageBytes);
     }
 
@@ -187,78 +193,7 @@ internal static class AchievementDocuments
     public static byte[] Embedded(string json)
     {
         using JsonDocument document = JsonDocument.Parse(json);
-        return IssuerService.WithoutContext(document.RootElement);
-    }
-
-    private static void Validate(string achievementJson, IssuerSigning issuer, List<InputViolation> violations)
-    {
-        using JsonDocument achievement = JsonDocument.Parse(achievementJson);
-        var buffer = new ArrayBufferWriter<byte>(achievementJson.Length + 1024);
-        using (var w = new Utf8JsonWriter(buffer, s_writer))
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("@context");
-            w.WriteStringValue("https://www.w3.org/ns/credentials/v2");
-            w.WriteStringValue("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json");
-            w.WriteEndArray();
-            w.WriteString("id", "urn:uuid:00000000-0000-4000-8000-000000000000");
-            w.WriteStartArray("type");
-            w.WriteStringValue("VerifiableCredential");
-            w.WriteStringValue("OpenBadgeCredential");
-            w.WriteEndArray();
-            w.WritePropertyName("issuer");
-            using (JsonDocument profile = JsonDocument.Parse(issuer.EmbeddedProfile))
-            {
-                profile.RootElement.WriteTo(w);
-            }
-
-            w.WriteString("validFrom", "2024-01-01T00:00:00Z");
-            w.WriteStartObject("credentialSubject");
-            w.WriteString("id", "urn:example:probe");
-            w.WriteStartArray("type");
-            w.WriteStringValue("AchievementSubject");
-            w.WriteEndArray();
-            w.WritePropertyName("achievement");
-            WithoutContext(achievement.RootElement, w);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        using JsonDocument probe = JsonDocument.Parse(buffer.WrittenMemory);
-        ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(probe.RootElement);
-        foreach (SchemaViolation v in result.Violations)
-        {
-            string path = v.InstanceLocation.StartsWith(SubjectPointer, StringComparison.Ordinal) ? v.InstanceLocation[SubjectPointer.Length..] : v.InstanceLocation;
-            violations.Add(new(path.Length == 0 ? "/" : path, v.Message));
-        }
-
-        if (violations.Count > 0)
-        {
-            return;
-        }
-
-        try
-        {
-            JsonLdProcessor.ToRdf(probe.RootElement, JsonLdOptions.Safe);
-        }
-        catch (JsonLdException e)
-        {
-            violations.Add(new("/", "JSON-LD (" + e.SpecCode + "): " + e.Message));
-        }
-    }
-
-    private static void WithoutContext(JsonElement document, Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        foreach (JsonProperty p in document.EnumerateObject())
-        {
-            if (!p.NameEquals("@context"))
-            {
-                p.WriteTo(w);
-            }
-        }
-
-        w.WriteEndObject();
+        return CredentialJson.WithoutContext(document.RootElement);
     }
 }
 

@@ -205,8 +205,6 @@ internal static class AwardsApi
             new IssueParameters(format, null, purposes, idempotencyKey, achievement.Id, recipientLabel, caller.Actor)
             {
                 RecipientEmail = recipientEmail,
-                // Caller-supplied evidence and results are checked by the schema; without them nothing new needs it.
-                ValidateSchema = evidence is not null || results is not null,
             },
             new OpenBadgeCredentialTemplate
             {

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
-using BadgeIssuer.Core;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.StatusList;
@@ -27,13 +25,6 @@ internal sealed record IssueParameters(
     /// id. Without it, a <see cref="RecipientLabel"/> that is an absolute URI (the subject id) is keyed instead.
     /// </summary>
     public string? RecipientEmail { get; init; }
-
-    /// <summary>
-    /// Run the OB JSON Schema on the credential before signing (default). Awards turn it off when every part of the
-    /// credential was validated on its own: the achievement when it was stored, the recipient and dates by the award
-    /// handler, and the frame by construction (a test checks award output against the schema).
-    /// </summary>
-    public bool ValidateSchema { get; init; } = true;
 }
 
 /// <summary>The outcome of an issue call: the stored credential, or what was wrong.</summary>
@@ -52,7 +43,7 @@ internal enum ProblemKind
 
 /// <summary>
 /// The one issuance pipeline behind <c>POST /credentials/issue</c> and <c>POST /awards</c>: idempotency check,
-/// status entries at random indexes, OB schema validation (for OB credentials), JSON-LD safe mode, signing
+/// status entries at random indexes, the checks the template declares (OB schema, JSON-LD safe mode), signing
 /// (Data Integrity and/or VC-JWT), durable storage. Nothing is stored unless it validated and signed.
 /// </summary>
 internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool statusIndexes, PublicUrls urls, TimeProvider timeProvider, RecipientLookup recipients)
@@ -67,7 +58,8 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
 
     /// <summary>
     /// Issues the credential of <paramref name="template"/> (a Core builder for its family), which receives the
-    /// credential id and the status entries and writes the unsigned credential; Core then validates and signs it.
+    /// credential id and the status entries and writes the unsigned credential; Core then runs the checks the
+    /// template declares (<see cref="ICredentialTemplate.Checks"/>) and signs it.
     /// </summary>
     public async Task<IssueOutcome> IssueAsync(
         IssuerSigning issuer,
@@ -91,17 +83,16 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         byte[]? statusJson = indexes.Count == 0 ? null : WriteStatusEntries(indexes, parameters.StatusPurposes);
         byte[] unsigned = template.Build(credentialId, statusJson);
 
-        using JsonDocument document = JsonDocument.Parse(unsigned);
         DateTimeOffset now = timeProvider.GetUtcNow();
-        SigningOutcome signing = CredentialSigning.Sign(document.RootElement, new CredentialSigningOptions
+        SigningOutcome signing = CredentialSigning.Sign(unsigned, new CredentialSigningOptions
         {
             Format = parameters.Format,
-            Checks = parameters.ValidateSchema ? CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode : CredentialChecks.JsonLdSafeMode,
+            Checks = template.Checks,
             DataIntegrityKey = issuer.Ed25519,
             Proof = parameters.Format == SecuringFormat.Jwt ? null : new ProofOptions
             {
                 VerificationMethod = issuer.Ed25519MethodId,
-                Created = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero),
+                Created = CredentialSigning.WholeSeconds(now),
             },
             JwtAlgorithm = parameters.JwtAlgorithm,
             EdDsaJwt = issuer.EdDsaJwt,
@@ -131,9 +122,6 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);
         return new IssueOutcome(stored.Credential, stored.Created);
     }
-
-    /// <summary>True when the credential's type includes OpenBadgeCredential or AchievementCredential.</summary>
-    public static bool IsOpenBadge(JsonElement credential) => CredentialJson.IsOpenBadge(credential);
 
     // Core's refusal as the service reports it (problem type, detail, violations).
     private static IssueOutcome Refused(in SigningOutcome signing) => signing.Failure switch

@@ -4,7 +4,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core;
 using BadgeIssuer.Core.Issuance;
+using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -18,8 +20,6 @@ namespace BadgeIssuer.Api.Features.Issue;
 /// </summary>
 internal static class IssueApi
 {
-    private const string CredentialsV1 = SubmittedCredentialTemplate.CredentialsV1Context;
-    private const string CredentialsV2 = SubmittedCredentialTemplate.CredentialsV2Context;
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IServiceCollection AddIssue(this IServiceCollection services)
@@ -214,9 +214,9 @@ internal static class IssueApi
         }
         else if (context[0].GetString() is string first)
         {
-            if (first is not (CredentialsV1 or CredentialsV2))
+            if (first is not (ContextUrls.CredentialsV1 or ContextUrls.CredentialsV2))
             {
-                violations.Add(new("/credential/@context/0", $"The first context must be {CredentialsV2} (or {CredentialsV1})."));
+                violations.Add(new("/credential/@context/0", $"The first context must be {ContextUrls.CredentialsV2} (or {ContextUrls.CredentialsV1})."));
             }
         }
 
@@ -257,7 +257,7 @@ internal static class IssueApi
             violations.Add(new("/credential/credentialStatus", "Either send credentialStatus or ask for it in options.credentialStatus, not both."));
         }
 
-        if (purposes.Count > 1 && IssuanceService.IsOpenBadge(credential))
+        if (purposes.Count > 1 && CredentialJson.IsOpenBadge(credential))
         {
             violations.Add(new("/options/credentialStatus", "An Open Badges 3.0 credential carries one credentialStatus object (its JSON Schema allows no array): ask for revocation or suspension."));
         }

@@ -4,9 +4,11 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
+using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;
 
 namespace BadgeIssuer.Api.Features.Issuers;
@@ -148,7 +150,7 @@ internal sealed class IssuerService(IBadgeStorage storage, KeyVault vault, Publi
         {
             Record = record,
             Name = profile.RootElement.TryGetProperty("name", out JsonElement name) ? name.GetString() ?? record.Slug : record.Slug,
-            EmbeddedProfile = WithoutContext(profile.RootElement),
+            EmbeddedProfile = CredentialJson.WithoutContext(profile.RootElement),
             Ed25519 = edKey,
             Ed25519MethodId = ed.KeyId,
             Rsa = rsaKey,
@@ -198,57 +200,19 @@ internal sealed class IssuerService(IBadgeStorage storage, KeyVault vault, Publi
         return builder.Build(indented: true);
     }
 
-    /// <summary>The OB Profile document (JSON-LD) of an issuer.</summary>
+    /// <summary>The OB Profile document (JSON-LD) of an issuer, written by Core's <see cref="ProfileJson"/>.</summary>
     public static string BuildProfile(string id, IssuerProfileInput input)
-    {
-        return Encoding.UTF8.GetString(WriteJson(w =>
+        => Encoding.UTF8.GetString(ProfileJson.Build(new Profile
         {
-            w.WriteStartObject();
-            w.WriteStartArray("@context");
-            w.WriteStringValue("https://www.w3.org/ns/credentials/v2");
-            w.WriteStringValue("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json");
-            w.WriteEndArray();
-            w.WriteString("id", id);
-            w.WriteStartArray("type");
-            w.WriteStringValue("Profile");
-            w.WriteEndArray();
-            w.WriteString("name", input.Name);
-            WriteOptional(w, "url", input.Url);
-            WriteOptional(w, "email", input.Email);
-            WriteOptional(w, "description", input.Description);
-            if (!string.IsNullOrWhiteSpace(input.Image))
-            {
-                w.WriteStartObject("image");
-                w.WriteString("id", input.Image);
-                w.WriteString("type", "Image");
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
+            Id = id,
+            Name = input.Name,
+            Url = NullIfBlank(input.Url),
+            Email = NullIfBlank(input.Email),
+            Description = NullIfBlank(input.Description),
+            Image = NullIfBlank(input.Image) is { } image ? new Image(image) : null,
         }));
-    }
 
-    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            w.WriteString(name, value);
-        }
-    }
-
-    internal static byte[] WithoutContext(JsonElement document) => WriteJson(w =>
-    {
-        w.WriteStartObject();
-        foreach (JsonProperty p in document.EnumerateObject())
-        {
-            if (!p.NameEquals("@context"))
-            {
-                p.WriteTo(w);
-            }
-        }
-
-        w.WriteEndObject();
-    });
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     internal static byte[] WriteJson(Action<Utf8JsonWriter> write)
     {

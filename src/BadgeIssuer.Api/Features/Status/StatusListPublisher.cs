@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
-using BadgeIssuer.Core.DataIntegrity;
+using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.StatusList;
 using BadgeIssuer.Storage;
 using Microsoft.Extensions.Options;
@@ -90,27 +88,9 @@ internal sealed class StatusListPublisher(IBadgeStorage storage, IssuerService i
         }
 
         BitstringStatusList list = BitstringStatusList.FromBits(record.Bitstring.Span, record.StatusSize);
-        // validFrom is the time of the last change: a verifier can tell how fresh the list is.
-        DateTimeOffset validFrom = new(record.UpdatedAt.Ticks - record.UpdatedAt.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        var credential = new BitstringStatusListCredential(url, issuer.Record.Id, [purpose.ToSpecString()], list.Encode())
-        {
-            ValidFrom = validFrom,
-            StatusSize = record.StatusSize == 1 ? null : record.StatusSize,
-            Ttl = options.Value.StatusListTtlSeconds * 1000L,
-        };
-
-        byte[] unsigned = credential.ToUtf8Json();
-        byte[] body;
-        if (jwt)
-        {
-            body = Encoding.ASCII.GetBytes((issuer.Rs256Jwt ?? issuer.EdDsaJwt).Sign(unsigned));
-        }
-        else
-        {
-            using JsonDocument document = JsonDocument.Parse(unsigned);
-            body = EddsaRdfc2022.Sign(document.RootElement, new ProofOptions { VerificationMethod = issuer.Ed25519MethodId, Created = validFrom }, issuer.Ed25519);
-        }
-
+        BitstringStatusListCredential credential = StatusListCredentialIssuer.Build(
+            url, issuer.Record.Id, purpose, list, record.UpdatedAt, options.Value.StatusListTtlSeconds * 1000L);
+        byte[] body = StatusListCredentialIssuer.Sign(credential, jwt, issuer.Ed25519, issuer.Ed25519MethodId, issuer.EdDsaJwt, issuer.Rs256Jwt);
         string etag = "\"" + record.ListId + "-" + record.Version.ToString(CultureInfo.InvariantCulture) + (jwt ? "-jwt" : "-di") + "\"";
         return new PublishedStatusList(body, etag, record.Version);
     }
