@@ -19,6 +19,7 @@ public readonly record struct AchievementViolation(string Path, string Message);
 public static class AchievementValidator
 {
     private const string SubjectPointer = "/credentialSubject/achievement";
+    private const int ProbeMaxDepth = 1000;
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
@@ -57,7 +58,8 @@ public static class AchievementValidator
         }
 
         List<AchievementViolation> violations = [];
-        using JsonDocument probe = JsonDocument.Parse(buffer.WrittenMemory);
+        // The probe nests the achievement two levels down: its own depth (already bounded by whoever parsed it) plus two.
+        using JsonDocument probe = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = ProbeMaxDepth });
         ObSchemaValidationResult result = ObSchemaValidator.Shared.Validate(probe.RootElement);
         foreach (SchemaViolation v in result.Violations)
         {

@@ -55,4 +55,18 @@ public class AchievementValidatorTests
         Encoding.UTF8.GetString(document).Should().Be(
             """{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],"id":"did:web:badges.example.edu:issuers:office","type":["Profile"],"name":"Badge Office – \"Example\"","url":"https://www.example.edu","email":"badges@example.edu","image":{"id":"https://www.example.edu/logo.png","type":"Image"}}""");
     }
+
+    [Fact]
+    public void Validate_AchievementNested64Deep_ReportsViolations_DoesNotThrow()
+    {
+        // A request body may nest 64 levels; inside the probe credential the achievement sits two levels deeper.
+        string deep = string.Concat(Enumerable.Repeat("{\"x\":", 62)) + "1" + new string('}', 62);
+        using JsonDocument achievement = JsonDocument.Parse(
+            $$"""{"id":"https://badges.example.edu/achievements/dsf","type":["Achievement"],"name":"n","description":"d","criteria":{"narrative":"Pass."},"extra":{{deep}}}""",
+            new JsonDocumentOptions { MaxDepth = 64 });
+
+        IReadOnlyList<AchievementViolation> violations = AchievementValidator.Validate(achievement.RootElement, s_issuerProfile);
+
+        violations.Should().NotBeEmpty();
+    }
 }
