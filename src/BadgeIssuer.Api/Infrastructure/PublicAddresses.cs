@@ -109,4 +109,39 @@ internal static class PublicAddresses
 
         return null;
     }
+
+    private static readonly TimeSpan s_resolveTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The addresses of <paramref name="host"/> as the guards check them: an IP literal (bracketed IPv6 too) is itself;
+    /// a name goes through <paramref name="resolve"/>, bounded to 5 s.
+    /// </summary>
+    public static async Task<IPAddress[]> ResolveAsync(Func<string, CancellationToken, Task<IPAddress[]>> resolve, string host, CancellationToken cancellationToken)
+    {
+        string bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (IPAddress.TryParse(bare, out IPAddress? literal))
+        {
+            return [literal];
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_resolveTimeout);
+        return await resolve(bare, timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects to exactly the <paramref name="addresses"/> that were checked, never to a name resolved again.</summary>
+    public static async ValueTask<Stream> ConnectAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, port, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 }

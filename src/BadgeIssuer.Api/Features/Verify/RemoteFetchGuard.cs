@@ -22,7 +22,6 @@ internal sealed partial class RemoteFetchGuard(IOptions<RemoteResolutionOptions>
     /// <summary>The one message for a host that may not be fetched, whatever the reason.</summary>
     public const string Refused = "does not resolve to public addresses only; public remote resolution fetches from public addresses only";
 
-    private static readonly TimeSpan s_resolveTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Name resolution (tests replace it; nothing else does).</summary>
     internal Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; set; } = Dns.GetHostAddressesAsync;
@@ -50,7 +49,7 @@ internal sealed partial class RemoteFetchGuard(IOptions<RemoteResolutionOptions>
         IPAddress[] addresses;
         try
         {
-            addresses = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+            addresses = await PublicAddresses.ResolveAsync(Resolve, host, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ArgumentException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -73,30 +72,7 @@ internal sealed partial class RemoteFetchGuard(IOptions<RemoteResolutionOptions>
             }
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(addresses, port, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        string bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        if (IPAddress.TryParse(bare, out IPAddress? literal))
-        {
-            return [literal];
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_resolveTimeout);
-        return await Resolve(bare, timeout.Token).ConfigureAwait(false);
+        return await PublicAddresses.ConnectAsync(addresses, port, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(131, LogLevel.Information, "Remote resolution guard: the host '{Host}' ({Address}) is refused: {Why}.")]

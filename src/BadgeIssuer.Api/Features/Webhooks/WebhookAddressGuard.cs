@@ -26,7 +26,6 @@ internal sealed partial class WebhookAddressGuard(IOptions<WebhookOptions> optio
     internal const string RefusedAddress = "resolves to a refused (non-public) address; webhooks go to public addresses only";
 
     public const int MaxUrlLength = 2048;
-    private static readonly TimeSpan s_resolveTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Name resolution (tests replace it to simulate names that resolve to refused addresses).</summary>
     internal Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; set; } = Dns.GetHostAddressesAsync;
@@ -60,7 +59,7 @@ internal sealed partial class WebhookAddressGuard(IOptions<WebhookOptions> optio
         IPAddress[] addresses;
         try
         {
-            addresses = await ResolveAsync(url.IdnHost, cancellationToken);
+            addresses = await PublicAddresses.ResolveAsync(Resolve, url.IdnHost, cancellationToken);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ArgumentException)
         {
@@ -139,19 +138,6 @@ internal sealed partial class WebhookAddressGuard(IOptions<WebhookOptions> optio
     [LoggerMessage(125, LogLevel.Information, "Webhook address guard: the host '{Host}' resolves to {Address}, which is {Why}; refused.")]
     private static partial void LogRefusedAddress(ILogger logger, string host, string address, string why);
 
-    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        string bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        if (IPAddress.TryParse(bare, out IPAddress? literal))
-        {
-            return [literal];
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_resolveTimeout);
-        return await Resolve(bare, timeout.Token);
-    }
-
     /// <summary>
     /// <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the host, refuses the connection when any address is
     /// refused (or, for http, not loopback) or the port is not allowed, and connects to the checked addresses.
@@ -162,7 +148,7 @@ internal sealed partial class WebhookAddressGuard(IOptions<WebhookOptions> optio
         IPAddress[] addresses;
         try
         {
-            addresses = await ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
+            addresses = await PublicAddresses.ResolveAsync(Resolve, context.DnsEndPoint.Host, cancellationToken);
         }
         catch (SocketException e)
         {
@@ -174,17 +160,7 @@ internal sealed partial class WebhookAddressGuard(IOptions<WebhookOptions> optio
             throw new WebhookAddressRefusedException(refused);
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return await PublicAddresses.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
     }
 }
 
