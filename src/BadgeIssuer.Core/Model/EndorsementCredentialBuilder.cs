@@ -76,12 +76,7 @@ public static class EndorsementCredentialBuilder
         w.WriteEndObject();
         if (endorsement.IncludeCredentialSchema)
         {
-            w.WriteStartArray("credentialSchema");
-            w.WriteStartObject();
-            w.WriteString("id", ObSchemaValidator.GetSchema(ObSchemaKind.EndorsementCredential, ObSchemaBuild.Current).OfficialUrl);
-            w.WriteString("type", ObSchemaValidator.SchemaValidatorType);
-            w.WriteEndObject();
-            w.WriteEndArray();
+            OpenBadgeCredentialBuilder.WriteCredentialSchema(w, ObSchemaKind.EndorsementCredential);
         }
 
         if (endorsement.CredentialStatus is { } credentialStatus)

@@ -129,12 +129,7 @@ public static class OpenBadgeCredentialBuilder
             evidence.WriteTo(w);
         }
 
-        w.WriteStartArray("credentialSchema");
-        w.WriteStartObject();
-        w.WriteString("id", ObSchemaValidator.GetSchema(ObSchemaKind.AchievementCredential, ObSchemaBuild.Current).OfficialUrl);
-        w.WriteString("type", ObSchemaValidator.SchemaValidatorType);
-        w.WriteEndObject();
-        w.WriteEndArray();
+        WriteCredentialSchema(w, ObSchemaKind.AchievementCredential);
         if (status is not null)
         {
             w.WritePropertyName("credentialStatus");
@@ -205,12 +200,7 @@ public static class OpenBadgeCredentialBuilder
 
         if (c.IncludeCredentialSchema)
         {
-            w.WriteStartArray("credentialSchema");
-            w.WriteStartObject();
-            w.WriteString("id", ObSchemaValidator.GetSchema(ObSchemaKind.AchievementCredential, ObSchemaBuild.Current).OfficialUrl);
-            w.WriteString("type", ObSchemaValidator.SchemaValidatorType);
-            w.WriteEndObject();
-            w.WriteEndArray();
+            WriteCredentialSchema(w, ObSchemaKind.AchievementCredential);
         }
 
         if (c.CredentialStatus is { } status)
@@ -336,6 +326,17 @@ public static class OpenBadgeCredentialBuilder
         w.WriteString("type", "Image");
         WriteOptional(w, "caption", image.Caption);
         w.WriteEndObject();
+    }
+
+    /// <summary>A <c>credentialSchema</c> array naming the official OB JSON Schema of <paramref name="kind"/> (current build).</summary>
+    internal static void WriteCredentialSchema(Utf8JsonWriter w, ObSchemaKind kind)
+    {
+        w.WriteStartArray("credentialSchema");
+        w.WriteStartObject();
+        w.WriteString("id", ObSchemaValidator.GetSchema(kind, ObSchemaBuild.Current).OfficialUrl);
+        w.WriteString("type", ObSchemaValidator.SchemaValidatorType);
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     internal static void WriteTypes(Utf8JsonWriter w, params ReadOnlySpan<string> types)
