@@ -183,7 +183,8 @@ public sealed class BackupRestoreTests : IDisposable
         }
 
         // Everything acknowledged up to here must be in the backup; the status lists must have these bits.
-        Issued[] before = [.. early, .. acknowledged];
+        // A snapshot first: the workers still append, and spreading a live queue can overrun the array sized from its count.
+        Issued[] before = [.. early, .. acknowledged.ToArray()];
         Dictionary<string, byte[]> bitsAtBackup = await StatusBitsAsync(admin, before.Select(i => i.ListUrl));
         JsonNode backup = await BackupAsync(admin);
         int countAfterBackup = acknowledged.Count;

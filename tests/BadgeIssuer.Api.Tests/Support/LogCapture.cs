@@ -32,7 +32,7 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
     private readonly ConcurrentQueue<CapturedLog> _entries = new();
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public IReadOnlyList<CapturedLog> Entries => [.. _entries];
+    public IReadOnlyList<CapturedLog> Entries => _entries.ToArray();
 
     /// <summary>Every entry rendered with state, scopes and exception, one block per entry.</summary>
     public string AllText => string.Join("\n", Entries.Select(e => e.Everything()));

@@ -159,7 +159,7 @@ public sealed class WebhookTests
         }
 
         await WaitForAsync(() => receiver.Received.Count >= 5, "a second issue and three status events");
-        List<Received> all = [.. receiver.Received];
+        List<Received> all = [.. receiver.Received.ToArray()];
         all.Select(r => (string)JsonNode.Parse(r.Body)!["type"]!).Should().Equal(["credential.issued", "credential.issued", "credential.suspended", "credential.reinstated", "credential.revoked"]);
         ((string)JsonNode.Parse(all[2].Body)!["data"]!["statusPurpose"]!).Should().Be("suspension");
         ((string)JsonNode.Parse(all[3].Body)!["data"]!["credentialId"]!).Should().Be(credentialId);
@@ -318,7 +318,7 @@ public sealed class WebhookTests
             using HttpClient second = b.CreateAuthorizedClient();
             await WaitForAsync(() => receiver.Received.Any(r => r.Status == 200), "the redelivery by the second instance", b, TimeSpan.FromSeconds(5));
 
-            List<Received> got = [.. receiver.Received];
+            List<Received> got = [.. receiver.Received.ToArray()];
             got.Count.Should().Be(2);
             got[1].Id.Should().Be(got[0].Id);
             JsonNode delivery = (await DeliveriesAsync(second, endpointId))["deliveries"]![0]!;
@@ -835,7 +835,7 @@ public sealed class WebhookTests
             await WaitForAsync(() => receiver.Received.Count >= 36, "36 messages");
             await Task.Delay(1000, Ct);
 
-            List<Received> got = [.. receiver.Received];
+            List<Received> got = [.. receiver.Received.ToArray()];
             got.Count.Should().Be(36);
             got.Select(r => r.Id).Distinct().Count().Should().Be(36);
             // One endpoint: the order of arrival is the order of the changes.
