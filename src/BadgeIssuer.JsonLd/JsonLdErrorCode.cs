@@ -73,6 +73,12 @@ public enum JsonLdErrorCode
     /// <summary>Safe mode: a language tag is not well-formed BCP 47.</summary>
     SafeModeInvalidLanguageTag,
 
+    /// <summary>
+    /// Not a JSON-LD error: a number jsonld.js converts to RDF differently from the specification, refused under
+    /// <see cref="JsonLdJsNumbers.Refuse"/>.
+    /// </summary>
+    NumberNotPortable,
+
     /// <summary>A configured bound (document depth, number of contexts, scoped-context nesting) was exceeded.</summary>
     ResourceLimitExceeded,
 }

@@ -15,6 +15,25 @@ public enum RdfDirection
     CompoundLiteral,
 }
 
+/// <summary>
+/// How toRdf writes the numbers jsonld.js reads differently from the specification: a non-integral number whose
+/// JavaScript text has no <c>.</c> (every such number is below 10^-6 in magnitude with one significant digit, as
+/// <c>1e-7</c> or <c>-5e-10</c>). The specification makes it an <c>xsd:double</c> (<c>"1.0E-7"</c>); jsonld.js's
+/// <c>isDouble</c> looks for a <c>.</c> in <c>String(value)</c>, so it writes <c>value.toFixed(0)</c> as an
+/// <c>xsd:integer</c> (<c>"0"</c>, or <c>"-0"</c> for a negative value).
+/// </summary>
+public enum JsonLdJsNumbers
+{
+    /// <summary>The specification's canonical <c>xsd:double</c> (the default).</summary>
+    Specification,
+
+    /// <summary>Fail with <see cref="JsonLdErrorCode.NumberNotPortable"/>: for signing, so nothing is signed that a jsonld.js-based verifier canonicalizes differently.</summary>
+    Refuse,
+
+    /// <summary>jsonld.js's integer form, to explain a signature made by a jsonld.js-based signer.</summary>
+    JsonLdJs,
+}
+
 /// <summary>Options for expansion and conversion to RDF.</summary>
 public sealed class JsonLdOptions
 {
@@ -58,6 +77,9 @@ public sealed class JsonLdOptions
     /// </summary>
     public bool UnwrapNestedContextObjects { get; init; }
 
+    /// <summary>How toRdf writes a number jsonld.js reads differently (<see cref="JsonLdJsNumbers"/>).</summary>
+    public JsonLdJsNumbers JsonLdJsNumbers { get; init; }
+
     /// <summary>Whether to emit quads with blank-node predicates (<c>produceGeneralizedRdf</c>).</summary>
     public bool ProduceGeneralizedRdf { get; init; }
 
@@ -84,6 +106,15 @@ public sealed class JsonLdOptions
     /// <c>@direction</c> and without the nested-context wrapper has the same RDF as under plain safe mode.
     /// </summary>
     public static JsonLdOptions Safe { get; } = new() { SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true };
+
+    /// <summary>
+    /// <see cref="Safe"/> for signing: also refuses a number jsonld.js canonicalizes differently
+    /// (<see cref="JsonLdJsNumbers.Refuse"/>), so nothing is signed that Digital Bazaar-based verifiers cannot verify.
+    /// </summary>
+    public static JsonLdOptions SafeForSigning { get; } = new()
+    {
+        SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true, JsonLdJsNumbers = JsonLdJsNumbers.Refuse,
+    };
 }
 
 /// <summary>One term definition reachable from a set of contexts (<see cref="JsonLdProcessor.DescribeTerms"/>).</summary>

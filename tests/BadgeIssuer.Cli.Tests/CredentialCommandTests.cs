@@ -101,6 +101,21 @@ public sealed class CredentialCommandTests : IDisposable
     }
 
     [Fact]
+    public void Sign_refuses_a_number_jsonld_js_canonicalizes_differently_in_a_proof_not_in_a_jwt()
+    {
+        // 1e-7 is "0" in jsonld.js and "1.0E-7" in the specification: refused for a proof, whatever is validated; a JWT signs bytes.
+        string credential = Path.Combine(_dir, "tiny.json");
+        File.WriteAllText(credential, Credential("did:example:issuer").Replace("\"id\": \"did:example:learner\",", "\"id\": \"did:example:learner\", \"creditsEarned\": 1e-7,", StringComparison.Ordinal));
+
+        CliResult result = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "ed25519.example.key.json"), "--format", "di", "--validate", "false");
+        CliResult jwt = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "ed25519.example.key.json"), "--format", "jwt");
+
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("number not portable").And.Contain("\"0\"^^xsd:integer by jsonld.js");
+        (jwt.ExitCode == 0).Should().BeTrue(jwt.Stderr);
+    }
+
+    [Fact]
     public void Unbake_rejects_an_image_without_a_credential()
     {
         string png = Path.Combine(_dir, "plain.png");

@@ -54,6 +54,12 @@ public enum SigningFailure
 
     /// <summary>Signing refused the credential (<see cref="SigningOutcome.Exception"/> is the <see cref="ArgumentException"/>).</summary>
     InvalidCredential,
+
+    /// <summary>
+    /// The credential has a number that jsonld.js, and so every Digital Bazaar-based verifier, canonicalizes
+    /// differently from the specification (<see cref="SigningOutcome.NotPortableNumbers"/>; <see cref="JsonLdJsNumbers"/>).
+    /// </summary>
+    NumberNotPortable,
 }
 
 /// <summary>How to check and secure one credential.</summary>
@@ -105,8 +111,14 @@ public readonly record struct SigningOutcome
     /// <summary>The validation result, for <see cref="SigningFailure.ValidationFailed"/>.</summary>
     public CredentialValidationResult? Validation { get; init; }
 
-    /// <summary>The exception signing threw, for <see cref="SigningFailure.JsonLd"/>, <see cref="SigningFailure.CanonicalizationWorkLimit"/> and <see cref="SigningFailure.InvalidCredential"/>.</summary>
+    /// <summary>The exception signing threw, for <see cref="SigningFailure.JsonLd"/>, <see cref="SigningFailure.NumberNotPortable"/>, <see cref="SigningFailure.CanonicalizationWorkLimit"/> and <see cref="SigningFailure.InvalidCredential"/>.</summary>
     public Exception? Exception { get; init; }
+
+    /// <summary>
+    /// For <see cref="SigningFailure.NumberNotPortable"/>: the JSON Pointers and values of the numbers jsonld.js
+    /// canonicalizes differently (<see cref="JsonLdJsCompatibility"/>).
+    /// </summary>
+    public IReadOnlyList<(string Pointer, double Value)>? NotPortableNumbers { get; init; }
 
     /// <summary>The algorithm asked for, for <see cref="SigningFailure.UnsupportedAlgorithm"/>.</summary>
     public string? Algorithm { get; init; }
@@ -119,6 +131,8 @@ public readonly record struct SigningOutcome
 /// </summary>
 public static class CredentialSigning
 {
+    private static readonly DataIntegrityOptions s_signing = new() { JsonLd = JsonLdOptions.SafeForSigning };
+
     /// <summary>The JWT algorithm used when none is asked for: RS256 when the issuer has an RSA signer, else EdDSA.</summary>
     public static string DefaultJwtAlgorithm(VcJwtSigner? rs256Jwt) => rs256Jwt is null ? "EdDSA" : "RS256";
 
@@ -212,15 +226,17 @@ public static class CredentialSigning
         {
             if (dataIntegrity)
             {
-                // Signing canonicalizes in JSON-LD safe mode: an undefined term or a dropped value fails here.
-                signed = EddsaRdfc2022.Sign(credential, options.Proof!, options.DataIntegrityKey!);
+                // Signing canonicalizes in JSON-LD safe mode: an undefined term or a dropped value fails here, and so
+                // does a number jsonld.js-based verifiers would canonicalize differently (JsonLdOptions.SafeForSigning).
+                signed = EddsaRdfc2022.Sign(credential, options.Proof!, options.DataIntegrityKey!, s_signing);
             }
 
             if (jwt)
             {
                 if (signed is null && options.Checks is CredentialChecks.JsonLdSafeMode or CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode)
                 {
-                    // No proof to canonicalize: check safe mode explicitly.
+                    // No proof to canonicalize: check safe mode explicitly. A JWT signs bytes, not RDF, so a number
+                    // jsonld.js canonicalizes differently does not matter to it.
                     JsonLdProcessor.ToRdf(credential, JsonLdOptions.Safe);
                 }
 
@@ -234,6 +250,10 @@ public static class CredentialSigning
 
                 token = signer.Sign(credential);
             }
+        }
+        catch (JsonLdException e) when (e.Code == JsonLdErrorCode.NumberNotPortable)
+        {
+            return new SigningOutcome { Failure = SigningFailure.NumberNotPortable, Exception = e, NotPortableNumbers = JsonLdJsCompatibility.FindNumbersReadAsIntegers(credential) };
         }
         catch (JsonLdException e)
         {

@@ -74,7 +74,18 @@ public static class AchievementValidator
 
         try
         {
-            JsonLdProcessor.ToRdf(probe.RootElement, JsonLdOptions.Safe);
+            // As signing will: a number jsonld.js canonicalizes differently would make every award of it unsignable.
+            JsonLdProcessor.ToRdf(probe.RootElement, JsonLdOptions.SafeForSigning);
+        }
+        catch (JsonLdException e) when (e.Code == JsonLdErrorCode.NumberNotPortable)
+        {
+            foreach ((string pointer, double value) in JsonLdJsCompatibility.FindNumbersReadAsIntegers(probe.RootElement))
+            {
+                string path = pointer.StartsWith(SubjectPointer, StringComparison.Ordinal) ? pointer[SubjectPointer.Length..] : pointer;
+                violations.Add(new(path.Length == 0 ? "/" : path,
+                    $"{JsonLdJsCompatibility.JsonLdJsForm(value)} in jsonld.js, {JsonLdJsCompatibility.SpecificationForm(value)} in the specification, so no credential "
+                    + "of it would verify in Digital Bazaar-based verifiers; send at least two significant digits (e.g. 1.5e-7), a larger unit, or a string"));
+            }
         }
         catch (JsonLdException e)
         {

@@ -40,6 +40,14 @@ public sealed partial class CredentialVerifier
     private readonly string? _expectedRecipient;
     private readonly bool _trustFragment;
 
+    private static readonly DataIntegrityOptions s_jsonLdJsNumbers = new()
+    {
+        JsonLd = new JsonLdOptions
+        {
+            SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true, JsonLdJsNumbers = JsonLdJsNumbers.JsonLdJs,
+        },
+    };
+
     public CredentialVerifier(CredentialVerifierOptions? options = null)
     {
         _options = options ?? new CredentialVerifierOptions();
@@ -469,6 +477,11 @@ public sealed partial class CredentialVerifier
                 string detail = r.Failure == ProofFailure.VerificationMethodNotFound && r.VerificationMethod is not null
                     ? $"{r.Message} ({resolver.Error(r.VerificationMethod)}); {_options.KeyResolutionHint}"
                     : r.Message ?? r.Failure.ToString();
+                if (r.Failure == ProofFailure.SignatureInvalid)
+                {
+                    detail += NotPortableNumbers(credential, resolver, i);
+                }
+
                 run.Add(name, CheckStatus.Failed, $"{suite}: {r.Failure}: {detail}");
             }
         }
@@ -486,6 +499,28 @@ public sealed partial class CredentialVerifier
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// For a signature that did not verify: when the credential has numbers jsonld.js canonicalizes differently
+    /// (<see cref="JsonLdJsNumbers"/>), which forms differ and whether the signature matches jsonld.js's. The
+    /// credential stays not valid either way: its signature is over RDF the specification does not give it.
+    /// </summary>
+    private static string NotPortableNumbers(JsonElement credential, PrefetchedKeyResolver resolver, int proofIndex)
+    {
+        IReadOnlyList<(string Pointer, double Value)> numbers = JsonLdJsCompatibility.FindNumbersReadAsIntegers(credential);
+        if (numbers.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        IReadOnlyList<ProofVerificationResult> asJsonLdJs = EddsaRdfc2022.VerifyAll(credential, resolver, s_jsonLdJsNumbers);
+        bool matchesJsonLdJs = proofIndex < asJsonLdJs.Count && asJsonLdJs[proofIndex].Verified;
+        string forms = string.Join("; ", numbers.Select(n => string.Create(CultureInfo.InvariantCulture,
+            $"{n.Pointer}: \"{JsonLdJsCompatibility.SpecificationForm(n.Value)}\"^^xsd:double in the specification, \"{JsonLdJsCompatibility.JsonLdJsForm(n.Value)}\" as an integer in jsonld.js")));
+        return matchesJsonLdJs
+            ? $" — the signature matches jsonld.js's canonical form, not the specification's, of the number(s) {forms}: it was made by a jsonld.js-based signer over different RDF than the document has"
+            : $" — the document has number(s) whose canonical form differs between the specification and jsonld.js ({forms}), and the signature matches neither form";
     }
 
     /// <summary>

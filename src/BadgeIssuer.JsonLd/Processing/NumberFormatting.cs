@@ -21,6 +21,23 @@ internal static class NumberFormatting
     }
 
     /// <summary>
+    /// True for a non-integral number whose JavaScript text (<see cref="ToEcmaScriptString"/>) has no
+    /// <c>.</c> (only numbers below 10^-6 in magnitude are written in exponent form, so only they can lack one):
+    /// jsonld.js's <c>isDouble</c> is false for it, so jsonld.js writes it as an integer
+    /// (<see cref="ToJsonLdJsInteger"/>) where the specification writes an <c>xsd:double</c>.
+    /// </summary>
+    public static bool IsIntegerToJsonLdJs(double value)
+        => double.IsFinite(value) && !double.IsInteger(value) && Math.Abs(value) < 1e-6
+            && !ToEcmaScriptString(value).Contains('.', StringComparison.Ordinal);
+
+    /// <summary>
+    /// jsonld.js's <c>value.toFixed(0)</c> for a number of <see cref="IsIntegerToJsonLdJs"/> (all below 10^-6 in
+    /// magnitude): <c>"0"</c>, or <c>"-0"</c> for a negative value.
+    /// </summary>
+    public static string ToJsonLdJsInteger(double value)
+        => value < 0 ? "-0" : "0";
+
+    /// <summary>
     /// The canonical <c>xsd:double</c> form: JavaScript <c>value.toExponential(15)</c> with trailing zeros of the
     /// fraction removed (one digit kept), <c>e+</c> → <c>E</c>, <c>e-</c> → <c>E-</c>: 1.1 → <c>1.1E0</c>,
     /// 1e21 → <c>1.0E21</c>, 0 → <c>0.0E0</c>. The 16 significant digits are rounded from the exact binary value,

@@ -43,6 +43,7 @@ internal sealed class RdfConverter
     private const int EmittedIndexFrom = 16;
     private readonly HashSet<RdfTerm> _emittedIndex = [];
     private RdfTerm _graph;
+    private readonly JsonLdJsNumbers _jsNumbers;
 
     private RdfConverter(BlankNodeIdentifierGenerator issuer, JsonLdOptions options)
     {
@@ -51,6 +52,7 @@ internal sealed class RdfConverter
         _rdfDirection = options.RdfDirection;
         _produceGeneralizedRdf = options.ProduceGeneralizedRdf;
         _safeMode = options.SafeMode;
+        _jsNumbers = options.JsonLdJsNumbers;
         _graph = RdfTerm.DefaultGraph;
     }
 
@@ -485,9 +487,25 @@ internal sealed class RdfConverter
     }
 
     /// <summary>Steps 10-11: xsd:double unless integral, below 10^21 and not explicitly typed xsd:double.</summary>
-    private static string NumberLexicalForm(double value, ref string? datatype)
+    private string NumberLexicalForm(double value, ref string? datatype)
     {
-        if (!double.IsInteger(value) || Math.Abs(value) >= 1e21 || string.Equals(datatype, XsdDouble, StringComparison.Ordinal))
+        bool typedDouble = string.Equals(datatype, XsdDouble, StringComparison.Ordinal);
+        if (_jsNumbers != JsonLdJsNumbers.Specification && !typedDouble && NumberFormatting.IsIntegerToJsonLdJs(value))
+        {
+            if (_jsNumbers == JsonLdJsNumbers.Refuse)
+            {
+                string text = NumberFormatting.ToEcmaScriptString(value);
+                throw new JsonLdException(JsonLdErrorCode.NumberNotPortable,
+                    $"the number {text} is canonicalized as \"{NumberFormatting.ToXsdDouble(value)}\"^^xsd:double by the specification but as "
+                    + $"\"{NumberFormatting.ToJsonLdJsInteger(value)}\"^^xsd:integer by jsonld.js, so a signature over it would not verify in jsonld.js-based verifiers; "
+                    + "send it with at least two significant digits (e.g. 1.5e-7), scaled to a larger unit, or as a string");
+            }
+
+            datatype ??= XsdInteger;
+            return NumberFormatting.ToJsonLdJsInteger(value);
+        }
+
+        if (!double.IsInteger(value) || Math.Abs(value) >= 1e21 || typedDouble)
         {
             datatype ??= XsdDouble;
             return NumberFormatting.ToXsdDouble(value);

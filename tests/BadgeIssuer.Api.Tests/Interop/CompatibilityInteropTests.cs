@@ -60,6 +60,46 @@ public sealed class CompatibilityInteropTests
             .Should().Contain($"\"{ArabicName}\"^^<https://www.w3.org/ns/i18n#ar_rtl>");
     }
 
+    [Fact]
+    public async Task DataIntegrity_NumberJsonLdJsReadsAsZeroSignedByJs_FailsInCoreNamingBothForms()
+    {
+        // jsonld.js writes creditsEarned 1e-7 (xsd:float in the OB context) as "0"; the specification as "1.0E-7".
+        JsonObject credential = JsonNode.Parse(Credential("did:example:replaced-by-sign-mjs"))!.AsObject();
+        credential["credentialSubject"]!["creditsEarned"] = 1e-7;
+        InteropSignOutput output = await NodeInterop.SignAsync(
+            new InteropSignJob { Seed = Seed, SubjectId = "did:example:learner-numbers", CredentialJson = credential.ToJsonString() }.AddDataIntegrity("eddsa-rdfc-2022"),
+            TestContext.Current.CancellationToken);
+        JsIssuedCredential issued = output.Items.Should().ContainSingle().Which;
+        issued.SelfVerified.Should().BeTrue(string.Join("; ", issued.SelfCheckErrors));
+
+        var verifier = new CredentialVerifier(new CredentialVerifierOptions { TimeProvider = new MutableTimeProvider(BadgeIssuerApplication.Now) });
+        VerificationReport report = await verifier.VerifyAsync(Encoding.UTF8.GetBytes(issued.Document), TestContext.Current.CancellationToken);
+
+        report.Verified.Should().BeFalse();
+        VerificationCheck proof = report.Checks.Should().ContainSingle(c => c.Name == "proof").Which;
+        proof.Message.Should().Contain("SignatureInvalid")
+            .And.Contain("matches jsonld.js's canonical form")
+            .And.Contain("/credentialSubject/creditsEarned: \"1.0E-7\"^^xsd:double in the specification, \"0\" as an integer in jsonld.js");
+    }
+
+    [Fact]
+    public async Task DataIntegrity_NumberJsonLdJsReadsAsZero_ForgedSignature_MatchesNeitherForm()
+    {
+        // The same credential signed by JS, with creditsEarned changed afterwards: neither canonical form matches.
+        JsonObject credential = JsonNode.Parse(Credential("did:example:replaced-by-sign-mjs"))!.AsObject();
+        credential["credentialSubject"]!["creditsEarned"] = 2e-7;
+        InteropSignOutput output = await NodeInterop.SignAsync(
+            new InteropSignJob { Seed = Seed, SubjectId = "did:example:learner-numbers", CredentialJson = credential.ToJsonString() }.AddDataIntegrity("eddsa-rdfc-2022"),
+            TestContext.Current.CancellationToken);
+        JsonObject tampered = JsonNode.Parse(output.Items.Should().ContainSingle().Which.Document)!.AsObject();
+        tampered["name"] = "Teamwork, tampered";
+
+        var verifier = new CredentialVerifier(new CredentialVerifierOptions { TimeProvider = new MutableTimeProvider(BadgeIssuerApplication.Now) });
+        VerificationReport report = await verifier.VerifyAsync(Encoding.UTF8.GetBytes(tampered.ToJsonString()), TestContext.Current.CancellationToken);
+
+        report.Checks.Should().ContainSingle(c => c.Name == "proof").Which.Message.Should().Contain("the signature matches neither form");
+    }
+
     /// <summary>
     /// An OB 3.0 credential whose subject carries a direction-tagged name and description (the OB schema types the
     /// credential's, achievement's and issuer's name as strings, the subject's not) and whose context array ends with

@@ -129,6 +129,13 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         SigningFailure.SchemaViolations => new IssueOutcome(null, false, ProblemKind.InvalidCredential,
             "The credential does not conform to the Open Badges 3.0 JSON Schema.",
             signing.Schema!.Violations.Select(v => new InputViolation(v.InstanceLocation.Length == 0 ? "/" : v.InstanceLocation, v.Message)).ToList()),
+        // A number jsonld.js canonicalizes differently: every one, with its path and what to send instead.
+        SigningFailure.NumberNotPortable => new IssueOutcome(null, false, ProblemKind.InvalidCredential,
+            "The credential has a number that Digital Bazaar-based verifiers (jsonld.js) canonicalize differently from the specification, so its signature would not verify there: "
+            + signing.Exception!.Message + ".",
+            [.. signing.NotPortableNumbers!.Select(n => new InputViolation(n.Pointer,
+                $"{JsonLdJsCompatibility.JsonLdJsForm(n.Value)} in jsonld.js, {JsonLdJsCompatibility.SpecificationForm(n.Value)} in the specification; "
+                + "send at least two significant digits (e.g. 1.5e-7), a larger unit, or a string"))]),
         SigningFailure.JsonLd when signing.Exception is JsonLdException e =>
             new IssueOutcome(null, false, ProblemKind.JsonLd, "JSON-LD processing failed (" + e.SpecCode + "): " + e.Message),
         // A poison graph (many alike blank nodes): refused once canonicalization has done its bounded work.

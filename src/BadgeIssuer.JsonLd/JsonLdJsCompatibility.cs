@@ -1,0 +1,69 @@
+using System.Text.Json;
+using BadgeIssuer.JsonLd.Processing;
+
+namespace BadgeIssuer.JsonLd;
+
+/// <summary>Where a document's RDF under jsonld.js (the deployed JavaScript processor) differs from the specification's.</summary>
+public static class JsonLdJsCompatibility
+{
+    /// <summary>Upper bound on the numbers <see cref="FindNumbersReadAsIntegers"/> reports.</summary>
+    public const int MaxReported = 20;
+
+    /// <summary>
+    /// True for a number jsonld.js converts to an <c>xsd:integer</c> (<c>"0"</c>) where the specification writes an
+    /// <c>xsd:double</c>: see <see cref="JsonLdJsNumbers"/>.
+    /// </summary>
+    public static bool ReadsAsInteger(double value) => NumberFormatting.IsIntegerToJsonLdJs(value);
+
+    /// <summary>The specification's canonical <c>xsd:double</c> form of <paramref name="value"/>, e.g. <c>1.0E-7</c>.</summary>
+    public static string SpecificationForm(double value) => NumberFormatting.ToXsdDouble(value);
+
+    /// <summary>jsonld.js's form of a number of <see cref="ReadsAsInteger"/>: <c>0</c> or <c>-0</c>.</summary>
+    public static string JsonLdJsForm(double value) => NumberFormatting.ToJsonLdJsInteger(value);
+
+    /// <summary>
+    /// The JSON Pointers and values of the numbers in <paramref name="document"/> that <see cref="ReadsAsInteger"/>,
+    /// outside <c>@context</c> members, at most <see cref="MaxReported"/> and no deeper than
+    /// <see cref="JsonLdOptions.DefaultMaxDepth"/>. A JSON scan: it does not know which numbers are <c>@json</c>
+    /// literals (which jsonld.js serializes like the specification), so it may name one of those too.
+    /// </summary>
+    public static IReadOnlyList<(string Pointer, double Value)> FindNumbersReadAsIntegers(JsonElement document)
+    {
+        var found = new List<(string, double)>();
+        Walk(document, "", 0, found);
+        return found;
+    }
+
+    private static void Walk(JsonElement element, string pointer, int depth, List<(string, double)> found)
+    {
+        if (found.Count >= MaxReported || depth > JsonLdOptions.DefaultMaxDepth)
+        {
+            return;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Number when element.TryGetDouble(out double value) && ReadsAsInteger(value):
+                found.Add((pointer.Length == 0 ? "/" : pointer, value));
+                break;
+            case JsonValueKind.Object:
+                foreach (JsonProperty member in element.EnumerateObject())
+                {
+                    if (!member.NameEquals("@context"))
+                    {
+                        Walk(member.Value, pointer + "/" + member.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal), depth + 1, found);
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Walk(item, pointer + "/" + i++.ToString(System.Globalization.CultureInfo.InvariantCulture), depth + 1, found);
+                }
+
+                break;
+        }
+    }
+}
