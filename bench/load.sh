@@ -31,6 +31,11 @@
 #                       API key, which the production defaults (20,000/s per IP, 10,000/s per key) would throttle
 #   BadgeIssuer__*      any other service setting exported in the environment reaches the service
 #                       (e.g. BadgeIssuer__StatusIndexBlock=4096)
+#   REFERENCE=js        after each run of issue or issue+status, the same run against the JavaScript reference issuer
+#                       (tests/interop/reference-server.mjs: Digital Bazaar's vc + eddsa-rdfc-2022 cryptosuite, in memory,
+#                       no storage or auth) on port REF_PORT (default PORT+100), pinned to SERVER_CPUS like the service,
+#                       so the runs alternate; the summary adds each scenario's median ratio (ours / JS) and both p99s.
+#                       Needs Node.js; installs tests/interop's packages with npm ci when missing
 #   PORT=5090  RESULTS_DIR=bench/results/<timestamp>  NO_BUILD=1 (skip the build)
 #
 # The summary names the storage and instance count per row; "srv cpu" is summed over the instances (each run's
@@ -261,6 +266,7 @@ stop_service() {
 }
 
 cleanup() {
+    if [ -n "${REF_PID:-}" ]; then kill -TERM "$REF_PID" 2>/dev/null || true; fi
     stop_service
     stop_cluster
 }
@@ -303,6 +309,39 @@ run_scenario() { # run_scenario NAME RUN
         --json "$RESULTS_DIR/$scenario-$run.json") || echo "($scenario run $run reported errors)"
 }
 
+REFERENCE="${REFERENCE:-}"
+REF_PORT="${REF_PORT:-$((PORT + 100))}"
+REF_PID=""
+case "$REFERENCE" in
+    "" | js) ;;
+    *) echo "REFERENCE must be js or empty, not '$REFERENCE'" >&2; exit 2 ;;
+esac
+if [ "$REFERENCE" = js ] && [ ! -d tests/interop/node_modules/@digitalbazaar/vc ]; then
+    echo "== npm ci (tests/interop)"
+    npm ci --prefix tests/interop --no-audit --no-fund >/dev/null
+fi
+
+run_reference() { # run_reference NAME RUN: the same scenario against a fresh JavaScript reference issuer
+    local scenario="$1" run="$2" url="http://127.0.0.1:$REF_PORT" log="$RESULTS_DIR/reference-$(date +%H%M%S).log"
+    if [ "${WAIT_IDLE:-0}" = 1 ]; then wait_idle; fi
+    pin "${SERVER_CPUS:-}" node tests/interop/reference-server.mjs --port "$REF_PORT" >"$log" 2>&1 &
+    REF_PID=$!
+    if ! dotnet "$LOADTEST_DLL" wait --url "$url" --timeout 30s --pid "$REF_PID"; then
+        echo "reference issuer did not start; log: $log" >&2
+        tail -20 "$log" >&2
+        exit 1
+    fi
+    echo
+    echo "== $scenario (run $run, JavaScript reference issuer pid $REF_PID, concurrency $CONCURRENCY, $WARMUP warm-up, $DURATION measured)"
+    (pin "${CLIENT_CPUS:-}" dotnet "$LOADTEST_DLL" \
+        --url "$url" --server-pid "$REF_PID" --storage js-reference --issuer-id did:example:reference --scenario "$scenario" \
+        --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" \
+        --json "$RESULTS_DIR/$scenario-js-$run.json") || echo "($scenario JS run $run reported errors)"
+    kill -TERM "$REF_PID" 2>/dev/null || true
+    wait "$REF_PID" 2>/dev/null || true
+    REF_PID=""
+}
+
 if [ "$STORAGE" = postgres ]; then start_cluster; fi
 
 if [ "$FRESH" != 1 ]; then start_service; fi
@@ -312,6 +351,7 @@ for scenario in $SCENARIOS; do
         run_scenario "$scenario" "$run"
         record_db_size "$scenario" "$run"
         if [ "$FRESH" = 1 ]; then stop_service; fi
+        if [ "$REFERENCE" = js ] && [[ "$scenario" == issue || "$scenario" == issue+status ]]; then run_reference "$scenario" "$run"; fi
     done
 done
 stop_service

@@ -24,6 +24,9 @@ public sealed class LoadOptions
           --batch-size N        awards per POST /awards/batch (default 100)
           --issue-status        issue: ask for a revocation status entry (options.credentialStatus), as awards get;
                                 same as --scenario issue+status
+          --issuer-id ID        issue/issue+status only: send credentials issued by ID and skip the setup (no API key, no
+                                achievement, no probe award), e.g. against the JavaScript reference issuer (bench/load.sh
+                                REFERENCE=js), which signs with its own key whatever ID says
           --verify-file FILE    body for the verify scenario (default: a credential the service awards in setup)
           --if-none-match       status-list: send the list's ETag, so the answer is 304 (counted as success)
           --server-pid PID      also report the server process's CPU use during the measurement; repeat it for
@@ -60,6 +63,9 @@ public sealed class LoadOptions
     public int BatchSize { get; private set; } = 100;
 
     public string? VerifyFile { get; private set; }
+
+    /// <summary>With issue/issue+status: the credentials' issuer, and no setup requests.</summary>
+    public string? IssuerId { get; private set; }
 
     public bool IssueWithStatus { get; private set; }
 
@@ -143,6 +149,9 @@ public sealed class LoadOptions
                     break;
                 case "--verify-file":
                     options.VerifyFile = Value();
+                    break;
+                case "--issuer-id":
+                    options.IssuerId = Value();
                     break;
                 case "--issue-status":
                     options.IssueWithStatus = true;

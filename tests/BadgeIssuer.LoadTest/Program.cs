@@ -253,7 +253,44 @@ public static class Program
         }
 
         Console.WriteLine("(errors column in the medians table: total over the runs)");
+        WriteRatios(results);
         return 0;
+    }
+
+    /// <summary>
+    /// Side by side with the JavaScript reference issuer (runs recorded with --storage js-reference): per scenario,
+    /// the median throughput of every other setup divided by the reference's, and both p99s.
+    /// </summary>
+    private static void WriteRatios(List<LoadResult> results)
+    {
+        const string Reference = "js-reference";
+        CultureInfo c = CultureInfo.InvariantCulture;
+        bool header = false;
+        foreach (IGrouping<(string Scenario, int Concurrency), LoadResult> scenario in results.GroupBy(r => (r.Scenario, r.Concurrency)))
+        {
+            LoadResult[] reference = [.. scenario.Where(r => r.Storage == Reference)];
+            if (reference.Length == 0)
+            {
+                continue;
+            }
+
+            double js = Median(reference, r => r.ItemsPerSecond);
+            foreach (IGrouping<string?, LoadResult> setup in scenario.Where(r => r.Storage != Reference).GroupBy(r => r.Storage))
+            {
+                LoadResult[] ours = [.. setup];
+                if (!header)
+                {
+                    Console.WriteLine();
+                    Console.WriteLine("side by side with the JavaScript reference issuer (medians)");
+                    Console.WriteLine("scenario      conc  setup         ours/s      js/s   ratio  ours p99 ms  js p99 ms  runs");
+                    header = true;
+                }
+
+                double us = Median(ours, r => r.ItemsPerSecond);
+                Console.WriteLine(string.Create(c,
+                    $"{scenario.Key.Scenario,-12} {scenario.Key.Concurrency,5}  {setup.Key ?? "?",-10} {us,9:F0} {js,9:F0} {(js > 0 ? us / js : double.NaN),6:F1}× {Median(ours, r => r.LatencyMs.P99),11:F2} {Median(reference, r => r.LatencyMs.P99),10:F2}  {ours.Length}/{reference.Length}"));
+            }
+        }
     }
 
     private static double Median(LoadResult[] runs, Func<LoadResult, double> value)

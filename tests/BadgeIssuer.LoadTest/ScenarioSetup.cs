@@ -33,6 +33,10 @@ public sealed class ScenarioSetup
                 return Get("health", "health", etag: null);
             case "verify" when _options.VerifyFile is not null:
                 return await VerifyFileAsync(_options.VerifyFile, cancellationToken);
+            case "issue" or "issue+status" when _options.IssuerId is not null:
+                return Issue(_options.IssuerId);
+            case not ("issue" or "issue+status") when _options.IssuerId is not null:
+                throw new SetupException("--issuer-id works only with the issue and issue+status scenarios");
         }
 
         (string apiKey, string? issuerId) = ReadKey();
@@ -80,23 +84,7 @@ public sealed class ScenarioSetup
             }
 
             case "issue" or "issue+status":
-            {
-                bool withStatus = _options.IssueWithStatus || _options.Scenario == "issue+status";
-                if (issuerId is null)
-                {
-                    throw new SetupException("no issuer id: neither bootstrap.json nor the probe award's credential named one");
-                }
-
-                BodyTemplate body = BodyTemplate.Parse(IssueJson(issuerId, withStatus).ToJsonString());
-                Func<long, Uri> target = Target("credentials/issue");
-                return new Scenario
-                {
-                    Name = withStatus ? "issue+status" : "issue",
-                    CreateRequest = n => Post(target(n), body.Render(n)),
-                    Description = $"POST /credentials/issue, issuer {issuerId}, samples/ob-credential.json with a fresh urn:uuid id, "
-                        + (withStatus ? "options.credentialStatus revocation" : "options {} (no status entry)"),
-                };
-            }
+                return Issue(issuerId ?? throw new SetupException("no issuer id: neither bootstrap.json nor the probe award's credential named one"));
 
             case "verify":
                 return await VerifyIssuedAsync(probe, cancellationToken);
@@ -246,6 +234,20 @@ public sealed class ScenarioSetup
 
         _log.WriteLine($"setup: probe award issued by {issuerId ?? "?"}; status lists: {(lists.Count == 0 ? "none" : string.Join(", ", lists))}");
         return new AwardProbe(issuerId, lists, credential.GetRawText());
+    }
+
+    private Scenario Issue(string issuerId)
+    {
+        bool withStatus = _options.IssueWithStatus || _options.Scenario == "issue+status";
+        BodyTemplate body = BodyTemplate.Parse(IssueJson(issuerId, withStatus).ToJsonString());
+        Func<long, Uri> target = Target("credentials/issue");
+        return new Scenario
+        {
+            Name = withStatus ? "issue+status" : "issue",
+            CreateRequest = n => Post(target(n), body.Render(n)),
+            Description = $"POST /credentials/issue, issuer {issuerId}, samples/ob-credential.json with a fresh urn:uuid id, "
+                + (withStatus ? "options.credentialStatus revocation" : "options {} (no status entry)"),
+        };
     }
 
     private static JsonObject AwardJson(string achievementId) => new()
