@@ -168,7 +168,7 @@ public sealed class IssuingApiTests
         }
 
         using var unacceptable = new HttpRequestMessage(HttpMethod.Get, credentialId);
-        unacceptable.Headers.Accept.ParseAdd("text/html");
+        unacceptable.Headers.Accept.ParseAdd("text/plain");
         await ProblemAsync(await client.SendAsync(unacceptable, Ct), HttpStatusCode.NotAcceptable, "not-acceptable");
         await ProblemAsync(await client.GetAsync(BadgeIssuerApplication.BaseUrl + "/credentials/AAAAAAAAAAAAAAAAAAAAAA.json", Ct), HttpStatusCode.NotFound, "credential-not-found");
     }
