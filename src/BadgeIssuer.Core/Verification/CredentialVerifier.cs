@@ -45,6 +45,7 @@ public sealed partial class CredentialVerifier
         _options = options ?? new CredentialVerifierOptions();
         ArgumentNullException.ThrowIfNull(_options.Resolver, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, nameof(options));
+        ArgumentNullException.ThrowIfNull(_options.Cryptosuites, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxEndorsementDepth, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxEndorsements, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxStatusEntries, nameof(options));
@@ -88,6 +89,9 @@ public sealed partial class CredentialVerifier
     /// A verifier for one request: the same options and caches, with its own recipient check and, when given, its own
     /// trust policy for fragment keys. Cheap (no parsing, no new caches).
     /// </summary>
+    /// <summary>The Data Integrity cryptosuites this verifier checks proofs with (shared with a <see cref="PresentationVerifier"/> over it).</summary>
+    internal CryptosuiteSet Cryptosuites => _options.Cryptosuites;
+
     public CredentialVerifier ForRequest(string? expectedRecipient, bool? trustVerificationMethodFragment = null)
         => new(this, expectedRecipient ?? _expectedRecipient, trustVerificationMethodFragment ?? _trustFragment);
 
@@ -449,7 +453,7 @@ public sealed partial class CredentialVerifier
         IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
 
         // The safe-mode step already canonicalized the document without its proofs: its hash is reused.
-        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
+        IReadOnlyList<ProofVerificationResult> results = _options.Cryptosuites.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
         int firstProofCheck = run.Checks.Count;
         for (int i = 0; i < results.Count; i++)
         {

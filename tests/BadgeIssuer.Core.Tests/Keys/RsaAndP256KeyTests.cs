@@ -64,7 +64,8 @@ public class RsaAndP256KeyTests
     }
 
     [Theory]
-    [InlineData("""{"kty":"EC","crv":"P-384","x":"AA","y":"AA"}""", KeyFormatError.UnsupportedKeyType)]
+    [InlineData("""{"kty":"EC","crv":"P-521","x":"AA","y":"AA"}""", KeyFormatError.UnsupportedKeyType)]
+    [InlineData("""{"kty":"EC","crv":"P-384","x":"AA","y":"AA"}""", KeyFormatError.InvalidJwk)]
     [InlineData("""{"kty":"oct","k":"AAAA"}""", KeyFormatError.PrivateKeyMaterialPresent)]
     [InlineData("""{"kty":"OKP","crv":"X25519","x":"AA"}""", KeyFormatError.UnsupportedKeyType)]
     [InlineData("""{"kty":"OKP","crv":"Ed25519"}""", KeyFormatError.InvalidJwk)]
