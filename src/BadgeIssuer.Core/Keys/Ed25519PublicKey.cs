@@ -92,8 +92,14 @@ public sealed class Ed25519PublicKey : VerificationKey
     public static Ed25519PublicKey ImportBase58(string publicKeyBase58)
     {
         ArgumentNullException.ThrowIfNull(publicKeyBase58);
+        if (publicKeyBase58.Length > 64)
+        {
+            // base58 decoding is quadratic: a value no 32-byte key could have is not decoded.
+            throw new KeyFormatException(KeyFormatError.WrongLength, "publicKeyBase58: longer than any Ed25519 key (not decoded).");
+        }
+
         Span<byte> raw = stackalloc byte[64];
-        if (publicKeyBase58.Length is 0 or > 64 || !Internal.Base58Btc.TryDecode(publicKeyBase58, raw, out int length))
+        if (!Internal.Base58Btc.TryDecode(publicKeyBase58, raw, out int length))
         {
             throw new KeyFormatException(KeyFormatError.InvalidEncoding, "publicKeyBase58: not a base58btc value.");
         }
