@@ -68,6 +68,43 @@ public sealed class CredentialCommandTests : IDisposable
     }
 
     [Fact]
+    public void P256_key_signs_ecdsa_rdfc_2019_that_verifies()
+    {
+        string key = Path.Combine(_dir, "p256.key.json");
+        string did = DidOf(CliResult.Run("keygen", "--type", "P-256", "--out", key));
+        did.Should().StartWith("did:key:zDn");
+        string credential = Path.Combine(_dir, "credential.json");
+        File.WriteAllText(credential, Credential(did));
+
+        CliResult sign = CliResult.Run("sign", credential, "--key", key, "--format", "di");
+
+        (sign.ExitCode == 0).Should().BeTrue(sign.Stderr);
+        string signed = Path.Combine(_dir, "signed.json");
+        File.WriteAllText(signed, sign.Stdout);
+        using (JsonDocument doc = JsonDocument.Parse(sign.Stdout))
+        {
+            JsonElement proof = doc.RootElement.GetProperty("proof")[0];
+            proof.GetProperty("type").GetString().Should().Be("DataIntegrityProof");
+            proof.GetProperty("cryptosuite").GetString().Should().Be("ecdsa-rdfc-2019");
+            proof.GetProperty("verificationMethod").GetString().Should().Be($"{did}#{did["did:key:".Length..]}");
+        }
+
+        CliResult verify = CliResult.Run("verify", signed, "--json");
+        (verify.ExitCode == 0).Should().BeTrue(verify.Stdout + verify.Stderr);
+        using JsonDocument report = JsonDocument.Parse(verify.Stdout);
+        report.RootElement.GetProperty("checks").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "proof").GetProperty("message").GetString()
+            .Should().StartWith("ecdsa-rdfc-2019: signature verified with did:key:zDn");
+
+        // A proof-options file that names eddsa-rdfc-2022 does not fit a P-256 key.
+        string options = Path.Combine(_dir, "eddsa-options.json");
+        File.WriteAllText(options, """{"cryptosuite": "eddsa-rdfc-2022"}""");
+        CliResult mismatch = CliResult.Run("sign", credential, "--key", key, "--proof-options", options);
+        mismatch.ExitCode.Should().Be(2);
+        mismatch.Stderr.Should().Contain("eddsa-rdfc-2022 cannot sign with a P256 key");
+    }
+
+    [Fact]
     public void Verify_exits_1_for_a_credential_that_does_not_verify_and_2_for_unreadable_input()
     {
         CliResult tampered = CliResult.Run("verify", Path.Combine(s_vectors, "1edtech-validator-fixtures", "simple-err-proof-value.json"), "--json");
@@ -98,6 +135,7 @@ public sealed class CredentialCommandTests : IDisposable
 
         CliResult rsaDi = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "rsa.example.key.json"), "--format", "di");
         rsaDi.ExitCode.Should().Be(2);
+        rsaDi.Stderr.Should().Contain("--format di needs an Ed25519 key (eddsa-rdfc-2022) or a P-256 key (ecdsa-rdfc-2019), not Rsa");
     }
 
     [Fact]

@@ -53,6 +53,7 @@ public sealed partial class CredentialVerifier
         _options = options ?? new CredentialVerifierOptions();
         ArgumentNullException.ThrowIfNull(_options.Resolver, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, nameof(options));
+        ArgumentNullException.ThrowIfNull(_options.Cryptosuites, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxEndorsementDepth, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxEndorsements, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxStatusEntries, nameof(options));
@@ -96,6 +97,9 @@ public sealed partial class CredentialVerifier
     /// A verifier for one request: the same options and caches, with its own recipient check and, when given, its own
     /// trust policy for fragment keys. Cheap (no parsing, no new caches).
     /// </summary>
+    /// <summary>The Data Integrity cryptosuites this verifier checks proofs with (shared with a <see cref="PresentationVerifier"/> over it).</summary>
+    internal CryptosuiteSet Cryptosuites => _options.Cryptosuites;
+
     public CredentialVerifier ForRequest(string? expectedRecipient, bool? trustVerificationMethodFragment = null)
         => new(this, expectedRecipient ?? _expectedRecipient, trustVerificationMethodFragment ?? _trustFragment);
 
@@ -457,7 +461,7 @@ public sealed partial class CredentialVerifier
         IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
 
         // The safe-mode step already canonicalized the document without its proofs: its hash is reused.
-        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
+        IReadOnlyList<ProofVerificationResult> results = _options.Cryptosuites.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
         int firstProofCheck = run.Checks.Count;
         for (int i = 0; i < results.Count; i++)
         {
@@ -506,7 +510,7 @@ public sealed partial class CredentialVerifier
     /// (<see cref="JsonLdJsNumbers"/>), which forms differ and whether the signature matches jsonld.js's. The
     /// credential stays not valid either way: its signature is over RDF the specification does not give it.
     /// </summary>
-    private static string NotPortableNumbers(JsonElement credential, PrefetchedKeyResolver resolver, int proofIndex)
+    private string NotPortableNumbers(JsonElement credential, PrefetchedKeyResolver resolver, int proofIndex)
     {
         IReadOnlyList<(string Pointer, double Value)> numbers = JsonLdJsCompatibility.FindNumbersReadAsIntegers(credential);
         if (numbers.Count == 0)
@@ -514,7 +518,7 @@ public sealed partial class CredentialVerifier
             return string.Empty;
         }
 
-        IReadOnlyList<ProofVerificationResult> asJsonLdJs = EddsaRdfc2022.VerifyAll(credential, resolver, s_jsonLdJsNumbers);
+        IReadOnlyList<ProofVerificationResult> asJsonLdJs = _options.Cryptosuites.VerifyAll(credential, resolver, s_jsonLdJsNumbers);
         bool matchesJsonLdJs = proofIndex < asJsonLdJs.Count && asJsonLdJs[proofIndex].Verified;
         string forms = string.Join("; ", numbers.Select(n => string.Create(CultureInfo.InvariantCulture,
             $"{n.Pointer}: \"{JsonLdJsCompatibility.SpecificationForm(n.Value)}\"^^xsd:double in the specification, \"{JsonLdJsCompatibility.JsonLdJsForm(n.Value)}\" as an integer in jsonld.js")));

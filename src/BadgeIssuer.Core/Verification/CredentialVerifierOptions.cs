@@ -1,3 +1,4 @@
+using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
 
 namespace BadgeIssuer.Core.Verification;
@@ -128,4 +129,11 @@ public sealed class CredentialVerifierOptions
 
     /// <summary>Optional recipient check: an email address or id expected to be the credential subject.</summary>
     public string? ExpectedRecipient { get; init; }
+
+    /// <summary>
+    /// The Data Integrity cryptosuites proofs are verified with (credentials, status lists, revocation lists,
+    /// endorsements and, through <see cref="PresentationVerifier"/>, presentations). Default: every built-in suite
+    /// (<see cref="CryptosuiteSet.Default"/>); a proof of any other suite fails "unsupported cryptosuite &lt;name&gt;".
+    /// </summary>
+    public CryptosuiteSet Cryptosuites { get; init; } = CryptosuiteSet.Default;
 }

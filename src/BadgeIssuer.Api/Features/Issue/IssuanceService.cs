@@ -89,11 +89,8 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             Format = parameters.Format,
             Checks = template.Checks,
             DataIntegrityKey = issuer.Ed25519,
-            Proof = parameters.Format == SecuringFormat.Jwt ? null : new ProofOptions
-            {
-                VerificationMethod = issuer.Ed25519MethodId,
-                Created = CredentialSigning.WholeSeconds(now),
-            },
+            // The key's type chooses the Data Integrity cryptosuite (Ed25519: eddsa-rdfc-2022).
+            Proof = parameters.Format == SecuringFormat.Jwt ? null : CredentialSigning.ProofOptionsFor(issuer.Ed25519, issuer.Ed25519MethodId, now),
             JwtAlgorithm = parameters.JwtAlgorithm,
             EdDsaJwt = issuer.EdDsaJwt,
             Rs256Jwt = issuer.Rs256Jwt,

@@ -526,6 +526,7 @@ internal sealed class VerifierFactory
             TrustVerificationMethodFragment = o.TrustVerificationMethodFragment,
             MaxEndorsementDepth = o.MaxEndorsementDepth,
             MaxEndorsements = o.MaxEndorsements,
+            Cryptosuites = o.CryptosuiteSet(),
             StatusLists = statusLists,
             StatusRecords = statusRecords,
             StatusRetrievalHint = "lists this service does not publish are fetched only when Verify:Remote:Mode allows it (off by default; allowlist with Verify:Remote:AllowedHosts, or public); if the host is allowed, the service log says why the fetch failed",
