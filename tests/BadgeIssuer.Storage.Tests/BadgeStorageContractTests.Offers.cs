@@ -17,7 +17,7 @@ public abstract partial class BadgeStorageContractTests
         await Storage.Credentials.AddAsync(credential, [], Ct);
         var offer = new CredentialOfferRecord("off_" + Guid.NewGuid().ToString("N"), credential.Id, issuer.Id, Hash(), Hash(), OfferStates.Offered, T0, expires ?? T0.AddHours(1), "api-key:k")
         {
-            TxCodeHash = txHash,
+            TxCodeHash = txHash is null ? null : (ReadOnlyMemory<byte>?)txHash,
             TxCodeLength = txHash is null ? null : 6,
             TxCodeDescription = txHash is null ? null : "Sent by SMS",
         };
@@ -26,7 +26,7 @@ public abstract partial class BadgeStorageContractTests
     }
 
     private static OfferRedemption Redemption(CredentialOfferRecord offer, byte[]? tx = null, byte[]? token = null, DateTimeOffset? now = null) =>
-        new(offer.CodeHash, tx, now ?? T0.AddMinutes(1), token ?? Hash(), (now ?? T0.AddMinutes(1)).AddMinutes(5), 3, "openid4vci");
+        new(offer.CodeHash, tx is null ? null : (ReadOnlyMemory<byte>?)tx, now ?? T0.AddMinutes(1), token ?? Hash(), (now ?? T0.AddMinutes(1)).AddMinutes(5), 3, "openid4vci");
 
     [Fact]
     public async Task Offers_CreateThenFind_ByIdHandleCodeAndCredential_WithItsAuditEntry()
@@ -38,6 +38,9 @@ public abstract partial class BadgeStorageContractTests
             .Should().Be((offer.OfferId, credential.Id, OfferStates.Offered, 6, "Sent by SMS", 0, offer.ExpiresAt));
         stored.TxCodeHash!.Value.ToArray().Should().Equal(offer.TxCodeHash!.Value.ToArray());
         (await Storage.Offers.FindByHandleAsync(offer.HandleHash, Ct))!.OfferId.Should().Be(offer.OfferId);
+        (_, _, CredentialOfferRecord plain) = await NewOfferAsync();
+        CredentialOfferRecord plainStored = (await Storage.Offers.GetAsync(plain.OfferId, Ct))!;
+        (plainStored.TxCodeHash.HasValue, plainStored.TokenHash.HasValue).Should().Be((false, false), "NULL columns read back as no value, not as empty bytes");
         (await Storage.Offers.FindByCodeAsync(offer.CodeHash, Ct))!.OfferId.Should().Be(offer.OfferId);
         (await Storage.Offers.FindByHandleAsync(Hash(), Ct)).Should().BeNull();
         (await Storage.Offers.ListAsync(credential.Id, 10, Ct)).Select(o => o.OfferId).Should().Equal(offer.OfferId);

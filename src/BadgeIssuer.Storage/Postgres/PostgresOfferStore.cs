@@ -239,11 +239,11 @@ internal sealed class PostgresOfferStore(PostgresBadgeStorage storage) : IOfferS
                 Pg.Time(reader, 7),
                 reader.GetString(8))
             {
-                TxCodeHash = reader.IsDBNull(9) ? null : reader.GetFieldValue<byte[]>(9),
+                TxCodeHash = reader.IsDBNull(9) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(9),
                 TxCodeLength = reader.IsDBNull(10) ? null : reader.GetInt32(10),
                 TxCodeDescription = Pg.NullableString(reader, 11),
                 TxCodeFailures = reader.GetInt32(12),
-                TokenHash = reader.IsDBNull(13) ? null : reader.GetFieldValue<byte[]>(13),
+                TokenHash = reader.IsDBNull(13) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(13),
                 TokenExpiresAt = Pg.NullableTime(reader, 14),
                 GrantedIdentifiers = Pg.NullableString(reader, 15),
                 RedeemedVia = Pg.NullableString(reader, 16),

@@ -274,11 +274,11 @@ internal sealed class SqliteOfferStore(SqliteBadgeStorage storage) : IOfferStore
                 SqliteTime.FromTicks(reader.GetInt64(7)),
                 reader.GetString(8))
             {
-                TxCodeHash = reader.IsDBNull(9) ? null : (byte[])reader.GetValue(9),
+                TxCodeHash = reader.IsDBNull(9) ? null : (ReadOnlyMemory<byte>?)(byte[])reader.GetValue(9),
                 TxCodeLength = reader.IsDBNull(10) ? null : reader.GetInt32(10),
                 TxCodeDescription = reader.IsDBNull(11) ? null : reader.GetString(11),
                 TxCodeFailures = reader.GetInt32(12),
-                TokenHash = reader.IsDBNull(13) ? null : (byte[])reader.GetValue(13),
+                TokenHash = reader.IsDBNull(13) ? null : (ReadOnlyMemory<byte>?)(byte[])reader.GetValue(13),
                 TokenExpiresAt = reader.IsDBNull(14) ? null : SqliteTime.FromTicks(reader.GetInt64(14)),
                 GrantedIdentifiers = reader.IsDBNull(15) ? null : reader.GetString(15),
                 RedeemedVia = reader.IsDBNull(16) ? null : reader.GetString(16),
