@@ -42,6 +42,13 @@ public sealed record CredentialRecord(
     /// issuer can list by recipient without the store holding the address; null when none was computed (older rows).
     /// </summary>
     public ReadOnlyMemory<byte>? RecipientKey { get; init; }
+
+    /// <summary>
+    /// The credential this one re-issues (a holder-bound copy delivered to a wallet). A re-issue holds no status entry of
+    /// its own: it carries the original's, so a status change through either id changes both, and both follow it in
+    /// listings.
+    /// </summary>
+    public string? ReissueOf { get; init; }
 }
 
 /// <summary>What a credential listing selects: one issuer's credentials, optionally narrowed, newest first.</summary>

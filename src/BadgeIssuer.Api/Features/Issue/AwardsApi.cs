@@ -68,7 +68,7 @@ internal static class AwardsApi
         {
             Caller caller = Caller.From(request.HttpContext.User);
             (byte[]? body, ProblemHttpResult? failure, bool created, string? location) =
-                await AwardOneAsync(document!.RootElement, string.Empty, idempotencyKey, caller, services, cancellationToken);
+                await AwardOneAsync(document!.RootElement, string.Empty, idempotencyKey, caller, request.HttpContext, services, cancellationToken);
             if (failure is not null)
             {
                 return failure;
@@ -119,7 +119,7 @@ internal static class AwardsApi
                     JsonElement item = awards[i];
                     string? key = idempotencyKey is null ? null : idempotencyKey + "#" + i.ToString(CultureInfo.InvariantCulture);
                     (byte[]? body, ProblemHttpResult? failure, bool created, _) = item.ValueKind == JsonValueKind.Object
-                        ? await AwardOneAsync(item, $"/awards/{i}", key, caller, services, ct)
+                        ? await AwardOneAsync(item, $"/awards/{i}", key, caller, request.HttpContext, services, ct)
                         : (null, RequestJson.Violations(ApiProblems.InvalidRequest, "An award must be an object.", [new($"/awards/{i}", "must be an object")]), false, null);
                     results[i] = (body, failure, created);
                 });
@@ -160,7 +160,7 @@ internal static class AwardsApi
     }
 
     private static async Task<(byte[]? Body, ProblemHttpResult? Problem, bool Created, string? Location)> AwardOneAsync(
-        JsonElement award, string path, string? idempotencyKey, Caller caller, AwardServices services, CancellationToken cancellationToken)
+        JsonElement award, string path, string? idempotencyKey, Caller caller, HttpContext context, AwardServices services, CancellationToken cancellationToken)
     {
         var violations = new List<InputViolation>();
         string? achievementId = RequestJson.OptionalString(award, "achievementId", path, violations);
@@ -184,6 +184,9 @@ internal static class AwardsApi
         Recipient? recipient = ReadRecipient(award, path, violations, out string recipientLabel, out string? recipientEmail);
         JsonElement? evidence = ReadArray(award, "evidence", path, violations);
         JsonElement? results = ReadArray(award, "results", path, violations);
+        OfferOptions? offer = award.TryGetProperty("delivery", out JsonElement delivery) && delivery.ValueKind != JsonValueKind.Null
+            ? services.Offers.ReadDelivery(delivery, path + "/delivery", violations)
+            : null;
         if (violations.Count > 0)
         {
             return (null, RequestJson.Violations(ApiProblems.InvalidRequest, "The award is not valid.", violations), false, null);
@@ -224,7 +227,18 @@ internal static class AwardsApi
         }
 
         CredentialRecord record = outcome.Credential!;
-        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created), null, outcome.Created, record.Id);
+        byte[]? offerJson = null;
+        if (offer is not null)
+        {
+            // A retried award (same idempotency key) gets a new offer too; earlier ones stay valid until used, withdrawn or expired.
+            (offerJson, ProblemHttpResult? refused) = await services.Offers.CreateAsync(record, offer, caller.Actor, context, cancellationToken);
+            if (refused is not null)
+            {
+                return (null, refused, false, null);
+            }
+        }
+
+        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created, offerJson), null, outcome.Created, record.Id);
     }
 
     private static readonly EmbeddedAchievements s_achievements = new();
@@ -402,9 +416,9 @@ internal static class AwardsApi
         return value.GetArrayLength() == 0 ? null : value;
     }
 
-    internal static byte[] WriteAwardResponse(CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created)
+    internal static byte[] WriteAwardResponse(CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created, byte[]? offer = null)
     {
-        var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + 1024);
+        var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + (offer?.Length ?? 0) + 1024);
         using (var w = new Utf8JsonWriter(buffer, s_writer))
         {
             w.WriteStartObject();
@@ -437,6 +451,12 @@ internal static class AwardsApi
             w.WriteString("linkedIn", LinkedIn.AddToProfileUrl(achievementName, issuerName, record.IssuedAt, record.Id, urls.LocalId(record.Id, "/credentials/") ?? record.Id));
             w.WriteEndObject();
             w.WriteBoolean("created", created);
+            if (offer is not null)
+            {
+                w.WritePropertyName("offer");
+                w.WriteRawValue(offer, skipInputValidation: true);
+            }
+
             w.WriteEndObject();
         }
 
@@ -451,7 +471,8 @@ internal sealed record AwardServices(
     IssuanceService Issuance,
     PublicUrls Urls,
     IOptions<BadgeIssuerOptions> Options,
-    TimeProvider TimeProvider);
+    TimeProvider TimeProvider,
+    IOfferDelivery Offers);
 
 /// <summary>LinkedIn's "Add to profile" link for a certification (documented query parameters).</summary>
 internal static class LinkedIn

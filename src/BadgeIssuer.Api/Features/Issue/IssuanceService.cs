@@ -25,6 +25,12 @@ internal sealed record IssueParameters(
     /// id. Without it, a <see cref="RecipientLabel"/> that is an absolute URI (the subject id) is keyed instead.
     /// </summary>
     public string? RecipientEmail { get; init; }
+
+    /// <summary>
+    /// The credential this one re-issues (a holder-bound copy for a wallet): it takes no status index of its own but
+    /// carries the original's status entries (<see cref="StatusPurposes"/> is ignored), and is stored as linked to it.
+    /// </summary>
+    public CredentialRecord? ReissueOf { get; init; }
 }
 
 /// <summary>The outcome of an issue call: the stored credential, or what was wrong.</summary>
@@ -75,12 +81,22 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         }
 
         var indexes = new List<StatusListIndex>(parameters.StatusPurposes.Count);
-        foreach (string purpose in parameters.StatusPurposes)
+        byte[]? statusJson;
+        if (parameters.ReissueOf is { } original)
         {
-            indexes.Add(await statusIndexes.TakeAsync(issuer.Record.Id, purpose, cancellationToken));
+            // A re-issue shares its original's entries: one bit, so both always read the same status.
+            statusJson = original.StatusEntriesJson is null ? null : Encoding.UTF8.GetBytes(original.StatusEntriesJson);
+        }
+        else
+        {
+            foreach (string purpose in parameters.StatusPurposes)
+            {
+                indexes.Add(await statusIndexes.TakeAsync(issuer.Record.Id, purpose, cancellationToken));
+            }
+
+            statusJson = indexes.Count == 0 ? null : WriteStatusEntries(indexes, parameters.StatusPurposes);
         }
 
-        byte[]? statusJson = indexes.Count == 0 ? null : WriteStatusEntries(indexes, parameters.StatusPurposes);
         byte[] unsigned = template.Build(credentialId, statusJson);
 
         DateTimeOffset now = timeProvider.GetUtcNow();
@@ -115,6 +131,7 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             RecipientKey = RequestJson.IsAbsoluteUri(parameters.RecipientLabel) ? recipients.ForId(parameters.RecipientLabel)
                 : parameters.RecipientEmail is { } email ? recipients.ForEmail(email)
                 : (ReadOnlyMemory<byte>?)null,
+            ReissueOf = parameters.ReissueOf?.Id,
         };
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);
         return new IssueOutcome(stored.Credential, stored.Created);

@@ -35,7 +35,12 @@ public sealed record AwardRequest(
     DateTimeOffset? ValidUntil = null,
     [property: Description("di (default), jwt or both.")] string? Format = null,
     [property: Description("Status purposes: [\"revocation\"] (default), [\"suspension\"] or [] for none.")] IReadOnlyList<string>? Status = null,
-    [property: Description("Per-item idempotency key (batch only; single awards use the Idempotency-Key header).")] string? IdempotencyKey = null);
+    [property: Description("Per-item idempotency key (batch only; single awards use the Idempotency-Key header).")] string? IdempotencyKey = null,
+    [property: Description("Learner delivery: {offer: true | {txCode}} also creates a one-time wallet offer (OpenID4VCI), returned as 'offer'.")] AwardDelivery? Delivery = null);
+
+/// <summary>How the award reaches the learner besides its download links.</summary>
+public sealed record AwardDelivery(
+    [property: Description("true, or {txCode: true | {length, description}}: a one-time credential offer for the learner's wallet.")] BadgeIssuer.Api.Infrastructure.CreateOfferRequest? Offer = null);
 
 /// <summary>Who receives the award: an email (stored only as a salted SHA-256 unless hashed is false) or an id (DID/URL).</summary>
 public sealed record AwardRecipient(string? Email = null, string? Id = null, string? Name = null, bool? Hashed = null);
@@ -46,7 +51,8 @@ public sealed record AwardResponse(
     [property: Description("The signed credential (Data Integrity JSON) when issued in that format.")] JsonElement? Credential,
     [property: Description("The VC-JWT when issued in that format.")] string? Jwt,
     AwardLinks Links,
-    [property: Description("False when an earlier request with the same idempotency key produced this credential.")] bool Created);
+    [property: Description("False when an earlier request with the same idempotency key produced this credential.")] bool Created,
+    [property: Description("The wallet offer, when delivery.offer asked for one (see POST /credentials/{id}/offers).")] JsonElement? Offer = null);
 
 public sealed record AwardLinks(string Credential, string? Json, string? Jwt, string Png, string Svg, string LinkedIn);
 
