@@ -121,6 +121,33 @@ public sealed class Oid4vciFlowTests
     }
 
     [Fact]
+    public async Task BatchAward_ItemsAskingForAnOffer_GetOne_OthersDoNot()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/awards/batch", new
+        {
+            awards = new object[]
+            {
+                new { achievementId, recipient = new { email = "a@example.org" }, delivery = new { offer = true } },
+                new { achievementId, recipient = new { email = "b@example.org" } },
+                new { achievementId, recipient = new { email = "c@example.org" }, delivery = new { offer = false } },
+                new { achievementId, recipient = new { email = "d@example.org" }, delivery = new { offer = "yes" } },
+            },
+        }, Ct);
+        JsonNode batch = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+
+        JsonArray results = batch["results"]!.AsArray();
+        ((string)results[0]!["award"]!["offer"]!["state"]!).Should().Be("offered");
+        results[1]!["award"]!["offer"].Should().BeNull();
+        results[2]!["award"]!["offer"].Should().BeNull();
+        ((int)results[3]!["status"]!).Should().Be(400);
+        ((string)results[3]!["problem"]!["errors"]![0]!["path"]!).Should().Be("/awards/3/delivery/offer");
+    }
+
+    [Fact]
     public async Task Metadata_IssuerAndAuthorizationServer_DescribeTheEndpoints()
     {
         using var app = new BadgeIssuerApplication();

@@ -287,6 +287,31 @@ public sealed class Oid4vciNegativeTests
     }
 
     [Fact]
+    public async Task OverLargeCredentialRequest_IsRefusedBeforeItIsRead()
+    {
+        (BadgeIssuerApplication app, HttpClient client, WalletFlow flow, JsonNode offer) = await StartAsync();
+        using (app)
+        using (client)
+        using (WalletHolder holder = WalletHolder.DidKey())
+        {
+            string token = await flow.AccessTokenAsync(offer);
+            string proof = holder.Proof(WalletFlow.CredentialIssuer, await flow.NonceAsync(), flow.Now);
+            var padded = new Dictionary<string, object>
+            {
+                ["credential_configuration_id"] = "OpenBadgeCredential_ldp_vc",
+                ["proofs"] = new Dictionary<string, object> { ["jwt"] = new[] { proof } },
+                ["padding"] = new string('x', 40_000),
+            };
+
+            (HttpStatusCode status, JsonNode? body, HttpResponseMessage response) = await flow.CredentialAsync(token, padded);
+            response.Dispose();
+
+            (status, (string?)body!["error"]).Should().Be((HttpStatusCode.BadRequest, "invalid_credential_request"));
+            (await SendProofAsync(flow, token, proof)).Status.Should().Be(HttpStatusCode.OK, "the refused request spent nothing");
+        }
+    }
+
+    [Fact]
     public async Task CredentialNamingAnotherSubject_OnlyThatSubjectsKeyReceivesIt()
     {
         using var app = new BadgeIssuerApplication();

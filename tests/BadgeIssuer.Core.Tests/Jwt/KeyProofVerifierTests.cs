@@ -189,6 +189,18 @@ public class KeyProofVerifierTests
     }
 
     [Fact]
+    public void OverLongButValidProof_IsRefused()
+    {
+        using var key = Ed25519KeyPair.Generate();
+        JsonObject padded = Payload();
+        padded["pad"] = new string('p', KeyProofVerifier.DefaultMaxLength);
+
+        KeyProofVerifier.Verify(Sign(key, DidKeyHeader(key), padded), Expect).Failure.Should().Be(KeyProofFailure.Malformed);
+        KeyProofVerifier.Verify(Sign(key, DidKeyHeader(key), padded), Expect with { MaxLength = 3 * KeyProofVerifier.DefaultMaxLength }).Failure
+            .Should().Be(KeyProofFailure.None, "the same proof within a larger bound is fine");
+    }
+
+    [Fact]
     public void DuplicateHeaderMember_IsMalformed()
     {
         using var key = Ed25519KeyPair.Generate();
