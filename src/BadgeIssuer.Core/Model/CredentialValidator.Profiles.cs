@@ -63,6 +63,6 @@ public sealed partial class CredentialValidator
                 break;
         }
 
-        return new CredentialValidationResult(violations, warnings, schema);
+        return new CredentialValidationResult(violations, warnings, schema) { Profile = profile };
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BadgeIssuer.Core.Tests.Model;
 using BadgeIssuer.Core.Verification;
 using static BadgeIssuer.Core.Tests.Verification.ReportAssert;
 
@@ -62,6 +63,36 @@ public sealed class ProfileTests
         rules.Status.Should().Be(CheckStatus.Failed);
         rules.Message.Should().Contain("$.evidence.type").And.Contain("$.credentialSchema.id");
         report.Verdict.Should().StartWith("Not valid: vc-data-model: ");
+    }
+
+    [Theory]
+    [MemberData(nameof(VcRuleCases.SignableNegativeNames), MemberType = typeof(VcRuleCases))]
+    public async Task PlainVc_BreakingARule_FailsTheVcDataModelStepAtItsPath(string name)
+    {
+        var c = VcRuleCases.NegativeCase(name);
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonObject credential = VcRuleCases.Build(c.Version, c.Edits, issuer.Id);
+        using JsonDocument json = JsonDocument.Parse(credential.ToJsonString());
+
+        VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(credential), Ct);
+
+        VerificationCheck step = Single(report, CheckNames.VcDataModel);
+        step.Status.Should().Be(CheckStatus.Failed);
+        step.Message.Should().Contain(Core.Schemas.JsonLocations.ToPath(json.RootElement, c.Pointer) + ": ");
+        report.Verified.Should().BeFalse();
+    }
+
+    [Theory]
+    [MemberData(nameof(VcRuleCases.PositiveNames), MemberType = typeof(VcRuleCases))]
+    public async Task PlainVc_KeepingEveryRule_PassesTheVcDataModelStep(string name)
+    {
+        var c = VcRuleCases.Positive.Single(p => p.Name == name);
+        using TestIssuer issuer = TestIssuer.Create();
+
+        VerificationReport report = await Verifier().VerifyAsync(issuer.Sign(VcRuleCases.Build(c.Version, c.Edits, issuer.Id)), Ct);
+
+        Single(report, CheckNames.VcDataModel).Status.Should().Be(CheckStatus.Passed, Describe(report));
+        report.Profile.Should().Be("vc");
     }
 
     [Fact]
