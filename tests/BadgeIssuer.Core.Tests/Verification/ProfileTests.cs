@@ -226,18 +226,25 @@ public sealed class ProfileTests
     [Fact]
     public async Task Clr_SignedCredentialHiddenFromTheJson_IsNotValid()
     {
-        // The proof signs the dataset: the embedded credential written under the property's full IRI keeps the
-        // signature, but the JSON no longer shows it at credentialSubject.verifiableCredential.
+        // The proof signs the dataset: a revoked credential written under the property's full IRI keeps the signature,
+        // but the JSON no longer shows it at credentialSubject.verifiableCredential, where the valid one still is.
         using TestIssuer issuer = TestIssuer.Create();
-        JsonNode badge = issuer.SignToNode(TestDocuments.Credential(issuer.Id));
-        JsonNode signed = issuer.SignToNode(Clr(issuer.Id, badge));
+        const string ListUrl = "https://issuer.example/status-lists/1";
+        JsonNode revoked = issuer.SignToNode(JsonNode.Parse(TestDocuments.OpenBadge(issuer.Id, credentialStatus: TestDocuments.BitstringEntry(ListUrl, "revocation", 7)))!);
+        JsonNode good = issuer.SignToNode(TestDocuments.Credential(issuer.Id));
+        JsonNode signed = issuer.SignToNode(Clr(issuer.Id, good, revoked));
         JsonObject subject = signed["credentialSubject"]!.AsObject();
-        JsonNode hidden = subject["verifiableCredential"]!.DeepClone();
-        subject.Remove("verifiableCredential");
-        subject["https://purl.imsglobal.org/spec/vc/clr/vocab.html#verifiableCredential"] = hidden;
+        JsonArray shown = subject["verifiableCredential"]!.AsArray();
+        JsonNode hidden = shown[1]!;
+        shown.RemoveAt(1);
+        subject["https://purl.imsglobal.org/spec/vc/clr/vocab.html#verifiableCredential"] = new JsonArray(hidden);
+        var lists = new InMemoryStatusListSource().Add(ListUrl, issuer.StatusList(ListUrl, Core.StatusList.StatusPurpose.Revocation, 7));
 
-        VerificationReport report = await Verifier().VerifyAsync(TestDocuments.Utf8(signed), Ct);
+        VerificationReport report = await Verifier(statusLists: lists).VerifyAsync(TestDocuments.Utf8(signed), Ct);
 
+        Single(report, CheckNames.Clr).Status.Should().Be(CheckStatus.Passed);
+        report.Checks.Should().Contain(c => c.Name == CheckNames.Proof && c.Status == CheckStatus.Passed, Describe(report));
+        report.EmbeddedCredentials.Should().ContainSingle().Which.Report.Verified.Should().BeTrue();
         report.Verified.Should().BeFalse();
         report.Checks.Should().Contain(c => c.Name == CheckNames.EmbeddedCredential && c.Status == CheckStatus.Failed
             && c.Message.Contains("not the same ones", StringComparison.Ordinal), Describe(report));
