@@ -165,11 +165,65 @@ public sealed partial class CredentialVerifier
 
     private static void CheckVcDataModelStep(JsonElement credential, Run run)
     {
-        IReadOnlyList<CredentialViolation> violations = VcDataModelRules.Check(credential);
+        IReadOnlyList<CredentialViolation> violations;
+        if (run.VcClaimPayload is JsonElement payload && payload.ValueKind == JsonValueKind.Object)
+        {
+            // A VC 1.1 VC-JWT may leave members of its vc claim to the registered claims: judged as decoded.
+            using JsonDocument decoded = DecodeVcClaim(credential, payload);
+            violations = VcDataModelRules.Check(decoded.RootElement);
+        }
+        else
+        {
+            violations = VcDataModelRules.Check(credential);
+        }
+
         string rules = VcDataModelRules.Version(credential) == VcVersion.V11 ? "VC Data Model 1.1" : "VC Data Model 2.0";
         run.Add(violations.Count == 0
             ? new(CheckNames.VcDataModel, CheckStatus.Passed, $"conforms to the {rules} rules: contexts, id, type, issuer, credentialSubject, dates, and the shape of status, schema, refresh, terms of use, evidence and related resources")
             : new(CheckNames.VcDataModel, CheckStatus.Failed, Summarize(violations.Select(v => $"{v.Path}: {v.Message}"), violations.Count)));
+    }
+
+    /// <summary>
+    /// The credential of a VC 1.1 VC-JWT's <c>vc</c> claim as VC Data Model 1.1 §6.3.1 decodes it: <c>iss</c> sets
+    /// <c>issuer</c>, <c>nbf</c> <c>issuanceDate</c>, <c>exp</c> <c>expirationDate</c> and <c>jti</c> <c>id</c> when the
+    /// claim leaves them out (the claims' agreement with present members is the proof step's).
+    /// </summary>
+    private static JsonDocument DecodeVcClaim(JsonElement credential, JsonElement payload)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (JsonProperty p in credential.EnumerateObject())
+            {
+                p.WriteTo(w);
+            }
+
+            void Fill(string member, string claim, bool date)
+            {
+                if (credential.TryGetProperty(member, out _) || !payload.TryGetProperty(claim, out JsonElement value))
+                {
+                    return;
+                }
+
+                if (date && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long seconds) && seconds is >= 0 and <= 253402300799)
+                {
+                    w.WriteString(member, DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                }
+                else if (!date && value.ValueKind == JsonValueKind.String)
+                {
+                    w.WriteString(member, value.GetString());
+                }
+            }
+
+            Fill("issuer", "iss", date: false);
+            Fill("id", "jti", date: false);
+            Fill("issuanceDate", "nbf", date: true);
+            Fill("expirationDate", "exp", date: true);
+            w.WriteEndObject();
+        }
+
+        return JsonDocument.Parse(buffer.WrittenMemory);
     }
 
     /// <summary>The OB 3.0 JSON Schema of the credential's class and VC version, plus declared bundled schemas (VER-2); the compacted form is accepted (SER-3).</summary>
@@ -284,6 +338,9 @@ public sealed partial class CredentialVerifier
 
         /// <summary>The profile its signed types claim, once the type step has read them.</summary>
         public CredentialProfile? Profile { get; set; }
+
+        /// <summary>The payload of a VC 1.1 VC-JWT whose credential is its <c>vc</c> claim; null otherwise.</summary>
+        public JsonElement? VcClaimPayload { get; set; }
 
         /// <summary>Whether the steps after the proof read a signed view (Data Integrity), not the JSON itself (a VC-JWT, or no view).</summary>
         public bool HasSignedView { get; set; }

@@ -231,6 +231,7 @@ public sealed partial class CredentialVerifier
         // A JWT signs its payload bytes, so its JSON (duplicate members refused) is what was signed.
         JsonElement credential = result.Credential;
         run.Add(CheckNames.Parse, CheckStatus.Passed, $"JWT payload decoded ({result.Format})");
+        run.VcClaimPayload = result.Format == VcJwtFormat.VcClaim ? result.Payload : null;
         CheckDocument(credential, run, signed: false);
         run.Add(CheckNames.Proof, CheckStatus.Passed, $"VC-JWT {result.Algorithm} signature verified (key from {result.KeySource})");
 

@@ -96,6 +96,25 @@ public sealed class ProfileTests
     }
 
     [Fact]
+    public async Task Vc11VcClaimJwt_MembersLeftToTheRegisteredClaims_AreJudgedAsDecoded()
+    {
+        // VC Data Model 1.1 §6.3.1: iss, nbf and jti stand for issuer, issuanceDate and id, which the vc claim may omit.
+        using TestIssuer issuer = TestIssuer.Create();
+        string header = $$"""{"alg":"EdDSA","typ":"JWT","kid":"{{issuer.VerificationMethod}}"}""";
+        string Payload(string extra) =>
+            "{\"iss\":\"" + issuer.Id + "\",\"nbf\":1767225600,\"jti\":\"urn:uuid:2b7e5c1d-8a4f-4c3e-9d2b-6f1a0e3c5d7b\",\"sub\":\"did:example:learner\","
+            + "\"vc\":{\"@context\":[\"https://www.w3.org/2018/credentials/v1\"],\"type\":[\"VerifiableCredential\"]," + extra
+            + "\"credentialSubject\":{\"id\":\"did:example:learner\"}}}";
+
+        VerificationReport decoded = await Verifier().VerifyAsync(System.Text.Encoding.ASCII.GetBytes(Jwt.JwsTestHelper.SignRaw(issuer.Key, header, Payload(string.Empty))), Ct);
+        VerificationReport broken = await Verifier().VerifyAsync(System.Text.Encoding.ASCII.GetBytes(Jwt.JwsTestHelper.SignRaw(issuer.Key, header, Payload("\"evidence\":{\"id\":\"https://example.org/evidence/1\"},"))), Ct);
+
+        decoded.Profile.Should().Be("vc", Describe(decoded));
+        Single(decoded, CheckNames.VcDataModel).Status.Should().Be(CheckStatus.Passed, Describe(decoded));
+        Single(broken, CheckNames.VcDataModel).Message.Should().Be("$.evidence.type: each evidence must have a type: a string or an array of strings (VC 1.1 §5.7 Evidence)");
+    }
+
+    [Fact]
     public async Task PlainVc_DeclaringABundledObSchema_IsValidatedAgainstIt()
     {
         using TestIssuer issuer = TestIssuer.Create();
