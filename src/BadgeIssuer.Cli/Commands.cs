@@ -107,15 +107,18 @@ internal static class Commands
                 throw new UsageException($"unknown format: {format} (di or jwt)");
         }
 
+        // The rules follow the credential's type: the VC Data Model rules of its version, then OB (schema and rules),
+        // endorsement (schema), CLR (rules) or nothing more; JSON-LD safe mode when signing.
         bool validate = !string.Equals(line.Option("validate"), "false", StringComparison.Ordinal);
-        SigningOutcome outcome = CredentialSigning.Sign(credential.RootElement, options with { Checks = validate ? CredentialChecks.Full : CredentialChecks.None });
+        SigningOutcome outcome = CredentialSigning.Sign(credential.RootElement, options with { Checks = validate ? CredentialChecks.Profile : CredentialChecks.None });
         if (outcome.Failure == SigningFailure.ValidationFailed)
         {
             CredentialValidationResult validation = outcome.Validation!;
-            CredentialViolation first = validation.Violations[0];
+            string profile = CredentialProfiles.Name(validation.Profile ?? CredentialProfile.Vc);
+            string each = string.Join("; ", validation.Violations.Select(v => $"{v.Path}: {v.Message} [{v.Code}]"));
             throw new CredentialRejectedException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"credential rejected ({validation.Violations.Count} violation(s)); first: {first.Path}: {first.Message} (--validate false skips this)"));
+                $"credential rejected ({validation.Violations.Count} violation(s), profile {profile}): {each} (--validate false skips this)"));
         }
 
         if (!outcome.Succeeded)

@@ -24,7 +24,43 @@ public sealed class CredentialCommandTests : IDisposable
         (result.ExitCode == 0).Should().BeTrue(result.Stderr);
         using JsonDocument signed = JsonDocument.Parse(result.Stdout);
         string expected = File.ReadAllText(Path.Combine(s_vectors, "w3c-vc-di-eddsa", "eddsa-rdfc-2022", "sigBTC58DataInt.txt")).Trim();
-        signed.RootElement.GetProperty("proof")[0].GetProperty("proofValue").GetString().Should().Be(expected);
+        // One proof is written as an object, as the vector itself writes it.
+        signed.RootElement.GetProperty("proof").GetProperty("proofValue").GetString().Should().Be(expected);
+    }
+
+    [Fact]
+    public void Sign_ClrCredential_IsCheckedByTheClrRulesAndReproducesTheImplementationGuideVector()
+    {
+        // The OB schema used to be applied to every credential, so a CLR could only be signed with --validate false.
+        string dir = Path.Combine(s_vectors, "clr-v2p0-impl-guide-eddsa-rdfc-2022");
+        string key = Path.Combine(_dir, "clr.key.json");
+        using (JsonDocument guideKey = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "key.json"))))
+        {
+            File.WriteAllText(key, $$"""{"type": "Ed25519", "id": "{{guideKey.RootElement.GetProperty("id").GetString()}}", "secretKeyMultibase": "{{guideKey.RootElement.GetProperty("secretKeyMultibase").GetString()}}"}""");
+        }
+
+        CliResult result = CliResult.Run("sign", Path.Combine(dir, "credential.unsigned.json"), "--key", key, "--proof-options", Path.Combine(dir, "proof-options.json"));
+
+        (result.ExitCode == 0).Should().BeTrue(result.Stderr);
+        using JsonDocument signed = JsonDocument.Parse(result.Stdout);
+        signed.RootElement.GetProperty("proof").GetProperty("proofValue").GetString().Should().Be(File.ReadAllText(Path.Combine(dir, "proof-value.txt")).Trim());
+    }
+
+    [Fact]
+    public void Sign_PlainCredentialBreakingVcDataModelRules_ListsEveryViolationWithItsPath()
+    {
+        string credential = Path.Combine(_dir, "plain.json");
+        File.WriteAllText(credential, """
+            {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:example:issuer",
+             "validFrom": "2026-01-01", "credentialSubject": {}, "evidence": [{"id": "https://example.org/e/1"}]}
+            """);
+
+        CliResult rejected = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "ed25519.example.key.json"));
+
+        rejected.ExitCode.Should().Be(2);
+        string line = rejected.SingleErrorLine();
+        line.Should().StartWith("credential rejected (3 violation(s), profile vc): ");
+        line.Should().Contain("$.credentialSubject: ").And.Contain("$.validFrom: ").And.Contain("$.evidence[0].type: ").And.Contain("[VCDM-EVIDENCE]");
     }
 
     [Fact]

@@ -29,6 +29,13 @@ public enum CredentialChecks
 
     /// <summary>Every check of <see cref="CredentialValidator.Default"/> (schema, safe mode, the OB rules), whatever the type.</summary>
     Full,
+
+    /// <summary>
+    /// The VC Data Model rules of the credential's version and the rules of the profile its types claim
+    /// (<see cref="CredentialValidator.ValidateProfile"/>: OB, endorsement, CLR or none), every violation reported; then
+    /// JSON-LD safe mode as <see cref="JsonLdSafeMode"/>. For a credential of any type (the VC-API issue path, <c>badge sign</c>).
+    /// </summary>
+    Profile,
 }
 
 /// <summary>Why <see cref="CredentialSigning"/> did not sign.</summary>
@@ -40,7 +47,7 @@ public enum SigningFailure
     /// <summary>An Open Badges credential does not conform to the OB JSON Schema (<see cref="SigningOutcome.Schema"/>).</summary>
     SchemaViolations,
 
-    /// <summary><see cref="CredentialChecks.Full"/> found violations (<see cref="SigningOutcome.Validation"/>).</summary>
+    /// <summary><see cref="CredentialChecks.Full"/> or <see cref="CredentialChecks.Profile"/> found violations (<see cref="SigningOutcome.Validation"/>).</summary>
     ValidationFailed,
 
     /// <summary>JSON-LD processing failed (<see cref="SigningOutcome.Exception"/> is the <see cref="JsonLdException"/>).</summary>
@@ -248,6 +255,17 @@ public static class CredentialSigning
 
                 break;
             }
+
+            case CredentialChecks.Profile:
+            {
+                CredentialValidationResult validation = CredentialValidator.Default.ValidateProfile(credential);
+                if (!validation.IsValid)
+                {
+                    return new SigningOutcome { Failure = SigningFailure.ValidationFailed, Validation = validation };
+                }
+
+                break;
+            }
         }
 
         byte[]? signed = null;
@@ -258,12 +276,13 @@ public static class CredentialSigning
             {
                 // Signing canonicalizes in JSON-LD safe mode: an undefined term or a dropped value fails here, and so
                 // does a number jsonld.js-based verifiers would canonicalize differently (JsonLdOptions.SafeForSigning).
-                signed = cryptosuites.Sign(credential, options.Proof!, options.DataIntegrityKey!, s_signing);
+                // A single proof is written as an object (VC-API clients expect one; OB 3.0 allows it, SER-3); a set stays an array.
+                signed = SingleProofForm.Unwrap(cryptosuites.Sign(credential, options.Proof!, options.DataIntegrityKey!, s_signing));
             }
 
             if (jwt)
             {
-                if (signed is null && options.Checks is CredentialChecks.JsonLdSafeMode or CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode)
+                if (signed is null && options.Checks is CredentialChecks.JsonLdSafeMode or CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode or CredentialChecks.Profile)
                 {
                     // No proof to canonicalize: check safe mode explicitly. A JWT signs bytes, not RDF, so a number
                     // jsonld.js canonicalizes differently does not matter to it.

@@ -7,7 +7,7 @@ namespace BadgeIssuer.Api.Features.Issue;
 
 /// <summary>W3C VC-API "Issue Credential" request.</summary>
 public sealed record IssueCredentialRequest(
-    [property: Description("The unsigned credential (VC 2.0 or 1.1). Its issuer (string or object with id) must be an issuer the caller may issue for.")]
+    [property: Description("The unsigned credential (VC 2.0 or 1.1) of any type: checked against the VC Data Model rules of its version and the rules of the profile its type claims (OpenBadgeCredential/AchievementCredential, EndorsementCredential, ClrCredential, or none). Its issuer (string or object with id) must be an issuer the caller may issue for.")]
     JsonElement Credential,
     IssueCredentialOptions? Options = null);
 
@@ -22,7 +22,7 @@ public sealed record IssueCredentialOptions(
 
 /// <summary>W3C VC-API "Issue Credential" response.</summary>
 public sealed record IssueCredentialResponse(
-    [property: Description("The secured credential: a Data Integrity JSON object, or an EnvelopedVerifiableCredential whose id is a data:application/vc+jwt URL.")]
+    [property: Description("The secured credential: a Data Integrity JSON object (one proof is an object under proof, a proof set an array), or an EnvelopedVerifiableCredential whose id is a data:application/vc+jwt URL.")]
     JsonElement VerifiableCredential);
 
 /// <summary>An award: one learner receives one achievement.</summary>
