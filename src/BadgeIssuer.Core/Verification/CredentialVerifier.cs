@@ -366,6 +366,7 @@ public sealed partial class CredentialVerifier
         // The safe-mode step already canonicalized the document without its proofs: its hash is reused.
         IReadOnlyList<ProofVerificationResult> results = _options.Cryptosuites.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
         int firstProofCheck = run.Checks.Count;
+        PortableNumbersCache? portable = null;
         for (int i = 0; i < results.Count; i++)
         {
             ProofVerificationResult r = results[i];
@@ -386,7 +387,7 @@ public sealed partial class CredentialVerifier
                     : r.Message ?? r.Failure.ToString();
                 if (r.Failure == ProofFailure.SignatureInvalid)
                 {
-                    detail += NotPortableNumbers(credential, resolver, i);
+                    detail += NotPortableNumbers(credential, resolver, i, ref portable);
                 }
 
                 run.Add(name, CheckStatus.Failed, $"{suite}: {r.Failure}: {detail}");
@@ -413,21 +414,33 @@ public sealed partial class CredentialVerifier
     /// (<see cref="JsonLdJsNumbers"/>), which forms differ and whether the signature matches jsonld.js's. The
     /// credential stays not valid either way: its signature is over RDF the specification does not give it.
     /// </summary>
-    private string NotPortableNumbers(JsonElement credential, PrefetchedKeyResolver resolver, int proofIndex)
+    /// <remarks>
+    /// <paramref name="cache"/> holds the scan and the jsonld.js-form verification of every proof, done at most once per
+    /// credential however many proofs fail (a credential with many failing proofs must not cost a verification each).
+    /// </remarks>
+    private string NotPortableNumbers(JsonElement credential, PrefetchedKeyResolver resolver, int proofIndex, ref PortableNumbersCache? cache)
     {
-        IReadOnlyList<(string Pointer, double Value)> numbers = JsonLdJsCompatibility.FindNumbersReadAsIntegers(credential);
+        cache ??= new PortableNumbersCache(JsonLdJsCompatibility.FindNumbersReadAsIntegers(credential));
+        IReadOnlyList<(string Pointer, double Value)> numbers = cache.Numbers;
         if (numbers.Count == 0)
         {
             return string.Empty;
         }
 
-        IReadOnlyList<ProofVerificationResult> asJsonLdJs = _options.Cryptosuites.VerifyAll(credential, resolver, s_jsonLdJsNumbers);
+        IReadOnlyList<ProofVerificationResult> asJsonLdJs = cache.AsJsonLdJs ??= _options.Cryptosuites.VerifyAll(credential, resolver, s_jsonLdJsNumbers);
         bool matchesJsonLdJs = proofIndex < asJsonLdJs.Count && asJsonLdJs[proofIndex].Verified;
         string forms = string.Join("; ", numbers.Select(n => string.Create(CultureInfo.InvariantCulture,
             $"{n.Pointer}: \"{JsonLdJsCompatibility.SpecificationForm(n.Value)}\"^^xsd:double in the specification, \"{JsonLdJsCompatibility.JsonLdJsForm(n.Value)}\" as an integer in jsonld.js")));
         return matchesJsonLdJs
             ? $" — the signature matches jsonld.js's canonical form, not the specification's, of the number(s) {forms}: it was made by a jsonld.js-based signer over different RDF than the document has"
             : $" — the document has number(s) whose canonical form differs between the specification and jsonld.js ({forms}), and the signature matches neither form";
+    }
+
+    private sealed class PortableNumbersCache(IReadOnlyList<(string Pointer, double Value)> numbers)
+    {
+        public IReadOnlyList<(string Pointer, double Value)> Numbers { get; } = numbers;
+
+        public IReadOnlyList<ProofVerificationResult>? AsJsonLdJs { get; set; }
     }
 
     /// <summary>
