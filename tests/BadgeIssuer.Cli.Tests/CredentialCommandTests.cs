@@ -119,7 +119,7 @@ public sealed class CredentialCommandTests : IDisposable
         File.WriteAllText(signed, sign.Stdout);
         using (JsonDocument doc = JsonDocument.Parse(sign.Stdout))
         {
-            JsonElement proof = doc.RootElement.GetProperty("proof")[0];
+            JsonElement proof = doc.RootElement.GetProperty("proof");
             proof.GetProperty("type").GetString().Should().Be("DataIntegrityProof");
             proof.GetProperty("cryptosuite").GetString().Should().Be("ecdsa-rdfc-2019");
             proof.GetProperty("verificationMethod").GetString().Should().Be($"{did}#{did["did:key:".Length..]}");
