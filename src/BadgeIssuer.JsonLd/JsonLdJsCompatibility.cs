@@ -21,6 +21,12 @@ public static class JsonLdJsCompatibility
     /// <summary>jsonld.js's form of a number of <see cref="ReadsAsInteger"/>: <c>0</c> or <c>-0</c>.</summary>
     public static string JsonLdJsForm(double value) => NumberFormatting.ToJsonLdJsInteger(value);
 
+    /// <summary>What a signer should send instead of a number of <see cref="ReadsAsInteger"/>.</summary>
+    public const string WhatToSend = "send at least two significant digits (e.g. 1.5e-7), a larger unit, or a string";
+
+    /// <summary>Both forms of a number of <see cref="ReadsAsInteger"/>, e.g. <c>0 in jsonld.js, 1.0E-7 in the specification</c>.</summary>
+    public static string BothForms(double value) => $"{JsonLdJsForm(value)} in jsonld.js, {SpecificationForm(value)} in the specification";
+
     /// <summary>
     /// The JSON Pointers and values of the numbers in <paramref name="document"/> that <see cref="ReadsAsInteger"/>,
     /// outside <c>@context</c> members, at most <see cref="MaxReported"/> and no deeper than

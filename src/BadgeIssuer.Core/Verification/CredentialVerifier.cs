@@ -40,13 +40,7 @@ public sealed partial class CredentialVerifier
     private readonly string? _expectedRecipient;
     private readonly bool _trustFragment;
 
-    private static readonly DataIntegrityOptions s_jsonLdJsNumbers = new()
-    {
-        JsonLd = new JsonLdOptions
-        {
-            SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true, JsonLdJsNumbers = JsonLdJsNumbers.JsonLdJs,
-        },
-    };
+    private static readonly DataIntegrityOptions s_jsonLdJsNumbers = new() { JsonLd = JsonLdOptions.SafeWithJsonLdJsNumbers };
 
     public CredentialVerifier(CredentialVerifierOptions? options = null)
     {

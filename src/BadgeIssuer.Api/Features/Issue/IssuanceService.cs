@@ -156,8 +156,7 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             "The credential has a number that Digital Bazaar-based verifiers (jsonld.js) canonicalize differently from the specification, so its signature would not verify there: "
             + signing.Exception!.Message + ".",
             [.. signing.NotPortableNumbers!.Select(n => new InputViolation(Pointer(at, n.Pointer),
-                $"{JsonLdJsCompatibility.JsonLdJsForm(n.Value)} in jsonld.js, {JsonLdJsCompatibility.SpecificationForm(n.Value)} in the specification; "
-                + "send at least two significant digits (e.g. 1.5e-7), a larger unit, or a string"))]),
+                JsonLdJsCompatibility.BothForms(n.Value) + "; " + JsonLdJsCompatibility.WhatToSend))]),
         SigningFailure.ValidationFailed => new IssueOutcome(null, false, ProblemKind.InvalidCredential,
             string.Create(CultureInfo.InvariantCulture, $"The credential breaks {signing.Validation!.Violations.Count} rule(s) of the VC Data Model or of the profile its type claims ({CredentialProfiles.Describe(signing.Validation.Profile ?? CredentialProfile.Vc)}); each is listed in errors."),
             ToViolations(signing.Validation.Violations, at)),
