@@ -311,6 +311,30 @@ public sealed class Oid4vciNegativeTests
         }
     }
 
+    [Theory]
+    [InlineData("credential_configuration_id")]
+    [InlineData("credential_identifier")]
+    public async Task CredentialRequestWithAnUnpairedSurrogate_IsAProtocolErrorNotAServerError(string member)
+    {
+        (BadgeIssuerApplication app, HttpClient client, WalletFlow flow, JsonNode offer) = await StartAsync();
+        using (app)
+        using (client)
+        using (WalletHolder holder = WalletHolder.DidKey())
+        {
+            string token = await flow.AccessTokenAsync(offer);
+            string proof = holder.Proof(WalletFlow.CredentialIssuer, await flow.NonceAsync(), flow.Now);
+            string body = $$$"""{"{{{member}}}": "x\uD800", "proofs": {"jwt": ["{{{proof}}}"]}}""";
+            using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/issuers/default/oid4vci/credential") { Content = content };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+            using HttpResponseMessage response = await flow.Wallet.SendAsync(request, Ct);
+
+            (response.StatusCode, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]).Should().Be((HttpStatusCode.BadRequest, "invalid_credential_request"));
+            (await SendProofAsync(flow, token, proof)).Status.Should().Be(HttpStatusCode.OK, "the refused request spent nothing");
+        }
+    }
+
     [Fact]
     public async Task CredentialNamingAnotherSubject_OnlyThatSubjectsKeyReceivesIt()
     {

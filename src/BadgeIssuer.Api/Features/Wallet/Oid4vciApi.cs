@@ -607,6 +607,12 @@ internal static class Oid4vciApi
                 return ProtocolErrorResult.BadRequest("invalid_credential_request", "The credential request must be a JSON object.");
             }
 
+            // "\uD800" alone parses as JSON but cannot be read as a string: refused here, as RequestJson refuses it elsewhere.
+            if (!RequestJson.HasReadableStrings(root))
+            {
+                return ProtocolErrorResult.BadRequest("invalid_credential_request", "The credential request has a string with an unpaired surrogate escape (\\uD800-\\uDFFF).");
+            }
+
             (string? configuration, ProtocolErrorResult? which) = ReadConfiguration(root, offer);
             if (which is not null)
             {
