@@ -43,18 +43,26 @@ public sealed partial class CredentialVerifier
             return;
         }
 
+        // Entries that are not objects: one failed step for all of them (the first named), however many there are.
+        List<string> notObjects = [.. shown.Where(e => e.Item.ValueKind != JsonValueKind.Object).Select(e => e.Where)];
+        if (notObjects.Count > 0)
+        {
+            run.Add(CheckNames.EmbeddedCredential, CheckStatus.Failed, notObjects.Count == 1
+                ? $"{notObjects[0]}: not a credential object; not verified"
+                : string.Create(CultureInfo.InvariantCulture, $"{notObjects.Count} entries are not credential objects and were not verified, the first at {notObjects[0]}"));
+        }
+
+        var overBudget = new List<string>();
         foreach ((string where, JsonElement item) in shown)
         {
             if (item.ValueKind != JsonValueKind.Object)
             {
-                run.Add(CheckNames.EmbeddedCredential, CheckStatus.Failed, $"{where}: not a credential object; not verified");
                 continue;
             }
 
             if (run.Budget.EmbeddedCredentials >= _options.MaxEmbeddedCredentials)
             {
-                run.Add(CheckNames.EmbeddedCredential, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture,
-                    $"{where}: not verified: at most {_options.MaxEmbeddedCredentials} embedded credentials are verified per input, so this CLR cannot be verified"));
+                overBudget.Add(where);
                 continue;
             }
 
@@ -64,6 +72,12 @@ public sealed partial class CredentialVerifier
             string id = report.CredentialId is null ? string.Empty : " " + VerdictSentence.Clean(report.CredentialId, VerdictSentence.MaxValueLength);
             run.Add(CheckNames.EmbeddedCredential, report.Verified ? CheckStatus.Passed : CheckStatus.Failed, $"{where}{id}: {report.Verdict}");
             (run.Embedded ??= []).Add(new EmbeddedCredentialReport(where, report));
+        }
+
+        if (overBudget.Count > 0)
+        {
+            run.Add(CheckNames.EmbeddedCredential, CheckStatus.Failed, string.Create(CultureInfo.InvariantCulture,
+                $"{overBudget.Count} embedded credential(s) not verified, the first at {overBudget[0]}: at most {_options.MaxEmbeddedCredentials} embedded credentials are verified per input, so this CLR cannot be verified"));
         }
     }
 

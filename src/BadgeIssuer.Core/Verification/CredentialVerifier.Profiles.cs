@@ -42,6 +42,7 @@ public sealed partial class CredentialVerifier
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxEmbeddedCredentialDepth, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxEmbeddedCredentials, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRelatedResources, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRelatedResourcesPerInput, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxRelatedResourceBytes, nameof(options));
     }
 
@@ -349,9 +350,11 @@ public sealed partial class CredentialVerifier
         public List<EmbeddedCredentialReport>? Embedded { get; set; }
     }
 
-    /// <summary>Embedded credentials verified so far for one input (shared by every level).</summary>
+    /// <summary>Embedded credentials and relatedResource entries checked so far for one input (shared by every level).</summary>
     private sealed partial class EndorsementBudget
     {
         public int EmbeddedCredentials { get; set; }
+
+        public int RelatedResources { get; set; }
     }
 }

@@ -3,7 +3,8 @@
 // bundled contexts by default) and its digestSRI / digestMultibase are computed and compared (RelatedResources.cs).
 // A mismatch, a malformed digest or another media type than the entry's fails the credential; a resource no source
 // has, or one larger than MaxRelatedResourceBytes, or a digest in an algorithm not supported here, is a warning that
-// says the digest was not checked and why. At most MaxRelatedResources entries are checked per credential.
+// says the digest was not checked and why. At most MaxRelatedResources entries are checked per credential, and
+// MaxRelatedResourcesPerInput across one input (its endorsements and a CLR's embedded credentials included).
 
 using System.Globalization;
 using System.Text.Json;
@@ -20,7 +21,7 @@ public sealed partial class CredentialVerifier
         }
 
         List<JsonElement> entries = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray()] : [value];
-        int skipped = 0;
+        int skipped = 0, overInput = 0;
         for (int i = 0; i < entries.Count; i++)
         {
             if (i >= _options.MaxRelatedResources)
@@ -29,7 +30,20 @@ public sealed partial class CredentialVerifier
                 continue;
             }
 
+            if (run.Budget.RelatedResources >= _options.MaxRelatedResourcesPerInput)
+            {
+                overInput++;
+                continue;
+            }
+
+            run.Budget.RelatedResources++;
             await CheckRelatedResourceAsync(entries[i], run, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (overInput > 0)
+        {
+            run.Add(CheckNames.RelatedResource, CheckStatus.Skipped, string.Create(CultureInfo.InvariantCulture,
+                $"{overInput} relatedResource entries not checked: at most {_options.MaxRelatedResourcesPerInput} are checked per input, endorsements and embedded credentials included"));
         }
 
         if (skipped > 0)

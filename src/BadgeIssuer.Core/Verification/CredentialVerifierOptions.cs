@@ -149,6 +149,12 @@ public sealed class CredentialVerifierOptions
     /// <summary>Most relatedResource entries checked per credential (the rest are reported, not checked).</summary>
     public int MaxRelatedResources { get; init; } = 16;
 
+    /// <summary>
+    /// Most relatedResource entries checked for one input, across the credential, its endorsements and the credentials a
+    /// CLR embeds (each may ask <see cref="RelatedResources"/> for a resource); the rest are reported, not checked.
+    /// </summary>
+    public int MaxRelatedResourcesPerInput { get; init; } = 64;
+
     /// <summary>Optional recipient check: an email address or id expected to be the credential subject.</summary>
     public string? ExpectedRecipient { get; init; }
 

@@ -243,6 +243,36 @@ public sealed class ProfileTests
     }
 
     [Fact]
+    public async Task Clr_ManyEntriesThatAreNotCredentials_FailInOneStep()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonNode[] entries = [.. Enumerable.Range(0, 40).Select(i => JsonValue.Create($"urn:uuid:00000000-0000-0000-0000-{i:D12}")!)];
+        byte[] clr = issuer.Sign(Clr(issuer.Id, entries));
+
+        VerificationReport report = await Verifier().VerifyAsync(clr, Ct);
+
+        report.Verified.Should().BeFalse();
+        report.Checks.Where(c => c.Name == CheckNames.EmbeddedCredential && c.Message.Contains("credential object", StringComparison.Ordinal))
+            .Select(c => c.Message).Should().Equal(["40 entries are not credential objects and were not verified, the first at credentialSubject.verifiableCredential[0]"]);
+        report.Checks.Count.Should().BeLessThan(20, string.Join("\n", report.Checks.Select(c => c.Name + ": " + c.Message)));
+    }
+
+    [Fact]
+    public async Task Clr_MoreEmbeddedCredentialsThanTheBound_FailInOneStep()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        JsonNode[] badges = [.. Enumerable.Range(0, 5).Select(_ => issuer.SignToNode(TestDocuments.Credential(issuer.Id)))];
+        byte[] clr = issuer.Sign(Clr(issuer.Id, badges));
+
+        VerificationReport report = await new CredentialVerifier(new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(TestClock.Now), MaxEmbeddedCredentials = 1 }).VerifyAsync(clr, Ct);
+
+        report.Verified.Should().BeFalse();
+        report.EmbeddedCredentials.Should().ContainSingle();
+        report.Checks.Where(c => c.Name == CheckNames.EmbeddedCredential && c.Status == CheckStatus.Failed).Select(c => c.Message)
+            .Should().Equal(["4 embedded credential(s) not verified, the first at credentialSubject.verifiableCredential[1]: at most 1 embedded credentials are verified per input, so this CLR cannot be verified"]);
+    }
+
+    [Fact]
     public async Task Clr_SignedCredentialHiddenFromTheJson_IsNotValid()
     {
         // The proof signs the dataset: a revoked credential written under the property's full IRI keeps the signature,

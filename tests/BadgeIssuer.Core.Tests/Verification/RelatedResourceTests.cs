@@ -150,6 +150,39 @@ public sealed class RelatedResourceTests
         report.Checks.Where(c => c.Name == CheckNames.RelatedResource).Select(c => c.Status).Should().Equal([CheckStatus.Passed, CheckStatus.Skipped]);
     }
 
+    [Fact]
+    public async Task Verify_MoreEntriesThanTheInputBound_AreReportedNotAsked_AcrossEmbeddedCredentials()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        byte[] terms = Encoding.UTF8.GetBytes("<h1>Terms</h1>");
+        var source = new MapSource();
+        JsonObject Entry(int n)
+        {
+            string url = $"https://example.org/terms-{n}.html";
+            source[url] = terms;
+            return new() { ["id"] = url, ["digestSRI"] = "sha256-" + Convert.ToBase64String(SHA256.HashData(terms)) };
+        }
+
+        JsonNode[] embedded = [.. Enumerable.Range(0, 3).Select(i =>
+        {
+            JsonObject vc = ProfileTests.PlainVc(issuer.Id);
+            vc["relatedResource"] = new JsonArray(Entry(2 * i), Entry((2 * i) + 1));
+            return issuer.SignToNode(vc);
+        })];
+        JsonObject clr = ProfileTests.Clr(issuer.Id, embedded);
+        clr["relatedResource"] = new JsonArray(Entry(6));
+        var options = new CredentialVerifierOptions { TimeProvider = new FixedTimeProvider(TestClock.Now), RelatedResources = source, MaxRelatedResourcesPerInput = 3 };
+
+        VerificationReport report = await new CredentialVerifier(options).VerifyAsync(issuer.Sign(clr), Ct);
+
+        source.Asked.Should().Be(3, "one input asks the source at most MaxRelatedResourcesPerInput times");
+        List<VerificationCheck> steps = [.. report.Checks.Concat(report.EmbeddedCredentials.SelectMany(e => e.Report.Checks)).Where(c => c.Name == CheckNames.RelatedResource)];
+        steps.Count(c => c.Status == CheckStatus.Passed).Should().Be(3);
+        List<VerificationCheck> skipped = [.. steps.Where(c => c.Status == CheckStatus.Skipped)];
+        skipped.Should().OnlyContain(c => c.Message.EndsWith("relatedResource entries not checked: at most 3 are checked per input, endorsements and embedded credentials included", StringComparison.Ordinal));
+        skipped.Sum(c => int.Parse(c.Message.AsSpan(0, c.Message.IndexOf(' ', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture)).Should().Be(4, "7 entries, 3 checked: " + string.Join(" | ", steps.Select(c => c.Status + " " + c.Message)));
+    }
+
     private static async Task<VerificationReport> VerifyWith(JsonNode relatedResource, CredentialVerifierOptions? options = null)
     {
         using TestIssuer issuer = TestIssuer.Create();
@@ -168,9 +201,14 @@ public sealed class RelatedResourceTests
             set => _resources[url] = value;
         }
 
+        public int Asked { get; private set; }
+
         public ValueTask<RelatedResourceContent> GetAsync(string url, string? mediaType, int maxBytes, CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(!_resources.TryGetValue(url, out byte[]? bytes) ? RelatedResourceContent.NotAvailable("not in the map")
+        {
+            Asked++;
+            return ValueTask.FromResult(!_resources.TryGetValue(url, out byte[]? bytes) ? RelatedResourceContent.NotAvailable("not in the map")
                 : bytes.Length > maxBytes ? RelatedResourceContent.NotAvailable($"larger than {maxBytes} bytes")
                 : new RelatedResourceContent(bytes, "text/html", "map", null));
+        }
     }
 }
