@@ -43,7 +43,8 @@ public sealed class CredentialCommandTests : IDisposable
 
         (result.ExitCode == 0).Should().BeTrue(result.Stderr);
         using JsonDocument signed = JsonDocument.Parse(result.Stdout);
-        signed.RootElement.GetProperty("proof").GetProperty("proofValue").GetString().Should().Be(File.ReadAllText(Path.Combine(dir, "proof-value.txt")).Trim());
+        // A CLR keeps one proof in an array, as the guide's signed CLR writes it.
+        signed.RootElement.GetProperty("proof")[0].GetProperty("proofValue").GetString().Should().Be(File.ReadAllText(Path.Combine(dir, "proof-value.txt")).Trim());
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class CredentialCommandTests : IDisposable
         File.WriteAllText(signed, sign.Stdout);
         using (JsonDocument doc = JsonDocument.Parse(sign.Stdout))
         {
-            JsonElement proof = doc.RootElement.GetProperty("proof");
+            JsonElement proof = doc.RootElement.GetProperty("proof")[0];
             proof.GetProperty("type").GetString().Should().Be("DataIntegrityProof");
             proof.GetProperty("cryptosuite").GetString().Should().Be("ecdsa-rdfc-2019");
             proof.GetProperty("verificationMethod").GetString().Should().Be($"{did}#{did["did:key:".Length..]}");

@@ -276,8 +276,8 @@ public static class CredentialSigning
             {
                 // Signing canonicalizes in JSON-LD safe mode: an undefined term or a dropped value fails here, and so
                 // does a number jsonld.js-based verifiers would canonicalize differently (JsonLdOptions.SafeForSigning).
-                // A single proof is written as an object (VC-API clients expect one; OB 3.0 allows it, SER-3); a set stays an array.
-                signed = SingleProofForm.Unwrap(cryptosuites.Sign(credential, options.Proof!, options.DataIntegrityKey!, s_signing));
+                // One proof: an array in the Open Badges and CLR families, an object otherwise (SingleProofForm.For).
+                signed = SingleProofForm.For(credential, cryptosuites.Sign(credential, options.Proof!, options.DataIntegrityKey!, s_signing));
             }
 
             if (jwt)

@@ -1,20 +1,33 @@
 using System.Text.Json;
+using BadgeIssuer.Core.Model;
 
 namespace BadgeIssuer.Core.Issuance;
 
 /// <summary>
-/// How a signed document carries its proof: one proof as an object (<c>"proof": {…}</c>), as the W3C VC-API and most
-/// VC 2.0 clients expect and JSON-LD compaction writes it; a proof set (two or more) as an array. The Data Integrity
-/// signer writes an array; <see cref="Unwrap"/> turns a one-element array into its object by splicing bytes, so every
-/// other byte of the document stays as signed (the proof graph, and so the signature, is the same either way).
+/// How a signed document carries a single proof. The Data Integrity signer writes an array; <see cref="Unwrap"/> turns a
+/// one-element array into its object by splicing bytes, so every other byte of the document stays as signed (the proof
+/// graph, and so the signature, is the same either way). A proof set (two or more) always stays an array.
 /// </summary>
 /// <remarks>
-/// Open Badges 3.0 allows the single-object form (OB 3.0 §serialization: the compacted JSON-LD form, SER-3); its
-/// canonical JSON Schema (VC 2.0 build) types <c>proof</c> as an array, its compaction-tolerant schemas accept both,
-/// and this verifier validates a single <c>proof</c> as a one-element array.
+/// <see cref="For"/> chooses by the credential's family. Open Badges 3.0 and CLR 2.0 credentials keep the one-element
+/// array: OB 3.0 Appendix A.1 has collections written as arrays in plain JSON, its canonical JSON Schemas (VC 2.0 build)
+/// type <c>proof</c> as an array, and 1EdTech's validator checks embedded proofs against them; the single-object form is
+/// only the compacted JSON-LD form those specifications allow (SER-3). Every other credential (plain VCs from
+/// <c>POST /credentials/issue</c>, status list credentials, presentations) gets an object, as the W3C VC-API and most
+/// VC 2.0 clients expect and JSON-LD compaction writes it. The verifier accepts either form for every credential.
 /// </remarks>
 internal static class SingleProofForm
 {
+    /// <summary>
+    /// <paramref name="signed"/> as issued for <paramref name="credential"/>: unchanged for an Open Badges 3.0
+    /// (OpenBadgeCredential/AchievementCredential, EndorsementCredential) or CLR 2.0 credential, <see cref="Unwrap"/>ped
+    /// for any other.
+    /// </summary>
+    public static byte[] For(JsonElement credential, byte[] signed)
+        => CredentialProfiles.Detect(credential) is CredentialProfile.OpenBadge or CredentialProfile.Endorsement or CredentialProfile.Clr
+            ? signed
+            : Unwrap(signed);
+
     /// <summary>
     /// <paramref name="signed"/> with a top-level <c>proof</c> array of exactly one object written as that object; the
     /// same array when the document has no such member (no proof, or a proof set).

@@ -423,9 +423,9 @@ public sealed class IssuingApiTests
         string text = await response.Content.ReadAsStringAsync(Ct);
         (response.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
         JsonNode vc = JsonNode.Parse(text)!["verifiableCredential"]!;
-        // VC-API clients expect one proof as an object (a proof set would be an array).
-        vc["proof"]!.GetValueKind().Should().Be(JsonValueKind.Object);
-        ((string)vc["proof"]!["cryptosuite"]!).Should().Be("eddsa-rdfc-2022");
+        // An Open Badge keeps one proof in an array (OB 3.0's JSON Schema); a plain VC gets an object (ProfileIssueTests).
+        vc["proof"]!.GetValueKind().Should().Be(JsonValueKind.Array);
+        ((string)vc["proof"]![0]!["cryptosuite"]!).Should().Be("eddsa-rdfc-2022");
         vc["credentialStatus"].Should().NotBeNull();
         JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(vc.ToJsonString()), "application/vc+ld+json");
         ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
@@ -515,7 +515,7 @@ public sealed class IssuingApiTests
         JsonNode did = JsonNode.Parse(await client.GetStringAsync("/issuers/default/did.json", Ct))!;
         did["assertionMethod"]!.AsArray().Count.Should().Be(4);
         JsonNode newAward = await AwardAsync(client, achievementId);
-        ((string)newAward["credential"]!["proof"]!["verificationMethod"]!).Should().NotBe((string)award["credential"]!["proof"]!["verificationMethod"]!);
+        ((string)newAward["credential"]!["proof"]![0]!["verificationMethod"]!).Should().NotBe((string)award["credential"]!["proof"]![0]!["verificationMethod"]!);
         foreach (JsonNode a in new[] { award, newAward })
         {
             JsonNode report = await VerifyAsync(client, Encoding.UTF8.GetBytes(a["credential"]!.ToJsonString()), "application/vc+ld+json");

@@ -129,10 +129,10 @@ public sealed class ProfileIssueTests
 
         JsonNode clr = await IssueAsync(client, Clr(award["credential"]!));
 
-        // The award, its download and the CLR each carry one proof, as an object.
-        award["credential"]!["proof"]!.GetValueKind().Should().Be(JsonValueKind.Object);
-        download["proof"]!.GetValueKind().Should().Be(JsonValueKind.Object);
-        clr["proof"]!.GetValueKind().Should().Be(JsonValueKind.Object);
+        // The award, its download and the CLR each carry one proof in an array, as OB 3.0 and CLR 2.0 write collections.
+        award["credential"]!["proof"]!.GetValueKind().Should().Be(JsonValueKind.Array);
+        download["proof"]!.GetValueKind().Should().Be(JsonValueKind.Array);
+        clr["proof"]!.AsArray().Should().ContainSingle();
         JsonNode report = await VerifyAsync(client, clr);
         ((bool)report["verified"]!).Should().BeTrue(report.ToJsonString());
         ((string)report["profile"]!).Should().Be("clr");

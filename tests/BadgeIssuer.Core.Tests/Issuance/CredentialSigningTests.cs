@@ -114,7 +114,7 @@ public class CredentialSigningTests
 
         outcome.Succeeded.Should().BeTrue(outcome.Exception?.Message);
         using JsonDocument signed = JsonDocument.Parse(outcome.DataIntegrity!);
-        signed.RootElement.GetProperty("proof").GetProperty("cryptosuite").GetString().Should().Be("ecdsa-rdfc-2019");
+        signed.RootElement.GetProperty("proof")[0].GetProperty("cryptosuite").GetString().Should().Be("ecdsa-rdfc-2019");
         CryptosuiteSet.Default.VerifyAll(signed.RootElement, new Tests.DataIntegrity.DidKeyProofResolver()).Should().ContainSingle().Which.Verified.Should().BeTrue();
     }
 

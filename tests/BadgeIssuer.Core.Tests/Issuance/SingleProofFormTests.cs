@@ -6,7 +6,7 @@ using BadgeIssuer.Core.Verification;
 
 namespace BadgeIssuer.Core.Tests.Issuance;
 
-/// <summary>A single proof is written as an object, a proof set stays an array, every other byte as signed.</summary>
+/// <summary>A single proof is an object outside the OB and CLR families, which keep the array; a proof set stays an array; every other byte as signed.</summary>
 public sealed class SingleProofFormTests
 {
     [Fact]
@@ -34,12 +34,53 @@ public sealed class SingleProofFormTests
     }
 
     [Fact]
-    public async Task Sign_OneProof_IsAnObjectThatVerifies()
+    public async Task Sign_OneProofOnAnOpenBadge_StaysAOneElementArrayThatMeetsTheCanonicalObSchema()
     {
         using TestIssuer issuer = TestIssuer.Create();
         using JsonDocument credential = JsonDocument.Parse(TestDocuments.OpenBadge(issuer.Id));
 
-        SigningOutcome outcome = CredentialSigning.Sign(credential.RootElement, new CredentialSigningOptions
+        byte[] signed = Sign(issuer, credential.RootElement);
+
+        using JsonDocument document = JsonDocument.Parse(signed);
+        document.RootElement.GetProperty("proof").ValueKind.Should().Be(JsonValueKind.Array);
+        document.RootElement.GetProperty("proof").GetArrayLength().Should().Be(1);
+        BadgeIssuer.Core.Schemas.ObSchemaValidator.Shared.Validate(document.RootElement).Violations.Should().BeEmpty("OB 3.0's canonical JSON Schema types proof as an array");
+        using JsonDocument unwrapped = JsonDocument.Parse(SingleProofForm.Unwrap(signed));
+        BadgeIssuer.Core.Schemas.ObSchemaValidator.Shared.Validate(unwrapped.RootElement).Violations.Should().NotBeEmpty("the single-object form fails that schema, which is why OB credentials keep the array");
+        VerificationReport report = await ReportAssertVerifier().VerifyAsync(signed, TestContext.Current.CancellationToken);
+        report.Verified.Should().BeTrue(string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status}: {c.Message}")));
+    }
+
+    [Fact]
+    public async Task Sign_OneProofOnAPlainVc_IsAnObjectThatVerifies()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        using JsonDocument credential = JsonDocument.Parse(Verification.ProfileTests.PlainVc(issuer.Id).ToJsonString());
+
+        byte[] signed = Sign(issuer, credential.RootElement);
+
+        using JsonDocument document = JsonDocument.Parse(signed);
+        document.RootElement.GetProperty("proof").ValueKind.Should().Be(JsonValueKind.Object);
+        VerificationReport report = await ReportAssertVerifier().VerifyAsync(signed, TestContext.Current.CancellationToken);
+        report.Verified.Should().BeTrue(string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status}: {c.Message}")));
+    }
+
+    [Fact]
+    public async Task Verify_OpenBadgeWithOneProofAsAnObject_IsAcceptedAsTheCompactedForm()
+    {
+        using TestIssuer issuer = TestIssuer.Create();
+        using JsonDocument credential = JsonDocument.Parse(TestDocuments.OpenBadge(issuer.Id));
+
+        byte[] unwrapped = SingleProofForm.Unwrap(Sign(issuer, credential.RootElement));
+
+        VerificationReport report = await ReportAssertVerifier().VerifyAsync(unwrapped, TestContext.Current.CancellationToken);
+        report.Verified.Should().BeTrue(string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status}: {c.Message}")));
+        report.Checks.Should().Contain(c => c.Name == CheckNames.Schema && c.Message.Contains("single-valued proof", StringComparison.Ordinal));
+    }
+
+    private static byte[] Sign(TestIssuer issuer, JsonElement credential)
+    {
+        SigningOutcome outcome = CredentialSigning.Sign(credential, new CredentialSigningOptions
         {
             Format = SecuringFormat.DataIntegrity,
             Checks = CredentialChecks.Profile,
@@ -48,11 +89,7 @@ public sealed class SingleProofFormTests
         });
 
         outcome.Succeeded.Should().BeTrue(outcome.Validation is null ? outcome.Exception?.Message : string.Join("; ", outcome.Validation.Violations.Select(v => v.Message)));
-        using JsonDocument signed = JsonDocument.Parse(outcome.DataIntegrity!);
-        signed.RootElement.GetProperty("proof").ValueKind.Should().Be(JsonValueKind.Object);
-        VerificationReport report = await ReportAssertVerifier().VerifyAsync(outcome.DataIntegrity!, TestContext.Current.CancellationToken);
-        report.Verified.Should().BeTrue(string.Join("\n", report.Checks.Select(c => $"{c.Name}: {c.Status}: {c.Message}")));
-        report.Checks.Should().Contain(c => c.Name == CheckNames.Schema && c.Message.Contains("single-valued proof", StringComparison.Ordinal));
+        return outcome.DataIntegrity!;
     }
 
     private static CredentialVerifier ReportAssertVerifier() => Verification.ReportAssert.Verifier();
