@@ -42,6 +42,13 @@ public sealed record CredentialRecord(
     /// issuer can list by recipient without the store holding the address; null when none was computed (older rows).
     /// </summary>
     public ReadOnlyMemory<byte>? RecipientKey { get; init; }
+
+    /// <summary>
+    /// For a composite credential (a pathway achievement awarded automatically): what it was awarded for, written in the
+    /// same transaction as the credential and only when this add stores it. Not read back here (see
+    /// <see cref="ICredentialStore.GetPathwayAwardAsync"/>); null otherwise.
+    /// </summary>
+    public PathwayAwardRecord? PathwayAward { get; init; }
 }
 
 /// <summary>What a credential listing selects: one issuer's credentials, optionally narrowed, newest first.</summary>
