@@ -126,6 +126,7 @@ app.MapVerify();
 app.MapPresentations();
 app.MapCredentialList();
 app.MapCredentialDownloads();
+app.MapCredentialPathway();
 app.MapWebhooks();
 
 app.Run();

@@ -32,6 +32,9 @@ public sealed record PathwayAwardPart(string CredentialId, string AchievementId,
 {
     /// <summary>The part credential's revoked/suspended state when read; ignored when written.</summary>
     public CredentialListStatus Status { get; init; }
+
+    /// <summary>Still counts at <paramref name="now"/>: neither revoked nor suspended, and not past its <see cref="ValidUntil"/>.</summary>
+    public bool IsValidAt(DateTimeOffset now) => Status == CredentialListStatus.Active && (ValidUntil is not { } until || until > now);
 }
 
 /// <summary>

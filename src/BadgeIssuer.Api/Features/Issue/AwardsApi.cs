@@ -68,7 +68,7 @@ internal static class AwardsApi
         {
             Caller caller = Caller.From(request.HttpContext.User);
             (byte[]? body, ProblemHttpResult? failure, bool created, string? location) =
-                await AwardOneAsync(document!.RootElement, string.Empty, idempotencyKey, caller, services, cancellationToken);
+                await AwardOneAsync(document!.RootElement, string.Empty, idempotencyKey, caller, request.HttpContext, services, cancellationToken);
             if (failure is not null)
             {
                 return failure;
@@ -119,7 +119,7 @@ internal static class AwardsApi
                     JsonElement item = awards[i];
                     string? key = idempotencyKey is null ? null : idempotencyKey + "#" + i.ToString(CultureInfo.InvariantCulture);
                     (byte[]? body, ProblemHttpResult? failure, bool created, _) = item.ValueKind == JsonValueKind.Object
-                        ? await AwardOneAsync(item, $"/awards/{i}", key, caller, services, ct)
+                        ? await AwardOneAsync(item, $"/awards/{i}", key, caller, request.HttpContext, services, ct)
                         : (null, RequestJson.Violations(ApiProblems.InvalidRequest, "An award must be an object.", [new($"/awards/{i}", "must be an object")]), false, null);
                     results[i] = (body, failure, created);
                 });
@@ -160,7 +160,7 @@ internal static class AwardsApi
     }
 
     private static async Task<(byte[]? Body, ProblemHttpResult? Problem, bool Created, string? Location)> AwardOneAsync(
-        JsonElement award, string path, string? idempotencyKey, Caller caller, AwardServices services, CancellationToken cancellationToken)
+        JsonElement award, string path, string? idempotencyKey, Caller caller, HttpContext context, AwardServices services, CancellationToken cancellationToken)
     {
         var violations = new List<InputViolation>();
         string? achievementId = RequestJson.OptionalString(award, "achievementId", path, violations);
@@ -224,7 +224,13 @@ internal static class AwardsApi
         }
 
         CredentialRecord record = outcome.Credential!;
-        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created), null, outcome.Created, record.Id);
+        // Pathways this award completed (stackable credentials): composites issued now, or, for a retried award, the ones
+        // that counted its credential.
+        IReadOnlyList<CompositeAward> composites = outcome.Created
+            ? await services.Pathways.AwardCompletedAsync(
+                new StoredPart(issuer, record, recipient!, recipientLabel, recipientEmail, format, caller.Actor), context, cancellationToken)
+            : await services.Pathways.CountedAsync(record, cancellationToken);
+        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created, composites), null, outcome.Created, record.Id);
     }
 
     private static readonly EmbeddedAchievements s_achievements = new();
@@ -402,7 +408,7 @@ internal static class AwardsApi
         return value.GetArrayLength() == 0 ? null : value;
     }
 
-    internal static byte[] WriteAwardResponse(CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created)
+    internal static byte[] WriteAwardResponse(CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created, IReadOnlyList<CompositeAward>? composites = null)
     {
         var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + 1024);
         using (var w = new Utf8JsonWriter(buffer, s_writer))
@@ -437,6 +443,22 @@ internal static class AwardsApi
             w.WriteString("linkedIn", LinkedIn.AddToProfileUrl(achievementName, issuerName, record.IssuedAt, record.Id, urls.LocalId(record.Id, "/credentials/") ?? record.Id));
             w.WriteEndObject();
             w.WriteBoolean("created", created);
+            if (composites is { Count: > 0 })
+            {
+                w.WriteStartArray("composites");
+                foreach (CompositeAward composite in composites)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("achievementId", composite.AchievementId);
+                    w.WriteString("name", composite.Name);
+                    w.WriteString("credentialId", composite.CredentialId);
+                    w.WriteBoolean("created", composite.Created);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         }
 
@@ -451,7 +473,8 @@ internal sealed record AwardServices(
     IssuanceService Issuance,
     PublicUrls Urls,
     IOptions<BadgeIssuerOptions> Options,
-    TimeProvider TimeProvider);
+    TimeProvider TimeProvider,
+    PathwayAwarder Pathways);
 
 /// <summary>LinkedIn's "Add to profile" link for a certification (documented query parameters).</summary>
 internal static class LinkedIn

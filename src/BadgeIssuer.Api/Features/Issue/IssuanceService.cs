@@ -25,6 +25,9 @@ internal sealed record IssueParameters(
     /// id. Without it, a <see cref="RecipientLabel"/> that is an absolute URI (the subject id) is keyed instead.
     /// </summary>
     public string? RecipientEmail { get; init; }
+
+    /// <summary>For a composite credential: the part credentials it is awarded for, stored with it (<see cref="CredentialRecord.PathwayAward"/>).</summary>
+    public PathwayAwardRecord? PathwayAward { get; init; }
 }
 
 /// <summary>The outcome of an issue call: the stored credential, or what was wrong.</summary>
@@ -118,6 +121,7 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             RecipientKey = RequestJson.IsAbsoluteUri(parameters.RecipientLabel) ? recipients.ForId(parameters.RecipientLabel)
                 : parameters.RecipientEmail is { } email ? recipients.ForEmail(email)
                 : (ReadOnlyMemory<byte>?)null,
+            PathwayAward = parameters.PathwayAward,
         };
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);
         return new IssueOutcome(stored.Credential, stored.Created);
