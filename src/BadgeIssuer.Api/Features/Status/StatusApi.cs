@@ -18,7 +18,9 @@ public sealed record StatusChangeResponse(
     string StatusListCredential,
     long Version,
     bool Changed,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<StatusComposite>? Composites = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     string? Notice = null);
 
 /// <summary>
