@@ -60,6 +60,11 @@ public abstract partial class BadgeStorageContractTests
         await FluentActions.Awaiting(() => Storage.Achievements.SetPathwayAsync(composite.Id,
             pathway with { Parts = [a.Id, a.Id], Required = 2 }, Ct)).Should().ThrowExactlyAsync<StorageConflictException>();
 
+        await FluentActions.Awaiting(() => Storage.Achievements.SetPathwayAsync(composite.Id, pathway with { Parts = [], Required = 0 }, Ct))
+            .Should().ThrowExactlyAsync<ArgumentException>("a pathway without parts would be invisible");
+        await FluentActions.Awaiting(() => Storage.Achievements.SetPathwayAsync(composite.Id, pathway with { Required = 2 }, Ct))
+            .Should().ThrowExactlyAsync<ArgumentException>("it can never be met");
+
         Describe(await Storage.Achievements.GetPathwayAsync(composite.Id, Ct)).Should().Be(Describe(pathway));
     }
 

@@ -265,6 +265,25 @@ public sealed class PathwayAwardTests
     }
 
     [Fact]
+    public async Task AnotherIssuersPathway_WrittenToStorage_IsNeverAwardedByThisIssuersAward()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        using (HttpResponseMessage other = await client.PostAsJsonAsync("/issuers", new { name = "Other College", slug = "other" }, Ct))
+        {
+            other.StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+
+        string part = await CreateAsync(client, "Ours");
+        string theirs = await CreateAsync(client, "Theirs", issuerId: (string)(await GetJsonAsync(client, "/issuers/other"))["id"]!);
+        IBadgeStorage storage = app.Services.GetRequiredService<IBadgeStorage>();
+        await storage.Achievements.SetPathwayAsync(theirs, new PathwayRecord(theirs, "allOf", 1, [part], true, BadgeIssuerApplication.Now), Ct);
+
+        Composites(await AwardAsync(client, part)).Should().BeEmpty();
+        (await GetJsonAsync(client, "/credentials?issuerId=" + Uri.EscapeDataString((string)(await GetJsonAsync(client, "/issuers/other"))["id"]!)))["items"]!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task PathwayReachedTwiceInOneAward_IsAwardedAndReportedOnce()
     {
         // Diamond: the leaf completes A and C; A completes C again one level up.

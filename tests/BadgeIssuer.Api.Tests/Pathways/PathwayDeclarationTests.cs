@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using BadgeIssuer.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using static BadgeIssuer.Api.Tests.Pathways.PathwayKit;
 
 namespace BadgeIssuer.Api.Tests.Pathways;
@@ -206,6 +208,52 @@ public sealed class PathwayDeclarationTests
         // Replacing a pathway that already holds the part does not count it twice.
         using HttpResponseMessage replaced = await client.PutAsJsonAsync(first, Achievement("First", new { rule = "allOf", parts = new[] { shared }, autoAward = true }), Ct);
         replaced.StatusCode.Should().Be(HttpStatusCode.OK, await replaced.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task CheckingAPathway_ThatReachesMoreThanAThousandAchievements_IsRefused_BelowAndAbove()
+    {
+        // Graphs this large cannot be declared through the API with the default bounds; written straight to storage.
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        IBadgeStorage storage = app.Services.GetRequiredService<IBadgeStorage>();
+        DateTimeOffset now = BadgeIssuerApplication.Now;
+        async Task<string> StoredAsync(string name)
+        {
+            string id = BadgeIssuerApplication.BaseUrl + "/achievements/" + name;
+            await storage.Achievements.CreateAsync(new AchievementRecord(id, BadgeIssuerApplication.IssuerId, "{}", now, now), Ct);
+            return id;
+        }
+
+        var modules = new List<string>();
+        for (int m = 0; m < 6; m++)
+        {
+            var leaves = new List<string>();
+            for (int i = 0; i < 200; i++)
+            {
+                leaves.Add(await StoredAsync($"leaf-{m}-{i}"));
+            }
+
+            string module = await StoredAsync($"module-{m}");
+            await storage.Achievements.SetPathwayAsync(module, new PathwayRecord(module, "allOf", 200, leaves, false, now), Ct);
+            modules.Add(module);
+        }
+
+        using HttpResponseMessage below = await client.PostAsJsonAsync("/achievements", Achievement("Programme", new { rule = "allOf", parts = modules }), Ct);
+        (await ProblemErrorsAsync(below, HttpStatusCode.UnprocessableEntity, "invalid-pathway"))
+            .Should().Be("/pathway/parts: The pathways below this one reach more than 1000 achievements.");
+
+        string shared = await CreateAsync(client, "Shared");
+        for (int i = 0; i < 1001; i++)
+        {
+            string composite = await StoredAsync($"holder-{i}");
+            await storage.Achievements.SetPathwayAsync(composite, new PathwayRecord(composite, "allOf", 1, [shared], false, now), Ct);
+        }
+
+        string leaf = await CreateAsync(client, "Leaf");
+        using HttpResponseMessage above = await client.PutAsJsonAsync(shared, Achievement("Shared", new { rule = "allOf", parts = new[] { leaf } }), Ct);
+        (await ProblemErrorsAsync(above, HttpStatusCode.UnprocessableEntity, "invalid-pathway"))
+            .Should().Be("/pathway/parts: The pathways above this achievement reach more than 1000 achievements.");
     }
 
     [Fact]

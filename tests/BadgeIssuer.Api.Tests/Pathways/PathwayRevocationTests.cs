@@ -43,7 +43,7 @@ public sealed class PathwayRevocationTests
         ((int)reported["requiredParts"]!).Should().Be(3);
         ((bool)reported["stillSatisfied"]!).Should().BeFalse();
         ((string)reported["pathway"]!).Should().Be(composite + "/pathway");
-        ((string)answer["notice"]!).Should().StartWith("This credential counted toward 1 composite credential, which stays valid: Revoking a part does not revoke what it counted toward.")
+        ((string)answer["notice"]!).Should().StartWith("This credential counted toward 1 composite credential, which stays valid: revoking a part does not revoke what it counted toward.")
             .And.Contain($"{composite} has 2 valid parts of the 3 its pathway requires (no longer enough).");
 
         // The composite itself still verifies and is listed active.
@@ -87,7 +87,7 @@ public sealed class PathwayRevocationTests
         }, Ct);
         JsonNode answer = JsonNode.Parse(await suspended.Content.ReadAsStringAsync(Ct))!;
         ((bool)answer["composites"]![0]!["stillSatisfied"]!).Should().BeFalse("it counted two parts and needs two");
-        ((string)answer["notice"]!).Should().Contain("Suspending a part does not suspend what it counted toward.");
+        ((string)answer["notice"]!).Should().Contain("suspending a part does not suspend what it counted toward.");
         (await GetJsonAsync(client, composite + "/pathway"))["parts"]!.AsArray().Select(p => (string)p!["state"]!).Should().Equal(["valid", "suspended"]);
 
         using HttpResponseMessage reinstated = await client.PostAsync(partCredentials[1] + "/reinstate", null, Ct);

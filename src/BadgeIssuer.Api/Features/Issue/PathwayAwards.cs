@@ -48,6 +48,9 @@ internal sealed partial class PathwayAwarder(
 
     private const string KeyPrefix = "pathway:";
 
+    // Ids per storage lookup (the stores take at most 1,000).
+    private const int LookupChunk = 500;
+
     /// <summary>
     /// The idempotency key of <paramref name="pathwayAchievementId"/>'s composite for the recipient with keyed hash
     /// <paramref name="recipientKey"/>: <c>pathway:</c> + base64url(SHA-256(achievement id, 0x00, recipient key)). Without the
@@ -79,8 +82,12 @@ internal sealed partial class PathwayAwarder(
         List<CredentialRecord> frontier = [part.Credential];
         for (int level = 1; level <= settings.MaxDepth && frontier.Count > 0; level++)
         {
-            IReadOnlyList<PathwayRecord> pathways = await storage.Achievements.ListPathwaysContainingAsync(
-                [.. frontier.Select(c => c.AchievementId!).Distinct(StringComparer.Ordinal)], cancellationToken);
+            var pathways = new List<PathwayRecord>();
+            foreach (string[] ids in frontier.Select(c => c.AchievementId!).Distinct(StringComparer.Ordinal).Chunk(LookupChunk))
+            {
+                pathways.AddRange(await storage.Achievements.ListPathwaysContainingAsync(ids, cancellationToken));
+            }
+
             var next = new List<CredentialRecord>();
             foreach (PathwayRecord pathway in pathways)
             {

@@ -49,7 +49,7 @@ internal static class PathwayParts
     internal static string Notice(string purpose, IReadOnlyList<StatusComposite> composites)
     {
         string done = purpose == "revocation" ? "revoked" : "suspended";
-        string doing = purpose == "revocation" ? "Revoking" : "Suspending";
+        string doing = purpose == "revocation" ? "revoking" : "suspending";
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"This credential counted toward {composites.Count} composite credential{(composites.Count == 1 ? string.Empty : "s")}, ")
             .Append(composites.Count == 1 ? "which stays valid: " : "which stay valid: ")
