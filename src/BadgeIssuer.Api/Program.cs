@@ -8,6 +8,7 @@ using BadgeIssuer.Api.Features.OAuth;
 using BadgeIssuer.Api.Features.Status;
 using BadgeIssuer.Api.Features.Tenancy;
 using BadgeIssuer.Api.Features.Verify;
+using BadgeIssuer.Api.Features.Wallet;
 using BadgeIssuer.Api.Features.Webhooks;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Storage;
@@ -60,6 +61,8 @@ builder.Services.AddHttpsHardening();
 builder.Services.AddIssuers();
 builder.Services.AddTenancy();
 builder.Services.AddIssue();
+// Credential offers to learners' wallets and the OpenID4VCI issuer (pre-authorized code).
+builder.Services.AddWallet();
 builder.Services.AddStatus();
 builder.Services.AddVerify();
 builder.Services.AddPresentations();
@@ -127,6 +130,7 @@ app.MapPresentations();
 app.MapCredentialList();
 app.MapCredentialDownloads();
 app.MapCredentialPathway();
+app.MapWallet();
 app.MapWebhooks();
 
 app.Run();

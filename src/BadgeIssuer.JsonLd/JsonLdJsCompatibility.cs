@@ -21,6 +21,12 @@ public static class JsonLdJsCompatibility
     /// <summary>jsonld.js's form of a number of <see cref="ReadsAsInteger"/>: <c>0</c> or <c>-0</c>.</summary>
     public static string JsonLdJsForm(double value) => NumberFormatting.ToJsonLdJsInteger(value);
 
+    /// <summary>What a signer should send instead of a number of <see cref="ReadsAsInteger"/>.</summary>
+    public const string WhatToSend = "send at least two significant digits (e.g. 1.5e-7), a larger unit, or a string";
+
+    /// <summary>Both forms of a number of <see cref="ReadsAsInteger"/>, e.g. <c>0 in jsonld.js, 1.0E-7 in the specification</c>.</summary>
+    public static string BothForms(double value) => $"{JsonLdJsForm(value)} in jsonld.js, {SpecificationForm(value)} in the specification";
+
     /// <summary>
     /// The JSON Pointers and values of the numbers in <paramref name="document"/> that <see cref="ReadsAsInteger"/>,
     /// outside <c>@context</c> members, at most <see cref="MaxReported"/> and no deeper than
@@ -30,13 +36,19 @@ public static class JsonLdJsCompatibility
     public static IReadOnlyList<(string Pointer, double Value)> FindNumbersReadAsIntegers(JsonElement document)
     {
         var found = new List<(string, double)>();
-        Walk(document, "", 0, found);
+        var path = new List<string>();
+        Walk(document, path, found);
         return found;
     }
 
-    private static void Walk(JsonElement element, string pointer, int depth, List<(string, double)> found)
+    /// <summary>Longest member name a reported pointer spells out in full; a longer one is cut and ends with <c>…</c>.</summary>
+    private const int MaxNameInPointer = 64;
+
+    // The pointer is built only for a number that is reported (a path of long names over many values would otherwise
+    // cost a string per node), and the walk stops at the report limit.
+    private static void Walk(JsonElement element, List<string> path, List<(string, double)> found)
     {
-        if (found.Count >= MaxReported || depth > JsonLdOptions.DefaultMaxDepth)
+        if (found.Count >= MaxReported || path.Count > JsonLdOptions.DefaultMaxDepth)
         {
             return;
         }
@@ -44,14 +56,21 @@ public static class JsonLdJsCompatibility
         switch (element.ValueKind)
         {
             case JsonValueKind.Number when element.TryGetDouble(out double value) && ReadsAsInteger(value):
-                found.Add((pointer.Length == 0 ? "/" : pointer, value));
+                found.Add((Pointer(path), value));
                 break;
             case JsonValueKind.Object:
                 foreach (JsonProperty member in element.EnumerateObject())
                 {
-                    if (!member.NameEquals("@context"))
+                    if (found.Count >= MaxReported)
                     {
-                        Walk(member.Value, pointer + "/" + member.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal), depth + 1, found);
+                        return;
+                    }
+
+                    if (!member.NameEquals("@context") && member.Value.ValueKind is JsonValueKind.Number or JsonValueKind.Object or JsonValueKind.Array)
+                    {
+                        path.Add(member.Name);
+                        Walk(member.Value, path, found);
+                        path.RemoveAt(path.Count - 1);
                     }
                 }
 
@@ -60,10 +79,39 @@ public static class JsonLdJsCompatibility
                 int i = 0;
                 foreach (JsonElement item in element.EnumerateArray())
                 {
-                    Walk(item, pointer + "/" + i++.ToString(System.Globalization.CultureInfo.InvariantCulture), depth + 1, found);
+                    if (found.Count >= MaxReported)
+                    {
+                        return;
+                    }
+
+                    if (item.ValueKind is JsonValueKind.Number or JsonValueKind.Object or JsonValueKind.Array)
+                    {
+                        path.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        Walk(item, path, found);
+                        path.RemoveAt(path.Count - 1);
+                    }
+
+                    i++;
                 }
 
                 break;
         }
+    }
+
+    private static string Pointer(List<string> path)
+    {
+        if (path.Count == 0)
+        {
+            return "/";
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (string segment in path)
+        {
+            string name = segment.Length > MaxNameInPointer ? segment[..MaxNameInPointer] + "…" : segment;
+            text.Append('/').Append(name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+        }
+
+        return text.ToString();
     }
 }

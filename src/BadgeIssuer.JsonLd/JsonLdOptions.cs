@@ -105,16 +105,22 @@ public sealed class JsonLdOptions
     /// <see cref="RdfDirection.I18nDatatype"/> and <see cref="UnwrapNestedContextObjects"/> is on. A document without
     /// <c>@direction</c> and without the nested-context wrapper has the same RDF as under plain safe mode.
     /// </summary>
-    public static JsonLdOptions Safe { get; } = new() { SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true };
+    public static JsonLdOptions Safe { get; } = SafeWith(JsonLdJsNumbers.Specification);
 
     /// <summary>
     /// <see cref="Safe"/> for signing: also refuses a number jsonld.js canonicalizes differently
     /// (<see cref="JsonLdJsNumbers.Refuse"/>), so nothing is signed that Digital Bazaar-based verifiers cannot verify.
     /// </summary>
-    public static JsonLdOptions SafeForSigning { get; } = new()
-    {
-        SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true, JsonLdJsNumbers = JsonLdJsNumbers.Refuse,
-    };
+    public static JsonLdOptions SafeForSigning { get; } = SafeWith(JsonLdJsNumbers.Refuse);
+
+    /// <summary>
+    /// <see cref="Safe"/> with jsonld.js's form of the numbers it reads differently (<see cref="JsonLdJsNumbers.JsonLdJs"/>):
+    /// to tell whether a failed signature was made over jsonld.js's RDF.
+    /// </summary>
+    public static JsonLdOptions SafeWithJsonLdJsNumbers { get; } = SafeWith(JsonLdJsNumbers.JsonLdJs);
+
+    private static JsonLdOptions SafeWith(JsonLdJsNumbers numbers)
+        => new() { SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true, JsonLdJsNumbers = numbers };
 }
 
 /// <summary>One term definition reachable from a set of contexts (<see cref="JsonLdProcessor.DescribeTerms"/>).</summary>

@@ -11,6 +11,8 @@ public interface IBadgeStorage
     IAuditStore Audit { get; }
     /// <summary>Webhook endpoints and the outbox the credential and status stores write into.</summary>
     IWebhookStore Webhooks { get; }
+    /// <summary>One-time credential offers to wallets and the single use of their nonces.</summary>
+    IOfferStore Offers { get; }
 
     /// <summary>True when the database answers a trivial query (readiness).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken = default);

@@ -49,6 +49,13 @@ public sealed record CredentialRecord(
     /// <see cref="ICredentialStore.GetPathwayAwardAsync"/>); null otherwise.
     /// </summary>
     public PathwayAwardRecord? PathwayAward { get; init; }
+
+    /// <summary>
+    /// The credential this one re-issues (a holder-bound copy delivered to a wallet). A re-issue holds no status entry of
+    /// its own: it carries the original's, so a status change through either id changes both, and both follow it in
+    /// listings.
+    /// </summary>
+    public string? ReissueOf { get; init; }
 }
 
 /// <summary>What a credential listing selects: one issuer's credentials, optionally narrowed, newest first.</summary>

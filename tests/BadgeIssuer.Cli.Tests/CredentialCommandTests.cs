@@ -24,7 +24,43 @@ public sealed class CredentialCommandTests : IDisposable
         (result.ExitCode == 0).Should().BeTrue(result.Stderr);
         using JsonDocument signed = JsonDocument.Parse(result.Stdout);
         string expected = File.ReadAllText(Path.Combine(s_vectors, "w3c-vc-di-eddsa", "eddsa-rdfc-2022", "sigBTC58DataInt.txt")).Trim();
-        signed.RootElement.GetProperty("proof")[0].GetProperty("proofValue").GetString().Should().Be(expected);
+        // One proof is written as an object, as the vector itself writes it.
+        signed.RootElement.GetProperty("proof").GetProperty("proofValue").GetString().Should().Be(expected);
+    }
+
+    [Fact]
+    public void Sign_ClrCredential_IsCheckedByTheClrRulesAndReproducesTheImplementationGuideVector()
+    {
+        // The OB schema used to be applied to every credential, so a CLR could only be signed with --validate false.
+        string dir = Path.Combine(s_vectors, "clr-v2p0-impl-guide-eddsa-rdfc-2022");
+        string key = Path.Combine(_dir, "clr.key.json");
+        using (JsonDocument guideKey = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "key.json"))))
+        {
+            File.WriteAllText(key, $$"""{"type": "Ed25519", "id": "{{guideKey.RootElement.GetProperty("id").GetString()}}", "secretKeyMultibase": "{{guideKey.RootElement.GetProperty("secretKeyMultibase").GetString()}}"}""");
+        }
+
+        CliResult result = CliResult.Run("sign", Path.Combine(dir, "credential.unsigned.json"), "--key", key, "--proof-options", Path.Combine(dir, "proof-options.json"));
+
+        (result.ExitCode == 0).Should().BeTrue(result.Stderr);
+        using JsonDocument signed = JsonDocument.Parse(result.Stdout);
+        signed.RootElement.GetProperty("proof").GetProperty("proofValue").GetString().Should().Be(File.ReadAllText(Path.Combine(dir, "proof-value.txt")).Trim());
+    }
+
+    [Fact]
+    public void Sign_PlainCredentialBreakingVcDataModelRules_ListsEveryViolationWithItsPath()
+    {
+        string credential = Path.Combine(_dir, "plain.json");
+        File.WriteAllText(credential, """
+            {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:example:issuer",
+             "validFrom": "2026-01-01", "credentialSubject": {}, "evidence": [{"id": "https://example.org/e/1"}]}
+            """);
+
+        CliResult rejected = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "ed25519.example.key.json"));
+
+        rejected.ExitCode.Should().Be(2);
+        string line = rejected.SingleErrorLine();
+        line.Should().StartWith("credential rejected (3 violation(s), profile vc): ");
+        line.Should().Contain("$.credentialSubject: ").And.Contain("$.validFrom: ").And.Contain("$.evidence[0].type: ").And.Contain("[VCDM-EVIDENCE]");
     }
 
     [Fact]
@@ -68,6 +104,43 @@ public sealed class CredentialCommandTests : IDisposable
     }
 
     [Fact]
+    public void P256_key_signs_ecdsa_rdfc_2019_that_verifies()
+    {
+        string key = Path.Combine(_dir, "p256.key.json");
+        string did = DidOf(CliResult.Run("keygen", "--type", "P-256", "--out", key));
+        did.Should().StartWith("did:key:zDn");
+        string credential = Path.Combine(_dir, "credential.json");
+        File.WriteAllText(credential, Credential(did));
+
+        CliResult sign = CliResult.Run("sign", credential, "--key", key, "--format", "di");
+
+        (sign.ExitCode == 0).Should().BeTrue(sign.Stderr);
+        string signed = Path.Combine(_dir, "signed.json");
+        File.WriteAllText(signed, sign.Stdout);
+        using (JsonDocument doc = JsonDocument.Parse(sign.Stdout))
+        {
+            JsonElement proof = doc.RootElement.GetProperty("proof");
+            proof.GetProperty("type").GetString().Should().Be("DataIntegrityProof");
+            proof.GetProperty("cryptosuite").GetString().Should().Be("ecdsa-rdfc-2019");
+            proof.GetProperty("verificationMethod").GetString().Should().Be($"{did}#{did["did:key:".Length..]}");
+        }
+
+        CliResult verify = CliResult.Run("verify", signed, "--json");
+        (verify.ExitCode == 0).Should().BeTrue(verify.Stdout + verify.Stderr);
+        using JsonDocument report = JsonDocument.Parse(verify.Stdout);
+        report.RootElement.GetProperty("checks").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "proof").GetProperty("message").GetString()
+            .Should().StartWith("ecdsa-rdfc-2019: signature verified with did:key:zDn");
+
+        // A proof-options file that names eddsa-rdfc-2022 does not fit a P-256 key.
+        string options = Path.Combine(_dir, "eddsa-options.json");
+        File.WriteAllText(options, """{"cryptosuite": "eddsa-rdfc-2022"}""");
+        CliResult mismatch = CliResult.Run("sign", credential, "--key", key, "--proof-options", options);
+        mismatch.ExitCode.Should().Be(2);
+        mismatch.Stderr.Should().Contain("eddsa-rdfc-2022 cannot sign with a P256 key");
+    }
+
+    [Fact]
     public void Verify_exits_1_for_a_credential_that_does_not_verify_and_2_for_unreadable_input()
     {
         CliResult tampered = CliResult.Run("verify", Path.Combine(s_vectors, "1edtech-validator-fixtures", "simple-err-proof-value.json"), "--json");
@@ -98,6 +171,7 @@ public sealed class CredentialCommandTests : IDisposable
 
         CliResult rsaDi = CliResult.Run("sign", credential, "--key", Path.Combine(s_keys, "rsa.example.key.json"), "--format", "di");
         rsaDi.ExitCode.Should().Be(2);
+        rsaDi.Stderr.Should().Contain("--format di needs an Ed25519 key (eddsa-rdfc-2022) or a P-256 key (ecdsa-rdfc-2019), not Rsa");
     }
 
     [Fact]

@@ -96,6 +96,19 @@ public sealed class JsonLdJsNumbersTests
         string.Join(", ", found.Select(f => f.Pointer)).Should().Be("/a~1b/1, /c/d~0");
     }
 
+    [Fact]
+    public void FindNumbersReadAsIntegers_CutsLongNamesAndStopsAtTheReportLimit()
+    {
+        string longName = new('k', 300);
+        string many = string.Join(", ", Enumerable.Repeat("1e-7", 50));
+        using JsonDocument doc = JsonDocument.Parse($$$"""{"{{{longName}}}": [{{{many}}}]}""");
+
+        IReadOnlyList<(string Pointer, double Value)> found = JsonLdJsCompatibility.FindNumbersReadAsIntegers(doc.RootElement);
+
+        found.Should().HaveCount(JsonLdJsCompatibility.MaxReported);
+        found[0].Pointer.Should().Be("/" + new string('k', 64) + "…/0");
+    }
+
     private static string Document(string value) => $$$"""{"@context": {"n": {"@id": "ex:n"}}, "@id": "ex:s", "n": {{{value}}}}""";
 
     private static string Canonicalize(string value, JsonLdOptions options)

@@ -10,8 +10,10 @@
 //                                                            -> issuer did:jwk:…, VM did:jwk:…#0
 //   RSA-2048 p, q from an HMAC-SHA256(seed, …) byte stream, sieve + Miller–Rabin, e = 65537
 //                                                            -> issuer did:jwk:…, VM did:jwk:…#0
+//   "P-256 did:key": the same P-256 key as a Multikey       -> issuer did:key:zDn…, VM did:key:zDn…#zDn…
+//                                                               (the ecdsa-rdfc-2019 Data Integrity items)
 // Ed25519 proofs and RSA PKCS#1 v1.5 signatures are deterministic, so those outputs are byte-for-byte
-// reproducible; ES256 signatures are randomized (the key is still the same).
+// reproducible; ES256 and ecdsa-rdfc-2019 signatures are randomized (the key is still the same).
 //
 // Job file (paths are relative to the job file's folder):
 //   {
@@ -26,11 +28,15 @@
 //     "items": [
 //       {"kind": "di", "suite": "eddsa-rdfc-2022"},             DataIntegrityProof (@digitalbazaar/vc)
 //       {"kind": "di", "suite": "Ed25519Signature2020"},        @digitalbazaar/ed25519-signature-2020
+//       {"kind": "di", "suite": "Ed25519Signature2018"},        @digitalbazaar/ed25519-signature-2018 (detached JWS)
+//       {"kind": "di", "suite": "ecdsa-rdfc-2019"},             DataIntegrityProof + ecdsa-rdfc-2019, P-256 did:key
 //       {"kind": "jwt", "alg": "EdDSA"},                        jose; header kid (default) or "keyRef": "jwk"
 //       {"kind": "jwt", "alg": "ES256"}, {"kind": "jwt", "alg": "RS256", "keyRef": "jwk"},
 //       {"kind": "di", "suite": "eddsa-rdfc-2022", "status": [{"list": "https://status.example.net/lists/1", "index": 7}]}
 //     ]
 //   }
+// An item may also name "file": its document is then written there too (relative to the job file), which is how
+// committed fixtures are made (tests/BadgeIssuer.Core.Tests/TestData/ed25519-signature-2018/README.md).
 //
 // Output: {"keys": {Ed25519|P-256|RSA-2048: {issuer, verificationMethod, publicJwk}},
 //          "statusLists": [{url, issuer, document}],
@@ -43,7 +49,7 @@
 // status lists this job signs; anything else throws. The network is never used.
 
 import {createECDH, createHmac, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify} from 'node:crypto';
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {dirname, isAbsolute, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {errorMessages, loadBundledContexts, readJson} from './common.mjs';
@@ -52,6 +58,10 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import {Ed25519Signature2018} from '@digitalbazaar/ed25519-signature-2018';
+import {Ed25519VerificationKey2018} from '@digitalbazaar/ed25519-verification-key-2018';
+import {cryptosuite as ecdsaRdfc2019CryptoSuite} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as didKey from '@digitalbazaar/did-method-key';
 import {
@@ -66,6 +76,9 @@ const repoRoot = resolve(here, '..', '..');
 const defaultCredentialFile = join(repoRoot, 'samples', 'ob-credential.json');
 
 const ED25519_2020_CONTEXT = 'https://w3id.org/security/suites/ed25519-2020/v1';
+const ED25519_2018_CONTEXT = 'https://w3id.org/security/suites/ed25519-2018/v1';
+const CREDENTIALS_V1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
+const DID_V1_CONTEXT = 'https://www.w3.org/ns/did/v1';
 const STATUS_LIST_LENGTH = 131072; // the W3C minimum (16 KB uncompressed)
 
 // ---------------------------------------------------------------- helpers
@@ -274,12 +287,30 @@ async function deriveKeys(seedHex) {
   const p256Did = didJwk(publicJwkOf(p256));
   const rsaDid = didJwk(publicJwkOf(rsa));
 
+  // The same P-256 key as a Multikey did:key (zDn…), for ecdsa-rdfc-2019.
+  const p256Probe = await EcdsaMultikey.fromJwk({jwk: p256, secretKey: true});
+  const p256KeyDid = `did:key:${p256Probe.publicKeyMultibase}`;
+  const p256KeyPair = await EcdsaMultikey.fromJwk({
+    jwk: p256, secretKey: true, controller: p256KeyDid, id: `${p256KeyDid}#${p256Probe.publicKeyMultibase}`
+  });
+
+  // The Ed25519 key as an Ed25519VerificationKey2018 (publicKeyBase58), for Ed25519Signature2018: same DID, same id.
+  const ed2018KeyPair = await Ed25519VerificationKey2018.generate({seed: new Uint8Array(seed), controller: edDid});
+
   return {
     Ed25519: {
       issuer: edDid, verificationMethod: edKeyPair.id, keyPair: edKeyPair,
       privateJwk: edJwk, publicJwk: publicJwkOf(edJwk), alg: 'EdDSA'
     },
     'P-256': {issuer: p256Did.did, verificationMethod: p256Did.verificationMethod, privateJwk: p256, publicJwk: publicJwkOf(p256), alg: 'ES256'},
+    'P-256 did:key': {
+      issuer: p256KeyDid, verificationMethod: p256KeyPair.id, keyPair: p256KeyPair,
+      privateJwk: p256, publicJwk: publicJwkOf(p256)
+    },
+    'Ed25519 2018': {
+      issuer: edDid, verificationMethod: ed2018KeyPair.id, keyPair: ed2018KeyPair,
+      privateJwk: edJwk, publicJwk: publicJwkOf(edJwk)
+    },
     'RSA-2048': {issuer: rsaDid.did, verificationMethod: rsaDid.verificationMethod, privateJwk: rsa, publicJwk: publicJwkOf(rsa), alg: 'RS256'}
   };
 }
@@ -290,6 +321,29 @@ const KEY_FOR_ALG = {EdDSA: 'Ed25519', ES256: 'P-256', RS256: 'RSA-2048'};
 
 const didKeyDriver = didKey.driver();
 didKeyDriver.use({multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from});
+didKeyDriver.use({multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from});
+
+// Ed25519Signature2018 wants its verification method as an Ed25519VerificationKey2018 with the suite context (the
+// did:key driver gives a Multikey): the job's Ed25519 did:key answered in that form, then the ordinary loader.
+function createDocumentLoader2018(loader, keyPair) {
+  const method = keyPair.export({publicKey: true, includeContext: true});
+  const controller = {
+    '@context': [DID_V1_CONTEXT, ED25519_2018_CONTEXT],
+    id: keyPair.controller,
+    verificationMethod: [keyPair.export({publicKey: true})],
+    assertionMethod: [keyPair.id],
+    authentication: [keyPair.id]
+  };
+  return async url => {
+    if(url === keyPair.id) {
+      return {contextUrl: null, documentUrl: url, document: method};
+    }
+    if(url === keyPair.controller) {
+      return {contextUrl: null, documentUrl: url, document: controller};
+    }
+    return loader(url);
+  };
+}
 
 function createDocumentLoader({contexts, documents}) {
   return async url => {
@@ -376,11 +430,12 @@ async function signStatusLists(job, keys, created, documentLoader, documents) {
 }
 
 async function signDataIntegrity(item, ctx) {
-  const key = ctx.keys.Ed25519;
+  let key = ctx.keys.Ed25519;
   const suiteName = item.suite ?? 'eddsa-rdfc-2022';
   let suite;
   let verifySuite;
   let extraContext = null;
+  let documentLoader = ctx.documentLoader;
   if(suiteName === 'eddsa-rdfc-2022') {
     suite = newDataIntegritySuite({signer: key.keyPair.signer(), date: ctx.created});
     verifySuite = newDataIntegritySuite();
@@ -388,11 +443,22 @@ async function signDataIntegrity(item, ctx) {
     suite = new Ed25519Signature2020({signer: key.keyPair.signer(), date: ctx.created});
     verifySuite = new Ed25519Signature2020();
     extraContext = ED25519_2020_CONTEXT;
+  } else if(suiteName === 'Ed25519Signature2018') {
+    key = ctx.keys['Ed25519 2018'];
+    suite = new Ed25519Signature2018({key: key.keyPair, date: ctx.created});
+    verifySuite = new Ed25519Signature2018();
+    // credentials/v1 defines the suite's terms itself (the suite refuses its own context next to it).
+    extraContext = ctx.template['@context'].includes(CREDENTIALS_V1_CONTEXT) ? null : ED25519_2018_CONTEXT;
+    documentLoader = createDocumentLoader2018(ctx.documentLoader, key.keyPair);
+  } else if(suiteName === 'ecdsa-rdfc-2019') {
+    key = ctx.keys['P-256 did:key'];
+    suite = new DataIntegrityProof({signer: key.keyPair.signer(), date: ctx.created, cryptosuite: ecdsaRdfc2019CryptoSuite});
+    verifySuite = new DataIntegrityProof({cryptosuite: ecdsaRdfc2019CryptoSuite});
   } else {
     throw new Error(`unknown Data Integrity suite ${JSON.stringify(suiteName)}`);
   }
   const credential = buildCredential(ctx.template, ctx.job, key.issuer, item.status, extraContext);
-  const signed = await vc.issue({credential, suite, documentLoader: ctx.documentLoader});
+  const signed = await vc.issue({credential, suite, documentLoader});
 
   // Self-check: the JS stack verifies what it just signed (status lists included).
   const selfCheck = {verified: false, errors: []};
@@ -400,7 +466,7 @@ async function signDataIntegrity(item, ctx) {
     const result = await vc.verifyCredential({
       credential: signed,
       suite: verifySuite,
-      documentLoader: ctx.documentLoader,
+      documentLoader,
       checkStatus: async ({credential: c}) => {
         if(statusEntries(c).length === 0) {
           return {verified: true};
@@ -510,7 +576,11 @@ async function main() {
     if(!run) {
       throw new Error(`unknown item kind ${JSON.stringify(item.kind)} (di, jwt)`);
     }
-    items.push({index, kind: item.kind, ...await run(item, ctx)});
+    const result = {index, kind: item.kind, ...await run(item, ctx)};
+    if(item.file) {
+      writeFileSync(path(item.file), result.document + (result.format === 'json' ? '\n' : ''));
+    }
+    items.push(result);
   }
 
   const publicKeys = Object.fromEntries(Object.entries(keys).map(([name, k]) =>

@@ -30,6 +30,8 @@ import {gunzipSync} from 'node:zlib';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc2019CryptoSuite} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as didKey from '@digitalbazaar/did-method-key';
 import {checkStatus as checkBitstringStatus} from '@digitalbazaar/vc-bitstring-status-list';
@@ -59,6 +61,10 @@ const didKeyDriver = didKey.driver();
 didKeyDriver.use({
   multibaseMultikeyHeader: 'z6Mk',
   fromMultibase: Ed25519Multikey.from
+});
+didKeyDriver.use({
+  multibaseMultikeyHeader: 'zDna',
+  fromMultibase: EcdsaMultikey.from
 });
 
 function createDocumentLoader({contexts, documents}) {
@@ -222,12 +228,17 @@ function newSuite() {
   return new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
 }
 
+// The credential's proofs: eddsa-rdfc-2022 or ecdsa-rdfc-2019 (P-256 and P-384) DataIntegrityProofs.
+function newCredentialSuites() {
+  return [newSuite(), new DataIntegrityProof({cryptosuite: ecdsaRdfc2019CryptoSuite})];
+}
+
 // ---------------------------------------------------------------- item kinds
 
 async function verifyDataIntegrity(item, ctx) {
   const credential = readJson(ctx.path(item.file));
   const {documentLoader, requested, refused} = createDocumentLoader(ctx);
-  const suite = newSuite();
+  const suite = newCredentialSuites();
   let status = null;
   const result = await vc.verifyCredential({
     credential,

@@ -182,6 +182,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    /// <summary>The prefix of OpenID4VCI access tokens (wallets present them to the credential endpoint only).</summary>
+    public const string WalletTokenPrefix = "biw_";
     private const int MaxHeaderLength = 7 + AccessTokens.MaxTokenLength;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -201,6 +204,12 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (credential.Length == 0)
         {
             return AuthenticateResult.Fail("The bearer token is empty.");
+        }
+
+        if (credential.StartsWith(WalletTokenPrefix, StringComparison.Ordinal))
+        {
+            // An OpenID4VCI access token: the credential endpoint checks it itself; it is never an API key.
+            return AuthenticateResult.NoResult();
         }
 
         DateTimeOffset now = timeProvider.GetUtcNow();

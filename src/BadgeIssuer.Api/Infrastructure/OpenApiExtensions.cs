@@ -11,6 +11,7 @@ internal enum ProblemStatus
     NotFound = StatusCodes.Status404NotFound,
     NotAcceptable = StatusCodes.Status406NotAcceptable,
     Conflict = StatusCodes.Status409Conflict,
+    Gone = StatusCodes.Status410Gone,
     PayloadTooLarge = StatusCodes.Status413PayloadTooLarge,
     UnsupportedMediaType = StatusCodes.Status415UnsupportedMediaType,
     UnprocessableEntity = StatusCodes.Status422UnprocessableEntity,

@@ -104,8 +104,9 @@ internal static partial class QueryCredentials
     [GeneratedRegex(@"(?<lead>[?&;](?<name>[^=&;#?\s]{1,128})=)(?<value>[^&;#\s""']*)", RegexOptions.CultureInvariant)]
     private static partial Regex QueryParameter();
 
-    // Our API keys (bik_ and 43 base64url characters) and anything shaped like a JWS compact serialization.
-    [GeneratedRegex(@"bik_[A-Za-z0-9_-]{16,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*", RegexOptions.CultureInvariant)]
+    // Our API keys (bik_ and 43 base64url characters), credential offer handles, pre-authorized codes and wallet access
+    // tokens (bio_, bip_, biw_), and anything shaped like a JWS compact serialization.
+    [GeneratedRegex(@"bi[kopw]_[A-Za-z0-9_-]{16,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*", RegexOptions.CultureInvariant)]
     private static partial Regex ApiKeyOrJwt();
 }
 

@@ -89,7 +89,7 @@ internal static class RequestJson
     }
 
     // Every member name and string value decodes to UTF-16; "\uD800" alone parses as JSON but cannot be read. Depth is bounded by MaxDepth.
-    private static bool HasReadableStrings(JsonElement element)
+    internal static bool HasReadableStrings(JsonElement element)
     {
         try
         {

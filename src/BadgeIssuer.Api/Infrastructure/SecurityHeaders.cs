@@ -3,7 +3,9 @@ namespace BadgeIssuer.Api.Infrastructure;
 /// <summary>
 /// Security headers on every response: no MIME sniffing, no framing, no referrer, and a content security policy
 /// that allows nothing (the API serves JSON, JWTs and images; SVG downloads must not run script if opened
-/// directly). The API reference UI under <c>/docs</c> (Swagger UI) gets a policy that lets its own bundled assets, and only those, run. Endpoints
+/// directly). The API reference UI under <c>/docs</c> (Swagger UI) gets a policy that lets its own bundled assets, and only those, run.
+/// An answer that set its own policy before it started (the credential page: its style by hash, its own images) keeps
+/// it; an error answer written after a reset (which clears the headers) gets the policy that allows nothing. Endpoints
 /// marked <see cref="SecurityHeaderExtensions.CarriesNewSecret{TBuilder}"/> also send <c>Cache-Control: no-store</c>.
 /// <para>
 /// The headers are set as the response starts, not as the request arrives: the exception handler and the request
@@ -35,7 +37,10 @@ internal static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase) ? DocsPolicy : ApiPolicy;
+        if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase) ? DocsPolicy : ApiPolicy;
+        }
         if (noStore)
         {
             // RFC 9111 §5.2.2.5; Pragma for HTTP/1.0 caches (RFC 6749 §5.1 asks for both on token responses).

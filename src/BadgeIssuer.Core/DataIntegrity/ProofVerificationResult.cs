@@ -17,7 +17,7 @@ public enum ProofFailure
     /// <summary><c>created</c> or <c>expires</c> is not a valid xsd:dateTime.</summary>
     InvalidProofDate,
 
-    /// <summary><c>proofValue</c> is not multibase base58btc of a 64-byte signature.</summary>
+    /// <summary>The signature member (<c>proofValue</c>, <c>jws</c>) is not the suite's encoding of a signature of the right length.</summary>
     InvalidProofValue,
 
     /// <summary>The proof purpose is not the expected one.</summary>
@@ -26,7 +26,7 @@ public enum ProofFailure
     /// <summary>JSON-LD processing or RDFC-1.0 failed (unknown context, undefined term in safe mode, work limit...).</summary>
     CanonicalizationFailed,
 
-    /// <summary>The verification method could not be resolved to an Ed25519 public key.</summary>
+    /// <summary>The verification method could not be resolved to a public key.</summary>
     VerificationMethodNotFound,
 
     /// <summary>The verification method is not authorized for the proof purpose by its controller document.</summary>
@@ -35,11 +35,14 @@ public enum ProofFailure
     /// <summary>The verification method's controller is not the credential's issuer.</summary>
     ControllerMismatch,
 
-    /// <summary>The Ed25519 signature does not verify.</summary>
+    /// <summary>The signature does not verify.</summary>
     SignatureInvalid,
 
     /// <summary>A <c>previousProof</c> names a proof that is not in the document.</summary>
     PreviousProofMissing,
+
+    /// <summary>The verification method's key is not of a type (or curve) the proof's cryptosuite verifies with.</summary>
+    WrongKeyType,
 }
 
 /// <summary>The outcome of verifying one proof.</summary>

@@ -1,6 +1,6 @@
 // A proof's options are signed as RDF (the canonical proof configuration), but read as JSON: "expires" renamed to
 // its IRI, or "challenge" spelled through an added alias, keeps the signature and hides the member from a reader of
-// names. So each member of the proof's JSON (but proofValue and @context) must be, by its name, exactly the value the
+// names. So each member of the proof's JSON (but @context and the suite's unsigned members: proofValue, jws) must be, by its name, exactly the value the
 // signed proof configuration gives that name (rendered like the credential's signed view), and every member of the
 // signed form must be in the JSON: what the verifier reads is what was signed, or the proof fails.
 
@@ -13,7 +13,7 @@ namespace BadgeIssuer.Core.DataIntegrity;
 internal static class SignedProof
 {
     /// <summary>Null when the proof's JSON says what <paramref name="signedConfig"/> says; else the first difference.</summary>
-    public static string? Mismatch(JsonElement proof, IReadOnlyList<RdfQuad> signedConfig)
+    public static string? Mismatch(JsonElement proof, IReadOnlyList<RdfQuad> signedConfig, IReadOnlyList<string> unsigned)
     {
         JsonDocument view;
         try
@@ -31,7 +31,7 @@ internal static class SignedProof
             var named = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty member in proof.EnumerateObject())
             {
-                if (member.NameEquals("proofValue") || member.NameEquals("@context"))
+                if (member.NameEquals("@context") || CryptosuiteSet.IsUnsigned(member, unsigned))
                 {
                     continue;
                 }

@@ -10,12 +10,15 @@ internal static class DidDocumentWriter
     public const string JwkContextV1 = "https://w3id.org/security/jwk/v1";
 
     public static void WriteMultikey(Utf8JsonWriter writer, string id, string controller, Ed25519PublicKey key)
+        => WriteMultikey(writer, id, controller, key.PublicKeyMultibase);
+
+    public static void WriteMultikey(Utf8JsonWriter writer, string id, string controller, string publicKeyMultibase)
     {
         writer.WriteStartObject();
         writer.WriteString("id"u8, id);
         writer.WriteString("type"u8, "Multikey"u8);
         writer.WriteString("controller"u8, controller);
-        writer.WriteString("publicKeyMultibase"u8, key.PublicKeyMultibase);
+        writer.WriteString("publicKeyMultibase"u8, publicKeyMultibase);
         writer.WriteEndObject();
     }
 

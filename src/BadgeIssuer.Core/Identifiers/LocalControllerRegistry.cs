@@ -5,7 +5,9 @@
 //     its controller equals the document id;
 //   - verificationMethod may be one object or an array (the 1EdTech validator accepts both);
 //   - relationship entries are references (absolute or "#frag") or embedded methods;
-//   - methods of unsupported types (e.g. X25519 keyAgreement) are kept as "unsupported", not errors.
+//   - methods of unsupported types (e.g. X25519 keyAgreement) are kept as "unsupported", not errors;
+//   - key forms: Multikey (Ed25519, P-256, P-384), Ed25519VerificationKey2020 (publicKeyMultibase),
+//     Ed25519VerificationKey2018 (publicKeyBase58), JsonWebKey / JsonWebKey2020 (publicKeyJwk).
 
 using System.Text.Json;
 using BadgeIssuer.Core.Keys;
@@ -246,17 +248,38 @@ public sealed class LocalControllerRegistry : IVerificationMethodResolver, IDidR
             switch (type)
             {
                 case "Multikey":
-                case "Ed25519VerificationKey2020":
                     string multibase = RequiredString(vm, "publicKeyMultibase");
-                    if (multibase.StartsWith(Multikey.Ed25519PublicKeyPrefix, StringComparison.Ordinal))
+                    if (multibase.StartsWith(Multikey.Ed25519PublicKeyPrefix, StringComparison.Ordinal)
+                        || multibase.StartsWith(Multikey.P256PublicKeyPrefix, StringComparison.Ordinal)
+                        || multibase.StartsWith(Multikey.P384PublicKeyPrefix, StringComparison.Ordinal))
                     {
-                        key = Ed25519PublicKey.ImportMultibase(multibase);
+                        KeyFormatError multikeyError = Multikey.TryDecodePublicKey(multibase, out key);
+                        if (multikeyError != KeyFormatError.None)
+                        {
+                            throw Multikey.Error(multikeyError, "publicKeyMultibase");
+                        }
                     }
                     else
                     {
-                        unsupported = "Only Ed25519 multikeys (z6Mk…) are supported.";
+                        unsupported = "Only Ed25519 (z6Mk…), P-256 (zDn…) and P-384 (z82…) multikeys are supported.";
                     }
 
+                    break;
+                case "Ed25519VerificationKey2020":
+                    string edMultibase = RequiredString(vm, "publicKeyMultibase");
+                    if (edMultibase.StartsWith(Multikey.Ed25519PublicKeyPrefix, StringComparison.Ordinal))
+                    {
+                        key = Ed25519PublicKey.ImportMultibase(edMultibase);
+                    }
+                    else
+                    {
+                        unsupported = "An Ed25519VerificationKey2020 must hold an Ed25519 multikey (z6Mk…).";
+                    }
+
+                    break;
+                case "Ed25519VerificationKey2018":
+                    // The Ed25519Signature2018 key form: publicKeyBase58 is the raw 32-byte key in base58btc (no multibase prefix).
+                    key = Ed25519PublicKey.ImportBase58(RequiredString(vm, "publicKeyBase58"));
                     break;
                 case "JsonWebKey":
                 case "JsonWebKey2020":

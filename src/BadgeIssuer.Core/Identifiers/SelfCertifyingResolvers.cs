@@ -3,8 +3,9 @@ using BadgeIssuer.Core.Keys;
 namespace BadgeIssuer.Core.Identifiers;
 
 /// <summary>
-/// Resolves did:key (Ed25519) locally. Accepts <c>did:key:z6Mk…#z6Mk…</c> and, as the 1EdTech
-/// validator does, the bare DID <c>did:key:z6Mk…</c> as the verification method.
+/// Resolves did:key (Ed25519 <c>z6Mk…</c>, P-256 <c>zDn…</c>, P-384 <c>z82…</c>) locally. Accepts
+/// <c>did:key:z6Mk…#z6Mk…</c> and, as the 1EdTech validator does, the bare DID <c>did:key:z6Mk…</c> as the
+/// verification method.
 /// </summary>
 public sealed class DidKeyResolver : IVerificationMethodResolver, IDidResolver
 {
@@ -24,9 +25,9 @@ public sealed class DidKeyResolver : IVerificationMethodResolver, IDidResolver
             return ValueTask.FromResult(DidResolution.Failure(ResolutionError.MethodNotSupported));
         }
 
-        if (did.Contains('#', StringComparison.Ordinal) || !DidKey.TryParse(did, out Ed25519PublicKey? key))
+        if (did.Contains('#', StringComparison.Ordinal) || !DidKey.TryParsePublicKey(did, out VerificationKey? key))
         {
-            return ValueTask.FromResult(DidResolution.Failure(ResolutionError.InvalidIdentifier, "Not an Ed25519 did:key DID."));
+            return ValueTask.FromResult(DidResolution.Failure(ResolutionError.InvalidIdentifier, "Not an Ed25519, P-256 or P-384 did:key DID."));
         }
 
         using (key)
@@ -54,16 +55,18 @@ public sealed class DidKeyResolver : IVerificationMethodResolver, IDidResolver
             return VerificationMethodResolution.Failure(ResolutionError.InvalidIdentifier, "Not a did:key DID URL.");
         }
 
-        if (!Ed25519PublicKey.TryImportMultibase(msid, out Ed25519PublicKey? key))
+        if (Multikey.TryDecodePublicKey(msid, out VerificationKey? key) != KeyFormatError.None)
         {
-            bool isZ = msid.StartsWith('z');
+            bool known = msid.StartsWith(Multikey.Ed25519PublicKeyPrefix, StringComparison.Ordinal)
+                || msid.StartsWith(Multikey.P256PublicKeyPrefix, StringComparison.Ordinal)
+                || msid.StartsWith(Multikey.P384PublicKeyPrefix, StringComparison.Ordinal);
             return VerificationMethodResolution.Failure(
-                isZ && !msid.StartsWith(Multikey.Ed25519PublicKeyPrefix, StringComparison.Ordinal) ? ResolutionError.UnsupportedVerificationMethod : ResolutionError.InvalidKey,
-                "Only Ed25519 did:key identifiers (z6Mk…) are supported.");
+                msid.StartsWith('z') && !known ? ResolutionError.UnsupportedVerificationMethod : ResolutionError.InvalidKey,
+                "Only Ed25519 (z6Mk…), P-256 (zDn…) and P-384 (z82…) did:key identifiers are supported.");
         }
 
         return VerificationMethodResolution.Success(new ResolvedVerificationMethod(
-            did + "#" + msid, "Multikey", did, key, DidKey.Relationships, KeyProvenance.SelfCertifying));
+            did + "#" + msid, "Multikey", did, key!, DidKey.Relationships, KeyProvenance.SelfCertifying));
     }
 }
 

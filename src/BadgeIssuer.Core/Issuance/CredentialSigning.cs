@@ -29,6 +29,13 @@ public enum CredentialChecks
 
     /// <summary>Every check of <see cref="CredentialValidator.Default"/> (schema, safe mode, the OB rules), whatever the type.</summary>
     Full,
+
+    /// <summary>
+    /// The VC Data Model rules of the credential's version and the rules of the profile its types claim
+    /// (<see cref="CredentialValidator.ValidateProfile"/>: OB, endorsement, CLR or none), every violation reported; then
+    /// JSON-LD safe mode as <see cref="JsonLdSafeMode"/>. For a credential of any type (the VC-API issue path, <c>badge sign</c>).
+    /// </summary>
+    Profile,
 }
 
 /// <summary>Why <see cref="CredentialSigning"/> did not sign.</summary>
@@ -40,7 +47,7 @@ public enum SigningFailure
     /// <summary>An Open Badges credential does not conform to the OB JSON Schema (<see cref="SigningOutcome.Schema"/>).</summary>
     SchemaViolations,
 
-    /// <summary><see cref="CredentialChecks.Full"/> found violations (<see cref="SigningOutcome.Validation"/>).</summary>
+    /// <summary><see cref="CredentialChecks.Full"/> or <see cref="CredentialChecks.Profile"/> found violations (<see cref="SigningOutcome.Validation"/>).</summary>
     ValidationFailed,
 
     /// <summary>JSON-LD processing failed (<see cref="SigningOutcome.Exception"/> is the <see cref="JsonLdException"/>).</summary>
@@ -71,11 +78,18 @@ public readonly record struct CredentialSigningOptions
     /// <summary>What to check before signing.</summary>
     public CredentialChecks Checks { get; init; }
 
-    /// <summary>The Ed25519 key for the Data Integrity proof (required unless the format is <see cref="SecuringFormat.Jwt"/>).</summary>
+    /// <summary>
+    /// The key for the Data Integrity proof (required unless the format is <see cref="SecuringFormat.Jwt"/>): an Ed25519
+    /// key signs eddsa-rdfc-2022, a P-256 key ecdsa-rdfc-2019 (<see cref="Proof"/> names the suite; see
+    /// <see cref="CredentialSigning.ProofOptionsFor"/>).
+    /// </summary>
     public SigningKey? DataIntegrityKey { get; init; }
 
-    /// <summary>The proof's options: verification method, created, purpose (required with <see cref="DataIntegrityKey"/>).</summary>
+    /// <summary>The proof's options: verification method, created, purpose, type and cryptosuite (required with <see cref="DataIntegrityKey"/>).</summary>
     public ProofOptions? Proof { get; init; }
+
+    /// <summary>The cryptosuites signing may use; null means <see cref="CryptosuiteSet.Default"/>.</summary>
+    public CryptosuiteSet? Cryptosuites { get; init; }
 
     /// <summary>The JWT signer to use; when null, one of <see cref="Rs256Jwt"/> and <see cref="EdDsaJwt"/> is chosen by <see cref="JwtAlgorithm"/>.</summary>
     public VcJwtSigner? JwtSigner { get; init; }
@@ -126,7 +140,8 @@ public readonly record struct SigningOutcome
 
 /// <summary>
 /// The one validate-then-sign sequence, for the issuing service and <c>badge sign</c>: the checks asked for
-/// (<see cref="CredentialChecks"/>), then a Data Integrity proof (eddsa-rdfc-2022) and/or a VC-JWT. Refusals of the
+/// (<see cref="CredentialChecks"/>), then a Data Integrity proof (the cryptosuite the proof options name, which must
+/// sign with the key's type: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256) and/or a VC-JWT. Refusals of the
 /// credential come back as a <see cref="SigningOutcome"/>, never as an exception.
 /// </summary>
 public static class CredentialSigning
@@ -142,6 +157,21 @@ public static class CredentialSigning
     /// </summary>
     public static DateTimeOffset WholeSeconds(DateTimeOffset time)
         => new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+    /// <summary>
+    /// Proof options for a <c>DataIntegrityProof</c> by <paramref name="key"/>: its type chooses the cryptosuite (the
+    /// first suite of <paramref name="cryptosuites"/>, default <see cref="CryptosuiteSet.Default"/>, that signs with it).
+    /// </summary>
+    /// <exception cref="ArgumentException">No suite of the set signs with the key's type.</exception>
+    public static ProofOptions ProofOptionsFor(SigningKey key, string verificationMethod, DateTimeOffset created, CryptosuiteSet? cryptosuites = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(verificationMethod);
+        CryptosuiteSet set = cryptosuites ?? CryptosuiteSet.Default;
+        IDataIntegrityCryptosuite suite = set.FindSigningSuite(key.KeyType)
+            ?? throw new ArgumentException($"No enabled cryptosuite signs with a {key.KeyType} key (enabled: {set.Names}).", nameof(key));
+        return new ProofOptions { Cryptosuite = suite.Name, VerificationMethod = verificationMethod, Created = WholeSeconds(created) };
+    }
 
     /// <summary>
     /// Checks and signs <paramref name="credential"/> (an unsigned credential object, UTF-8 JSON). A JWT alone with
@@ -190,6 +220,13 @@ public static class CredentialSigning
             throw new ArgumentException("Data Integrity signing needs a key and proof options.", nameof(options));
         }
 
+        CryptosuiteSet cryptosuites = options.Cryptosuites ?? CryptosuiteSet.Default;
+        if (dataIntegrity)
+        {
+            // The proof options must name a suite that signs with this key (an Ed25519 key and ecdsa-rdfc-2019 do not go together).
+            _ = cryptosuites.SigningSuite(options.Proof!, options.DataIntegrityKey!.KeyType);
+        }
+
         if (jwt && options.JwtSigner is null && options.EdDsaJwt is null && options.Rs256Jwt is null)
         {
             throw new ArgumentException("JWT signing needs a signer.", nameof(options));
@@ -218,6 +255,17 @@ public static class CredentialSigning
 
                 break;
             }
+
+            case CredentialChecks.Profile:
+            {
+                CredentialValidationResult validation = CredentialValidator.Default.ValidateProfile(credential);
+                if (!validation.IsValid)
+                {
+                    return new SigningOutcome { Failure = SigningFailure.ValidationFailed, Validation = validation };
+                }
+
+                break;
+            }
         }
 
         byte[]? signed = null;
@@ -228,12 +276,13 @@ public static class CredentialSigning
             {
                 // Signing canonicalizes in JSON-LD safe mode: an undefined term or a dropped value fails here, and so
                 // does a number jsonld.js-based verifiers would canonicalize differently (JsonLdOptions.SafeForSigning).
-                signed = EddsaRdfc2022.Sign(credential, options.Proof!, options.DataIntegrityKey!, s_signing);
+                // A single proof is written as an object (VC-API clients expect one; OB 3.0 allows it, SER-3); a set stays an array.
+                signed = SingleProofForm.Unwrap(cryptosuites.Sign(credential, options.Proof!, options.DataIntegrityKey!, s_signing));
             }
 
             if (jwt)
             {
-                if (signed is null && options.Checks is CredentialChecks.JsonLdSafeMode or CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode)
+                if (signed is null && options.Checks is CredentialChecks.JsonLdSafeMode or CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode or CredentialChecks.Profile)
                 {
                     // No proof to canonicalize: check safe mode explicitly. A JWT signs bytes, not RDF, so a number
                     // jsonld.js canonicalizes differently does not matter to it.

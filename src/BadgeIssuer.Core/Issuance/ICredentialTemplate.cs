@@ -5,7 +5,8 @@ namespace BadgeIssuer.Core.Issuance;
 /// An issuing service takes the status indexes, asks the template for the credential, runs the checks the template
 /// declares (<see cref="Checks"/>) and signs it (<see cref="CredentialSigning"/>). One implementation per family:
 /// <see cref="OpenBadgeCredentialTemplate"/> (an award), <see cref="EndorsementCredentialTemplate"/> (an endorsement),
-/// <see cref="SubmittedCredentialTemplate"/> (a caller's credential, VC-API). The status list, which has neither an
+/// <see cref="SubmittedCredentialTemplate"/> (a caller's credential, VC-API), <see cref="HolderBoundCredentialTemplate"/>
+/// (an issued credential re-issued to the holder's DID, for a wallet). The status list, which has neither an
 /// id of issuance's choosing nor status entries, has <see cref="StatusListCredentialIssuer"/> instead.
 /// </summary>
 /// <remarks>

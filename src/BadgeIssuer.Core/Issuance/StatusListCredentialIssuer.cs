@@ -55,7 +55,7 @@ public static class StatusListCredentialIssuer
             Format = jwt ? SecuringFormat.Jwt : SecuringFormat.DataIntegrity,
             Checks = CredentialChecks.None,
             DataIntegrityKey = ed25519,
-            Proof = jwt ? null : new ProofOptions { VerificationMethod = ed25519MethodId, Created = created },
+            Proof = jwt ? null : CredentialSigning.ProofOptionsFor(ed25519, ed25519MethodId, created),
             EdDsaJwt = edDsaJwt,
             Rs256Jwt = rs256Jwt,
         });

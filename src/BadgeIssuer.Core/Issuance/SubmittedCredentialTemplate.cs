@@ -54,10 +54,11 @@ public sealed class SubmittedCredentialTemplate : ICredentialTemplate
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The OB JSON Schema when the submitted credential is an Open Badges credential, and JSON-LD safe mode for every
-    /// credential (<see cref="CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode"/>).
+    /// The VC Data Model rules of the credential's version and the rules of the profile its types claim (OB schema and
+    /// rules, endorsement schema, CLR rules, or none), then JSON-LD safe mode, for any credential
+    /// (<see cref="CredentialChecks.Profile"/>).
     /// </remarks>
-    public CredentialChecks Checks => CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode;
+    public CredentialChecks Checks => CredentialChecks.Profile;
 
     /// <inheritdoc/>
     /// <remarks><paramref name="credentialId"/> is written only when the credential has no id (<see cref="HasId"/>).</remarks>

@@ -27,6 +27,8 @@ public sealed class Ed25519PublicKey : VerificationKey
     /// <summary>The raw 32-byte public key.</summary>
     public ReadOnlySpan<byte> RawKey => _raw;
 
+    internal ReadOnlyMemory<byte> RawKeyMemory => _raw;
+
     /// <summary><c>"z" + base58btc(0xed01 ‖ key)</c>, always <c>z6Mk…</c>.</summary>
     public string PublicKeyMultibase => _multibase ??= Multikey.EncodeEd25519PublicKey(_raw);
 
@@ -81,6 +83,30 @@ public sealed class Ed25519PublicKey : VerificationKey
 
         key = new Ed25519PublicKey(nsec!, raw.ToArray()) { _multibase = publicKeyMultibase };
         return true;
+    }
+
+    /// <summary>
+    /// Imports an Ed25519VerificationKey2018 <c>publicKeyBase58</c>: the raw 32-byte key in base58btc, without a
+    /// multibase prefix or multicodec header.
+    /// </summary>
+    public static Ed25519PublicKey ImportBase58(string publicKeyBase58)
+    {
+        ArgumentNullException.ThrowIfNull(publicKeyBase58);
+        if (publicKeyBase58.Length > 64)
+        {
+            // base58 decoding is quadratic: a value no 32-byte key could have is not decoded.
+            throw new KeyFormatException(KeyFormatError.WrongLength, "publicKeyBase58: longer than any Ed25519 key (not decoded).");
+        }
+
+        Span<byte> raw = stackalloc byte[64];
+        if (!Internal.Base58Btc.TryDecode(publicKeyBase58, raw, out int length))
+        {
+            throw new KeyFormatException(KeyFormatError.InvalidEncoding, "publicKeyBase58: not a base58btc value.");
+        }
+
+        return length == Multikey.Ed25519KeySize
+            ? Import(raw[..length])
+            : throw new KeyFormatException(KeyFormatError.WrongLength, "publicKeyBase58: an Ed25519 public key is 32 bytes.");
     }
 
     /// <summary>Imports a PEM <c>PUBLIC KEY</c> (SubjectPublicKeyInfo, OID 1.3.101.112).</summary>

@@ -1,6 +1,7 @@
 // JSON Web Key (RFC 7517) import for the three supported key types:
 //   OKP / Ed25519 (RFC 8037): x, d                 EC / P-256 (RFC 7518 §6.2): x, y, d
 //   RSA (RFC 7518 §6.3): n, e, d, p, q, dp, dq, qi (all CRT members required for a private key)
+// and, as a public key only (Data Integrity ecdsa-rdfc-2019 verification), EC / P-384: x, y.
 // Export lives on the key classes (ExportJwk / ExportPrivateJwk). "alg", if present, must be the
 // key type's algorithm and "use", if present, must be "sig".
 
@@ -73,7 +74,8 @@ public static class Jwk
         {
             KeyType.Ed25519 => ReadEd25519Private(jwk, allowExport),
             KeyType.Rsa => ReadRsaPrivate(jwk, allowExport),
-            _ => ReadP256Private(jwk, allowExport),
+            KeyType.P256 => ReadP256Private(jwk, allowExport),
+            _ => throw new KeyFormatException(KeyFormatError.UnsupportedKeyType, "P-384 keys are only verified with here, not used for signing."),
         };
     }
 
@@ -124,13 +126,19 @@ public static class Jwk
         }
         else if (kty.ValueEquals("EC"u8))
         {
-            if (!HasString(jwk, "crv"u8, "P-256"u8))
+            if (HasString(jwk, "crv"u8, "P-256"u8))
+            {
+                type = KeyType.P256;
+            }
+            else if (HasString(jwk, "crv"u8, "P-384"u8))
+            {
+                type = KeyType.P384;
+            }
+            else
             {
                 error = KeyFormatError.UnsupportedKeyType;
                 return null;
             }
-
-            type = KeyType.P256;
         }
         else if (kty.ValueEquals("RSA"u8))
         {
@@ -188,6 +196,19 @@ public static class Jwk
                 }
 
                 return P256PublicKey.Import(x, y);
+            }
+
+            case KeyType.P384:
+            {
+                Span<byte> x = stackalloc byte[P384PublicKey.CoordinateSize];
+                Span<byte> y = stackalloc byte[P384PublicKey.CoordinateSize];
+                if (!TryMember(jwk, "x"u8, x) || !TryMember(jwk, "y"u8, y))
+                {
+                    error = KeyFormatError.InvalidJwk;
+                    return null;
+                }
+
+                return P384PublicKey.Import(x, y);
             }
 
             case KeyType.Rsa:
@@ -325,7 +346,7 @@ public static class Jwk
     internal static KeyFormatException Failure(KeyFormatError error) => new(error, error switch
     {
         KeyFormatError.PrivateKeyMaterialPresent => "A public JWK must not contain private key members.",
-        KeyFormatError.UnsupportedKeyType => "Unsupported JWK: only OKP/Ed25519, EC/P-256 and RSA keys for EdDSA, ES256 and RS256 signing.",
+        KeyFormatError.UnsupportedKeyType => "Unsupported JWK: only OKP/Ed25519, EC/P-256 and RSA keys for EdDSA, ES256 and RS256 signing (and EC/P-384 public keys for ecdsa-rdfc-2019).",
         KeyFormatError.KeyTooSmall => "RSA keys must be at least 2048 bits.",
         KeyFormatError.WrongLength => "A JWK member has the wrong length.",
         KeyFormatError.PublicKeyMismatch => "The JWK's public members do not match its private key.",

@@ -6,13 +6,14 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace BadgeIssuer.Core.Keys;
 
-/// <summary>A NIST P-256 public key that verifies ES256.</summary>
+/// <summary>A NIST P-256 public key that verifies ES256 (and the P-256 form of Data Integrity <c>ecdsa-rdfc-2019</c>).</summary>
 public sealed class P256PublicKey : VerificationKey
 {
     internal const int CoordinateSize = 32;
     private readonly ECDsa _ecdsa;
     private readonly byte[] _x;
     private readonly byte[] _y;
+    private string? _multibase;
 
     private P256PublicKey(ECDsa ecdsa, byte[] x, byte[] y)
     {
@@ -25,30 +26,21 @@ public sealed class P256PublicKey : VerificationKey
 
     public override int SignatureSize => 2 * CoordinateSize;
 
+    /// <summary>The Multikey <c>publicKeyMultibase</c>: <c>"z" + base58btc(0x8024 ‖ compressed point)</c>, always <c>zDn…</c>.</summary>
+    public string PublicKeyMultibase => _multibase ??= Multikey.EncodeEcPublicKey(EcCurve.P256, _x, _y);
+
     /// <summary>Imports the affine coordinates (32 bytes each); the point must be on the curve.</summary>
     public static P256PublicKey Import(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y)
+        => new(EcCurve.P256.ImportPublic(x, y), x.ToArray(), y.ToArray());
+
+    /// <summary>Imports the SEC 1 compressed point (33 bytes: 0x02 or 0x03, then x), as Multikey carries it.</summary>
+    public static P256PublicKey ImportCompressed(ReadOnlySpan<byte> compressed)
     {
-        if (x.Length != CoordinateSize || y.Length != CoordinateSize)
-        {
-            throw new KeyFormatException(KeyFormatError.WrongLength, "P-256 coordinates are 32 bytes each.");
-        }
-
-        var ecdsa = ECDsa.Create();
-        try
-        {
-            ecdsa.ImportParameters(new ECParameters
-            {
-                Curve = ECCurve.NamedCurves.nistP256,
-                Q = new ECPoint { X = x.ToArray(), Y = y.ToArray() },
-            });
-        }
-        catch (CryptographicException ex)
-        {
-            ecdsa.Dispose();
-            throw new KeyFormatException(KeyFormatError.InvalidKey, "Not a valid P-256 public key.", ex);
-        }
-
-        return new P256PublicKey(ecdsa, x.ToArray(), y.ToArray());
+        Span<byte> x = stackalloc byte[CoordinateSize];
+        Span<byte> y = stackalloc byte[CoordinateSize];
+        return EcCurve.P256.TryDecompress(compressed, x, y)
+            ? Import(x, y)
+            : throw new KeyFormatException(KeyFormatError.InvalidKey, "Not a compressed P-256 point.");
     }
 
     /// <summary>Imports a PEM <c>PUBLIC KEY</c> (SubjectPublicKeyInfo, id-ecPublicKey / prime256v1).</summary>
@@ -79,9 +71,7 @@ public sealed class P256PublicKey : VerificationKey
     }
 
     internal static bool IsP256(ECCurve curve)
-        => curve.IsNamed && (string.Equals(curve.Oid.Value, "1.2.840.10045.3.1.7", StringComparison.Ordinal)
-            || string.Equals(curve.Oid.FriendlyName, "nistP256", StringComparison.Ordinal)
-            || string.Equals(curve.Oid.FriendlyName, "ECDSA_P256", StringComparison.Ordinal));
+        => EcCurve.P256.Is(curve) || string.Equals(curve.Oid.FriendlyName, "ECDSA_P256", StringComparison.Ordinal);
 
     public override byte[] ExportSubjectPublicKeyInfo() => _ecdsa.ExportSubjectPublicKeyInfo();
 

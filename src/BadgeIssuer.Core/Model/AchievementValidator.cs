@@ -83,8 +83,7 @@ public static class AchievementValidator
             {
                 string path = pointer.StartsWith(SubjectPointer, StringComparison.Ordinal) ? pointer[SubjectPointer.Length..] : pointer;
                 violations.Add(new(path.Length == 0 ? "/" : path,
-                    $"{JsonLdJsCompatibility.JsonLdJsForm(value)} in jsonld.js, {JsonLdJsCompatibility.SpecificationForm(value)} in the specification, so no credential "
-                    + "of it would verify in Digital Bazaar-based verifiers; send at least two significant digits (e.g. 1.5e-7), a larger unit, or a string"));
+                    JsonLdJsCompatibility.BothForms(value) + ", so no credential of it would verify in Digital Bazaar-based verifiers; " + JsonLdJsCompatibility.WhatToSend));
             }
         }
         catch (JsonLdException e)

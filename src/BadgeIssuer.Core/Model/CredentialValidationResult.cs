@@ -20,6 +20,9 @@ public sealed class CredentialValidationResult
     /// <summary>Things worth telling the issuer that do not block signing (unknown declared schema URLs).</summary>
     public IReadOnlyList<CredentialViolation> Warnings { get; }
 
+    /// <summary>The profile the credential was checked against, for <see cref="CredentialValidator.ValidateProfile"/>; null otherwise.</summary>
+    public CredentialProfile? Profile { get; init; }
+
     /// <summary>The raw JSON Schema result (applied and declared schemas), when the input was a JSON object.</summary>
     public ObSchemaValidationResult? Schema { get; }
 }

@@ -26,6 +26,12 @@ public enum CredentialViolationKind
 
     /// <summary>A declared <c>credentialSchema</c> URL is not bundled and was not fetched (a warning).</summary>
     UnknownSchema,
+
+    /// <summary>A VC Data Model rule of the credential's version (<see cref="VcDataModelRules"/>; <see cref="CredentialViolation.Code"/> starts with <c>VCDM</c>).</summary>
+    VcDataModel,
+
+    /// <summary>A CLR 2.0 rule (<see cref="ClrRules"/>; <see cref="CredentialViolation.Code"/> starts with <c>CLR</c>).</summary>
+    Clr,
 }
 
 /// <summary>One problem found in a credential.</summary>

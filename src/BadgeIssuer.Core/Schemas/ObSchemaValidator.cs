@@ -149,11 +149,20 @@ public sealed class ObSchemaValidator
     /// answer is computed (the compiled evaluator, an order of magnitude cheaper): a failing schema then contributes one violation at
     /// the root naming the schema, and a caller that needs every violation validates again with details.
     /// </summary>
-    public ObSchemaValidationResult Validate(JsonElement credential, bool collectViolations)
+    public ObSchemaValidationResult Validate(JsonElement credential, bool collectViolations) => Validate(credential, collectViolations, includeTypeSchema: true);
+
+    /// <summary>
+    /// Validates a credential of no Open Badges profile (a plain VC, a CLR) against only the <c>credentialSchema</c>
+    /// entries it declares that map to a bundled schema; <see cref="ObSchemaValidationResult.AppliedSchemas"/> is empty
+    /// when it declares none.
+    /// </summary>
+    public ObSchemaValidationResult ValidateDeclared(JsonElement credential, bool collectViolations = true) => Validate(credential, collectViolations, includeTypeSchema: false);
+
+    private ObSchemaValidationResult Validate(JsonElement credential, bool collectViolations, bool includeTypeSchema)
     {
         ThrowIfUndefined(credential);
         ObSchemaBuild build = DetectBuild(credential);
-        List<ObSchema> applied = [GetSchema(DetectKind(credential), build)];
+        List<ObSchema> applied = includeTypeSchema ? [GetSchema(DetectKind(credential), build)] : [];
         List<DeclaredSchema> declared = CollectDeclared(credential, build);
         foreach (DeclaredSchema entry in declared)
         {

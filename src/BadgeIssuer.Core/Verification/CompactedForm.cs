@@ -40,6 +40,82 @@ internal static class CompactedForm
         return true;
     }
 
+    /// <summary>
+    /// The array form of exactly the members at <paramref name="pointers"/> (JSON pointers, from a schema's type
+    /// violations) that SER-3 lets be single: a <c>type</c> anywhere, or the top-level <c>proof</c>,
+    /// <c>credentialSchema</c> and <c>termsOfUse</c>. For nested classes the fixed walk of <see cref="TryExpand"/> does
+    /// not reach (e.g. an achievement's <c>creator</c> Profile in a credential a CLR embeds). False when none applies.
+    /// </summary>
+    public static bool TryExpandAt(JsonElement credential, IEnumerable<string> pointers, [NotNullWhen(true)] out JsonDocument? expanded, out string wrapped)
+    {
+        expanded = null;
+        var targets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string pointer in pointers)
+        {
+            bool ser3 = pointer.EndsWith("/type", StringComparison.Ordinal) || Array.IndexOf(s_topLevel, pointer.TrimStart('/')) >= 0;
+            if (ser3 && Schemas.JsonLocations.TryResolve(credential, pointer, out JsonElement value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Object)
+            {
+                targets.Add(pointer);
+            }
+        }
+
+        var names = new List<string>();
+        if (credential.ValueKind != JsonValueKind.Object || targets.Count == 0)
+        {
+            wrapped = string.Empty;
+            return false;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            WriteAt(w, credential, string.Empty, targets, names);
+        }
+
+        wrapped = string.Join(", ", names);
+        expanded = JsonDocument.Parse(buffer.WrittenMemory);
+        return true;
+    }
+
+    private static void WriteAt(Utf8JsonWriter w, JsonElement value, string pointer, HashSet<string> targets, List<string> names)
+    {
+        if (targets.Contains(pointer))
+        {
+            names.Add(pointer.TrimStart('/').Replace('/', '.'));
+            w.WriteStartArray();
+            value.WriteTo(w);
+            w.WriteEndArray();
+            return;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                w.WriteStartObject();
+                foreach (JsonProperty p in value.EnumerateObject())
+                {
+                    w.WritePropertyName(p.Name);
+                    WriteAt(w, p.Value, Schemas.JsonLocations.AppendProperty(pointer, p.Name), targets, names);
+                }
+
+                w.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                w.WriteStartArray();
+                int i = 0;
+                foreach (JsonElement item in value.EnumerateArray())
+                {
+                    WriteAt(w, item, Schemas.JsonLocations.AppendIndex(pointer, i++), targets, names);
+                }
+
+                w.WriteEndArray();
+                break;
+            default:
+                value.WriteTo(w);
+                break;
+        }
+    }
+
     private static void WriteObject(Utf8JsonWriter w, JsonElement obj, string[] wrap, string path, List<string> names, int depth)
     {
         w.WriteStartObject();

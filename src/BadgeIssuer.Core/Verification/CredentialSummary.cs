@@ -50,7 +50,7 @@ public sealed class CredentialSummary
     {
     }
 
-    /// <summary><c>OpenBadgeCredential</c>, <c>AchievementCredential</c> or <c>EndorsementCredential</c> (null if none).</summary>
+    /// <summary><c>OpenBadgeCredential</c>, <c>AchievementCredential</c>, <c>EndorsementCredential</c> or <c>ClrCredential</c> (null if none).</summary>
     public string? Type { get; private init; }
 
     /// <summary>The credential's own <c>name</c>.</summary>
@@ -279,7 +279,7 @@ public sealed class CredentialSummary
 
         foreach (JsonElement t in type.ValueKind == JsonValueKind.Array ? type.EnumerateArray() : Single(type))
         {
-            if (t.ValueKind == JsonValueKind.String && t.GetString() is string s && s is "OpenBadgeCredential" or "AchievementCredential" or "EndorsementCredential")
+            if (t.ValueKind == JsonValueKind.String && t.GetString() is string s && s is "OpenBadgeCredential" or "AchievementCredential" or "EndorsementCredential" or "ClrCredential")
             {
                 return s;
             }

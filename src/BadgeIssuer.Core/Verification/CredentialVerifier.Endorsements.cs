@@ -101,7 +101,7 @@ public sealed partial class CredentialVerifier
             }
 
             run.Budget.Remaining--;
-            var nested = new Run(run.Depth + 1, run.Budget);
+            var nested = new Run(run.Depth + 1, run.Budget) { Role = RunRole.Endorsement };
             VerificationReport report;
             if (value.ValueKind == JsonValueKind.Object)
             {

@@ -338,7 +338,7 @@ public sealed partial class CredentialVerifier
     {
         PrefetchedKeyResolver resolver = await PrefetchKeysAsync(list, cancellationToken).ConfigureAwait(false);
         var diOptions = new DataIntegrityOptions { ExpectedController = CredentialJson.IssuerId(view) };
-        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(list, resolver, diOptions, canonicalWithoutProof);
+        IReadOnlyList<ProofVerificationResult> results = _options.Cryptosuites.VerifyAll(list, resolver, diOptions, canonicalWithoutProof);
         foreach (ProofVerificationResult r in results)
         {
             if (r.Verified)
@@ -464,7 +464,7 @@ public sealed partial class CredentialVerifier
             }
 
             PrefetchedKeyResolver resolver = await PrefetchKeysAsync(list, cancellationToken).ConfigureAwait(false);
-            ProofVerificationResult? verified = EddsaRdfc2022.VerifyAll(list, resolver, new DataIntegrityOptions { ExpectedController = issuer }).FirstOrDefault(r => r.Verified);
+            ProofVerificationResult? verified = _options.Cryptosuites.VerifyAll(list, resolver, new DataIntegrityOptions { ExpectedController = issuer }).FirstOrDefault(r => r.Verified);
             if (verified is null)
             {
                 return RevocationOutcome.Fail("the revocation list's proof does not verify with a key of the credential's issuer");

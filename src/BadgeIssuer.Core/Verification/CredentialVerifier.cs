@@ -40,22 +40,18 @@ public sealed partial class CredentialVerifier
     private readonly string? _expectedRecipient;
     private readonly bool _trustFragment;
 
-    private static readonly DataIntegrityOptions s_jsonLdJsNumbers = new()
-    {
-        JsonLd = new JsonLdOptions
-        {
-            SafeMode = true, RdfDirection = RdfDirection.I18nDatatype, UnwrapNestedContextObjects = true, JsonLdJsNumbers = JsonLdJsNumbers.JsonLdJs,
-        },
-    };
+    private static readonly DataIntegrityOptions s_jsonLdJsNumbers = new() { JsonLd = JsonLdOptions.SafeWithJsonLdJsNumbers };
 
     public CredentialVerifier(CredentialVerifierOptions? options = null)
     {
         _options = options ?? new CredentialVerifierOptions();
         ArgumentNullException.ThrowIfNull(_options.Resolver, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, nameof(options));
+        ArgumentNullException.ThrowIfNull(_options.Cryptosuites, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxEndorsementDepth, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxEndorsements, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxStatusEntries, nameof(options));
+        ValidateProfileOptions(_options);
 
         // Known issuers first: their documents authenticate keys the fragment fallback would only name.
         _resolver = _options.KnownIssuers is { Count: > 0 } known
@@ -96,6 +92,9 @@ public sealed partial class CredentialVerifier
     /// A verifier for one request: the same options and caches, with its own recipient check and, when given, its own
     /// trust policy for fragment keys. Cheap (no parsing, no new caches).
     /// </summary>
+    /// <summary>The Data Integrity cryptosuites this verifier checks proofs with (shared with a <see cref="PresentationVerifier"/> over it).</summary>
+    internal CryptosuiteSet Cryptosuites => _options.Cryptosuites;
+
     public CredentialVerifier ForRequest(string? expectedRecipient, bool? trustVerificationMethodFragment = null)
         => new(this, expectedRecipient ?? _expectedRecipient, trustVerificationMethodFragment ?? _trustFragment);
 
@@ -238,6 +237,7 @@ public sealed partial class CredentialVerifier
         // A JWT signs its payload bytes, so its JSON (duplicate members refused) is what was signed.
         JsonElement credential = result.Credential;
         run.Add(CheckNames.Parse, CheckStatus.Passed, $"JWT payload decoded ({result.Format})");
+        run.VcClaimPayload = result.Format == VcJwtFormat.VcClaim ? result.Payload : null;
         CheckDocument(credential, run, signed: false);
         run.Add(CheckNames.Proof, CheckStatus.Passed, $"VC-JWT {result.Algorithm} signature verified (key from {result.KeySource})");
 
@@ -284,12 +284,14 @@ public sealed partial class CredentialVerifier
         CheckValidity(credential, run);
         await CheckStatusAsync(credential, run, cancellationToken).ConfigureAwait(false);
         CheckRefresh(credential, run);
+        await CheckRelatedResourcesAsync(credential, run, cancellationToken).ConfigureAwait(false);
         if (run.Depth == 0)
         {
             CheckRecipient(credential, run);
         }
 
         await CheckEndorsementsAsync(credential, submitted, run, cancellationToken).ConfigureAwait(false);
+        await CheckEmbeddedCredentialsAsync(credential, submitted, run, cancellationToken).ConfigureAwait(false);
 
         // No key authenticated the issuer and the policy does not accept a key that only names it: that is why the
         // credential is not verified, so those issuer-key steps fail (with the policy on they stay warnings).
@@ -314,6 +316,8 @@ public sealed partial class CredentialVerifier
         {
             Endorsements = run.Endorsements ?? [],
             StatusFindings = run.StatusFindings,
+            Profile = run.Profile is CredentialProfile profile ? CredentialProfiles.Name(profile) : null,
+            EmbeddedCredentials = run.Embedded ?? [],
         };
     }
 
@@ -339,111 +343,8 @@ public sealed partial class CredentialVerifier
         // What the type and subject checks read: the signed view, or the JSON when there is none (then nothing verifies).
         JsonElement content = view?.RootElement ?? credential;
 
-        // @context
-        if (!credential.TryGetProperty("@context", out JsonElement context) || context.ValueKind != JsonValueKind.Array || context.GetArrayLength() == 0)
-        {
-            run.Add(CheckNames.Context, CheckStatus.Failed, "@context must be an array starting with the VC base context");
-        }
-        else
-        {
-            string? first = context[0].ValueKind == JsonValueKind.String ? context[0].GetString() : null;
-            bool hasOb = false;
-            foreach (JsonElement c in context.EnumerateArray())
-            {
-                hasOb |= c.ValueKind == JsonValueKind.String && c.GetString()!.StartsWith("https://purl.imsglobal.org/spec/ob/v3p0/context", StringComparison.Ordinal);
-            }
-
-            if (first is not (CredentialsV2 or CredentialsV1))
-            {
-                run.Add(CheckNames.Context, CheckStatus.Failed, "@context[0] is not the VC 2.0 or VC 1.1 base context");
-            }
-            else if (!hasOb)
-            {
-                run.Add(CheckNames.Context, CheckStatus.Failed, "the Open Badges 3.0 context is missing");
-            }
-            else
-            {
-                run.Add(CheckNames.Context, CheckStatus.Passed, first == CredentialsV2 ? "VC 2.0 and Open Badges 3.0 contexts" : "VC 1.1 and Open Badges 3.0 contexts (legacy)");
-            }
-        }
-
-        // type: an embedded endorsement must be an EndorsementCredential (VER-8, OB-DM-40).
-        bool vc = false;
-        string? obType = null;
-        if (content.TryGetProperty("type", out JsonElement type))
-        {
-            foreach (JsonElement t in type.ValueKind == JsonValueKind.Array ? type.EnumerateArray() : Enumerate(type))
-            {
-                string? s = t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                vc |= s == "VerifiableCredential";
-                obType ??= s is "OpenBadgeCredential" or "AchievementCredential" or "EndorsementCredential" ? s : null;
-            }
-        }
-
-        if (run.Depth > 0)
-        {
-            run.Add(vc && obType == "EndorsementCredential"
-                ? new(CheckNames.Type, CheckStatus.Passed, "VerifiableCredential, EndorsementCredential")
-                : new(CheckNames.Type, CheckStatus.Failed, "an endorsement must have type VerifiableCredential and EndorsementCredential"));
-        }
-        else
-        {
-            run.Add(vc && obType is not null
-                ? new(CheckNames.Type, CheckStatus.Passed, $"VerifiableCredential, {obType}")
-                : new(CheckNames.Type, CheckStatus.Failed, "type must contain VerifiableCredential and OpenBadgeCredential, AchievementCredential or EndorsementCredential"));
-        }
-
-        // JSON Schema (VER-2). SER-3: the compacted JSON-LD form (one proof / credentialSchema / termsOfUse / type as a
-        // single value instead of a one-element array) is allowed and is what most VC 2.0 issuers write; 1EdTech
-        // publishes compaction-tolerant schemas for it. So a credential that fails only in that form is validated
-        // again with those members wrapped in arrays.
-        // Pass/fail first (the compiled evaluator); every violation is collected only for a credential that fails in both forms.
-        ObSchemaValidationResult schema = ObSchemaValidator.Shared.Validate(credential, collectViolations: false);
-        string compacted = string.Empty;
-        if (!schema.IsValid && CompactedForm.TryExpand(credential, out JsonDocument? expanded, out string wrapped))
-        {
-            using (expanded)
-            {
-                ObSchemaValidationResult retry = ObSchemaValidator.Shared.Validate(expanded.RootElement, collectViolations: false);
-                if (retry.IsValid)
-                {
-                    schema = retry;
-                    compacted = $" (compacted JSON-LD form accepted, SER-3: single-valued {wrapped})";
-                }
-            }
-        }
-
-        if (!schema.IsValid)
-        {
-            schema = ObSchemaValidator.Shared.Validate(credential);
-        }
-
-        if (schema.IsValid)
-        {
-            string applied = string.Join(", ", schema.AppliedSchemas.Select(s => $"{s.Kind} schema ({s.Build} build, {s.OfficialUrl})"));
-            run.Add(CheckNames.Schema, CheckStatus.Passed, $"valid against {applied}{compacted}");
-        }
-        else
-        {
-            IEnumerable<string> first = schema.Violations.Take(5).Select(v => $"{v.Path}: {v.Message}");
-            string more = schema.Violations.Count > 5 ? string.Create(CultureInfo.InvariantCulture, $" (and {schema.Violations.Count - 5} more)") : string.Empty;
-            run.Add(CheckNames.Schema, CheckStatus.Failed, string.Join("; ", first) + more);
-        }
-
-        // The schema step validates the submitted JSON against the schemas it declares: those must be the signed ones,
-        // or a rewrite could hide a declared schema the credential fails.
-        if (view is not null && !SameIds(credential, view.RootElement, "credentialSchema"))
-        {
-            run.Add(CheckNames.Schema, CheckStatus.Failed, "the credential's JSON does not show the credentialSchema entries that are signed (write them as credentialSchema)");
-        }
-
-        // credentialSubject has id or identifier (VER-2, OB-DM-20)
-        if (obType is "OpenBadgeCredential" or "AchievementCredential"
-            && content.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object
-            && !subject.TryGetProperty("id", out _) && !subject.TryGetProperty("identifier", out _))
-        {
-            run.Add(CheckNames.Schema, CheckStatus.Failed, "credentialSubject has neither id nor identifier");
-        }
+        // Context, type, the VC Data Model rules, the JSON Schema and the profile's own rules (CredentialVerifier.Profiles.cs).
+        CheckProfile(credential, content, view, run);
 
         run.Add(safeMode);
         return (canonical, view);
@@ -457,8 +358,9 @@ public sealed partial class CredentialVerifier
         IssuerStanding standing = await StandingAsync(issuer, run, cancellationToken).ConfigureAwait(false);
 
         // The safe-mode step already canonicalized the document without its proofs: its hash is reused.
-        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
+        IReadOnlyList<ProofVerificationResult> results = _options.Cryptosuites.VerifyAll(credential, resolver, DataIntegrityOptions.Default, canonicalWithoutProof);
         int firstProofCheck = run.Checks.Count;
+        PortableNumbersCache? portable = null;
         for (int i = 0; i < results.Count; i++)
         {
             ProofVerificationResult r = results[i];
@@ -479,7 +381,7 @@ public sealed partial class CredentialVerifier
                     : r.Message ?? r.Failure.ToString();
                 if (r.Failure == ProofFailure.SignatureInvalid)
                 {
-                    detail += NotPortableNumbers(credential, resolver, i);
+                    detail += NotPortableNumbers(credential, resolver, i, ref portable);
                 }
 
                 run.Add(name, CheckStatus.Failed, $"{suite}: {r.Failure}: {detail}");
@@ -506,21 +408,33 @@ public sealed partial class CredentialVerifier
     /// (<see cref="JsonLdJsNumbers"/>), which forms differ and whether the signature matches jsonld.js's. The
     /// credential stays not valid either way: its signature is over RDF the specification does not give it.
     /// </summary>
-    private static string NotPortableNumbers(JsonElement credential, PrefetchedKeyResolver resolver, int proofIndex)
+    /// <remarks>
+    /// <paramref name="cache"/> holds the scan and the jsonld.js-form verification of every proof, done at most once per
+    /// credential however many proofs fail (a credential with many failing proofs must not cost a verification each).
+    /// </remarks>
+    private string NotPortableNumbers(JsonElement credential, PrefetchedKeyResolver resolver, int proofIndex, ref PortableNumbersCache? cache)
     {
-        IReadOnlyList<(string Pointer, double Value)> numbers = JsonLdJsCompatibility.FindNumbersReadAsIntegers(credential);
+        cache ??= new PortableNumbersCache(JsonLdJsCompatibility.FindNumbersReadAsIntegers(credential));
+        IReadOnlyList<(string Pointer, double Value)> numbers = cache.Numbers;
         if (numbers.Count == 0)
         {
             return string.Empty;
         }
 
-        IReadOnlyList<ProofVerificationResult> asJsonLdJs = EddsaRdfc2022.VerifyAll(credential, resolver, s_jsonLdJsNumbers);
+        IReadOnlyList<ProofVerificationResult> asJsonLdJs = cache.AsJsonLdJs ??= _options.Cryptosuites.VerifyAll(credential, resolver, s_jsonLdJsNumbers);
         bool matchesJsonLdJs = proofIndex < asJsonLdJs.Count && asJsonLdJs[proofIndex].Verified;
         string forms = string.Join("; ", numbers.Select(n => string.Create(CultureInfo.InvariantCulture,
             $"{n.Pointer}: \"{JsonLdJsCompatibility.SpecificationForm(n.Value)}\"^^xsd:double in the specification, \"{JsonLdJsCompatibility.JsonLdJsForm(n.Value)}\" as an integer in jsonld.js")));
         return matchesJsonLdJs
             ? $" — the signature matches jsonld.js's canonical form, not the specification's, of the number(s) {forms}: it was made by a jsonld.js-based signer over different RDF than the document has"
             : $" — the document has number(s) whose canonical form differs between the specification and jsonld.js ({forms}), and the signature matches neither form";
+    }
+
+    private sealed class PortableNumbersCache(IReadOnlyList<(string Pointer, double Value)> numbers)
+    {
+        public IReadOnlyList<(string Pointer, double Value)> Numbers { get; } = numbers;
+
+        public IReadOnlyList<ProofVerificationResult>? AsJsonLdJs { get; set; }
     }
 
     /// <summary>
@@ -710,7 +624,7 @@ public sealed partial class CredentialVerifier
     }
 
     /// <summary>The state of one credential's verification (the top-level one or an endorsement).</summary>
-    private sealed class Run(int depth, EndorsementBudget budget)
+    private sealed partial class Run(int depth, EndorsementBudget budget)
     {
         public List<VerificationCheck> Checks { get; } = [];
 
@@ -744,7 +658,7 @@ public sealed partial class CredentialVerifier
     }
 
     /// <summary>Endorsements left to verify for one input (shared by every level).</summary>
-    private sealed class EndorsementBudget(int remaining)
+    private sealed partial class EndorsementBudget(int remaining)
     {
         public int Remaining { get; set; } = remaining;
     }

@@ -1,3 +1,4 @@
+using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
 
 namespace BadgeIssuer.Core.Verification;
@@ -126,6 +127,35 @@ public sealed class CredentialVerifierOptions
     /// <summary>Most endorsements verified for one input, across every level (the rest are reported as skipped).</summary>
     public int MaxEndorsements { get; init; } = 16;
 
+    /// <summary>
+    /// How deep credentials embedded in a CLR (<c>credentialSubject.verifiableCredential</c>) are verified: 1 verifies a
+    /// CLR's own credentials, 2 also those of a CLR inside it. An embedded credential beyond the bound is not verified, and
+    /// the CLR is then not verified either (fail closed).
+    /// </summary>
+    public int MaxEmbeddedCredentialDepth { get; init; } = 2;
+
+    /// <summary>Most embedded credentials verified for one input, across every level; one more fails the CLR unverified.</summary>
+    public int MaxEmbeddedCredentials { get; init; } = 32;
+
+    /// <summary>
+    /// Where the resources named by <c>relatedResource</c> come from, for their digests to be checked (VC 2.0 §5.3).
+    /// Default: the bundled JSON-LD contexts only. A resource no source has is reported as not checked (a warning).
+    /// </summary>
+    public IRelatedResourceSource RelatedResources { get; init; } = BundledContextResources.Instance;
+
+    /// <summary>Largest related resource whose digest is computed; a larger one is not checked.</summary>
+    public int MaxRelatedResourceBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Most relatedResource entries checked per credential (the rest are reported, not checked).</summary>
+    public int MaxRelatedResources { get; init; } = 16;
+
     /// <summary>Optional recipient check: an email address or id expected to be the credential subject.</summary>
     public string? ExpectedRecipient { get; init; }
+
+    /// <summary>
+    /// The Data Integrity cryptosuites proofs are verified with (credentials, status lists, revocation lists,
+    /// endorsements and, through <see cref="PresentationVerifier"/>, presentations). Default: every built-in suite
+    /// (<see cref="CryptosuiteSet.Default"/>); a proof of any other suite fails "unsupported cryptosuite &lt;name&gt;".
+    /// </summary>
+    public CryptosuiteSet Cryptosuites { get; init; } = CryptosuiteSet.Default;
 }

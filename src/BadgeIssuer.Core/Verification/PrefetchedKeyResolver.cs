@@ -1,6 +1,5 @@
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
-using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Core.Verification;
 
@@ -25,7 +24,7 @@ internal sealed class PrefetchedKeyResolver(VerificationRelationships acceptedPu
 
     public ResolvedProofKey? Resolve(string verificationMethod, string proofPurpose)
     {
-        if (Method(verificationMethod) is not ResolvedVerificationMethod vm || vm.PublicKey is not Ed25519PublicKey ed)
+        if (Method(verificationMethod) is not ResolvedVerificationMethod vm)
         {
             return null;
         }
@@ -39,6 +38,7 @@ internal sealed class PrefetchedKeyResolver(VerificationRelationships acceptedPu
         bool authorized = relationship != VerificationRelationships.None
             && (acceptedPurposes & relationship) == relationship
             && vm.IsAuthorizedFor(relationship);
-        return new ResolvedProofKey(ed.RawKey.ToArray(), vm.Controller, authorized);
+        // The key as resolved, of any type: each cryptosuite checks the type it needs.
+        return new ResolvedProofKey(vm.PublicKey, vm.Controller, authorized);
     }
 }

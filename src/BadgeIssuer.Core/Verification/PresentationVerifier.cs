@@ -1,6 +1,6 @@
 // Verifiable Presentations (VCDM 2.0 §4.13; VC-API "Verify Presentation"; VC Data Integrity 1.0 §2.1 challenge and
 // domain, §7.2 proof verification; VC-JWT 1.1 `vp` claim; VC-JOSE-COSE §3.2 presentations).
-//   Data Integrity: eddsa-rdfc-2022 (and the legacy suites EddsaRdfc2022 verifies) with proofPurpose
+//   Data Integrity: the credential verifier's cryptosuites (CredentialVerifierOptions.Cryptosuites) with proofPurpose
 //     "authentication". A proof counts only when its challenge and domain match the ones the verifier asked for.
 //   VP-JWT: compact JWS whose kid resolves (a header jwk alone would authenticate no one); nonce ↔ challenge,
 //     aud ↔ domain; payload {"vp": {...}} (VC-JWT 1.1) or the presentation itself (VC-JOSE-COSE); exp/nbf with skew.
@@ -285,7 +285,7 @@ public sealed class PresentationVerifier
         }
 
         // The presentation's canonical form without its proofs, when already computed (its hash is reused).
-        IReadOnlyList<ProofVerificationResult> results = EddsaRdfc2022.VerifyAll(presentation, resolver, s_authentication, canonicalWithoutProof);
+        IReadOnlyList<ProofVerificationResult> results = _credentials.Cryptosuites.VerifyAll(presentation, resolver, s_authentication, canonicalWithoutProof);
         ProofCandidate? best = null;
         for (int i = 0; i < results.Count && i < proofs.Count; i++)
         {

@@ -92,6 +92,14 @@ internal static class VerdictSentence
             sentence.Append(" on ").Append(date);
         }
 
+        // A CLR verifies only when every credential it embeds does.
+        if (report.EmbeddedCredentials.Count > 0)
+        {
+            sentence.Append(report.EmbeddedCredentials.Count == 1
+                ? ", holding 1 credential, valid"
+                : string.Create(CultureInfo.InvariantCulture, $", holding {report.EmbeddedCredentials.Count} credentials, each valid"));
+        }
+
         sentence.Append(", ").Append(StatusPhrase(report));
         if (report.Checks.Any(c => c.Name == CheckNames.IssuerKey && c.Status == CheckStatus.Warning))
         {
@@ -168,6 +176,14 @@ internal static class VerdictSentence
         if (failed.FirstOrDefault(c => c.Name == CheckNames.Status) is VerificationCheck status)
         {
             return $"its revocation status could not be checked ({Message(status)})";
+        }
+
+        // A CLR whose own steps pass but one of whose credentials does not: name that credential and why.
+        if (failed.FirstOrDefault() is { Name: CheckNames.EmbeddedCredential } embedded
+            && report.EmbeddedCredentials.FirstOrDefault(e => !e.Report.Verified && embedded.Message.StartsWith(e.Location, StringComparison.Ordinal)) is EmbeddedCredentialReport bad)
+        {
+            string id = Clean(bad.Report.CredentialId, MaxValueLength) is { Length: > 0 } shown ? " (" + shown + ")" : string.Empty;
+            return $"the embedded credential {bad.Location}{id} is not valid: {TrimPeriod(Unprefixed(bad.Report.Verdict, "Not valid: "))}";
         }
 
         if (failed.FirstOrDefault() is VerificationCheck first)

@@ -96,6 +96,19 @@ public sealed class VerificationReport
     public IReadOnlyList<EndorsementReport> Endorsements { get; internal init; } = [];
 
     /// <summary>
+    /// The profile the credential was checked against after the VC Data Model rules of its version: <c>ob</c> (Open
+    /// Badges 3.0), <c>endorsement</c> (an OB EndorsementCredential), <c>clr</c> (CLR 2.0) or <c>vc</c> (no profile type);
+    /// null when the credential could not be read.
+    /// </summary>
+    public string? Profile { get; internal init; }
+
+    /// <summary>
+    /// The full report of each credential a CLR embeds (<c>credentialSubject.verifiableCredential</c>), in order, each
+    /// verified by the same pipeline; its <c>clr-credential</c> step says whether it verified. Empty for any other credential.
+    /// </summary>
+    public IReadOnlyList<EmbeddedCredentialReport> EmbeddedCredentials { get; internal init; } = [];
+
+    /// <summary>
     /// What the status step found for each <c>credentialStatus</c> entry it could check, in order (empty when none was
     /// checked). <see cref="StatusFinding.ChangedAt"/> and <see cref="StatusFinding.Reason"/> are filled when known.
     /// </summary>
@@ -116,17 +129,30 @@ public sealed class VerificationReport
     public IEnumerable<string> Errors => Checks.Where(c => c.Status == CheckStatus.Failed).Select(c => c.Message);
 
     /// <summary>
-    /// Writes <c>{"verified", "verdict", "format", "credentialId"?, "issuer"?, "checks": [{"name", "status", "message"}],
-    /// "warnings": [...], "errors": [...], "status": [{"purpose", "set", "message"?, "changedAt"?, "reason"?}],
-    /// "credential"?: {display summary}}</c>. <c>errors</c> is never empty when <c>verified</c> is false.
+    /// Writes <c>{"verified", "verdict", "format", "profile"?, "credentialId"?, "issuer"?, "checks": [{"name", "status",
+    /// "message"}], "warnings": [...], "errors": [...], "status": [{"purpose", "set", "message"?, "changedAt"?, "reason"?}],
+    /// "embeddedCredentials"?: [{"location", …one report each…}], "credential"?: {display summary}}</c>. <c>errors</c> is
+    /// never empty when <c>verified</c> is false.
     /// </summary>
-    public void WriteTo(Utf8JsonWriter writer)
+    public void WriteTo(Utf8JsonWriter writer) => WriteReport(writer, location: null);
+
+    private void WriteReport(Utf8JsonWriter writer, string? location)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
+        if (location is not null)
+        {
+            writer.WriteString("location", location);
+        }
+
         writer.WriteBoolean("verified", Verified);
         writer.WriteString("verdict", Verdict);
         writer.WriteString("format", Format);
+        if (Profile is not null)
+        {
+            writer.WriteString("profile", Profile);
+        }
+
         if (CredentialId is not null)
         {
             writer.WriteString("credentialId", CredentialId);
@@ -175,6 +201,17 @@ public sealed class VerificationReport
         }
 
         writer.WriteEndArray();
+        if (EmbeddedCredentials.Count > 0)
+        {
+            writer.WriteStartArray("embeddedCredentials");
+            foreach (EmbeddedCredentialReport embedded in EmbeddedCredentials)
+            {
+                embedded.Report.WriteReport(writer, embedded.Location);
+            }
+
+            writer.WriteEndArray();
+        }
+
         if (Summary is not null)
         {
             writer.WritePropertyName("credential");
@@ -211,6 +248,9 @@ public sealed class VerificationReport
 /// <summary>An endorsement's own verification report and where the endorsement sat (e.g. <c>issuer.endorsement[0]</c>).</summary>
 public sealed record EndorsementReport(string Location, VerificationReport Report);
 
+/// <summary>The report of a credential a CLR embeds and where it sat (e.g. <c>credentialSubject.verifiableCredential[0]</c>).</summary>
+public sealed record EmbeddedCredentialReport(string Location, VerificationReport Report);
+
 /// <summary>The names of the verification steps.</summary>
 public static class CheckNames
 {
@@ -228,6 +268,18 @@ public static class CheckNames
     public const string Recipient = "recipient";
     public const string KnownIssuer = "known-issuer";
     public const string Endorsement = "endorsement";
+
+    /// <summary>The VC Data Model rules of the credential's version (VC 2.0 or 1.1).</summary>
+    public const string VcDataModel = "vc-data-model";
+
+    /// <summary>The CLR 2.0 rules of a ClrCredential.</summary>
+    public const string Clr = "clr";
+
+    /// <summary>One credential a CLR embeds, verified by the same pipeline (its report is in <see cref="VerificationReport.EmbeddedCredentials"/>).</summary>
+    public const string EmbeddedCredential = "clr-credential";
+
+    /// <summary>The digest of one relatedResource entry (VC 2.0 §5.3).</summary>
+    public const string RelatedResource = "related-resource";
 
     /// <summary>The verdict's own reason, added only when it is false and no other step failed.</summary>
     public const string Verdict = "verdict";

@@ -498,7 +498,7 @@ internal sealed class RdfConverter
                 throw new JsonLdException(JsonLdErrorCode.NumberNotPortable,
                     $"the number {text} is canonicalized as \"{NumberFormatting.ToXsdDouble(value)}\"^^xsd:double by the specification but as "
                     + $"\"{NumberFormatting.ToJsonLdJsInteger(value)}\"^^xsd:integer by jsonld.js, so a signature over it would not verify in jsonld.js-based verifiers; "
-                    + "send it with at least two significant digits (e.g. 1.5e-7), scaled to a larger unit, or as a string");
+                    + JsonLdJsCompatibility.WhatToSend);
             }
 
             datatype ??= XsdInteger;

@@ -21,6 +21,7 @@ public sealed class PostgresBadgeStorage : IBadgeStorage, IDisposable, IAsyncDis
         ApiKeys = new PostgresApiKeyStore(this);
         Audit = new PostgresAuditStore(this);
         Webhooks = new PostgresWebhookStore(this);
+        Offers = new PostgresOfferStore(this);
     }
 
     public IIssuerStore Issuers { get; }
@@ -30,6 +31,7 @@ public sealed class PostgresBadgeStorage : IBadgeStorage, IDisposable, IAsyncDis
     public IApiKeyStore ApiKeys { get; }
     public IAuditStore Audit { get; }
     public IWebhookStore Webhooks { get; }
+    public IOfferStore Offers { get; }
 
     /// <summary>The schema version after open (the highest migration applied).</summary>
     public int SchemaVersion { get; private set; }

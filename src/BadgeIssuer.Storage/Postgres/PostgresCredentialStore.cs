@@ -11,13 +11,13 @@ namespace BadgeIssuer.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage storage) : ICredentialStore
 {
-    private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key";
+    private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key, reissue_of";
     private const int MaxAttempts = 8;
 
     private const string AddSql = $"""
         WITH ins AS (
             INSERT INTO credentials ({Columns}, recipient_key)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $13)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $16, $13)
             ON CONFLICT (issuer_id, idempotency_key) DO NOTHING
             RETURNING id
         ), linked AS (
@@ -88,7 +88,8 @@ internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage stora
                 Pg.NullableBytea(credential.RecipientKey),
                 // The outbox half of issuance (written only when the insert happened and an endpoint subscribes).
                 Pg.Text(WebhookEvents.NewMessageId()),
-                Pg.Text(WebhookEvents.Payload(WebhookEvents.CredentialIssued, credential.IssuedAt, credential.Id, credential.IssuerId, credential.AchievementId))))
+                Pg.Text(WebhookEvents.Payload(WebhookEvents.CredentialIssued, credential.IssuedAt, credential.Id, credential.IssuerId, credential.AchievementId)),
+                Pg.Text(credential.ReissueOf)))
             {
                 try
                 {
@@ -238,7 +239,10 @@ internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage stora
                 Pg.NullableString(reader, 5),
                 Pg.NullableString(reader, 6),
                 Pg.Time(reader, 7),
-                Pg.NullableString(reader, 8)));
+                Pg.NullableString(reader, 8))
+            {
+                ReissueOf = Pg.NullableString(reader, 9),
+            });
         }
 
         return rows;

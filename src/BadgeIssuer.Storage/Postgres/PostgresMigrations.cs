@@ -228,6 +228,45 @@ internal static class PostgresMigrations
             CREATE INDEX ix_webhook_attempts_delivery ON webhook_attempts(delivery_seq, seq);
             """),
         (6, """
+            -- Learner delivery: a holder-bound re-issue names its original (and shares its status entry).
+            ALTER TABLE credentials ADD COLUMN reissue_of text REFERENCES credentials(id);
+            CREATE INDEX ix_credentials_reissue ON credentials(reissue_of) WHERE reissue_of IS NOT NULL;
+
+            -- One-time credential offers (OpenID4VCI pre-authorized code); secrets only as SHA-256 hashes.
+            CREATE TABLE credential_offers (
+                offer_id                 text PRIMARY KEY,
+                credential_id            text NOT NULL REFERENCES credentials(id),
+                issuer_id                text NOT NULL REFERENCES issuers(id),
+                handle_hash              bytea NOT NULL UNIQUE,
+                code_hash                bytea NOT NULL UNIQUE,
+                tx_code_hash             bytea,
+                tx_code_length           integer,
+                tx_code_description      text,
+                tx_failures              integer NOT NULL DEFAULT 0,
+                state                    text NOT NULL,
+                created_at               timestamptz NOT NULL,
+                expires_at               timestamptz NOT NULL,
+                created_by               text NOT NULL,
+                token_hash               bytea UNIQUE,
+                token_expires_at         timestamptz,
+                granted_identifiers      text,
+                redeemed_via             text,
+                redeemed_at              timestamptz,
+                delivered_at             timestamptz,
+                delivered_credential_id  text REFERENCES credentials(id),
+                withdrawn_at             timestamptz,
+                seq                      bigint GENERATED ALWAYS AS IDENTITY
+            );
+            CREATE INDEX ix_credential_offers_credential ON credential_offers(credential_id, created_at, seq);
+
+            -- OpenID4VCI c_nonce values already used in a proof, kept until they expire.
+            CREATE TABLE used_nonces (
+                nonce_hash  bytea PRIMARY KEY,
+                expires_at  timestamptz NOT NULL
+            );
+            CREATE INDEX ix_used_nonces_expiry ON used_nonces(expires_at);
+            """),
+        (7, """
             -- Pathways (stackable credentials): an achievement may declare the achievements it is composed of (all of them,
             -- or n of them), kept beside its OB document; parts keep the declared order. A composite credential records the
             -- rule it was awarded under and every part credential that counted (with the part's own validUntil), written in

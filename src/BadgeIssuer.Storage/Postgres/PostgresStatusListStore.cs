@@ -286,8 +286,9 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
         int index;
         string? achievementId;
         await using (NpgsqlCommand find = storage.Command("""
-            SELECT a.list_id, a.idx, c.achievement_id FROM credentials c
-            LEFT JOIN (status_allocations a JOIN status_lists l ON l.list_id = a.list_id AND l.purpose = $2) ON a.credential_id = c.id
+            SELECT a.list_id, a.idx, o.achievement_id, o.id FROM credentials c
+            JOIN credentials o ON o.id = COALESCE(c.reissue_of, c.id)
+            LEFT JOIN (status_allocations a JOIN status_lists l ON l.list_id = a.list_id AND l.purpose = $2) ON a.credential_id = o.id
             WHERE c.id = $1
             LIMIT 1;
             """, Pg.Text(credentialId), Pg.Text(purpose)))
@@ -306,6 +307,8 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
             listId = reader.GetString(0);
             index = reader.GetInt32(1);
             achievementId = Pg.NullableString(reader, 2);
+            // A re-issue holds its original's entry: the change is the original's (and both credentials follow it).
+            credentialId = reader.GetString(3);
         }
 
         return await SetWithRetryAsync(listId, index, value, credentialId, actor, reason, achievementId, cancellationToken).ConfigureAwait(false);
@@ -386,11 +389,12 @@ internal sealed class PostgresStatusListStore(PostgresBadgeStorage storage, Time
                 INSERT INTO status_changes (list_id, idx, credential_id, old_value, new_value, actor, changed_at, version, reason)
                 SELECT $1, $5, $6, $7, $8, $9, $4, u.version, $13 FROM u
             ), followed AS (
-                -- The credential holding the entry follows, so listings filter by state without reading bits.
+                -- The credential holding the entry follows (with its re-issues), so listings filter by state without reading bits.
                 UPDATE credentials SET
                     revoked = CASE WHEN $10 = 'status.revocation' THEN $8 <> 0 ELSE revoked END,
                     suspended = CASE WHEN $10 = 'status.suspension' THEN $8 <> 0 ELSE suspended END
-                WHERE id = COALESCE($6, (SELECT credential_id FROM status_allocations WHERE list_id = $1 AND idx = $5))
+                WHERE (id = COALESCE($6, (SELECT credential_id FROM status_allocations WHERE list_id = $1 AND idx = $5))
+                       OR reissue_of = COALESCE($6, (SELECT credential_id FROM status_allocations WHERE list_id = $1 AND idx = $5)))
                   AND EXISTS (SELECT 1 FROM u)
             ), audited AS (
                 INSERT INTO audit_log (issuer_id, actor, action, target, at, request_id, details)

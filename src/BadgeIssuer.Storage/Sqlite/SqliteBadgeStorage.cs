@@ -21,6 +21,7 @@ public sealed partial class SqliteBadgeStorage : IBadgeStorage, IDisposable
         ApiKeys = new SqliteApiKeyStore(this);
         Audit = new SqliteAuditStore(this);
         Webhooks = new SqliteWebhookStore(this);
+        Offers = new SqliteOfferStore(this);
     }
 
     public IIssuerStore Issuers { get; }
@@ -30,6 +31,7 @@ public sealed partial class SqliteBadgeStorage : IBadgeStorage, IDisposable
     public IApiKeyStore ApiKeys { get; }
     public IAuditStore Audit { get; }
     public IWebhookStore Webhooks { get; }
+    public IOfferStore Offers { get; }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,7 @@ namespace BadgeIssuer.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) : ICredentialStore, IDisposable
 {
-    private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key";
+    private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key, reissue_of";
     private const int MaxGroup = 256;
 
     private readonly Channel<PendingAdd> _queue = Channel.CreateUnbounded<PendingAdd>(new UnboundedChannelOptions { SingleReader = true });
@@ -129,7 +129,7 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
         }
 
         using (SqliteCommand insert = Command(connection, transaction,
-            $"INSERT INTO credentials ({Columns}, recipient_key) VALUES ($id, $issuer, $achievement, $recipient, $json, $jwt, $status, $issued, $idem, $key);"))
+            $"INSERT INTO credentials ({Columns}, recipient_key) VALUES ($id, $issuer, $achievement, $recipient, $json, $jwt, $status, $issued, $idem, $reissue, $key);"))
         {
             insert.Parameters.Add("$key", SqliteType.Blob).Value = credential.RecipientKey is { } key ? key.ToArray() : DBNull.Value;
             insert.Parameters.AddWithValue("$id", credential.Id);
@@ -141,6 +141,7 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
             insert.Parameters.AddWithValue("$status", (object?)credential.StatusEntriesJson ?? DBNull.Value);
             insert.Parameters.AddWithValue("$issued", SqliteTime.Ticks(credential.IssuedAt));
             insert.Parameters.AddWithValue("$idem", (object?)credential.IdempotencyKey ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$reissue", (object?)credential.ReissueOf ?? DBNull.Value);
             try
             {
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -333,6 +334,9 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
             reader.IsDBNull(5) ? null : reader.GetString(5),
             reader.IsDBNull(6) ? null : reader.GetString(6),
             SqliteTime.FromTicks(reader.GetInt64(7)),
-            reader.IsDBNull(8) ? null : reader.GetString(8));
+            reader.IsDBNull(8) ? null : reader.GetString(8))
+        {
+            ReissueOf = reader.IsDBNull(9) ? null : reader.GetString(9),
+        };
     }
 }

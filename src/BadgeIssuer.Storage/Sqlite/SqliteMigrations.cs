@@ -214,6 +214,44 @@ internal static class SqliteMigrations
             CREATE INDEX ix_webhook_attempts_delivery ON webhook_attempts(delivery_seq, seq);
             """),
         (8, """
+            -- Learner delivery: a holder-bound re-issue names its original (and shares its status entry).
+            ALTER TABLE credentials ADD COLUMN reissue_of TEXT REFERENCES credentials(id);
+            CREATE INDEX ix_credentials_reissue ON credentials(reissue_of) WHERE reissue_of IS NOT NULL;
+
+            -- One-time credential offers (OpenID4VCI pre-authorized code); secrets only as SHA-256 hashes.
+            CREATE TABLE credential_offers (
+                offer_id                 TEXT PRIMARY KEY,
+                credential_id            TEXT NOT NULL REFERENCES credentials(id),
+                issuer_id                TEXT NOT NULL REFERENCES issuers(id),
+                handle_hash              BLOB NOT NULL UNIQUE,
+                code_hash                BLOB NOT NULL UNIQUE,
+                tx_code_hash             BLOB,
+                tx_code_length           INTEGER,
+                tx_code_description      TEXT,
+                tx_failures              INTEGER NOT NULL DEFAULT 0,
+                state                    TEXT NOT NULL,
+                created_at               INTEGER NOT NULL,
+                expires_at               INTEGER NOT NULL,
+                created_by               TEXT NOT NULL,
+                token_hash               BLOB UNIQUE,
+                token_expires_at         INTEGER,
+                granted_identifiers      TEXT,
+                redeemed_via             TEXT,
+                redeemed_at              INTEGER,
+                delivered_at             INTEGER,
+                delivered_credential_id  TEXT REFERENCES credentials(id),
+                withdrawn_at             INTEGER
+            ) STRICT;
+            CREATE INDEX ix_credential_offers_credential ON credential_offers(credential_id, created_at);
+
+            -- OpenID4VCI c_nonce values already used in a proof, kept until they expire.
+            CREATE TABLE used_nonces (
+                nonce_hash  BLOB PRIMARY KEY,
+                expires_at  INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX ix_used_nonces_expiry ON used_nonces(expires_at);
+            """),
+        (9, """
             -- Pathways (stackable credentials): an achievement may declare the achievements it is composed of (all of them,
             -- or n of them), kept beside its OB document; parts keep the declared order. A composite credential records the
             -- rule it was awarded under and every part credential that counted (with the part's own validUntil), written in

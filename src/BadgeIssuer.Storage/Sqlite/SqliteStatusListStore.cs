@@ -265,7 +265,9 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
 
         string? achievementId;
-        using (SqliteCommand exists = Command(connection, transaction, "SELECT achievement_id FROM credentials WHERE id = $id;"))
+        // A re-issue holds its original's entry: the change is the original's (and both credentials follow it).
+        using (SqliteCommand exists = Command(connection, transaction,
+            "SELECT o.achievement_id, o.id FROM credentials c JOIN credentials o ON o.id = COALESCE(c.reissue_of, c.id) WHERE c.id = $id;"))
         {
             exists.Parameters.AddWithValue("$id", credentialId);
             using SqliteDataReader found = await exists.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -275,6 +277,7 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             }
 
             achievementId = found.IsDBNull(0) ? null : found.GetString(0);
+            credentialId = found.GetString(1);
         }
 
         string listId;
@@ -375,12 +378,13 @@ internal sealed class SqliteStatusListStore(SqliteBadgeStorage storage, TimeProv
             await audit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // The credential holding the entry follows, so listings filter by state without reading bits.
+        // The credential holding the entry follows (with its re-issues), so listings filter by state without reading bits.
         using (SqliteCommand follow = Command(connection, transaction, """
             UPDATE credentials SET
                 revoked = CASE WHEN $purpose = 'revocation' THEN $set ELSE revoked END,
                 suspended = CASE WHEN $purpose = 'suspension' THEN $set ELSE suspended END
-            WHERE id = COALESCE($credential, (SELECT credential_id FROM status_allocations WHERE list_id = $list AND idx = $idx));
+            WHERE id = COALESCE($credential, (SELECT credential_id FROM status_allocations WHERE list_id = $list AND idx = $idx))
+               OR reissue_of = COALESCE($credential, (SELECT credential_id FROM status_allocations WHERE list_id = $list AND idx = $idx));
             """))
         {
             follow.Parameters.AddWithValue("$purpose", purpose);

@@ -16,12 +16,14 @@ public sealed class FeatureDependencyTests
     /// The allowed direction: a feature may use the features after it in this list, never one before it. Issuers is the
     /// base (issuer records, keys, DID documents and their resolution, the first-start bootstrap); Status publishes lists
     /// signed by issuers and Verify reads them locally; Achievements and Issue sign with issuers' keys, Issue embeds
-    /// achievements; Credentials lists by issuer; Tenancy's key scopes serve OAuth clients and webhook endpoints; Admin
-    /// waits for the bootstrap and re-wraps webhook secrets.
+    /// achievements; Wallet re-issues holder-bound copies through Issue's pipeline with Issuers' keys (Issue reaches
+    /// Wallet's offers only through Infrastructure's <c>IOfferDelivery</c>, which Wallet registers); Credentials lists by
+    /// issuer; Tenancy's key scopes serve OAuth clients and webhook endpoints; Admin waits for the bootstrap and re-wraps
+    /// webhook secrets.
     /// </summary>
     private static readonly string[] s_layers =
     [
-        "Admin", "Webhooks", "OAuth", "Tenancy", "Credentials", "Issue", "Achievements", "Verify", "Status", "Issuers",
+        "Admin", "Webhooks", "OAuth", "Tenancy", "Credentials", "Wallet", "Issue", "Achievements", "Verify", "Status", "Issuers",
     ];
 
     private static readonly Lazy<FeatureGraph> s_api = new(() =>

@@ -28,7 +28,8 @@ public sealed class BadInputCorpusTests
         cases.Should().AllSatisfy(c => ((c.Expect.Problem ?? c.Expect.Items) is not { } code || declared.Contains(code) || c.Expect.Type is not null).Should().BeTrue($"{c.Id}: '{c.Expect.Problem ?? c.Expect.Items}' is not a declared problem code"));
         // 4xx, except a batch whose every item failed (200 with one problem per item, by design).
         cases.Should().AllSatisfy(c => (c.Expect.Status is >= 400 and < 500 || (c.Expect.Status == 200 && c.Expect.Items is not null)).Should().BeTrue($"{c.Id}: {c.Expect.Status}"));
-        cases.Should().AllSatisfy(c => (c.Expect.Server || new[] { c.Expect.Report, c.Expect.Problem is not null, c.Expect.Items is not null }.Count(b => b) == 1).Should().BeTrue($"{c.Id}: expect one of a problem, a report or failed batch items"));
+        cases.Should().AllSatisfy(c => (c.Expect.Server || new[] { c.Expect.Report, c.Expect.Problem is not null, c.Expect.Items is not null, c.Expect.Error is not null }.Count(b => b) == 1)
+            .Should().BeTrue($"{c.Id}: expect one of a problem, a report, failed batch items or a protocol error"));
     }
 
     [Fact]

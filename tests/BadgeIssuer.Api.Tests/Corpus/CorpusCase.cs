@@ -13,7 +13,8 @@ namespace BadgeIssuer.Api.Tests.Corpus;
 /// <param name="Items">A batch answered 200 with every item failed with this problem code (one bad item does not fail the others).</param>
 /// <param name="Type">The problem <c>type</c> when a specification defines it (default <c>urn:badgeissuer:problem:&lt;code&gt;</c>).</param>
 /// <param name="Failed">With <paramref name="Report"/>: the step the report must show as failed (e.g. <c>issuer-key</c>).</param>
-internal sealed record CorpusExpectation(int Status, string? Problem, bool Report, bool Server, string? Items, string? Type, string? Failed = null);
+/// <param name="Error">An OAuth / OpenID4VCI error (<c>{"error": code}</c>, application/json) instead of a problem: the protocol endpoints.</param>
+internal sealed record CorpusExpectation(int Status, string? Problem, bool Report, bool Server, string? Items, string? Type, string? Failed = null, string? Error = null);
 
 /// <summary>One hostile request of the bad-input corpus (see <c>Corpus/README.md</c>).</summary>
 internal sealed record CorpusCase(
@@ -105,7 +106,8 @@ internal static partial class CorpusCases
             expect.TryGetProperty("server", out JsonElement s) && s.GetBoolean(),
             expect.TryGetProperty("items", out JsonElement i) ? i.GetString() : null,
             expect.TryGetProperty("type", out JsonElement t) ? t.GetString() : null,
-            expect.TryGetProperty("failed", out JsonElement f) ? f.GetString() : null);
+            expect.TryGetProperty("failed", out JsonElement f) ? f.GetString() : null,
+            expect.TryGetProperty("error", out JsonElement e) ? e.GetString() : null);
         string contentType = Get("contentType", string.Empty);
         return new CorpusCase(
             id ?? Get("id"),

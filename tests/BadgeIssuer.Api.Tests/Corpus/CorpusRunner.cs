@@ -74,6 +74,26 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
         Context.Values["hugeProofValue"] = "z" + new string('2', 10_000);
         Context.Values["hugeBase58"] = new string('2', 5_000);
         Context.Values["dupAlgHeader"] = System.Buffers.Text.Base64Url.EncodeToString("{\"alg\":\"none\",\"alg\":\"EdDSA\"}"u8);
+        // A wallet offer with a transaction code (its handle and pre-authorized code), and one already redeemed (its access token).
+        JsonNode offer = await SendJsonAsync(HttpMethod.Post, new Uri(credentialId).AbsolutePath + "/offers", "tenant", new { txCode = true }, HttpStatusCode.Created);
+        string offerUrl = (string)offer["openid4vci"]!["credentialOfferUrl"]!;
+        Context.Values["offerId"] = (string)offer["offerId"]!;
+        Context.Values["offerHandle"] = offerUrl[(offerUrl.LastIndexOf('/') + 1)..];
+        JsonNode offerDocument = JsonNode.Parse(await client.GetStringAsync(new Uri(offerUrl).AbsolutePath, Ct))!;
+        Context.Values["preAuthorizedCode"] = (string)offerDocument["grants"]!["urn:ietf:params:oauth:grant-type:pre-authorized_code"]!["pre-authorized_code"]!;
+        JsonNode redeemable = await SendJsonAsync(HttpMethod.Post, new Uri(credentialId).AbsolutePath + "/offers", "tenant", null, HttpStatusCode.Created);
+        string redeemableUrl = (string)redeemable["openid4vci"]!["credentialOfferUrl"]!;
+        JsonNode redeemableDocument = JsonNode.Parse(await client.GetStringAsync(new Uri(redeemableUrl).AbsolutePath, Ct))!;
+        using (var form = new FormUrlEncodedContent(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["grant_type"] = "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            ["pre-authorized_code"] = (string)redeemableDocument["grants"]!["urn:ietf:params:oauth:grant-type:pre-authorized_code"]!["pre-authorized_code"]!,
+        }))
+        using (HttpResponseMessage token = await client.PostAsync("/issuers/default/oid4vci/token", form, Ct))
+        {
+            Context.Values["walletToken"] = (string)JsonNode.Parse(await token.Content.ReadAsStringAsync(Ct))!["access_token"]!;
+        }
+
         Context.Files["$bakedPng"] = await client.GetByteArrayAsync(credentialId + ".png", Ct);
         Context.Files["$bakedSvg"] = await client.GetByteArrayAsync(credentialId + ".svg", Ct);
     }
@@ -150,7 +170,7 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
 
         if (status != c.Expect.Status)
         {
-            return $"expected {c.Expect.Status} {(c.Expect.Report ? "report" : c.Expect.Problem ?? c.Expect.Items)}, got {got}";
+            return $"expected {c.Expect.Status} {(c.Expect.Report ? "report" : c.Expect.Problem ?? c.Expect.Items ?? c.Expect.Error)}, got {got}";
         }
 
         if (c.Expect.Server)
@@ -180,6 +200,13 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
                 && results.All(r => (string?)r?["problem"]?["type"] == ProblemTypeBase + itemCode && (string?)r?["problem"]?["code"] == itemCode)
                 ? null
                 : $"expected every batch item to fail with {itemCode}, got {got}";
+        }
+
+        if (c.Expect.Error is { } error)
+        {
+            return mediaType == "application/json" && node?["error"]?.GetValue<string>() == error
+                ? null
+                : $"expected the protocol error {error}, got {got}";
         }
 
         if (c.Expect.Report)

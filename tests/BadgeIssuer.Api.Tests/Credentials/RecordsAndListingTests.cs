@@ -151,6 +151,8 @@ public sealed class RecordsAndListingTests
         Ids(await GetJsonAsync(tenant, "/credentials?status=active")).Should().Equal([ids[4], ids[3], ids[2], ids[1]]);
         Ids(await GetJsonAsync(tenant, "/credentials?achievementId=" + Uri.EscapeDataString(other))).Should().Equal([ids[4]]);
         Ids(await GetJsonAsync(tenant, "/credentials?issuedAfter=2026-01-01T00:01:00Z&issuedBefore=2026-01-01T00:03:00Z".Replace("2026-01-01", BadgeIssuerApplication.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))).Should().Equal([ids[2], ids[1]]);
+        // RFC 3339 allows any number of fractional digits; beyond 100 ns they are dropped, not refused.
+        Ids(await GetJsonAsync(tenant, "/credentials?issuedAfter=2026-01-01T00:01:00.000000000999Z&issuedBefore=2026-01-01T00:02:59.999999999%2B00:00".Replace("2026-01-01", BadgeIssuerApplication.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))).Should().Equal([ids[2], ids[1]]);
 
         JsonNode first = await GetJsonAsync(tenant, "/credentials?limit=2");
         JsonNode item = first["items"]![0]!;

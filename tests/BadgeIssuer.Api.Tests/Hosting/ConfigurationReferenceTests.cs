@@ -22,6 +22,7 @@ public sealed partial class ConfigurationReferenceTests
         (typeof(RemoteResolutionOptions), RemoteResolutionOptions.Section),
         (typeof(RateLimitOptions), RateLimitOptions.Section),
         (typeof(BadgeIssuer.Api.Features.Webhooks.WebhookOptions), BadgeIssuer.Api.Features.Webhooks.WebhookOptions.Section),
+        (typeof(BadgeIssuer.Api.Features.Wallet.WalletOptions), BadgeIssuer.Api.Features.Wallet.WalletOptions.Section),
     ];
 
     /// <summary>Keys read outside the options classes: the host's, the storage choice, and the in-code defaults.</summary>

@@ -68,6 +68,47 @@ public sealed partial class QuickStartTests
         }
     }
 
+    [Fact]
+    public async Task ReadmeLearnerDelivery_RunsAsWritten()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "runs bash and the service as child processes; Linux/macOS only.");
+        (string service, _) = ReadQuickStart();
+        string readme = File.ReadAllText(Path.Combine(Interop.NodeInterop.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        Match section = LearnerDeliverySection().Match(readme);
+        section.Success.Should().BeTrue("README.md has no <!-- learner-delivery:begin --> … <!-- learner-delivery:end --> section");
+        string commands = string.Join("\n", Fenced().Matches(section.Groups[1].Value).Select(m => m.Groups[1].Value));
+        string repo = Interop.NodeInterop.RepoRoot;
+        DirectoryInfo clone = Directory.CreateTempSubdirectory("badgeissuer-learner-delivery-");
+        try
+        {
+            foreach (string entry in Directory.GetFileSystemEntries(repo))
+            {
+                string name = Path.GetFileName(entry);
+                if (name is not (".git" or "data" or "TestResults"))
+                {
+                    File.CreateSymbolicLink(Path.Combine(clone.FullName, name), entry);
+                }
+            }
+
+            int port = ServiceProcess.FreePort();
+            string url = ServiceProcess.Url(port);
+            string[] command = service.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            using ServiceProcess server = ServiceProcess.Start("dotnet",
+                [.. command[1..], "-c", ServiceProcess.Configuration, "--no-build", "--", "--urls", url], clone.FullName);
+            await server.WaitUntilReadyAsync(url, s_readyTimeout, Ct);
+
+            using ServiceProcess run = ServiceProcess.Start("bash", ["-c", "set -euo pipefail\n" + commands.Replace(ReadmeOrigin, url, StringComparison.Ordinal)], clone.FullName);
+            int exit = await run.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
+
+            (exit == 0).Should().BeTrue($"the README's learner delivery example failed (exit {exit}):\n{run.Output}\n--- service:\n{server.Output}");
+            run.Output.Should().Contain("openid-credential-offer://?credential_offer_uri=").And.Contain("did:key:z6Mk").And.Contain("Valid: 'Forklift Safety'");
+        }
+        finally
+        {
+            clone.Delete(recursive: true);
+        }
+    }
+
     /// <summary>The service command and the tour's commands, from the README's markers.</summary>
     private static (string Service, string Tour) ReadQuickStart()
     {
@@ -86,6 +127,9 @@ public sealed partial class QuickStartTests
 
     [GeneratedRegex(@"<!-- quick-start:begin -->(.*?)<!-- quick-start:end -->", RegexOptions.Singleline)]
     private static partial Regex TourSection();
+
+    [GeneratedRegex(@"<!-- learner-delivery:begin -->(.*?)<!-- learner-delivery:end -->", RegexOptions.Singleline)]
+    private static partial Regex LearnerDeliverySection();
 
     [GeneratedRegex(@"```[a-z]*\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex Fenced();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Identifiers;
+using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.Jwt;
 using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.Model;
@@ -11,7 +12,7 @@ namespace BadgeIssuer.Api.Tests.Interop;
 
 /// <summary>
 /// Credentials signed by BadgeIssuer.Core must verify with the JavaScript reference stack (tests/interop, offline):
-/// @digitalbazaar/vc + data-integrity + eddsa-rdfc-2022 for Data Integrity, jose for VC-JWT,
+/// @digitalbazaar/vc + data-integrity + eddsa-rdfc-2022 (and ecdsa-rdfc-2019 for P-256 issuers) for Data Integrity, jose for VC-JWT,
 /// @digitalbazaar/vc-bitstring-status-list (and an independent zlib decode) for status. Needs node and npm.
 /// </summary>
 public sealed class JsInteropTests
@@ -41,6 +42,33 @@ public sealed class JsInteropTests
 
         AssertVerified(result);
         result.StatusChecked.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task DataIntegrity_P256DidKeyIssuer_SignsEcdsaRdfc2019_ThatVerifiesInJs()
+    {
+        // The issuing path (CredentialSigning with the key's proof options): a P-256 key chooses ecdsa-rdfc-2019.
+        using P256KeyPair key = P256KeyPair.Generate();
+        string vm = DidKey.GetVerificationMethodId(key.PublicKey);
+        SigningOutcome outcome = CredentialSigning.Sign(Credential(DidKey.Create(key.PublicKey)), new CredentialSigningOptions
+        {
+            Format = SecuringFormat.DataIntegrity,
+            Checks = CredentialChecks.Full,
+            DataIntegrityKey = key,
+            Proof = CredentialSigning.ProofOptionsFor(key, vm, s_validFrom),
+        });
+        outcome.Succeeded.Should().BeTrue(outcome.Exception?.Message);
+        byte[] signed = outcome.DataIntegrity!;
+        Encoding.UTF8.GetString(signed).Should().Contain("\"cryptosuite\":\"ecdsa-rdfc-2019\"");
+
+        // A copy with the achievement renamed after signing is the negative control: JS must refuse it.
+        byte[] tampered = Replace(signed, AchievementName, "Forged Achievement");
+        IReadOnlyList<InteropResult> results = await NodeInterop.VerifyAsync(
+            new InteropJob { Now = s_now }.AddDataIntegrity(signed).AddDataIntegrity(tampered), TestContext.Current.CancellationToken);
+
+        AssertVerified(results[0]);
+        results[0].Json.Should().Contain("DataIntegrityProof/ecdsa-rdfc-2019");
+        results[1].Verified.Should().BeFalse(results[1].Json);
     }
 
     [Theory]

@@ -126,6 +126,39 @@ public static class NodeInterop
         }
     }
 
+    /// <summary>
+    /// Runs <c>tests/interop/wallet.mjs</c> (an OpenID4VCI wallet built on @openid4vc/openid4vci) with <paramref name="job"/>
+    /// against a service on https whose certificate <paramref name="certificatePem"/> node is told to trust
+    /// (<c>NODE_EXTRA_CA_CERTS</c>); returns its output, or throws with its stderr.
+    /// </summary>
+    public static async Task<JsonElement> RunWalletAsync(object job, string certificatePem, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
+        DirectoryInfo folder = Directory.CreateTempSubdirectory("badgeissuer-interop-wallet-");
+        try
+        {
+            string jobPath = Path.Combine(folder.FullName, "job.json");
+            string certPath = Path.Combine(folder.FullName, "ca.pem");
+            await File.WriteAllTextAsync(jobPath, JsonSerializer.Serialize(job), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(certPath, certificatePem, cancellationToken).ConfigureAwait(false);
+            ProcessOutcome run = await RunAsync("node", ["wallet.mjs", jobPath], InteropDirectory, VerifyTimeout, cancellationToken,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["NODE_EXTRA_CA_CERTS"] = certPath }).ConfigureAwait(false);
+            if (run.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"node wallet.mjs exited with {run.ExitCode.ToString(CultureInfo.InvariantCulture)}.\nstderr:\n{run.StandardError}\nstdout:\n{run.StandardOutput}");
+            }
+
+            using JsonDocument output = JsonDocument.Parse(run.StandardOutput);
+            return output.RootElement.Clone();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Verifies a one-item job; convenience for the common case.</summary>
     public static async Task<InteropResult> VerifyOneAsync(InteropJob job, CancellationToken cancellationToken)
     {
@@ -244,7 +277,8 @@ public static class NodeInterop
     private sealed record ProcessOutcome(int ExitCode, string StandardOutput, string StandardError);
 
     private static async Task<ProcessOutcome> RunAsync(
-        string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+        string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo
         {
@@ -277,6 +311,10 @@ public static class NodeInterop
 
         start.Environment["npm_config_update_notifier"] = "false";
         start.Environment["NO_COLOR"] = "1";
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         Process process;
         try

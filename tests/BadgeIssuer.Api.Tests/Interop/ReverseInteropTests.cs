@@ -10,8 +10,9 @@ namespace BadgeIssuer.Api.Tests.Interop;
 
 /// <summary>
 /// Reverse interop: the JavaScript reference stack issues Open Badges 3.0 credentials (tests/interop/sign.mjs, offline:
-/// @digitalbazaar/vc with DataIntegrityProof/eddsa-rdfc-2022 and with Ed25519Signature2020, jose VC-JWTs in EdDSA,
-/// ES256 and RS256) and our <c>POST /credentials/verify</c> must verify them; copies tampered after signing must fail
+/// @digitalbazaar/vc with DataIntegrityProof/eddsa-rdfc-2022, DataIntegrityProof/ecdsa-rdfc-2019 (P-256 did:key),
+/// Ed25519Signature2020 and Ed25519Signature2018, jose VC-JWTs in EdDSA, ES256 and RS256) and our
+/// <c>POST /credentials/verify</c> must verify them; copies tampered after signing must fail
 /// the proof step with a reason. Keys derive from a fixed seed, so every run signs the same credentials.
 /// <para>
 /// Assertions read only <c>verified</c> and <c>checks[].name/status</c> (see <see cref="VerifyEndpoint"/>): the
@@ -33,6 +34,8 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
     public static TheoryData<string> Authenticated => new(
         Cases.DataIntegrityEddsaRdfc2022,
         Cases.DataIntegrityEd25519Signature2020,
+        Cases.DataIntegrityEcdsaRdfc2019,
+        Cases.DataIntegrityEd25519Signature2018,
         Cases.JwtEdDsaDidKey,
         Cases.JwtEs256DidJwk,
         Cases.JwtRs256DidJwk);
@@ -41,6 +44,8 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
     public static TheoryData<string> All => new(
         Cases.DataIntegrityEddsaRdfc2022,
         Cases.DataIntegrityEd25519Signature2020,
+        Cases.DataIntegrityEcdsaRdfc2019,
+        Cases.DataIntegrityEd25519Signature2018,
         Cases.JwtEdDsaDidKey,
         Cases.JwtEs256DidJwk,
         Cases.JwtRs256DidJwk,
@@ -87,6 +92,32 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
         report.AnyProofPassed.Should().BeFalse(report.Json);
         VerifyCheck proof = report.ProofChecks.Should().ContainSingle(c => c.Status == "failed").Which;
         proof.Message.Should().ContainEquivalentOf("signature");
+    }
+
+    [Theory]
+    [InlineData(Cases.DataIntegrityEcdsaRdfc2019, "ecdsa-rdfc-2019: signature verified with did:key:zDn")]
+    [InlineData(Cases.DataIntegrityEd25519Signature2018, "Ed25519Signature2018: signature verified with did:key:z6Mk")]
+    public async Task JsIssuedCredential_OtherSuites_ProofStepNamesTheSuite(string name, string message)
+    {
+        JsIssuedCredential credential = issued.Get(name);
+
+        VerifyReport report = await VerifyEndpoint.PostCredentialAsync(issued.App, credential.Document, Ct);
+
+        report.ProofChecks.Should().ContainSingle().Which.Message.Should().StartWith(message);
+    }
+
+    [Fact]
+    public async Task JsIssuedCredential_SuiteNotConfigured_IsNotVerifiedAndNamesTheSuite()
+    {
+        // Verify:Cryptosuites without ecdsa-rdfc-2019: the same JS-issued credential is refused, and the report says why.
+        JsIssuedCredential credential = issued.Get(Cases.DataIntegrityEcdsaRdfc2019);
+        using var app = new BadgeIssuerApplication(("Verify:Cryptosuites:0", "eddsa-rdfc-2022"), ("Verify:Cryptosuites:1", "Ed25519Signature2018"));
+
+        VerifyReport report = await VerifyEndpoint.PostCredentialAsync(app, credential.Document, Ct);
+
+        report.Verified.Should().BeFalse(report.Json);
+        report.ProofChecks.Should().ContainSingle().Which.Message.Should()
+            .Be("ecdsa-rdfc-2019: UnsupportedCryptosuite: unsupported cryptosuite ecdsa-rdfc-2019 (not enabled in this verifier; enabled: eddsa-rdfc-2022, Ed25519Signature2018)");
     }
 
     [Fact]
@@ -182,6 +213,13 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
             jsKey.Issuer.Should().Be(DidJwk.Create(publicKey));
             jsKey.VerificationMethod.Should().Be(jsKey.Issuer + "#0");
         }
+
+        // The same P-256 key as a did:key (zDn…, @digitalbazaar/ecdsa-multikey's encoding): ours encodes it alike.
+        InteropSignOutput.IssuedKey p256 = issued.Output.Keys["P-256 did:key"];
+        using VerificationKey p256Key = Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(p256.PublicJwk));
+        p256.Issuer.Should().Be(DidKey.Create(p256Key));
+        p256.VerificationMethod.Should().Be(DidKey.GetVerificationMethodId(p256Key));
+        issued.Output.Keys["Ed25519 2018"].VerificationMethod.Should().Be(DidKey.GetVerificationMethodId(key.Ed25519PublicKey));
     }
 
     /// <summary>
@@ -251,6 +289,8 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
     {
         public const string DataIntegrityEddsaRdfc2022 = "di DataIntegrityProof eddsa-rdfc-2022, did:key";
         public const string DataIntegrityEd25519Signature2020 = "di Ed25519Signature2020, did:key";
+        public const string DataIntegrityEcdsaRdfc2019 = "di DataIntegrityProof ecdsa-rdfc-2019, did:key P-256";
+        public const string DataIntegrityEd25519Signature2018 = "di Ed25519Signature2018 (detached JWS), did:key";
         public const string JwtEdDsaDidKey = "jwt EdDSA, kid did:key";
         public const string JwtEs256DidJwk = "jwt ES256, kid did:jwk";
         public const string JwtRs256DidJwk = "jwt RS256, kid did:jwk";
@@ -274,6 +314,8 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
             Cases.DataIntegrityStatusRevoked,
             Cases.DataIntegrityStatusActive,
             Cases.JwtEdDsaStatusRevoked,
+            Cases.DataIntegrityEcdsaRdfc2019,
+            Cases.DataIntegrityEd25519Signature2018,
         ];
 
         private InteropSignOutput? _output;
@@ -297,7 +339,9 @@ public sealed class ReverseInteropTests(ReverseInteropTests.JsIssued issued) : I
                 .AddJwt("RS256", keyRef: "jwk")
                 .AddDataIntegrity("eddsa-rdfc-2022", revoked)
                 .AddDataIntegrity("eddsa-rdfc-2022", new InteropSignJob.StatusEntry(StatusListUrl, ActiveIndex))
-                .AddJwt("EdDSA", "kid", revoked);
+                .AddJwt("EdDSA", "kid", revoked)
+                .AddDataIntegrity("ecdsa-rdfc-2019")
+                .AddDataIntegrity("Ed25519Signature2018");
             if (job.Items.Count != s_order.Length)
             {
                 throw new InvalidOperationException("The job and the case names are out of step.");

@@ -32,7 +32,7 @@ public sealed class PortableNumbersTests
         ((string)problem["type"]!).Should().Be("urn:badgeissuer:problem:invalid-credential");
         ((string)problem["detail"]!).Should().Contain("jsonld.js").And.Contain("1e-7");
         JsonNode error = problem["errors"]!.AsArray().Should().ContainSingle().Subject!;
-        ((string)error["path"]!).Should().Be("/credentialSubject/creditsEarned");
+        ((string)error["path"]!).Should().Be("/credential/credentialSubject/creditsEarned");
         ((string)error["message"]!).Should().Contain("0 in jsonld.js").And.Contain("1.0E-7 in the specification").And.Contain("two significant digits");
     }
 

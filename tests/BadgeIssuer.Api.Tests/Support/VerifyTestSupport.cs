@@ -21,6 +21,13 @@ public sealed class FakeRemoteHandler : HttpMessageHandler
         return this;
     }
 
+    /// <summary>Answers <paramref name="url"/> with <paramref name="body"/> served as <paramref name="mediaType"/>.</summary>
+    public FakeRemoteHandler Content(string url, byte[] body, string mediaType)
+    {
+        _routes[url] = _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(mediaType) } } });
+        return this;
+    }
+
     public FakeRemoteHandler Redirect(string url, string location)
     {
         _routes[url] = _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.Found) { Headers = { Location = new Uri(location) } });

@@ -27,6 +27,26 @@ public sealed class VerifyApiTests : IDisposable
     }
 
     [Theory]
+    [InlineData("bbs-2023", "Verify:Cryptosuites: Unknown cryptosuite 'bbs-2023' (known: eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2018).")]
+    [InlineData("eddsa-rdfc-2022", "Verify:Cryptosuites: The cryptosuite 'eddsa-rdfc-2022' is listed twice.")]
+    public void Start_CryptosuitesUnknownOrTwice_FailsValidation(string second, string message)
+    {
+        using var app = new BadgeIssuerApplication(("Verify:Cryptosuites:0", "eddsa-rdfc-2022"), ("Verify:Cryptosuites:1", second));
+
+        Exception error = FluentActions.Invoking(() => app.CreateClient()).Should().Throw<Exception>().Which;
+        error.ToString().Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Verify_OnlyConfiguredSuites_StillVerifyTheServicesOwnCredentials()
+    {
+        using var app = new BadgeIssuerApplication(("Verify:Cryptosuites:0", "eddsa-rdfc-2022"));
+        using JsonDocument report = await PostReportAsync(app, Body(_credentials.DataIntegrity, "application/vc+ld+json"));
+
+        AssertVerified(report, "json");
+    }
+
+    [Theory]
     [InlineData("application/vc+jwt")]
     [InlineData("application/jwt")]
     [InlineData("text/plain")]

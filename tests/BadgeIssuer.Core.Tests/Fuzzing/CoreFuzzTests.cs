@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
 using BadgeIssuer.Core.Baking;
+using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Tests.Baking;
 using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Jwt;
@@ -58,6 +59,53 @@ public sealed class CoreFuzzTests
             _ = DidKey.TryParse(text, out _);
             _ = Multikey.DecodeEd25519PublicKey(text);
         }, ex => ex is KeyFormatException, MutationFuzzer.Tokens("z", "0", "O", "I", "l", "6Mk", "did:key:", "#", "111111"));
+    }
+
+    [Fact]
+    public void Fuzz_MultikeyAnyPublicKey_ResultsNeverExceptions()
+    {
+        // Ed25519, P-256 and P-384 multikeys (compressed points: off-curve x, bad prefix, x ≥ p) and did:key around them.
+        List<byte[]> seeds =
+        [
+            "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP"u8.ToArray(),
+            "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ"u8.ToArray(),
+            "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"u8.ToArray(),
+            "did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP#zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP"u8.ToArray(),
+            .. MutationFuzzer.KeptInputs("multikey-any"),
+        ];
+        MutationFuzzer.Run("multikey-any", seeds, 4000, input =>
+        {
+            string text = Encoding.UTF8.GetString(input);
+            if (Multikey.TryDecodePublicKey(text, out VerificationKey? key) == KeyFormatError.None)
+            {
+                key!.Dispose();
+            }
+
+            if (DidKey.TryParsePublicKey(text, out VerificationKey? parsed))
+            {
+                parsed.Dispose();
+            }
+        }, _ => false, MutationFuzzer.Tokens("z", "zDn", "z82", "6Mk", "did:key:", "#", "111111", "2", "3"));
+    }
+
+    [Fact]
+    public void Fuzz_CryptosuiteSignatureDecoders_ResultsNeverExceptions()
+    {
+        // The proofValue of ecdsa-rdfc-2019 and the detached JWS of Ed25519Signature2018, as submitted.
+        List<byte[]> seeds =
+        [
+            "zaHXrr7AQdydBk3ahpCDpWbxfLokDqmCToYm2dyWvpcFVyWooC2he63w1f7UNQoAMKdhaRtcnaE2KTo5o5vTCcfw"u8.ToArray(),
+            "eyJhbGciOiJFZERTQSIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19..UhmHR6qqZARkiHxdxL9nLehjXFTsJ4VXykKfIZAwcwYBskTX0IH_-8udCJwQW3KNbDwKFbTyHCuscbAQRn_ZAg"u8.ToArray(),
+            .. MutationFuzzer.KeptInputs("cryptosuite-signature"),
+        ];
+        MutationFuzzer.Run("cryptosuite-signature", seeds, 4000, input =>
+        {
+            string text = Encoding.UTF8.GetString(input);
+            foreach (IDataIntegrityCryptosuite suite in CryptosuiteSet.BuiltIn)
+            {
+                _ = suite.TryDecodeSignature(text, out _, out _);
+            }
+        }, _ => false, MutationFuzzer.Tokens(".", "..", "z", "eyJ", "=", "-", "_", "{\"alg\":\"EdDSA\"}"));
     }
 
     [Fact]

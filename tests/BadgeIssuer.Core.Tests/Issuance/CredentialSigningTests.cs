@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using BadgeIssuer.Core.DataIntegrity;
+using BadgeIssuer.Core.Identifiers;
 using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.Jwt;
+using BadgeIssuer.Core.Keys;
 using BadgeIssuer.Core.Model;
 using BadgeIssuer.Core.Schemas;
 using BadgeIssuer.Core.Tests.Verification;
@@ -91,6 +93,47 @@ public class CredentialSigningTests
         using JsonDocument signed = JsonDocument.Parse(outcome.DataIntegrity!);
         EddsaRdfc2022.VerifyAll(signed.RootElement, new SingleKey(issuer)).Should().ContainSingle().Which.Verified.Should().BeTrue();
         outcome.Jwt.Should().Be(jwt.Sign(unsigned));
+    }
+
+    [Fact]
+    public void Sign_P256Key_ProofOptionsForTheKey_SignEcdsaRdfc2019()
+    {
+        using P256KeyPair key = P256KeyPair.Generate();
+        string did = DidKey.Create(key.PublicKey);
+        ProofOptions proof = CredentialSigning.ProofOptionsFor(key, DidKey.GetVerificationMethodId(key.PublicKey), TestClock.Now.AddMilliseconds(250));
+        proof.Cryptosuite.Should().Be("ecdsa-rdfc-2019");
+        proof.Created.Should().Be(TestClock.Now);
+
+        SigningOutcome outcome = CredentialSigning.Sign(TestDocuments.Utf8(TestDocuments.Credential(did)), new CredentialSigningOptions
+        {
+            Format = SecuringFormat.DataIntegrity,
+            Checks = CredentialChecks.Full,
+            DataIntegrityKey = key,
+            Proof = proof,
+        });
+
+        outcome.Succeeded.Should().BeTrue(outcome.Exception?.Message);
+        using JsonDocument signed = JsonDocument.Parse(outcome.DataIntegrity!);
+        signed.RootElement.GetProperty("proof").GetProperty("cryptosuite").GetString().Should().Be("ecdsa-rdfc-2019");
+        CryptosuiteSet.Default.VerifyAll(signed.RootElement, new Tests.DataIntegrity.DidKeyProofResolver()).Should().ContainSingle().Which.Verified.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Sign_ProofOptionsOfAnotherKeyType_IsTheCallersError_NotAnInvalidCredential()
+    {
+        // An Ed25519 suite named for a P-256 key is a wiring mistake: an exception, never "the credential is invalid".
+        using P256KeyPair key = P256KeyPair.Generate();
+        var options = new CredentialSigningOptions
+        {
+            Format = SecuringFormat.DataIntegrity,
+            DataIntegrityKey = key,
+            Proof = new ProofOptions { VerificationMethod = "did:example:issuer#key-1", Created = TestClock.Now },
+        };
+
+        FluentActions.Invoking(() => CredentialSigning.Sign(TestDocuments.Utf8(TestDocuments.Credential("did:example:issuer")), options))
+            .Should().Throw<ArgumentException>().WithMessage("eddsa-rdfc-2022 cannot sign with a P256 key (it needs an Ed25519 key).*");
+        FluentActions.Invoking(() => CredentialSigning.ProofOptionsFor(RsaKeyPair.Generate(), "did:example:issuer#rsa", TestClock.Now))
+            .Should().Throw<ArgumentException>().WithMessage("No enabled cryptosuite signs with a Rsa key*");
     }
 
     [Fact]

@@ -68,6 +68,6 @@ public class EndorsementCredentialTemplateTests
 
         Award(null).Checks.Should().Be(CredentialChecks.JsonLdSafeMode);
         Award(evidence.RootElement).Checks.Should().Be(CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode);
-        new SubmittedCredentialTemplate(evidence.RootElement[0], SecuringFormat.Jwt, TestClock.Now).Checks.Should().Be(CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode);
+        new SubmittedCredentialTemplate(evidence.RootElement[0], SecuringFormat.Jwt, TestClock.Now).Checks.Should().Be(CredentialChecks.Profile);
     }
 }

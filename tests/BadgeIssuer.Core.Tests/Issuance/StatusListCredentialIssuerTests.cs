@@ -43,7 +43,10 @@ public class StatusListCredentialIssuerTests
             unsigned.RootElement,
             new ProofOptions { VerificationMethod = issuer.VerificationMethod, Created = new DateTimeOffset(2026, 11, 30, 17, 4, 5, TimeSpan.Zero) },
             issuer.Key);
-        body.Should().Equal(legacy);
+        // The service writes a single proof as an object (VC-API), the signer a one-element array: the same signed graph.
+        body.Should().Equal(SingleProofForm.Unwrap(legacy));
+        using JsonDocument signed = JsonDocument.Parse(body);
+        signed.RootElement.GetProperty("proof").ValueKind.Should().Be(JsonValueKind.Object);
     }
 
     [Fact]

@@ -64,7 +64,8 @@ public class RsaAndP256KeyTests
     }
 
     [Theory]
-    [InlineData("""{"kty":"EC","crv":"P-384","x":"AA","y":"AA"}""", KeyFormatError.UnsupportedKeyType)]
+    [InlineData("""{"kty":"EC","crv":"P-521","x":"AA","y":"AA"}""", KeyFormatError.UnsupportedKeyType)]
+    [InlineData("""{"kty":"EC","crv":"P-384","x":"AA","y":"AA"}""", KeyFormatError.InvalidJwk)]
     [InlineData("""{"kty":"oct","k":"AAAA"}""", KeyFormatError.PrivateKeyMaterialPresent)]
     [InlineData("""{"kty":"OKP","crv":"X25519","x":"AA"}""", KeyFormatError.UnsupportedKeyType)]
     [InlineData("""{"kty":"OKP","crv":"Ed25519"}""", KeyFormatError.InvalidJwk)]
@@ -77,6 +78,24 @@ public class RsaAndP256KeyTests
 
         Jwk.TryImportPublicKey(doc.RootElement, out _, out KeyFormatError error).Should().BeFalse();
         error.Should().Be(expected);
+    }
+
+    [Fact]
+    public void P384_PublicJwkImports_PrivateJwkIsRefused()
+    {
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        ECParameters p = p384.ExportParameters(includePrivateParameters: true);
+        string publicJwk = $$"""{"crv":"P-384","kty":"EC","x":"{{Base64Url(p.Q.X!)}}","y":"{{Base64Url(p.Q.Y!)}}"}""";
+        string privateJwk = $$"""{"kty":"EC","crv":"P-384","x":"{{Base64Url(p.Q.X!)}}","y":"{{Base64Url(p.Q.Y!)}}","d":"{{Base64Url(p.D!)}}"}""";
+
+        using VerificationKey key = Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(publicJwk));
+        key.Should().BeOfType<P384PublicKey>().Which.KeyType.Should().Be(KeyType.P384);
+        key.JwsAlgorithm.Should().Be("ES384");
+        byte[] signature = p384.SignData("data"u8.ToArray(), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        key.Verify("data"u8, signature).Should().BeTrue();
+        key.ExportJwk().Should().Equal(Encoding.UTF8.GetBytes(publicJwk));
+        FluentActions.Invoking(() => Jwk.ImportPrivateKey(Encoding.UTF8.GetBytes(privateJwk))).Should().ThrowExactly<KeyFormatException>()
+            .Which.Error.Should().Be(KeyFormatError.UnsupportedKeyType);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class ReportShapeTests
         using JsonDocument json = ToJson(report);
         JsonElement root = json.RootElement;
 
-        root.EnumerateObject().Select(p => p.Name).Should().Equal(["verified", "verdict", "format", "credentialId", "issuer", "checks", "warnings", "errors", "status", "credential"]);
+        root.EnumerateObject().Select(p => p.Name).Should().Equal(["verified", "verdict", "format", "profile", "credentialId", "issuer", "checks", "warnings", "errors", "status", "credential"]);
         root.GetProperty("verified").GetBoolean().Should().BeFalse();
         root.GetProperty("verdict").GetString().Should().Be("Not valid: expired: validUntil was 2026-06-01T00:00:00Z.");
         root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()).Should().Equal(["expired: validUntil was 2026-06-01T00:00:00Z"]);

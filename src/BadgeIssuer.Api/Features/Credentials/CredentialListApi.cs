@@ -242,8 +242,16 @@ internal static partial class CredentialListApi
             return null;
         }
 
-        // RFC 3339 date-time with an offset (Z or ±hh:mm), nothing else DateTimeOffset.TryParse would also take.
-        if (Rfc3339().IsMatch(text)
+        // RFC 3339 date-time with an offset (Z or ±hh:mm), nothing else DateTimeOffset.TryParse would also take. RFC 3339
+        // allows any number of fractional digits; times are kept to 100 ns (7 digits), so further digits are dropped.
+        Match match = Rfc3339().Match(text);
+        if (match.Success && match.Groups["fraction"].Length > 8)
+        {
+            Group fraction = match.Groups["fraction"];
+            text = string.Concat(text.AsSpan(0, fraction.Index + 8), text.AsSpan(fraction.Index + fraction.Length));
+        }
+
+        if (match.Success
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out DateTimeOffset value))
         {
             return value;
@@ -253,7 +261,7 @@ internal static partial class CredentialListApi
         return null;
     }
 
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?<fraction>\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 
     private static T? Invalid<T>(List<InputViolation> violations, string name, string message)

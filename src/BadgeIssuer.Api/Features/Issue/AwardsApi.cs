@@ -184,6 +184,9 @@ internal static class AwardsApi
         Recipient? recipient = ReadRecipient(award, path, violations, out string recipientLabel, out string? recipientEmail);
         JsonElement? evidence = ReadArray(award, "evidence", path, violations);
         JsonElement? results = ReadArray(award, "results", path, violations);
+        OfferOptions? offer = award.TryGetProperty("delivery", out JsonElement delivery) && delivery.ValueKind != JsonValueKind.Null
+            ? services.Offers.ReadDelivery(delivery, path + "/delivery", violations)
+            : null;
         if (violations.Count > 0)
         {
             return (null, RequestJson.Violations(ApiProblems.InvalidRequest, "The award is not valid.", violations), false, null);
@@ -225,12 +228,23 @@ internal static class AwardsApi
 
         CredentialRecord record = outcome.Credential!;
         // Pathways this award completed (stackable credentials): composites issued now, or, for a retried award, the ones
-        // that counted its credential.
+        // that counted its credential. They are due whatever becomes of a wallet offer below.
         IReadOnlyList<CompositeAward> composites = outcome.Created
             ? await services.Pathways.AwardCompletedAsync(
                 new StoredPart(issuer, record, recipient!, recipientLabel, recipientEmail, format, caller.Actor), context, cancellationToken)
             : await services.Pathways.CountedAsync(record, cancellationToken);
-        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created, composites), null, outcome.Created, record.Id);
+        byte[]? offerJson = null;
+        if (offer is not null)
+        {
+            // A retried award (same idempotency key) gets a new offer too; earlier ones stay valid until used, withdrawn or expired.
+            (offerJson, ProblemHttpResult? refused) = await services.Offers.CreateAsync(record, offer, caller.Actor, context, cancellationToken);
+            if (refused is not null)
+            {
+                return (null, refused, false, null);
+            }
+        }
+
+        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created, composites, offerJson), null, outcome.Created, record.Id);
     }
 
     private static readonly EmbeddedAchievements s_achievements = new();
@@ -408,9 +422,10 @@ internal static class AwardsApi
         return value.GetArrayLength() == 0 ? null : value;
     }
 
-    internal static byte[] WriteAwardResponse(CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created, IReadOnlyList<CompositeAward>? composites = null)
+    internal static byte[] WriteAwardResponse(
+        CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created, IReadOnlyList<CompositeAward>? composites = null, byte[]? offer = null)
     {
-        var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + 1024);
+        var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + (offer?.Length ?? 0) + 1024);
         using (var w = new Utf8JsonWriter(buffer, s_writer))
         {
             w.WriteStartObject();
@@ -459,6 +474,12 @@ internal static class AwardsApi
                 w.WriteEndArray();
             }
 
+            if (offer is not null)
+            {
+                w.WritePropertyName("offer");
+                w.WriteRawValue(offer, skipInputValidation: true);
+            }
+
             w.WriteEndObject();
         }
 
@@ -474,7 +495,8 @@ internal sealed record AwardServices(
     PublicUrls Urls,
     IOptions<BadgeIssuerOptions> Options,
     TimeProvider TimeProvider,
-    PathwayAwarder Pathways);
+    PathwayAwarder Pathways,
+    IOfferDelivery Offers);
 
 /// <summary>LinkedIn's "Add to profile" link for a certification (documented query parameters).</summary>
 internal static class LinkedIn

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.DataIntegrity;
 using BadgeIssuer.Core.Issuance;
+using BadgeIssuer.Core.Model;
 using BadgeIssuer.Core.StatusList;
 using BadgeIssuer.JsonLd;
 using BadgeIssuer.Storage;
@@ -21,6 +23,12 @@ internal sealed record IssueParameters(
     string Actor)
 {
     /// <summary>
+    /// Where the credential sits in the request, as a JSON pointer (<c>/credential</c> for VC-API issue): the prefix of
+    /// the paths of its violations. Empty when the service wrote the credential (an award: paths into the credential).
+    /// </summary>
+    public string CredentialPointer { get; init; } = string.Empty;
+
+    /// <summary>
     /// The recipient's email address, normalised (never stored): keyed for recipient lookup when the recipient has no
     /// id. Without it, a <see cref="RecipientLabel"/> that is an absolute URI (the subject id) is keyed instead.
     /// </summary>
@@ -28,6 +36,12 @@ internal sealed record IssueParameters(
 
     /// <summary>For a composite credential: the part credentials it is awarded for, stored with it (<see cref="CredentialRecord.PathwayAward"/>).</summary>
     public PathwayAwardRecord? PathwayAward { get; init; }
+
+    /// <summary>
+    /// The credential this one re-issues (a holder-bound copy for a wallet): it takes no status index of its own but
+    /// carries the original's status entries (<see cref="StatusPurposes"/> is ignored), and is stored as linked to it.
+    /// </summary>
+    public CredentialRecord? ReissueOf { get; init; }
 }
 
 /// <summary>The outcome of an issue call: the stored credential, or what was wrong.</summary>
@@ -78,12 +92,22 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         }
 
         var indexes = new List<StatusListIndex>(parameters.StatusPurposes.Count);
-        foreach (string purpose in parameters.StatusPurposes)
+        byte[]? statusJson;
+        if (parameters.ReissueOf is { } original)
         {
-            indexes.Add(await statusIndexes.TakeAsync(issuer.Record.Id, purpose, cancellationToken));
+            // A re-issue shares its original's entries: one bit, so both always read the same status.
+            statusJson = original.StatusEntriesJson is null ? null : Encoding.UTF8.GetBytes(original.StatusEntriesJson);
+        }
+        else
+        {
+            foreach (string purpose in parameters.StatusPurposes)
+            {
+                indexes.Add(await statusIndexes.TakeAsync(issuer.Record.Id, purpose, cancellationToken));
+            }
+
+            statusJson = indexes.Count == 0 ? null : WriteStatusEntries(indexes, parameters.StatusPurposes);
         }
 
-        byte[]? statusJson = indexes.Count == 0 ? null : WriteStatusEntries(indexes, parameters.StatusPurposes);
         byte[] unsigned = template.Build(credentialId, statusJson);
 
         DateTimeOffset now = timeProvider.GetUtcNow();
@@ -92,18 +116,15 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             Format = parameters.Format,
             Checks = template.Checks,
             DataIntegrityKey = issuer.Ed25519,
-            Proof = parameters.Format == SecuringFormat.Jwt ? null : new ProofOptions
-            {
-                VerificationMethod = issuer.Ed25519MethodId,
-                Created = CredentialSigning.WholeSeconds(now),
-            },
+            // The key's type chooses the Data Integrity cryptosuite (Ed25519: eddsa-rdfc-2022).
+            Proof = parameters.Format == SecuringFormat.Jwt ? null : CredentialSigning.ProofOptionsFor(issuer.Ed25519, issuer.Ed25519MethodId, now),
             JwtAlgorithm = parameters.JwtAlgorithm,
             EdDsaJwt = issuer.EdDsaJwt,
             Rs256Jwt = issuer.Rs256Jwt,
         });
         if (!signing.Succeeded)
         {
-            return Refused(signing);
+            return Refused(signing, parameters.CredentialPointer);
         }
 
         var record = new CredentialRecord(
@@ -122,24 +143,27 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
                 : parameters.RecipientEmail is { } email ? recipients.ForEmail(email)
                 : (ReadOnlyMemory<byte>?)null,
             PathwayAward = parameters.PathwayAward,
+            ReissueOf = parameters.ReissueOf?.Id,
         };
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);
         return new IssueOutcome(stored.Credential, stored.Created);
     }
 
     // Core's refusal as the service reports it (problem type, detail, violations).
-    private static IssueOutcome Refused(in SigningOutcome signing) => signing.Failure switch
+    private static IssueOutcome Refused(in SigningOutcome signing, string at) => signing.Failure switch
     {
         SigningFailure.SchemaViolations => new IssueOutcome(null, false, ProblemKind.InvalidCredential,
             "The credential does not conform to the Open Badges 3.0 JSON Schema.",
-            signing.Schema!.Violations.Select(v => new InputViolation(v.InstanceLocation.Length == 0 ? "/" : v.InstanceLocation, v.Message)).ToList()),
+            signing.Schema!.Violations.Select(v => new InputViolation(Pointer(at, v.InstanceLocation), v.Message)).ToList()),
         // A number jsonld.js canonicalizes differently: every one, with its path and what to send instead.
         SigningFailure.NumberNotPortable => new IssueOutcome(null, false, ProblemKind.InvalidCredential,
             "The credential has a number that Digital Bazaar-based verifiers (jsonld.js) canonicalize differently from the specification, so its signature would not verify there: "
             + signing.Exception!.Message + ".",
-            [.. signing.NotPortableNumbers!.Select(n => new InputViolation(n.Pointer,
-                $"{JsonLdJsCompatibility.JsonLdJsForm(n.Value)} in jsonld.js, {JsonLdJsCompatibility.SpecificationForm(n.Value)} in the specification; "
-                + "send at least two significant digits (e.g. 1.5e-7), a larger unit, or a string"))]),
+            [.. signing.NotPortableNumbers!.Select(n => new InputViolation(Pointer(at, n.Pointer),
+                JsonLdJsCompatibility.BothForms(n.Value) + "; " + JsonLdJsCompatibility.WhatToSend))]),
+        SigningFailure.ValidationFailed => new IssueOutcome(null, false, ProblemKind.InvalidCredential,
+            string.Create(CultureInfo.InvariantCulture, $"The credential breaks {signing.Validation!.Violations.Count} rule(s) of the VC Data Model or of the profile its type claims ({CredentialProfiles.Describe(signing.Validation.Profile ?? CredentialProfile.Vc)}); each is listed in errors."),
+            ToViolations(signing.Validation.Violations, at)),
         SigningFailure.JsonLd when signing.Exception is JsonLdException e =>
             new IssueOutcome(null, false, ProblemKind.JsonLd, "JSON-LD processing failed (" + e.SpecCode + "): " + e.Message),
         // A poison graph (many alike blank nodes): refused once canonicalization has done its bounded work.
@@ -148,6 +172,12 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         SigningFailure.UnsupportedAlgorithm => UnsupportedAlgorithm(signing.Algorithm!),
         _ => new IssueOutcome(null, false, ProblemKind.InvalidCredential, signing.Exception?.Message ?? "The credential could not be signed."),
     };
+
+    /// <summary>Every violation as an error of the request: its JSON pointer under <paramref name="at"/>, and its rule code.</summary>
+    internal static List<InputViolation> ToViolations(IEnumerable<CredentialViolation> violations, string at)
+        => [.. violations.Select(v => new InputViolation(Pointer(at, v.InstanceLocation), $"{v.Message} [{v.Code}]"))];
+
+    private static string Pointer(string at, string pointer) => at + pointer is { Length: > 0 } full ? full : "/";
 
     private static IssueOutcome UnsupportedAlgorithm(string alg)
     {

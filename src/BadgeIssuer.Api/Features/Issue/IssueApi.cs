@@ -15,8 +15,9 @@ namespace BadgeIssuer.Api.Features.Issue;
 
 /// <summary>
 /// <c>POST /credentials/issue</c> (W3C VC-API): the caller sends an unsigned credential whose issuer is one it may
-/// issue for; the service adds status entries, validates (OB schema for OB credentials, JSON-LD safe mode always),
-/// signs, stores and answers 201 with the secured credential.
+/// issue for; the service adds status entries, checks the VC Data Model rules of the credential's version and the rules
+/// of the profile its type claims (OB, endorsement, CLR or none) and JSON-LD safe mode, signs, stores and answers 201
+/// with the secured credential (a single proof as an object).
 /// </summary>
 internal static class IssueApi
 {
@@ -36,7 +37,7 @@ internal static class IssueApi
             .WithTags("Issue")
             .WithName("IssueCredential")
             .WithSummary("Issue a credential (W3C VC-API)")
-            .WithDescription("Signs the credential with the issuer's keys (Data Integrity eddsa-rdfc-2022 by default, or VC-JWT), adds the requested status entries and stores it. Honours the Idempotency-Key header.")
+            .WithDescription("Checks the credential against the VC Data Model rules of its version (2.0 or 1.1) and the rules of the profile its type claims (Open Badges 3.0, EndorsementCredential, CLR 2.0, or none), then JSON-LD safe mode, and refuses it with every violation and its JSON pointer (422 invalid-credential, errors[]); otherwise signs it with the issuer's keys (Data Integrity eddsa-rdfc-2022 by default, a single proof written as an object, or VC-JWT), adds the requested status entries and stores it. Honours the Idempotency-Key header.")
             .AcceptsJson<IssueCredentialRequest>()
             .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key returns the credential the first request issued (200) instead of issuing another.")
             .RequireAuthorization(ApiScopes.Issue)
@@ -100,6 +101,7 @@ internal static class IssueApi
             CheckCredentialShape(credential, purposes, violations, out string? issuerId);
             if (violations.Count > 0)
             {
+                AddProfileViolations(credential, format, timeProvider.GetUtcNow(), violations);
                 return RequestJson.Violations(ApiProblems.InvalidRequest, "The issue request is not valid.", violations);
             }
 
@@ -121,7 +123,7 @@ internal static class IssueApi
                 outcome = await issuance.IssueAsync(
                     issuer,
                     credentialId,
-                    new IssueParameters(format, alg, purposes, idempotencyKey, null, RecipientLabel(credential), caller.Actor),
+                    new IssueParameters(format, alg, purposes, idempotencyKey, null, RecipientLabel(credential), caller.Actor) { CredentialPointer = "/credential" },
                     template,
                     cancellationToken);
             }
@@ -266,6 +268,25 @@ internal static class IssueApi
         if (!credential.TryGetProperty("credentialSubject", out JsonElement subject) || subject.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
         {
             violations.Add(new("/credential/credentialSubject", "credentialSubject is required."));
+        }
+    }
+
+    /// <summary>
+    /// A request already refused for its shape still lists every rule its credential breaks: the VC Data Model and
+    /// profile rules (<see cref="CredentialValidator.ValidateProfile"/>), run on the credential as the service would
+    /// complete it (an id and a validity start when absent), at paths not already reported.
+    /// </summary>
+    private static void AddProfileViolations(JsonElement credential, SecuringFormat format, DateTimeOffset now, List<InputViolation> violations)
+    {
+        byte[] completed = new SubmittedCredentialTemplate(credential, format, now).Build("urn:uuid:00000000-0000-4000-8000-000000000000", null);
+        using JsonDocument document = JsonDocument.Parse(completed);
+        var reported = new HashSet<string>(violations.Select(v => v.Path), StringComparer.Ordinal);
+        foreach (InputViolation v in IssuanceService.ToViolations(CredentialValidator.Default.ValidateProfile(document.RootElement).Violations, "/credential"))
+        {
+            if (reported.Add(v.Path))
+            {
+                violations.Add(v);
+            }
         }
     }
 

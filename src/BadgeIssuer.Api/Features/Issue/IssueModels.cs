@@ -7,7 +7,7 @@ namespace BadgeIssuer.Api.Features.Issue;
 
 /// <summary>W3C VC-API "Issue Credential" request.</summary>
 public sealed record IssueCredentialRequest(
-    [property: Description("The unsigned credential (VC 2.0 or 1.1). Its issuer (string or object with id) must be an issuer the caller may issue for.")]
+    [property: Description("The unsigned credential (VC 2.0 or 1.1) of any type: checked against the VC Data Model rules of its version and the rules of the profile its type claims (OpenBadgeCredential/AchievementCredential, EndorsementCredential, ClrCredential, or none). Its issuer (string or object with id) must be an issuer the caller may issue for.")]
     JsonElement Credential,
     IssueCredentialOptions? Options = null);
 
@@ -22,7 +22,7 @@ public sealed record IssueCredentialOptions(
 
 /// <summary>W3C VC-API "Issue Credential" response.</summary>
 public sealed record IssueCredentialResponse(
-    [property: Description("The secured credential: a Data Integrity JSON object, or an EnvelopedVerifiableCredential whose id is a data:application/vc+jwt URL.")]
+    [property: Description("The secured credential: a Data Integrity JSON object (one proof is an object under proof, a proof set an array), or an EnvelopedVerifiableCredential whose id is a data:application/vc+jwt URL.")]
     JsonElement VerifiableCredential);
 
 /// <summary>An award: one learner receives one achievement.</summary>
@@ -35,7 +35,12 @@ public sealed record AwardRequest(
     DateTimeOffset? ValidUntil = null,
     [property: Description("di (default), jwt or both.")] string? Format = null,
     [property: Description("Status purposes: [\"revocation\"] (default), [\"suspension\"] or [] for none.")] IReadOnlyList<string>? Status = null,
-    [property: Description("Per-item idempotency key (batch only; single awards use the Idempotency-Key header).")] string? IdempotencyKey = null);
+    [property: Description("Per-item idempotency key (batch only; single awards use the Idempotency-Key header).")] string? IdempotencyKey = null,
+    [property: Description("Learner delivery: {offer: true | {txCode}} also creates a one-time wallet offer (OpenID4VCI), returned as 'offer'.")] AwardDelivery? Delivery = null);
+
+/// <summary>How the award reaches the learner besides its download links.</summary>
+public sealed record AwardDelivery(
+    [property: Description("true, or {txCode: true | {length, description}}: a one-time credential offer for the learner's wallet.")] BadgeIssuer.Api.Infrastructure.CreateOfferRequest? Offer = null);
 
 /// <summary>Who receives the award: an email (stored only as a salted SHA-256 unless hashed is false) or an id (DID/URL).</summary>
 public sealed record AwardRecipient(string? Email = null, string? Id = null, string? Name = null, bool? Hashed = null);
@@ -47,7 +52,8 @@ public sealed record AwardResponse(
     [property: Description("The VC-JWT when issued in that format.")] string? Jwt,
     AwardLinks Links,
     [property: Description("False when an earlier request with the same idempotency key produced this credential.")] bool Created,
-    [property: Description("Present when this award completed pathways (stackable credentials): the composite credentials awarded for them.")] IReadOnlyList<CompositeAwardItem>? Composites = null);
+    [property: Description("Present when this award completed pathways (stackable credentials): the composite credentials awarded for them.")] IReadOnlyList<CompositeAwardItem>? Composites = null,
+    [property: Description("The wallet offer, when delivery.offer asked for one (see POST /credentials/{id}/offers).")] JsonElement? Offer = null);
 
 /// <summary>A composite credential an award completed: a pathway achievement whose parts the learner now holds.</summary>
 public sealed record CompositeAwardItem(

@@ -41,3 +41,36 @@ internal sealed class LocalStatusListSource(StatusListPublisher publisher, Publi
         return list?.Body;
     }
 }
+
+/// <summary>
+/// The resources <c>relatedResource</c> entries name, for their digests (VC 2.0 §5.3): the JSON-LD contexts bundled with
+/// the service, the status lists this service publishes (read locally, as <c>application/vc+ld+json</c>), and anything
+/// else only through <see cref="RemoteResolution"/> (when <c>Verify:Remote:Mode</c> allows the URL). A resource none of
+/// them has is reported as not checked, with each reason.
+/// </summary>
+internal sealed class RelatedResourceSource(StatusListPublisher publisher, PublicUrls urls, RemoteResolution remote) : IRelatedResourceSource
+{
+    public async ValueTask<RelatedResourceContent> GetAsync(string url, string? mediaType, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        RelatedResourceContent bundled = await BundledContextResources.Instance.GetAsync(url, mediaType, maxBytes, cancellationToken);
+        if (bundled.Content is not null)
+        {
+            return bundled;
+        }
+
+        if (urls.LocalId(url, "/status-lists/") is { Length: <= 64 } listId)
+        {
+            PublishedStatusList? list = await publisher.GetAsync(listId, jwt: false, cancellationToken);
+            return list is null
+                ? RelatedResourceContent.NotAvailable("no status list of this service has this URL")
+                : list.Body.Length > maxBytes
+                    ? RelatedResourceContent.NotAvailable($"the status list is larger than {maxBytes} bytes")
+                    : new RelatedResourceContent(list.Body, "application/vc+ld+json", "status list published by this service", null);
+        }
+
+        RelatedResourceContent fetched = await remote.GetResourceAsync(url, mediaType, maxBytes, cancellationToken);
+        return fetched.Content is not null
+            ? fetched
+            : RelatedResourceContent.NotAvailable($"{bundled.Unavailable}; {fetched.Unavailable}");
+    }
+}

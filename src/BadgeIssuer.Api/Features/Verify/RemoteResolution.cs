@@ -23,7 +23,7 @@ internal enum RemoteResolutionMode
 
 /// <summary>
 /// Remote resolution for the verifier (configuration section <c>Verify:Remote</c>): did:web DID documents, https
-/// controller documents and remote status list credentials. Off by default.
+/// controller documents, remote status list credentials and the resources <c>relatedResource</c> entries name. Off by default.
 /// </summary>
 internal sealed class RemoteResolutionOptions
 {
@@ -246,6 +246,30 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
     }
 
     /// <summary>
+    /// A resource a credential's <c>relatedResource</c> names, for its digest (VC 2.0 §5.3): asked for with the entry's
+    /// media type when it gives one, at most <paramref name="maxBytes"/> (and <see cref="RemoteResolutionOptions.MaxDocumentBytes"/>)
+    /// long, with the media type it was served as. Not available when this URL may not be fetched, or the fetch failed.
+    /// </summary>
+    public async ValueTask<RelatedResourceContent> GetResourceAsync(string url, string? mediaType, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || !IsAllowed(uri))
+        {
+            return RelatedResourceContent.NotAvailable(NotAllowed);
+        }
+
+        string accept = mediaType is { Length: > 0 and <= 255 } && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(mediaType, out _) ? mediaType : "*/*";
+        RemoteDocument document = await GetDocumentAsync(uri, accept, cancellationToken).ConfigureAwait(false);
+        if (document.Body is not byte[] body)
+        {
+            return RelatedResourceContent.NotAvailable(document.Error ?? "the fetch failed");
+        }
+
+        return body.Length > maxBytes
+            ? RelatedResourceContent.NotAvailable(string.Create(CultureInfo.InvariantCulture, $"the resource is {body.Length} bytes; the limit is {maxBytes}"))
+            : new RelatedResourceContent(body, document.MediaType, "fetched from " + uri.IdnHost, null);
+    }
+
+    /// <summary>
     /// Public mode fetches only from fully qualified names (at least one dot, no trailing dot) or IP literals: a
     /// single-label name would be completed by the server's DNS search domains, i.e. resolve inside its network.
     /// </summary>
@@ -351,7 +375,7 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
                     byte[]? bytes = await ReadBoundedAsync(body, _options.MaxDocumentBytes, timeout.Token).ConfigureAwait(false);
                     return bytes is null
                         ? Failed(url, string.Create(CultureInfo.InvariantCulture, $"the document is larger than the limit of {_options.MaxDocumentBytes} bytes"), ResolutionError.InvalidDocument)
-                        : new RemoteDocument(bytes, null, ResolutionError.None);
+                        : new RemoteDocument(bytes, null, ResolutionError.None) { MediaType = response.Content.Headers.ContentType?.MediaType };
                 }
             }
         }
@@ -416,6 +440,9 @@ internal sealed partial class RemoteResolution : IVerificationMethodResolver, ID
         public string? Error { get; } = error;
 
         public ResolutionError ErrorKind { get; } = errorKind;
+
+        /// <summary>The media type the body was served as (Content-Type without parameters), when it said.</summary>
+        public string? MediaType { get; init; }
 
         /// <summary>
         /// The body as the controller document of <paramref name="controllerId"/>: a DID or controller document whose

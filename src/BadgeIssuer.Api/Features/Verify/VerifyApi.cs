@@ -41,6 +41,7 @@ internal static class VerifyApi
         });
         services.AddSingleton<LocalStatusListSource>();
         services.AddSingleton<LocalStatusRecordSource>();
+        services.AddSingleton<RelatedResourceSource>();
         services.AddSingleton<VerifierFactory>();
         services.AddRemoteResolution();
         services.AddVerifyTimeouts();
@@ -502,7 +503,7 @@ internal sealed class VerifierFactory
 {
     private readonly CredentialVerifier _default;
 
-    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists, LocalStatusRecordSource statusRecords)
+    public VerifierFactory(TimeProvider timeProvider, IOptions<VerifyOptions> options, HostedIssuerResolver hostedIssuers, LocalStatusListSource statusLists, LocalStatusRecordSource statusRecords, RelatedResourceSource relatedResources)
     {
         VerifyOptions o = options.Value;
         KnownIssuers? known = string.IsNullOrWhiteSpace(o.KnownIssuersFile)
@@ -526,8 +527,10 @@ internal sealed class VerifierFactory
             TrustVerificationMethodFragment = o.TrustVerificationMethodFragment,
             MaxEndorsementDepth = o.MaxEndorsementDepth,
             MaxEndorsements = o.MaxEndorsements,
+            Cryptosuites = o.CryptosuiteSet(),
             StatusLists = statusLists,
             StatusRecords = statusRecords,
+            RelatedResources = relatedResources,
             StatusRetrievalHint = "lists this service does not publish are fetched only when Verify:Remote:Mode allows it (off by default; allowlist with Verify:Remote:AllowedHosts, or public); if the host is allowed, the service log says why the fetch failed",
             KeyResolutionHint = "keys of issuers not hosted here are fetched only when Verify:Remote:Mode allows it (off by default; allowlist with Verify:Remote:AllowedHosts, or public), or listed in Verify:KnownIssuersFile",
             UnauthenticatedListHint = "name the issuer in Verify:KnownIssuersFile, or let its did:web or key document be fetched (Verify:Remote:Mode), or accept such keys (trustVerificationMethodFragment)",

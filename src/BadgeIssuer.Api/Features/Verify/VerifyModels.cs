@@ -43,6 +43,28 @@ public sealed record VerificationReportDocument(
     [property: Description("The issuer's id, when the credential could be read.")]
     string? Issuer = null,
     [property: Description("What the credential claims, for display: only signed content, present when a proof verified; believe it only when its verified is true.")]
+    CredentialSummaryDocument? Credential = null,
+    [property: Description("The profile the credential was checked against after the VC Data Model rules of its version: ob (OpenBadgeCredential/AchievementCredential), endorsement (EndorsementCredential), clr (ClrCredential) or vc (no profile type: the VC Data Model rules only). Absent when no credential could be read.")]
+    string? Profile = null,
+    [property: Description("For a CLR: one report per credential in credentialSubject.verifiableCredential, in order, each with its location and exactly the members of this report; the CLR verifies only when each does.")]
+    IReadOnlyList<EmbeddedCredentialReportDocument>? EmbeddedCredentials = null);
+
+/// <summary>The report of one credential a CLR embeds: where it sits, then the same members as a verification report.</summary>
+public sealed record EmbeddedCredentialReportDocument(
+    [property: Description("Where the credential sits in the CLR, e.g. credentialSubject.verifiableCredential[0].")]
+    string Location,
+    bool Verified,
+    string Verdict,
+    string Format,
+    IReadOnlyList<VerificationCheckDocument> Checks,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<string> Errors,
+    IReadOnlyList<StatusFindingDocument> Status,
+    string? Profile = null,
+    string? CredentialId = null,
+    string? Issuer = null,
+    [property: Description("Its own embedded credentials, when it is a CLR too.")]
+    IReadOnlyList<EmbeddedCredentialReportDocument>? EmbeddedCredentials = null,
     CredentialSummaryDocument? Credential = null);
 
 /// <summary>The status of one credentialStatus entry.</summary>
@@ -60,7 +82,7 @@ public sealed record StatusFindingDocument(
 
 /// <summary>One verification step.</summary>
 public sealed record VerificationCheckDocument(
-    [property: Description("The step: format, parse, context, type, schema, jsonld-safe-mode, proof (proof[i] for a proof set), issuer-key, known-issuer, validity, status, refresh, recipient, endorsement; verdict when the verdict is false and no other step failed.")]
+    [property: Description("The step: format, parse, context, type, vc-data-model, schema, clr, jsonld-safe-mode, proof (proof[i] for a proof set), issuer-key, known-issuer, validity, status, refresh, related-resource, recipient, endorsement, clr-credential; verdict when the verdict is false and no other step failed.")]
     string Name,
     [property: Description("passed, failed, warning or skipped.")]
     string Status,
@@ -72,7 +94,7 @@ public sealed record CredentialSummaryDocument(
     bool Verified,
     [property: Description("revoked, suspended, active (every status entry checked and clear), unknown (a status could not be checked) or none (the credential has no credentialStatus).")]
     string Status,
-    [property: Description("OpenBadgeCredential, AchievementCredential or EndorsementCredential.")]
+    [property: Description("OpenBadgeCredential, AchievementCredential, EndorsementCredential or ClrCredential.")]
     string? Type = null,
     string? Name = null,
     string? Description = null,

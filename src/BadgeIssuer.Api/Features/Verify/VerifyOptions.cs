@@ -1,3 +1,4 @@
+using BadgeIssuer.Core.DataIntegrity;
 using Microsoft.Extensions.Options;
 
 namespace BadgeIssuer.Api.Features.Verify;
@@ -30,6 +31,16 @@ internal sealed class VerifyOptions
 
     /// <summary>Most endorsements verified per request.</summary>
     public int MaxEndorsements { get; set; } = 16;
+
+    /// <summary>
+    /// The Data Integrity cryptosuites proofs are verified with (credentials, presentations, status lists, endorsements),
+    /// by name: <c>eddsa-rdfc-2022</c>, <c>ecdsa-rdfc-2019</c>, <c>Ed25519Signature2018</c>. Empty (the default): all of
+    /// them. A proof of a suite not listed fails "unsupported cryptosuite &lt;name&gt;".
+    /// </summary>
+    public string[] Cryptosuites { get; set; } = [];
+
+    /// <summary>The configured suites (<see cref="CryptosuiteSet.Default"/> when none is listed).</summary>
+    public CryptosuiteSet CryptosuiteSet() => Cryptosuites.Length == 0 ? Core.DataIntegrity.CryptosuiteSet.Default : Core.DataIntegrity.CryptosuiteSet.FromNames(Cryptosuites);
 }
 
 internal sealed class VerifyOptionsValidator : IValidateOptions<VerifyOptions>
@@ -63,6 +74,18 @@ internal sealed class VerifyOptionsValidator : IValidateOptions<VerifyOptions>
         if (options.MaxEndorsements is < 0 or > 256)
         {
             failures.Add("Verify:MaxEndorsements must be between 0 and 256.");
+        }
+
+        if (options.Cryptosuites.Length > 0)
+        {
+            try
+            {
+                _ = options.CryptosuiteSet();
+            }
+            catch (ArgumentException ex)
+            {
+                failures.Add($"Verify:Cryptosuites: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(options.KnownIssuersFile) && !File.Exists(ResolvePath(options.KnownIssuersFile)))
