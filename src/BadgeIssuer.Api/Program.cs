@@ -129,6 +129,7 @@ app.MapVerify();
 app.MapPresentations();
 app.MapCredentialList();
 app.MapCredentialDownloads();
+app.MapCredentialPathway();
 app.MapWallet();
 app.MapWebhooks();
 

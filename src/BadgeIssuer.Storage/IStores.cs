@@ -89,7 +89,7 @@ public interface IIssuerStore
 }
 
 /// <summary>Achievements (badge templates).</summary>
-public interface IAchievementStore
+public partial interface IAchievementStore
 {
     /// <summary>Adds an achievement; throws <see cref="StorageConflictException"/> when the id exists.</summary>
     Task CreateAsync(AchievementRecord achievement, CancellationToken cancellationToken = default);
@@ -105,7 +105,7 @@ public interface IAchievementStore
 }
 
 /// <summary>Issued credentials.</summary>
-public interface ICredentialStore
+public partial interface ICredentialStore
 {
     /// <summary>
     /// Stores a credential and links the status indexes allocated for it. When the issuer already has a credential

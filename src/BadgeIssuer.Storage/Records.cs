@@ -44,6 +44,13 @@ public sealed record CredentialRecord(
     public ReadOnlyMemory<byte>? RecipientKey { get; init; }
 
     /// <summary>
+    /// For a composite credential (a pathway achievement awarded automatically): what it was awarded for, written in the
+    /// same transaction as the credential and only when this add stores it. Not read back here (see
+    /// <see cref="ICredentialStore.GetPathwayAwardAsync"/>); null otherwise.
+    /// </summary>
+    public PathwayAwardRecord? PathwayAward { get; init; }
+
+    /// <summary>
     /// The credential this one re-issues (a holder-bound copy delivered to a wallet). A re-issue holds no status entry of
     /// its own: it carries the original's, so a status change through either id changes both, and both follow it in
     /// listings.

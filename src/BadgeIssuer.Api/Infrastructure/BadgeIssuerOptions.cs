@@ -66,11 +66,40 @@ internal sealed class BadgeIssuerOptions
     /// <summary>Published status lists carry this <c>ttl</c> and the same <c>Cache-Control</c> max-age.</summary>
     public int StatusListTtlSeconds { get; set; } = 300;
 
+    /// <summary>Pathways: achievements composed of others, and their automatic awards (section <c>BadgeIssuer:Pathways</c>).</summary>
+    public PathwayOptions Pathways { get; set; } = new();
+
     /// <summary>Entries per new status list (≥ 131,072, a multiple of 8).</summary>
     public int StatusListLength { get; set; } = 131_072;
 
     /// <summary>Status indexes reserved per database round trip (unused ones stay unused).</summary>
     public int StatusIndexBlock { get; set; } = 256;
+}
+
+/// <summary>
+/// Pathways (stackable credentials, section <c>BadgeIssuer:Pathways</c>): bounds on what an achievement may declare as its
+/// parts, and the switches for awarding a pathway achievement automatically (docs/pathways.md).
+/// </summary>
+internal sealed class PathwayOptions
+{
+    /// <summary>Award pathway achievements that ask for it (<c>autoAward</c>) once a learner holds enough valid parts. On by default.</summary>
+    public bool AutoAward { get; set; } = true;
+
+    /// <summary>Issuers (ids or slugs) whose pathway achievements are never awarded automatically, whatever they ask.</summary>
+    public List<string> AutoAwardDisabledIssuers { get; set; } = [];
+
+    /// <summary>Most parts one pathway names (1–200).</summary>
+    public int MaxParts { get; set; } = 32;
+
+    /// <summary>Most levels of pathways inside pathways: 1 means parts are never pathways themselves (1–8).</summary>
+    public int MaxDepth { get; set; } = 3;
+
+    /// <summary>Most pathways one achievement may be a part of (1–200).</summary>
+    public int MaxPartOf { get; set; } = 16;
+
+    /// <summary>Whether the issuer (<paramref name="issuerId"/>, <paramref name="slug"/>) has automatic pathway awards.</summary>
+    public bool AutoAwardsFor(string issuerId, string slug) =>
+        AutoAward && !AutoAwardDisabledIssuers.Any(i => string.Equals(i, issuerId, StringComparison.Ordinal) || string.Equals(i, slug, StringComparison.Ordinal));
 }
 
 /// <summary>Where online backups of the SQLite database go (section <c>BadgeIssuer:Backup</c>).</summary>
@@ -219,6 +248,21 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.StatusListLength < 131_072 || options.StatusListLength % 8 != 0 || options.StatusListLength > 8 * 16 * 1024 * 1024)
         {
             failures.Add("BadgeIssuer:StatusListLength must be a multiple of 8 between 131072 and 134217728 (W3C minimum for herd privacy).");
+        }
+
+        if (options.Pathways.MaxParts is < 1 or > 200)
+        {
+            failures.Add("BadgeIssuer:Pathways:MaxParts must be between 1 and 200.");
+        }
+
+        if (options.Pathways.MaxDepth is < 1 or > 8)
+        {
+            failures.Add("BadgeIssuer:Pathways:MaxDepth must be between 1 and 8.");
+        }
+
+        if (options.Pathways.MaxPartOf is < 1 or > 200)
+        {
+            failures.Add("BadgeIssuer:Pathways:MaxPartOf must be between 1 and 200.");
         }
 
         if (options.StatusIndexBlock is < 1 or > 4096)

@@ -35,17 +35,23 @@ public sealed class OpenBadgeCredentialTemplate : ICredentialTemplate
     /// <summary>The caller's Evidence objects (a JSON array), written as given; null for none.</summary>
     public JsonElement? Evidence { get; init; }
 
+    /// <summary>
+    /// Evidence the service writes itself (for a pathway award: one per part credential, its id the part credential's
+    /// URL), written with <c>type: ["Evidence"]</c> before any caller <see cref="Evidence"/>; null or empty for none.
+    /// </summary>
+    public IReadOnlyList<Model.Evidence>? EvidenceItems { get; init; }
+
     /// <summary>The caller's Result objects (a JSON array), written as <c>credentialSubject.result</c>; null for none.</summary>
     public JsonElement? Results { get; init; }
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The OB JSON Schema runs when the award carries caller-supplied <see cref="Evidence"/> or <see cref="Results"/>;
+    /// The OB JSON Schema runs when the award carries <see cref="Evidence"/>, <see cref="EvidenceItems"/> or <see cref="Results"/>;
     /// otherwise JSON-LD safe mode only, because every other part was checked on its own: the achievement when it was
     /// stored (<see cref="AchievementValidator"/>), the issuer profile when it was written
     /// (<see cref="ProfileJson"/>), the recipient and dates by the caller, the frame by construction.
     /// </remarks>
-    public CredentialChecks Checks => Evidence is not null || Results is not null
+    public CredentialChecks Checks => Evidence is not null || EvidenceItems is { Count: > 0 } || Results is not null
         ? CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode
         : CredentialChecks.JsonLdSafeMode;
 

@@ -123,7 +123,26 @@ public static class OpenBadgeCredentialBuilder
         }
 
         w.WriteEndObject();
-        if (t.Evidence is { } evidence)
+        if (t.EvidenceItems is { Count: > 0 } items)
+        {
+            // The service's own evidence first, then the caller's items in the same array.
+            w.WriteStartArray("evidence");
+            foreach (Evidence item in items)
+            {
+                WriteEvidence(w, item);
+            }
+
+            if (t.Evidence is { } callerEvidence)
+            {
+                foreach (JsonElement e in callerEvidence.EnumerateArray())
+                {
+                    e.WriteTo(w);
+                }
+            }
+
+            w.WriteEndArray();
+        }
+        else if (t.Evidence is { } evidence)
         {
             w.WritePropertyName("evidence");
             evidence.WriteTo(w);

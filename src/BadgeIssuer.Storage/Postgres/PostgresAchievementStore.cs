@@ -3,7 +3,7 @@ using static BadgeIssuer.Storage.Postgres.PostgresBadgeStorage;
 
 namespace BadgeIssuer.Storage.Postgres;
 
-internal sealed class PostgresAchievementStore(PostgresBadgeStorage storage) : IAchievementStore
+internal sealed partial class PostgresAchievementStore(PostgresBadgeStorage storage) : IAchievementStore
 {
     private const string Columns = "id, issuer_id, json, created_at, updated_at";
 

@@ -9,7 +9,7 @@ namespace BadgeIssuer.Storage.Postgres;
 /// then read its row), links its status indexes and appends the audit entry; the transaction commits only when every
 /// index was an unused allocation. PostgreSQL groups concurrent commits itself, so there is no queue here.
 /// </summary>
-internal sealed class PostgresCredentialStore(PostgresBadgeStorage storage) : ICredentialStore
+internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage storage) : ICredentialStore
 {
     private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key, reissue_of";
     private const int MaxAttempts = 8;
@@ -106,6 +106,11 @@ internal sealed class PostgresCredentialStore(PostgresBadgeStorage storage) : IC
 
             if (inserted == 1 && linked == indexes.Length)
             {
+                if (credential.PathwayAward is { } pathwayAward)
+                {
+                    await WritePathwayAwardAsync(connection, transaction, credential.Id, pathwayAward, cancellationToken).ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new CredentialAddResult(credential, Created: true);
             }

@@ -266,5 +266,44 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_used_nonces_expiry ON used_nonces(expires_at);
             """),
+        (7, """
+            -- Pathways (stackable credentials): an achievement may declare the achievements it is composed of (all of them,
+            -- or n of them), kept beside its OB document; parts keep the declared order. A composite credential records the
+            -- rule it was awarded under and every part credential that counted (with the part's own validUntil), written in
+            -- the transaction that stores it.
+            CREATE TABLE achievement_pathways (
+                achievement_id  text PRIMARY KEY REFERENCES achievements(id),
+                rule            text NOT NULL,
+                required        integer NOT NULL,
+                auto_award      boolean NOT NULL,
+                updated_at      timestamptz NOT NULL
+            );
+
+            CREATE TABLE achievement_pathway_parts (
+                achievement_id  text NOT NULL REFERENCES achievement_pathways(achievement_id),
+                position        integer NOT NULL,
+                part_id         text NOT NULL REFERENCES achievements(id),
+                PRIMARY KEY (achievement_id, position),
+                UNIQUE (achievement_id, part_id)
+            );
+            CREATE INDEX ix_achievement_pathway_parts_part ON achievement_pathway_parts(part_id);
+
+            CREATE TABLE pathway_awards (
+                credential_id   text PRIMARY KEY REFERENCES credentials(id),
+                achievement_id  text NOT NULL,
+                rule            text NOT NULL,
+                required        integer NOT NULL
+            );
+
+            CREATE TABLE pathway_award_parts (
+                credential_id        text NOT NULL REFERENCES pathway_awards(credential_id),
+                position             integer NOT NULL,
+                part_credential_id   text NOT NULL REFERENCES credentials(id),
+                part_achievement_id  text NOT NULL,
+                valid_until          timestamptz,
+                PRIMARY KEY (credential_id, position)
+            );
+            CREATE INDEX ix_pathway_award_parts_part ON pathway_award_parts(part_credential_id);
+            """),
     ];
 }

@@ -3,7 +3,7 @@ using static BadgeIssuer.Storage.Sqlite.SqliteBadgeStorage;
 
 namespace BadgeIssuer.Storage.Sqlite;
 
-internal sealed class SqliteAchievementStore(SqliteBadgeStorage storage) : IAchievementStore
+internal sealed partial class SqliteAchievementStore(SqliteBadgeStorage storage) : IAchievementStore
 {
     private const string Columns = "id, issuer_id, json, created_at, updated_at";
 

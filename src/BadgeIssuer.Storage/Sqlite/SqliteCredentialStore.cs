@@ -10,7 +10,7 @@ namespace BadgeIssuer.Storage.Sqlite;
 /// commits once, so a burst of issuance costs one durable commit (one fsync) instead of one per credential.
 /// A caller's task completes only after the commit that holds its row.
 /// </summary>
-internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICredentialStore, IDisposable
+internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) : ICredentialStore, IDisposable
 {
     private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key, reissue_of";
     private const int MaxGroup = 256;
@@ -164,6 +164,11 @@ internal sealed class SqliteCredentialStore(SqliteBadgeStorage storage) : ICrede
                 // Rolls back with the savepoint: an index not allocated, or held by another credential, is a caller bug.
                 throw new InvalidOperationException($"Status index {index.Index} of list '{index.ListId}' is not an unused allocation.");
             }
+        }
+
+        if (credential.PathwayAward is { } pathwayAward)
+        {
+            await WritePathwayAwardAsync(connection, transaction, credential.Id, pathwayAward).ConfigureAwait(false);
         }
 
         if (credential.IssuedBy is { } actor)

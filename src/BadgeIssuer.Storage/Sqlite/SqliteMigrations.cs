@@ -251,5 +251,44 @@ internal static class SqliteMigrations
             ) STRICT;
             CREATE INDEX ix_used_nonces_expiry ON used_nonces(expires_at);
             """),
+        (9, """
+            -- Pathways (stackable credentials): an achievement may declare the achievements it is composed of (all of them,
+            -- or n of them), kept beside its OB document; parts keep the declared order. A composite credential records the
+            -- rule it was awarded under and every part credential that counted (with the part's own validUntil), written in
+            -- the transaction that stores it.
+            CREATE TABLE achievement_pathways (
+                achievement_id  TEXT PRIMARY KEY REFERENCES achievements(id),
+                rule            TEXT NOT NULL,
+                required        INTEGER NOT NULL,
+                auto_award      INTEGER NOT NULL,
+                updated_at      INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE achievement_pathway_parts (
+                achievement_id  TEXT NOT NULL REFERENCES achievement_pathways(achievement_id),
+                position        INTEGER NOT NULL,
+                part_id         TEXT NOT NULL REFERENCES achievements(id),
+                PRIMARY KEY (achievement_id, position),
+                UNIQUE (achievement_id, part_id)
+            ) STRICT;
+            CREATE INDEX ix_achievement_pathway_parts_part ON achievement_pathway_parts(part_id);
+
+            CREATE TABLE pathway_awards (
+                credential_id   TEXT PRIMARY KEY REFERENCES credentials(id),
+                achievement_id  TEXT NOT NULL,
+                rule            TEXT NOT NULL,
+                required        INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE pathway_award_parts (
+                credential_id        TEXT NOT NULL REFERENCES pathway_awards(credential_id),
+                position             INTEGER NOT NULL,
+                part_credential_id   TEXT NOT NULL REFERENCES credentials(id),
+                part_achievement_id  TEXT NOT NULL,
+                valid_until          INTEGER,
+                PRIMARY KEY (credential_id, position)
+            ) STRICT;
+            CREATE INDEX ix_pathway_award_parts_part ON pathway_award_parts(part_credential_id);
+            """),
     ];
 }

@@ -107,6 +107,35 @@ public class CredentialTemplateTests
         validation.Violations.Should().BeEmpty();
     }
 
+    [Fact]
+    public void OpenBadgeTemplate_EvidenceItems_AreWrittenAsEvidenceBeforeTheCallersAndConform()
+    {
+        using JsonDocument extras = JsonDocument.Parse("""[{"id":"https://portfolio.example.org/learner/42","type":["Evidence"],"narrative":"Catalogue."}]""");
+        var template = new OpenBadgeCredentialTemplate
+        {
+            IssuerProfile = s_issuerProfile,
+            Achievement = s_achievement,
+            Name = "Data Stewardship Certificate",
+            Recipient = Recipient.FromEmail("learner@example.org", "c0ffee5a1t"),
+            ValidFrom = s_validFrom,
+            EvidenceItems =
+            [
+                new Evidence { Id = CredentialId + "-part-1", Name = "Part one", Description = "Counted toward this credential." },
+                new Evidence { Id = CredentialId + "-part-2", Name = "Part \"two\"" },
+            ],
+            Evidence = extras.RootElement,
+        };
+
+        template.Checks.Should().Be(CredentialChecks.OpenBadgesSchemaAndJsonLdSafeMode);
+        using JsonDocument credential = JsonDocument.Parse(template.Build(CredentialId, CredentialStatusJson.Write([new BitstringStatusListEntry("revocation", 9, ListUrl)])));
+
+        credential.RootElement.GetProperty("evidence").GetRawText().Should().Be(
+            "[{\"id\":\"" + CredentialId + "-part-1\",\"type\":[\"Evidence\"],\"name\":\"Part one\",\"description\":\"Counted toward this credential.\"},"
+            + "{\"id\":\"" + CredentialId + "-part-2\",\"type\":[\"Evidence\"],\"name\":\"Part \\\"two\\\"\"},"
+            + "{\"id\":\"https://portfolio.example.org/learner/42\",\"type\":[\"Evidence\"],\"narrative\":\"Catalogue.\"}]");
+        CredentialValidator.Default.Validate(credential.RootElement).Violations.Should().BeEmpty();
+    }
+
     public static TheoryData<string, SecuringFormat, bool> SubmittedCases => new()
     {
         { """{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:i","credentialSubject":{"id":"did:example:s"}}""", SecuringFormat.DataIntegrity, false },

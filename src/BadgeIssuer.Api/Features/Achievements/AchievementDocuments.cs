@@ -33,7 +33,8 @@ internal static class AchievementDocuments
     /// Criteria, Image, Alignment, IdentifierEntry, Related, ResultDescription, RubricCriterionLevel and Profile
     /// (<c>creator</c>) classes, as the bundled OB JSON Schema lists them; endorsements are credentials and not looked
     /// into. The request fixes the JSON-LD context, so a member outside these would only land in the VC 2.0
-    /// issuer-dependent vocabulary: it is far more likely a typo.
+    /// issuer-dependent vocabulary: it is far more likely a typo. <c>pathway</c> is ours, not an OB term: it is read by
+    /// <see cref="Pathways"/> and kept out of the stored document.
     /// </summary>
     public static readonly RequestShape UpdateShape = RequestShape.Object(
         ("@context", null),
@@ -65,7 +66,9 @@ internal static class AchievementDocuments
                 ("id", null), ("type", null), ("alignment", s_alignment), ("description", null), ("level", null), ("name", null), ("points", null)), orSingle: true))), orSingle: true)),
         ("specialization", null),
         ("tag", null),
-        ("version", null));
+        ("version", null),
+        // Not an OB term: the achievements this one is composed of, stored beside it (Pathways).
+        ("pathway", Pathways.Shape));
 
     /// <summary>As <see cref="UpdateShape"/>, plus <c>issuerId</c> (whose achievement it is).</summary>
     public static readonly RequestShape CreateShape = UpdateShape.With(("issuerId", null));
@@ -144,7 +147,7 @@ internal static class AchievementDocuments
 
             foreach (JsonProperty p in body.EnumerateObject())
             {
-                if (p.NameEquals("@context") || p.NameEquals("id") || p.NameEquals("issuerId"))
+                if (p.NameEquals("@context") || p.NameEquals("id") || p.NameEquals("issuerId") || p.NameEquals("pathway"))
                 {
                     continue;
                 }

@@ -20,7 +20,9 @@ public sealed record AchievementDocument(
     string? AchievementType = null,
     JsonElement? Alignment = null,
     IReadOnlyList<string>? Tag = null,
-    JsonElement? Creator = null);
+    JsonElement? Creator = null,
+    [property: System.ComponentModel.Description("Requests only: the achievements this one is composed of (stackable credentials). Not an Open Badges term: it is kept beside the achievement, never in its document or in credentials; GET /achievements/{id}/pathway returns it.")]
+    PathwayRequest? Pathway = null);
 
 /// <summary>A list of the caller's achievements.</summary>
 public sealed record AchievementList(IReadOnlyList<AchievementDocument> Achievements);
@@ -38,7 +40,7 @@ internal static class AchievementsApi
         group.MapPost("/", Create)
             .WithName("CreateAchievement")
             .WithSummary("Create an achievement")
-            .WithDescription("The body is an OB 3.0 Achievement without id (name, description, criteria{id|narrative}, image, achievementType, alignment, tag, …), plus an optional issuerId for admin keys. An image may be a PNG/SVG data: URI; it is served at …/image and baked into badge downloads.")
+            .WithDescription("The body is an OB 3.0 Achievement without id (name, description, criteria{id|narrative}, image, achievementType, alignment, tag, …), plus an optional issuerId for admin keys and an optional pathway {rule: allOf|nOf, n, parts, autoAward} naming the achievements it is composed of (kept beside it, never in its document). An image may be a PNG/SVG data: URI; it is served at …/image and baked into badge downloads.")
             .AcceptsJson<AchievementDocument>()
             .RequireAuthorization(ApiScopes.Manage)
             .ProducesProblems(
@@ -59,12 +61,18 @@ internal static class AchievementsApi
         group.MapPut("/{id}", Update)
             .WithName("UpdateAchievement")
             .WithSummary("Replace an achievement")
-            .WithDescription("Credentials already issued keep the achievement as it was when they were signed.")
+            .WithDescription("Credentials already issued keep the achievement as it was when they were signed. The pathway is replaced too: a body without one removes it.")
             .AcceptsJson<AchievementDocument>()
             .RequireAuthorization(ApiScopes.Manage)
             .ProducesProblems(
                 ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.NotFound, ProblemStatus.PayloadTooLarge,
                 ProblemStatus.UnsupportedMediaType, ProblemStatus.UnprocessableEntity);
+
+        group.MapGet("/{id}/pathway", Pathways.Get)
+            .WithName("GetAchievementPathway")
+            .WithSummary("The achievements this one is composed of (public)")
+            .WithDescription("The pathway declared with the achievement: rule (allOf or nOf), n (how many parts a learner must hold), parts (achievement ids, in order) and autoAward. 404 when the achievement declares none.")
+            .ProducesProblems(ProblemStatus.NotFound);
 
         group.MapGet("/{id}/image", GetImage)
             .WithName("GetAchievementImage")
@@ -123,11 +131,22 @@ internal static class AchievementsApi
                 return RequestJson.Violations(ApiProblems.InvalidAchievement, "The achievement is not a valid Open Badges 3.0 Achievement.", violations);
             }
 
+            (PathwayDeclaration? pathway, ProblemHttpResult? pathwayProblem) = await ReadPathwayAsync(body, url, issuer.Record.Id, isNew: true, storage, options.Value, cancellationToken);
+            if (pathwayProblem is not null)
+            {
+                return pathwayProblem;
+            }
+
             DateTimeOffset now = timeProvider.GetUtcNow();
             await storage.Achievements.CreateAsync(new AchievementRecord(url, issuer.Record.Id, prepared.Json, now, now), cancellationToken);
             if (prepared.ImageBytes is not null)
             {
                 await storage.Achievements.SetImageAsync(url, prepared.ImageMediaType!, prepared.ImageBytes, cancellationToken);
+            }
+
+            if (pathway is not null && !await TrySetPathwayAsync(storage, url, Pathways.Record(url, pathway, now), cancellationToken))
+            {
+                return ApiProblems.Conflict.Result("The pathway's parts changed while it was stored; send the request again.");
             }
 
             await audit.AppendAsync(request.HttpContext, issuer.Record.Id, "achievement.create", url);
@@ -176,10 +195,23 @@ internal static class AchievementsApi
                 return RequestJson.Violations(ApiProblems.InvalidAchievement, "The achievement is not a valid Open Badges 3.0 Achievement.", violations);
             }
 
-            await storage.Achievements.UpdateAsync(url, prepared.Json, timeProvider.GetUtcNow(), cancellationToken);
+            (PathwayDeclaration? pathway, ProblemHttpResult? pathwayProblem) = await ReadPathwayAsync(body, url, existing.IssuerId, isNew: false, storage, options.Value, cancellationToken);
+            if (pathwayProblem is not null)
+            {
+                return pathwayProblem;
+            }
+
+            DateTimeOffset now = timeProvider.GetUtcNow();
+            await storage.Achievements.UpdateAsync(url, prepared.Json, now, cancellationToken);
             if (prepared.ImageBytes is not null)
             {
                 await storage.Achievements.SetImageAsync(url, prepared.ImageMediaType!, prepared.ImageBytes, cancellationToken);
+            }
+
+            // A replacement replaces the pathway too: without one the achievement no longer declares any.
+            if (!await TrySetPathwayAsync(storage, url, pathway is null ? null : Pathways.Record(url, pathway, now), cancellationToken))
+            {
+                return ApiProblems.Conflict.Result("The pathway's parts changed while it was stored; send the request again.");
             }
 
             await audit.AppendAsync(request.HttpContext, existing.IssuerId, "achievement.update", url);
@@ -227,6 +259,35 @@ internal static class AchievementsApi
         return image is { } found
             ? TypedResults.File(found.Bytes, found.MediaType)
             : ApiProblems.NotFound.Result("This achievement has no stored image.");
+    }
+
+    // The pathway member: its shape, then against storage (parts, issuer, cycles, bounds); a problem is 422 invalid-pathway
+    // (or field-too-long for an over-long part id).
+    private static async Task<(PathwayDeclaration? Pathway, ProblemHttpResult? Problem)> ReadPathwayAsync(
+        JsonElement body, string url, string issuerId, bool isNew, IBadgeStorage storage, BadgeIssuerOptions options, CancellationToken cancellationToken)
+    {
+        var violations = new List<InputViolation>();
+        PathwayDeclaration? pathway = Pathways.Read(body, options.Pathways, violations);
+        if (pathway is not null)
+        {
+            await Pathways.CheckAsync(url, issuerId, pathway, isNew, storage, options.Pathways, violations, cancellationToken);
+        }
+
+        return violations.Count > 0
+            ? (null, RequestJson.Violations(ApiProblems.InvalidPathway, "The achievement's pathway is not valid.", violations))
+            : (pathway, null);
+    }
+
+    private static async Task<bool> TrySetPathwayAsync(IBadgeStorage storage, string url, PathwayRecord? pathway, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await storage.Achievements.SetPathwayAsync(url, pathway, cancellationToken);
+        }
+        catch (StorageConflictException)
+        {
+            return false;
+        }
     }
 
     private static string NewId() =>

@@ -227,6 +227,12 @@ internal static class AwardsApi
         }
 
         CredentialRecord record = outcome.Credential!;
+        // Pathways this award completed (stackable credentials): composites issued now, or, for a retried award, the ones
+        // that counted its credential. They are due whatever becomes of a wallet offer below.
+        IReadOnlyList<CompositeAward> composites = outcome.Created
+            ? await services.Pathways.AwardCompletedAsync(
+                new StoredPart(issuer, record, recipient!, recipientLabel, recipientEmail, format, caller.Actor), context, cancellationToken)
+            : await services.Pathways.CountedAsync(record, cancellationToken);
         byte[]? offerJson = null;
         if (offer is not null)
         {
@@ -238,7 +244,7 @@ internal static class AwardsApi
             }
         }
 
-        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created, offerJson), null, outcome.Created, record.Id);
+        return (WriteAwardResponse(record, issuer.Name, achievementName, services.Urls, outcome.Created, composites, offerJson), null, outcome.Created, record.Id);
     }
 
     private static readonly EmbeddedAchievements s_achievements = new();
@@ -416,7 +422,8 @@ internal static class AwardsApi
         return value.GetArrayLength() == 0 ? null : value;
     }
 
-    internal static byte[] WriteAwardResponse(CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created, byte[]? offer = null)
+    internal static byte[] WriteAwardResponse(
+        CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created, IReadOnlyList<CompositeAward>? composites = null, byte[]? offer = null)
     {
         var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + (offer?.Length ?? 0) + 1024);
         using (var w = new Utf8JsonWriter(buffer, s_writer))
@@ -451,6 +458,22 @@ internal static class AwardsApi
             w.WriteString("linkedIn", LinkedIn.AddToProfileUrl(achievementName, issuerName, record.IssuedAt, record.Id, urls.LocalId(record.Id, "/credentials/") ?? record.Id));
             w.WriteEndObject();
             w.WriteBoolean("created", created);
+            if (composites is { Count: > 0 })
+            {
+                w.WriteStartArray("composites");
+                foreach (CompositeAward composite in composites)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("achievementId", composite.AchievementId);
+                    w.WriteString("name", composite.Name);
+                    w.WriteString("credentialId", composite.CredentialId);
+                    w.WriteBoolean("created", composite.Created);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             if (offer is not null)
             {
                 w.WritePropertyName("offer");
@@ -472,6 +495,7 @@ internal sealed record AwardServices(
     PublicUrls Urls,
     IOptions<BadgeIssuerOptions> Options,
     TimeProvider TimeProvider,
+    PathwayAwarder Pathways,
     IOfferDelivery Offers);
 
 /// <summary>LinkedIn's "Add to profile" link for a certification (documented query parameters).</summary>

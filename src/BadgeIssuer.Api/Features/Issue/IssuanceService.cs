@@ -34,6 +34,9 @@ internal sealed record IssueParameters(
     /// </summary>
     public string? RecipientEmail { get; init; }
 
+    /// <summary>For a composite credential: the part credentials it is awarded for, stored with it (<see cref="CredentialRecord.PathwayAward"/>).</summary>
+    public PathwayAwardRecord? PathwayAward { get; init; }
+
     /// <summary>
     /// The credential this one re-issues (a holder-bound copy for a wallet): it takes no status index of its own but
     /// carries the original's status entries (<see cref="StatusPurposes"/> is ignored), and is stored as linked to it.
@@ -139,6 +142,7 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             RecipientKey = RequestJson.IsAbsoluteUri(parameters.RecipientLabel) ? recipients.ForId(parameters.RecipientLabel)
                 : parameters.RecipientEmail is { } email ? recipients.ForEmail(email)
                 : (ReadOnlyMemory<byte>?)null,
+            PathwayAward = parameters.PathwayAward,
             ReissueOf = parameters.ReissueOf?.Id,
         };
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);

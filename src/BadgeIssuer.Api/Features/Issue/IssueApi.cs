@@ -27,6 +27,7 @@ internal static class IssueApi
     {
         services.AddSingleton<StatusIndexPool>();
         services.AddSingleton<IssuanceService>();
+        services.AddSingleton<PathwayAwarder>();
         return services;
     }
 

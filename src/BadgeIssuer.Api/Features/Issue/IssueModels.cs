@@ -52,7 +52,15 @@ public sealed record AwardResponse(
     [property: Description("The VC-JWT when issued in that format.")] string? Jwt,
     AwardLinks Links,
     [property: Description("False when an earlier request with the same idempotency key produced this credential.")] bool Created,
+    [property: Description("Present when this award completed pathways (stackable credentials): the composite credentials awarded for them.")] IReadOnlyList<CompositeAwardItem>? Composites = null,
     [property: Description("The wallet offer, when delivery.offer asked for one (see POST /credentials/{id}/offers).")] JsonElement? Offer = null);
+
+/// <summary>A composite credential an award completed: a pathway achievement whose parts the learner now holds.</summary>
+public sealed record CompositeAwardItem(
+    [property: Description("The pathway achievement's id.")] string AchievementId,
+    string Name,
+    string CredentialId,
+    [property: Description("True when this award issued it; false when a concurrent award did (or, for a retried award, it was issued before).")] bool Created);
 
 public sealed record AwardLinks(string Credential, string? Json, string? Jwt, string Png, string Svg, string LinkedIn);
 

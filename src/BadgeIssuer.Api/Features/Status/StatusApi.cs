@@ -7,8 +7,27 @@ using Microsoft.Net.Http.Headers;
 
 namespace BadgeIssuer.Api.Features.Status;
 
-/// <summary>The outcome of a status change.</summary>
-public sealed record StatusChangeResponse(string CredentialId, string StatusPurpose, bool Set, string StatusListCredential, long Version, bool Changed);
+/// <summary>
+/// The outcome of a status change. When a revoked or suspended credential counted toward composite credentials (pathways),
+/// <paramref name="Composites"/> lists them and <paramref name="Notice"/> says in a sentence that they stay valid.
+/// </summary>
+public sealed record StatusChangeResponse(
+    string CredentialId,
+    string StatusPurpose,
+    bool Set,
+    string StatusListCredential,
+    long Version,
+    bool Changed,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<StatusComposite>? Composites = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? Notice = null);
+
+/// <summary>
+/// A composite credential that counted the changed credential as a part; it is not changed with it. <paramref name="Pathway"/>
+/// is its pathway status (which parts are still valid).
+/// </summary>
+public sealed record StatusComposite(string CredentialId, string AchievementId, int ValidParts, int RequiredParts, bool StillSatisfied, string Pathway);
 
 /// <summary>The recorded changes of one status list, oldest first.</summary>
 public sealed record StatusChangeList(string StatusListCredential, string StatusPurpose, IReadOnlyList<StatusChangeItem> Changes);
@@ -264,10 +283,14 @@ internal static class StatusApi
         }
 
         StatusUpdateResult result = await storage.StatusLists.SetCredentialStatusAsync(credentialId, purpose, set ? 1 : 0, caller.Actor, reason, cancellationToken);
+        if (result.Outcome is StatusUpdateOutcome.Updated or StatusUpdateOutcome.Unchanged)
+        {
+            var response = new StatusChangeResponse(credentialId, purpose, set, urls.StatusList(result.ListId!), result.Version ?? 0, result.Outcome == StatusUpdateOutcome.Updated);
+            return TypedResults.Ok(set ? await PathwayParts.ReportAsync(response, credential.IssuerId, request.HttpContext, storage, urls, cancellationToken) : response);
+        }
+
         return result.Outcome switch
         {
-            StatusUpdateOutcome.Updated or StatusUpdateOutcome.Unchanged => TypedResults.Ok(new StatusChangeResponse(
-                credentialId, purpose, set, urls.StatusList(result.ListId!), result.Version ?? 0, result.Outcome == StatusUpdateOutcome.Updated)),
             StatusUpdateOutcome.NoStatusEntry => ApiProblems.StatusNotSupported.Result($"The credential was issued without a {purpose} status entry."),
             _ => ApiProblems.CredentialNotFound.Result($"No credential '{credentialId}' that this API key may change."),
         };
