@@ -1,72 +1,30 @@
-using System.Text.RegularExpressions;
 using BadgeIssuer.Api.Tests.Hosting;
 
 namespace BadgeIssuer.Api.Tests.Pathways;
 
 /// <summary>
-/// The README's Stacking example, run as written: the service is started as the two-minute tour starts it (its marked
-/// command, from the already-built output, on a free port, in a clone-like directory), then the block between
-/// <c>&lt;!-- stacking:begin --&gt;</c> and <c>&lt;!-- stacking:end --&gt;</c> runs in bash from that directory with
-/// <c>set -euo pipefail</c> and the README's origin replaced by the test's (nothing else is changed).
+/// The README's Stacking example, run as written (<see cref="ReadmeRun"/>): the service is started as the two-minute tour
+/// starts it, then the block between <c>&lt;!-- stacking:begin --&gt;</c> and <c>&lt;!-- stacking:end --&gt;</c> runs in
+/// bash from that directory with the README's origin replaced by the test's (nothing else is changed).
 /// </summary>
-public sealed partial class StackingReadmeTests
+public sealed class StackingReadmeTests
 {
-    private const string ReadmeOrigin = "http://127.0.0.1:5080";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task ReadmeStacking_RunsAsWritten()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "runs bash and the service as child processes; Linux/macOS only.");
-        string readme = File.ReadAllText(Path.Combine(Interop.NodeInterop.RepoRoot, "README.md")).ReplaceLineEndings("\n");
-        Match service = ServiceBlock().Match(readme);
-        Match section = StackingSection().Match(readme);
-        (service.Success && section.Success).Should().BeTrue("README.md marks the service command and the Stacking example");
-        string commands = string.Join("\n", Fenced().Matches(section.Groups[1].Value).Select(m => m.Groups[1].Value));
-        commands.Should().Contain(ReadmeOrigin);
+        string commands = ReadmeRun.Section("stacking");
+        commands.Should().Contain(ReadmeRun.ReadmeOrigin);
 
-        string repo = Interop.NodeInterop.RepoRoot;
-        DirectoryInfo clone = Directory.CreateTempSubdirectory("badgeissuer-stacking-");
-        try
+        await ReadmeRun.RunAsync("stacking", commands, TimeSpan.FromMinutes(2), outcome =>
         {
-            foreach (string entry in Directory.GetFileSystemEntries(repo))
-            {
-                string name = Path.GetFileName(entry);
-                if (name is not (".git" or "data" or "TestResults"))
-                {
-                    File.CreateSymbolicLink(Path.Combine(clone.FullName, name), entry);
-                }
-            }
-
-            int port = ServiceProcess.FreePort();
-            string url = ServiceProcess.Url(port);
-            string[] command = service.Groups[1].Value.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            using ServiceProcess server = ServiceProcess.Start("dotnet",
-                [.. command[1..], "-c", ServiceProcess.Configuration, "--no-build", "--", "--urls", url], clone.FullName);
-            await server.WaitUntilReadyAsync(url, TimeSpan.FromSeconds(120), Ct);
-
-            using ServiceProcess run = ServiceProcess.Start("bash", ["-c", "set -euo pipefail\n" + commands.Replace(ReadmeOrigin, url, StringComparison.Ordinal)], clone.FullName);
-            int exit = await run.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
-
-            (exit == 0).Should().BeTrue($"the README's Stacking example failed (exit {exit}):\n{run.Output}\n--- service:\n{server.Output}");
-            run.Output.Should().Contain("\"name\":\"Welding Certificate\"").And.Contain("\"created\":true");
-            run.Output.Should().Contain("Welding Safety: ").And.Contain("MIG Basics: ").And.Contain("TIG Basics: ");
-            run.Output.Should().Contain("This credential counted toward 1 composite credential, which stays valid");
-            run.Output.Should().Contain("2 of the 3 part credentials this credential was awarded for are still valid").And.Contain("is revoked");
-        }
-        finally
-        {
-            clone.Delete(recursive: true);
-        }
+            (outcome.Exit == 0).Should().BeTrue(outcome.Describe("Stacking example"));
+            outcome.Output.Should().Contain("\"name\":\"Welding Certificate\"").And.Contain("\"created\":true");
+            outcome.Output.Should().Contain("Welding Safety: ").And.Contain("MIG Basics: ").And.Contain("TIG Basics: ");
+            outcome.Output.Should().Contain("This credential counted toward 1 composite credential, which stays valid");
+            outcome.Output.Should().Contain("2 of the 3 part credentials this credential was awarded for are still valid").And.Contain("is revoked");
+        }, Ct);
     }
-
-    [GeneratedRegex(@"<!-- quick-start:service -->\s*```[a-z]*\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ServiceBlock();
-
-    [GeneratedRegex(@"<!-- stacking:begin -->(.*?)<!-- stacking:end -->", RegexOptions.Singleline)]
-    private static partial Regex StackingSection();
-
-    [GeneratedRegex(@"```[a-z]*\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex Fenced();
 }
