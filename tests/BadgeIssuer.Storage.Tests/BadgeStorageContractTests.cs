@@ -93,6 +93,30 @@ public abstract partial class BadgeStorageContractTests
     }
 
     [Fact]
+    public async Task IssuerKeys_P256Type_RoundTripsAndRotatesApartFromOtherTypes()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        byte[] blob1 = [0x01, 0x02];
+        byte[] blob2 = [0x03];
+        var first = new IssuerKeyRecord(issuer.Id, issuer.Id + "#zDnaFirst", "P-256", """{"crv":"P-256","kty":"EC","x":"a","y":"b"}""", blob1, true, T0);
+        var second = new IssuerKeyRecord(issuer.Id, issuer.Id + "#zDnaSecond", "P-256", """{"crv":"P-256","kty":"EC","x":"c","y":"d"}""", blob2, true, T0.AddDays(1));
+        var other = new IssuerKeyRecord(issuer.Id, issuer.Id + "#z6MkOther", "Ed25519", """{"kty":"OKP","x":"e"}""", blob1, true, T0);
+
+        await Storage.Issuers.AddKeyAsync(first, Ct);
+        (await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "P-256", Ct))!.KeyId.Should().Be(first.KeyId);
+        await Storage.Issuers.AddKeyAsync(other, Ct);
+        await Storage.Issuers.AddKeyAsync(second, Ct);
+
+        IReadOnlyList<IssuerKeyRecord> keys = await Storage.Issuers.ListKeysAsync(issuer.Id, Ct);
+        string.Join(",", keys.Select(k => $"{k.KeyId[(k.KeyId.IndexOf('#', StringComparison.Ordinal) + 1)..]}:{k.KeyType}:{k.IsCurrent}"))
+            .Should().Be("zDnaFirst:P-256:False,z6MkOther:Ed25519:True,zDnaSecond:P-256:True");
+        IssuerKeyRecord current = (await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "P-256", Ct))!;
+        (current.KeyId, current.KeyType, current.PublicJwk, current.CreatedAt).Should().Be((second.KeyId, "P-256", second.PublicJwk, second.CreatedAt));
+        current.ProtectedPrivateKey.ToArray().Should().Equal(blob2);
+        (await Storage.Issuers.GetCurrentKeyAsync(issuer.Id, "Ed25519", Ct))!.KeyId.Should().Be(other.KeyId);
+    }
+
+    [Fact]
     public async Task Achievement_CreateUpdateList_RoundTrips()
     {
         IssuerRecord issuer = await NewIssuerAsync();

@@ -247,7 +247,7 @@ async function verifyDataIntegrity(item, ctx) {
     now: ctx.now,
     // vc calls this only after the proof verified.
     checkStatus: async () => {
-      status = await checkStatuses({credential, suite: newSuite(), documentLoader, documents: ctx.documents});
+      status = await checkStatuses({credential, suite: newCredentialSuites(), documentLoader, documents: ctx.documents});
       return {verified: status.statusChecked};
     }
   });
@@ -273,8 +273,10 @@ async function keyFromVerificationMethod(vm) {
   if(vm.publicKeyJwk) {
     return {jwk: vm.publicKeyJwk, controller: vm.controller};
   }
-  const keyPair = await Ed25519Multikey.from(vm);
-  return {jwk: await Ed25519Multikey.toJwk({keyPair}), controller: vm.controller};
+  // A Multikey: Ed25519 (z6Mk…) or ECDSA (P-256 zDn…, P-384 z82…).
+  const Multikey = vm.publicKeyMultibase?.startsWith('z6Mk') ? Ed25519Multikey : EcdsaMultikey;
+  const keyPair = await Multikey.from(vm);
+  return {jwk: await Multikey.toJwk({keyPair}), controller: vm.controller};
 }
 
 async function verifyJwt(item, ctx) {
@@ -382,7 +384,7 @@ async function verifyJwt(item, ctx) {
 
   let status = null;
   if(credential?.credentialStatus) {
-    status = await checkStatuses({credential, suite: newSuite(), documentLoader, documents: ctx.documents});
+    status = await checkStatuses({credential, suite: newCredentialSuites(), documentLoader, documents: ctx.documents});
     errors.push(...status.errors);
   }
 

@@ -136,6 +136,12 @@ internal sealed class BootstrapOptions
     /// <summary><c>web</c> (did:web hosted here, default) or <c>key</c>.</summary>
     public string IssuerDidMethod { get; set; } = "web";
 
+    /// <summary>
+    /// <c>Ed25519</c> (default: eddsa-rdfc-2022, EdDSA/RS256 JWTs) or <c>P-256</c> (ecdsa-rdfc-2019, ES256 JWTs): the
+    /// first issuer's key type.
+    /// </summary>
+    public string IssuerKeyType { get; set; } = "Ed25519";
+
     public string IssuerName { get; set; } = "BadgeIssuer Development Issuer";
 
     public string IssuerSlug { get; set; } = "default";
@@ -223,6 +229,11 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.Bootstrap.IssuerDidMethod is not ("web" or "key"))
         {
             failures.Add("BadgeIssuer:Bootstrap:IssuerDidMethod must be 'web' or 'key'.");
+        }
+
+        if (options.Bootstrap.IssuerKeyType is not ("Ed25519" or "P-256"))
+        {
+            failures.Add("BadgeIssuer:Bootstrap:IssuerKeyType must be 'Ed25519' or 'P-256'.");
         }
 
         if (!Slugs.IsValid(options.Bootstrap.IssuerSlug))

@@ -8,7 +8,7 @@ using BadgeIssuer.Core.Keys;
 
 namespace BadgeIssuer.Core.Identifiers;
 
-/// <summary>Builds a controller (DID) document with Multikey and JsonWebKey verification methods.</summary>
+/// <summary>Builds a controller (DID) document with Multikey (Ed25519, P-256, P-384) and JsonWebKey verification methods.</summary>
 public sealed class DidWebDocumentBuilder
 {
     private readonly List<Entry> _methods = [];
@@ -43,6 +43,21 @@ public sealed class DidWebDocumentBuilder
     {
         ArgumentNullException.ThrowIfNull(publicKey);
         return Add(new Entry(MakeId(fragment ?? publicKey.PublicKeyMultibase), publicKey, Multikey: true, relationships));
+    }
+
+    /// <summary>
+    /// Adds a Multikey VM for an Ed25519, P-256 (<c>zDn…</c>, multicodec p256-pub 0x1200, compressed point) or P-384
+    /// public key; the fragment defaults to the key's <c>publicKeyMultibase</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key type has no Multikey form here (RSA: use <see cref="AddJsonWebKey"/>).</exception>
+    public DidWebDocumentBuilder AddMultikey(
+        VerificationKey publicKey, string? fragment = null,
+        VerificationRelationships relationships = VerificationRelationships.AssertionMethod)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        string multibase = Multikey.EncodePublicKey(publicKey)
+            ?? throw new ArgumentException($"A {publicKey.KeyType} key has no Multikey form here (Ed25519, P-256 and P-384 have).", nameof(publicKey));
+        return Add(new Entry(MakeId(fragment ?? multibase), publicKey, Multikey: true, relationships));
     }
 
     /// <summary>Adds a JsonWebKey VM; the fragment defaults to the RFC 7638 thumbprint.</summary>
@@ -80,7 +95,7 @@ public sealed class DidWebDocumentBuilder
         {
             if (m.Multikey)
             {
-                DidDocumentWriter.WriteMultikey(writer, m.Id, Id, (Ed25519PublicKey)m.Key);
+                DidDocumentWriter.WriteMultikey(writer, m.Id, Id, Multikey.EncodePublicKey(m.Key)!);
             }
             else
             {

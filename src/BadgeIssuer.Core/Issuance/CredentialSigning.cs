@@ -91,17 +91,28 @@ public readonly record struct CredentialSigningOptions
     /// <summary>The cryptosuites signing may use; null means <see cref="CryptosuiteSet.Default"/>.</summary>
     public CryptosuiteSet? Cryptosuites { get; init; }
 
-    /// <summary>The JWT signer to use; when null, one of <see cref="Rs256Jwt"/> and <see cref="EdDsaJwt"/> is chosen by <see cref="JwtAlgorithm"/>.</summary>
+    /// <summary>
+    /// The JWT signer to use; when null, one of <see cref="Rs256Jwt"/>, <see cref="EdDsaJwt"/> and <see cref="Es256Jwt"/>
+    /// is chosen by <see cref="JwtAlgorithm"/>.
+    /// </summary>
     public VcJwtSigner? JwtSigner { get; init; }
 
-    /// <summary>RS256 or EdDSA; null means <see cref="CredentialSigning.DefaultJwtAlgorithm"/> (RS256 when there is an <see cref="Rs256Jwt"/>, else EdDSA).</summary>
+    /// <summary>
+    /// RS256, EdDSA or ES256; null means <see cref="CredentialSigning.DefaultJwtAlgorithm(VcJwtSigner?, VcJwtSigner?, VcJwtSigner?)"/>
+    /// (RS256 when there is an <see cref="Rs256Jwt"/>, else EdDSA when there is an <see cref="EdDsaJwt"/>, else ES256).
+    /// </summary>
     public string? JwtAlgorithm { get; init; }
 
-    /// <summary>The issuer's EdDSA JWT signer.</summary>
+    /// <summary>The issuer's EdDSA JWT signer, when it has an Ed25519 key.</summary>
     public VcJwtSigner? EdDsaJwt { get; init; }
 
     /// <summary>The issuer's RS256 JWT signer, when it has an RSA key.</summary>
     public VcJwtSigner? Rs256Jwt { get; init; }
+
+    /// <summary>The issuer's ES256 JWT signer, when it has a P-256 key.</summary>
+    public VcJwtSigner? Es256Jwt { get; init; }
+
+    internal bool HasJwtSigner => JwtSigner is not null || EdDsaJwt is not null || Rs256Jwt is not null || Es256Jwt is not null;
 }
 
 /// <summary>The secured forms of a credential, or why it was not signed.</summary>
@@ -141,7 +152,7 @@ public readonly record struct SigningOutcome
 /// <summary>
 /// The one validate-then-sign sequence, for the issuing service and <c>badge sign</c>: the checks asked for
 /// (<see cref="CredentialChecks"/>), then a Data Integrity proof (the cryptosuite the proof options name, which must
-/// sign with the key's type: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256) and/or a VC-JWT. Refusals of the
+/// sign with the key's type: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256) and/or a VC-JWT (EdDSA, ES256 or RS256). Refusals of the
 /// credential come back as a <see cref="SigningOutcome"/>, never as an exception.
 /// </summary>
 public static class CredentialSigning
@@ -149,7 +160,16 @@ public static class CredentialSigning
     private static readonly DataIntegrityOptions s_signing = new() { JsonLd = JsonLdOptions.SafeForSigning };
 
     /// <summary>The JWT algorithm used when none is asked for: RS256 when the issuer has an RSA signer, else EdDSA.</summary>
-    public static string DefaultJwtAlgorithm(VcJwtSigner? rs256Jwt) => rs256Jwt is null ? "EdDSA" : "RS256";
+    public static string DefaultJwtAlgorithm(VcJwtSigner? rs256Jwt) => rs256Jwt is null ? JwsAlgorithms.EdDsa : JwsAlgorithms.RS256;
+
+    /// <summary>
+    /// The JWT algorithm used when none is asked for: RS256 when the issuer has an RSA signer, else EdDSA when it has
+    /// an Ed25519 one, else ES256 (an issuer whose one key is P-256).
+    /// </summary>
+    public static string DefaultJwtAlgorithm(VcJwtSigner? rs256Jwt, VcJwtSigner? edDsaJwt, VcJwtSigner? es256Jwt)
+        => rs256Jwt is not null ? JwsAlgorithms.RS256
+            : edDsaJwt is null && es256Jwt is not null ? JwsAlgorithms.ES256
+            : JwsAlgorithms.EdDsa;
 
     /// <summary>
     /// <paramref name="time"/> in UTC without its fractional seconds: the form of a proof's <c>created</c> and of the
@@ -183,7 +203,7 @@ public static class CredentialSigning
     {
         if (options.Format == SecuringFormat.Jwt && options.Checks == CredentialChecks.None)
         {
-            if (options.JwtSigner is null && options.EdDsaJwt is null && options.Rs256Jwt is null)
+            if (!options.HasJwtSigner)
             {
                 throw new ArgumentException("JWT signing needs a signer.", nameof(options));
             }
@@ -227,7 +247,7 @@ public static class CredentialSigning
             _ = cryptosuites.SigningSuite(options.Proof!, options.DataIntegrityKey!.KeyType);
         }
 
-        if (jwt && options.JwtSigner is null && options.EdDsaJwt is null && options.Rs256Jwt is null)
+        if (jwt && !options.HasJwtSigner)
         {
             throw new ArgumentException("JWT signing needs a signer.", nameof(options));
         }
@@ -322,11 +342,12 @@ public static class CredentialSigning
 
     private static VcJwtSigner? ChooseJwtSigner(in CredentialSigningOptions options, out string algorithm)
     {
-        algorithm = options.JwtAlgorithm ?? DefaultJwtAlgorithm(options.Rs256Jwt);
+        algorithm = options.JwtAlgorithm ?? DefaultJwtAlgorithm(options.Rs256Jwt, options.EdDsaJwt, options.Es256Jwt);
         return algorithm switch
         {
-            "RS256" => options.Rs256Jwt,
-            "EdDSA" => options.EdDsaJwt,
+            JwsAlgorithms.RS256 => options.Rs256Jwt,
+            JwsAlgorithms.EdDsa => options.EdDsaJwt,
+            JwsAlgorithms.ES256 => options.Es256Jwt,
             _ => null,
         };
     }

@@ -8,8 +8,9 @@ namespace BadgeIssuer.Core.Issuance;
 
 /// <summary>
 /// The status list family: builds an issuer's <c>BitstringStatusListCredential</c> (SL-3) from its stored bits and
-/// signs it through <see cref="CredentialSigning"/>, as Data Integrity JSON (eddsa-rdfc-2022, <c>created</c> = the
-/// list's <c>validFrom</c>) or as a VC-JWT (<see cref="CredentialSigning.DefaultJwtAlgorithm"/>). A status list is not
+/// signs it through <see cref="CredentialSigning"/>, as Data Integrity JSON (eddsa-rdfc-2022 or, with a P-256 key,
+/// ecdsa-rdfc-2019; <c>created</c> = the list's <c>validFrom</c>) or as a VC-JWT (RS256 when there is an RSA signer,
+/// else the key's EdDSA or ES256). A status list is not
 /// an <see cref="ICredentialTemplate"/>: it has no status entries of its own and its id is the list's URL.
 /// </summary>
 public static class StatusListCredentialIssuer
@@ -41,22 +42,24 @@ public static class StatusListCredentialIssuer
     /// </summary>
     /// <param name="credential">The unsigned credential (<see cref="Build"/>); it must have a <c>validFrom</c>.</param>
     /// <param name="jwt">True for a VC-JWT, false for Data Integrity.</param>
-    /// <param name="ed25519">The issuer's Ed25519 key (the Data Integrity proof).</param>
-    /// <param name="ed25519MethodId">Its verification method id.</param>
-    /// <param name="edDsaJwt">The issuer's EdDSA JWT signer.</param>
+    /// <param name="key">The issuer's Data Integrity key: Ed25519 (eddsa-rdfc-2022) or P-256 (ecdsa-rdfc-2019).</param>
+    /// <param name="methodId">Its verification method id.</param>
+    /// <param name="keyJwt">The JWT signer of that key (EdDSA or ES256).</param>
     /// <param name="rs256Jwt">The issuer's RS256 JWT signer, when it has an RSA key (then preferred).</param>
     /// <exception cref="InvalidOperationException">Signing failed (the credential or the key is broken).</exception>
-    public static byte[] Sign(BitstringStatusListCredential credential, bool jwt, SigningKey ed25519, string ed25519MethodId, VcJwtSigner edDsaJwt, VcJwtSigner? rs256Jwt)
+    public static byte[] Sign(BitstringStatusListCredential credential, bool jwt, SigningKey key, string methodId, VcJwtSigner keyJwt, VcJwtSigner? rs256Jwt)
     {
         ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(keyJwt);
         DateTimeOffset created = credential.ValidFrom ?? throw new ArgumentException("The status list credential has no validFrom.", nameof(credential));
         SigningOutcome outcome = CredentialSigning.Sign(credential.ToUtf8Json(), new CredentialSigningOptions
         {
             Format = jwt ? SecuringFormat.Jwt : SecuringFormat.DataIntegrity,
             Checks = CredentialChecks.None,
-            DataIntegrityKey = ed25519,
-            Proof = jwt ? null : CredentialSigning.ProofOptionsFor(ed25519, ed25519MethodId, created),
-            EdDsaJwt = edDsaJwt,
+            DataIntegrityKey = key,
+            Proof = jwt ? null : CredentialSigning.ProofOptionsFor(key, methodId, created),
+            EdDsaJwt = keyJwt.Algorithm == JwsAlgorithms.EdDsa ? keyJwt : null,
+            Es256Jwt = keyJwt.Algorithm == JwsAlgorithms.ES256 ? keyJwt : null,
             Rs256Jwt = rs256Jwt,
         });
         if (!outcome.Succeeded)

@@ -52,6 +52,9 @@ public sealed class VcJwtSigner
     private readonly byte[] _encodedHeader;
     private readonly SignatureProvider _signatureProvider;
 
+    /// <summary>The JWS <c>alg</c> of this signer's tokens: the one its key's type signs with (EdDSA, ES256 or RS256).</summary>
+    public string Algorithm => _key.JwsAlgorithm;
+
     public VcJwtSigner(SigningKey key, VcJwtSignerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(key);

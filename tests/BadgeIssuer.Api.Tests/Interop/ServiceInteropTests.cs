@@ -73,6 +73,48 @@ public sealed class ServiceInteropTests
         AssertVerifiedWithStatus(result, revoked: false);
     }
 
+    [Fact]
+    public async Task P256Issuer_AwardInBothFormatsAndVcApiIssue_VerifyInJsWithP256StatusList_ThenRevoked()
+    {
+        using var app = P256IssuerTests.P256App();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await IssuingApiTests.CreateAchievementAsync(client);
+        JsonNode award = await IssuingApiTests.AwardAsync(client, achievementId, extra: new { achievementId, recipient = new { email = "learner@example.org" }, format = "both" });
+        string credentialId = (string)award["credentialId"]!;
+        string credential = award["credential"]!.ToJsonString();
+        string jwt = (string)award["jwt"]!;
+        ((string)award["credential"]!["proof"]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
+        ((string)P256IssuerTests.JwtPart(jwt, 0)["alg"]!).Should().Be("ES256");
+        string listUrl = (string)award["credential"]!["credentialStatus"]!["statusListCredential"]!;
+        using HttpResponseMessage issued = await client.PostAsJsonAsync("/credentials/issue", new
+        {
+            credential = IssuingApiTests.SampleCredential(),
+            options = new { credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "revocation" } } },
+        }, Ct);
+        JsonNode vcApi = JsonNode.Parse(await issued.Content.ReadAsStringAsync(Ct))!["verifiableCredential"]!;
+        ((string)vcApi["proof"]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
+
+        byte[] didDocument = await client.GetByteArrayAsync("/issuers/default/did.json", Ct);
+        byte[] list = await client.GetByteArrayAsync(listUrl, Ct);
+        ((string)JsonNode.Parse(list)!["proof"]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
+        IReadOnlyList<InteropResult> before = await NodeInterop.VerifyAsync(
+            Job(app, didDocument, listUrl, list).AddDataIntegrity(credential).AddJwt(jwt).AddDataIntegrity(vcApi.ToJsonString()), Ct);
+
+        AssertVerifiedWithStatus(before[0], revoked: false);
+        AssertVerifiedWithStatus(before[1], revoked: false);
+        AssertVerifiedWithStatus(before[2], revoked: false);
+        before[1].Json.Should().Contain("\"keySource\": \"kid " + BadgeIssuerApplication.IssuerId + "#zDn");
+
+        using HttpResponseMessage revoke = await client.PostAsync(credentialId + "/revoke", null, Ct);
+        revoke.StatusCode.Should().Be(HttpStatusCode.OK);
+
+        IReadOnlyList<InteropResult> after = await NodeInterop.VerifyAsync(
+            Job(app, didDocument, listUrl, await client.GetByteArrayAsync(listUrl, Ct)).AddDataIntegrity(credential).AddJwt(jwt), Ct);
+
+        AssertVerifiedWithStatus(after[0], revoked: true);
+        AssertVerifiedWithStatus(after[1], revoked: true);
+    }
+
     private static InteropJob Job(BadgeIssuerApplication app, byte[] didDocument, string listUrl, byte[] list) =>
         new InteropJob { Now = app.Clock.Now }
             .AddDocument(BadgeIssuerApplication.IssuerId, didDocument)

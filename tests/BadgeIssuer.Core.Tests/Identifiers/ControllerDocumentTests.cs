@@ -133,6 +133,29 @@ public class ControllerDocumentTests
     }
 
     [Fact]
+    public async Task Builder_P256Multikey_IsZDnAndResolves_RsaHasNoMultikeyForm()
+    {
+        using P256KeyPair p256 = P256KeyPair.Generate();
+        using RsaKeyPair rsa = RsaKeyPair.Generate();
+        string multibase = ((P256PublicKey)p256.PublicKey).PublicKeyMultibase;
+        var builder = new DidWebDocumentBuilder("did:web:issuer.example:issuers:p").AddMultikey(p256.PublicKey);
+        FluentActions.Invoking(() => builder.AddMultikey(rsa.PublicKey)).Should().ThrowExactly<ArgumentException>().WithMessage("*Rsa key has no Multikey form*");
+        byte[] document = builder.Build();
+
+        using JsonDocument doc = JsonDocument.Parse(document);
+        JsonElement method = doc.RootElement.GetProperty("verificationMethod")[0];
+        method.GetProperty("id").GetString().Should().Be("did:web:issuer.example:issuers:p#" + multibase);
+        method.GetProperty("type").GetString().Should().Be("Multikey");
+        method.GetProperty("publicKeyMultibase").GetString().Should().Be(multibase).And.StartWith("zDn");
+        doc.RootElement.GetProperty("@context").EnumerateArray().Select(c => c.GetString()!).Should().Equal(["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]);
+        var registry = new LocalControllerRegistry();
+        registry.Register(document);
+        VerificationMethodResolution result = await CompositeVerificationMethodResolver.CreateDefault(registry)
+            .ResolveVerificationMethodAsync("did:web:issuer.example:issuers:p#" + multibase, TestContext.Current.CancellationToken);
+        result.Method!.PublicKey.HasSameKey(p256.PublicKey).Should().BeTrue();
+    }
+
+    [Fact]
     public void Builder_InvalidIdsAndDuplicateFragments_AreRefused()
     {
         using Ed25519KeyPair key = Ed25519KeyPair.Generate();

@@ -66,6 +66,38 @@ public class StatusListCredentialIssuerTests
     }
 
     [Fact]
+    public void Sign_P256Key_DataIntegrityIsEcdsaRdfc2019AndJwtIsEs256()
+    {
+        using P256KeyPair key = P256KeyPair.Generate();
+        const string Issuer = "did:web:badges.example.edu:issuers:p";
+        string method = Issuer + "#" + ((P256PublicKey)key.PublicKey).PublicKeyMultibase;
+        var es256 = new VcJwtSigner(key, new VcJwtSignerOptions { KeyId = method, IncludeJwk = false });
+        BitstringStatusListCredential credential = StatusListCredentialIssuer.Build(ListUrl, Issuer, StatusPurpose.Revocation, NewList(1), s_updatedAt, Ttl);
+
+        using JsonDocument signed = JsonDocument.Parse(StatusListCredentialIssuer.Sign(credential, jwt: false, key, method, es256, null));
+        string jwt = Encoding.ASCII.GetString(StatusListCredentialIssuer.Sign(credential, jwt: true, key, method, es256, null));
+
+        JsonElement proof = signed.RootElement.GetProperty("proof");
+        (proof.GetProperty("cryptosuite").GetString(), proof.GetProperty("verificationMethod").GetString()).Should().Be(("ecdsa-rdfc-2019", method));
+        CryptosuiteSet.Default.VerifyAll(signed.RootElement, new OneKey(new ResolvedProofKey(key.PublicKey, Issuer, AuthorizedForPurpose: true)))
+            .Should().ContainSingle().Which.Verified.Should().BeTrue();
+        es256.Algorithm.Should().Be("ES256");
+        Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[0])).Should().Contain("\"alg\":\"ES256\"");
+    }
+
+    [Fact]
+    public void DefaultJwtAlgorithm_OnlyAnEs256Signer_IsEs256()
+    {
+        using P256KeyPair p256 = P256KeyPair.Generate();
+        using Ed25519KeyPair ed = Ed25519KeyPair.Generate();
+        var es256 = new VcJwtSigner(p256, new VcJwtSignerOptions { KeyId = "did:example:p#k" });
+        var edDsa = new VcJwtSigner(ed, new VcJwtSignerOptions { KeyId = "did:example:e#k" });
+
+        CredentialSigning.DefaultJwtAlgorithm(null, null, es256).Should().Be("ES256");
+        CredentialSigning.DefaultJwtAlgorithm(null, edDsa, null).Should().Be("EdDSA");
+    }
+
+    [Fact]
     public void WholeSeconds_OffsetAndFraction_GivesUtcWholeSeconds()
     {
         DateTimeOffset time = new(2026, 3, 1, 9, 0, 0, 999, TimeSpan.FromHours(2));
@@ -83,6 +115,11 @@ public class StatusListCredentialIssuerTests
 
         CredentialSigning.DefaultJwtAlgorithm(new VcJwtSigner(rsa)).Should().Be("RS256");
         CredentialSigning.DefaultJwtAlgorithm(null).Should().Be("EdDSA");
+    }
+
+    private sealed class OneKey(ResolvedProofKey key) : IProofKeyResolver
+    {
+        public ResolvedProofKey? Resolve(string verificationMethod, string proofPurpose) => key;
     }
 
     private static BitstringStatusList NewList(int statusSize)

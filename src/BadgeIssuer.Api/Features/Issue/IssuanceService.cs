@@ -115,11 +115,12 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
         {
             Format = parameters.Format,
             Checks = template.Checks,
-            DataIntegrityKey = issuer.Ed25519,
-            // The key's type chooses the Data Integrity cryptosuite (Ed25519: eddsa-rdfc-2022).
-            Proof = parameters.Format == SecuringFormat.Jwt ? null : CredentialSigning.ProofOptionsFor(issuer.Ed25519, issuer.Ed25519MethodId, now),
+            DataIntegrityKey = issuer.DataIntegrityKey,
+            // The key's type chooses the Data Integrity cryptosuite (Ed25519: eddsa-rdfc-2022, P-256: ecdsa-rdfc-2019).
+            Proof = parameters.Format == SecuringFormat.Jwt ? null : CredentialSigning.ProofOptionsFor(issuer.DataIntegrityKey, issuer.DataIntegrityMethodId, now),
             JwtAlgorithm = parameters.JwtAlgorithm,
             EdDsaJwt = issuer.EdDsaJwt,
+            Es256Jwt = issuer.Es256Jwt,
             Rs256Jwt = issuer.Rs256Jwt,
         });
         if (!signing.Succeeded)
@@ -181,7 +182,7 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
 
     private static IssueOutcome UnsupportedAlgorithm(string alg)
     {
-        string message = $"JWT algorithm '{alg}' is not available for this issuer (RS256 for did:web issuers, EdDSA for all).";
+        string message = $"JWT algorithm '{alg}' is not available for this issuer (Ed25519 issuers: EdDSA, and RS256 for did:web; P-256 issuers: ES256).";
         return new IssueOutcome(null, false, ProblemKind.InvalidRequest, message, [new InputViolation("/options/alg", message)]);
     }
 

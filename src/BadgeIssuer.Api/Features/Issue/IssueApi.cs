@@ -88,9 +88,9 @@ internal static class IssueApi
 
                 format = ReadFormat(RequestJson.OptionalString(o, "format", "/options", violations), "/options/format", violations);
                 alg = RequestJson.OptionalString(o, "alg", "/options", violations);
-                if (alg is not (null or "RS256" or "EdDSA"))
+                if (alg is not (null or "RS256" or "EdDSA" or "ES256"))
                 {
-                    violations.Add(new("/options/alg", "alg must be RS256 or EdDSA."));
+                    violations.Add(new("/options/alg", "alg must be RS256, EdDSA or ES256."));
                 }
 
                 purposes = ReadPurposes(o, violations);

@@ -13,9 +13,9 @@ public sealed record IssueCredentialRequest(
 
 /// <summary>Options of an issue request.</summary>
 public sealed record IssueCredentialOptions(
-    [property: Description("di (Data Integrity eddsa-rdfc-2022, default), jwt (VC-JWT) or both.")]
+    [property: Description("di (Data Integrity: eddsa-rdfc-2022, or ecdsa-rdfc-2019 for P-256 issuers; default), jwt (VC-JWT) or both.")]
     string? Format = null,
-    [property: Description("JWT algorithm: RS256 (default for did:web issuers) or EdDSA.")]
+    [property: Description("JWT algorithm: RS256 (default for did:web Ed25519 issuers) or EdDSA for Ed25519 issuers; ES256 for P-256 issuers.")]
     string? Alg = null,
     [property: Description("Status entries to add: revocation and/or suspension (strings, or objects with statusPurpose). An Open Badges credential takes one.")]
     JsonElement? CredentialStatus = null);

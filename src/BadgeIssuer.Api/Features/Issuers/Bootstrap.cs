@@ -41,7 +41,7 @@ internal sealed class Bootstrap(
             try
             {
                 created = await issuers.CreateAsync(
-                    o.Bootstrap.IssuerSlug, o.Bootstrap.IssuerDidMethod, new IssuerProfileInput(o.Bootstrap.IssuerName, null, null, "Created on first start.", null), cancellationToken);
+                    o.Bootstrap.IssuerSlug, o.Bootstrap.IssuerDidMethod, o.Bootstrap.IssuerKeyType, new IssuerProfileInput(o.Bootstrap.IssuerName, null, null, "Created on first start.", null), cancellationToken);
             }
             catch (StorageConflictException)
             {

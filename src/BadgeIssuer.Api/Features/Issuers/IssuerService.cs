@@ -26,12 +26,18 @@ internal sealed class IssuerSigning
     public required string Name { get; init; }
     /// <summary>The profile without <c>@context</c>, as UTF-8 JSON, for embedding as a credential's <c>issuer</c>.</summary>
     public required byte[] EmbeddedProfile { get; init; }
-    public required SigningKey Ed25519 { get; init; }
-    public required string Ed25519MethodId { get; init; }
-    /// <summary>RS256 key for VC-JWT (did:web issuers); null for did:key issuers, whose JWTs use EdDSA.</summary>
+    /// <summary>The issuer's key type as created (<see cref="IssuerService.KeyTypeEd25519"/> or <see cref="IssuerService.KeyTypeP256"/>).</summary>
+    public required string KeyType { get; init; }
+    /// <summary>The Data Integrity key: Ed25519 (eddsa-rdfc-2022) or P-256 (ecdsa-rdfc-2019).</summary>
+    public required SigningKey DataIntegrityKey { get; init; }
+    public required string DataIntegrityMethodId { get; init; }
+    /// <summary>RS256 key for VC-JWT (did:web Ed25519 issuers); null for did:key and P-256 issuers.</summary>
     public SigningKey? Rsa { get; init; }
     public string? RsaMethodId { get; init; }
-    public required VcJwtSigner EdDsaJwt { get; init; }
+    /// <summary>The JWT signer of <see cref="DataIntegrityKey"/>: EdDSA for Ed25519, ES256 for P-256.</summary>
+    public required VcJwtSigner KeyJwt { get; init; }
+    public VcJwtSigner? EdDsaJwt => KeyJwt.Algorithm == JwsAlgorithms.EdDsa ? KeyJwt : null;
+    public VcJwtSigner? Es256Jwt => KeyJwt.Algorithm == JwsAlgorithms.ES256 ? KeyJwt : null;
     public VcJwtSigner? Rs256Jwt { get; init; }
     public DateTimeOffset LoadedAt { get; init; }
 }
@@ -39,38 +45,77 @@ internal sealed class IssuerSigning
 internal sealed class IssuerService(IBadgeStorage storage, KeyVault vault, PublicUrls urls, TimeProvider timeProvider)
 {
     public const string KeyTypeEd25519 = "Ed25519";
+    public const string KeyTypeP256 = "P-256";
     public const string KeyTypeRsa = "RSA";
+
+    /// <summary>The key types an issuer may choose at creation (<c>keyType</c>): its Data Integrity and JWT key.</summary>
+    public static readonly IReadOnlyList<string> IssuerKeyTypes = [KeyTypeEd25519, KeyTypeP256];
+
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(60);
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ConcurrentDictionary<string, Task<IssuerSigning?>> _signing = new(StringComparer.Ordinal);
 
-    public async Task<IssuerRecord> CreateAsync(string slug, string didMethod, IssuerProfileInput profile, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the issuer and its keys: an Ed25519 key (eddsa-rdfc-2022, EdDSA JWTs) plus, for did:web, an RSA key
+    /// (RS256 JWTs); or one P-256 key (ecdsa-rdfc-2019, ES256 JWTs).
+    /// </summary>
+    public async Task<IssuerRecord> CreateAsync(string slug, string didMethod, string keyType, IssuerProfileInput profile, CancellationToken cancellationToken)
     {
-        using Ed25519KeyPair ed = Ed25519KeyPair.Generate(allowExport: true);
-        string id = didMethod == "key" ? DidKey.Create(ed.Ed25519PublicKey) : urls.DidWeb(slug);
+        using SigningKey key = Generate(keyType);
+        string id = didMethod == "key" ? DidKey.Create(key.PublicKey) : urls.DidWeb(slug);
         DateTimeOffset now = timeProvider.GetUtcNow();
         var record = new IssuerRecord(id, slug, BuildProfile(id, profile), didMethod, now);
         await storage.Issuers.CreateAsync(record, cancellationToken);
-        await AddKeysAsync(record, ed, now, cancellationToken);
+        await AddKeysAsync(record, keyType, key, now, cancellationToken);
         return record;
     }
 
-    /// <summary>New current keys; the old ones stay in the DID document so credentials already issued keep verifying.</summary>
+    /// <summary>
+    /// New current keys of the same type as the current ones; the old ones stay in the DID document so credentials
+    /// already issued keep verifying.
+    /// </summary>
     public async Task<IReadOnlyList<IssuerKeyRecord>> RotateAsync(IssuerRecord issuer, CancellationToken cancellationToken)
     {
-        using Ed25519KeyPair ed = Ed25519KeyPair.Generate(allowExport: true);
-        await AddKeysAsync(issuer, ed, timeProvider.GetUtcNow(), cancellationToken);
+        string keyType = (await CurrentKeyAsync(issuer.Id, cancellationToken))?.KeyType ?? KeyTypeEd25519;
+        using SigningKey key = Generate(keyType);
+        await AddKeysAsync(issuer, keyType, key, timeProvider.GetUtcNow(), cancellationToken);
         Invalidate(issuer.Id);
         return await storage.Issuers.ListKeysAsync(issuer.Id, cancellationToken);
     }
 
-    private async Task AddKeysAsync(IssuerRecord issuer, Ed25519KeyPair ed, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The issuer's current Data Integrity key record (Ed25519 or P-256), or null when it has none.</summary>
+    public Task<IssuerKeyRecord?> CurrentKeyAsync(string issuerId, CancellationToken cancellationToken) => CurrentKeyAsync(storage, issuerId, cancellationToken);
+
+    /// <inheritdoc cref="CurrentKeyAsync(string, CancellationToken)"/>
+    public static async Task<IssuerKeyRecord?> CurrentKeyAsync(IBadgeStorage storage, string issuerId, CancellationToken cancellationToken)
+        => await storage.Issuers.GetCurrentKeyAsync(issuerId, KeyTypeEd25519, cancellationToken)
+            ?? await storage.Issuers.GetCurrentKeyAsync(issuerId, KeyTypeP256, cancellationToken);
+
+    /// <summary>
+    /// What an issuer signs with, as OpenID4VCI metadata names it: the Data Integrity cryptosuite and the default
+    /// VC-JWT <c>alg</c> (P-256: ecdsa-rdfc-2019 and ES256; Ed25519: eddsa-rdfc-2022 and RS256 for did:web, else EdDSA).
+    /// </summary>
+    public static (string Cryptosuite, string JwtAlgorithm) SigningAlgorithms(IssuerRecord issuer, string keyType) => keyType == KeyTypeP256
+        ? ("ecdsa-rdfc-2019", JwsAlgorithms.ES256)
+        : ("eddsa-rdfc-2022", issuer.DidMethod == "web" ? JwsAlgorithms.RS256 : JwsAlgorithms.EdDsa);
+
+    private static SigningKey Generate(string keyType) => keyType switch
     {
-        string edMethod = issuer.DidMethod == "key" ? DidKey.GetVerificationMethodId(ed.Ed25519PublicKey) : issuer.Id + "#" + ed.Ed25519PublicKey.PublicKeyMultibase;
-        await storage.Issuers.AddKeyAsync(Wrap(issuer.Id, edMethod, KeyTypeEd25519, ed, now), cancellationToken);
-        if (issuer.DidMethod == "web")
+        KeyTypeEd25519 => Ed25519KeyPair.Generate(allowExport: true),
+        KeyTypeP256 => P256KeyPair.Generate(allowExport: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(keyType), keyType, "An issuer key is Ed25519 or P-256."),
+    };
+
+    private async Task AddKeysAsync(IssuerRecord issuer, string keyType, SigningKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string method = issuer.DidMethod == "key"
+            ? DidKey.GetVerificationMethodId(key.PublicKey)
+            : issuer.Id + "#" + Multikey.EncodePublicKey(key.PublicKey);
+        await storage.Issuers.AddKeyAsync(Wrap(issuer.Id, method, keyType, key, now), cancellationToken);
+        if (issuer.DidMethod == "web" && keyType == KeyTypeEd25519)
         {
+            // RS256, the OB 3.0 VC-JWT baseline, for Ed25519 did:web issuers; a P-256 issuer's JWTs are ES256.
             using RsaKeyPair rsa = RsaKeyPair.Generate(2048, allowExport: true);
             string rsaMethod = issuer.Id + "#" + rsa.PublicKey.ComputeJwkThumbprint();
             await storage.Issuers.AddKeyAsync(Wrap(issuer.Id, rsaMethod, KeyTypeRsa, rsa, now), cancellationToken);
@@ -79,6 +124,7 @@ internal sealed class IssuerService(IBadgeStorage storage, KeyVault vault, Publi
 
     private IssuerKeyRecord Wrap(string issuerId, string keyId, string keyType, SigningKey key, DateTimeOffset now)
     {
+        // The wrapped blob is the PKCS#8 PEM, which names its algorithm (and curve) itself.
         byte[] pem = Encoding.UTF8.GetBytes(key.ExportPkcs8PrivateKeyPem());
         try
         {
@@ -133,11 +179,11 @@ internal sealed class IssuerService(IBadgeStorage storage, KeyVault vault, Publi
             return null;
         }
 
-        IssuerKeyRecord ed = await storage.Issuers.GetCurrentKeyAsync(issuerId, KeyTypeEd25519, CancellationToken.None)
-            ?? throw new InvalidOperationException($"Issuer '{issuerId}' has no current Ed25519 key.");
+        IssuerKeyRecord current = await CurrentKeyAsync(issuerId, CancellationToken.None)
+            ?? throw new InvalidOperationException($"Issuer '{issuerId}' has no current Ed25519 or P-256 key.");
         IssuerKeyRecord? rsa = await storage.Issuers.GetCurrentKeyAsync(issuerId, KeyTypeRsa, CancellationToken.None);
-        SigningKey edKey = Unwrap(ed);
-        edKey.KeyId = ed.KeyId;
+        SigningKey key = Unwrap(current);
+        key.KeyId = current.KeyId;
         SigningKey? rsaKey = null;
         if (rsa is not null)
         {
@@ -151,11 +197,12 @@ internal sealed class IssuerService(IBadgeStorage storage, KeyVault vault, Publi
             Record = record,
             Name = profile.RootElement.TryGetProperty("name", out JsonElement name) ? name.GetString() ?? record.Slug : record.Slug,
             EmbeddedProfile = CredentialJson.WithoutContext(profile.RootElement),
-            Ed25519 = edKey,
-            Ed25519MethodId = ed.KeyId,
+            KeyType = current.KeyType,
+            DataIntegrityKey = key,
+            DataIntegrityMethodId = current.KeyId,
             Rsa = rsaKey,
             RsaMethodId = rsa?.KeyId,
-            EdDsaJwt = new VcJwtSigner(edKey, new VcJwtSignerOptions { KeyId = ed.KeyId, IncludeJwk = false }),
+            KeyJwt = new VcJwtSigner(key, new VcJwtSignerOptions { KeyId = current.KeyId, IncludeJwk = false }),
             Rs256Jwt = rsaKey is null ? null : new VcJwtSigner(rsaKey, new VcJwtSignerOptions { KeyId = rsa!.KeyId, IncludeJwk = false }),
             LoadedAt = timeProvider.GetUtcNow(),
         };
@@ -187,9 +234,10 @@ internal sealed class IssuerService(IBadgeStorage storage, KeyVault vault, Publi
         {
             string fragment = key.KeyId[(key.KeyId.IndexOf('#', StringComparison.Ordinal) + 1)..];
             VerificationKey publicKey = Jwk.ImportPublicKey(Encoding.UTF8.GetBytes(key.PublicJwk));
-            if (publicKey is Ed25519PublicKey ed)
+            if (publicKey is Ed25519PublicKey or P256PublicKey)
             {
-                builder.AddMultikey(ed, fragment);
+                // Multikey: "z6Mk…" (Ed25519) or "zDn…" (P-256, multicodec p256-pub, compressed point).
+                builder.AddMultikey(publicKey, fragment);
             }
             else
             {

@@ -13,7 +13,10 @@ public sealed record ProfileDocument(
     string Id, IReadOnlyList<string> Type, string Name, string? Url = null, string? Email = null, string? Description = null, JsonElement? Image = null);
 
 /// <summary>Create or update an issuer profile.</summary>
-public sealed record IssuerRequest(string Name, string? Url = null, string? Email = null, string? Description = null, string? Image = null, string? Slug = null, string? DidMethod = null);
+public sealed record IssuerRequest(
+    string Name, string? Url = null, string? Email = null, string? Description = null, string? Image = null, string? Slug = null, string? DidMethod = null,
+    [property: System.ComponentModel.Description("Ed25519 (default: Data Integrity eddsa-rdfc-2022; VC-JWT RS256 for did:web, EdDSA) or P-256 (ecdsa-rdfc-2019; VC-JWT ES256). Creation only; rotation keeps it.")]
+    string? KeyType = null);
 
 /// <summary>A public key of an issuer (private keys never leave the service).</summary>
 public sealed record IssuerKeyDocument(string Id, string Type, bool Current, DateTimeOffset CreatedAt, JsonElement PublicKeyJwk);
@@ -36,7 +39,7 @@ internal static class IssuersApi
     {
         RouteGroupBuilder group = routes.MapGroup("/issuers").WithTags("Issuers");
         group.MapPost("/", Create).WithName("CreateIssuer").WithSummary("Create an issuer (admin)")
-            .WithDescription("Creates the issuer's Ed25519 (Data Integrity) and, for did:web, RSA (RS256 JWT) keys. didMethod: web (default; DID document served here) or key.")
+            .WithDescription("Creates the issuer's keys. keyType Ed25519 (default): an Ed25519 key (Data Integrity eddsa-rdfc-2022, EdDSA JWTs) and, for did:web, an RSA key (RS256 JWTs); keyType P-256: one P-256 key (Data Integrity ecdsa-rdfc-2019, ES256 JWTs). didMethod: web (default; DID document served here) or key.")
             .AcceptsJson<IssuerRequest>()
             .RequireAuthorization(ApiScopes.Admin)
             .ProducesProblems(
@@ -57,7 +60,7 @@ internal static class IssuersApi
             .RequireAuthorization(ApiScopes.ReadProfile)
             .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound);
         group.MapPost("/{slug}/keys/rotate", Rotate).WithName("RotateIssuerKeys").WithSummary("Rotate the issuer's signing keys")
-            .WithDescription("New keys become current; old public keys stay in the DID document so credentials already issued keep verifying. did:key issuers cannot rotate (the identifier is the key).")
+            .WithDescription("New keys of the issuer's key type (Ed25519 or P-256) become current; old public keys stay in the DID document so credentials already issued keep verifying. did:key issuers cannot rotate (the identifier is the key).")
             .RequireAuthorization(ApiScopes.Manage)
             .ProducesProblems(ProblemStatus.Unauthorized, ProblemStatus.NotFound, ProblemStatus.Conflict);
         return routes;
@@ -79,6 +82,7 @@ internal static class IssuersApi
             IssuerProfileInput? profile = ReadProfile(body, violations);
             string? slug = RequestJson.OptionalString(body, "slug", string.Empty, violations, 64);
             string didMethod = RequestJson.OptionalString(body, "didMethod", string.Empty, violations, 8) ?? "web";
+            string keyType = RequestJson.OptionalString(body, "keyType", string.Empty, violations, 16) ?? IssuerService.KeyTypeEd25519;
             if (slug is not null && !Slugs.IsValid(slug))
             {
                 violations.Add(new("/slug", "slug must be 1-64 of a-z, 0-9 and '-' (not starting with '-')."));
@@ -87,6 +91,11 @@ internal static class IssuersApi
             if (didMethod is not ("web" or "key"))
             {
                 violations.Add(new("/didMethod", "didMethod must be web or key."));
+            }
+
+            if (!IssuerService.IssuerKeyTypes.Contains(keyType, StringComparer.Ordinal) && !violations.Any(v => v.Path == "/keyType"))
+            {
+                violations.Add(new("/keyType", "keyType must be one of: " + string.Join(", ", IssuerService.IssuerKeyTypes) + "."));
             }
 
             if (violations.Count > 0)
@@ -108,14 +117,14 @@ internal static class IssuersApi
             IssuerRecord record;
             try
             {
-                record = await issuers.CreateAsync(slug, didMethod, profile!, cancellationToken);
+                record = await issuers.CreateAsync(slug, didMethod, keyType, profile!, cancellationToken);
             }
             catch (StorageConflictException)
             {
                 return ApiProblems.Conflict.Result($"An issuer with slug '{slug}' exists; choose another slug.");
             }
 
-            await audit.AppendAsync(request.HttpContext, record.Id, "issuer.create", record.Id, $"{{\"slug\":\"{slug}\",\"didMethod\":\"{didMethod}\"}}");
+            await audit.AppendAsync(request.HttpContext, record.Id, "issuer.create", record.Id, $"{{\"slug\":\"{slug}\",\"didMethod\":\"{didMethod}\",\"keyType\":\"{keyType}\"}}");
             return new CreatedJsonResult<ProfileDocument>(Encoding.UTF8.GetBytes(record.ProfileJson), urls.IssuerProfile(slug));
         }
     }
@@ -130,7 +139,7 @@ internal static class IssuersApi
         }
 
         (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(
-            request, 64 * 1024, RequestShape.Of<IssuerRequest>().Without("slug", "didMethod"), cancellationToken);
+            request, 64 * 1024, RequestShape.Of<IssuerRequest>().Without("slug", "didMethod", "keyType"), cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -90,7 +90,7 @@ internal sealed class StatusListPublisher(IBadgeStorage storage, IssuerService i
         BitstringStatusList list = BitstringStatusList.FromBits(record.Bitstring.Span, record.StatusSize);
         BitstringStatusListCredential credential = StatusListCredentialIssuer.Build(
             url, issuer.Record.Id, purpose, list, record.UpdatedAt, options.Value.StatusListTtlSeconds * 1000L);
-        byte[] body = StatusListCredentialIssuer.Sign(credential, jwt, issuer.Ed25519, issuer.Ed25519MethodId, issuer.EdDsaJwt, issuer.Rs256Jwt);
+        byte[] body = StatusListCredentialIssuer.Sign(credential, jwt, issuer.DataIntegrityKey, issuer.DataIntegrityMethodId, issuer.KeyJwt, issuer.Rs256Jwt);
         string etag = "\"" + record.ListId + "-" + record.Version.ToString(CultureInfo.InvariantCulture) + (jwt ? "-jwt" : "-di") + "\"";
         return new PublishedStatusList(body, etag, record.Version);
     }

@@ -143,7 +143,9 @@ internal static class Oid4vciApi
             ? image.ValueKind == JsonValueKind.String ? image.GetString()
                 : image.ValueKind == JsonValueKind.Object && image.TryGetProperty("id", out JsonElement imageId) && imageId.ValueKind == JsonValueKind.String ? imageId.GetString() : null
             : null;
-        string jwtAlgorithm = issuer.DidMethod == "web" ? JwsAlgorithms.RS256 : JwsAlgorithms.EdDsa;
+        // What this issuer's key signs: Ed25519 (eddsa-rdfc-2022; RS256 or EdDSA JWTs) or P-256 (ecdsa-rdfc-2019; ES256).
+        string keyType = (await IssuerService.CurrentKeyAsync(storage, issuer.Id, cancellationToken))?.KeyType ?? IssuerService.KeyTypeEd25519;
+        (string cryptosuite, string jwtAlgorithm) = IssuerService.SigningAlgorithms(issuer, keyType);
         byte[] body = Write(w =>
         {
             w.WriteStartObject();
@@ -154,7 +156,7 @@ internal static class Oid4vciApi
             WriteDisplay(w, name, logo, null);
             w.WriteEndArray();
             w.WriteStartObject("credential_configurations_supported");
-            WriteConfiguration(w, WalletUrls.LdpVc, "ldp_vc", "eddsa-rdfc-2022", withContext: true, name, logo);
+            WriteConfiguration(w, WalletUrls.LdpVc, "ldp_vc", cryptosuite, withContext: true, name, logo);
             WriteConfiguration(w, WalletUrls.JwtVcJson, "jwt_vc_json", jwtAlgorithm, withContext: false, name, logo);
             w.WriteEndObject();
             w.WriteEndObject();
