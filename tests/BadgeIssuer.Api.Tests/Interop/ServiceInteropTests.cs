@@ -83,7 +83,7 @@ public sealed class ServiceInteropTests
         string credentialId = (string)award["credentialId"]!;
         string credential = award["credential"]!.ToJsonString();
         string jwt = (string)award["jwt"]!;
-        ((string)award["credential"]!["proof"]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
+        ((string)award["credential"]!["proof"]![0]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
         ((string)P256IssuerTests.JwtPart(jwt, 0)["alg"]!).Should().Be("ES256");
         string listUrl = (string)award["credential"]!["credentialStatus"]!["statusListCredential"]!;
         using HttpResponseMessage issued = await client.PostAsJsonAsync("/credentials/issue", new
@@ -92,7 +92,7 @@ public sealed class ServiceInteropTests
             options = new { credentialStatus = new[] { new { type = "BitstringStatusListEntry", statusPurpose = "revocation" } } },
         }, Ct);
         JsonNode vcApi = JsonNode.Parse(await issued.Content.ReadAsStringAsync(Ct))!["verifiableCredential"]!;
-        ((string)vcApi["proof"]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
+        ((string)vcApi["proof"]![0]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
 
         byte[] didDocument = await client.GetByteArrayAsync("/issuers/default/did.json", Ct);
         byte[] list = await client.GetByteArrayAsync(listUrl, Ct);

@@ -36,8 +36,8 @@ public sealed class P256IssuerWalletTests
         using WalletHolder ldpHolder = WalletHolder.DidKey();
         JsonNode ldp = await flow.ReceiveAsync(ldpOffer, ldpHolder);
         ((string)ldp["credentialSubject"]!["id"]!).Should().Be(ldpHolder.Did);
-        ((string)ldp["proof"]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
-        ((string)ldp["proof"]!["verificationMethod"]!).Should().Be(method);
+        ((string)ldp["proof"]![0]!["cryptosuite"]!).Should().Be("ecdsa-rdfc-2019");
+        ((string)ldp["proof"]![0]!["verificationMethod"]!).Should().Be(method);
         JsonNode ldpReport = await flow.VerifyAsync(ldp);
         ((bool)ldpReport["verified"]!).Should().BeTrue(ldpReport.ToJsonString());
 
