@@ -73,8 +73,10 @@ public partial interface ICredentialStore
 {
     /// <summary>
     /// The issuer's credentials for the recipient with keyed hash <paramref name="recipientKey"/> whose achievement is one
-    /// of <paramref name="achievementIds"/> (at most 1,000) and that are neither revoked nor suspended: for each achievement
-    /// the newest <paramref name="perAchievement"/> (by issue time, then id). Validity dates are inside the credential.
+    /// of <paramref name="achievementIds"/> (at most 1,000) and that are neither revoked nor suspended nor a holder-bound
+    /// copy (a wallet copy is keyed to whichever DID redeemed the offer, so it never counts as that DID's own award): for
+    /// each achievement the newest <paramref name="perAchievement"/> (by issue time, then id). Validity dates are inside
+    /// the credential.
     /// </summary>
     Task<IReadOnlyList<CredentialRecord>> ListActiveForRecipientAsync(
         string issuerId, ReadOnlyMemory<byte> recipientKey, IReadOnlyCollection<string> achievementIds, int perAchievement, CancellationToken cancellationToken = default);

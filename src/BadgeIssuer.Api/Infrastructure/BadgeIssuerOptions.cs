@@ -97,6 +97,12 @@ internal sealed class PathwayOptions
     /// <summary>Most pathways one achievement may be a part of (1–200).</summary>
     public int MaxPartOf { get; set; } = 16;
 
+    /// <summary>
+    /// Most composite credentials one award issues, across every level (1–200); a learner's further completed pathways
+    /// are awarded at their next award of a part. Bounds the signing one request can set off.
+    /// </summary>
+    public int MaxCompositesPerAward { get; set; } = 16;
+
     /// <summary>Whether the issuer (<paramref name="issuerId"/>, <paramref name="slug"/>) has automatic pathway awards.</summary>
     public bool AutoAwardsFor(string issuerId, string slug) =>
         AutoAward && !AutoAwardDisabledIssuers.Any(i => string.Equals(i, issuerId, StringComparison.Ordinal) || string.Equals(i, slug, StringComparison.Ordinal));
@@ -274,6 +280,11 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.Pathways.MaxPartOf is < 1 or > 200)
         {
             failures.Add("BadgeIssuer:Pathways:MaxPartOf must be between 1 and 200.");
+        }
+
+        if (options.Pathways.MaxCompositesPerAward is < 1 or > 200)
+        {
+            failures.Add("BadgeIssuer:Pathways:MaxCompositesPerAward must be between 1 and 200.");
         }
 
         if (options.StatusIndexBlock is < 1 or > 4096)

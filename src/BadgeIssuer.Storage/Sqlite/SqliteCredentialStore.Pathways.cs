@@ -24,7 +24,7 @@ internal sealed partial class SqliteCredentialStore
             SELECT {Columns} FROM (
                 SELECT {Columns}, row_number() OVER (PARTITION BY achievement_id ORDER BY issued_at DESC, id DESC) AS rn
                 FROM credentials
-                WHERE issuer_id = $issuer AND recipient_key = $key AND revoked = 0 AND suspended = 0
+                WHERE issuer_id = $issuer AND recipient_key = $key AND revoked = 0 AND suspended = 0 AND reissue_of IS NULL
                     AND achievement_id IN ({SqliteAchievementStore.InList(command, "$a", achievementIds)}))
             WHERE rn <= $per ORDER BY achievement_id, issued_at DESC, id DESC;
             """;

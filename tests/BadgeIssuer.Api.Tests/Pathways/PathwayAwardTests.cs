@@ -246,6 +246,46 @@ public sealed class PathwayAwardTests
     }
 
     [Fact]
+    public async Task OneAwardCompletingMorePathwaysThanTheBound_IssuesAtMostTheBound_TheRestAtTheNextAward()
+    {
+        using var app = new BadgeIssuerApplication([("BadgeIssuer:Pathways:MaxCompositesPerAward", "2")]);
+        using HttpClient client = app.CreateAuthorizedClient();
+        string badge = await CreateAsync(client, "Welding Safety");
+        string other = await CreateAsync(client, "MIG Basics");
+        string[] composites = [
+            await CreateAsync(client, "Certificate A", new { rule = "nOf", n = 1, parts = new[] { badge, other }, autoAward = true }),
+            await CreateAsync(client, "Certificate B", new { rule = "nOf", n = 1, parts = new[] { badge, other }, autoAward = true }),
+            await CreateAsync(client, "Certificate C", new { rule = "nOf", n = 1, parts = new[] { badge, other }, autoAward = true })];
+
+        JsonNode first = await AwardAsync(client, badge);
+        JsonNode next = await AwardAsync(client, other);
+
+        Composites(first).Should().HaveCount(2);
+        Composites(first).Should().OnlyContain(c => (bool)c!["created"]!);
+        Composites(next).Where(c => (bool)c!["created"]!).Should().ContainSingle("the third completed pathway comes with the next award of a part");
+        foreach (string composite in composites)
+        {
+            (await CredentialIdsAsync(client, composite)).Should().ContainSingle(composite);
+        }
+    }
+
+    [Fact]
+    public async Task CompositeAwardedByHand_IsNotAwardedAgainAutomatically()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        (string[] parts, string composite) = await ThreeBadgesAndACertificateAsync(client);
+
+        await AwardAsync(client, composite);
+        foreach (string part in parts)
+        {
+            Composites(await AwardAsync(client, part)).Should().BeEmpty();
+        }
+
+        (await CredentialIdsAsync(client, composite)).Should().ContainSingle("the learner already holds the certificate awarded by hand");
+    }
+
+    [Fact]
     public async Task CyclicPathwaysInStorage_AwardEachCompositeOnce_AndStop()
     {
         // A cycle cannot be declared through the API; written straight to storage (as a race could), awards still end.

@@ -17,7 +17,7 @@ namespace BadgeIssuer.Api.Features.Issue;
 /// <c>POST /credentials/issue</c> (W3C VC-API): the caller sends an unsigned credential whose issuer is one it may
 /// issue for; the service adds status entries, checks the VC Data Model rules of the credential's version and the rules
 /// of the profile its type claims (OB, endorsement, CLR or none) and JSON-LD safe mode, signs, stores and answers 201
-/// with the secured credential (a single proof as an object).
+/// with the secured credential (a single proof as an object, or in a one-element array for OB and CLR credentials).
 /// </summary>
 internal static class IssueApi
 {
@@ -37,7 +37,7 @@ internal static class IssueApi
             .WithTags("Issue")
             .WithName("IssueCredential")
             .WithSummary("Issue a credential (W3C VC-API)")
-            .WithDescription("Checks the credential against the VC Data Model rules of its version (2.0 or 1.1) and the rules of the profile its type claims (Open Badges 3.0, EndorsementCredential, CLR 2.0, or none), then JSON-LD safe mode, and refuses it with every violation and its JSON pointer (422 invalid-credential, errors[]); otherwise signs it with the issuer's keys (Data Integrity eddsa-rdfc-2022 by default, a single proof written as an object, or VC-JWT), adds the requested status entries and stores it. Honours the Idempotency-Key header.")
+            .WithDescription("Checks the credential against the VC Data Model rules of its version (2.0 or 1.1) and the rules of the profile its type claims (Open Badges 3.0, EndorsementCredential, CLR 2.0, or none), then JSON-LD safe mode, and refuses it with every violation and its JSON pointer (422 invalid-credential, errors[]); otherwise signs it with the issuer's keys (Data Integrity with the cryptosuite of the issuer's key: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256; a single proof written as an object, or as a one-element array for Open Badges and CLR credentials as their JSON Schemas want; or VC-JWT), adds the requested status entries and stores it. Honours the Idempotency-Key header.")
             .AcceptsJson<IssueCredentialRequest>()
             .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key returns the credential the first request issued (200) instead of issuing another.")
             .RequireAuthorization(ApiScopes.Issue)

@@ -22,7 +22,7 @@ public sealed record IssueCredentialOptions(
 
 /// <summary>W3C VC-API "Issue Credential" response.</summary>
 public sealed record IssueCredentialResponse(
-    [property: Description("The secured credential: a Data Integrity JSON object (one proof is an object under proof, a proof set an array), or an EnvelopedVerifiableCredential whose id is a data:application/vc+jwt URL.")]
+    [property: Description("The secured credential: a Data Integrity JSON object (one proof is an object under proof, or a one-element array for Open Badges and CLR credentials; a proof set an array), or an EnvelopedVerifiableCredential whose id is a data:application/vc+jwt URL.")]
     JsonElement VerifiableCredential);
 
 /// <summary>An award: one learner receives one achievement.</summary>

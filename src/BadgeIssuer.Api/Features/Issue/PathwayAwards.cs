@@ -96,7 +96,26 @@ internal sealed partial class PathwayAwarder(
                     continue;
                 }
 
-                (CompositeAward Award, CredentialRecord Credential)? result = await TryAwardAsync(part, pathway, recipientKey, frontier, context, cancellationToken);
+                if (awarded.Count(a => a.Created) >= settings.MaxCompositesPerAward)
+                {
+                    // Bounds the signing one request sets off; the rest come with the learner's next award of a part.
+                    CompositesDeferred(logger, settings.MaxCompositesPerAward, issuer.Record.Id);
+                    return awarded;
+                }
+
+                (CompositeAward Award, CredentialRecord Credential)? result;
+                try
+                {
+                    // The part is stored: its composites are not abandoned halfway because the caller went away.
+                    result = await TryAwardAsync(part, pathway, recipientKey, frontier, context, CancellationToken.None);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // The part's award stands; this composite is tried again at the learner's next award of a part.
+                    CompositeRefused(logger, pathway.AchievementId, issuer.Record.Id, e.GetType().Name);
+                    continue;
+                }
+
                 if (result is { } done)
                 {
                     awarded.Add(done.Award);
@@ -146,6 +165,12 @@ internal sealed partial class PathwayAwarder(
             return counted is not null && counted.Parts.Any(p => added.Any(a => string.Equals(a.Id, p.CredentialId, StringComparison.Ordinal)))
                 ? (new CompositeAward(pathway.AchievementId, name, earlier.Id, Created: false), earlier)
                 : null;
+        }
+
+        // Awarded by hand (no pathway key) and still active: the learner has it, so it is not issued again.
+        if ((await storage.Credentials.ListActiveForRecipientAsync(issuer.Record.Id, recipientKey, [pathway.AchievementId], 1, cancellationToken)).Count > 0)
+        {
+            return null;
         }
 
         DateTimeOffset now = timeProvider.GetUtcNow();
@@ -243,6 +268,9 @@ internal sealed partial class PathwayAwarder(
 
     [LoggerMessage(140, LogLevel.Warning, "The composite credential of pathway achievement {AchievementId} (issuer {IssuerId}) was not issued: {Reason}. The part's award stands; it is tried again at the next award of a part.")]
     private static partial void CompositeRefused(ILogger logger, string achievementId, string issuerId, string reason);
+
+    [LoggerMessage(141, LogLevel.Warning, "An award completed more pathways than the {Max} composites one award issues (issuer {IssuerId}, BadgeIssuer:Pathways:MaxCompositesPerAward); the rest are issued at the learner's next award of a part.")]
+    private static partial void CompositesDeferred(ILogger logger, int max, string issuerId);
 }
 
 /// <summary>A part credential's validity period and achievement name, as signed in it (JSON-LD or VC-JWT payload).</summary>
