@@ -102,6 +102,8 @@ public sealed partial class QuickStartTests
 
             (exit == 0).Should().BeTrue($"the README's learner delivery example failed (exit {exit}):\n{run.Output}\n--- service:\n{server.Output}");
             run.Output.Should().Contain("openid-credential-offer://?credential_offer_uri=").And.Contain("did:key:z6Mk").And.Contain("Valid: 'Forklift Safety'");
+            run.Output.Should().Contain("https://lcw.app/request?request=").And.Contain("DIDAuthentication");
+            Regex.Count(run.Output, "Valid: 'Forklift Safety'").Should().Be(2, "both the OpenID4VCI and the VC-API credential verify");
         }
         finally
         {

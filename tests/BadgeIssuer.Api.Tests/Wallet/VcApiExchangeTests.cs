@@ -330,4 +330,28 @@ public sealed class VcApiExchangeTests
         wrongType.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
         (await OfferRecordAsync(app, offer)).State.Should().Be(OfferStates.Offered);
     }
+    [Fact]
+    public async Task CredentialNamingASubject_OnlyThatDidReceivesIt()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        using var owner = new TestHolder();
+        using var stranger = new TestHolder();
+        JsonObject submitted = Issue.IssuingApiTests.SampleCredential();
+        submitted["credentialSubject"]!["id"] = owner.Did;
+        using HttpResponseMessage issued = await client.PostAsJsonAsync("/credentials/issue", new { credential = submitted }, Ct);
+        string id = (string)JsonNode.Parse(await issued.Content.ReadAsStringAsync(Ct))!["verifiableCredential"]!["id"]!;
+        using HttpResponseMessage created = await client.PostAsync(WalletFlow.Path(id) + "/offers", null, Ct);
+        JsonNode offer = JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!;
+        var flow = new WalletFlow(app, client);
+        (string challenge, string domain) = await RequestAsync(flow.Wallet, ExchangePath(offer));
+
+        (HttpStatusCode status, JsonNode? body) = await PostAsync(flow.Wallet, ExchangePath(offer), DidAuth(stranger, challenge, domain));
+        (status, (string?)body!["code"]).Should().Be((HttpStatusCode.BadRequest, "invalid-presentation"));
+        ((string)body["detail"]!).Should().Contain("another subject");
+
+        (status, body) = await PostAsync(flow.Wallet, ExchangePath(offer), DidAuth(owner, challenge, domain));
+        status.Should().Be(HttpStatusCode.OK, body?.ToJsonString());
+        ((string)body!["verifiablePresentation"]!["verifiableCredential"]![0]!["credentialSubject"]!["id"]!).Should().Be(owner.Did);
+    }
 }
