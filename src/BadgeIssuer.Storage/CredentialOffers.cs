@@ -5,7 +5,8 @@ namespace BadgeIssuer.Storage;
 /// pre-authorized code, a transaction code attempt and an access token each count once across every instance:
 /// <c>offered</c> → <c>redeemed</c> (an access token was issued for it) → <c>issuing</c> (the token was spent on a
 /// credential request) → <c>delivered</c>; <c>offered</c> → <c>locked</c> (too many wrong transaction codes);
-/// <c>offered</c>, <c>redeemed</c> or <c>locked</c> → <c>withdrawn</c>. Expiry is not a state: an offer (or its token)
+/// <c>offered</c>, <c>redeemed</c> or <c>locked</c> → <c>withdrawn</c>; a VC-API exchange takes an offer without a
+/// transaction code <c>offered</c> → <c>issuing</c> (and back to <c>offered</c> if issuing fails). Expiry is not a state: an offer (or its token)
 /// past its time is refused wherever it stands.
 /// </summary>
 public static class OfferStates
@@ -18,13 +19,21 @@ public static class OfferStates
     public const string Withdrawn = "withdrawn";
 }
 
+/// <summary>The protocols that redeem offers (<see cref="CredentialOfferRecord.RedeemedVia"/>).</summary>
+public static class OfferRedeemers
+{
+    public const string OpenId4Vci = "openid4vci";
+    public const string VcApi = "vcapi";
+}
+
 /// <summary>
 /// A one-time offer of an issued credential to a learner's wallet. Its secrets are stored only as SHA-256 hashes: the
 /// handle in the offer URL (<see cref="HandleHash"/>), the pre-authorized code (<see cref="CodeHash"/>), the
 /// transaction code (<see cref="TxCodeHash"/>, hashed together with the pre-authorized code) and the access token
 /// (<see cref="TokenHash"/>). The record is protocol-neutral: OpenID4VCI redeems it through the pre-authorized code
 /// (<see cref="RedeemedVia"/> <c>openid4vci</c>); another delivery protocol (a VC-API exchange) can add its own handle
-/// columns and redeem the same one-time state.
+/// columns and redeem the same one-time state. A VC-API exchange needs no column of its own: its URL carries the same
+/// handle, and it moves the offer straight from <c>offered</c> to <c>issuing</c> (<see cref="RedeemedVia"/> <c>vcapi</c>).
 /// </summary>
 public sealed record CredentialOfferRecord(
     string OfferId,
@@ -59,7 +68,7 @@ public sealed record CredentialOfferRecord(
     /// </summary>
     public string? GrantedIdentifiers { get; init; }
 
-    /// <summary>The protocol that redeemed the offer (<c>openid4vci</c>).</summary>
+    /// <summary>The protocol that redeemed the offer (<c>openid4vci</c> or <c>vcapi</c>).</summary>
     public string? RedeemedVia { get; init; }
 
     public DateTimeOffset? RedeemedAt { get; init; }
@@ -125,7 +134,19 @@ public interface IOfferStore
     /// <summary><c>redeemed</c> → <c>issuing</c> for the offer holding the token, when the token has not expired. Null when nothing changed.</summary>
     Task<CredentialOfferRecord?> ClaimTokenAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary><c>issuing</c> → <c>redeemed</c> (the credential could not be made; the token may be used again while it lasts).</summary>
+    /// <summary>
+    /// <c>offered</c> → <c>issuing</c> for a VC-API exchange (<see cref="CredentialOfferRecord.RedeemedVia"/> <c>vcapi</c>): the offer with the
+    /// handle, unexpired at <paramref name="now"/> and without a transaction code (a VC-API exchange has none, so it may
+    /// not redeem an offer that requires one); appends <paramref name="audit"/> in the same transaction. One atomic
+    /// update, so of any number of racing exchanges on any number of instances exactly one gets the offer. Null when
+    /// nothing changed.
+    /// </summary>
+    Task<CredentialOfferRecord?> ClaimForExchangeAsync(ReadOnlyMemory<byte> handleHash, DateTimeOffset now, AuditRecord audit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>issuing</c> → <c>redeemed</c> (the credential could not be made; the token may be used again while it lasts);
+    /// an offer claimed by a VC-API exchange (no token) goes back to <c>offered</c>.
+    /// </summary>
     Task<bool> ReleaseClaimAsync(string offerId, CancellationToken cancellationToken = default);
 
     /// <summary><c>issuing</c> → <c>delivered</c> with the delivered credential and the audit entry, atomically.</summary>

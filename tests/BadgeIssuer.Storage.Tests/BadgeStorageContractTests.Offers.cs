@@ -8,9 +8,9 @@ public abstract partial class BadgeStorageContractTests
 {
     private static byte[] Hash() => RandomNumberGenerator.GetBytes(32);
 
-    private static AuditRecord OfferAudit(IssuerRecord issuer, string action, string target) => new(0, issuer.Id, "api-key:k", action, target, T0, "req", null);
+    protected static AuditRecord OfferAudit(IssuerRecord issuer, string action, string target) => new(0, issuer.Id, "api-key:k", action, target, T0, "req", null);
 
-    private async Task<(IssuerRecord Issuer, CredentialRecord Credential, CredentialOfferRecord Offer)> NewOfferAsync(byte[]? txHash = null, DateTimeOffset? expires = null)
+    protected async Task<(IssuerRecord Issuer, CredentialRecord Credential, CredentialOfferRecord Offer)> NewOfferAsync(byte[]? txHash = null, DateTimeOffset? expires = null)
     {
         IssuerRecord issuer = await NewIssuerAsync();
         CredentialRecord credential = NewCredential(issuer);
@@ -224,5 +224,58 @@ public abstract partial class BadgeStorageContractTests
 
         (await Storage.StatusLists.SetCredentialStatusAsync(original.Id, "suspension", 0, "admin", Ct)).Outcome.Should().Be(StatusUpdateOutcome.Updated);
         (await Storage.Credentials.QueryAsync(new CredentialQuery(issuer.Id, 10) { Status = CredentialListStatus.Active }, Ct)).Should().HaveCount(2);
+    }
+    [Fact]
+    public async Task Offers_ClaimForExchange_OneWinner_AuditedOnce_ThenNeitherProtocolRedeemsIt()
+    {
+        (IssuerRecord issuer, _, CredentialOfferRecord offer) = await NewOfferAsync();
+
+        CredentialOfferRecord?[] results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
+            Task.Run(() => Storage.Offers.ClaimForExchangeAsync(offer.HandleHash, T0.AddMinutes(1), OfferAudit(issuer, "offer.redeem", offer.OfferId), Ct), Ct)));
+
+        CredentialOfferRecord winner = results.Should().ContainSingle(r => r != null).Which!;
+        (winner.State, winner.RedeemedVia, winner.RedeemedAt, winner.TokenHash.HasValue).Should().Be((OfferStates.Issuing, "vcapi", T0.AddMinutes(1), false));
+        (await Storage.Audit.ListAsync(issuer.Id, 50, null, Ct)).Count(a => a.Action == "offer.redeem").Should().Be(1);
+        (await Storage.Offers.RedeemAsync(Redemption(offer), OfferAudit(issuer, "offer.redeem", offer.OfferId), Ct)).Should().BeNull("the exchange holds the offer: the pre-authorized code no longer redeems it");
+        CredentialRecord copy = NewCredential(issuer);
+        await Storage.Credentials.AddAsync(copy, [], Ct);
+        (await Storage.Offers.CompleteAsync(offer.OfferId, copy.Id, T0.AddMinutes(1), OfferAudit(issuer, "offer.deliver", offer.OfferId), Ct)).Should().BeTrue();
+        (await Storage.Offers.ClaimForExchangeAsync(offer.HandleHash, T0.AddMinutes(2), OfferAudit(issuer, "offer.redeem", offer.OfferId), Ct)).Should().BeNull("a delivered offer is done");
+    }
+
+    [Fact]
+    public async Task Offers_ClaimForExchange_RefusesTxCodeExpiredRedeemedAndUnknownOffers()
+    {
+        (IssuerRecord issuer, _, CredentialOfferRecord withTx) = await NewOfferAsync(txHash: Hash());
+        (_, _, CredentialOfferRecord expiring) = await NewOfferAsync(expires: T0.AddMinutes(5));
+        (_, _, CredentialOfferRecord redeemed) = await NewOfferAsync();
+        (await Storage.Offers.RedeemAsync(Redemption(redeemed), OfferAudit(issuer, "offer.redeem", redeemed.OfferId), Ct)).Should().NotBeNull();
+
+        (await Storage.Offers.ClaimForExchangeAsync(withTx.HandleHash, T0.AddMinutes(1), OfferAudit(issuer, "offer.redeem", withTx.OfferId), Ct)).Should().BeNull("a VC-API exchange cannot carry a transaction code");
+        (await Storage.Offers.ClaimForExchangeAsync(expiring.HandleHash, T0.AddMinutes(5), OfferAudit(issuer, "offer.redeem", expiring.OfferId), Ct)).Should().BeNull("the offer expired");
+        (await Storage.Offers.ClaimForExchangeAsync(redeemed.HandleHash, T0.AddMinutes(1), OfferAudit(issuer, "offer.redeem", redeemed.OfferId), Ct)).Should().BeNull("OpenID4VCI redeemed it");
+        (await Storage.Offers.ClaimForExchangeAsync(Hash(), T0.AddMinutes(1), OfferAudit(issuer, "offer.redeem", "none"), Ct)).Should().BeNull();
+        (await Storage.Offers.GetAsync(withTx.OfferId, Ct))!.State.Should().Be(OfferStates.Offered);
+        (await Storage.Audit.ListAsync(issuer.Id, 50, null, Ct)).Count(a => a.Action == "offer.redeem").Should().Be(1, "only the OpenID4VCI redemption was audited");
+    }
+
+    [Fact]
+    public async Task Offers_ReleaseClaim_ExchangeClaimGoesBackToOffered_TokenClaimToRedeemed()
+    {
+        (IssuerRecord issuer, _, CredentialOfferRecord exchanged) = await NewOfferAsync();
+        (_, _, CredentialOfferRecord tokened) = await NewOfferAsync();
+        byte[] token = Hash();
+        (await Storage.Offers.ClaimForExchangeAsync(exchanged.HandleHash, T0.AddMinutes(1), OfferAudit(issuer, "offer.redeem", exchanged.OfferId), Ct)).Should().NotBeNull();
+        (await Storage.Offers.RedeemAsync(Redemption(tokened, token: token), OfferAudit(issuer, "offer.redeem", tokened.OfferId), Ct)).Should().NotBeNull();
+        (await Storage.Offers.ClaimTokenAsync(token, T0.AddMinutes(2), Ct)).Should().NotBeNull();
+
+        (await Storage.Offers.ReleaseClaimAsync(exchanged.OfferId, Ct)).Should().BeTrue();
+        (await Storage.Offers.ReleaseClaimAsync(tokened.OfferId, Ct)).Should().BeTrue();
+
+        CredentialOfferRecord back = (await Storage.Offers.GetAsync(exchanged.OfferId, Ct))!;
+        (back.State, back.RedeemedVia, back.RedeemedAt).Should().Be((OfferStates.Offered, (string?)null, (DateTimeOffset?)null), "a failed exchange leaves the offer as it was");
+        CredentialOfferRecord again = (await Storage.Offers.GetAsync(tokened.OfferId, Ct))!;
+        (again.State, again.RedeemedVia).Should().Be((OfferStates.Redeemed, "openid4vci"), "the token may be used again while it lasts");
+        (await Storage.Offers.ClaimForExchangeAsync(exchanged.HandleHash, T0.AddMinutes(3), OfferAudit(issuer, "offer.redeem", exchanged.OfferId), Ct)).Should().NotBeNull("the released offer can be exchanged again");
     }
 }

@@ -379,4 +379,18 @@ public sealed class PostgresBadgeStorageTests(PostgresDatabaseFixture fixture) :
         list.CreatedAt.Should().Be(Fixture.Time.GetUtcNow());
         list.Version.Should().Be(1);
     }
+    [Fact]
+    public async Task Offers_ClaimForExchange_TwoInstancesConcurrently_ExactlyOneCompletes()
+    {
+        await using PostgresBadgeStorage other = await OpenInstanceAsync();
+        (IssuerRecord issuer, _, CredentialOfferRecord offer) = await NewOfferAsync();
+
+        // The same exchange completed through both instances at once (say, a wallet retrying against a load balancer).
+        CredentialOfferRecord?[] results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? Storage : other).Offers.ClaimForExchangeAsync(offer.HandleHash, T0.AddMinutes(1), OfferAudit(issuer, "offer.redeem", offer.OfferId), Ct), Ct)));
+
+        results.Count(r => r is not null).Should().Be(1);
+        (await other.Audit.ListAsync(issuer.Id, 50, null, Ct)).Count(a => a.Action == "offer.redeem").Should().Be(1);
+        (await other.Offers.GetAsync(offer.OfferId, Ct))!.State.Should().Be(OfferStates.Issuing);
+    }
 }

@@ -140,11 +140,30 @@ internal sealed class PostgresOfferStore(PostgresBadgeStorage storage) : IOfferS
             null,
             cancellationToken);
 
+    public Task<CredentialOfferRecord?> ClaimForExchangeAsync(ReadOnlyMemory<byte> handleHash, DateTimeOffset now, AuditRecord audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        return UpdateAsync(
+            $"""
+            UPDATE credential_offers SET state = '{OfferStates.Issuing}', redeemed_via = '{OfferRedeemers.VcApi}', redeemed_at = $2
+            WHERE handle_hash = $1 AND state = '{OfferStates.Offered}' AND expires_at > $2 AND tx_code_hash IS NULL
+            """,
+            [Pg.Bytea(handleHash), Pg.Time(now)],
+            audit,
+            cancellationToken);
+    }
+
     public async Task<bool> ReleaseClaimAsync(string offerId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(offerId);
         return await UpdateAsync(
-            $"UPDATE credential_offers SET state = '{OfferStates.Redeemed}' WHERE offer_id = $1 AND state = '{OfferStates.Issuing}'",
+            $"""
+            UPDATE credential_offers
+            SET state = CASE WHEN redeemed_via = '{OfferRedeemers.VcApi}' THEN '{OfferStates.Offered}' ELSE '{OfferStates.Redeemed}' END,
+                redeemed_at = CASE WHEN redeemed_via = '{OfferRedeemers.VcApi}' THEN NULL ELSE redeemed_at END,
+                redeemed_via = CASE WHEN redeemed_via = '{OfferRedeemers.VcApi}' THEN NULL ELSE redeemed_via END
+            WHERE offer_id = $1 AND state = '{OfferStates.Issuing}'
+            """,
             [Pg.Text(offerId)],
             null,
             cancellationToken).ConfigureAwait(false) is not null;

@@ -173,11 +173,36 @@ internal sealed class SqliteOfferStore(SqliteBadgeStorage storage) : IOfferStore
             null,
             cancellationToken);
 
+    public Task<CredentialOfferRecord?> ClaimForExchangeAsync(ReadOnlyMemory<byte> handleHash, DateTimeOffset now, AuditRecord audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        return UpdateAsync(
+            $"""
+            UPDATE credential_offers SET state = '{OfferStates.Issuing}', redeemed_via = '{OfferRedeemers.VcApi}', redeemed_at = $now
+            WHERE handle_hash = $handle AND state = '{OfferStates.Offered}' AND expires_at > $now AND tx_code_hash IS NULL
+            RETURNING {Columns};
+            """,
+            p =>
+            {
+                p.AddWithValue("$handle", handleHash.ToArray());
+                p.AddWithValue("$now", SqliteTime.Ticks(now));
+            },
+            audit,
+            cancellationToken);
+    }
+
     public async Task<bool> ReleaseClaimAsync(string offerId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(offerId);
         return await UpdateAsync(
-            $"UPDATE credential_offers SET state = '{OfferStates.Redeemed}' WHERE offer_id = $id AND state = '{OfferStates.Issuing}' RETURNING {Columns};",
+            $"""
+            UPDATE credential_offers
+            SET state = CASE WHEN redeemed_via = '{OfferRedeemers.VcApi}' THEN '{OfferStates.Offered}' ELSE '{OfferStates.Redeemed}' END,
+                redeemed_at = CASE WHEN redeemed_via = '{OfferRedeemers.VcApi}' THEN NULL ELSE redeemed_at END,
+                redeemed_via = CASE WHEN redeemed_via = '{OfferRedeemers.VcApi}' THEN NULL ELSE redeemed_via END
+            WHERE offer_id = $id AND state = '{OfferStates.Issuing}'
+            RETURNING {Columns};
+            """,
             p => p.AddWithValue("$id", offerId),
             null,
             cancellationToken).ConfigureAwait(false) is not null;

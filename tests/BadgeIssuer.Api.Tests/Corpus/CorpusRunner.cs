@@ -81,6 +81,10 @@ internal sealed class CorpusRunner(HttpClient client, string adminKey)
         Context.Values["offerHandle"] = offerUrl[(offerUrl.LastIndexOf('/') + 1)..];
         JsonNode offerDocument = JsonNode.Parse(await client.GetStringAsync(new Uri(offerUrl).AbsolutePath, Ct))!;
         Context.Values["preAuthorizedCode"] = (string)offerDocument["grants"]!["urn:ietf:params:oauth:grant-type:pre-authorized_code"]!["pre-authorized_code"]!;
+        // An offer without a transaction code, untouched: its VC-API exchange.
+        JsonNode exchangeable = await SendJsonAsync(HttpMethod.Post, new Uri(credentialId).AbsolutePath + "/offers", "tenant", null, HttpStatusCode.Created);
+        string exchangeUrl = (string)exchangeable["vcApi"]!["exchangeUrl"]!;
+        Context.Values["exchangeHandle"] = exchangeUrl[(exchangeUrl.LastIndexOf('/') + 1)..];
         JsonNode redeemable = await SendJsonAsync(HttpMethod.Post, new Uri(credentialId).AbsolutePath + "/offers", "tenant", null, HttpStatusCode.Created);
         string redeemableUrl = (string)redeemable["openid4vci"]!["credentialOfferUrl"]!;
         JsonNode redeemableDocument = JsonNode.Parse(await client.GetStringAsync(new Uri(redeemableUrl).AbsolutePath, Ct))!;

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace BadgeIssuer.Api.Tests.Hosting;
 
 /// <summary>
@@ -40,6 +42,8 @@ public sealed class QuickStartTests
         {
             (outcome.Exit == 0).Should().BeTrue(outcome.Describe("learner delivery example"));
             outcome.Output.Should().Contain("openid-credential-offer://?credential_offer_uri=").And.Contain("did:key:z6Mk").And.Contain("Valid: 'Forklift Safety'");
+            outcome.Output.Should().Contain("https://lcw.app/request?request=").And.Contain("DIDAuthentication");
+            Regex.Count(outcome.Output, "Valid: 'Forklift Safety'").Should().Be(2, "both the OpenID4VCI and the VC-API credential verify");
         }, Ct);
     }
 }

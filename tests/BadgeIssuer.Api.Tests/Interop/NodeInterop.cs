@@ -131,23 +131,30 @@ public static class NodeInterop
     /// against a service on https whose certificate <paramref name="certificatePem"/> node is told to trust
     /// (<c>NODE_EXTRA_CA_CERTS</c>); returns its output, or throws with its stderr.
     /// </summary>
-    public static async Task<JsonElement> RunWalletAsync(object job, string certificatePem, CancellationToken cancellationToken)
+    public static Task<JsonElement> RunWalletAsync(object job, string certificatePem, CancellationToken cancellationToken) =>
+        RunHttpsClientAsync("wallet.mjs", job, certificatePem, cancellationToken);
+
+    /// <summary>
+    /// Runs <c>tests/interop/{script}</c>, a client of a service on https, with <paramref name="job"/> and the service's
+    /// certificate as Node's extra CA; returns what the script printed (one JSON object).
+    /// </summary>
+    public static async Task<JsonElement> RunHttpsClientAsync(string script, object job, string certificatePem, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         await EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
-        DirectoryInfo folder = Directory.CreateTempSubdirectory("badgeissuer-interop-wallet-");
+        DirectoryInfo folder = Directory.CreateTempSubdirectory("badgeissuer-interop-client-");
         try
         {
             string jobPath = Path.Combine(folder.FullName, "job.json");
             string certPath = Path.Combine(folder.FullName, "ca.pem");
             await File.WriteAllTextAsync(jobPath, JsonSerializer.Serialize(job), cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(certPath, certificatePem, cancellationToken).ConfigureAwait(false);
-            ProcessOutcome run = await RunAsync("node", ["wallet.mjs", jobPath], InteropDirectory, VerifyTimeout, cancellationToken,
+            ProcessOutcome run = await RunAsync("node", [script, jobPath], InteropDirectory, VerifyTimeout, cancellationToken,
                 new Dictionary<string, string>(StringComparer.Ordinal) { ["NODE_EXTRA_CA_CERTS"] = certPath }).ConfigureAwait(false);
             if (run.ExitCode != 0)
             {
                 throw new InvalidOperationException(
-                    $"node wallet.mjs exited with {run.ExitCode.ToString(CultureInfo.InvariantCulture)}.\nstderr:\n{run.StandardError}\nstdout:\n{run.StandardOutput}");
+                    $"node {script} exited with {run.ExitCode.ToString(CultureInfo.InvariantCulture)}.\nstderr:\n{run.StandardError}\nstdout:\n{run.StandardOutput}");
             }
 
             using JsonDocument output = JsonDocument.Parse(run.StandardOutput);

@@ -1,15 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BadgeIssuer.Api.Tests.Interop;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BadgeIssuer.Api.Tests.Wallet;
 
@@ -29,28 +23,12 @@ public sealed class WalletInteropTests
     [InlineData("did:jwk", "OpenBadgeCredential_jwt_vc_json", true)]
     public async Task OpenId4VcClient_PreAuthorizedFlow_CredentialVerifiesHereAndInJs(string holder, string configuration, bool txCode)
     {
-        using ECDsa ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", ecdsa, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        DateTimeOffset real = TimeProvider.System.GetUtcNow();
-        using X509Certificate2 ephemeral = request.CreateSelfSigned(real.AddDays(-1), real.AddDays(1));
-        using X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
-        string pem = ephemeral.ExportCertificatePem();
-        int port = FreePort();
-        string baseUrl = "https://localhost:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        using var app = new BadgeIssuerApplication(("BadgeIssuer:PublicBaseUrl", baseUrl));
-        using WebApplicationFactory<Program> kestrel = app.WithWebHostBuilder(_ => { });
-        kestrel.UseKestrel(options => options.ListenLocalhost(port, listen => listen.UseHttps(certificate)));
-        kestrel.StartServer();
-        using var handler = new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString(),
-        };
-        using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BadgeIssuerApplication.ApiKey);
+        using var service = new HttpsService();
+        BadgeIssuerApplication app = service.App;
+        HttpClient client = service.Client;
+        string baseUrl = service.BaseUrl;
+        string pem = service.CertificatePem;
+        int port = service.Port;
 
         using HttpResponseMessage achievement = await client.PostAsJsonAsync("/achievements", new { name = "Wallet interop", description = "d", criteria = new { narrative = "n" } }, Ct);
         string achievementId = (string)JsonNode.Parse(await achievement.Content.ReadAsStringAsync(Ct))!["id"]!;
@@ -104,12 +82,5 @@ public sealed class WalletInteropTests
         js.Verified.Should().BeTrue(js.Json);
         js.StatusChecked.Should().BeTrue(js.Json);
         js.Revoked.Should().BeFalse();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -27,6 +27,40 @@ internal static class WalletUrls
 
     public static string OfferUri(PublicUrls urls, string slug, string handle) =>
         "openid-credential-offer://?credential_offer_uri=" + Uri.EscapeDataString(OfferDocument(urls, slug, handle));
+
+    /// <summary>The VC-API exchange URL of the offer with <paramref name="handle"/> (the same secret as its OpenID4VCI offer URL).</summary>
+    public static string Exchange(PublicUrls urls, string slug, string handle) => urls.IssuerProfile(slug) + "/exchanges/" + handle;
+
+    /// <summary>The origin (scheme, host, port) of the service: the <c>domain</c> a DIDAuthentication proof must name, and the <c>credentialRequestOrigin</c>.</summary>
+    public static string Origin(PublicUrls urls) => urls.BaseUri.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>
+    /// The Learner Credential Wallet request of an exchange: <c>{"credentialRequestOrigin", "protocols": {"vcapi"}}</c>
+    /// (the "exchange invitation" the wallet reads from the <c>request</c> parameter of its deep links).
+    /// </summary>
+    public static string LcwRequest(PublicUrls urls, string slug, string handle)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("credentialRequestOrigin", Origin(urls));
+            w.WriteStartObject("protocols");
+            w.WriteString("vcapi", Exchange(urls, slug, handle));
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The LCW universal link (<c>https://lcw.app/request?request=…</c>): opens the app, or the LCW web page when it is not installed.</summary>
+    public static string LcwDeepLink(PublicUrls urls, string slug, string handle) =>
+        "https://lcw.app/request?request=" + Uri.EscapeDataString(LcwRequest(urls, slug, handle));
+
+    /// <summary>The LCW custom-scheme link (<c>dccrequest://request?request=…</c>): only opens an installed app.</summary>
+    public static string LcwCustomSchemeLink(PublicUrls urls, string slug, string handle) =>
+        "dccrequest://request?request=" + Uri.EscapeDataString(LcwRequest(urls, slug, handle));
 }
 
 /// <summary>
@@ -204,6 +238,11 @@ internal sealed class OfferService(IBadgeStorage storage, PublicUrls urls, IOpti
             w.WriteString("withdrawnAt", withdrawn);
         }
 
+        if (offer.RedeemedVia is { } via)
+        {
+            w.WriteString("redeemedVia", via);
+        }
+
         w.WriteStartObject("openid4vci");
         w.WriteString("credentialIssuer", WalletUrls.CredentialIssuer(urls, slug));
         w.WriteStartArray("credentialConfigurationIds");
@@ -224,6 +263,26 @@ internal sealed class OfferService(IBadgeStorage storage, PublicUrls urls, IOpti
         }
 
         w.WriteEndObject();
+
+        // A VC-API exchange has no transaction code: an offer that requires one is redeemed through OpenID4VCI only.
+        if (handle is not null && offer.TxCodeHash is null)
+        {
+            string exchange = WalletUrls.Exchange(urls, slug, handle);
+            w.WriteStartObject("vcApi");
+            w.WriteString("exchangeUrl", exchange);
+            w.WriteString("deepLink", WalletUrls.LcwDeepLink(urls, slug, handle));
+            w.WriteString("deepLinkCustomScheme", WalletUrls.LcwCustomSchemeLink(urls, slug, handle));
+            w.WriteStartObject("qr");
+            w.WriteString("png", exchange + "/qr.png");
+            w.WriteString("svg", exchange + "/qr.svg");
+            w.WriteEndObject();
+            w.WriteStartObject("deepLinkQr");
+            w.WriteString("png", exchange + "/deep-link-qr.png");
+            w.WriteString("svg", exchange + "/deep-link-qr.svg");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 
@@ -266,4 +325,6 @@ internal static class WalletProblems
     public static readonly ApiProblems.ApiProblem OfferNotFound = new("offer-not-found", StatusCodes.Status404NotFound, "No such offer.");
     public static readonly ApiProblems.ApiProblem OfferFinal = new("offer-final", StatusCodes.Status409Conflict, "The offer was already delivered or withdrawn.");
     public static readonly ApiProblems.ApiProblem OfferGone = new("offer-gone", StatusCodes.Status410Gone, "The offer is no longer available.");
+    public static readonly ApiProblems.ApiProblem ExchangeNotPossible = new("exchange-not-possible", StatusCodes.Status409Conflict, "This offer cannot be redeemed through a VC-API exchange.");
+    public static readonly ApiProblems.ApiProblem InvalidPresentation = new("invalid-presentation", StatusCodes.Status400BadRequest, "The presentation does not authenticate the holder for this exchange.");
 }

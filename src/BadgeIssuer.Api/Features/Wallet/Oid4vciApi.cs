@@ -50,6 +50,7 @@ internal static class Oid4vciApi
     public static IEndpointRouteBuilder MapWallet(this IEndpointRouteBuilder routes)
     {
         routes.MapOffers();
+        routes.MapExchanges();
 
         routes.MapGet("/.well-known/openid-credential-issuer/{**path}", (string path, IBadgeStorage storage, PublicUrls urls, CancellationToken ct) => IssuerMetadataAsync(SlugOf(path, urls), storage, urls, ct))
             .WithTags("OpenID4VCI").WithName("CredentialIssuerMetadata")
@@ -257,7 +258,7 @@ internal static class Oid4vciApi
     }
 
     /// <summary>The offer by its handle; a problem when unknown (404) or no longer redeemable (410).</summary>
-    private static async Task<(CredentialOfferRecord? Offer, IResult? Problem)> FindOfferAsync(string slug, string handle, IBadgeStorage storage, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<(CredentialOfferRecord? Offer, IResult? Problem)> FindOfferAsync(string slug, string handle, IBadgeStorage storage, TimeProvider time, CancellationToken cancellationToken)
     {
         IssuerRecord? issuer = await IssuerAsync(slug, storage, cancellationToken);
         CredentialOfferRecord? offer = issuer is not null && handle.Length <= 64 && handle.StartsWith(WalletSecrets.HandlePrefix, StringComparison.Ordinal)

@@ -18,7 +18,16 @@ public sealed record OfferResponse(
     OfferOpenId4Vci Openid4vci,
     [property: Description("The holder-bound credential delivered for this offer.")] string? DeliveredCredentialId = null,
     DateTimeOffset? DeliveredAt = null,
-    DateTimeOffset? WithdrawnAt = null);
+    DateTimeOffset? WithdrawnAt = null,
+    [property: Description("The VC-API exchange and Learner Credential Wallet links (only when just created, and only for an offer without a transaction code).")] OfferVcApi? VcApi = null,
+    [property: Description("The protocol that redeemed the offer: openid4vci or vcapi.")] string? RedeemedVia = null);
+
+public sealed record OfferVcApi(
+    [property: Description("The VC-API exchange URL: POST {} for the presentation request, then POST {verifiablePresentation}.")] string ExchangeUrl,
+    [property: Description("https://lcw.app/request?request={credentialRequestOrigin, protocols: {vcapi}} — the Learner Credential Wallet's universal link.")] string DeepLink,
+    [property: Description("dccrequest://request?request=… — the same request for an installed Learner Credential Wallet.")] string DeepLinkCustomScheme,
+    [property: Description("The exchange URL as a QR code.")] OfferQr Qr,
+    [property: Description("The deep link as a QR code (what a Learner Credential Wallet user scans).")] OfferQr DeepLinkQr);
 
 public sealed record OfferTxCode(
     bool Required,
@@ -38,6 +47,15 @@ public sealed record OfferOpenId4Vci(
 public sealed record OfferQr(string Png, string Svg);
 
 public sealed record OfferList(IReadOnlyList<OfferResponse> Offers);
+
+/// <summary>A VC-API exchange message from the wallet: <c>{}</c> to start, then <c>{verifiablePresentation}</c>.</summary>
+public sealed record ExchangeRequest(
+    [property: Description("The DIDAuthentication presentation: signed by the holder (proofPurpose authentication) with the request's challenge and domain.")] JsonElement? VerifiablePresentation = null);
+
+/// <summary>The exchange's answer: a presentation request (step 1) or a presentation holding the credential (step 2).</summary>
+public sealed record ExchangeResponse(
+    [property: Description("{query: [{type: DIDAuthentication, acceptedMethods, acceptedCryptosuites}], challenge, domain}")] JsonElement? VerifiablePresentationRequest = null,
+    [property: Description("An unsigned presentation whose verifiableCredential is the credential bound to the holder's DID.")] JsonElement? VerifiablePresentation = null);
 
 /// <summary>OpenID4VCI token request (form-encoded).</summary>
 public sealed record PreAuthorizedTokenRequest(

@@ -28,6 +28,12 @@ internal sealed class WalletOptions
     /// <summary>How far ahead of this server's clock a proof's <c>iat</c> may be, 0 to 300 s.</summary>
     public int ProofClockSkewSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long the challenge of a VC-API exchange's presentation request stays good (the wallet's DIDAuthentication
+    /// presentation must arrive within it), 60 to 3600 s.
+    /// </summary>
+    public int ExchangeChallengeLifetimeSeconds { get; set; } = 600;
+
     /// <summary>Most offers listed by <c>GET /credentials/{id}/offers</c> (newest first), 1 to 1000.</summary>
     public int MaxOffersListed { get; set; } = 100;
 }
@@ -44,6 +50,7 @@ internal sealed class WalletOptionsValidator : IValidateOptions<WalletOptions>
         Check(options.NonceLifetimeSeconds is >= 30 and <= 600, "NonceLifetimeSeconds must be between 30 and 600.");
         Check(options.ProofMaxAgeSeconds is >= 30 and <= 600, "ProofMaxAgeSeconds must be between 30 and 600.");
         Check(options.ProofClockSkewSeconds is >= 0 and <= 300, "ProofClockSkewSeconds must be between 0 and 300.");
+        Check(options.ExchangeChallengeLifetimeSeconds is >= 60 and <= 3600, "ExchangeChallengeLifetimeSeconds must be between 60 and 3600.");
         Check(options.MaxOffersListed is >= 1 and <= 1000, "MaxOffersListed must be between 1 and 1000.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 

@@ -11,7 +11,7 @@ namespace BadgeIssuer.Api.Features.Wallet;
 /// log redaction knows (<c>bio_</c> offer handle, <c>bip_</c> pre-authorized code, <c>biw_</c> access token); the
 /// database holds only their SHA-256. The pre-authorized code is derived from the handle, so the offer document can be
 /// served again without the code being stored; the transaction code is hashed together with the code, so its hash is
-/// no shortcut to guessing it. <c>c_nonce</c> values are stateless: expiry and 128 random bits under an HMAC keyed
+/// no shortcut to guessing it. <c>c_nonce</c> values and VC-API exchange challenges are stateless: expiry and 128 random bits under an HMAC keyed
 /// from the key-encryption key (every instance derives the same key); their single use is recorded when spent.
 /// </summary>
 internal sealed class WalletSecrets(KeyVault vault)
@@ -88,6 +88,19 @@ internal sealed class WalletSecrets(KeyVault vault)
         expires = DateTimeOffset.FromUnixTimeSeconds(seconds);
         return true;
     }
+
+    /// <summary>
+    /// A fresh challenge for the VC-API exchange of offer <paramref name="offerId"/>: built like a <c>c_nonce</c>, but
+    /// bound to the exchange (a c_nonce is no challenge, a challenge of one exchange is none of another's).
+    /// </summary>
+    public string NewExchangeChallenge(string offerId, DateTimeOffset expires) => NewNonce(ExchangeBinding(offerId), expires);
+
+    /// <summary>Whether <paramref name="challenge"/> was issued by the exchange of offer <paramref name="offerId"/> and is unexpired.</summary>
+    public bool TryCheckExchangeChallenge(string challenge, string offerId, DateTimeOffset now, out DateTimeOffset expires) =>
+        TryCheckNonce(challenge, ExchangeBinding(offerId), now, out expires);
+
+    // A credential issuer identifier is an https URL, so this binding never equals one.
+    private static string ExchangeBinding(string offerId) => "vcapi-exchange\0" + offerId;
 
     private static void Mac(byte[] key, string credentialIssuer, ReadOnlySpan<byte> body, Span<byte> destination)
     {
