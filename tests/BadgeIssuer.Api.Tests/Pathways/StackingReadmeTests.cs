@@ -7,7 +7,8 @@ namespace BadgeIssuer.Api.Tests.Pathways;
 /// The README's Stacking example, run as written: the service is started as the two-minute tour starts it (its marked
 /// command, from the already-built output, on a free port, in a clone-like directory), then the block between
 /// <c>&lt;!-- stacking:begin --&gt;</c> and <c>&lt;!-- stacking:end --&gt;</c> runs in bash from that directory with
-/// <c>set -euo pipefail</c> and the README's origin replaced by the test's (nothing else is changed).
+/// <c>set -euo pipefail</c> and the README's origin replaced by the test's (nothing else is changed): three badges, the
+/// certificate they complete, the CLR that stacks them (valid, then not valid once a part is revoked).
 /// </summary>
 public sealed partial class StackingReadmeTests
 {
@@ -54,6 +55,11 @@ public sealed partial class StackingReadmeTests
             run.Output.Should().Contain("Welding Safety: ").And.Contain("MIG Basics: ").And.Contain("TIG Basics: ");
             run.Output.Should().Contain("This credential counted toward 1 composite credential, which stays valid");
             run.Output.Should().Contain("2 of the 3 part credentials this credential was awarded for are still valid").And.Contain("is revoked");
+            run.Output.Should().Contain("CLR: 4 credentials, 12 associations");
+            string[] verdicts = [.. run.Output.Split('\n').Where(l => l.StartsWith("Valid: ", StringComparison.Ordinal) || l.StartsWith("Not valid: ", StringComparison.Ordinal))];
+            verdicts.Should().HaveCount(2, run.Output);
+            verdicts[0].Should().StartWith("Valid: ");
+            verdicts[1].Should().StartWith("Not valid: the embedded credential credentialSubject.verifiableCredential[3]").And.Contain("is not valid: revoked");
         }
         finally
         {
