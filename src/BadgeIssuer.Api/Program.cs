@@ -124,6 +124,7 @@ app.MapBackup();
 app.MapAchievements();
 app.MapIssue();
 app.MapAwards();
+app.MapClrs();
 app.MapStatus();
 app.MapVerify();
 app.MapPresentations();

@@ -83,7 +83,11 @@ public sealed class JsonLdOptions
     /// <summary>Whether to emit quads with blank-node predicates (<c>produceGeneralizedRdf</c>).</summary>
     public bool ProduceGeneralizedRdf { get; init; }
 
-    /// <summary>Upper bound on context documents and context-processing steps one document may cause.</summary>
+    /// <summary>
+    /// Upper bound on context documents and context-processing steps one document may cause. A context URL applied again
+    /// to the same active context is served from the cache and not counted (so many nodes naming the same contexts, such
+    /// as the credentials a CLR embeds, cost one step each only the first time).
+    /// </summary>
     public int MaxContexts { get; init; } = DefaultMaxContexts;
 
     /// <summary>

@@ -48,10 +48,22 @@ public class LimitsTests
     [Fact]
     public void Too_many_contexts_fail_with_a_resource_limit()
     {
-        string contexts = string.Join(",", Enumerable.Repeat("\"https://www.w3.org/ns/credentials/v2\"", JsonLdOptions.DefaultMaxContexts + 1));
+        // Distinct inline contexts, each processed (the same URL again is served from the cache and not counted).
+        string contexts = string.Join(",", Enumerable.Range(0, JsonLdOptions.DefaultMaxContexts + 1).Select(i => "{\"@vocab\": \"http://example.org/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/\"}"));
         using JsonDocument doc = JsonDocument.Parse("{\"@context\": [" + contexts + "], \"id\": \"urn:x\"}");
         JsonLdException ex = FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement)).Should().ThrowExactly<JsonLdException>().Which;
         ex.Code.Should().Be(JsonLdErrorCode.ResourceLimitExceeded);
+    }
+
+    [Fact]
+    public void The_same_contexts_on_many_nodes_are_served_from_the_cache_and_not_counted_again()
+    {
+        // Like a CLR's embedded credentials: each node names the contexts its parent already applied.
+        string node = """{"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x:N", "type": "VerifiableCredential"}""";
+        string nodes = string.Join(",", Enumerable.Range(0, JsonLdOptions.DefaultMaxContexts * 4).Select(i => node.Replace("N", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
+        using JsonDocument doc = JsonDocument.Parse("{\"@context\": [\"https://www.w3.org/ns/credentials/v2\", {\"@vocab\": \"http://example.org/\"}], \"id\": \"urn:root\", \"items\": [" + nodes + "]}");
+
+        JsonLdProcessor.ToRdf(doc.RootElement).Count.Should().Be(JsonLdOptions.DefaultMaxContexts * 4 * 2);
     }
 
     [Fact]

@@ -20,6 +20,8 @@ internal static class ApiProblems
     public static readonly ApiProblem InvalidCredential = new("invalid-credential", StatusCodes.Status422UnprocessableEntity, "The credential is not valid.");
     public static readonly ApiProblem InvalidAchievement = new("invalid-achievement", StatusCodes.Status422UnprocessableEntity, "The achievement is not valid.");
     public static readonly ApiProblem InvalidPathway = new("invalid-pathway", StatusCodes.Status422UnprocessableEntity, "The achievement's pathway is not valid.");
+    public static readonly ApiProblem InvalidClr = new("invalid-clr", StatusCodes.Status422UnprocessableEntity, "The credentials cannot make this CLR.");
+    public static readonly ApiProblem ClrTooLarge = new("clr-too-large", StatusCodes.Status422UnprocessableEntity, "The CLR would be larger than this service allows.");
     public static readonly ApiProblem JsonLdError = new("jsonld-error", StatusCodes.Status422UnprocessableEntity, "The document cannot be processed as JSON-LD.");
     public static readonly ApiProblem BodyTooLarge = new("body-too-large", StatusCodes.Status413PayloadTooLarge, "The request body is too large.");
     public static readonly ApiProblem UnsupportedMediaType = new("unsupported-media-type", StatusCodes.Status415UnsupportedMediaType, "The request's Content-Type is not accepted here.");

@@ -69,11 +69,24 @@ internal sealed class BadgeIssuerOptions
     /// <summary>Pathways: achievements composed of others, and their automatic awards (section <c>BadgeIssuer:Pathways</c>).</summary>
     public PathwayOptions Pathways { get; set; } = new();
 
+    /// <summary>Comprehensive Learner Records (<c>POST /clrs</c>, section <c>BadgeIssuer:Clr</c>): their size bounds.</summary>
+    public ClrOptions Clr { get; set; } = new();
+
     /// <summary>Entries per new status list (≥ 131,072, a multiple of 8).</summary>
     public int StatusListLength { get; set; } = 131_072;
 
     /// <summary>Status indexes reserved per database round trip (unused ones stay unused).</summary>
     public int StatusIndexBlock { get; set; } = 256;
+}
+
+/// <summary>Bounds of a Comprehensive Learner Record (<c>POST /clrs</c>, docs/clr.md).</summary>
+internal sealed class ClrOptions
+{
+    /// <summary>Most credentials one CLR embeds (1–10,000).</summary>
+    public int MaxCredentials { get; set; } = 1000;
+
+    /// <summary>Most bytes of embedded credentials (their signed JSON) in one CLR.</summary>
+    public int MaxBytes { get; set; } = 16 * 1024 * 1024;
 }
 
 /// <summary>
@@ -265,6 +278,16 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.StatusListLength < 131_072 || options.StatusListLength % 8 != 0 || options.StatusListLength > 8 * 16 * 1024 * 1024)
         {
             failures.Add("BadgeIssuer:StatusListLength must be a multiple of 8 between 131072 and 134217728 (W3C minimum for herd privacy).");
+        }
+
+        if (options.Clr.MaxCredentials is < 1 or > 10_000)
+        {
+            failures.Add("BadgeIssuer:Clr:MaxCredentials must be between 1 and 10000.");
+        }
+
+        if (options.Clr.MaxBytes is < 65_536 or > 256 * 1024 * 1024)
+        {
+            failures.Add("BadgeIssuer:Clr:MaxBytes must be between 65536 and 268435456.");
         }
 
         if (options.Pathways.MaxParts is < 1 or > 200)

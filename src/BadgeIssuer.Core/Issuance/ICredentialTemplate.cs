@@ -6,7 +6,8 @@ namespace BadgeIssuer.Core.Issuance;
 /// declares (<see cref="Checks"/>) and signs it (<see cref="CredentialSigning"/>). One implementation per family:
 /// <see cref="OpenBadgeCredentialTemplate"/> (an award), <see cref="EndorsementCredentialTemplate"/> (an endorsement),
 /// <see cref="SubmittedCredentialTemplate"/> (a caller's credential, VC-API), <see cref="HolderBoundCredentialTemplate"/>
-/// (an issued credential re-issued to the holder's DID, for a wallet). The status list, which has neither an
+/// (an issued credential re-issued to the holder's DID, for a wallet), <see cref="ClrCredentialTemplate"/> (a Comprehensive
+/// Learner Record embedding issued credentials). The status list, which has neither an
 /// id of issuance's choosing nor status entries, has <see cref="StatusListCredentialIssuer"/> instead.
 /// </summary>
 /// <remarks>
@@ -16,7 +17,7 @@ namespace BadgeIssuer.Core.Issuance;
 /// that puts the family on the issuing path, signing and the checks are in <c>Core/Issuance</c>.
 /// </para>
 /// <para>
-/// Adding a credential family (e.g. a CLR): write its content record and builder in <c>Core/Model</c> (context URLs
+/// Adding a credential family (as the CLR was): write its content record and builder in <c>Core/Model</c> (context URLs
 /// from <see cref="Model.ContextUrls"/>); add a <c>…Template</c> here implementing this interface whose
 /// <see cref="Build"/> calls the builder and whose <see cref="Checks"/> names the checks that family needs (its
 /// JSON Schema through <see cref="CredentialChecks.Full"/> unless it is an OpenBadgeCredential); the Api then maps the

@@ -15,6 +15,9 @@ public static class ContextUrls
     /// <summary>The Open Badges 3.0 context the service writes (3.0.3).</summary>
     public const string OpenBadgesV3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 
+    /// <summary>The Comprehensive Learner Record 2.0 context the service writes (2.0.1).</summary>
+    public const string ClrV2 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
+
     /// <summary>The 1EdTech extensions context (credentialSchema's validator type, revocation list, refresh).</summary>
     public const string OpenBadgesExtensions = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
 

@@ -45,21 +45,24 @@ internal sealed partial class ExpansionRun
 
     private ActiveContext ApplyInputContextItem(ActiveContext active, JsonElement item, string? baseUrl)
     {
-        CountContext();
         if (item.ValueKind == JsonValueKind.String)
         {
             string url = Iri.Resolve(baseUrl, item.GetString()!);
             var key = new DerivationKey(url, 0);
             if (active.TryGetDerived(key, out ActiveContext? cached))
             {
+                // Served from the cache: a lookup, bounded by the input's size, not a processing step. So the same
+                // contexts on many nodes (a CLR's embedded credentials) count once, while distinct ones still count.
                 return cached!;
             }
 
+            CountContext();
             ActiveContext result = ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
             active.AddDerived(key, result);
             return result;
         }
 
+        CountContext();
         return ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
     }
 

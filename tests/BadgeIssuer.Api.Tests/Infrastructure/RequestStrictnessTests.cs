@@ -273,6 +273,6 @@ public sealed class RequestStrictnessTests
             .Order(StringComparer.Ordinal)
             .ToArray();
 
-        declaring.Should().Equal(["post /awards", "post /awards/batch", "post /credentials/issue"]);
+        declaring.Should().Equal(["post /awards", "post /awards/batch", "post /clrs", "post /credentials/issue"]);
     }
 }

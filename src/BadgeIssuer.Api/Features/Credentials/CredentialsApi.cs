@@ -109,8 +109,16 @@ internal static class CredentialsApi
                 return TypedResults.Bytes(Encoding.ASCII.GetBytes(credential.Jwt!), contentType);
             default:
                 bool png = format == Representation.Png;
+                string payload = credential.SignedJson ?? credential.Jwt!;
+                if (Encoding.UTF8.GetByteCount(payload) > BakedBadge.MaxPayloadBytes)
+                {
+                    // A large CLR: too big for an image's text chunk (the baking bound), so only its JSON and JWT downloads.
+                    return ApiProblems.NotAcceptable.Result(
+                        $"This credential is too large to bake into an image (at most {BakedBadge.MaxPayloadBytes} bytes): download {id}.json or {id}.jwt.");
+                }
+
                 byte[] image = await BaseImageAsync(credential, png, storage, cancellationToken);
-                byte[] baked = BakedBadge.Bake(image, credential.SignedJson ?? credential.Jwt!, png ? BadgeImageFormat.Png : BadgeImageFormat.Svg);
+                byte[] baked = BakedBadge.Bake(image, payload, png ? BadgeImageFormat.Png : BadgeImageFormat.Svg);
                 SetDisposition(response, true, baseName + (png ? ".png" : ".svg"));
                 return TypedResults.Bytes(baked, contentType);
         }

@@ -298,7 +298,7 @@ internal static class AwardsApi
         return null;
     }
 
-    private static List<string> ReadStatus(JsonElement award, string path, List<InputViolation> violations)
+    internal static List<string> ReadStatus(JsonElement award, string path, List<InputViolation> violations)
     {
         if (!award.TryGetProperty("status", out JsonElement status) || status.ValueKind == JsonValueKind.Null)
         {

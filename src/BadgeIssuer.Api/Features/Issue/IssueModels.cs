@@ -72,3 +72,30 @@ public sealed record AwardBatchResponse(int Succeeded, int Failed, IReadOnlyList
 
 /// <summary>Either the award or the problem of that item.</summary>
 public sealed record AwardBatchItem(int Index, int Status, AwardResponse? Award = null, JsonElement? Problem = null);
+
+/// <summary>A Comprehensive Learner Record request: one learner, the credentials to embed (by id and/or completed pathway).</summary>
+public sealed record ClrRequest(
+    ClrLearner Learner,
+    [property: Description("Credential ids (URLs) to embed, in order; each the issuer's, the learner's and valid now.")] IReadOnlyList<string>? Credentials = null,
+    [property: Description("Pathway achievement ids: for each, the learner's composite credential and every part credential it counted (nested pathways included).")] IReadOnlyList<string>? Pathways = null,
+    [property: Description("The record's name (default: Comprehensive Learner Record).")] string? Name = null,
+    string? Description = null,
+    [property: Description("CLR 2.0 partial: true when this is not the learner's complete record.")] bool? Partial = null,
+    [property: Description("The issuer (id); default: the API key's issuer.")] string? IssuerId = null,
+    [property: Description("di (default), jwt or both.")] string? Format = null,
+    [property: Description("Status purposes: [\"revocation\"] (default), [\"suspension\"] or [] for none.")] IReadOnlyList<string>? Status = null);
+
+/// <summary>Whom the CLR is for: an email (written as a salted SHA-256 identifier) or an id (DID/URL, the ClrSubject's id).</summary>
+public sealed record ClrLearner(string? Email = null, string? Id = null);
+
+/// <summary>The issued CLR.</summary>
+public sealed record ClrResponse(
+    string CredentialId,
+    [property: Description("How many credentials it embeds.")] int Embedded,
+    [property: Description("How many associations between achievements it lists.")] int Associations,
+    [property: Description("The signed ClrCredential (Data Integrity).")] JsonElement? Credential,
+    [property: Description("The VC-JWT when issued in that format.")] string? Jwt,
+    ClrLinks Links);
+
+/// <summary>The CLR's downloads, as a credential's: JSON, JWT and the baked PNG/SVG.</summary>
+public sealed record ClrLinks(string Credential, string? Json, string? Jwt, string Png, string Svg);

@@ -527,6 +527,7 @@ internal sealed class VerifierFactory
             TrustVerificationMethodFragment = o.TrustVerificationMethodFragment,
             MaxEndorsementDepth = o.MaxEndorsementDepth,
             MaxEndorsements = o.MaxEndorsements,
+            MaxEmbeddedCredentials = o.MaxEmbeddedCredentials,
             Cryptosuites = o.CryptosuiteSet(),
             StatusLists = statusLists,
             StatusRecords = statusRecords,

@@ -32,6 +32,9 @@ internal sealed class VerifyOptions
     /// <summary>Most endorsements verified per request.</summary>
     public int MaxEndorsements { get; set; } = 16;
 
+    /// <summary>Most credentials embedded in CLRs verified per request (a CLR holding more is not valid); as many as a CLR may embed by default.</summary>
+    public int MaxEmbeddedCredentials { get; set; } = 1000;
+
     /// <summary>
     /// The Data Integrity cryptosuites proofs are verified with (credentials, presentations, status lists, endorsements),
     /// by name: <c>eddsa-rdfc-2022</c>, <c>ecdsa-rdfc-2019</c>, <c>Ed25519Signature2018</c>. Empty (the default): all of
@@ -69,6 +72,11 @@ internal sealed class VerifyOptionsValidator : IValidateOptions<VerifyOptions>
         if (options.MaxEndorsementDepth is < 0 or > 10)
         {
             failures.Add("Verify:MaxEndorsementDepth must be between 0 and 10.");
+        }
+
+        if (options.MaxEmbeddedCredentials is < 0 or > 10_000)
+        {
+            failures.Add("Verify:MaxEmbeddedCredentials must be between 0 and 10000.");
         }
 
         if (options.MaxEndorsements is < 0 or > 256)
