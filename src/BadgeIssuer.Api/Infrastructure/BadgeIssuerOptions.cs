@@ -13,6 +13,25 @@ internal sealed class BadgeIssuerOptions
     /// <summary>Holds the SQLite database, the dev key-encryption key and <c>bootstrap.json</c>; created if missing.</summary>
     public string DataDirectory { get; set; } = "./data";
 
+    /// <summary>
+    /// The Data Integrity cryptosuites new issuers may sign with (<c>BadgeIssuer:Cryptosuites</c>; empty: every built-in
+    /// signing suite, eddsa-rdfc-2022 and ecdsa-rdfc-2019). An issuer's key type picks its suite, so a key type whose suite
+    /// is not listed cannot be chosen for a new issuer (nor for the first one); issuers that already have such keys keep
+    /// signing with them, so what they issued stays verifiable and revocable.
+    /// </summary>
+    public string[] Cryptosuites { get; set; } = [];
+
+    /// <summary>The configured issuing suites (<see cref="Core.DataIntegrity.CryptosuiteSet.Default"/> when none is listed).</summary>
+    public Core.DataIntegrity.CryptosuiteSet IssuingSuites() => Cryptosuites.Length == 0 ? Core.DataIntegrity.CryptosuiteSet.Default : Core.DataIntegrity.CryptosuiteSet.FromNames(Cryptosuites);
+
+    /// <summary>Whether a new issuer may have a key of <paramref name="keyType"/> (Ed25519 or P-256): an issuing suite signs with it.</summary>
+    public bool IssuerKeyTypeEnabled(string keyType) => keyType switch
+    {
+        "Ed25519" => IssuingSuites().FindSigningSuite(Core.Keys.KeyType.Ed25519) is not null,
+        "P-256" => IssuingSuites().FindSigningSuite(Core.Keys.KeyType.P256) is not null,
+        _ => false,
+    };
+
     /// <summary>Base64 of a 32-byte AES key that wraps issuer private keys; overrides <see cref="KeyEncryptionKeyFile"/>.</summary>
     public string? KeyEncryptionKey { get; set; }
 
@@ -253,6 +272,20 @@ internal sealed class BadgeIssuerOptionsValidator : IValidateOptions<BadgeIssuer
         if (options.Bootstrap.IssuerKeyType is not ("Ed25519" or "P-256"))
         {
             failures.Add("BadgeIssuer:Bootstrap:IssuerKeyType must be 'Ed25519' or 'P-256'.");
+        }
+        else
+        {
+            try
+            {
+                if (!options.IssuerKeyTypeEnabled(options.Bootstrap.IssuerKeyType))
+                {
+                    failures.Add($"BadgeIssuer:Bootstrap:IssuerKeyType {options.Bootstrap.IssuerKeyType} needs a cryptosuite that signs with it in BadgeIssuer:Cryptosuites (listed: {string.Join(", ", options.Cryptosuites)}).");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                failures.Add($"BadgeIssuer:Cryptosuites: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
         }
 
         if (!Slugs.IsValid(options.Bootstrap.IssuerSlug))

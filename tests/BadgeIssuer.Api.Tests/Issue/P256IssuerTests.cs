@@ -236,4 +236,43 @@ public sealed class P256IssuerTests
 
         (await admin.GetAsync("/issuers/odd", Ct)).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task CreateIssuer_KeyTypeWhoseSuiteIsNotConfigured_IsRefused_TheConfiguredOneIsCreated()
+    {
+        using var app = new BadgeIssuerApplication(("BadgeIssuer:Cryptosuites:0", "eddsa-rdfc-2022"));
+        using HttpClient admin = app.CreateAuthorizedClient();
+
+        using HttpResponseMessage refused = await admin.PostAsJsonAsync("/issuers", new { name = "Curve College", slug = "curve", keyType = "P-256" }, Ct);
+        using HttpResponseMessage created = await admin.PostAsJsonAsync("/issuers", new { name = "Edwards College", slug = "edwards", keyType = "Ed25519" }, Ct);
+
+        string text = await refused.Content.ReadAsStringAsync(Ct);
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest, text);
+        JsonNode error = JsonNode.Parse(text)!["errors"]!.AsArray().Single()!;
+        ((string)error["path"]!).Should().Be("/keyType");
+        ((string)error["message"]!).Should().Contain("BadgeIssuer:Cryptosuites").And.Contain("eddsa-rdfc-2022");
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("eddsa-rdfc-2022", "P-256", "needs a cryptosuite that signs with it")]
+    [InlineData("Ed25519Signature2018", "Ed25519", "needs a cryptosuite that signs with it")]
+    [InlineData("no-such-suite", "Ed25519", "BadgeIssuer:Cryptosuites: ")]
+    [InlineData("ecdsa-rdfc-2019", "P-256", null)]
+    public void IssuingCryptosuites_MustSignTheFirstIssuersKeyType(string suite, string keyType, string? failure)
+    {
+        var options = new BadgeIssuer.Api.Infrastructure.BadgeIssuerOptions { Cryptosuites = [suite] };
+        options.Bootstrap.IssuerKeyType = keyType;
+
+        string failures = string.Join("\n", new BadgeIssuer.Api.Infrastructure.BadgeIssuerOptionsValidator().Validate(null, options).Failures ?? []);
+
+        if (failure is null)
+        {
+            failures.Should().NotContain("Cryptosuites").And.NotContain("IssuerKeyType");
+        }
+        else
+        {
+            failures.Should().Contain(failure);
+        }
+    }
 }

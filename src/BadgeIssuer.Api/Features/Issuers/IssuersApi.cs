@@ -4,6 +4,7 @@ using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace BadgeIssuer.Api.Features.Issuers;
 
@@ -67,7 +68,7 @@ internal static class IssuersApi
     }
 
     internal static async Task<Results<CreatedJsonResult<ProfileDocument>, ProblemHttpResult>> Create(
-        HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, AuditLog audit, CancellationToken cancellationToken)
+        HttpRequest request, IssuerService issuers, IBadgeStorage storage, PublicUrls urls, AuditLog audit, IOptions<BadgeIssuerOptions> options, CancellationToken cancellationToken)
     {
         (JsonDocument? document, ProblemHttpResult? problem) = await RequestJson.ReadObjectAsync(request, 64 * 1024, RequestShape.Of<IssuerRequest>(), cancellationToken);
         if (problem is not null)
@@ -96,6 +97,10 @@ internal static class IssuersApi
             if (!IssuerService.IssuerKeyTypes.Contains(keyType, StringComparer.Ordinal) && !violations.Any(v => v.Path == "/keyType"))
             {
                 violations.Add(new("/keyType", "keyType must be one of: " + string.Join(", ", IssuerService.IssuerKeyTypes) + "."));
+            }
+            else if (!violations.Any(v => v.Path == "/keyType") && !options.Value.IssuerKeyTypeEnabled(keyType))
+            {
+                violations.Add(new("/keyType", $"keyType {keyType} is not available here: no cryptosuite in BadgeIssuer:Cryptosuites signs with it (this service's issuing suites: {options.Value.IssuingSuites().Names})."));
             }
 
             if (violations.Count > 0)
