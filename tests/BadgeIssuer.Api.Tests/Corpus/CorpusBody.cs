@@ -237,6 +237,16 @@ internal static class CorpusBody
     private static byte[] Credential(JsonElement spec, CorpusContext context)
     {
         JsonNode credential = JsonNode.Parse(context.Values["credential"])!;
+
+        // The cases edit one proof as an object (/proof/proofValue); an Open Badge keeps its one proof in an array, and
+        // the verifier reads either form alike, so the proof is edited as the object it holds.
+        if (credential["proof"] is JsonArray { Count: 1 } proofs)
+        {
+            JsonNode only = proofs[0]!;
+            proofs.Clear();
+            credential["proof"] = only;
+        }
+
         if (spec.TryGetProperty("set", out JsonElement set))
         {
             foreach (JsonProperty edit in set.EnumerateObject())
