@@ -85,8 +85,8 @@ public sealed class JsonLdOptions
 
     /// <summary>
     /// Upper bound on context documents and context-processing steps one document may cause. A context URL applied again
-    /// to the same active context is served from the cache and not counted (so many nodes naming the same contexts, such
-    /// as the credentials a CLR embeds, cost one step each only the first time).
+    /// to the same active context within one document counts once (so many nodes naming the same contexts, such as the
+    /// credentials a CLR embeds, cost one step each), whatever the shared context cache already holds.
     /// </summary>
     public int MaxContexts { get; init; } = DefaultMaxContexts;
 

@@ -70,8 +70,10 @@ public class LimitsTests
     public void Context_limit_is_configurable()
     {
         using JsonDocument doc = JsonDocument.Parse("""{"@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"], "id": "urn:x", "type": "VerifiableCredential"}""");
-        FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxContexts = 1 })).Should().ThrowExactly<JsonLdException>();
+        // The context cache is shared: the limit must count the same however warm the cache is, so the document is
+        // processed once within the limit first.
         JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxContexts = 2 }).Count.Should().Be(1);
+        FluentActions.Invoking(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { MaxContexts = 1 })).Should().ThrowExactly<JsonLdException>();
     }
 
     [Fact]

@@ -216,5 +216,5 @@ internal static class RequestJson
     }
 
     public static bool IsAbsoluteUri(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && uri.Scheme.Length > 0 && !value.Any(char.IsWhiteSpace);
+        Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && uri.Scheme.Length > 0 && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 }

@@ -49,14 +49,20 @@ internal sealed partial class ExpansionRun
         {
             string url = Iri.Resolve(baseUrl, item.GetString()!);
             var key = new DerivationKey(url, 0);
+
+            // Each distinct (active context, URL) step counts once per document, whether the result is cached or not:
+            // the same contexts on many nodes (a CLR's embedded credentials) cost one step, distinct ones each count,
+            // and the count never depends on what earlier documents left in the shared cache.
+            if ((_contextStepsCounted ??= []).Add((active, url)))
+            {
+                CountContext();
+            }
+
             if (active.TryGetDerived(key, out ActiveContext? cached))
             {
-                // Served from the cache: a lookup, bounded by the input's size, not a processing step. So the same
-                // contexts on many nodes (a CLR's embedded credentials) count once, while distinct ones still count.
                 return cached!;
             }
 
-            CountContext();
             ActiveContext result = ProcessContext(active, item, baseUrl, [], overrideProtected: false, propagate: true, validateScoped: true);
             active.AddDerived(key, result);
             return result;
@@ -120,6 +126,9 @@ internal sealed partial class ExpansionRun
                 string.Create(CultureInfo.InvariantCulture, $"context processing needs more than {_options.MaxTermDefinitions} term definitions"));
         }
     }
+
+    /// <summary>The (active context, context URL) steps this document has counted against MaxContexts.</summary>
+    private HashSet<(ActiveContext Active, string Url)>? _contextStepsCounted;
 
     private void CountContext()
     {

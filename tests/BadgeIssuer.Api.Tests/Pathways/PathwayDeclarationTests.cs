@@ -88,6 +88,9 @@ public sealed class PathwayDeclarationTests
         { """{"rule":"allOf","parts":["https://example.org/a","https://example.org/b","https://example.org/c","https://example.org/d"]}""", "/pathway/parts: A pathway has 1 to 3 parts (BadgeIssuer:Pathways:MaxParts); this one has 4" },
         { """{"rule":"allOf","parts":[7]}""", "/pathway/parts/0: A part is an achievement id (a string)" },
         { """{"rule":"allOf","parts":["not a url"]}""", "/pathway/parts/0: A part is an achievement id: the achievement's URL" },
+        // A control character (NUL among them, which PostgreSQL text cannot hold) is no part of a URL.
+        { """{"rule":"allOf","parts":["https://example.org/achievements/a\u0000b"]}""", "/pathway/parts/0: A part is an achievement id: the achievement's URL" },
+        { """{"rule":"allOf","parts":["https://example.org/achievements/a\u0007b"]}""", "/pathway/parts/0: A part is an achievement id: the achievement's URL" },
         { """{"rule":"allOf","parts":["https://example.org/a","https://example.org/a"]}""", "/pathway/parts/1: This part is named twice" },
         { """{"rule":"nOf","parts":["https://example.org/a"]}""", "/pathway/n: required for nOf" },
         { """{"rule":"nOf","n":0,"parts":["https://example.org/a"]}""", "/pathway/n: n must be between 1 and the number of parts (1); it is 0" },
