@@ -86,26 +86,7 @@ public static class ClrCredentialBuilder
         }
 
         w.WriteString("type", "ClrSubject");
-        if (t.Learner.Identifiers.Count > 0)
-        {
-            w.WriteStartArray("identifier");
-            foreach (IdentityObject identity in t.Learner.Identifiers)
-            {
-                w.WriteStartObject();
-                w.WriteString("type", "IdentityObject");
-                w.WriteString("identityHash", identity.IdentityHash);
-                w.WriteString("identityType", identity.IdentityType);
-                w.WriteBoolean("hashed", identity.Hashed);
-                if (identity.Salt is not null)
-                {
-                    w.WriteString("salt", identity.Salt);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
+        OpenBadgeCredentialBuilder.WriteIdentifiers(w, t.Learner.Identifiers);
 
         // Each credential byte for byte as it was issued, so its own proof still verifies inside the CLR.
         w.WriteStartArray("verifiableCredential");

@@ -92,27 +92,7 @@ public static class OpenBadgeCredentialBuilder
         }
 
         WriteTypes(w, "AchievementSubject");
-        if (t.Recipient.Identifiers.Count > 0)
-        {
-            // The award form's member order (type, identityHash, identityType, hashed, salt): signed credentials keep it.
-            w.WriteStartArray("identifier");
-            foreach (IdentityObject identity in t.Recipient.Identifiers)
-            {
-                w.WriteStartObject();
-                w.WriteString("type", "IdentityObject");
-                w.WriteString("identityHash", identity.IdentityHash);
-                w.WriteString("identityType", identity.IdentityType);
-                w.WriteBoolean("hashed", identity.Hashed);
-                if (identity.Salt is not null)
-                {
-                    w.WriteString("salt", identity.Salt);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
+        WriteIdentifiers(w, t.Recipient.Identifiers);
 
         w.WritePropertyName("achievement");
         w.WriteRawValue(t.Achievement.Span, skipInputValidation: true);
@@ -426,5 +406,35 @@ public static class OpenBadgeCredentialBuilder
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The subject's <c>identifier</c> array of OB IdentityObjects, when there is one, in the award form's member order
+    /// (type, identityHash, identityType, hashed, salt) that signed credentials keep. Shared by the OB and CLR builders.
+    /// </summary>
+    internal static void WriteIdentifiers(Utf8JsonWriter w, IReadOnlyList<IdentityObject> identifiers)
+    {
+        if (identifiers.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartArray("identifier");
+        foreach (IdentityObject identity in identifiers)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "IdentityObject");
+            w.WriteString("identityHash", identity.IdentityHash);
+            w.WriteString("identityType", identity.IdentityType);
+            w.WriteBoolean("hashed", identity.Hashed);
+            if (identity.Salt is not null)
+            {
+                w.WriteString("salt", identity.Salt);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 }
