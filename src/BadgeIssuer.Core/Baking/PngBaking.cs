@@ -241,7 +241,7 @@ internal static class PngBaking
     /// when it is null), stopping as soon as more than <paramref name="limit"/> bytes come out: the work done is bounded by
     /// the limit, not by what the stream claims. Returns the inflated length, or -1 past the limit.
     /// </summary>
-    /// <exception cref="InvalidDataException">The stream is not valid zlib (bad header, data or Adler-32).</exception>
+    /// <exception cref="InvalidDataException">The stream is not valid zlib (bad header, data or Adler-32, or an error zlib reports as an I/O error).</exception>
     internal static long BoundedInflate(Stream compressed, long limit, IBufferWriter<byte>? destination)
     {
         byte[] scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -263,6 +263,12 @@ internal static class PngBaking
             }
 
             return total;
+        }
+        catch (IOException ex)
+        {
+            // zlib reports some corrupt streams (an invalid distance, a bad dictionary request) as ZLibException, an
+            // IOException, instead of InvalidDataException; the source is a memory stream, so no real I/O fails here.
+            throw new InvalidDataException("The zlib stream is corrupt.", ex);
         }
         finally
         {

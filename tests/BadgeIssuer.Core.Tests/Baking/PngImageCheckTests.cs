@@ -69,6 +69,15 @@ public sealed class PngImageCheckTests
         Refused(Build([Ihdr(), Chunk("IDAT", Zlib([0])), Chunk("tEXt", [.. "a"u8, 0]), Chunk("IDAT", Zlib([0x80])), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageData);
     }
 
+    [Fact]
+    public void ZlibStreamAskingForAPresetDictionary_IsRefusedAsCorrupt()
+    {
+        // 78 7d: a valid zlib header with FDICT set; zlib answers Z_NEED_DICT, which .NET raises as ZLibException (an IOException).
+        byte[] fdict = [0x78, 0x7d, 0xab, 0x56, 0x4a, 0x54, 0xb2, 0x32, 0xac, 0x05, 0x00, 0x08, 0x2a, 0x02, 0x09];
+        Refused(Build([Ihdr(), Chunk("IDAT", fdict), Chunk("IEND", [])])).Should().Be(BakingErrorReason.InvalidImageData);
+        Refused(Minimal(Chunk("iTXt", [.. "openbadgecredential"u8, 0, 1, 0, 0, 0, .. fdict]))).Should().Be(BakingErrorReason.MalformedTextChunk);
+    }
+
     [Theory]
     [InlineData(4097u, 1u, 8, 0)]
     [InlineData(1u, 4097u, 8, 0)]
