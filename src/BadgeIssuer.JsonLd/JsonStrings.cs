@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace BadgeIssuer.JsonLd;
 
@@ -15,39 +17,61 @@ public static class JsonStrings
         // Iterative: depth is bounded by the caller's JsonDocumentOptions, but the stack need not be.
         var pending = new Stack<JsonElement>();
         pending.Push(root);
+        while (pending.Count > 0)
+        {
+            JsonElement element = pending.Pop();
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    if (!IsReadable(JsonMarshal.GetRawUtf8Value(element), element, default))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (JsonProperty property in element.EnumerateObject())
+                    {
+                        if (!IsReadable(JsonMarshal.GetRawUtf8PropertyName(property), default, property))
+                        {
+                            return false;
+                        }
+
+                        pending.Push(property.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (JsonElement item in element.EnumerateArray())
+                    {
+                        pending.Push(item);
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    // The raw (still escaped) UTF-8 of one string or member name. Without a backslash it decodes exactly when it is valid
+    // UTF-8, checked without allocating; a string with escapes (rare in credentials) is decoded to find an unpaired
+    // surrogate escape, which only decoding reports.
+    private static bool IsReadable(ReadOnlySpan<byte> raw, JsonElement value, JsonProperty name)
+    {
+        if (raw.IndexOf((byte)'\\') < 0)
+        {
+            return Utf8.IsValid(raw);
+        }
+
         try
         {
-            while (pending.Count > 0)
-            {
-                JsonElement element = pending.Pop();
-                switch (element.ValueKind)
-                {
-                    case JsonValueKind.String:
-                        _ = element.GetString();
-                        break;
-                    case JsonValueKind.Object:
-                        foreach (JsonProperty property in element.EnumerateObject())
-                        {
-                            _ = property.Name;
-                            pending.Push(property.Value);
-                        }
-
-                        break;
-                    case JsonValueKind.Array:
-                        foreach (JsonElement item in element.EnumerateArray())
-                        {
-                            pending.Push(item);
-                        }
-
-                        break;
-                }
-            }
+            _ = value.ValueKind == JsonValueKind.String ? value.GetString() : name.Name;
+            return true;
         }
         catch (InvalidOperationException)
         {
             return false;
         }
-
-        return true;
     }
 }

@@ -89,45 +89,7 @@ internal static class RequestJson
     }
 
     // Every member name and string value decodes to UTF-16; "\uD800" alone parses as JSON but cannot be read. Depth is bounded by MaxDepth.
-    internal static bool HasReadableStrings(JsonElement element)
-    {
-        try
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    return true;
-                case JsonValueKind.Object:
-                    foreach (JsonProperty property in element.EnumerateObject())
-                    {
-                        _ = property.Name;
-                        if (!HasReadableStrings(property.Value))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                case JsonValueKind.Array:
-                    foreach (JsonElement item in element.EnumerateArray())
-                    {
-                        if (!HasReadableStrings(item))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                default:
-                    return true;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    internal static bool HasReadableStrings(JsonElement element) => BadgeIssuer.JsonLd.JsonStrings.AreReadable(element);
 
     public static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace BadgeIssuer.Api.Infrastructure;
@@ -41,21 +42,39 @@ internal static class TextLimits
     /// </summary>
     public static void Check(JsonElement value, string path, List<InputViolation> violations, string? member = null)
     {
+        var at = new List<PathToken>();
+        Check(value, path, violations, member is null ? Text : ForMember(member), member, default, at);
+    }
+
+    // One step of the JSON pointer to where the walk is: a member (its name decoded only when a violation needs it) or an index.
+    private readonly record struct PathToken(JsonProperty Member, int Index);
+
+    // Nothing is allocated for a string within its limit: the raw UTF-8 length bounds the UTF-16 length from above (each
+    // UTF-16 code unit takes at least one byte, an escape at least two), so only a longer string is decoded and counted.
+    private static void Check(JsonElement value, string path, List<InputViolation> violations, int limit, string? member, JsonProperty memberProperty, List<PathToken> at)
+    {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                int limit = ForMember(member);
+                if (JsonMarshal.GetRawUtf8Value(value).Length <= limit)
+                {
+                    break;
+                }
+
                 string s = value.GetString()!;
                 if (s.Length > limit && !(limit == Url && s.StartsWith("data:", StringComparison.OrdinalIgnoreCase)))
                 {
-                    violations.Add(TooLong(path, member ?? path, limit));
+                    string name = member ?? (memberProperty.Value.ValueKind != JsonValueKind.Undefined ? memberProperty.Name : null) ?? path;
+                    violations.Add(TooLong(PointerOf(path, at), name, limit));
                 }
 
                 break;
             case JsonValueKind.Object:
                 foreach (JsonProperty property in value.EnumerateObject())
                 {
-                    Check(property.Value, path + "/" + Pointer(property.Name), violations, property.Name);
+                    at.Add(new PathToken(property, -1));
+                    Check(property.Value, path, violations, LimitOf(JsonMarshal.GetRawUtf8PropertyName(property), property), null, property, at);
+                    at.RemoveAt(at.Count - 1);
                 }
 
                 break;
@@ -63,12 +82,44 @@ internal static class TextLimits
                 int i = 0;
                 foreach (JsonElement item in value.EnumerateArray())
                 {
-                    Check(item, path + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), violations, member);
+                    at.Add(new PathToken(default, i));
+                    Check(item, path, violations, limit, member, memberProperty, at);
+                    at.RemoveAt(at.Count - 1);
                     i++;
                 }
 
                 break;
         }
+    }
+
+    // ForMember by the member's raw UTF-8 name, without decoding it (a name with escapes is decoded).
+    private static int LimitOf(ReadOnlySpan<byte> raw, JsonProperty property)
+    {
+        if (raw.IndexOf((byte)'\\') >= 0)
+        {
+            return ForMember(property.Name);
+        }
+
+        return raw switch
+        {
+            _ when raw.SequenceEqual("name"u8) || raw.SequenceEqual("targetName"u8) => Name,
+            _ when raw.SequenceEqual("email"u8) => Email,
+            _ when raw.SequenceEqual("id"u8) || raw.SequenceEqual("url"u8) || raw.SequenceEqual("targetUrl"u8) || raw.SequenceEqual("image"u8)
+                || raw.SequenceEqual("achievedLevel"u8) || raw.SequenceEqual("resultDescription"u8) || raw.SequenceEqual("sourceUrl"u8) => Url,
+            _ => Text,
+        };
+    }
+
+    private static string PointerOf(string path, List<PathToken> at)
+    {
+        var builder = new System.Text.StringBuilder(path);
+        foreach (PathToken token in at)
+        {
+            builder.Append('/');
+            builder.Append(token.Index >= 0 ? token.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) : Pointer(token.Member.Name));
+        }
+
+        return builder.ToString();
     }
 
     // RFC 6901 escaping of one reference token.
