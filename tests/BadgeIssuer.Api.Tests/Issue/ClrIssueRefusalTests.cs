@@ -192,6 +192,58 @@ public sealed class ClrIssueRefusalTests
     }
 
     [Fact]
+    public async Task MaxBytes_BoundsTheUtf8BytesOfTheEmbeddedCredentials_ExactlyAtTheLimit()
+    {
+        string data = Directory.CreateTempSubdirectory("badgeissuer-test-").FullName;
+        try
+        {
+            // Two badges with long non-ASCII evidence (two UTF-8 bytes per character), so characters and bytes differ.
+            string[] credentials;
+            int bytes;
+            using (var first = new BadgeIssuerApplication { DataDirectory = data, KeepDataDirectory = true })
+            {
+                using HttpClient client = first.CreateAuthorizedClient();
+                string achievement = await CreateAsync(client, "Soudure à l'arc");
+                object evidence = new { evidence = Enumerable.Range(0, 3).Select(i => new { type = new[] { "Evidence" }, narrative = new string('é', 8000) }).ToArray() };
+                credentials = [await AwardAdaAsync(client, achievement, evidence), await AwardAdaAsync(client, achievement, evidence)];
+                bytes = 0;
+                foreach (string id in credentials)
+                {
+                    bytes += (await client.GetByteArrayAsync(id + ".json", Ct)).Length;
+                }
+            }
+
+            bytes.Should().BeGreaterThan(96_000, "the evidence alone is 96,000 bytes of UTF-8 (48,000 characters)");
+
+            // One byte under what they weigh: refused, and nothing issued.
+            using (var under = new BadgeIssuerApplication(("BadgeIssuer:Clr:MaxBytes", (bytes - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))) { DataDirectory = data, KeepDataDirectory = true })
+            {
+                using HttpClient client = under.CreateAuthorizedClient();
+                (await RefusedAsync(client, ForAda(credentials), HttpStatusCode.UnprocessableEntity, "clr-too-large", TooLarge))
+                    .Should().Be($"The credentials to embed exceed {bytes - 1} bytes (BadgeIssuer:Clr:MaxBytes).");
+            }
+
+            // Exactly what they weigh: embedded.
+            using (var exact = new BadgeIssuerApplication(("BadgeIssuer:Clr:MaxBytes", bytes.ToString(System.Globalization.CultureInfo.InvariantCulture))) { DataDirectory = data, KeepDataDirectory = true })
+            {
+                using HttpClient client = exact.CreateAuthorizedClient();
+                ((int)(await IssuedClrAsync(client, ForAda(credentials)))["embedded"]!).Should().Be(2);
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A pooled SQLite handle may linger a moment; the OS temp directory is cleaned eventually.
+            }
+        }
+    }
+
+    [Fact]
     public async Task AnotherTenantsCredentialsIssuerAndPathways_AnswerAsIfTheyDidNotExist_AndLeakNothing()
     {
         using var app = new BadgeIssuerApplication();

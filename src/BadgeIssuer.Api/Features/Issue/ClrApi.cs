@@ -157,13 +157,15 @@ internal static class ClrApi
                     return ApiProblems.InvalidClr.Result($"{at}: '{credential.Id}' was issued only as a VC-JWT; a CLR embeds Data Integrity credentials as issued.");
                 }
 
-                bytes += credential.SignedJson.Length;
+                // The bound is in bytes: the credential's UTF-8, as embedded (not its UTF-16 length, up to 3 times less).
+                byte[] json = Encoding.UTF8.GetBytes(credential.SignedJson);
+                bytes += json.Length;
                 if (bytes > limits.MaxBytes)
                 {
                     return ApiProblems.ClrTooLarge.Result($"The credentials to embed exceed {limits.MaxBytes} bytes (BadgeIssuer:Clr:MaxBytes).");
                 }
 
-                using JsonDocument signed = JsonDocument.Parse(credential.SignedJson);
+                using JsonDocument signed = JsonDocument.Parse(json);
                 JsonElement root = signed.RootElement;
                 if (learner.Id is { } id ? !RecipientMatcher.MatchesId(root, id) : !RecipientMatcher.MatchesIdentifier(root, IdentityObject.EmailAddress, learner.Email!))
                 {
@@ -185,7 +187,7 @@ internal static class ClrApi
                     return ApiProblems.InvalidClr.Result($"{at}: '{credential.Id}' is {status}; only credentials valid now are embedded.");
                 }
 
-                embedded.Add(Encoding.UTF8.GetBytes(credential.SignedJson));
+                embedded.Add(json);
                 if (root.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object
                     && subject.TryGetProperty("achievement", out JsonElement achievement) && achievement.ValueKind == JsonValueKind.Object
                     && achievement.TryGetProperty("id", out JsonElement achievementId) && achievementId.ValueKind == JsonValueKind.String
