@@ -69,6 +69,13 @@ public sealed class ClrIssueRefusalTests
         return body;
     }
 
+    private static async Task<HttpResponseMessage> PostWithKeyAsync(HttpClient client, object request, string idempotencyKey)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/clrs") { Content = JsonContent.Create(request) };
+        message.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await client.SendAsync(message, Ct);
+    }
+
     private static async Task PostStatusAsync(HttpClient client, string credentialId, string action)
     {
         using HttpResponseMessage response = await client.PostAsync(credentialId + "/" + action, null, Ct);
@@ -241,6 +248,61 @@ public sealed class ClrIssueRefusalTests
                 // A pooled SQLite handle may linger a moment; the OS temp directory is cleaned eventually.
             }
         }
+    }
+
+    [Fact]
+    public async Task ARetryWithTheSameIdempotencyKey_ReturnsTheFirstClr_AndIssuesNoOther()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        (_, string certificate, string[] partCredentials, _) = await AdaHoldsACertificateAsync(client);
+        object request = new { learner = new { email = Ada }, pathways = new[] { certificate } };
+
+        using HttpResponseMessage first = await PostWithKeyAsync(client, request, "lms-clr-1");
+        string firstText = await first.Content.ReadAsStringAsync(Ct);
+        first.StatusCode.Should().Be(HttpStatusCode.Created, firstText);
+        JsonNode firstBody = JsonNode.Parse(firstText)!;
+        string id = (string)firstBody["credentialId"]!;
+        List<string> issued = await IssuedAsync(client);
+
+        // The same request again: the same CLR, byte for byte, answered 200 with its location.
+        using HttpResponseMessage again = await PostWithKeyAsync(client, request, "lms-clr-1");
+        string againText = await again.Content.ReadAsStringAsync(Ct);
+        again.StatusCode.Should().Be(HttpStatusCode.OK, againText);
+        again.Headers.Location!.ToString().Should().Be(id);
+        JsonNode.DeepEquals(JsonNode.Parse(againText), firstBody).Should().BeTrue(againText);
+
+        // A different body with the same key: as everywhere in this API (README), the key names the first CLR, which is
+        // returned as stored, and its counts are the stored CLR's, not the new body's.
+        using HttpResponseMessage other = await PostWithKeyAsync(client, ForAda(partCredentials[0]), "lms-clr-1");
+        string otherText = await other.Content.ReadAsStringAsync(Ct);
+        other.StatusCode.Should().Be(HttpStatusCode.OK, otherText);
+        JsonNode.DeepEquals(JsonNode.Parse(otherText), firstBody).Should().BeTrue(otherText);
+        (await IssuedAsync(client)).Should().Equal(issued, "a retry issues nothing");
+
+        // A credential it embeds revoked since: the retry still names the CLR that was issued (which now verifies as not valid).
+        await PostStatusAsync(client, partCredentials[0], "revoke");
+        using HttpResponseMessage late = await PostWithKeyAsync(client, request, "lms-clr-1");
+        string lateText = await late.Content.ReadAsStringAsync(Ct);
+        late.StatusCode.Should().Be(HttpStatusCode.OK, lateText);
+        JsonNode.DeepEquals(JsonNode.Parse(lateText), firstBody).Should().BeTrue(lateText);
+        (await IssuedAsync(client)).Should().Equal(issued, "a retry issues nothing");
+
+        // Another key is another request: checked afresh, so the revoked credential is refused.
+        (await RefusedAsync(client, request, HttpStatusCode.UnprocessableEntity, "invalid-clr", InvalidClr, idempotencyKey: "lms-clr-2"))
+            .Should().Contain($"'{partCredentials[0]}' is revoked");
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKeyAlreadyUsedForAnAward_IsRefused_NotAnsweredWithTheBadge()
+    {
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievement = await CreateAsync(client, "Welding Safety");
+        string badge = (string)(await AwardAsync(client, achievement, idempotencyKey: "lms-42"))["credentialId"]!;
+
+        (await RefusedAsync(client, ForAda(badge), HttpStatusCode.Conflict, "conflict", "The request conflicts with the current state.", idempotencyKey: "lms-42"))
+            .Should().Be($"The Idempotency-Key 'lms-42' already named '{badge}', which is not a CLR; send this CLR with a key of its own.");
     }
 
     [Fact]
