@@ -104,7 +104,7 @@ internal sealed class ClrOptions
     /// <summary>Most credentials one CLR embeds (1–10,000).</summary>
     public int MaxCredentials { get; set; } = 1000;
 
-    /// <summary>Most bytes of embedded credentials (their signed JSON) in one CLR.</summary>
+    /// <summary>Most bytes of embedded credentials (the UTF-8 of their signed JSON) in one CLR.</summary>
     public int MaxBytes { get; set; } = 16 * 1024 * 1024;
 }
 

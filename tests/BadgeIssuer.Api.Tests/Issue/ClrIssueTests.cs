@@ -13,7 +13,7 @@ public sealed class ClrIssueTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Three badges awarded to Ada, which complete the certificate (a fourth, composite credential).</summary>
-    private static async Task<(string[] Parts, string Certificate, string[] PartCredentials, string Composite)> AdaHoldsACertificateAsync(HttpClient client)
+    internal static async Task<(string[] Parts, string Certificate, string[] PartCredentials, string Composite)> AdaHoldsACertificateAsync(HttpClient client)
     {
         (string[] parts, string certificate) = await ThreeBadgesAndACertificateAsync(client);
         var credentials = new List<string>();
@@ -29,14 +29,14 @@ public sealed class ClrIssueTests
         return (parts, certificate, [.. credentials], composite!);
     }
 
-    private static async Task<(HttpStatusCode Status, JsonNode Body)> PostClrAsync(HttpClient client, object request)
+    internal static async Task<(HttpStatusCode Status, JsonNode Body)> PostClrAsync(HttpClient client, object request)
     {
         using HttpResponseMessage response = await client.PostAsJsonAsync("/clrs", request, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, JsonNode.Parse(text)!);
     }
 
-    private static async Task<string> ProblemAsync(HttpClient client, object request, HttpStatusCode status, string code)
+    internal static async Task<string> ProblemAsync(HttpClient client, object request, HttpStatusCode status, string code)
     {
         using HttpResponseMessage response = await client.PostAsJsonAsync("/clrs", request, Ct);
         string text = await response.Content.ReadAsStringAsync(Ct);

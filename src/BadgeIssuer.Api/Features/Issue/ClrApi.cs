@@ -38,9 +38,9 @@ internal static class ClrApi
             .WithSummary("Issue a Comprehensive Learner Record (CLR 2.0) for one learner")
             .WithDescription("Embeds credentials already issued to the learner (by id, or every credential of a completed pathway) as issued, proofs intact, with their achievements and the associations their pathways declare; signs a ClrCredential (eddsa-rdfc-2022, and VC-JWT on request) with a status entry. Every embedded credential must be this issuer's, the learner's and valid now. At most BadgeIssuer:Clr:MaxCredentials credentials and BadgeIssuer:Clr:MaxBytes bytes of them. Honours the Idempotency-Key header.")
             .AcceptsJson<ClrRequest>()
-            .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key returns the CLR the first request issued (200, created: false).")
+            .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key returns the CLR the first request issued (200), as stored, even if the body differs or an embedded credential changed since; a key that named another kind of credential (an award) is 409 conflict.")
             .ProducesProblems(
-                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.PayloadTooLarge,
+                ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.Conflict, ProblemStatus.PayloadTooLarge,
                 ProblemStatus.UnsupportedMediaType, ProblemStatus.UnprocessableEntity);
         return routes;
     }
@@ -110,6 +110,14 @@ internal static class ClrApi
                 return ApiProblems.IssuerNotFound.Result("Name an issuer this API key may issue for (issuerId).");
             }
 
+            // A retry: the key already names a credential of this issuer. It is answered as stored, whatever this body names
+            // and whatever became of the credentials the stored CLR embeds since (as every endpoint answers a retried key).
+            if (idempotencyKey is not null
+                && await storage.Credentials.GetByIdempotencyKeyAsync(issuer.Record.Id, idempotencyKey, cancellationToken) is { } earlier)
+            {
+                return Retried(earlier, idempotencyKey);
+            }
+
             DateTimeOffset now = timeProvider.GetUtcNow();
             var selection = new Selection(storage, issuer.Record.Id, caller, limits);
 
@@ -157,13 +165,15 @@ internal static class ClrApi
                     return ApiProblems.InvalidClr.Result($"{at}: '{credential.Id}' was issued only as a VC-JWT; a CLR embeds Data Integrity credentials as issued.");
                 }
 
-                bytes += credential.SignedJson.Length;
+                // The bound is in bytes: the credential's UTF-8, as embedded (not its UTF-16 length, up to 3 times less).
+                byte[] json = Encoding.UTF8.GetBytes(credential.SignedJson);
+                bytes += json.Length;
                 if (bytes > limits.MaxBytes)
                 {
                     return ApiProblems.ClrTooLarge.Result($"The credentials to embed exceed {limits.MaxBytes} bytes (BadgeIssuer:Clr:MaxBytes).");
                 }
 
-                using JsonDocument signed = JsonDocument.Parse(credential.SignedJson);
+                using JsonDocument signed = JsonDocument.Parse(json);
                 JsonElement root = signed.RootElement;
                 if (learner.Id is { } id ? !RecipientMatcher.MatchesId(root, id) : !RecipientMatcher.MatchesIdentifier(root, IdentityObject.EmailAddress, learner.Email!))
                 {
@@ -185,7 +195,7 @@ internal static class ClrApi
                     return ApiProblems.InvalidClr.Result($"{at}: '{credential.Id}' is {status}; only credentials valid now are embedded.");
                 }
 
-                embedded.Add(Encoding.UTF8.GetBytes(credential.SignedJson));
+                embedded.Add(json);
                 if (root.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object
                     && subject.TryGetProperty("achievement", out JsonElement achievement) && achievement.ValueKind == JsonValueKind.Object
                     && achievement.TryGetProperty("id", out JsonElement achievementId) && achievementId.ValueKind == JsonValueKind.String
@@ -221,11 +231,42 @@ internal static class ClrApi
             }
 
             CredentialRecord record = outcome.Credential!;
-            byte[] response = WriteResponse(record, embedded.Count, associations.Count);
-            return outcome.Created
-                ? new CreatedJsonResult<ClrResponse>(response, record.Id)
-                : new RawJsonResult<ClrResponse>(StatusCodes.Status200OK, response) { Location = record.Id };
+            if (!outcome.Created)
+            {
+                // A concurrent request with the same key stored its credential first.
+                return Retried(record, idempotencyKey!);
+            }
+
+            return new CreatedJsonResult<ClrResponse>(WriteResponse(record, embedded.Count, associations.Count), record.Id);
         }
+    }
+
+    /// <summary>
+    /// The answer to a retried Idempotency-Key: the stored CLR (200) with its own counts, not the retried body's; or 409
+    /// <c>conflict</c> when the key named a credential of another kind (an award's badge), which must not be answered as a CLR.
+    /// </summary>
+    private static Results<CreatedJsonResult<ClrResponse>, RawJsonResult<ClrResponse>, ProblemHttpResult> Retried(CredentialRecord earlier, string key)
+    {
+        using JsonDocument stored = JsonDocument.Parse(earlier.SignedJson ?? PartValidity.JwtPayload(earlier.Jwt) ?? "{}");
+        JsonElement root = stored.RootElement;
+        if (earlier.SignedJson is null && root.TryGetProperty("vc", out JsonElement vc) && vc.ValueKind == JsonValueKind.Object)
+        {
+            root = vc;
+        }
+
+        if (CredentialProfiles.Detect(root) != CredentialProfile.Clr)
+        {
+            return ApiProblems.Conflict.Result($"The Idempotency-Key '{key}' already named '{earlier.Id}', which is not a CLR; send this CLR with a key of its own.");
+        }
+
+        int embedded = 0, associations = 0;
+        if (root.TryGetProperty("credentialSubject", out JsonElement subject) && subject.ValueKind == JsonValueKind.Object)
+        {
+            embedded = subject.TryGetProperty("verifiableCredential", out JsonElement vcs) && vcs.ValueKind == JsonValueKind.Array ? vcs.GetArrayLength() : 0;
+            associations = subject.TryGetProperty("association", out JsonElement a) && a.ValueKind == JsonValueKind.Array ? a.GetArrayLength() : 0;
+        }
+
+        return new RawJsonResult<ClrResponse>(StatusCodes.Status200OK, WriteResponse(earlier, embedded, associations)) { Location = earlier.Id };
     }
 
     /// <summary>

@@ -303,7 +303,8 @@ internal readonly record struct PartValidity(DateTimeOffset? ValidFrom, DateTime
             ? parsed
             : null;
 
-    private static string? JwtPayload(string? jwt)
+    /// <summary>The JSON payload of a compact JWS this service signed; null when it is not three segments.</summary>
+    internal static string? JwtPayload(string? jwt)
     {
         string[]? segments = jwt?.Split('.');
         if (segments is not { Length: 3 })
