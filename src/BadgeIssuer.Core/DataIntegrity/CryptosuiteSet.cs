@@ -7,6 +7,7 @@
 // matches is reported "unsupported cryptosuite <name>", never an exception.
 
 using System.Buffers;
+using BadgeIssuer.Core;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -239,7 +240,7 @@ public sealed partial class CryptosuiteSet
         if (existing.Count == 0 && !unsecuredDocument.TryGetProperty("proof", out _))
         {
             // Fast path: keep the document's bytes exactly and append the proof before the final '}'.
-            var proofBuffer = new ArrayBufferWriter<byte>(512);
+            var proofBuffer = JsonScratch.Rent();
             using (var proofWriter = new Utf8JsonWriter(proofBuffer, s_writerOptions))
             {
                 proofWriter.WriteStartArray();
@@ -257,10 +258,11 @@ public sealed partial class CryptosuiteSet
             separator.CopyTo(output.AsSpan(close));
             proofBuffer.WrittenSpan.CopyTo(output.AsSpan(close + separator.Length));
             output[^1] = (byte)'}';
+            JsonScratch.Return(proofBuffer);
             return output;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(raw.Length + 512);
+        var buffer = JsonScratch.Rent();
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
@@ -286,7 +288,7 @@ public sealed partial class CryptosuiteSet
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 
     /// <summary>hash(RDFC(proof configuration)) ‖ hash(RDFC(document without proof)) with <paramref name="hash"/>.</summary>
@@ -605,7 +607,7 @@ public sealed partial class CryptosuiteSet
     /// <summary>The document without <c>proof</c>, or with <c>proof</c> set to the chained previous proofs.</summary>
     private static byte[] WriteDocument(JsonElement document, List<JsonElement> previousProofs)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var buffer = JsonScratch.Rent();
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
@@ -636,33 +638,33 @@ public sealed partial class CryptosuiteSet
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 
     private static byte[] WriteProofConfig(ProofOptions options, JsonElement context)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        var buffer = JsonScratch.Rent();
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("@context");
-            writer.WriteRawValue(context.GetRawText(), skipInputValidation: true);
+            writer.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(context), skipInputValidation: true);
             WriteProofOptionMembers(writer, options);
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 
     /// <summary>The proof configuration of a proof: the document's <c>@context</c>, then the proof's members but its own <c>@context</c> and the unsigned ones.</summary>
     private static byte[] WriteProofConfigFromProof(JsonElement proof, JsonElement context, IReadOnlyList<string> unsigned)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        var buffer = JsonScratch.Rent();
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("@context");
-            writer.WriteRawValue(context.GetRawText(), skipInputValidation: true);
+            writer.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(context), skipInputValidation: true);
             foreach (JsonProperty p in proof.EnumerateObject())
             {
                 if (!p.NameEquals("@context") && !IsUnsigned(p, unsigned))
@@ -674,7 +676,7 @@ public sealed partial class CryptosuiteSet
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 
     internal static bool IsUnsigned(JsonProperty member, IReadOnlyList<string> unsigned)

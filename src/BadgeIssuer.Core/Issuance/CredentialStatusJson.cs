@@ -1,4 +1,5 @@
 using System.Buffers;
+using BadgeIssuer.Core;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using BadgeIssuer.Core.StatusList;
@@ -19,7 +20,7 @@ public static class CredentialStatusJson
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentOutOfRangeException.ThrowIfZero(entries.Count, nameof(entries));
-        var buffer = new ArrayBufferWriter<byte>(256 * entries.Count);
+        var buffer = JsonScratch.Rent();
         using (var w = new Utf8JsonWriter(buffer, s_writer))
         {
             if (entries.Count > 1)
@@ -38,6 +39,6 @@ public static class CredentialStatusJson
             }
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 }

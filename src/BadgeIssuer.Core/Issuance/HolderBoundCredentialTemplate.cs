@@ -1,4 +1,5 @@
 using System.Buffers;
+using BadgeIssuer.Core;
 using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -84,7 +85,7 @@ public sealed class HolderBoundCredentialTemplate : ICredentialTemplate
     public byte[] Build(string credentialId, byte[]? credentialStatus)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(credentialId);
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var buffer = JsonScratch.Rent();
         using (var w = new Utf8JsonWriter(buffer, s_writer))
         {
             w.WriteStartObject();
@@ -138,7 +139,7 @@ public sealed class HolderBoundCredentialTemplate : ICredentialTemplate
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 
     private void WriteContext(Utf8JsonWriter w, JsonElement context)

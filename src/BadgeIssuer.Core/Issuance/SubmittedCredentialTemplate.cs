@@ -1,4 +1,5 @@
 using System.Buffers;
+using BadgeIssuer.Core;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -65,7 +66,7 @@ public sealed class SubmittedCredentialTemplate : ICredentialTemplate
     public byte[] Build(string credentialId, byte[]? credentialStatus)
     {
         string? newId = HasId ? null : credentialId;
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var buffer = JsonScratch.Rent();
         using (var w = new Utf8JsonWriter(buffer, s_writer))
         {
             w.WriteStartObject();
@@ -109,6 +110,6 @@ public sealed class SubmittedCredentialTemplate : ICredentialTemplate
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using BadgeIssuer.Core;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -28,9 +29,9 @@ public static class OpenBadgeCredentialBuilder
     /// <summary>Returns the credential as UTF-8 JSON.</summary>
     public static byte[] Build(OpenBadgeCredential credential, bool indented = true)
     {
-        ArrayBufferWriter<byte> buffer = new(2048);
+        ArrayBufferWriter<byte> buffer = JsonScratch.Rent();
         Write(credential, buffer, indented);
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 
     /// <summary>Writes the credential as UTF-8 JSON into <paramref name="output"/>.</summary>
@@ -57,13 +58,13 @@ public static class OpenBadgeCredentialBuilder
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentException.ThrowIfNullOrEmpty(credentialId);
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var buffer = JsonScratch.Rent();
         using (var w = new Utf8JsonWriter(buffer, s_compact))
         {
             WriteAward(w, template, credentialId, credentialStatus);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 
     private static void WriteAward(Utf8JsonWriter w, OpenBadgeCredentialTemplate t, string id, byte[]? status)

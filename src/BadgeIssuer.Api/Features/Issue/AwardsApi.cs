@@ -1,4 +1,5 @@
 using System.Buffers;
+using BadgeIssuer.Core;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -425,7 +426,7 @@ internal static class AwardsApi
     internal static byte[] WriteAwardResponse(
         CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created, IReadOnlyList<CompositeAward>? composites = null, byte[]? offer = null)
     {
-        var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + (offer?.Length ?? 0) + 1024);
+        var buffer = JsonScratch.Rent();
         using (var w = new Utf8JsonWriter(buffer, s_writer))
         {
             w.WriteStartObject();
@@ -483,7 +484,7 @@ internal static class AwardsApi
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 }
 

@@ -313,7 +313,7 @@ internal static class IssueApi
     // {"verifiableCredential": <DI JSON> | {EnvelopedVerifiableCredential with the JWT}}
     private static byte[] WriteResponse(CredentialRecord record)
     {
-        var buffer = new ArrayBufferWriter<byte>((record.SignedJson?.Length ?? 0) + (record.Jwt?.Length ?? 0) + 256);
+        var buffer = JsonScratch.Rent();
         using (var w = new Utf8JsonWriter(buffer, s_writer))
         {
             w.WriteStartObject();
@@ -330,7 +330,7 @@ internal static class IssueApi
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArrayAndReturn(buffer);
     }
 }
 
