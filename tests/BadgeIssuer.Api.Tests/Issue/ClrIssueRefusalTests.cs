@@ -140,6 +140,31 @@ public sealed class ClrIssueRefusalTests
     }
 
     [Fact]
+    public async Task AVc11Credential_CannotBeEmbedded_ItsContextClashesWithTheClrsVc2Context()
+    {
+        // A VC 1.1 credential (an expirationDate, not a validUntil) redefines the VC 2.0 context's protected terms inside
+        // the CLR, so the CLR cannot be processed as JSON-LD: it is refused before signing, whatever its dates say.
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        const string learner = "did:example:ada-vc11";
+        var credential = new JsonObject
+        {
+            ["@context"] = new JsonArray("https://www.w3.org/2018/credentials/v1"),
+            ["type"] = new JsonArray("VerifiableCredential"),
+            ["issuer"] = BadgeIssuerApplication.IssuerId,
+            ["expirationDate"] = "2030-01-01T00:00:00Z",
+            ["credentialSubject"] = new JsonObject { ["id"] = learner },
+        };
+        using HttpResponseMessage issued = await client.PostAsJsonAsync("/credentials/issue", new { credential }, Ct);
+        string text = await issued.Content.ReadAsStringAsync(Ct);
+        (issued.StatusCode == HttpStatusCode.Created).Should().BeTrue(text);
+        string id = (string)JsonNode.Parse(text)!["verifiableCredential"]!["id"]!;
+
+        (await RefusedAsync(client, new { learner = new { id = learner }, credentials = new[] { id } }, HttpStatusCode.UnprocessableEntity, "jsonld-error", "The document cannot be processed as JSON-LD."))
+            .Should().Contain("protected term");
+    }
+
+    [Fact]
     public async Task ACredentialNotValidYet_IsRefused_UntilItsValidFrom()
     {
         using var app = new BadgeIssuerApplication();
