@@ -93,7 +93,6 @@ public partial interface IAchievementStore
 {
     /// <summary>Adds an achievement; throws <see cref="StorageConflictException"/> when the id exists.</summary>
     Task CreateAsync(AchievementRecord achievement, CancellationToken cancellationToken = default);
-    Task<AchievementRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
     /// <summary>Replaces the JSON; false when the achievement does not exist.</summary>
     Task<bool> UpdateAsync(string id, string json, DateTimeOffset updatedAt, CancellationToken cancellationToken = default);
     /// <summary>The issuer's achievements, oldest first.</summary>

@@ -207,4 +207,106 @@ public abstract partial class BadgeStorageContractTests
         (await Storage.Credentials.ListPathwayAwardsCountingAsync(part.Id, Ct)).Should().ContainSingle()
             .Which.CredentialId.Should().Be(results.Single(r => r.Created).Credential.Id);
     }
+
+    [Fact]
+    public async Task SaveWithPathway_CreatesOrUpdates_AndARefusalWritesNothing()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        AchievementRecord part = await NewAchievementAsync(issuer);
+        var created = new AchievementRecord("https://example.org/achievements/" + Guid.NewGuid().ToString("N"), issuer.Id, """{"name":"C"}""", T0, T0);
+        var pathway = new PathwayRecord(created.Id, PathwayRules.AllOf, 1, [part.Id], true, T0);
+        IPathwayGraph? seen = null;
+
+        (await Storage.Achievements.SaveWithPathwayAsync(created, create: true, pathway, async (graph, ct) =>
+        {
+            seen = graph;
+            // The check reads inside the transaction: the new achievement is there, its pathway not yet.
+            (await graph.GetAsync(created.Id, ct)).Should().NotBeNull();
+            (await graph.GetPathwaysAsync([created.Id], ct)).Should().BeEmpty();
+            (await graph.GetAsync(part.Id, ct))!.IssuerId.Should().Be(issuer.Id);
+            return true;
+        }, Ct)).Should().Be(PathwaySaveOutcome.Saved);
+        seen.Should().NotBeNull();
+        Describe(await Storage.Achievements.GetPathwayAsync(created.Id, Ct)).Should().Be(Describe(pathway));
+
+        // Refused: neither the JSON nor the pathway changes.
+        (await Storage.Achievements.SaveWithPathwayAsync(created with { Json = """{"name":"D"}""", UpdatedAt = T0.AddDays(1) }, create: false, null,
+            (_, _) => Task.FromResult(false), Ct)).Should().Be(PathwaySaveOutcome.Refused);
+        (await Storage.Achievements.GetAsync(created.Id, Ct))!.Json.Should().Be("""{"name":"C"}""");
+        Describe(await Storage.Achievements.GetPathwayAsync(created.Id, Ct)).Should().Be(Describe(pathway));
+
+        // Saved with no pathway: the JSON is replaced and the pathway removed.
+        (await Storage.Achievements.SaveWithPathwayAsync(created with { Json = """{"name":"D"}""", UpdatedAt = T0.AddDays(1) }, create: false, null,
+            (_, _) => Task.FromResult(true), Ct)).Should().Be(PathwaySaveOutcome.Saved);
+        (await Storage.Achievements.GetAsync(created.Id, Ct))!.Json.Should().Be("""{"name":"D"}""");
+        (await Storage.Achievements.GetPathwayAsync(created.Id, Ct)).Should().BeNull();
+
+        var unknown = created with { Id = "https://example.org/achievements/none" };
+        (await Storage.Achievements.SaveWithPathwayAsync(unknown, create: false, null, (_, _) => Task.FromResult(true), Ct)).Should().Be(PathwaySaveOutcome.NotFound);
+    }
+
+    [Fact]
+    public async Task SaveWithPathway_TwoWritersClosingACycle_AreCheckedOneAfterTheOther()
+    {
+        // A → B and B → A at once, each check a cycle check on the graph it is handed. Each check waits (up to a second)
+        // for the other to be checking too: were the checks not ordered with the writes, both would meet here, both see
+        // no cycle, and both store their half of one.
+        IssuerRecord issuer = await NewIssuerAsync();
+        for (int round = 0; round < 3; round++)
+        {
+            AchievementRecord a = await NewAchievementAsync(issuer);
+            AchievementRecord b = await NewAchievementAsync(issuer);
+            var checking = new CountdownEvent(2);
+
+            async Task<PathwaySaveOutcome> DeclareAsync(AchievementRecord self, AchievementRecord part) =>
+                await Storage.Achievements.SaveWithPathwayAsync(self, create: false, new PathwayRecord(self.Id, PathwayRules.AllOf, 1, [part.Id], true, T0), async (graph, ct) =>
+                {
+                    checking.Signal();
+                    await Task.Run(() => checking.Wait(TimeSpan.FromSeconds(1), ct), ct);
+                    return !(await graph.GetPathwaysAsync([part.Id], ct)).Any(p => p.Parts.Contains(self.Id));
+                }, Ct);
+
+            PathwaySaveOutcome[] outcomes = await Task.WhenAll(Task.Run(() => DeclareAsync(a, b), Ct), Task.Run(() => DeclareAsync(b, a), Ct));
+
+            outcomes.Should().BeEquivalentTo([PathwaySaveOutcome.Saved, PathwaySaveOutcome.Refused], $"round {round}: the second check sees the first write");
+            ((await Storage.Achievements.GetPathwayAsync(a.Id, Ct)) is not null && (await Storage.Achievements.GetPathwayAsync(b.Id, Ct)) is not null)
+                .Should().BeFalse($"round {round}: a cycle was stored");
+        }
+    }
+
+    [Fact]
+    public async Task PathwayAward_CountingAPartRevokedOrSuspendedBeforeItIsStored_IsRefused_AndStoresNothing()
+    {
+        IssuerRecord issuer = await NewIssuerAsync();
+        AchievementRecord a = await NewAchievementAsync(issuer);
+        AchievementRecord b = await NewAchievementAsync(issuer);
+        AchievementRecord composite = await NewAchievementAsync(issuer);
+        StatusListIndex revocation = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "revocation", NewListLength: 16), Ct);
+        StatusListIndex suspension = await Storage.StatusLists.AllocateIndexAsync(new(issuer.Id, "suspension", NewListLength: 16), Ct);
+        CredentialRecord partA = NewCredential(issuer, achievementId: a.Id);
+        CredentialRecord partB = NewCredential(issuer, achievementId: b.Id);
+        await Storage.Credentials.AddAsync(partA, [revocation], Ct);
+        await Storage.Credentials.AddAsync(partB, [suspension], Ct);
+        var award = new PathwayAwardRecord("", composite.Id, PathwayRules.AllOf, 2,
+            [new PathwayAwardPart(partA.Id, a.Id, null), new PathwayAwardPart(partB.Id, b.Id, null)]);
+
+        await Storage.StatusLists.SetCredentialStatusAsync(partA.Id, "revocation", 1, "admin", Ct);
+        CredentialRecord first = NewCredential(issuer, idempotencyKey: "composite-parts", achievementId: composite.Id) with { PathwayAward = award };
+        (await FluentActions.Awaiting(() => Storage.Credentials.AddAsync(first, [], Ct)).Should().ThrowAsync<PathwayPartsChangedException>())
+            .Which.Parts.Should().Equal([partA.Id]);
+        (await Storage.Credentials.GetAsync(first.Id, Ct)).Should().BeNull();
+        (await Storage.Credentials.GetByIdempotencyKeyAsync(issuer.Id, "composite-parts", Ct)).Should().BeNull("the key stays free for the next attempt");
+        (await Storage.Credentials.ListPathwayAwardsCountingAsync(partB.Id, Ct)).Should().BeEmpty();
+
+        await Storage.StatusLists.SetCredentialStatusAsync(partB.Id, "suspension", 1, "admin", Ct);
+        var onlyB = new PathwayAwardRecord("", composite.Id, PathwayRules.AllOf, 1, [new PathwayAwardPart(partB.Id, b.Id, null)]);
+        (await FluentActions.Awaiting(() => Storage.Credentials.AddAsync(NewCredential(issuer, idempotencyKey: "composite-parts", achievementId: composite.Id) with { PathwayAward = onlyB }, [], Ct))
+            .Should().ThrowAsync<PathwayPartsChangedException>()).Which.Parts.Should().Equal([partB.Id]);
+
+        // Reinstated: counted, and stored.
+        await Storage.StatusLists.SetCredentialStatusAsync(partB.Id, "suspension", 0, "admin", Ct);
+        CredentialRecord stored = NewCredential(issuer, idempotencyKey: "composite-parts", achievementId: composite.Id) with { PathwayAward = onlyB };
+        (await Storage.Credentials.AddAsync(stored, [], Ct)).Created.Should().BeTrue();
+        (await Storage.Credentials.ListPathwayAwardsCountingAsync(partB.Id, Ct)).Should().ContainSingle().Which.CredentialId.Should().Be(stored.Id);
+    }
 }

@@ -28,8 +28,7 @@ internal sealed partial class PostgresAchievementStore
             return [];
         }
 
-        await using NpgsqlCommand command = storage.Command(
-            PathwaySelect + " WHERE p.achievement_id = ANY($1) ORDER BY p.achievement_id, x.position;", Pg.TextArray([.. achievementIds]));
+        await using NpgsqlCommand command = storage.Command(GetPathwaysSql, Pg.TextArray([.. achievementIds]));
         return await ReadPathwaysAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -41,17 +40,105 @@ internal sealed partial class PostgresAchievementStore
             return [];
         }
 
-        await using NpgsqlCommand command = storage.Command(
-            PathwaySelect + """
-             WHERE p.achievement_id IN (SELECT achievement_id FROM achievement_pathway_parts WHERE part_id = ANY($1))
-            ORDER BY a.created_at, p.achievement_id, x.position;
-            """, Pg.TextArray([.. partIds]));
+        await using NpgsqlCommand command = storage.Command(ContainingSql, Pg.TextArray([.. partIds]));
         return await ReadPathwaysAsync(command, cancellationToken).ConfigureAwait(false);
     }
+
+    private const string GetPathwaysSql = PathwaySelect + " WHERE p.achievement_id = ANY($1) ORDER BY p.achievement_id, x.position;";
+
+    private const string ContainingSql = PathwaySelect + """
+         WHERE p.achievement_id IN (SELECT achievement_id FROM achievement_pathway_parts WHERE part_id = ANY($1))
+        ORDER BY a.created_at, p.achievement_id, x.position;
+        """;
 
     public async Task<bool> SetPathwayAsync(string achievementId, PathwayRecord? pathway, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(achievementId);
+        CheckPathwayOf(achievementId, pathway);
+
+        await using NpgsqlConnection connection = await storage.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await LockIssuerPathwaysAsync(connection, transaction, achievementId, null, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return false;
+        }
+
+        await WritePathwayAsync(connection, transaction, achievementId, pathway, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<PathwaySaveOutcome> SaveWithPathwayAsync(
+        AchievementRecord achievement, bool create, PathwayRecord? pathway, PathwayCheck check, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(achievement);
+        ArgumentNullException.ThrowIfNull(check);
+        CheckPathwayOf(achievement.Id, pathway);
+
+        await using NpgsqlConnection connection = await storage.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Every pathway write of the issuer takes this lock first, and READ COMMITTED statements after it see whatever the
+        // previous holder committed: the check below reads the graph as it will be when this write commits.
+        if (await LockIssuerPathwaysAsync(connection, transaction, achievement.Id, create ? achievement.IssuerId : null, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return PathwaySaveOutcome.NotFound;
+        }
+
+        if (create)
+        {
+            try
+            {
+                await ExecuteAsync(connection, transaction, $"INSERT INTO achievements ({Columns}) VALUES ($1, $2, $3, $4, $5);", cancellationToken,
+                    Pg.Text(achievement.Id), Pg.Text(achievement.IssuerId), Pg.Text(achievement.Json), Pg.Time(achievement.CreatedAt), Pg.Time(achievement.UpdatedAt))
+                    .ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (IsUniqueViolation(e))
+            {
+                throw new StorageConflictException("An achievement with this id already exists.", e);
+            }
+        }
+        else if (await ExecuteAsync(connection, transaction, "UPDATE achievements SET json = $2, updated_at = $3 WHERE id = $1;", cancellationToken,
+            Pg.Text(achievement.Id), Pg.Text(achievement.Json), Pg.Time(achievement.UpdatedAt)).ConfigureAwait(false) != 1)
+        {
+            return PathwaySaveOutcome.NotFound;
+        }
+
+        if (!await check(new TransactionGraph(connection, transaction), cancellationToken).ConfigureAwait(false))
+        {
+            return PathwaySaveOutcome.Refused;
+        }
+
+        await WritePathwayAsync(connection, transaction, achievement.Id, pathway, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return PathwaySaveOutcome.Saved;
+    }
+
+    /// <summary>
+    /// Takes the advisory transaction lock of the issuer's pathways (the issuer of <paramref name="achievementId"/>, or
+    /// <paramref name="issuerId"/> for an achievement being created) and returns that issuer; null when there is no such
+    /// achievement. A pathway's parts are achievements of its own issuer, so one issuer's lock orders every write that can
+    /// close a cycle or deepen a nesting in its graph. Taken before any row lock, so it cannot deadlock with them.
+    /// </summary>
+    private static async Task<string?> LockIssuerPathwaysAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string achievementId, string? issuerId, CancellationToken cancellationToken)
+    {
+        if (issuerId is null)
+        {
+            await using NpgsqlCommand read = Command(connection, transaction, "SELECT issuer_id FROM achievements WHERE id = $1;", Pg.Text(achievementId));
+            issuerId = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+            if (issuerId is null)
+            {
+                return null;
+            }
+        }
+
+        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0));", cancellationToken,
+            Pg.Text("achievement-pathways\n" + issuerId)).ConfigureAwait(false);
+        return issuerId;
+    }
+
+    private static void CheckPathwayOf(string achievementId, PathwayRecord? pathway)
+    {
         if (pathway is not null && !string.Equals(pathway.AchievementId, achievementId, StringComparison.Ordinal))
         {
             throw new ArgumentException("The pathway belongs to another achievement.", nameof(pathway));
@@ -61,18 +148,11 @@ internal sealed partial class PostgresAchievementStore
         {
             throw new ArgumentException("A pathway has at least one part and requires 1 to all of them.", nameof(pathway));
         }
+    }
 
-        await using NpgsqlConnection connection = await storage.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // The achievement row is locked, so two replacements of one pathway run one after the other.
-        await using (NpgsqlCommand exists = Command(connection, transaction, "SELECT 1 FROM achievements WHERE id = $1 FOR UPDATE;", Pg.Text(achievementId)))
-        {
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
-            {
-                return false;
-            }
-        }
-
+    private static async Task WritePathwayAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string achievementId, PathwayRecord? pathway, CancellationToken cancellationToken)
+    {
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Pg.BatchCommand("DELETE FROM achievement_pathway_parts WHERE achievement_id = $1;", Pg.Text(achievementId)));
         batch.BatchCommands.Add(Pg.BatchCommand("DELETE FROM achievement_pathways WHERE achievement_id = $1;", Pg.Text(achievementId)));
@@ -95,9 +175,42 @@ internal sealed partial class PostgresAchievementStore
         {
             throw new StorageConflictException("A part is not a stored achievement or is named twice.", e);
         }
+    }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+    /// <summary>The pathway graph as the write transaction sees it (after its lock; its own writes included).</summary>
+    private sealed class TransactionGraph(NpgsqlConnection connection, NpgsqlTransaction transaction) : IPathwayGraph
+    {
+        public async Task<AchievementRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(id);
+            await using NpgsqlCommand command = Command(connection, transaction, $"SELECT {Columns} FROM achievements WHERE id = $1;", Pg.Text(id));
+            IReadOnlyList<AchievementRecord> rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+            return rows.Count == 0 ? null : rows[0];
+        }
+
+        public async Task<IReadOnlyList<PathwayRecord>> GetPathwaysAsync(IReadOnlyCollection<string> achievementIds, CancellationToken cancellationToken = default)
+        {
+            CheckIds(achievementIds);
+            if (achievementIds.Count == 0)
+            {
+                return [];
+            }
+
+            await using NpgsqlCommand command = Command(connection, transaction, GetPathwaysSql, Pg.TextArray([.. achievementIds]));
+            return await ReadPathwaysAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<IReadOnlyList<PathwayRecord>> ListPathwaysContainingAsync(IReadOnlyCollection<string> partIds, CancellationToken cancellationToken = default)
+        {
+            CheckIds(partIds);
+            if (partIds.Count == 0)
+            {
+                return [];
+            }
+
+            await using NpgsqlCommand command = Command(connection, transaction, ContainingSql, Pg.TextArray([.. partIds]));
+            return await ReadPathwaysAsync(command, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static void CheckIds(IReadOnlyCollection<string> ids)

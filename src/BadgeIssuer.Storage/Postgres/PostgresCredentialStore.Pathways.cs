@@ -78,6 +78,29 @@ internal sealed partial class PostgresCredentialStore
         return awards;
     }
 
+    /// <summary>
+    /// The part credentials of <paramref name="award"/> that are revoked, suspended or gone, read in the composite's
+    /// transaction under FOR SHARE: a status change updates the part's row, so it either committed before this read (and
+    /// is seen) or waits until the composite is committed (and its answer finds the composite).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> InvalidPartsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, PathwayAwardRecord award, CancellationToken cancellationToken)
+    {
+        string[] ids = [.. award.Parts.Select(p => p.CredentialId)];
+        var valid = new HashSet<string>(StringComparer.Ordinal);
+        await using (NpgsqlCommand read = Command(connection, transaction,
+            "SELECT id FROM credentials WHERE id = ANY($1) AND NOT revoked AND NOT suspended ORDER BY id FOR SHARE;", Pg.TextArray(ids)))
+        {
+            await using NpgsqlDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                valid.Add(reader.GetString(0));
+            }
+        }
+
+        return [.. ids.Where(id => !valid.Contains(id))];
+    }
+
     /// <summary>Records what a composite credential counted, in the transaction that inserted it (before it commits).</summary>
     private static async Task WritePathwayAwardAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string credentialId, PathwayAwardRecord award, CancellationToken cancellationToken)
     {

@@ -108,6 +108,13 @@ internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage stora
             {
                 if (credential.PathwayAward is { } pathwayAward)
                 {
+                    IReadOnlyList<string> invalid = await InvalidPartsAsync(connection, transaction, pathwayAward, cancellationToken).ConfigureAwait(false);
+                    if (invalid.Count > 0)
+                    {
+                        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                        throw new PathwayPartsChangedException(invalid);
+                    }
+
                     await WritePathwayAwardAsync(connection, transaction, credential.Id, pathwayAward, cancellationToken).ConfigureAwait(false);
                 }
 

@@ -12,7 +12,12 @@ internal sealed partial class SqliteAchievementStore(SqliteBadgeStorage storage)
         ArgumentNullException.ThrowIfNull(achievement);
         using WriteLease writeLease = await storage.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand command = Command(connection, null,
+        await InsertAsync(connection, null, achievement, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task InsertAsync(SqliteConnection connection, SqliteTransaction? transaction, AchievementRecord achievement, CancellationToken cancellationToken)
+    {
+        using SqliteCommand command = Command(connection, transaction,
             $"INSERT INTO achievements ({Columns}) VALUES ($id, $issuer, $json, $created, $updated);");
         command.Parameters.AddWithValue("$id", achievement.Id);
         command.Parameters.AddWithValue("$issuer", achievement.IssuerId);

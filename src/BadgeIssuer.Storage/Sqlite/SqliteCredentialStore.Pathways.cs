@@ -95,6 +95,32 @@ internal sealed partial class SqliteCredentialStore
         return awards;
     }
 
+    /// <summary>
+    /// Refuses a composite (<see cref="PathwayPartsChangedException"/>) whose part credentials are not all still neither
+    /// revoked nor suspended, read in the add's write transaction: a status change is a write too, so it either committed
+    /// before (and is seen here) or comes after the composite is stored (and its answer finds the composite).
+    /// </summary>
+    private static async Task CheckPathwayPartsAsync(SqliteConnection connection, SqliteTransaction transaction, PathwayAwardRecord award)
+    {
+        string[] ids = [.. award.Parts.Select(p => p.CredentialId)];
+        var valid = new HashSet<string>(StringComparer.Ordinal);
+        using (SqliteCommand read = Command(connection, transaction, string.Empty))
+        {
+            read.CommandText = $"SELECT id FROM credentials WHERE id IN ({SqliteAchievementStore.InList(read, "$p", ids)}) AND revoked = 0 AND suspended = 0;";
+            using SqliteDataReader reader = await read.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                valid.Add(reader.GetString(0));
+            }
+        }
+
+        string[] invalid = [.. ids.Where(id => !valid.Contains(id))];
+        if (invalid.Length > 0)
+        {
+            throw new PathwayPartsChangedException(invalid);
+        }
+    }
+
     /// <summary>Records what a composite credential counted, inside the add's savepoint (so it is written only with the credential).</summary>
     private static async Task WritePathwayAwardAsync(SqliteConnection connection, SqliteTransaction transaction, string credentialId, PathwayAwardRecord award)
     {

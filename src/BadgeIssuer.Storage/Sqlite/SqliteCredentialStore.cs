@@ -82,7 +82,7 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
                     results[i] = (await AddOneAsync(connection, transaction, group[i].Credential, group[i].StatusIndexes).ConfigureAwait(false), null);
                     await ExecuteAsync(connection, transaction, "RELEASE add_one;", CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is SqliteException or StorageConflictException or InvalidOperationException)
+                catch (Exception e) when (e is SqliteException or StorageConflictException or InvalidOperationException or PathwayPartsChangedException)
                 {
                     await ExecuteAsync(connection, transaction, "ROLLBACK TO add_one; RELEASE add_one;", CancellationToken.None).ConfigureAwait(false);
                     results[i] = (null, e);
@@ -126,6 +126,11 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
             {
                 return new CredentialAddResult(existing, Created: false);
             }
+        }
+
+        if (credential.PathwayAward is { } parts)
+        {
+            await CheckPathwayPartsAsync(connection, transaction, parts).ConfigureAwait(false);
         }
 
         using (SqliteCommand insert = Command(connection, transaction,

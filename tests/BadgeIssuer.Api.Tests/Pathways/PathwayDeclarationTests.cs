@@ -51,7 +51,7 @@ public sealed class PathwayDeclarationTests
     }
 
     [Fact]
-    public async Task Put_ReplacesThePathway_AndWithoutOneRemovesIt()
+    public async Task Put_ReplacesThePathway_WithoutOneKeepsIt_AndNullRemovesIt()
     {
         using var app = new BadgeIssuerApplication();
         using HttpClient client = app.CreateAuthorizedClient();
@@ -72,6 +72,14 @@ public sealed class PathwayDeclarationTests
         using (HttpResponseMessage plain = await client.PutAsJsonAsync(composite, Achievement("Certificate"), Ct))
         {
             plain.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        (await GetJsonAsync(client, composite + "/pathway"))["parts"]!.ToJsonString().Should().Be(new JsonArray(a, b).ToJsonString(), "a PUT without pathway keeps it");
+
+        using (HttpResponseMessage removed = await client.PutAsync(composite,
+            new StringContent("""{"name":"Certificate","description":"The Certificate badge.","criteria":{"narrative":"Complete Certificate."},"pathway":null}""", System.Text.Encoding.UTF8, "application/json"), Ct))
+        {
+            removed.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         await GetJsonAsync(client, composite + "/pathway", HttpStatusCode.NotFound);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,9 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
     public System.Net.IPAddress? RemoteAddress { get; init; }
 
     public MutableTimeProvider Clock { get; } = new(Now);
+
+    /// <summary>When set, runs after the service's own registrations (a test replaces a service, e.g. an internal seam).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     /// <summary>When set, every log entry of the service is kept here as well (at the levels configuration enables).</summary>
     public LogCapture? Logs { get; init; }
@@ -70,6 +74,10 @@ public sealed class BadgeIssuerApplication(params (string Key, string Value)[] s
                 services.AddSingleton<IStartupFilter>(new RemoteAddressFilter(address));
             }
         });
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
     }
 
     protected override void Dispose(bool disposing)

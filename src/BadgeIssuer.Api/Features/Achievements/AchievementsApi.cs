@@ -21,7 +21,7 @@ public sealed record AchievementDocument(
     JsonElement? Alignment = null,
     IReadOnlyList<string>? Tag = null,
     JsonElement? Creator = null,
-    [property: System.ComponentModel.Description("Requests only: the achievements this one is composed of (stackable credentials). Not an Open Badges term: it is kept beside the achievement, never in its document or in credentials; GET /achievements/{id}/pathway returns it.")]
+    [property: System.ComponentModel.Description("Requests only: the achievements this one is composed of (stackable credentials). Not an Open Badges term: it is kept beside the achievement, never in its document or in credentials; GET /achievements/{id}/pathway returns it. On PUT: absent keeps the stored pathway, null removes it.")]
     PathwayRequest? Pathway = null);
 
 /// <summary>A list of the caller's achievements.</summary>
@@ -61,7 +61,7 @@ internal static class AchievementsApi
         group.MapPut("/{id}", Update)
             .WithName("UpdateAchievement")
             .WithSummary("Replace an achievement")
-            .WithDescription("Credentials already issued keep the achievement as it was when they were signed. The pathway is replaced too: a body without one removes it.")
+            .WithDescription("Credentials already issued keep the achievement as it was when they were signed. The pathway member is optional: without it the stored pathway stays as it is (GET of the achievement does not show it), \"pathway\": null removes it, and an object replaces it.")
             .AcceptsJson<AchievementDocument>()
             .RequireAuthorization(ApiScopes.Manage)
             .ProducesProblems(
@@ -131,22 +131,26 @@ internal static class AchievementsApi
                 return RequestJson.Violations(ApiProblems.InvalidAchievement, "The achievement is not a valid Open Badges 3.0 Achievement.", violations);
             }
 
-            (PathwayDeclaration? pathway, ProblemHttpResult? pathwayProblem) = await ReadPathwayAsync(body, url, issuer.Record.Id, isNew: true, storage, options.Value, cancellationToken);
+            (PathwayDeclaration? pathway, ProblemHttpResult? pathwayProblem) = ReadPathway(body, options.Value);
             if (pathwayProblem is not null)
             {
                 return pathwayProblem;
             }
 
             DateTimeOffset now = timeProvider.GetUtcNow();
-            await storage.Achievements.CreateAsync(new AchievementRecord(url, issuer.Record.Id, prepared.Json, now, now), cancellationToken);
+            var record = new AchievementRecord(url, issuer.Record.Id, prepared.Json, now, now);
+            if (pathway is null)
+            {
+                await storage.Achievements.CreateAsync(record, cancellationToken);
+            }
+            else if (await SaveWithPathwayAsync(storage, record, create: true, pathway, now, options.Value, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+
             if (prepared.ImageBytes is not null)
             {
                 await storage.Achievements.SetImageAsync(url, prepared.ImageMediaType!, prepared.ImageBytes, cancellationToken);
-            }
-
-            if (pathway is not null && !await TrySetPathwayAsync(storage, url, Pathways.Record(url, pathway, now), cancellationToken))
-            {
-                return ApiProblems.Conflict.Result("The pathway's parts changed while it was stored; send the request again.");
             }
 
             await audit.AppendAsync(request.HttpContext, issuer.Record.Id, "achievement.create", url);
@@ -195,23 +199,27 @@ internal static class AchievementsApi
                 return RequestJson.Violations(ApiProblems.InvalidAchievement, "The achievement is not a valid Open Badges 3.0 Achievement.", violations);
             }
 
-            (PathwayDeclaration? pathway, ProblemHttpResult? pathwayProblem) = await ReadPathwayAsync(body, url, existing.IssuerId, isNew: false, storage, options.Value, cancellationToken);
+            (PathwayDeclaration? pathway, ProblemHttpResult? pathwayProblem) = ReadPathway(body, options.Value);
             if (pathwayProblem is not null)
             {
                 return pathwayProblem;
             }
 
             DateTimeOffset now = timeProvider.GetUtcNow();
-            await storage.Achievements.UpdateAsync(url, prepared.Json, now, cancellationToken);
+            // Without a pathway member the stored pathway stays (GET of the achievement does not show it, so a client that
+            // PUTs back what it read must not lose it); "pathway": null removes it; an object replaces it.
+            if (!body.TryGetProperty("pathway", out _))
+            {
+                await storage.Achievements.UpdateAsync(url, prepared.Json, now, cancellationToken);
+            }
+            else if (await SaveWithPathwayAsync(storage, existing with { Json = prepared.Json, UpdatedAt = now }, create: false, pathway, now, options.Value, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+
             if (prepared.ImageBytes is not null)
             {
                 await storage.Achievements.SetImageAsync(url, prepared.ImageMediaType!, prepared.ImageBytes, cancellationToken);
-            }
-
-            // A replacement replaces the pathway too: without one the achievement no longer declares any.
-            if (!await TrySetPathwayAsync(storage, url, pathway is null ? null : Pathways.Record(url, pathway, now), cancellationToken))
-            {
-                return ApiProblems.Conflict.Result("The pathway's parts changed while it was stored; send the request again.");
             }
 
             await audit.AppendAsync(request.HttpContext, existing.IssuerId, "achievement.update", url);
@@ -261,33 +269,53 @@ internal static class AchievementsApi
             : ApiProblems.NotFound.Result("This achievement has no stored image.");
     }
 
-    // The pathway member: its shape, then against storage (parts, issuer, cycles, bounds); a problem is 422 invalid-pathway
-    // (or field-too-long for an over-long part id).
-    private static async Task<(PathwayDeclaration? Pathway, ProblemHttpResult? Problem)> ReadPathwayAsync(
-        JsonElement body, string url, string issuerId, bool isNew, IBadgeStorage storage, BadgeIssuerOptions options, CancellationToken cancellationToken)
+    // The pathway member's shape; a problem is 422 invalid-pathway (or field-too-long for an over-long part id).
+    private static (PathwayDeclaration? Pathway, ProblemHttpResult? Problem) ReadPathway(JsonElement body, BadgeIssuerOptions options)
     {
         var violations = new List<InputViolation>();
         PathwayDeclaration? pathway = Pathways.Read(body, options.Pathways, violations);
-        if (pathway is not null)
-        {
-            await Pathways.CheckAsync(url, issuerId, pathway, isNew, storage, options.Pathways, violations, cancellationToken);
-        }
-
         return violations.Count > 0
             ? (null, RequestJson.Violations(ApiProblems.InvalidPathway, "The achievement's pathway is not valid.", violations))
             : (pathway, null);
     }
 
-    private static async Task<bool> TrySetPathwayAsync(IBadgeStorage storage, string url, PathwayRecord? pathway, CancellationToken cancellationToken)
+    // Stores the achievement with its pathway (null: none) in one transaction that checks the pathway against storage
+    // (parts, issuer, cycles, bounds) after taking the issuer's pathway lock, so concurrent declarations (A → B and
+    // B → A) cannot both pass. Null when stored; else the problem (nothing was written).
+    private static async Task<ProblemHttpResult?> SaveWithPathwayAsync(
+        IBadgeStorage storage, AchievementRecord achievement, bool create, PathwayDeclaration? pathway, DateTimeOffset now, BadgeIssuerOptions options, CancellationToken cancellationToken)
     {
+        var violations = new List<InputViolation>();
+        PathwaySaveOutcome outcome;
         try
         {
-            return await storage.Achievements.SetPathwayAsync(url, pathway, cancellationToken);
+            outcome = await storage.Achievements.SaveWithPathwayAsync(
+                achievement,
+                create,
+                pathway is null ? null : Pathways.Record(achievement.Id, pathway, now),
+                async (graph, ct) =>
+                {
+                    violations.Clear();
+                    if (pathway is not null)
+                    {
+                        await Pathways.CheckAsync(achievement.Id, achievement.IssuerId, pathway, create, graph, options.Pathways, violations, ct);
+                    }
+
+                    return violations.Count == 0;
+                },
+                cancellationToken);
         }
         catch (StorageConflictException)
         {
-            return false;
+            return ApiProblems.Conflict.Result("The achievement or its pathway's parts changed while it was stored; send the request again.");
         }
+
+        return outcome switch
+        {
+            PathwaySaveOutcome.Saved => null,
+            PathwaySaveOutcome.Refused => RequestJson.Violations(ApiProblems.InvalidPathway, "The achievement's pathway is not valid.", violations),
+            _ => ApiProblems.AchievementNotFound.Result($"No achievement '{achievement.Id}' that this API key may manage."),
+        };
     }
 
     private static string NewId() =>

@@ -184,11 +184,13 @@ internal static class Pathways
 
     /// <summary>
     /// Checks <paramref name="declaration"/> of the achievement <paramref name="achievementId"/> (issuer
-    /// <paramref name="issuerId"/>) against what is stored; <paramref name="isNew"/> when the achievement is being created
+    /// <paramref name="issuerId"/>) against <paramref name="graph"/>: the service passes the graph read inside the
+    /// transaction that writes the pathway (<see cref="IAchievementStore.SaveWithPathwayAsync"/>), so no concurrent
+    /// declaration can slip between check and write. <paramref name="isNew"/> when the achievement is being created
     /// (nothing can contain it yet). Adds a violation per problem.
     /// </summary>
     public static async Task CheckAsync(
-        string achievementId, string issuerId, PathwayDeclaration declaration, bool isNew, IBadgeStorage storage, PathwayOptions options,
+        string achievementId, string issuerId, PathwayDeclaration declaration, bool isNew, IPathwayGraph graph, PathwayOptions options,
         List<InputViolation> violations, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> parts = declaration.Parts;
@@ -201,7 +203,7 @@ internal static class Pathways
                 continue;
             }
 
-            AchievementRecord? part = await storage.Achievements.GetAsync(parts[i], cancellationToken);
+            AchievementRecord? part = await graph.GetAsync(parts[i], cancellationToken);
             if (part is null)
             {
                 violations.Add(new(path, $"No achievement '{parts[i]}'."));
@@ -218,7 +220,7 @@ internal static class Pathways
         }
 
         // How many pathways each part is already in (this one's own declaration does not count: it is being replaced).
-        IReadOnlyList<PathwayRecord> containing = await storage.Achievements.ListPathwaysContainingAsync(parts, cancellationToken);
+        IReadOnlyList<PathwayRecord> containing = await graph.ListPathwaysContainingAsync(parts, cancellationToken);
         for (int i = 0; i < parts.Count; i++)
         {
             int partOf = containing.Count(p => !string.Equals(p.AchievementId, achievementId, StringComparison.Ordinal) && p.Parts.Contains(parts[i], StringComparer.Ordinal));
@@ -231,14 +233,14 @@ internal static class Pathways
 
         if (violations.Count == 0)
         {
-            await CheckGraphAsync(achievementId, declaration, isNew, storage, options, violations, cancellationToken);
+            await CheckGraphAsync(achievementId, declaration, isNew, graph, options, violations, cancellationToken);
         }
     }
 
     // Down from the parts: a cycle comes back to this achievement; the levels below give its depth. Up from the
     // achievement (when it may already be a part): the levels above. Depth plus height is at most MaxDepth.
     private static async Task CheckGraphAsync(
-        string achievementId, PathwayDeclaration declaration, bool isNew, IBadgeStorage storage, PathwayOptions options,
+        string achievementId, PathwayDeclaration declaration, bool isNew, IPathwayGraph graph, PathwayOptions options,
         List<InputViolation> violations, CancellationToken cancellationToken)
     {
         // Each achievement reached below, with the one it was reached from (for the cycle's description).
@@ -252,7 +254,7 @@ internal static class Pathways
         int depth = 1;
         while (frontier.Count > 0)
         {
-            IReadOnlyList<PathwayRecord> below = await storage.Achievements.GetPathwaysAsync(frontier, cancellationToken);
+            IReadOnlyList<PathwayRecord> below = await graph.GetPathwaysAsync(frontier, cancellationToken);
             if (below.Count == 0)
             {
                 break;
@@ -304,7 +306,7 @@ internal static class Pathways
         int height = 0;
         while (frontier.Count > 0)
         {
-            IReadOnlyList<PathwayRecord> containing = await storage.Achievements.ListPathwaysContainingAsync(frontier, cancellationToken);
+            IReadOnlyList<PathwayRecord> containing = await graph.ListPathwaysContainingAsync(frontier, cancellationToken);
             List<string> next = [.. containing.Select(p => p.AchievementId).Where(above.Add)];
             if (next.Count == 0)
             {

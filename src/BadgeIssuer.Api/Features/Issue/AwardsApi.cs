@@ -228,12 +228,31 @@ internal static class AwardsApi
         }
 
         CredentialRecord record = outcome.Credential!;
-        // Pathways this award completed (stackable credentials): composites issued now, or, for a retried award, the ones
-        // that counted its credential. They are due whatever becomes of a wallet offer below.
-        IReadOnlyList<CompositeAward> composites = outcome.Created
-            ? await services.Pathways.AwardCompletedAsync(
-                new StoredPart(issuer, record, recipient!, recipientLabel, recipientEmail, format, caller.Actor), context, cancellationToken)
-            : await services.Pathways.CountedAsync(record, cancellationToken);
+        // Pathways this award completed (stackable credentials): composites issued now, and the ones that already counted
+        // its credential. A retried award (same idempotency key) looks at its pathways again, so a composite its first
+        // attempt failed to issue is issued now (still at most once per learner: the composite's own key). It does so only
+        // when the retry names the same learner and achievement as the stored credential (by the keyed recipient hash):
+        // a body naming someone else is answered with the stored credential, and completes nothing for anyone.
+        // They are due whatever becomes of a wallet offer below.
+        IReadOnlyList<CompositeAward> composites;
+        if (outcome.Created)
+        {
+            composites = await services.Pathways.AwardCompletedAsync(
+                new StoredPart(issuer, record, recipient!, recipientLabel, recipientEmail, format, caller.Actor), context, cancellationToken);
+        }
+        else if (services.Issuance.RecipientKey(recipientLabel, recipientEmail) is { } recipientKey
+            && await SameLearnerAsync(services.Storage, record, achievement.Id, recipientKey, cancellationToken))
+        {
+            // The stored record does not carry its recipient key back; it is this request's (checked just above).
+            IReadOnlyList<CompositeAward> awarded = await services.Pathways.AwardCompletedAsync(
+                new StoredPart(issuer, record with { RecipientKey = recipientKey }, recipient!, recipientLabel, recipientEmail, FormatOf(record), caller.Actor), context, cancellationToken);
+            composites = [.. awarded, .. (await services.Pathways.CountedAsync(record, cancellationToken))
+                .Where(c => !awarded.Any(a => string.Equals(a.CredentialId, c.CredentialId, StringComparison.Ordinal)))];
+        }
+        else
+        {
+            composites = await services.Pathways.CountedAsync(record, cancellationToken);
+        }
         byte[]? offerJson = null;
         if (offer is not null)
         {
@@ -249,6 +268,21 @@ internal static class AwardsApi
     }
 
     private static readonly EmbeddedAchievements s_achievements = new();
+
+    // The stored credential answered for a retry is one this request's learner holds: one of their newest active
+    // credentials of the achievement, found by the keyed recipient hash (the stored record does not carry the key back).
+    // A revoked or suspended one, or one older than the newest few, completes nothing anyway: the learner's next award does.
+    private static async Task<bool> SameLearnerAsync(
+        IBadgeStorage storage, CredentialRecord stored, string achievementId, ReadOnlyMemory<byte> recipientKey, CancellationToken cancellationToken) =>
+        string.Equals(stored.AchievementId, achievementId, StringComparison.Ordinal)
+        && (await storage.Credentials.ListActiveForRecipientAsync(stored.IssuerId, recipientKey, [achievementId], PathwayAwarder.CandidatesPerPart, cancellationToken))
+            .Any(c => string.Equals(c.Id, stored.Id, StringComparison.Ordinal));
+
+    // The securing format the stored credential was issued in (its composites are issued in the same).
+    private static SecuringFormat FormatOf(CredentialRecord credential) =>
+        credential.SignedJson is not null && credential.Jwt is not null ? SecuringFormat.Both
+            : credential.Jwt is not null ? SecuringFormat.Jwt
+            : SecuringFormat.DataIntegrity;
 
     /// <summary>The achievement as embedded in credentials, parsed once per stored version (keyed by id, checked against the stored JSON).</summary>
     private sealed class EmbeddedAchievements

@@ -140,15 +140,22 @@ internal sealed class IssuanceService(IBadgeStorage storage, StatusIndexPool sta
             parameters.IdempotencyKey)
         {
             IssuedBy = parameters.Actor,
-            RecipientKey = RequestJson.IsAbsoluteUri(parameters.RecipientLabel) ? recipients.ForId(parameters.RecipientLabel)
-                : parameters.RecipientEmail is { } email ? recipients.ForEmail(email)
-                : (ReadOnlyMemory<byte>?)null,
+            RecipientKey = RecipientKey(parameters.RecipientLabel, parameters.RecipientEmail),
             PathwayAward = parameters.PathwayAward,
             ReissueOf = parameters.ReissueOf?.Id,
         };
         CredentialAddResult stored = await storage.Credentials.AddAsync(record, indexes, cancellationToken);
         return new IssueOutcome(stored.Credential, stored.Created);
     }
+
+    /// <summary>
+    /// The keyed recipient hash stored with a credential for this recipient: of the subject id when the label is one (an
+    /// absolute URI), else of the normalised email address; null when there is neither.
+    /// </summary>
+    public ReadOnlyMemory<byte>? RecipientKey(string recipientLabel, string? recipientEmail) =>
+        RequestJson.IsAbsoluteUri(recipientLabel) ? recipients.ForId(recipientLabel)
+            : recipientEmail is { } email ? recipients.ForEmail(email)
+            : null;
 
     // Core's refusal as the service reports it (problem type, detail, violations).
     private static IssueOutcome Refused(in SigningOutcome signing, string at) => signing.Failure switch

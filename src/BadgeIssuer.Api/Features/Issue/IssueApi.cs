@@ -28,6 +28,7 @@ internal static class IssueApi
         services.AddSingleton<StatusIndexPool>();
         services.AddSingleton<IssuanceService>();
         services.AddSingleton<PathwayAwarder>();
+        services.AddSingleton<PathwayAwardSeam>();
         return services;
     }
 

@@ -41,8 +41,15 @@ internal sealed partial class PathwayAwarder(
     AuditLog audit,
     IOptions<BadgeIssuerOptions> options,
     TimeProvider timeProvider,
+    PathwayAwardSeam seam,
     ILogger<PathwayAwarder> logger)
 {
+    /// <summary>
+    /// How often one composite is looked at again when a part it counted was revoked or suspended between the count and
+    /// the composite's write (the write re-reads the parts and refuses; <see cref="PathwayPartsChangedException"/>).
+    /// </summary>
+    public const int MaxPartChanges = 3;
+
     /// <summary>Of each part achievement, the newest this many active credentials of the learner are considered.</summary>
     public const int CandidatesPerPart = 4;
 
@@ -173,63 +180,89 @@ internal sealed partial class PathwayAwarder(
             return null;
         }
 
-        DateTimeOffset now = timeProvider.GetUtcNow();
-        IReadOnlyList<CredentialRecord> held = await storage.Credentials.ListActiveForRecipientAsync(
-            issuer.Record.Id, recipientKey, pathway.Parts, CandidatesPerPart, cancellationToken);
-        var counting = new List<(CredentialRecord Credential, PartValidity Validity)>();
-        foreach (string partAchievement in pathway.Parts)
+        // Part credentials found revoked or suspended by the composite's write: not counted again.
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        for (int attempt = 1; ; attempt++)
         {
-            // This award's own credential first, then the newest held one that is valid now.
-            IEnumerable<CredentialRecord> candidates = added.Where(a => a.AchievementId == partAchievement)
-                .Concat(held.Where(h => h.AchievementId == partAchievement));
-            foreach (CredentialRecord candidate in candidates)
+            DateTimeOffset now = timeProvider.GetUtcNow();
+            IReadOnlyList<CredentialRecord> held = await storage.Credentials.ListActiveForRecipientAsync(
+                issuer.Record.Id, recipientKey, pathway.Parts, CandidatesPerPart, cancellationToken);
+            var counting = new List<(CredentialRecord Credential, PartValidity Validity)>();
+            foreach (string partAchievement in pathway.Parts)
             {
-                PartValidity validity = PartValidity.Read(candidate);
-                if (validity.IsValidAt(now))
+                // This award's own credential first, then the newest held one that is valid now.
+                IEnumerable<CredentialRecord> candidates = added.Where(a => a.AchievementId == partAchievement)
+                    .Concat(held.Where(h => h.AchievementId == partAchievement))
+                    .Where(c => !changed.Contains(c.Id));
+                foreach (CredentialRecord candidate in candidates)
                 {
-                    counting.Add((candidate, validity));
-                    break;
+                    PartValidity validity = PartValidity.Read(candidate);
+                    if (validity.IsValidAt(now))
+                    {
+                        counting.Add((candidate, validity));
+                        break;
+                    }
                 }
             }
-        }
 
-        if (counting.Count < pathway.Required)
-        {
-            return null;
-        }
-
-        string credentialId = issuance.NewCredentialId();
-        var record = new PathwayAwardRecord(credentialId, pathway.AchievementId, pathway.Rule, pathway.Required,
-            [.. counting.Select(c => new PathwayAwardPart(c.Credential.Id, c.Credential.AchievementId!, c.Validity.ValidUntil))]);
-        IssueOutcome outcome = await issuance.IssueAsync(
-            issuer,
-            credentialId,
-            new IssueParameters(part.Format, null, ["revocation"], key, pathway.AchievementId, part.RecipientLabel, part.Actor)
+            if (counting.Count < pathway.Required)
             {
-                RecipientEmail = part.RecipientEmail,
-                PathwayAward = record,
-            },
-            new OpenBadgeCredentialTemplate
-            {
-                IssuerProfile = issuer.EmbeddedProfile,
-                Achievement = AchievementDocuments.Embedded(composite.Json),
-                Name = name,
-                Recipient = part.Recipient,
-                ValidFrom = now,
-                EvidenceItems = [.. counting.Select(c => PartEvidence(c.Credential, c.Validity.AchievementName, pathway, name))],
-            },
-            cancellationToken);
-        if (!outcome.Succeeded)
-        {
-            // The part's award stands; the composite is tried again at the learner's next award of a part.
-            CompositeRefused(logger, pathway.AchievementId, issuer.Record.Id, outcome.Detail ?? outcome.Problem.ToString());
-            return null;
-        }
+                return null;
+            }
 
+            await seam.PartsCountedAsync(pathway, [.. counting.Select(c => c.Credential)], cancellationToken);
+            string credentialId = issuance.NewCredentialId();
+            var record = new PathwayAwardRecord(credentialId, pathway.AchievementId, pathway.Rule, pathway.Required,
+                [.. counting.Select(c => new PathwayAwardPart(c.Credential.Id, c.Credential.AchievementId!, c.Validity.ValidUntil))]);
+            IssueOutcome outcome;
+            try
+            {
+                // The store re-reads the parts' states in the transaction that writes the composite and refuses it when one
+                // was revoked or suspended since they were counted: a composite never counts a part withdrawn before it was
+                // stored, and a part withdrawn after finds the composite in its revocation's answer.
+                outcome = await issuance.IssueAsync(
+                    issuer,
+                    credentialId,
+                    new IssueParameters(part.Format, null, ["revocation"], key, pathway.AchievementId, part.RecipientLabel, part.Actor)
+                    {
+                        RecipientEmail = part.RecipientEmail,
+                        PathwayAward = record,
+                    },
+                    new OpenBadgeCredentialTemplate
+                    {
+                        IssuerProfile = issuer.EmbeddedProfile,
+                        Achievement = AchievementDocuments.Embedded(composite.Json),
+                        Name = name,
+                        Recipient = part.Recipient,
+                        ValidFrom = now,
+                        EvidenceItems = [.. counting.Select(c => PartEvidence(c.Credential, c.Validity.AchievementName, pathway, name))],
+                    },
+                    cancellationToken);
+            }
+            catch (PathwayPartsChangedException e) when (attempt < MaxPartChanges)
+            {
+                PartsChanged(logger, pathway.AchievementId, string.Join(", ", e.Parts));
+                changed.UnionWith(e.Parts);
+                continue;
+            }
+
+            if (!outcome.Succeeded)
+            {
+                // The part's award stands; the composite is tried again at the learner's next award of a part.
+                CompositeRefused(logger, pathway.AchievementId, issuer.Record.Id, outcome.Detail ?? outcome.Problem.ToString());
+                return null;
+            }
+
+            return await StoredAsync(outcome, record, pathway, name, context);
+        }
+    }
+
+    private async Task<(CompositeAward, CredentialRecord)> StoredAsync(IssueOutcome outcome, PathwayAwardRecord record, PathwayRecord pathway, string name, HttpContext context)
+    {
         CredentialRecord stored = outcome.Credential!;
         if (outcome.Created)
         {
-            await audit.AppendAsync(context, issuer.Record.Id, "pathway.award", stored.Id, AuditDetails(record));
+            await audit.AppendAsync(context, stored.IssuerId, "pathway.award", stored.Id, AuditDetails(record));
         }
 
         return (new CompositeAward(pathway.AchievementId, name, stored.Id, outcome.Created), stored);
@@ -269,8 +302,21 @@ internal sealed partial class PathwayAwarder(
     [LoggerMessage(140, LogLevel.Warning, "The composite credential of pathway achievement {AchievementId} (issuer {IssuerId}) was not issued: {Reason}. The part's award stands; it is tried again at the next award of a part.")]
     private static partial void CompositeRefused(ILogger logger, string achievementId, string issuerId, string reason);
 
+    [LoggerMessage(142, LogLevel.Information, "A part credential counted for the composite of pathway achievement {AchievementId} was revoked or suspended before the composite was stored ({Parts}); the learner's parts are counted again.")]
+    private static partial void PartsChanged(ILogger logger, string achievementId, string parts);
+
     [LoggerMessage(141, LogLevel.Warning, "An award completed more pathways than the {Max} composites one award issues (issuer {IssuerId}, BadgeIssuer:Pathways:MaxCompositesPerAward); the rest are issued at the learner's next award of a part.")]
     private static partial void CompositesDeferred(ILogger logger, int max, string issuerId);
+}
+
+/// <summary>
+/// An internal seam of <see cref="PathwayAwarder"/>: called after a composite's parts are counted and before the
+/// composite is issued. The service's own does nothing; tests replace it to revoke a part or fail an award at that moment.
+/// </summary>
+internal class PathwayAwardSeam
+{
+    /// <summary><paramref name="counted"/> are the part credentials about to be counted for <paramref name="pathway"/>'s composite.</summary>
+    public virtual Task PartsCountedAsync(PathwayRecord pathway, IReadOnlyList<CredentialRecord> counted, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>A part credential's validity period and achievement name, as signed in it (JSON-LD or VC-JWT payload).</summary>
