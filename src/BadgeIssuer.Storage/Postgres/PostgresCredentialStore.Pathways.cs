@@ -19,8 +19,8 @@ internal sealed partial class PostgresCredentialStore
         }
 
         await using NpgsqlCommand command = storage.Command($"""
-            SELECT {Columns} FROM (
-                SELECT {Columns}, row_number() OVER (PARTITION BY achievement_id ORDER BY issued_at DESC, id DESC) AS rn
+            SELECT {ReadColumns} FROM (
+                SELECT {ReadColumns}, row_number() OVER (PARTITION BY achievement_id ORDER BY issued_at DESC, id DESC) AS rn
                 FROM credentials
                 WHERE issuer_id = $1 AND recipient_key = $2 AND NOT revoked AND NOT suspended AND reissue_of IS NULL AND achievement_id = ANY($3)) AS held
             WHERE rn <= $4 ORDER BY achievement_id, issued_at DESC, id DESC;

@@ -12,6 +12,9 @@ namespace BadgeIssuer.Storage.Postgres;
 internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage storage) : ICredentialStore
 {
     private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key, reissue_of";
+
+    // What a read returns: the stored columns and the keyed recipient hash (CredentialRecord.RecipientKey).
+    private const string ReadColumns = Columns + ", recipient_key";
     private const int MaxAttempts = 8;
 
     private const string AddSql = $"""
@@ -139,7 +142,7 @@ internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage stora
     public async Task<CredentialRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await using NpgsqlCommand command = storage.Command($"SELECT {Columns} FROM credentials WHERE id = $1;", Pg.Text(id));
+        await using NpgsqlCommand command = storage.Command($"SELECT {ReadColumns} FROM credentials WHERE id = $1;", Pg.Text(id));
         IReadOnlyList<CredentialRecord> rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -149,7 +152,7 @@ internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage stora
         ArgumentNullException.ThrowIfNull(issuerId);
         ArgumentNullException.ThrowIfNull(idempotencyKey);
         await using NpgsqlCommand command = storage.Command(
-            $"SELECT {Columns} FROM credentials WHERE issuer_id = $1 AND idempotency_key = $2;", Pg.Text(issuerId), Pg.Text(idempotencyKey));
+            $"SELECT {ReadColumns} FROM credentials WHERE issuer_id = $1 AND idempotency_key = $2;", Pg.Text(issuerId), Pg.Text(idempotencyKey));
         IReadOnlyList<CredentialRecord> rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -227,7 +230,7 @@ internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage stora
         ArgumentNullException.ThrowIfNull(issuerId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using NpgsqlCommand command = storage.Command(
-            $"SELECT {Columns} FROM credentials WHERE issuer_id = $1 ORDER BY issued_at DESC, seq DESC LIMIT $2;", Pg.Text(issuerId), Pg.Integer(limit));
+            $"SELECT {ReadColumns} FROM credentials WHERE issuer_id = $1 ORDER BY issued_at DESC, seq DESC LIMIT $2;", Pg.Text(issuerId), Pg.Integer(limit));
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -249,6 +252,7 @@ internal sealed partial class PostgresCredentialStore(PostgresBadgeStorage stora
                 Pg.NullableString(reader, 8))
             {
                 ReissueOf = Pg.NullableString(reader, 9),
+                RecipientKey = reader.IsDBNull(10) || reader.GetFieldValue<byte[]>(10) is not { Length: > 0 } key ? (ReadOnlyMemory<byte>?)null : key,
             });
         }
 

@@ -21,8 +21,8 @@ internal sealed partial class SqliteCredentialStore
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null, string.Empty);
         command.CommandText = $"""
-            SELECT {Columns} FROM (
-                SELECT {Columns}, row_number() OVER (PARTITION BY achievement_id ORDER BY issued_at DESC, id DESC) AS rn
+            SELECT {ReadColumns} FROM (
+                SELECT {ReadColumns}, row_number() OVER (PARTITION BY achievement_id ORDER BY issued_at DESC, id DESC) AS rn
                 FROM credentials
                 WHERE issuer_id = $issuer AND recipient_key = $key AND revoked = 0 AND suspended = 0 AND reissue_of IS NULL
                     AND achievement_id IN ({SqliteAchievementStore.InList(command, "$a", achievementIds)}))

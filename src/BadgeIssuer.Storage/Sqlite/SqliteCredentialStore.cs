@@ -13,6 +13,9 @@ namespace BadgeIssuer.Storage.Sqlite;
 internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) : ICredentialStore, IDisposable
 {
     private const string Columns = "id, issuer_id, achievement_id, recipient, signed_json, jwt, status_entries, issued_at, idempotency_key, reissue_of";
+
+    // What a read returns: the stored columns and the keyed recipient hash (CredentialRecord.RecipientKey).
+    private const string ReadColumns = Columns + ", recipient_key";
     private const int MaxGroup = 256;
 
     private readonly Channel<PendingAdd> _queue = Channel.CreateUnbounded<PendingAdd>(new UnboundedChannelOptions { SingleReader = true });
@@ -195,7 +198,7 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand command = Command(connection, null,
-            $"SELECT {Columns} FROM credentials WHERE issuer_id = $issuer ORDER BY issued_at DESC, rowid DESC LIMIT $limit;");
+            $"SELECT {ReadColumns} FROM credentials WHERE issuer_id = $issuer ORDER BY issued_at DESC, rowid DESC LIMIT $limit;");
         command.Parameters.AddWithValue("$issuer", issuerId);
         command.Parameters.AddWithValue("$limit", limit);
         var rows = new List<CredentialRecord>();
@@ -294,7 +297,7 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
     {
         ArgumentNullException.ThrowIfNull(id);
         using SqliteConnection connection = await storage.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand command = Command(connection, null, $"SELECT {Columns} FROM credentials WHERE id = $id;");
+        using SqliteCommand command = Command(connection, null, $"SELECT {ReadColumns} FROM credentials WHERE id = $id;");
         command.Parameters.AddWithValue("$id", id);
         return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
     }
@@ -311,7 +314,7 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
         SqliteConnection connection, SqliteTransaction? transaction, string issuerId, string idempotencyKey, CancellationToken cancellationToken)
     {
         using SqliteCommand command = Command(connection, transaction,
-            $"SELECT {Columns} FROM credentials WHERE issuer_id = $issuer AND idempotency_key = $idem;");
+            $"SELECT {ReadColumns} FROM credentials WHERE issuer_id = $issuer AND idempotency_key = $idem;");
         command.Parameters.AddWithValue("$issuer", issuerId);
         command.Parameters.AddWithValue("$idem", idempotencyKey);
         return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
@@ -342,6 +345,7 @@ internal sealed partial class SqliteCredentialStore(SqliteBadgeStorage storage) 
             reader.IsDBNull(8) ? null : reader.GetString(8))
         {
             ReissueOf = reader.IsDBNull(9) ? null : reader.GetString(9),
+            RecipientKey = reader.IsDBNull(10) || reader.GetValue(10) is not byte[] { Length: > 0 } key ? (ReadOnlyMemory<byte>?)null : key,
         };
     }
 }

@@ -305,6 +305,11 @@ public sealed class ClrIssueRefusalTests
         JsonNode.DeepEquals(JsonNode.Parse(otherText), firstBody).Should().BeTrue(otherText);
         (await IssuedAsync(client)).Should().Equal(issued, "a retry issues nothing");
 
+        // The same key for another learner: never an answer about Ada (her CLR embeds all her credentials), and nothing issued.
+        (await RefusedAsync(client, new { learner = new { email = "grace@example.org" }, credentials = new[] { partCredentials[0] } },
+                HttpStatusCode.Conflict, "conflict", "The request conflicts with the current state.", idempotencyKey: "lms-clr-1"))
+            .Should().Be("The Idempotency-Key 'lms-clr-1' already named a credential that is not a CLR of this learner; send this CLR with a key of its own.");
+
         // A credential it embeds revoked since: the retry still names the CLR that was issued (which now verifies as not valid).
         await PostStatusAsync(client, partCredentials[0], "revoke");
         using HttpResponseMessage late = await PostWithKeyAsync(client, request, "lms-clr-1");

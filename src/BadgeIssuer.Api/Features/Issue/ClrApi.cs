@@ -110,19 +110,21 @@ internal static class ClrApi
                 return ApiProblems.IssuerNotFound.Result("Name an issuer this API key may issue for (issuerId).");
             }
 
-            // A retry: the key already names a credential of this issuer. It is answered as stored, whatever this body names
-            // and whatever became of the credentials the stored CLR embeds since (as every endpoint answers a retried key).
+            byte[] learnerKey = learner!.Id is { } learnerId ? recipients.ForId(learnerId) : recipients.ForEmail(learner.Email!);
+
+            // A retry: the key already names a credential of this issuer. A CLR of this same learner is answered as stored,
+            // whatever else this body names and whatever became of the credentials it embeds since (as every endpoint answers
+            // a retried key); a key is never an answer about another learner.
             if (idempotencyKey is not null
                 && await storage.Credentials.GetByIdempotencyKeyAsync(issuer.Record.Id, idempotencyKey, cancellationToken) is { } earlier)
             {
-                return Retried(earlier, idempotencyKey);
+                return Retried(earlier, idempotencyKey, learnerKey);
             }
 
             DateTimeOffset now = timeProvider.GetUtcNow();
             var selection = new Selection(storage, issuer.Record.Id, caller, limits);
 
             // Everything of each completed pathway: the learner's composite and what it counted, nested pathways included.
-            byte[] learnerKey = learner!.Id is { } learnerId ? recipients.ForId(learnerId) : recipients.ForEmail(learner.Email!);
             for (int i = 0; i < pathways.Count; i++)
             {
                 string at = "/pathways/" + i.ToString(CultureInfo.InvariantCulture);
@@ -234,7 +236,7 @@ internal static class ClrApi
             if (!outcome.Created)
             {
                 // A concurrent request with the same key stored its credential first.
-                return Retried(record, idempotencyKey!);
+                return Retried(record, idempotencyKey!, learnerKey);
             }
 
             return new CreatedJsonResult<ClrResponse>(WriteResponse(record, embedded.Count, associations.Count), record.Id);
@@ -243,10 +245,16 @@ internal static class ClrApi
 
     /// <summary>
     /// The answer to a retried Idempotency-Key: the stored CLR (200) with its own counts, not the retried body's; or 409
-    /// <c>conflict</c> when the key named a credential of another kind (an award's badge), which must not be answered as a CLR.
+    /// <c>conflict</c> when the key named a CLR of another learner, or a credential of another kind (an award's badge),
+    /// which must not be answered as this CLR.
     /// </summary>
-    private static Results<CreatedJsonResult<ClrResponse>, RawJsonResult<ClrResponse>, ProblemHttpResult> Retried(CredentialRecord earlier, string key)
+    private static Results<CreatedJsonResult<ClrResponse>, RawJsonResult<ClrResponse>, ProblemHttpResult> Retried(CredentialRecord earlier, string key, byte[] learnerKey)
     {
+        if (earlier.RecipientKey is not { } storedKey || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(storedKey.Span, learnerKey))
+        {
+            return ApiProblems.Conflict.Result($"The Idempotency-Key '{key}' already named a credential that is not a CLR of this learner; send this CLR with a key of its own.");
+        }
+
         using JsonDocument stored = JsonDocument.Parse(earlier.SignedJson ?? PartValidity.JwtPayload(earlier.Jwt) ?? "{}");
         JsonElement root = stored.RootElement;
         if (earlier.SignedJson is null && root.TryGetProperty("vc", out JsonElement vc) && vc.ValueKind == JsonValueKind.Object)
