@@ -288,6 +288,8 @@ public sealed class ClrIssueRefusalTests
         first.StatusCode.Should().Be(HttpStatusCode.Created, firstText);
         JsonNode firstBody = JsonNode.Parse(firstText)!;
         string id = (string)firstBody["credentialId"]!;
+        firstBody.AsObject().ContainsKey("jwt").Should().BeTrue("the OpenAPI schema requires it, null when not issued as a VC-JWT");
+        firstBody["jwt"].Should().BeNull();
         List<string> issued = await IssuedAsync(client);
 
         // The same request again: the same CLR, byte for byte, answered 200 with its location.

@@ -221,6 +221,24 @@ public sealed class IssuingApiTests
     }
 
     [Fact]
+    public async Task Award_AnswerAlwaysHasCredentialAndJwt_NullForTheFormatNotIssued()
+    {
+        // The OpenAPI schema of AwardResponse (and ClrResponse) requires both members; generated clients rely on it.
+        using var app = new BadgeIssuerApplication();
+        using HttpClient client = app.CreateAuthorizedClient();
+        string achievementId = await CreateAchievementAsync(client);
+        JsonObject dataIntegrity = (await AwardAsync(client, achievementId)).AsObject();
+        JsonObject jwt = (await AwardAsync(client, achievementId, extra: new { achievementId, recipient = new { email = "ada@example.org" }, format = "jwt" })).AsObject();
+
+        dataIntegrity.ContainsKey("jwt").Should().BeTrue();
+        dataIntegrity["jwt"].Should().BeNull();
+        dataIntegrity["credential"].Should().BeOfType<JsonObject>();
+        jwt.ContainsKey("credential").Should().BeTrue();
+        jwt["credential"].Should().BeNull();
+        ((string)jwt["jwt"]!).Should().StartWith("ey");
+    }
+
+    [Fact]
     public async Task Award_SameIdempotencyKey_ReturnsSameCredential()
     {
         using var app = new BadgeIssuerApplication();

@@ -465,16 +465,18 @@ internal static class AwardsApi
         {
             w.WriteStartObject();
             w.WriteString("credentialId", record.Id);
+            // Both members are always written (null when not issued in that format), as the OpenAPI schema requires them.
+            w.WritePropertyName("credential");
             if (record.SignedJson is not null)
             {
-                w.WritePropertyName("credential");
                 w.WriteRawValue(record.SignedJson, skipInputValidation: true);
             }
-
-            if (record.Jwt is not null)
+            else
             {
-                w.WriteString("jwt", record.Jwt);
+                w.WriteNullValue();
             }
+
+            w.WriteString("jwt", record.Jwt);
 
             w.WriteStartObject("links");
             w.WriteString("credential", record.Id);

@@ -410,16 +410,18 @@ internal static class ClrApi
             w.WriteString("credentialId", record.Id);
             w.WriteNumber("embedded", embedded);
             w.WriteNumber("associations", associations);
+            // Both members are always written (null when not issued in that format), as the OpenAPI schema requires them.
+            w.WritePropertyName("credential");
             if (record.SignedJson is not null)
             {
-                w.WritePropertyName("credential");
                 w.WriteRawValue(record.SignedJson, skipInputValidation: true);
             }
-
-            if (record.Jwt is not null)
+            else
             {
-                w.WriteString("jwt", record.Jwt);
+                w.WriteNullValue();
             }
+
+            w.WriteString("jwt", record.Jwt);
 
             w.WriteStartObject("links");
             w.WriteString("credential", record.Id);
