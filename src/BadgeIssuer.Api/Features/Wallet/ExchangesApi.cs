@@ -51,32 +51,23 @@ internal static class ExchangesApi
             .ProducesProblems(ProblemStatus.BadRequest, ProblemStatus.NotFound, ProblemStatus.Conflict, ProblemStatus.Gone, ProblemStatus.PayloadTooLarge, ProblemStatus.UnsupportedMediaType)
             .WithMetadata(new TokenEndpointMetadata())
             .CarriesNewSecret();
-        group.MapGet("/{handle}/qr.png", (string slug, string handle, IBadgeStorage storage, PublicUrls urls, TimeProvider time, CancellationToken ct) => QrAsync(slug, handle, png: true, deepLink: false, storage, urls, time, ct))
-            .WithName("CredentialOfferExchangeQrPng")
-            .WithSummary("The exchange URL as a QR code (PNG)")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesProblems(ProblemStatus.NotFound, ProblemStatus.Conflict, ProblemStatus.Gone)
-            .CarriesNewSecret();
-        group.MapGet("/{handle}/qr.svg", (string slug, string handle, IBadgeStorage storage, PublicUrls urls, TimeProvider time, CancellationToken ct) => QrAsync(slug, handle, png: false, deepLink: false, storage, urls, time, ct))
-            .WithName("CredentialOfferExchangeQrSvg")
-            .WithSummary("The exchange URL as a QR code (SVG)")
-            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
-            .ProducesProblems(ProblemStatus.NotFound, ProblemStatus.Conflict, ProblemStatus.Gone)
-            .CarriesNewSecret();
-        group.MapGet("/{handle}/deep-link-qr.png", (string slug, string handle, IBadgeStorage storage, PublicUrls urls, TimeProvider time, CancellationToken ct) => QrAsync(slug, handle, png: true, deepLink: true, storage, urls, time, ct))
-            .WithName("CredentialOfferDeepLinkQrPng")
-            .WithSummary("The Learner Credential Wallet deep link (https://lcw.app/request?request=…) as a QR code (PNG)")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesProblems(ProblemStatus.NotFound, ProblemStatus.Conflict, ProblemStatus.Gone)
-            .CarriesNewSecret();
-        group.MapGet("/{handle}/deep-link-qr.svg", (string slug, string handle, IBadgeStorage storage, PublicUrls urls, TimeProvider time, CancellationToken ct) => QrAsync(slug, handle, png: false, deepLink: true, storage, urls, time, ct))
-            .WithName("CredentialOfferDeepLinkQrSvg")
-            .WithSummary("The Learner Credential Wallet deep link as a QR code (SVG)")
-            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
-            .ProducesProblems(ProblemStatus.NotFound, ProblemStatus.Conflict, ProblemStatus.Gone)
-            .CarriesNewSecret();
+        MapQr(group, "qr.png", png: true, deepLink: false, "CredentialOfferExchangeQrPng", "The exchange URL as a QR code (PNG)");
+        MapQr(group, "qr.svg", png: false, deepLink: false, "CredentialOfferExchangeQrSvg", "The exchange URL as a QR code (SVG)");
+        MapQr(group, "deep-link-qr.png", png: true, deepLink: true, "CredentialOfferDeepLinkQrPng",
+            "The Learner Credential Wallet deep link (https://lcw.app/request?request=…) as a QR code (PNG)");
+        MapQr(group, "deep-link-qr.svg", png: false, deepLink: true, "CredentialOfferDeepLinkQrSvg", "The Learner Credential Wallet deep link as a QR code (SVG)");
         return routes;
     }
+
+    // One QR image of an exchange: the exchange URL or the LCW deep link, as PNG or SVG.
+    private static void MapQr(RouteGroupBuilder group, string file, bool png, bool deepLink, string name, string summary) =>
+        group.MapGet("/{handle}/" + file, (string slug, string handle, IBadgeStorage storage, PublicUrls urls, TimeProvider time, CancellationToken ct)
+                => QrAsync(slug, handle, png, deepLink, storage, urls, time, ct))
+            .WithName(name)
+            .WithSummary(summary)
+            .Produces(StatusCodes.Status200OK, contentType: png ? "image/png" : "image/svg+xml")
+            .ProducesProblems(ProblemStatus.NotFound, ProblemStatus.Conflict, ProblemStatus.Gone)
+            .CarriesNewSecret();
 
     /// <summary>The offer behind an exchange URL: 404/410 as for the offer document, 409 when it needs a transaction code.</summary>
     private static async Task<(CredentialOfferRecord? Offer, IResult? Problem)> FindExchangeAsync(string slug, string handle, IBadgeStorage storage, TimeProvider time, CancellationToken cancellationToken)
@@ -264,30 +255,10 @@ internal static class ExchangesApi
             return WalletProblems.OfferGone.Result("This credential offer was already used, withdrawn or expired; ask the issuer for a new one.");
         }
 
-        IssueOutcome outcome;
-        try
-        {
-            IssuerSigning signing = await issuers.GetSigningAsync(offer.IssuerId, cancellationToken)
-                ?? throw new InvalidOperationException("The issuer is gone.");
-            outcome = await issuance.IssueAsync(
-                signing,
-                issuance.NewCredentialId(),
-                new IssueParameters(SecuringFormat.DataIntegrity, null, [], "vcapi-offer:" + offer.OfferId, original.AchievementId, holder, "vcapi-offer:" + offer.OfferId)
-                {
-                    ReissueOf = original,
-                },
-                template,
-                cancellationToken);
-        }
-        catch
-        {
-            await storage.Offers.ReleaseClaimAsync(offer.OfferId, CancellationToken.None);
-            throw;
-        }
-
+        IssueOutcome outcome = await OfferService.IssueClaimedAsync(
+            storage, issuers, issuance, offer, offer.IssuerId, original, SecuringFormat.DataIntegrity, holder, "vcapi", template, cancellationToken);
         if (!outcome.Succeeded)
         {
-            await storage.Offers.ReleaseClaimAsync(offer.OfferId, CancellationToken.None);
             return WalletProblems.OfferNotPossible.Result("The credential could not be issued: " + outcome.Detail);
         }
 

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BadgeIssuer.Api.Features.Issue;
+using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
 using BadgeIssuer.Core;
 using BadgeIssuer.Core.Issuance;
@@ -293,6 +295,52 @@ internal sealed class OfferService(IBadgeStorage storage, PublicUrls urls, IOpti
             ? JsonDocument.Parse(credential.SignedJson)
             : HolderBoundCredentialTemplate.ParseJwtPayload(credential.Jwt!);
         return document is not null && CredentialJson.IsOpenBadge(document.RootElement);
+    }
+
+    /// <summary>
+    /// Issues the holder-bound copy of <paramref name="original"/> for an offer a wallet has just claimed (OpenID4VCI or a
+    /// VC-API exchange), through the issuing pipeline: it shares the original's status entries, and
+    /// <paramref name="redeemer"/><c>-offer:</c><em>offerId</em> is both its idempotency key and its actor. When nothing is
+    /// issued (a refusal, or an exception, which is rethrown) the claim is released, so the learner can try again.
+    /// </summary>
+    public static async Task<IssueOutcome> IssueClaimedAsync(
+        IBadgeStorage storage,
+        IssuerService issuers,
+        IssuanceService issuance,
+        CredentialOfferRecord offer,
+        string issuerId,
+        CredentialRecord original,
+        SecuringFormat format,
+        string holder,
+        string redeemer,
+        HolderBoundCredentialTemplate template,
+        CancellationToken cancellationToken)
+    {
+        string key = redeemer + "-offer:" + offer.OfferId;
+        IssueOutcome outcome;
+        try
+        {
+            IssuerSigning signing = await issuers.GetSigningAsync(issuerId, cancellationToken)
+                ?? throw new InvalidOperationException("The issuer is gone.");
+            outcome = await issuance.IssueAsync(
+                signing,
+                issuance.NewCredentialId(),
+                new IssueParameters(format, null, [], key, original.AchievementId, holder, key) { ReissueOf = original },
+                template,
+                cancellationToken);
+        }
+        catch
+        {
+            await storage.Offers.ReleaseClaimAsync(offer.OfferId, CancellationToken.None);
+            throw;
+        }
+
+        if (!outcome.Succeeded)
+        {
+            await storage.Offers.ReleaseClaimAsync(offer.OfferId, CancellationToken.None);
+        }
+
+        return outcome;
     }
 
     /// <summary>Whether the credential's revocation entry (if it has one, in one of our lists) is set.</summary>

@@ -682,30 +682,10 @@ internal static class Oid4vciApi
                 return ProtocolErrorResult.InvalidToken("The access token was already used.", tokenSent: true);
             }
 
-            IssueOutcome outcome;
-            try
-            {
-                IssuerSigning signing = await issuers.GetSigningAsync(issuer.Id, cancellationToken)
-                    ?? throw new InvalidOperationException("The issuer is gone.");
-                outcome = await issuance.IssueAsync(
-                    signing,
-                    issuance.NewCredentialId(),
-                    new IssueParameters(format, null, [], "oid4vci-offer:" + offer.OfferId, original.AchievementId, checkedProof.HolderDid, "oid4vci-offer:" + offer.OfferId)
-                    {
-                        ReissueOf = original,
-                    },
-                    template,
-                    cancellationToken);
-            }
-            catch
-            {
-                await storage.Offers.ReleaseClaimAsync(offer.OfferId, CancellationToken.None);
-                throw;
-            }
-
+            IssueOutcome outcome = await OfferService.IssueClaimedAsync(
+                storage, issuers, issuance, offer, issuer.Id, original, format, checkedProof.HolderDid, "oid4vci", template, cancellationToken);
             if (!outcome.Succeeded)
             {
-                await storage.Offers.ReleaseClaimAsync(offer.OfferId, CancellationToken.None);
                 return ProtocolErrorResult.BadRequest("credential_request_denied", "The credential could not be issued: " + outcome.Detail);
             }
 
