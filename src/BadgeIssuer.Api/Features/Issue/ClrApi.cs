@@ -38,7 +38,7 @@ internal static class ClrApi
             .WithSummary("Issue a Comprehensive Learner Record (CLR 2.0) for one learner")
             .WithDescription("Embeds credentials already issued to the learner (by id, or every credential of a completed pathway) as issued, proofs intact, with their achievements and the associations their pathways declare; signs a ClrCredential (eddsa-rdfc-2022, and VC-JWT on request) with a status entry. Every embedded credential must be this issuer's, the learner's and valid now. At most BadgeIssuer:Clr:MaxCredentials credentials and BadgeIssuer:Clr:MaxBytes bytes of them. Honours the Idempotency-Key header.")
             .AcceptsJson<ClrRequest>()
-            .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key returns the CLR the first request issued (200), as stored, even if the body differs or an embedded credential changed since; a key that named another kind of credential (an award) is 409 conflict.")
+            .AcceptsIdempotencyKey("1 to 255 visible ASCII characters. A retry with the same key for the same learner returns the CLR the first request issued (200), as stored, even if the rest of the body differs or an embedded credential changed since; a key that named a CLR of another learner, or another kind of credential (an award), is 409 conflict.")
             .ProducesProblems(
                 ProblemStatus.BadRequest, ProblemStatus.Unauthorized, ProblemStatus.Forbidden, ProblemStatus.NotFound, ProblemStatus.Conflict, ProblemStatus.PayloadTooLarge,
                 ProblemStatus.UnsupportedMediaType, ProblemStatus.UnprocessableEntity);
