@@ -73,7 +73,8 @@ internal static class RequestJson
             return (null, ApiProblems.MalformedBody.Result("The body has a member name with an unpaired surrogate escape (\\uD800-\\uDFFF)."));
         }
 
-        if (!HasReadableStrings(document.RootElement))
+        // Every member name and string value decodes to UTF-16; "\uD800" alone parses as JSON but cannot be read.
+        if (!BadgeIssuer.JsonLd.JsonStrings.AreReadable(document.RootElement))
         {
             document.Dispose();
             return (null, ApiProblems.MalformedBody.Result("The body has a string with an unpaired surrogate escape (\\uD800-\\uDFFF)."));
@@ -88,8 +89,6 @@ internal static class RequestJson
         return (document, null);
     }
 
-    // Every member name and string value decodes to UTF-16; "\uD800" alone parses as JSON but cannot be read. Depth is bounded by MaxDepth.
-    internal static bool HasReadableStrings(JsonElement element) => BadgeIssuer.JsonLd.JsonStrings.AreReadable(element);
 
     public static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed)

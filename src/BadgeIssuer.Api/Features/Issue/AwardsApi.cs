@@ -1,5 +1,4 @@
 using System.Buffers;
-using BadgeIssuer.Core;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -7,6 +6,7 @@ using System.Text.Json;
 using BadgeIssuer.Api.Features.Achievements;
 using BadgeIssuer.Api.Features.Issuers;
 using BadgeIssuer.Api.Infrastructure;
+using BadgeIssuer.Core;
 using BadgeIssuer.Core.Issuance;
 using BadgeIssuer.Core.Model;
 using BadgeIssuer.Storage;
@@ -243,9 +243,8 @@ internal static class AwardsApi
         else if (services.Issuance.RecipientKey(recipientLabel, recipientEmail) is { } recipientKey
             && await SameLearnerAsync(services.Storage, record, achievement.Id, recipientKey, cancellationToken))
         {
-            // The stored record does not carry its recipient key back; it is this request's (checked just above).
             IReadOnlyList<CompositeAward> awarded = await services.Pathways.AwardCompletedAsync(
-                new StoredPart(issuer, record with { RecipientKey = recipientKey }, recipient!, recipientLabel, recipientEmail, FormatOf(record), caller.Actor), context, cancellationToken);
+                new StoredPart(issuer, record, recipient!, recipientLabel, recipientEmail, FormatOf(record), caller.Actor), context, cancellationToken);
             composites = [.. awarded, .. (await services.Pathways.CountedAsync(record, cancellationToken))
                 .Where(c => !awarded.Any(a => string.Equals(a.CredentialId, c.CredentialId, StringComparison.Ordinal)))];
         }
@@ -270,8 +269,8 @@ internal static class AwardsApi
     private static readonly EmbeddedAchievements s_achievements = new();
 
     // The stored credential answered for a retry is one this request's learner holds: one of their newest active
-    // credentials of the achievement, found by the keyed recipient hash (the stored record does not carry the key back).
-    // A revoked or suspended one, or one older than the newest few, completes nothing anyway: the learner's next award does.
+    // credentials of the achievement, found by the keyed recipient hash. A revoked or suspended one, or one older than the
+    // newest few, completes nothing anyway: the learner's next award does.
     private static async Task<bool> SameLearnerAsync(
         IBadgeStorage storage, CredentialRecord stored, string achievementId, ReadOnlyMemory<byte> recipientKey, CancellationToken cancellationToken) =>
         string.Equals(stored.AchievementId, achievementId, StringComparison.Ordinal)
@@ -457,6 +456,25 @@ internal static class AwardsApi
         return value.GetArrayLength() == 0 ? null : value;
     }
 
+    /// <summary>
+    /// The <c>credential</c> (Data Integrity JSON) and <c>jwt</c> members of an award or CLR answer: both always written,
+    /// null for the format not issued, as their OpenAPI schemas require them.
+    /// </summary>
+    internal static void WriteCredentialAndJwt(Utf8JsonWriter w, CredentialRecord record)
+    {
+        w.WritePropertyName("credential");
+        if (record.SignedJson is not null)
+        {
+            w.WriteRawValue(record.SignedJson, skipInputValidation: true);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+
+        w.WriteString("jwt", record.Jwt);
+    }
+
     internal static byte[] WriteAwardResponse(
         CredentialRecord record, string issuerName, string achievementName, PublicUrls urls, bool created, IReadOnlyList<CompositeAward>? composites = null, byte[]? offer = null)
     {
@@ -465,18 +483,7 @@ internal static class AwardsApi
         {
             w.WriteStartObject();
             w.WriteString("credentialId", record.Id);
-            // Both members are always written (null when not issued in that format), as the OpenAPI schema requires them.
-            w.WritePropertyName("credential");
-            if (record.SignedJson is not null)
-            {
-                w.WriteRawValue(record.SignedJson, skipInputValidation: true);
-            }
-            else
-            {
-                w.WriteNullValue();
-            }
-
-            w.WriteString("jwt", record.Jwt);
+            WriteCredentialAndJwt(w, record);
 
             w.WriteStartObject("links");
             w.WriteString("credential", record.Id);

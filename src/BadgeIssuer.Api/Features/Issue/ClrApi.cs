@@ -410,18 +410,7 @@ internal static class ClrApi
             w.WriteString("credentialId", record.Id);
             w.WriteNumber("embedded", embedded);
             w.WriteNumber("associations", associations);
-            // Both members are always written (null when not issued in that format), as the OpenAPI schema requires them.
-            w.WritePropertyName("credential");
-            if (record.SignedJson is not null)
-            {
-                w.WriteRawValue(record.SignedJson, skipInputValidation: true);
-            }
-            else
-            {
-                w.WriteNullValue();
-            }
-
-            w.WriteString("jwt", record.Jwt);
+            AwardsApi.WriteCredentialAndJwt(w, record);
 
             w.WriteStartObject("links");
             w.WriteString("credential", record.Id);

@@ -611,7 +611,7 @@ internal static class Oid4vciApi
             }
 
             // "\uD800" alone parses as JSON but cannot be read as a string: refused here, as RequestJson refuses it elsewhere.
-            if (!RequestJson.HasReadableStrings(root))
+            if (!BadgeIssuer.JsonLd.JsonStrings.AreReadable(root))
             {
                 return ProtocolErrorResult.BadRequest("invalid_credential_request", "The credential request has a string with an unpaired surrogate escape (\\uD800-\\uDFFF).");
             }
